@@ -1,0 +1,38 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Data flows one way: ImageReference → YAMLEdit → Targets → ImagebumpKit (files, plans, output)
+// → GitOps (libgit2) → Forge (libcurl) → imagebump (the thin CLI).
+let package = Package(
+    name: "imagebump",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "imagebump", targets: ["imagebump"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        .systemLibrary(name: "CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+
+        .target(name: "ImageReference"),
+        .target(name: "YAMLEdit", dependencies: ["CYAML"]),
+        .target(name: "Targets", dependencies: ["ImageReference", "YAMLEdit"]),
+        .target(name: "ImagebumpKit", dependencies: ["Targets"]),
+        .target(name: "GitOps", dependencies: ["CGit2"]),
+        .target(name: "Forge", dependencies: ["CCurl"]),
+        .executableTarget(name: "imagebump", dependencies: [
+            "ImagebumpKit", "GitOps", "Forge",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "ImageReferenceTests", dependencies: ["ImageReference"]),
+        .testTarget(name: "YAMLEditTests", dependencies: ["YAMLEdit"]),
+        .testTarget(name: "TargetsTests", dependencies: ["Targets"]),
+        .testTarget(name: "ImagebumpKitTests", dependencies: ["ImagebumpKit"]),
+        .testTarget(name: "GitOpsTests", dependencies: ["GitOps"]),
+        .testTarget(name: "ForgeTests", dependencies: ["Forge"]),
+    ]
+)

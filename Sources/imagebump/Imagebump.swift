@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct Imagebump: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "imagebump",
+        abstract: "Structured, byte-exact edits of container image references in GitOps repositories.",
+        subcommands: [SetCommand.self]
+    )
+}

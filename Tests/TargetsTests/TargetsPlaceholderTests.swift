@@ -1,0 +1,6 @@
+import XCTest
+@testable import Targets
+
+final class TargetsPlaceholderTests: XCTestCase {
+    func testModuleLoads() { XCTAssertTrue(true) }
+}

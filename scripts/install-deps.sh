@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs the Debian packages imagebump builds and tests with (idempotent; skips apt when all are present).
+set -euo pipefail
+pkgs=(libyaml-dev libgit2-dev libcurl4-openssl-dev git openssh-server openssh-client openssl ca-certificates python3)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  sudo_cmd=()
+  [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+command -v swift >/dev/null || { echo "swift not found: install the Swift 6 toolchain (swift.org) and put it on PATH" >&2; exit 1; }
