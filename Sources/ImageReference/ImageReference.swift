@@ -1,1 +1,97 @@
-// ImageReference
+/// `name[:tag][@digest]`, parsed from a manifest value or a spec.
+public struct ImageReference: Hashable, Sendable, CustomStringConvertible {
+    public var name: ImageName
+    public var tag: String?
+    public var digest: String?
+
+    public init(name: ImageName, tag: String? = nil, digest: String? = nil) {
+        self.name = name
+        self.tag = tag
+        self.digest = digest
+    }
+
+    public init(parsing text: String) throws {
+        var rest = Substring(text)
+        var digest: String?
+        if let at = rest.firstIndex(of: "@") {
+            let d = String(rest[rest.index(after: at)...])
+            guard Self.isValidDigest(d) else { throw ImageReferenceError.invalidDigest(d) }
+            digest = d
+            rest = rest[..<at]
+        }
+        var tag: String?
+        // A tag follows the last ':' after the last '/', so registry ports are not mistaken for tags.
+        let lastSlash = rest.lastIndex(of: "/") ?? rest.startIndex
+        if let colon = rest[lastSlash...].lastIndex(of: ":") {
+            let t = String(rest[rest.index(after: colon)...])
+            guard Self.isValidTag(t) else { throw ImageReferenceError.invalidTag(t) }
+            tag = t
+            rest = rest[..<colon]
+        }
+        self.name = try ImageName(parsing: String(rest))
+        self.tag = tag
+        self.digest = digest
+    }
+
+    public var description: String {
+        var s = name.written
+        if let tag { s += ":" + tag }
+        if let digest { s += "@" + digest }
+        return s
+    }
+
+    /// tag := [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}
+    public static func isValidTag(_ t: String) -> Bool {
+        let b = Array(t.utf8)
+        guard (1...128).contains(b.count) else { return false }
+        func word(_ c: UInt8) -> Bool {
+            (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c == UInt8(ascii: "_")
+        }
+        return word(b[0]) && b.dropFirst().allSatisfy { word($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") }
+    }
+
+    /// digest := algorithm ":" hex (at least 32 hex digits); algorithm := [A-Za-z][A-Za-z0-9]*([-_+.][A-Za-z][A-Za-z0-9]*)*
+    public static func isValidDigest(_ d: String) -> Bool {
+        guard let colon = d.firstIndex(of: ":") else { return false }
+        let alg = d[..<colon], hex = d[d.index(after: colon)...]
+        guard hex.count >= 32, hex.allSatisfy({ $0.isHexDigit && $0.isASCII }) else { return false }
+        let parts = alg.split(omittingEmptySubsequences: false, whereSeparator: { "-_+.".contains($0) })
+        return !parts.isEmpty && parts.allSatisfy { p in
+            guard let f = p.first, f.isASCII, f.isLetter else { return false }
+            return p.allSatisfy(\.isASCIIAlnum)
+        }
+    }
+}
+
+public enum ImageReferenceError: Error, Equatable, CustomStringConvertible {
+    case emptyName
+    case invalidName(String)
+    case invalidTag(String)
+    case invalidDigest(String)
+    case invalidSpec(String, String)
+
+    public var description: String {
+        switch self {
+        case .emptyName: return "image name is empty"
+        case .invalidName(let n): return "invalid image name \(quoted(n)) (expected [registry[:port]/]path with lowercase components)"
+        case .invalidTag(let t): return "invalid tag \(quoted(t)) (a tag is 1-128 of [A-Za-z0-9_.-], not starting with '.' or '-')"
+        case .invalidDigest(let d): return "invalid digest \(quoted(d)) (expected algorithm:hex, e.g. sha256:<64 hex digits>)"
+        case .invalidSpec(let s, let why): return "invalid image spec \(quoted(s)): \(why)"
+        }
+    }
+}
+
+/// Shows a user-supplied value with control characters escaped so an error message stays on one line.
+func quoted(_ s: String) -> String {
+    var out = "'"
+    for u in s.unicodeScalars {
+        switch u {
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        case _ where u.value < 0x20 || u.value == 0x7f: out += "\\u{\(String(u.value, radix: 16))}"
+        default: out.unicodeScalars.append(u)
+        }
+    }
+    return out + "'"
+}

@@ -1,0 +1,98 @@
+/// A repository name as the Docker/OCI reference grammar defines it: an optional registry domain
+/// (with optional port) and a slash-separated path of lowercase components.
+public struct ImageName: Hashable, Sendable, CustomStringConvertible {
+    /// The name exactly as written (`nginx`, `localhost:5000/app`).
+    public let written: String
+    /// Registry domain, or nil when the name has none (Docker Hub).
+    public let domain: String?
+    /// Repository path without the domain.
+    public let path: String
+
+    public init(parsing text: String) throws {
+        guard !text.isEmpty else { throw ImageReferenceError.emptyName }
+        var domain: String?
+        var path = Substring(text)
+        if let slash = text.firstIndex(of: "/") {
+            let first = text[..<slash]
+            // Docker's rule: the first component is a registry if it has a '.' or ':' or is 'localhost',
+            // or contains uppercase letters (which paths may not).
+            if first.contains(".") || first.contains(":") || first == "localhost" || first.contains(where: \.isUppercase) {
+                guard Self.isValidDomain(first) else { throw ImageReferenceError.invalidName(text) }
+                domain = String(first)
+                path = text[text.index(after: slash)...]
+            }
+        }
+        guard Self.isValidPath(path) else { throw ImageReferenceError.invalidName(text) }
+        guard text.utf8.count <= 255 else { throw ImageReferenceError.invalidName(text) }
+        self.written = text
+        self.domain = domain
+        self.path = String(path)
+    }
+
+    /// The fully qualified form used for comparison: `nginx` → `docker.io/library/nginx`.
+    public var normalized: String {
+        var d = domain ?? "docker.io"
+        if d == "index.docker.io" || d == "registry-1.docker.io" { d = "docker.io" }
+        var p = path
+        if d == "docker.io" && !p.contains("/") { p = "library/" + p }
+        return d + "/" + p
+    }
+
+    /// Two names denote the same repository.
+    public func matches(_ other: ImageName) -> Bool { normalized == other.normalized }
+
+    public var description: String { written }
+
+    public static func == (lhs: ImageName, rhs: ImageName) -> Bool { lhs.normalized == rhs.normalized }
+    public func hash(into hasher: inout Hasher) { hasher.combine(normalized) }
+
+    static func isValidDomain(_ s: Substring) -> Bool {
+        var host = s
+        if let colon = s.lastIndex(of: ":"), !s.hasPrefix("[") || s[..<colon].hasSuffix("]") {
+            let port = s[s.index(after: colon)...]
+            guard !port.isEmpty, port.allSatisfy(\.isASCIIDigit) else { return false }
+            host = s[..<colon]
+        }
+        if host.hasPrefix("[") && host.hasSuffix("]") { // IPv6 literal
+            return host.dropFirst().dropLast().allSatisfy { $0.isHexDigit || $0 == ":" }
+        }
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        return !parts.isEmpty && parts.allSatisfy { part in
+            guard let f = part.first, let l = part.last, f.isASCIIAlnum, l.isASCIIAlnum else { return false }
+            return part.allSatisfy { $0.isASCIIAlnum || $0 == "-" }
+        }
+    }
+
+    /// path-component := [a-z0-9]+ ((\.|_|__|-+) [a-z0-9]+)*
+    static func isValidPath(_ s: Substring) -> Bool {
+        let comps = s.split(separator: "/", omittingEmptySubsequences: false)
+        return !comps.isEmpty && comps.allSatisfy(isValidComponent)
+    }
+
+    static func isValidComponent(_ c: Substring) -> Bool {
+        let bytes = Array(c.utf8)
+        guard let f = bytes.first, let l = bytes.last, isLowerAlnum(f), isLowerAlnum(l) else { return false }
+        var i = 0
+        while i < bytes.count {
+            if isLowerAlnum(bytes[i]) { i += 1; continue }
+            // a separator run: '.', '_', '__' or one or more '-'
+            var j = i
+            if bytes[i] == UInt8(ascii: ".") { j += 1 }
+            else if bytes[i] == UInt8(ascii: "_") { j += 1; if j < bytes.count && bytes[j] == UInt8(ascii: "_") { j += 1 } }
+            else if bytes[i] == UInt8(ascii: "-") { while j < bytes.count && bytes[j] == UInt8(ascii: "-") { j += 1 } }
+            else { return false }
+            guard j < bytes.count, isLowerAlnum(bytes[j]) else { return false }
+            i = j
+        }
+        return true
+    }
+
+    private static func isLowerAlnum(_ b: UInt8) -> Bool {
+        (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9"))
+    }
+}
+
+extension Character {
+    var isASCIIDigit: Bool { isASCII && isNumber }
+    var isASCIIAlnum: Bool { isASCII && (isLetter || isNumber) }
+}

@@ -1,0 +1,96 @@
+import Dispatch
+import ImageReference
+import Targets
+
+/// What `imagebump set` is asked to do, independent of the command line.
+public struct SetRequest: Sendable {
+    public var specs: [ImageSpec]
+    /// `-f` arguments (files or directories), relative to the working directory.
+    public var paths: [String]
+    public var add: Bool
+    public var allowMissing: Bool
+    public var maxFileSize: Int
+
+    public init(specs: [ImageSpec], paths: [String], add: Bool = false, allowMissing: Bool = false, maxFileSize: Int = 64 << 20) {
+        self.specs = specs; self.paths = paths.isEmpty ? ["."] : paths; self.add = add; self.allowMissing = allowMissing
+        self.maxFileSize = maxFileSize
+    }
+}
+
+/// The planned result of a run: every file parsed and edited in memory, nothing written yet.
+public struct SetPlan: Sendable {
+    /// Files whose bytes change, in discovery order.
+    public let files: [FilePlan]
+    /// The real path written for each of `files`.
+    public let targets: [String]
+    public let changes: [PlannedChange]
+    public let searchedFiles: Int
+    public var changed: Bool { !files.isEmpty }
+}
+
+public struct SetJobError: Error, CustomStringConvertible {
+    public let messages: [String]
+    public var description: String { messages.joined(separator: "\n") }
+}
+
+public enum SetJob {
+    /// Reads, plans and verifies every file. Throws with every problem found (all files are looked at, so one
+    /// run reports all of them), or when a spec matches nothing and `allowMissing` is off.
+    public static func plan(_ request: SetRequest, keepOriginals: Bool = true) throws -> SetPlan {
+        let files: [DiscoveredFile]
+        do { files = try FileDiscovery.discover(request.paths) } catch { throw SetJobError(messages: [error.description]) }
+        let planner = TargetPlanner(specs: request.specs)
+
+        final class Results: @unchecked Sendable {
+            var plans: [FilePlan?]
+            var targets: [String?]
+            var errors: [(Int, String)] = []
+            var matched: Set<Int> = []
+            let lock = DispatchQueue(label: "imagebump.results")
+            init(count: Int) { plans = Array(repeating: nil, count: count); targets = plans.map { _ in nil } }
+        }
+        let results = Results(count: files.count)
+        let request = request
+        DispatchQueue.concurrentPerform(iterations: files.count) { i in
+            let f = files[i]
+            do {
+                let bytes = try FileIO.read(f.realPath, limit: request.maxFileSize)
+                let plan = try planner.plan(file: f.displayPath, bytes: bytes, add: request.add && f.explicit)
+                let keep = plan.changed ? (keepOriginals ? plan : plan.droppingOriginal()) : nil
+                results.lock.sync {
+                    results.plans[i] = keep
+                    results.targets[i] = keep == nil ? nil : f.realPath
+                    results.matched.formUnion(plan.matchedSpecs)
+                }
+            } catch let e as TargetError {
+                results.lock.sync { results.errors.append((i, e.description)) }
+            } catch {
+                results.lock.sync { results.errors.append((i, "\(error)")) }
+            }
+        }
+        var messages = results.errors.sorted { $0.0 < $1.0 }.map(\.1)
+        if !request.allowMissing {
+            for (i, spec) in request.specs.enumerated() where !results.matched.contains(i) {
+                let searched = request.paths.joined(separator: ", ")
+                messages.append("no match for \(spec.name.written) (\(spec.text)) in \(files.count) YAML file\(files.count == 1 ? "" : "s") under \(searched); looked at kustomize images:, image: values, Helm repository/tag, Argo CD kustomize.images and Flux markers (use --allow-missing to accept)")
+            }
+        }
+        if !messages.isEmpty { throw SetJobError(messages: messages) }
+        let plans = results.plans.compactMap { $0 }
+        return SetPlan(files: plans, targets: results.targets.compactMap { $0 }, changes: plans.flatMap(\.changes), searchedFiles: files.count)
+    }
+
+    /// Writes every changed file atomically: all temp files first, then the renames.
+    public static func write(_ plan: SetPlan) throws {
+        var staged: [FileIO.Staged] = []
+        do {
+            for (f, target) in zip(plan.files, plan.targets) {
+                staged.append(try FileIO.stage(f.updated, for: target))
+            }
+        } catch {
+            FileIO.discard(staged)
+            throw SetJobError(messages: [error.description])
+        }
+        do { try FileIO.commit(staged) } catch { throw SetJobError(messages: [error.description]) }
+    }
+}

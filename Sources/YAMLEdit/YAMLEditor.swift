@@ -1,0 +1,257 @@
+/// Plans byte-level edits against a parsed stream, applies them, and proves by re-parsing that nothing but
+/// the intended values changed.
+public struct YAMLEditor {
+    public let stream: YAMLStream
+    public private(set) var edits: [ByteEdit] = []
+    private var replacements: [Int: String] = [:]
+    private var insertions: [Int: [(key: String, value: ExpectedValue)]] = [:]
+    private var appended: [Int: [ExpectedValue]] = [:]
+    private var removals: [Int: Set<Int>] = [:]
+
+    public init(stream: YAMLStream) { self.stream = stream }
+
+    public var isEmpty: Bool { edits.isEmpty }
+    private var bytes: [UInt8] { stream.source.bytes }
+
+    /// Why an edit was refused.
+    public struct Refusal: Error, CustomStringConvertible {
+        public let line: Int, column: Int, message: String
+        public var description: String { "\(line):\(column): \(message)" }
+    }
+
+    /// Replaces a scalar's value, keeping its quoting style where that reads back as the same string.
+    public mutating func setScalar(_ node: YAMLNode, to value: String) throws(Refusal) {
+        guard node.kind == .scalar else { throw refusal(node, "not a scalar value") }
+        if node.value == value { return }
+        if node.style == .plain && node.value.isEmpty {
+            throw refusal(node, "cannot edit an empty value in place; give it a value first")
+        }
+        try checkNotAliased(node)
+        let text = ScalarQuoting.render(value, preferring: node.style, inFlow: isInFlow(node))
+        edits.append(ByteEdit(range: node.valueStart..<node.end, replacement: Array(text.utf8)))
+        replacements[node.id] = value
+    }
+
+    /// Appends `key: value` to a mapping, in the mapping's own style and indentation.
+    public mutating func insertPair(into mapping: YAMLNode, key: String, value: String) throws(Refusal) {
+        guard mapping.kind == .mapping else { throw refusal(mapping, "not a mapping") }
+        try checkNotAliased(mapping)
+        let rendered = key + ": " + ScalarQuoting.render(value, preferring: .plain, inFlow: mapping.isFlow)
+        if mapping.isFlow {
+            // `{a: b}` → `{a: b, key: value}`; `{}` → `{key: value}`
+            if let last = mapping.children.last {
+                edits.append(ByteEdit(range: last.end..<last.end, replacement: Array((", " + rendered).utf8)))
+            } else {
+                let brace = mapping.valueStart + 1
+                edits.append(ByteEdit(range: brace..<brace, replacement: Array(rendered.utf8)))
+            }
+        } else {
+            guard let firstKey = mapping.children.first, let last = mapping.children.last else {
+                throw refusal(mapping, "empty block mapping")
+            }
+            let at = lineEnd(after: last.end)
+            let indent = String(repeating: " ", count: firstKey.column - 1)
+            let newline = stream.source.usesCRLF(near: last.end) ? "\r\n" : "\n"
+            edits.append(ByteEdit(range: at..<at, replacement: Array((newline + indent + rendered).utf8)))
+        }
+        insertions[mapping.id, default: []].append((key, .scalar(value)))
+    }
+
+    /// Appends `key:` with a block value (a sequence of mappings of strings) to a block mapping.
+    public mutating func insertBlockPair(into mapping: YAMLNode, key: String, items: [[(String, String)]]) throws(Refusal) {
+        guard mapping.kind == .mapping, !mapping.isFlow, let firstKey = mapping.children.first, let last = mapping.children.last else {
+            throw refusal(mapping, "can only add a key to a block mapping")
+        }
+        try checkNotAliased(mapping)
+        let at = lineEnd(after: last.end)
+        let indent = String(repeating: " ", count: firstKey.column - 1)
+        let nl = stream.source.usesCRLF(near: last.end) ? "\r\n" : "\n"
+        var text = nl + indent + key + ":"
+        for item in items { text += renderBlockItem(item, indent: indent, newline: nl) }
+        edits.append(ByteEdit(range: at..<at, replacement: Array(text.utf8)))
+        insertions[mapping.id, default: []].append((key, .sequence(items.map { .mapping($0.map { ($0.0, .scalar($0.1)) }) })))
+    }
+
+    /// Appends a `- key: value…` item to a sequence (block or flow).
+    public mutating func appendItem(to sequence: YAMLNode, pairs: [(String, String)]) throws(Refusal) {
+        guard sequence.kind == .sequence, let last = sequence.children.last else { throw refusal(sequence, "not a non-empty sequence") }
+        try checkNotAliased(sequence)
+        if sequence.isFlow {
+            let body = pairs.map { $0.0 + ": " + ScalarQuoting.render($0.1, preferring: .plain, inFlow: true) }.joined(separator: ", ")
+            edits.append(ByteEdit(range: last.end..<last.end, replacement: Array((", {" + body + "}").utf8)))
+        } else {
+            let at = lineEnd(after: last.end)
+            let nl = stream.source.usesCRLF(near: last.end) ? "\r\n" : "\n"
+            let indent = String(repeating: " ", count: max(0, sequence.column - 1))
+            edits.append(ByteEdit(range: at..<at, replacement: Array(renderBlockItem(pairs, indent: indent, newline: nl).utf8)))
+        }
+        appended[sequence.id, default: []].append(.mapping(pairs.map { ($0.0, .scalar($0.1)) }))
+    }
+
+    private func renderBlockItem(_ pairs: [(String, String)], indent: String, newline: String) -> String {
+        var text = ""
+        for (i, (k, v)) in pairs.enumerated() {
+            text += newline + indent + (i == 0 ? "- " : "  ") + k + ": " + ScalarQuoting.render(v, preferring: .plain, inFlow: false)
+        }
+        return text
+    }
+
+    /// Removes a `key: value` pair from a mapping, together with the rest of its line(s).
+    public mutating func removePair(from mapping: YAMLNode, key: YAMLNode) throws(Refusal) {
+        let pairs = mapping.pairs
+        guard let i = pairs.firstIndex(where: { $0.key === key }) else { throw refusal(key, "key not in mapping") }
+        guard pairs.count > 1 else { throw refusal(key, "cannot remove the only key of a mapping") }
+        try checkNotAliased(mapping)
+        let value = pairs[i].value
+        let range: Range<Int>
+        if mapping.isFlow {
+            range = i > 0 ? pairs[i - 1].value.end..<value.end : key.start..<pairs[i + 1].key.start
+        } else if i + 1 < pairs.count {
+            let ls = lineStart(of: key.start)
+            if bytes[ls..<key.start].allSatisfy({ $0 == 0x20 }) {
+                range = ls..<nextLineStart(after: value.end)
+            } else { // first key after `- `: keep the dash, pull the next key up
+                range = key.start..<pairs[i + 1].key.start
+            }
+        } else {
+            range = lineEnd(after: pairs[i - 1].value.end)..<lineEnd(after: value.end)
+        }
+        edits.append(ByteEdit(range: range, replacement: []))
+        removals[mapping.id, default: []].insert(key.id)
+    }
+
+    /// The edited bytes, after proving that re-parsing them gives the original trees with only the intended
+    /// changes. Throws when the proof fails; nothing is written by this type.
+    public func apply() throws -> [UInt8] {
+        if edits.isEmpty { return bytes }
+        let out = try ByteSplice.apply(edits, to: bytes)
+        let reparsed: YAMLStream
+        do {
+            reparsed = try YAMLParser.parse(out)
+        } catch {
+            throw VerificationError(message: "the edited file does not parse (\(error)); nothing written")
+        }
+        try verify(reparsed)
+        return out
+    }
+
+    public struct VerificationError: Error, CustomStringConvertible {
+        public let message: String
+        public var description: String { message }
+    }
+
+    private func verify(_ new: YAMLStream) throws(VerificationError) {
+        guard new.documents.count == stream.documents.count else {
+            throw VerificationError(message: "the edit changed the number of documents; nothing written")
+        }
+        for (a, b) in zip(stream.documents, new.documents) {
+            switch (a, b) {
+            case (nil, nil): continue
+            case let (a?, b?): try compare(a, b)
+            default: throw VerificationError(message: "the edit emptied or filled a document; nothing written")
+            }
+        }
+    }
+
+    private func compare(_ old: YAMLNode, _ new: YAMLNode) throws(VerificationError) {
+        func fail(_ what: String) -> VerificationError {
+            VerificationError(message: "re-reading the edit at line \(old.line) found \(what); refusing to write")
+        }
+        guard old.kind == new.kind, old.tag == new.tag, old.anchor == new.anchor else { throw fail("a different node") }
+        switch old.kind {
+        case .scalar:
+            if let expected = replacements[old.id] {
+                guard new.value == expected else { throw fail("value '\(new.value)' instead of '\(expected)'") }
+                if old.isStringLike && new.style == .plain && ScalarQuoting.resolvesToNonString(new.value) {
+                    throw fail("a value that would not read back as a string")
+                }
+            } else {
+                guard new.value == old.value, new.style == old.style else { throw fail("an unintended change") }
+            }
+        case .alias:
+            guard new.value == old.value else { throw fail("a changed alias") }
+        case .sequence:
+            let added = appended[old.id] ?? []
+            guard old.children.count + added.count == new.children.count else { throw fail("a changed sequence") }
+            for (a, b) in zip(old.children, new.children) { try compare(a, b) }
+            for (want, got) in zip(added, new.children.dropFirst(old.children.count)) where !want.matches(got) {
+                throw fail("an added item that does not read back as intended")
+            }
+        case .mapping:
+            let removed = removals[old.id] ?? []
+            let kept = old.pairs.filter { !removed.contains($0.key.id) }
+            let added = insertions[old.id] ?? []
+            let newPairs = new.pairs
+            guard newPairs.count == kept.count + added.count else { throw fail("a changed number of keys") }
+            for (a, b) in zip(kept, newPairs) {
+                try compare(a.key, b.key)
+                try compare(a.value, b.value)
+            }
+            for (want, got) in zip(added, newPairs.dropFirst(kept.count)) {
+                guard got.key.kind == .scalar, got.key.value == want.key, want.value.matches(got.value) else {
+                    throw fail("an inserted key '\(want.key)' that does not read back as intended")
+                }
+            }
+        }
+    }
+
+    /// An anchored node (or one inside an anchored collection) that some alias refers to would change
+    /// at every alias too: refuse.
+    private func checkNotAliased(_ node: YAMLNode) throws(Refusal) {
+        for n in node.ancestry where n.anchor != nil {
+            if let uses = stream.aliasCounts[n.id], uses > 0 {
+                throw refusal(node, "value is part of anchor &\(n.anchor!) which \(uses) alias\(uses == 1 ? "" : "es") refer\(uses == 1 ? "s" : "") to; editing it would change those too")
+            }
+        }
+    }
+
+    private func isInFlow(_ node: YAMLNode) -> Bool {
+        node.parent.map { $0.isFlow } ?? false
+    }
+
+    private func refusal(_ node: YAMLNode, _ message: String) -> Refusal {
+        Refusal(line: node.line, column: node.column, message: message)
+    }
+
+    /// Offset of the line break (or end of file) ending the line that contains `offset - 1`.
+    private func lineEnd(after offset: Int) -> Int {
+        var i = offset
+        while i < bytes.count && bytes[i] != 0x0A { i += 1 }
+        if i > offset && i <= bytes.count && i > 0 && bytes[i - 1] == 0x0D && i < bytes.count { return i - 1 }
+        return i
+    }
+
+    /// Offset just past the line break that ends the line containing `offset` (or end of file).
+    private func nextLineStart(after offset: Int) -> Int {
+        var i = offset
+        while i < bytes.count && bytes[i] != 0x0A { i += 1 }
+        return min(i + 1, bytes.count)
+    }
+
+    private func lineStart(of offset: Int) -> Int {
+        var i = offset
+        while i > 0 && bytes[i - 1] != 0x0A { i -= 1 }
+        return i
+    }
+}
+
+/// What an inserted node must read back as: strings only, never re-typed.
+enum ExpectedValue {
+    case scalar(String)
+    case mapping([(String, ExpectedValue)])
+    case sequence([ExpectedValue])
+
+    func matches(_ node: YAMLNode) -> Bool {
+        guard node.tag == nil, node.anchor == nil else { return false }
+        switch self {
+        case .scalar(let v):
+            return node.kind == .scalar && node.value == v && !(node.style == .plain && ScalarQuoting.resolvesToNonString(v))
+        case .mapping(let pairs):
+            let got = node.pairs
+            return node.kind == .mapping && got.count == pairs.count
+                && zip(pairs, got).allSatisfy { $0.1.key.kind == .scalar && $0.1.key.value == $0.0.0 && $0.0.1.matches($0.1.value) }
+        case .sequence(let items):
+            return node.kind == .sequence && node.children.count == items.count && zip(items, node.children).allSatisfy { $0.matches($1) }
+        }
+    }
+}
