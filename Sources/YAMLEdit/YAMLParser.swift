@@ -23,8 +23,10 @@ public enum YAMLParser {
             // An empty array may have no base address; libyaml needs a valid pointer either way.
             let empty: [UInt8] = [0]
             empty.withUnsafeBufferPointer { emptyBuf in
-                let base = buf.baseAddress ?? emptyBuf.baseAddress!
-                yaml_parser_set_input_string(&parser, base, buf.count)
+                // The BOM is skipped here: with an explicit encoding libyaml would read it as content.
+                let bom = source.bomLength
+                let base = buf.baseAddress.map { $0 + bom } ?? emptyBuf.baseAddress!
+                yaml_parser_set_input_string(&parser, base, buf.count - bom)
                 yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
                 var event = yaml_event_t()
                 while true {
@@ -56,7 +58,7 @@ public enum YAMLParser {
         var mark = parser.problem_mark
         if parser.error == YAML_READER_ERROR {
             // Reader errors carry a byte offset, not a mark.
-            let (l, c) = source.lineColumn(of: min(parser.problem_offset, source.bytes.count))
+            let (l, c) = source.lineColumn(of: min(parser.problem_offset + source.bomLength, source.bytes.count))
             return YAMLError(line: l, column: c, message: message)
         }
         if mark.line == 0 && mark.column == 0 && mark.index == 0, parser.context != nil { mark = parser.context_mark }

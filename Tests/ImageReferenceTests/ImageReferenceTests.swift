@@ -1,0 +1,115 @@
+import XCTest
+@testable import ImageReference
+
+final class ImageNameTests: XCTestCase {
+    func testDockerHubNormalisation() throws {
+        let forms = ["nginx", "library/nginx", "docker.io/nginx", "docker.io/library/nginx", "index.docker.io/library/nginx"]
+        for f in forms {
+            XCTAssertEqual(try ImageName(parsing: f).normalized, "docker.io/library/nginx", f)
+        }
+        XCTAssertEqual(try ImageName(parsing: "bitnami/nginx").normalized, "docker.io/bitnami/nginx")
+        XCTAssertNotEqual(try ImageName(parsing: "bitnami/nginx"), try ImageName(parsing: "nginx"))
+    }
+
+    func testRegistryDetection() throws {
+        let withPort = try ImageName(parsing: "localhost:5000/app")
+        XCTAssertEqual(withPort.domain, "localhost:5000")
+        XCTAssertEqual(withPort.path, "app")
+        XCTAssertEqual(try ImageName(parsing: "localhost/app").domain, "localhost")
+        XCTAssertEqual(try ImageName(parsing: "ghcr.io/org/team/app").path, "org/team/app")
+        XCTAssertNil(try ImageName(parsing: "org/app").domain)
+        XCTAssertEqual(try ImageName(parsing: "[::1]:5000/app").domain, "[::1]:5000")
+    }
+
+    func testInvalidNames() {
+        for bad in ["", "Nginx", "app/", "/app", "a//b", "app-", "-app", "a..b", "my app", "ghcr.io:port/app", "app#1"] {
+            XCTAssertThrowsError(try ImageName(parsing: bad), bad)
+        }
+        XCTAssertNoThrow(try ImageName(parsing: "a__b/c-d/e.f/g---h"))
+    }
+}
+
+final class ImageReferenceParsingTests: XCTestCase {
+    let digest = "sha256:" + String(repeating: "ab", count: 32)
+
+    func testTagAndDigest() throws {
+        let r = try ImageReference(parsing: "localhost:5000/app:1.2.3@\(digest)")
+        XCTAssertEqual(r.name.written, "localhost:5000/app")
+        XCTAssertEqual(r.tag, "1.2.3")
+        XCTAssertEqual(r.digest, digest)
+        XCTAssertEqual(r.description, "localhost:5000/app:1.2.3@\(digest)")
+        let portOnly = try ImageReference(parsing: "localhost:5000/app")
+        XCTAssertNil(portOnly.tag)
+        XCTAssertEqual(portOnly.name.domain, "localhost:5000")
+    }
+
+    func testTagGrammar() {
+        XCTAssertTrue(ImageReference.isValidTag("v1.2.3-rc.1_build"))
+        XCTAssertTrue(ImageReference.isValidTag("_x"))
+        XCTAssertTrue(ImageReference.isValidTag(String(repeating: "a", count: 128)))
+        XCTAssertFalse(ImageReference.isValidTag(String(repeating: "a", count: 129)))
+        for bad in ["", ".x", "-x", "a b", "a\nb", "a\"b", "a#b", "{x}", "a'b", "a:b"] {
+            XCTAssertFalse(ImageReference.isValidTag(bad), bad)
+        }
+    }
+
+    func testDigestGrammar() {
+        XCTAssertTrue(ImageReference.isValidDigest(digest))
+        XCTAssertTrue(ImageReference.isValidDigest("sha512+b64u:" + String(repeating: "0", count: 32)))
+        XCTAssertFalse(ImageReference.isValidDigest("sha256:xyz"))
+        XCTAssertFalse(ImageReference.isValidDigest("sha256:" + String(repeating: "a", count: 31)))
+        XCTAssertFalse(ImageReference.isValidDigest(String(repeating: "a", count: 64)))
+        XCTAssertFalse(ImageReference.isValidDigest("1sha:" + String(repeating: "a", count: 64)))
+    }
+}
+
+final class ImageSpecTests: XCTestCase {
+    let digest = "sha256:" + String(repeating: "0f", count: 32)
+
+    func testKustomizeForms() throws {
+        let a = try ImageSpec(parsing: "nginx:1.21")
+        XCTAssertEqual(a.name.written, "nginx"); XCTAssertEqual(a.tag, "1.21"); XCTAssertNil(a.digest); XCTAssertNil(a.newName)
+
+        let b = try ImageSpec(parsing: "nginx@\(digest)")
+        XCTAssertNil(b.tag); XCTAssertEqual(b.digest, digest)
+
+        let c = try ImageSpec(parsing: "nginx:1.21@\(digest)")
+        XCTAssertEqual(c.tag, "1.21"); XCTAssertEqual(c.digest, digest)
+
+        let d = try ImageSpec(parsing: "nginx=ghcr.io/org/nginx:1.21@\(digest)")
+        XCTAssertEqual(d.name.written, "nginx"); XCTAssertEqual(d.newName?.written, "ghcr.io/org/nginx")
+        XCTAssertEqual(d.tag, "1.21"); XCTAssertEqual(d.digest, digest)
+
+        let e = try ImageSpec(parsing: "nginx=ghcr.io/org/nginx@\(digest)")
+        XCTAssertNil(e.tag); XCTAssertEqual(e.digest, digest)
+
+        let f = try ImageSpec(parsing: "localhost:5000/app:7")
+        XCTAssertEqual(f.name.written, "localhost:5000/app"); XCTAssertEqual(f.tag, "7")
+
+        let g = try ImageSpec(parsing: "nginx=mirror.local/nginx")
+        XCTAssertTrue(g.isRenameOnly)
+    }
+
+    func testRejectsInjection() {
+        for bad in ["app:1.0 # x", "app:1.0\nimage: evil", "app:\"1\"", "app:{x}", "app:a'b", "app:", "app", "=app:1", "app=:1",
+                    "app:1@sha256:zz", "app:1=x", "app: 1"] {
+            XCTAssertThrowsError(try ImageSpec(parsing: bad), bad) { error in
+                XCTAssertTrue("\(error)".contains("invalid image spec"), "\(error)")
+            }
+        }
+    }
+
+    func testErrorMessageEscapesControlCharacters() {
+        XCTAssertThrowsError(try ImageSpec(parsing: "app:1\n2")) { error in
+            XCTAssertFalse("\(error)".contains("\n"))
+        }
+    }
+
+    func testApplyKeepsRepositoryAsWritten() throws {
+        let spec = try ImageSpec(parsing: "docker.io/library/nginx:1.25")
+        let ref = try ImageReference(parsing: "nginx:1.19@sha256:" + String(repeating: "1", count: 64))
+        XCTAssertEqual(spec.apply(to: ref).description, "nginx:1.25")
+        let rename = try ImageSpec(parsing: "nginx=mirror.local/nginx")
+        XCTAssertEqual(rename.apply(to: ref).description, "mirror.local/nginx:1.19@sha256:" + String(repeating: "1", count: 64))
+    }
+}

@@ -1,6 +1,0 @@
-import XCTest
-@testable import YAMLEdit
-
-final class YAMLEditPlaceholderTests: XCTestCase {
-    func testModuleLoads() { XCTAssertTrue(true) }
-}
