@@ -68,7 +68,9 @@ public enum ForgeDefaults {
             throw ForgeError(.configuration, "cannot read a project path from the repository URL '\(sanitizeURL(repoURL))'")
         }
         var path = parts.path
-        if let apiURL, let api = URLComponents(string: apiURL), let apiHost = api.host,
+        // Only web URLs carry the relative URL root; ssh clone paths never do.
+        if parts.scheme == "https" || parts.scheme == "http",
+           let apiURL, let api = URLComponents(string: apiURL), let apiHost = api.host,
            apiHost.lowercased() == parts.host.lowercased() {
             var apiPath = trimSlash(api.path)
             for suffix in ["/api/v4", "/api/v3"] where apiPath.hasSuffix(suffix) {
