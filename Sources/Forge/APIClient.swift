@@ -158,3 +158,12 @@ func trimSlash(_ s: String) -> String {
     while s.hasSuffix("/") { s.removeLast() }
     return s
 }
+
+/// Descriptions compare equal when they differ only in line endings or surrounding whitespace
+/// (forges may normalise them), so an unchanged MR is not rewritten on every run.
+func sameText(_ a: String, _ b: String) -> Bool {
+    func norm(_ s: String) -> String {
+        s.replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+    return norm(a) == norm(b)
+}

@@ -185,7 +185,7 @@ extension MergeRequestService {
         if !created {
             var fields: [String: Any] = [:]
             if pr.title != r.title { fields["title"] = r.title }
-            if pr.body != r.description { fields["body"] = r.description }
+            if !sameText(pr.body, r.description) { fields["body"] = r.description }
             if pr.baseRef != r.targetBranch { fields["base"] = r.targetBranch }
             if !fields.isEmpty {
                 pr = try client.updatePullRequest(number: pr.number, fields)

@@ -188,7 +188,7 @@ extension MergeRequestService {
         if !created {
             var fields: [String: Any] = [:]
             if mr.title != title { fields["title"] = title }
-            if mr.description != r.description { fields["description"] = r.description }
+            if !sameText(mr.description, r.description) { fields["description"] = r.description }
             if mr.targetBranch != r.targetBranch { fields["target_branch"] = r.targetBranch }
             let missingLabels = labels.filter { !mr.labels.contains($0) }
             if !missingLabels.isEmpty { fields["add_labels"] = missingLabels.joined(separator: ",") }

@@ -1,4 +1,4 @@
-import CCurl
+internal import CCurl
 import Foundation
 
 /// One HTTP request. Headers are kept in order; names are sent as given.

@@ -185,6 +185,7 @@ final class GitHubServiceTests: XCTestCase {
         XCTAssertEqual(result.autoMergeEnabled, false)
         XCTAssertEqual(result.warnings.count, 1)
         XCTAssertTrue(result.warnings[0].contains("not allowed"), result.warnings[0])
+        assertNoCanary([result.url] + result.warnings)
         XCTAssertEqual((try forge.requests()).last?.json["variables"].flatMap { ($0 as? [String: Any])?["mergeMethod"] as? String }, "MERGE")
     }
 

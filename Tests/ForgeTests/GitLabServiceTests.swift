@@ -242,6 +242,18 @@ final class GitLabServiceTests: XCTestCase {
         XCTAssertEqual(mrs.count, 1)
     }
 
+    func testConnectionRefusedIsRetriedThenReported() throws {
+        let port = forge.port
+        forge.stop()
+        XCTAssertThrowsError(try rec.service(maxAttempts: 3).openOrUpdate(request { $0.apiURL = "http://127.0.0.1:\(port)/api/v4" })) { error in
+            let e = error as! ForgeError
+            XCTAssertEqual(e.kind, .transport)
+            XCTAssertTrue(e.message.contains("after 3 tries"), e.message)
+            assertNoCanary(texts(of: e))
+        }
+        XCTAssertEqual(rec.sleeps, [1, 2])
+    }
+
     func testUnknownUserIsAConfigurationError() throws {
         XCTAssertThrowsError(try rec.service().openOrUpdate(request { $0.assignees = ["nobody"] })) { error in
             let e = error as! ForgeError
@@ -257,6 +269,7 @@ final class GitLabServiceTests: XCTestCase {
         XCTAssertEqual(result.autoMergeEnabled, false)
         XCTAssertEqual(result.warnings.count, 1)
         XCTAssertTrue(result.warnings[0].contains("405"), result.warnings[0])
+        assertNoCanary([result.url] + result.warnings)
         XCTAssertEqual(try forge.requests().filter { $0.path.hasSuffix("/merge") }.count, 3)
     }
 

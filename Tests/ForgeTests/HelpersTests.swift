@@ -122,6 +122,11 @@ final class HelpersTests: XCTestCase {
         XCTAssertThrowsError(try s.openOrUpdate(bad)) { XCTAssertEqual(($0 as? ForgeError)?.kind, .configuration) }
     }
 
+    func testDescriptionComparisonIgnoresLineEndings() {
+        XCTAssertTrue(sameText("a\r\nb\n", "a\nb"))
+        XCTAssertFalse(sameText("a\nb", "a\nc"))
+    }
+
     func testResultJSONShape() throws {
         let data = try JSONEncoder().encode(MergeRequestResult(url: "u", number: 3, created: true, updated: false))
         let obj = try JSONSerialization.jsonObject(with: data) as? [String: Any]
