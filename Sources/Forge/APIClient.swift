@@ -1,0 +1,169 @@
+import Foundation
+
+/// What to name in a 401/403/404 message.
+struct ErrorContext: Sendable {
+    var forgeName: String          // "GitLab" / "GitHub"
+    var project: String            // group/sub/project or owner/repo
+    var tokenSource: String?       // e.g. "GITLAB_TOKEN"
+    var scopeHint: String          // what the token needs
+}
+
+/// JSON-over-HTTP with retries, rate-limit handling, error mapping and redaction.
+struct APIClient: Sendable {
+    var transport: HTTPTransport
+    var retry: RetryPolicy
+    var redact: Redaction
+    var baseHeaders: [(String, String)]
+    var context: ErrorContext
+    var log: (@Sendable (String) -> Void)?
+
+    /// Sends with retries. Returns any response with status < 400, and also those in `accept`
+    /// (e.g. 409/422 for a create race). Throws `ForgeError` otherwise.
+    func send(_ method: String, _ url: String, json: Any? = nil, accept: Set<Int> = [],
+              what: String) throws -> HTTPResponse {
+        var headers = baseHeaders
+        var body: Data? = nil
+        if let json {
+            body = try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys])
+            headers.append(("Content-Type", "application/json"))
+        }
+        let request = HTTPRequest(method: method, url: url, headers: headers, body: body)
+        let shownURL = redact(Redaction.stripQuery(url))
+        var attempt = 0
+        while true {
+            attempt += 1
+            let response: HTTPResponse
+            do {
+                response = try transport.send(request)
+            } catch let error as TransportError {
+                let message = redact(error.message)
+                if error.isRetryable && attempt < retry.maxAttempts {
+                    let delay = retry.backoff(retry: attempt)
+                    log?("\(context.forgeName) API: \(message); retrying in \(Self.seconds(delay))")
+                    retry.sleep(delay)
+                    continue
+                }
+                let tries = attempt > 1 ? " (after \(attempt) tries)" : ""
+                var hint = ""
+                if error.kind == .tls {
+                    hint = " — check the server certificate and pass its CA with --ca-file (or SSL_CERT_FILE)"
+                }
+                throw ForgeError(.transport, "\(context.forgeName) API unreachable while trying to \(what)\(tries): \(message)\(hint)")
+            }
+
+            if response.status < 400 || accept.contains(response.status) { return response }
+
+            if let wait = retry.rateLimitWait(response) {
+                if wait > retry.maxRateLimitWait {
+                    throw ForgeError(.rateLimited, "\(context.forgeName) API rate limit hit while trying to \(what): the server asks to wait \(Int(wait.rounded(.up)))s, longer than the \(Int(retry.maxRateLimitWait))s allowed; re-run later", status: response.status)
+                }
+                if attempt < retry.maxAttempts {
+                    log?("\(context.forgeName) API rate limit (\(response.status)); waiting \(Self.seconds(wait))")
+                    retry.sleep(wait)
+                    continue
+                }
+                throw ForgeError(.rateLimited, "\(context.forgeName) API still rate limited after \(attempt) tries while trying to \(what); re-run later", status: response.status)
+            }
+
+            if response.status >= 500 {
+                if attempt < retry.maxAttempts {
+                    let delay = retry.backoff(retry: attempt)
+                    log?("\(context.forgeName) API answered \(response.status); retrying in \(Self.seconds(delay))")
+                    retry.sleep(delay)
+                    continue
+                }
+                throw ForgeError(.server, "\(context.forgeName) API answered \(response.status) \(Self.reason(response.status)) to \(method) \(shownURL) after \(attempt) tries while trying to \(what): \(redact.excerpt(response.body))", status: response.status)
+            }
+
+            throw mapClientError(response, method: method, shownURL: shownURL, what: what)
+        }
+    }
+
+    func mapClientError(_ response: HTTPResponse, method: String, shownURL: String, what: String) -> ForgeError {
+        let excerpt = redact.excerpt(response.body)
+        let token = context.tokenSource.map { "the token in \($0)" } ?? "the API token"
+        let head = "\(context.forgeName) API answered \(response.status) \(Self.reason(response.status)) to \(method) \(shownURL) while trying to \(what)"
+        switch response.status {
+        case 401:
+            return ForgeError(.authentication, "\(head). Check \(token): it must be set, valid and not expired (\(context.scopeHint)). Server said: \(excerpt)", status: 401)
+        case 403:
+            return ForgeError(.permission, "\(head). Check that \(token) has the needed scope and role on '\(context.project)' (\(context.scopeHint)). Server said: \(excerpt)", status: 403)
+        case 404:
+            return ForgeError(.notFound, "\(head). Check the project path '\(context.project)' and the API URL, and that \(token) can see the project (a token without access also gets 404). Server said: \(excerpt)", status: 404)
+        default:
+            return ForgeError(.http, "\(head): \(excerpt)", status: response.status)
+        }
+    }
+
+    func decode(_ response: HTTPResponse, what: String) throws -> Any {
+        do {
+            return try JSONSerialization.jsonObject(with: response.body, options: [.fragmentsAllowed])
+        } catch {
+            throw ForgeError(.invalidResponse, "\(context.forgeName) API sent an answer that is not JSON while trying to \(what): \(redact.excerpt(response.body))", status: response.status)
+        }
+    }
+
+    func object(_ response: HTTPResponse, what: String) throws -> [String: Any] {
+        guard let obj = try decode(response, what: what) as? [String: Any] else {
+            throw ForgeError(.invalidResponse, "\(context.forgeName) API sent an unexpected JSON answer while trying to \(what): \(redact.excerpt(response.body))", status: response.status)
+        }
+        return obj
+    }
+
+    func array(_ response: HTTPResponse, what: String) throws -> [[String: Any]] {
+        guard let arr = try decode(response, what: what) as? [[String: Any]] else {
+            throw ForgeError(.invalidResponse, "\(context.forgeName) API sent an unexpected JSON answer while trying to \(what): \(redact.excerpt(response.body))", status: response.status)
+        }
+        return arr
+    }
+
+    static func seconds(_ t: TimeInterval) -> String { String(format: "%.1fs", t) }
+
+    static func reason(_ status: Int) -> String {
+        switch status {
+        case 400: return "Bad Request"
+        case 401: return "Unauthorized"
+        case 403: return "Forbidden"
+        case 404: return "Not Found"
+        case 405: return "Method Not Allowed"
+        case 409: return "Conflict"
+        case 422: return "Unprocessable Entity"
+        case 429: return "Too Many Requests"
+        case 500: return "Internal Server Error"
+        case 502: return "Bad Gateway"
+        case 503: return "Service Unavailable"
+        case 504: return "Gateway Timeout"
+        default: return ""
+        }
+    }
+}
+
+/// Percent-encodes one path segment or query value (RFC 3986 unreserved characters kept).
+func percentEncode(_ s: String) -> String {
+    var allowed = CharacterSet.alphanumerics
+    allowed.insert(charactersIn: "-._~")
+    // alphanumerics includes non-ASCII letters; restrict to ASCII.
+    return s.unicodeScalars.map { scalar -> String in
+        if scalar.isASCII, allowed.contains(scalar) { return String(scalar) }
+        return String(scalar).utf8.map { String(format: "%%%02X", $0) }.joined()
+    }.joined()
+}
+
+func queryString(_ items: [(String, String)]) -> String {
+    items.map { "\(percentEncode($0.0))=\(percentEncode($0.1))" }.joined(separator: "&")
+}
+
+func trimSlash(_ s: String) -> String {
+    var s = s
+    while s.hasSuffix("/") { s.removeLast() }
+    return s
+}
+
+/// Descriptions compare equal when they differ only in line endings or surrounding whitespace
+/// (forges may normalise them), so an unchanged MR is not rewritten on every run.
+func sameText(_ a: String, _ b: String) -> Bool {
+    func norm(_ s: String) -> String {
+        s.replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+    return norm(a) == norm(b)
+}

@@ -1,0 +1,172 @@
+import Foundation
+
+/// Parts of a git remote URL: https://host[:port]/path, ssh://user@host[:port]/path, user@host:path.
+public struct RepoURLParts: Sendable, Equatable {
+    public var scheme: String      // "https", "http", "ssh", "git", "file"
+    public var host: String
+    public var port: Int?
+    public var path: String        // without leading/trailing "/" and without ".git"
+}
+
+/// Forge detection, default API URLs and project paths (pure functions of their inputs).
+public enum ForgeDefaults {
+    /// `--forge` when given; else GitLab CI (`GITLAB_CI`) / GitHub Actions (`GITHUB_ACTIONS`); else the repo
+    /// URL's host starting with `gitlab.` / `github.` (github.com too). Throws when none applies.
+    public static func detectForge(explicit: String?, environment: [String: String], repoURL: String?) throws -> ForgeKind {
+        if let explicit, !explicit.isEmpty {
+            guard let kind = ForgeKind(rawValue: explicit.lowercased()) else {
+                throw ForgeError(.configuration, "unknown --forge '\(explicit)': expected gitlab or github")
+            }
+            return kind
+        }
+        if isTrue(environment["GITLAB_CI"]) { return .gitlab }
+        if isTrue(environment["GITHUB_ACTIONS"]) { return .github }
+        if let repoURL, let host = parseRepoURL(repoURL)?.host.lowercased() {
+            if host.hasPrefix("gitlab.") || host == "gitlab.com" { return .gitlab }
+            if host.hasPrefix("github.") || host == "github.com" { return .github }
+        }
+        throw ForgeError(.configuration, "cannot tell whether the repository is on GitLab or GitHub: pass --forge gitlab|github (and --api-url for a self-managed host)")
+    }
+
+    /// `CI_API_V4_URL` (GitLab) / `GITHUB_API_URL` (GitHub) when set; else from the repo URL's host:
+    /// `https://<host>/api/v4`; `https://api.github.com` for github.com, `https://<host>/api/v3` for GHES.
+    public static func apiURL(forge: ForgeKind, environment: [String: String], repoURL: String?) throws -> String {
+        switch forge {
+        case .gitlab:
+            if let v = environment["CI_API_V4_URL"], !v.isEmpty { return trimSlash(v) }
+        case .github:
+            if let v = environment["GITHUB_API_URL"], !v.isEmpty { return trimSlash(v) }
+        }
+        guard let repoURL, let parts = parseRepoURL(repoURL), !parts.host.isEmpty, parts.scheme != "file" else {
+            throw ForgeError(.configuration, "cannot derive the \(forge.displayName) API URL from the repository URL: pass --api-url")
+        }
+        let host = parts.host.lowercased()
+        // Keep an explicit port only for web URLs (an ssh port is not the web port).
+        let portSuffix = (parts.scheme == "https" || parts.scheme == "http") ? (parts.port.map { ":\($0)" } ?? "") : ""
+        let scheme = parts.scheme == "http" ? "http" : "https"
+        switch forge {
+        case .gitlab:
+            return "\(scheme)://\(host)\(portSuffix)/api/v4"
+        case .github:
+            if host == "github.com" || host == "www.github.com" { return "https://api.github.com" }
+            return "\(scheme)://\(host)\(portSuffix)/api/v3"
+        }
+    }
+
+    /// The GraphQL endpoint for a GitHub REST base: api.github.com → /graphql; `<host>/api/v3` → `<host>/api/graphql`.
+    public static func gitHubGraphQLURL(apiURL: String) -> String {
+        let base = trimSlash(apiURL)
+        if base.hasSuffix("/api/v3") { return String(base.dropLast("/v3".count)) + "/graphql" }
+        return base + "/graphql"
+    }
+
+    /// `group/sub/project` (GitLab) or `owner/repo` (GitHub) from a remote URL. With an API URL on the same host
+    /// whose path has a prefix before `/api/v4` or `/api/v3` (a relative URL root like `/gitlab`), that prefix is
+    /// removed from the repository path.
+    public static func projectPath(repoURL: String, apiURL: String? = nil) throws -> String {
+        guard let parts = parseRepoURL(repoURL), !parts.path.isEmpty else {
+            throw ForgeError(.configuration, "cannot read a project path from the repository URL '\(sanitizeURL(repoURL))'")
+        }
+        var path = parts.path
+        // Only web URLs carry the relative URL root; ssh clone paths never do.
+        if parts.scheme == "https" || parts.scheme == "http",
+           let apiURL, let api = URLComponents(string: apiURL), let apiHost = api.host,
+           apiHost.lowercased() == parts.host.lowercased() {
+            var apiPath = trimSlash(api.path)
+            for suffix in ["/api/v4", "/api/v3"] where apiPath.hasSuffix(suffix) {
+                apiPath = String(apiPath.dropLast(suffix.count))
+            }
+            let prefix = apiPath.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+            if !prefix.isEmpty, path.hasPrefix(prefix + "/") {
+                path = String(path.dropFirst(prefix.count + 1))
+            }
+        }
+        guard path.contains("/") else {
+            throw ForgeError(.configuration, "repository URL '\(sanitizeURL(repoURL))' has no group/project path")
+        }
+        return path
+    }
+
+    /// Splits https/http/ssh/git URLs and scp-like `user@host:path`. Credentials are dropped.
+    public static func parseRepoURL(_ url: String) -> RepoURLParts? {
+        let s = url.trimmingCharacters(in: .whitespaces)
+        func cleanPath(_ p: String) -> String {
+            var p = p.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+            if p.hasSuffix(".git") { p.removeLast(4) }
+            return p.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        }
+        if let schemeEnd = s.range(of: "://") {
+            guard let comps = URLComponents(string: s), let host = comps.host else { return nil }
+            let scheme = String(s[..<schemeEnd.lowerBound]).lowercased()
+            return RepoURLParts(scheme: scheme == "git+ssh" || scheme == "ssh+git" ? "ssh" : scheme,
+                                host: host, port: comps.port, path: cleanPath(comps.path.removingPercentEncoding ?? comps.path))
+        }
+        // scp-like: [user@]host:path (no slash before the colon)
+        if let colon = s.firstIndex(of: ":"), !s[..<colon].contains("/") {
+            var hostPart = String(s[..<colon])
+            if let at = hostPart.lastIndex(of: "@") { hostPart = String(hostPart[hostPart.index(after: at)...]) }
+            guard !hostPart.isEmpty else { return nil }
+            return RepoURLParts(scheme: "ssh", host: hostPart, port: nil, path: cleanPath(String(s[s.index(after: colon)...])))
+        }
+        return nil
+    }
+
+    /// A stable bot branch name: `imagebump/<slug of images>-<target branch>`, at most ~100 characters.
+    public static func pushBranch(images: [String], targetBranch: String) -> String {
+        let names = images.map { image -> String in
+            // last path component without tag/digest
+            var name = image
+            if let at = name.firstIndex(of: "@") { name = String(name[..<at]) }
+            if let slash = name.lastIndex(of: "/") { name = String(name[name.index(after: slash)...]) }
+            if let colon = name.firstIndex(of: ":") { name = String(name[..<colon]) }
+            return name
+        }.uniqued().sorted()
+        var slug = slugify((names.isEmpty ? ["images"] : names).joined(separator: "-") + "-" + targetBranch)
+        if slug.count > 90 {
+            var hasher = FNV1a()
+            for image in images.sorted() { hasher.add(image) }
+            hasher.add(targetBranch)
+            slug = String(slug.prefix(80)).trimmingCharacters(in: CharacterSet(charactersIn: "-")) + "-" + String(format: "%08x", UInt32(truncatingIfNeeded: hasher.value))
+        }
+        return "imagebump/\(slug)"
+    }
+
+    static func slugify(_ s: String) -> String {
+        var out = ""
+        var lastDash = false
+        for scalar in s.lowercased().unicodeScalars {
+            if scalar.isASCII, CharacterSet.alphanumerics.contains(scalar) || scalar == "." || scalar == "_" {
+                out.unicodeScalars.append(scalar)
+                lastDash = false
+            } else if !lastDash {
+                out.append("-")
+                lastDash = true
+            }
+        }
+        return out.trimmingCharacters(in: CharacterSet(charactersIn: "-."))
+    }
+
+    /// A URL with any user:password@ removed, for messages.
+    static func sanitizeURL(_ url: String) -> String {
+        guard var comps = URLComponents(string: url), comps.user != nil || comps.password != nil else {
+            return url
+        }
+        comps.user = nil
+        comps.password = nil
+        return comps.string ?? url
+    }
+
+    static func isTrue(_ v: String?) -> Bool {
+        guard let v = v?.lowercased(), !v.isEmpty else { return false }
+        return v == "true" || v == "1" || v == "yes"
+    }
+}
+
+struct FNV1a {
+    var value: UInt64 = 0xcbf29ce484222325
+    mutating func add(_ s: String) {
+        for b in s.utf8 { value ^= UInt64(b); value = value &* 0x100000001b3 }
+        value ^= 0xff
+        value = value &* 0x100000001b3
+    }
+}

@@ -1,0 +1,236 @@
+internal import CCurl
+import Foundation
+
+/// One HTTP request. Headers are kept in order; names are sent as given.
+public struct HTTPRequest: Sendable {
+    public var method: String
+    public var url: String
+    public var headers: [(String, String)]
+    public var body: Data?
+
+    public init(method: String, url: String, headers: [(String, String)] = [], body: Data? = nil) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+    }
+}
+
+/// One HTTP response: status, headers (names lower-cased, last value wins) and body.
+public struct HTTPResponse: Sendable {
+    public var status: Int
+    public var headers: [String: String]
+    public var body: Data
+
+    public init(status: Int, headers: [String: String] = [:], body: Data = Data()) {
+        self.status = status
+        var lowered: [String: String] = [:]
+        for (k, v) in headers { lowered[k.lowercased()] = v }
+        self.headers = lowered
+        self.body = body
+    }
+
+    public func header(_ name: String) -> String? { headers[name.lowercased()] }
+    public var bodyText: String { String(decoding: body, as: UTF8.self) }
+}
+
+/// Failure below HTTP (no status line was received).
+public struct TransportError: Error, Sendable, CustomStringConvertible {
+    public enum Kind: Sendable, Equatable {
+        case timeout, connection, tls, resolve, invalidURL, other
+    }
+    public var kind: Kind
+    public var message: String
+    public init(kind: Kind, message: String) {
+        self.kind = kind
+        self.message = message
+    }
+    /// Timeouts, refused/reset connections and truncated answers may succeed on another try.
+    public var isRetryable: Bool { kind == .timeout || kind == .connection }
+    public var description: String { message }
+}
+
+/// Sends one request, no retries. `CurlTransport` is the real one; tests may substitute another.
+public protocol HTTPTransport: Sendable {
+    func send(_ request: HTTPRequest) throws -> HTTPResponse
+}
+
+/// TLS and timeout settings for `CurlTransport`. TLS peer and host verification are always on.
+public struct TransportOptions: Sendable {
+    /// PEM bundle of trusted CAs (`--ca-file`). When nil, `SSL_CERT_FILE` from the environment is honoured,
+    /// else libcurl's default bundle is used.
+    public var caFile: String?
+    /// Whole-transfer timeout in seconds.
+    public var timeout: TimeInterval
+    public var connectTimeout: TimeInterval
+    public var userAgent: String
+
+    public init(caFile: String? = nil, timeout: TimeInterval = 30, connectTimeout: TimeInterval = 10,
+                userAgent: String = "imagebump") {
+        self.caFile = caFile
+        self.timeout = timeout
+        self.connectTimeout = connectTimeout
+        self.userAgent = userAgent
+    }
+
+    /// The CA file actually used: the explicit one, else `SSL_CERT_FILE` when set and non-empty.
+    public func effectiveCAFile(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        if let caFile, !caFile.isEmpty { return caFile }
+        if let env = environment["SSL_CERT_FILE"], !env.isEmpty { return env }
+        return nil
+    }
+}
+
+private let curlGlobalInit: Bool = {
+    curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
+}()
+
+private final class TransferBuffer {
+    var body = Data()
+    var headerLines: [String] = []
+}
+
+private let writeBody: ib_curl_data_cb = { ptr, size, nmemb, userdata in
+    let count = size * nmemb
+    guard let ptr, let userdata else { return count }
+    let buffer = Unmanaged<TransferBuffer>.fromOpaque(userdata).takeUnretainedValue()
+    ptr.withMemoryRebound(to: UInt8.self, capacity: count) { buffer.body.append($0, count: count) }
+    return count
+}
+
+private let writeHeader: ib_curl_data_cb = { ptr, size, nmemb, userdata in
+    let count = size * nmemb
+    guard let ptr, let userdata else { return count }
+    let buffer = Unmanaged<TransferBuffer>.fromOpaque(userdata).takeUnretainedValue()
+    let line = ptr.withMemoryRebound(to: UInt8.self, capacity: count) {
+        String(decoding: UnsafeBufferPointer(start: $0, count: count), as: UTF8.self)
+    }
+    // A new status line (e.g. after "100 Continue") starts a new header block.
+    if line.hasPrefix("HTTP/") { buffer.headerLines.removeAll() }
+    buffer.headerLines.append(line.trimmingCharacters(in: .whitespacesAndNewlines))
+    return count
+}
+
+/// HTTP over libcurl's easy interface. One easy handle per request; safe to share between threads.
+public struct CurlTransport: HTTPTransport {
+    public var options: TransportOptions
+
+    public init(options: TransportOptions = TransportOptions()) {
+        self.options = options
+    }
+
+    public func send(_ request: HTTPRequest) throws -> HTTPResponse {
+        guard curlGlobalInit else { throw TransportError(kind: .other, message: "libcurl could not be initialised") }
+        guard let handle = curl_easy_init() else {
+            throw TransportError(kind: .other, message: "libcurl could not create a handle")
+        }
+        defer { curl_easy_cleanup(handle) }
+
+        let buffer = TransferBuffer()
+        let bufferPointer = Unmanaged.passUnretained(buffer).toOpaque()
+        let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        defer { errorBuffer.deallocate() }
+
+        var headerList: UnsafeMutablePointer<curl_slist>? = nil
+        defer { if let headerList { curl_slist_free_all(headerList) } }
+        var hasExpect = false
+        for (name, value) in request.headers {
+            if name.lowercased() == "expect" { hasExpect = true }
+            headerList = curl_slist_append(headerList, "\(name): \(value)")
+        }
+        // No "Expect: 100-continue" round trip for JSON bodies.
+        if !hasExpect { headerList = curl_slist_append(headerList, "Expect:") }
+
+        var codes: [CURLcode] = []
+        codes.append(ib_setopt_string(handle, IB_CURLOPT_URL, request.url))
+        codes.append(ib_setopt_long(handle, IB_CURLOPT_NOSIGNAL, 1))
+        codes.append(ib_setopt_string(handle, IB_CURLOPT_PROTOCOLS_STR, "http,https"))
+        codes.append(ib_setopt_long(handle, IB_CURLOPT_FOLLOWLOCATION, 0))
+        codes.append(ib_setopt_long(handle, IB_CURLOPT_SSL_VERIFYPEER, 1))
+        codes.append(ib_setopt_long(handle, IB_CURLOPT_SSL_VERIFYHOST, 2))
+        if let ca = options.effectiveCAFile() {
+            codes.append(ib_setopt_string(handle, IB_CURLOPT_CAINFO, ca))
+        }
+        codes.append(ib_setopt_long(handle, IB_CURLOPT_TIMEOUT_MS, Int(max(options.timeout, 0.001) * 1000)))
+        codes.append(ib_setopt_long(handle, IB_CURLOPT_CONNECTTIMEOUT_MS, Int(max(options.connectTimeout, 0.001) * 1000)))
+        codes.append(ib_setopt_string(handle, IB_CURLOPT_USERAGENT, options.userAgent))
+        codes.append(ib_setopt_string(handle, IB_CURLOPT_ACCEPT_ENCODING, ""))
+        codes.append(ib_setopt_pointer(handle, IB_CURLOPT_ERRORBUFFER, errorBuffer))
+        codes.append(ib_setopt_callback(handle, IB_CURLOPT_WRITEFUNCTION, writeBody))
+        codes.append(ib_setopt_pointer(handle, IB_CURLOPT_WRITEDATA, bufferPointer))
+        codes.append(ib_setopt_callback(handle, IB_CURLOPT_HEADERFUNCTION, writeHeader))
+        codes.append(ib_setopt_pointer(handle, IB_CURLOPT_HEADERDATA, bufferPointer))
+        codes.append(ib_setopt_slist(handle, IB_CURLOPT_HTTPHEADER, headerList))
+
+        let method = request.method.uppercased()
+        let body = request.body ?? (method == "GET" || method == "HEAD" || method == "DELETE" ? nil : Data())
+        let result: CURLcode = try withExtendedLifetime(buffer) {
+            if let body {
+                return try body.withUnsafeBytes { raw -> CURLcode in
+                    // POSTFIELDS does not copy: the bytes stay alive for the whole perform below.
+                    var setCodes = codes
+                    setCodes.append(ib_setopt_long(handle, IB_CURLOPT_POST, 1))
+                    setCodes.append(ib_setopt_off_t(handle, IB_CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)))
+                    let base = raw.baseAddress.map { UnsafeMutableRawPointer(mutating: $0) }
+                        ?? UnsafeMutableRawPointer(mutating: ("" as StaticString).utf8Start)
+                    setCodes.append(ib_setopt_pointer(handle, IB_CURLOPT_POSTFIELDS, base))
+                    if method != "POST" { setCodes.append(ib_setopt_string(handle, IB_CURLOPT_CUSTOMREQUEST, method)) }
+                    try Self.check(setCodes)
+                    return curl_easy_perform(handle)
+                }
+            } else {
+                var setCodes = codes
+                if method == "HEAD" {
+                    setCodes.append(ib_setopt_long(handle, IB_CURLOPT_NOBODY, 1))
+                } else {
+                    setCodes.append(ib_setopt_long(handle, IB_CURLOPT_HTTPGET, 1))
+                    if method != "GET" { setCodes.append(ib_setopt_string(handle, IB_CURLOPT_CUSTOMREQUEST, method)) }
+                }
+                try Self.check(setCodes)
+                return curl_easy_perform(handle)
+            }
+        }
+
+        if result != CURLE_OK {
+            let detail = String(cString: errorBuffer)
+            let text = detail.isEmpty ? String(cString: curl_easy_strerror(result)) : detail
+            throw TransportError(kind: Self.kind(of: result), message: "\(request.method) \(Redaction.stripQuery(request.url)): \(text)")
+        }
+        var status: Int = 0
+        _ = ib_getinfo_long(handle, IB_CURLINFO_RESPONSE_CODE, &status)
+        var headers: [String: String] = [:]
+        for line in buffer.headerLines.dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            let name = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
+            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            headers[name] = value
+        }
+        return HTTPResponse(status: status, headers: headers, body: buffer.body)
+    }
+
+    private static func check(_ codes: [CURLcode]) throws {
+        if let bad = codes.first(where: { $0 != CURLE_OK }) {
+            throw TransportError(kind: .other, message: "libcurl option rejected: \(String(cString: curl_easy_strerror(bad)))")
+        }
+    }
+
+    private static func kind(of code: CURLcode) -> TransportError.Kind {
+        switch code {
+        case CURLE_OPERATION_TIMEDOUT:
+            return .timeout
+        case CURLE_COULDNT_CONNECT, CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE,
+             CURLE_HTTP2, CURLE_HTTP2_STREAM:
+            return .connection
+        case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
+            return .resolve
+        case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL:
+            return .invalidURL
+        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE,
+             CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+            return .tls
+        default:
+            return .other
+        }
+    }
+}

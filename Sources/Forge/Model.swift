@@ -1,0 +1,117 @@
+import Foundation
+
+/// Which forge API to talk to.
+public enum ForgeKind: String, Sendable, CaseIterable, Codable {
+    case gitlab
+    case github
+
+    public var displayName: String { self == .gitlab ? "GitLab" : "GitHub" }
+}
+
+/// How a GitLab token is sent: `PRIVATE-TOKEN` (personal, project, group tokens) or `JOB-TOKEN` (CI_JOB_TOKEN).
+public enum GitLabTokenKind: String, Sendable, Codable {
+    case privateToken
+    case jobToken
+}
+
+/// Everything needed to open or update one MR/PR.
+public struct MergeRequestRequest: Sendable {
+    public var forge: ForgeKind
+    /// REST base: `https://gitlab.example.com/api/v4`, `https://api.github.com`, `https://ghe.example.com/api/v3`.
+    public var apiURL: String
+    /// GitLab `group/sub/project`; GitHub `owner/repo`.
+    public var project: String
+    /// The bot branch that was pushed.
+    public var sourceBranch: String
+    /// The branch to merge into (`--branch`).
+    public var targetBranch: String
+    /// Title without any `Draft: ` prefix (added here when `draft`).
+    public var title: String
+    public var description: String
+    public var labels: [String]
+    /// Usernames (GitLab) / logins (GitHub).
+    public var assignees: [String]
+    /// Usernames / logins; on GitHub `org/team` requests a team review.
+    public var reviewers: [String]
+    public var draft: Bool
+    /// GitLab: merge when the pipeline succeeds (auto-merge); GitHub: enable auto-merge.
+    public var autoMerge: Bool
+    /// GitLab only.
+    public var removeSourceBranch: Bool
+    /// GitLab: squash on merge. GitHub: auto-merge uses the SQUASH method.
+    public var squash: Bool
+    public var token: String
+    public var gitLabTokenKind: GitLabTokenKind
+    /// Where the token came from (e.g. `GITLAB_TOKEN`), named in 401/403/404 messages. Never the token itself.
+    public var tokenSource: String?
+    /// The pushed commit; passed as `sha` (GitLab merge) / `expectedHeadOid` (GitHub auto-merge) when set.
+    public var headSHA: String?
+    /// GitHub GraphQL endpoint; derived from `apiURL` when nil.
+    public var graphQLURL: String?
+    /// GitHub: owner of the head branch when it lives in a fork (default: the repository owner).
+    public var headOwner: String?
+    /// CA file, timeouts, User-Agent.
+    public var transportOptions: TransportOptions
+
+    public init(forge: ForgeKind, apiURL: String, project: String, sourceBranch: String, targetBranch: String,
+                title: String, description: String, labels: [String] = [], assignees: [String] = [],
+                reviewers: [String] = [], draft: Bool = false, autoMerge: Bool = false,
+                removeSourceBranch: Bool = false, squash: Bool = false, token: String,
+                gitLabTokenKind: GitLabTokenKind = .privateToken, tokenSource: String? = nil,
+                headSHA: String? = nil, graphQLURL: String? = nil, headOwner: String? = nil,
+                transportOptions: TransportOptions = TransportOptions()) {
+        self.forge = forge
+        self.apiURL = apiURL
+        self.project = project
+        self.sourceBranch = sourceBranch
+        self.targetBranch = targetBranch
+        self.title = title
+        self.description = description
+        self.labels = labels
+        self.assignees = assignees
+        self.reviewers = reviewers
+        self.draft = draft
+        self.autoMerge = autoMerge
+        self.removeSourceBranch = removeSourceBranch
+        self.squash = squash
+        self.token = token
+        self.gitLabTokenKind = gitLabTokenKind
+        self.tokenSource = tokenSource
+        self.headSHA = headSHA
+        self.graphQLURL = graphQLURL
+        self.headOwner = headOwner
+        self.transportOptions = transportOptions
+    }
+}
+
+/// What `openOrUpdate` did. Encodes to the CLI's `"mergeRequest"` JSON object.
+public struct MergeRequestResult: Sendable, Codable, Equatable {
+    /// Web URL of the MR/PR.
+    public var url: String
+    /// GitLab `iid` / GitHub PR number.
+    public var number: Int
+    /// A new MR/PR was opened by this run.
+    public var created: Bool
+    /// An existing MR/PR was changed by this run (false when it was already up to date).
+    public var updated: Bool
+    /// Auto-merge was requested and is now set (nil when not requested).
+    public var autoMergeEnabled: Bool?
+    /// Non-fatal problems (e.g. auto-merge refused because the MR is not mergeable yet). Already redacted.
+    public var warnings: [String]
+
+    public init(url: String, number: Int, created: Bool, updated: Bool, autoMergeEnabled: Bool? = nil, warnings: [String] = []) {
+        self.url = url
+        self.number = number
+        self.created = created
+        self.updated = updated
+        self.autoMergeEnabled = autoMergeEnabled
+        self.warnings = warnings
+    }
+}
+
+extension Array where Element: Hashable {
+    func uniqued() -> [Element] {
+        var seen = Set<Element>()
+        return filter { seen.insert($0).inserted }
+    }
+}

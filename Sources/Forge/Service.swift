@@ -1,0 +1,45 @@
+import Foundation
+
+/// The entry point the CLI calls: open the MR/PR for `sourceBranch`, or update the open one.
+public struct MergeRequestService: Sendable {
+    /// nil: a `CurlTransport` built from each request's `transportOptions`.
+    public var transport: HTTPTransport?
+    public var retry: RetryPolicy
+    /// Progress/retry notes for a verbose log. Already redacted.
+    public var log: (@Sendable (String) -> Void)?
+
+    public init(transport: HTTPTransport? = nil, retry: RetryPolicy = .standard, log: (@Sendable (String) -> Void)? = nil) {
+        self.transport = transport
+        self.retry = retry
+        self.log = log
+    }
+
+    /// Idempotent: finds an open MR/PR for `request.sourceBranch`; updates title, description, labels (added),
+    /// assignees/reviewers (added) only where they differ; creates one when none is open; a create race
+    /// (GitLab 409 / GitHub 422 "already exists") finds and updates the winner. Throws `ForgeError`
+    /// whose message never contains the token.
+    public func openOrUpdate(_ request: MergeRequestRequest) throws -> MergeRequestResult {
+        let redact = Redaction(secrets: [request.token])
+        let service = MergeRequestService(transport: transport, retry: retry,
+                                          log: log.map { sink in { @Sendable message in sink(redact(message)) } })
+        let transport = self.transport ?? CurlTransport(options: request.transportOptions)
+        guard !request.token.isEmpty else {
+            throw ForgeError(.authentication, "no \(request.forge.displayName) API token: set \(request.tokenSource ?? "the token environment variable (--token-env)")")
+        }
+        guard URL(string: request.apiURL)?.scheme.map({ ["http", "https"].contains($0.lowercased()) }) == true else {
+            throw ForgeError(.configuration, "invalid \(request.forge.displayName) API URL '\(redact(request.apiURL))': expected https://host/...")
+        }
+        do {
+            switch request.forge {
+            case .gitlab: return try service.gitLabOpenOrUpdate(request, transport: transport)
+            case .github: return try service.gitHubOpenOrUpdate(request, transport: transport)
+            }
+        } catch let error as ForgeError {
+            var e = error
+            e.message = redact(e.message)
+            throw e
+        } catch {
+            throw ForgeError(.invalidResponse, redact(String(describing: error)))
+        }
+    }
+}

@@ -1,0 +1,167 @@
+import Foundation
+import XCTest
+@testable import Forge
+
+/// Temporary files shared by the tests: the fake forge script and a private CA + `localhost` certificate.
+enum TestFiles {
+    static let directory: URL = {
+        let dir = FileManager.default.temporaryDirectory
+            .appendingPathComponent("imagebump-forge-tests-\(ProcessInfo.processInfo.processIdentifier)")
+        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }()
+
+    static let script: URL = {
+        let url = directory.appendingPathComponent("fake_forge.py")
+        try! fakeForgeScript.write(to: url, atomically: true, encoding: .utf8)
+        return url
+    }()
+
+    struct TLS { let caFile: String; let cert: String; let key: String }
+
+    /// A private CA and a server certificate for DNS:localhost, made with the openssl CLI.
+    static let tls: Result<TLS, Error> = Result {
+        let d = directory.appendingPathComponent("tls")
+        try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
+        let p = { (name: String) in d.appendingPathComponent(name).path }
+        try "subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n"
+            .write(toFile: p("ext.cnf"), atomically: true, encoding: .utf8)
+        try run("/usr/bin/env", ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-sha256", "-days", "2",
+                                 "-keyout", p("ca.key"), "-out", p("ca.pem"), "-subj", "/CN=imagebump test CA",
+                                 "-addext", "basicConstraints=critical,CA:TRUE",
+                                 "-addext", "keyUsage=critical,keyCertSign,cRLSign"])
+        try run("/usr/bin/env", ["openssl", "req", "-newkey", "rsa:2048", "-nodes", "-sha256",
+                                 "-keyout", p("server.key"), "-out", p("server.csr"), "-subj", "/CN=localhost"])
+        try run("/usr/bin/env", ["openssl", "x509", "-req", "-in", p("server.csr"), "-CA", p("ca.pem"), "-CAkey", p("ca.key"),
+                                 "-CAcreateserial", "-out", p("server.pem"), "-days", "2", "-sha256", "-extfile", p("ext.cnf")])
+        return TLS(caFile: p("ca.pem"), cert: p("server.pem"), key: p("server.key"))
+    }
+
+    static func run(_ tool: String, _ args: [String]) throws {
+        let proc = Process()
+        proc.executableURL = URL(fileURLWithPath: tool)
+        proc.arguments = args
+        proc.standardOutput = FileHandle.nullDevice
+        let err = Pipe()
+        proc.standardError = err
+        try proc.run()
+        let data = err.fileHandleForReading.readDataToEndOfFile()
+        proc.waitUntilExit()
+        guard proc.terminationStatus == 0 else {
+            throw NSError(domain: "TestFiles", code: Int(proc.terminationStatus),
+                          userInfo: [NSLocalizedDescriptionKey: "\(args.joined(separator: " ")): \(String(decoding: data, as: UTF8.self))"])
+        }
+    }
+}
+
+/// One recorded API request.
+struct Recorded {
+    let method: String
+    let path: String
+    let rawPath: String
+    let query: [String: [String]]
+    let headers: [String: String]
+    let body: Any?
+    let violations: [String]
+
+    var json: [String: Any] { body as? [String: Any] ?? [:] }
+}
+
+/// The python fake forge, started on a free loopback port and stopped by the test.
+final class FakeForge {
+    let process = Process()
+    private let stdin = Pipe()
+    let port: Int
+    let baseURL: String
+    let control: CurlTransport
+
+    init(token: String, jobToken: String = "job-token-for-tests", gitlabPrefix: String = "/api/v4",
+         githubPrefix: String = "", graphqlPath: String = "/graphql", tls: TestFiles.TLS? = nil) throws {
+        var args = [TestFiles.script.path, "--token", token, "--job-token", jobToken,
+                    "--gitlab-prefix", gitlabPrefix, "--github-prefix", githubPrefix, "--graphql-path", graphqlPath]
+        if let tls { args += ["--tls-cert", tls.cert, "--tls-key", tls.key] }
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3"] + args
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardInput = stdin
+        try process.run()
+        // First line: "PORT <n>".
+        var line = Data()
+        let deadline = Date().addingTimeInterval(15)
+        while !line.contains(UInt8(ascii: "\n")) && Date() < deadline {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line.append(chunk)
+        }
+        let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard text.hasPrefix("PORT "), let port = Int(text.dropFirst(5)) else {
+            process.terminate()
+            throw NSError(domain: "FakeForge", code: 1, userInfo: [NSLocalizedDescriptionKey: "fake forge did not start: \(text)"])
+        }
+        self.port = port
+        baseURL = tls == nil ? "http://127.0.0.1:\(port)" : "https://localhost:\(port)"
+        control = CurlTransport(options: TransportOptions(caFile: tls?.caFile, timeout: 10))
+    }
+
+    func stop() {
+        try? stdin.fileHandleForWriting.close()
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+    }
+
+    @discardableResult
+    func post(_ path: String, _ json: Any) throws -> Any {
+        let body = try JSONSerialization.data(withJSONObject: json)
+        let r = try control.send(HTTPRequest(method: "POST", url: baseURL + path, headers: [("Content-Type", "application/json")], body: body))
+        return try JSONSerialization.jsonObject(with: r.body, options: [.fragmentsAllowed])
+    }
+
+    func get(_ path: String) throws -> Any {
+        let r = try control.send(HTTPRequest(method: "GET", url: baseURL + path))
+        return try JSONSerialization.jsonObject(with: r.body, options: [.fragmentsAllowed])
+    }
+
+    func reset(_ config: [String: Any] = [:]) throws { try post("/__control/reset", config) }
+
+    /// Scripts a fault: the next `times` requests matching method and path regex get it.
+    func fault(method: String? = nil, path: String, status: Int = 500, headers: [String: String] = [:],
+               body: Any = ["message": "fault"], times: Int = 1, action: String = "status", seconds: Double = 0) throws {
+        var f: [String: Any] = ["path": path, "status": status, "headers": headers, "body": body, "times": times,
+                                "action": action, "seconds": seconds]
+        if let method { f["method"] = method }
+        try post("/__control/faults", f)
+    }
+
+    func requests() throws -> [Recorded] {
+        let list = try get("/__control/requests") as? [[String: Any]] ?? []
+        return list.map { r in
+            Recorded(method: r["method"] as? String ?? "", path: r["path"] as? String ?? "",
+                     rawPath: r["rawPath"] as? String ?? "",
+                     query: r["query"] as? [String: [String]] ?? [:], headers: r["headers"] as? [String: String] ?? [:],
+                     body: r["body"] is NSNull ? nil : r["body"], violations: r["violations"] as? [String] ?? [])
+        }
+    }
+
+    func state() throws -> [String: Any] { try get("/__control/state") as? [String: Any] ?? [:] }
+}
+
+/// Collects injected sleeps and log lines.
+final class Recorder: @unchecked Sendable {
+    private let lock = NSLock()
+    private var _sleeps: [TimeInterval] = []
+    private var _logs: [String] = []
+    var sleeps: [TimeInterval] { lock.lock(); defer { lock.unlock() }; return _sleeps }
+    var logs: [String] { lock.lock(); defer { lock.unlock() }; return _logs }
+    func sleep(_ t: TimeInterval) { lock.lock(); _sleeps.append(t); lock.unlock() }
+    func log(_ s: String) { lock.lock(); _logs.append(s); lock.unlock() }
+
+    func policy(maxAttempts: Int = 4, now: @escaping @Sendable () -> Date = { Date() }) -> RetryPolicy {
+        RetryPolicy(maxAttempts: maxAttempts, baseDelay: 1, maxDelay: 8, jitter: 0.25, maxRateLimitWait: 120,
+                    sleep: { [self] in self.sleep($0) }, now: now, random: { 0.5 })
+    }
+
+    func service(maxAttempts: Int = 4, now: @escaping @Sendable () -> Date = { Date() }) -> MergeRequestService {
+        MergeRequestService(retry: policy(maxAttempts: maxAttempts, now: now), log: { [self] in self.log($0) })
+    }
+}

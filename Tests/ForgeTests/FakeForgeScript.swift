@@ -1,0 +1,531 @@
+// The loopback fake forge used by ForgeTests, embedded so SwiftPM needs no resource declaration.
+// Written to a temporary file and run with python3 (stdlib only) by `FakeForge`.
+
+let fakeForgeScript = #"""
+#!/usr/bin/env python3
+"""Loopback fake of the GitLab v4 merge-request API and the GitHub REST pulls/issues API + GraphQL auto-merge.
+
+Keeps state, records every API request, checks method/path/query/headers/JSON bodies, and plays scripted faults.
+Control endpoints (not recorded) live under /__control/. Listens on 127.0.0.1 only; prints "PORT <n>" when ready.
+"""
+import argparse, json, re, ssl, sys, threading, time, urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+LOCK = threading.RLock()
+STATE = {}
+REQUESTS = []
+FAULTS = []
+ARGS = None
+
+
+def reset_state(cfg=None):
+    cfg = cfg or {}
+    STATE.clear()
+    STATE["gitlab_projects"] = {p: {"id": 100 + i, "mrs": [], "next_iid": 1}
+                                for i, p in enumerate(cfg.get("gitlab_projects", ["group/sub/config"]))}
+    STATE["gitlab_users"] = cfg.get("gitlab_users", {"alice": 11, "bob": 12, "carol": 13})
+    STATE["github_repos"] = {r: {"prs": [], "next": 1, "allow_auto_merge": True}
+                             for r in cfg.get("github_repos", ["octo/config"])}
+    for r, v in cfg.get("github_repo_settings", {}).items():
+        STATE["github_repos"].setdefault(r, {"prs": [], "next": 1, "allow_auto_merge": True}).update(v)
+    STATE["github_users"] = set(cfg.get("github_users", ["alice", "bob", "carol", "imagebump-bot"]))
+    STATE["next_id"] = 5000
+    del REQUESTS[:]
+    del FAULTS[:]
+
+
+GITLAB_CREATE_KEYS = {"source_branch": str, "target_branch": str, "title": str, "description": str,
+                      "labels": (str, list), "assignee_ids": list, "assignee_id": int, "reviewer_ids": list,
+                      "remove_source_branch": bool, "squash": bool, "target_project_id": int, "milestone_id": int,
+                      "allow_collaboration": bool}
+GITLAB_UPDATE_KEYS = {"title": str, "description": str, "target_branch": str, "labels": (str, list),
+                      "add_labels": (str, list), "remove_labels": (str, list), "assignee_ids": list,
+                      "assignee_id": int, "reviewer_ids": list, "remove_source_branch": bool, "squash": bool,
+                      "state_event": str, "discussion_locked": bool, "milestone_id": int}
+GITLAB_MERGE_KEYS = {"merge_when_pipeline_succeeds": bool, "auto_merge": bool, "sha": str, "squash": bool,
+                     "should_remove_source_branch": bool, "merge_commit_message": str, "squash_commit_message": str}
+GITHUB_CREATE_KEYS = {"title": str, "body": str, "head": str, "base": str, "draft": bool,
+                      "maintainer_can_modify": bool, "head_repo": str, "issue": int}
+GITHUB_UPDATE_KEYS = {"title": str, "body": str, "state": str, "base": str, "maintainer_can_modify": bool}
+
+
+def check_keys(body, allowed, required, violations):
+    if not isinstance(body, dict):
+        violations.append("body is not a JSON object")
+        return
+    for k, v in body.items():
+        if k not in allowed:
+            violations.append("unexpected body field %r" % k)
+        elif not isinstance(v, allowed[k]) or (allowed[k] is int and isinstance(v, bool)):
+            violations.append("body field %r has wrong type %s" % (k, type(v).__name__))
+    for k in required:
+        if k not in body:
+            violations.append("missing body field %r" % k)
+
+
+def split_labels(v):
+    if isinstance(v, list):
+        return [str(x) for x in v if str(x)]
+    return [x.strip() for x in str(v).split(",") if x.strip()]
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, fmt, *args):
+        pass
+
+    # --- plumbing -------------------------------------------------------------------------------
+    def do_GET(self): self.handle_any("GET")
+    def do_POST(self): self.handle_any("POST")
+    def do_PUT(self): self.handle_any("PUT")
+    def do_PATCH(self): self.handle_any("PATCH")
+    def do_DELETE(self): self.handle_any("DELETE")
+
+    def send_json(self, status, obj, headers=None):
+        data = json.dumps(obj).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        for k, v in (headers or {}).items():
+            self.send_header(k, str(v))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def base_url(self):
+        scheme = "https" if ARGS.tls_cert else "http"
+        return "%s://%s" % (scheme, self.headers.get("Host", "127.0.0.1:%d" % ARGS.port))
+
+    def handle_any(self, method):
+        raw_path, _, raw_query = self.path.partition("?")
+        length = int(self.headers.get("Content-Length") or 0)
+        raw_body = self.rfile.read(length) if length else b""
+        if raw_path.startswith("/__control/"):
+            return self.control(method, raw_path, raw_body)
+        query = urllib.parse.parse_qs(raw_query, keep_blank_values=True)
+        body = None
+        violations = []
+        if raw_body:
+            ctype = self.headers.get("Content-Type", "")
+            if not ctype.startswith("application/json"):
+                violations.append("body sent with Content-Type %r" % ctype)
+            try:
+                body = json.loads(raw_body.decode())
+            except Exception:
+                violations.append("body is not JSON")
+        elif method in ("POST", "PUT", "PATCH"):
+            body = {}
+        record = {"method": method, "rawPath": raw_path, "path": urllib.parse.unquote(raw_path),
+                  "query": {k: v for k, v in query.items()}, "rawQuery": raw_query,
+                  "headers": {k.lower(): v for k, v in self.headers.items()}, "body": body,
+                  "violations": violations, "time": time.time()}
+        with LOCK:
+            REQUESTS.append(record)
+            fault = self.match_fault(method, raw_path)
+        if fault is not None:
+            if self.play_fault(fault, method, raw_path, query, body, record):
+                return
+        try:
+            if ARGS.gitlab_prefix and raw_path.startswith(ARGS.gitlab_prefix + "/"):
+                return self.gitlab(method, raw_path[len(ARGS.gitlab_prefix):], query, body, record)
+            if raw_path == ARGS.graphql_path:
+                return self.github_graphql(method, body, record)
+            if raw_path.startswith(ARGS.github_prefix + "/repos/"):
+                return self.github(method, raw_path[len(ARGS.github_prefix):], query, body, record)
+            violations.append("unknown endpoint %s %s" % (method, raw_path))
+            self.send_json(404, {"message": "404 Not Found"})
+        except Exception as e:  # report fixture bugs loudly
+            violations.append("fixture error: %r" % e)
+            self.send_json(500, {"message": "fixture error %r" % e})
+
+    def match_fault(self, method, raw_path):
+        for f in FAULTS:
+            if f.get("times", 1) <= 0:
+                continue
+            if f.get("method") and f["method"] != method:
+                continue
+            if not re.search(f["path"], urllib.parse.unquote(raw_path)):
+                continue
+            f["times"] = f.get("times", 1) - 1
+            return dict(f)
+        return None
+
+    def play_fault(self, f, method, raw_path, query, body, record):
+        record["fault"] = f.get("action", f.get("status"))
+        action = f.get("action", "status")
+        if action == "drop":
+            self.close_connection = True
+            try:
+                import socket
+                self.connection.shutdown(socket.SHUT_RDWR)
+            except Exception:
+                pass
+            return True
+        if action == "delay":
+            time.sleep(f.get("seconds", 2))
+            return False
+        if action == "race":
+            # Another runner wins: the MR/PR appears, then this create is refused as a duplicate.
+            with LOCK:
+                if raw_path.startswith(ARGS.gitlab_prefix + "/"):
+                    project = self.gitlab_project_from(raw_path[len(ARGS.gitlab_prefix):])
+                    mr = self.gitlab_new_mr(project, {"source_branch": body["source_branch"],
+                                                      "target_branch": body["target_branch"],
+                                                      "title": "created by another run", "description": ""})
+                    self.send_json(409, {"message": ["Another open merge request already exists for this source branch: !%d" % mr["iid"]]})
+                else:
+                    owner, repo = raw_path[len(ARGS.github_prefix):].split("/")[2:4]
+                    self.github_new_pr(owner + "/" + repo, {"title": "created by another run", "body": "",
+                                                           "head": body["head"], "base": body["base"]})
+                    head = body["head"] if ":" in body["head"] else owner + ":" + body["head"]
+                    self.send_json(422, {"message": "Validation Failed", "errors": [
+                        {"resource": "PullRequest", "code": "custom",
+                         "message": "A pull request already exists for %s." % head}],
+                        "documentation_url": "https://docs.github.com/rest/pulls/pulls#create-a-pull-request",
+                        "status": "422"})
+            return True
+        self.send_json(f.get("status", 500), f.get("body", {"message": "fault"}), f.get("headers"))
+        return True
+
+    def control(self, method, path, raw_body):
+        cfg = json.loads(raw_body.decode()) if raw_body else {}
+        with LOCK:
+            if path == "/__control/reset":
+                reset_state(cfg)
+                return self.send_json(200, {"ok": True})
+            if path == "/__control/faults":
+                FAULTS.append(cfg)
+                return self.send_json(200, {"ok": True})
+            if path == "/__control/requests":
+                return self.send_json(200, REQUESTS)
+            if path == "/__control/state":
+                out = {"gitlab": {k: v["mrs"] for k, v in STATE["gitlab_projects"].items()},
+                       "github": {k: v["prs"] for k, v in STATE["github_repos"].items()}}
+                return self.send_json(200, out)
+        self.send_json(404, {"message": "no such control"})
+
+    # --- GitLab v4 ------------------------------------------------------------------------------
+    def gitlab_project_from(self, rest):
+        m = re.match(r"^/projects/([^/]+)", rest)
+        return urllib.parse.unquote(m.group(1)) if m else None
+
+    def gitlab_web_root(self):
+        root = ARGS.gitlab_prefix
+        if root.endswith("/api/v4"):
+            root = root[: -len("/api/v4")]
+        return self.base_url() + root
+
+    def gitlab_user(self, uid):
+        for name, i in STATE["gitlab_users"].items():
+            if i == uid:
+                return {"id": i, "username": name, "name": name.title(), "state": "active"}
+        return {"id": uid, "username": "user%d" % uid, "name": "?", "state": "active"}
+
+    def gitlab_new_mr(self, project, body):
+        p = STATE["gitlab_projects"][project]
+        iid = p["next_iid"]
+        p["next_iid"] += 1
+        STATE["next_id"] += 1
+        mr = {"id": STATE["next_id"], "iid": iid, "project_id": p["id"], "state": "opened",
+              "title": body["title"], "description": body.get("description", ""),
+              "source_branch": body["source_branch"], "target_branch": body["target_branch"],
+              "labels": split_labels(body.get("labels", "")),
+              "assignee_ids": list(body.get("assignee_ids", [])), "reviewer_ids": list(body.get("reviewer_ids", [])),
+              "squash": body.get("squash", False), "force_remove_source_branch": body.get("remove_source_branch", False),
+              "merge_when_pipeline_succeeds": False, "sha": "0" * 40}
+        p["mrs"].append(mr)
+        return mr
+
+    def gitlab_mr_json(self, project, mr):
+        out = {k: v for k, v in mr.items() if k not in ("assignee_ids", "reviewer_ids")}
+        out["draft"] = mr["title"].startswith("Draft:")
+        out["work_in_progress"] = out["draft"]
+        out["assignees"] = [self.gitlab_user(i) for i in mr["assignee_ids"]]
+        out["assignee"] = out["assignees"][0] if out["assignees"] else None
+        out["reviewers"] = [self.gitlab_user(i) for i in mr["reviewer_ids"]]
+        out["web_url"] = "%s/%s/-/merge_requests/%d" % (self.gitlab_web_root(), project, mr["iid"])
+        out["detailed_merge_status"] = "mergeable"
+        return out
+
+    def gitlab(self, method, rest, query, body, record):
+        v = record["violations"]
+        h = record["headers"]
+        if "authorization" in h:
+            v.append("GitLab request carries an Authorization header")
+        tok, job = h.get("private-token"), h.get("job-token")
+        if not ((tok is not None and tok == ARGS.token) or (job is not None and job == ARGS.job_token)):
+            return self.send_json(401, {"message": "401 Unauthorized"})
+        if rest == "/users":
+            if method != "GET":
+                v.append("users endpoint called with %s" % method)
+            names = query.get("username", [])
+            if len(names) != 1:
+                v.append("users lookup without exactly one username")
+                return self.send_json(200, [])
+            name = names[0]
+            uid = STATE["gitlab_users"].get(name)
+            return self.send_json(200, [] if uid is None else [self.gitlab_user(uid)])
+        m = re.match(r"^/projects/([^/]+)/merge_requests(?:/(\d+)(/merge)?)?$", rest)
+        if not m:
+            v.append("unknown GitLab endpoint %s" % rest)
+            return self.send_json(404, {"message": "404 Not Found"})
+        if "%2F" not in m.group(1).upper() and "/" in urllib.parse.unquote(m.group(1)):
+            v.append("project id not URL-encoded")
+        project = urllib.parse.unquote(m.group(1))
+        with LOCK:
+            p = STATE["gitlab_projects"].get(project)
+            if p is None:
+                return self.send_json(404, {"message": "404 Project Not Found"})
+            iid = int(m.group(2)) if m.group(2) else None
+            if iid is None and method == "GET":
+                if query.get("state") != ["opened"]:
+                    v.append("list without state=opened")
+                if "source_branch" not in query:
+                    v.append("list without source_branch")
+                mrs = [mr for mr in p["mrs"] if mr["state"] == "opened"
+                       and mr["source_branch"] == query.get("source_branch", [None])[0]]
+                return self.send_json(200, [self.gitlab_mr_json(project, mr) for mr in mrs])
+            if iid is None and method == "POST":
+                check_keys(body, GITLAB_CREATE_KEYS, ["source_branch", "target_branch", "title"], v)
+                if v:
+                    return self.send_json(400, {"message": v})
+                for mr in p["mrs"]:
+                    if mr["state"] == "opened" and mr["source_branch"] == body["source_branch"] \
+                            and mr["target_branch"] == body["target_branch"]:
+                        return self.send_json(409, {"message": ["Another open merge request already exists for this source branch: !%d" % mr["iid"]]})
+                for i in body.get("assignee_ids", []) + body.get("reviewer_ids", []):
+                    if not isinstance(i, int):
+                        v.append("user ids must be integers")
+                mr = self.gitlab_new_mr(project, body)
+                return self.send_json(201, self.gitlab_mr_json(project, mr))
+            mr = next((x for x in p["mrs"] if x["iid"] == iid), None)
+            if mr is None:
+                return self.send_json(404, {"message": "404 Not found"})
+            if m.group(3) and method == "PUT":
+                check_keys(body, GITLAB_MERGE_KEYS, [], v)
+                if not (body.get("merge_when_pipeline_succeeds") or body.get("auto_merge")):
+                    v.append("merge call without merge_when_pipeline_succeeds/auto_merge")
+                if v:
+                    return self.send_json(400, {"message": v})
+                mr["merge_when_pipeline_succeeds"] = True
+                return self.send_json(200, self.gitlab_mr_json(project, mr))
+            if method == "PUT" and not m.group(3):
+                check_keys(body, GITLAB_UPDATE_KEYS, [], v)
+                if not body:
+                    v.append("empty update")
+                if v:
+                    return self.send_json(400, {"message": v})
+                for k in ("title", "description", "target_branch", "squash"):
+                    if k in body:
+                        mr[k] = body[k]
+                if "remove_source_branch" in body:
+                    mr["force_remove_source_branch"] = body["remove_source_branch"]
+                if "labels" in body:
+                    mr["labels"] = split_labels(body["labels"])
+                for l in split_labels(body.get("add_labels", "")):
+                    if l not in mr["labels"]:
+                        mr["labels"].append(l)
+                if "assignee_ids" in body:
+                    mr["assignee_ids"] = list(body["assignee_ids"])
+                if "reviewer_ids" in body:
+                    mr["reviewer_ids"] = list(body["reviewer_ids"])
+                return self.send_json(200, self.gitlab_mr_json(project, mr))
+            if method == "GET":
+                return self.send_json(200, self.gitlab_mr_json(project, mr))
+        v.append("unsupported %s %s" % (method, rest))
+        return self.send_json(405, {"message": "405 Method Not Allowed"})
+
+    # --- GitHub REST ----------------------------------------------------------------------------
+    def github_headers_ok(self, record):
+        v = record["violations"]
+        h = record["headers"]
+        if h.get("accept") != "application/vnd.github+json":
+            v.append("Accept is %r" % h.get("accept"))
+        if h.get("x-github-api-version") != "2022-11-28":
+            v.append("X-GitHub-Api-Version is %r" % h.get("x-github-api-version"))
+        if not h.get("user-agent", "").startswith("imagebump"):
+            v.append("User-Agent is %r" % h.get("user-agent"))
+        if "private-token" in h:
+            v.append("GitHub request carries PRIVATE-TOKEN")
+        if h.get("authorization") != "Bearer " + ARGS.token:
+            self.send_json(401, {"message": "Bad credentials", "documentation_url": "https://docs.github.com/rest",
+                                 "status": "401"})
+            return False
+        return True
+
+    def github_web(self):
+        return self.base_url()
+
+    def github_new_pr(self, repo, body):
+        r = STATE["github_repos"][repo]
+        n = r["next"]
+        r["next"] += 1
+        STATE["next_id"] += 1
+        owner = repo.split("/")[0]
+        head = body["head"]
+        head_owner, _, head_ref = head.rpartition(":")
+        head_owner = head_owner or owner
+        pr = {"id": STATE["next_id"], "node_id": "PR_kwDO%06d" % STATE["next_id"], "number": n, "state": "open",
+              "title": body["title"], "body": body.get("body"), "draft": body.get("draft", False),
+              "labels": [], "assignees": [], "requested_reviewers": [], "requested_teams": [],
+              "head": {"ref": head_ref, "label": "%s:%s" % (head_owner, head_ref), "sha": "1" * 40},
+              "base": {"ref": body["base"], "label": "%s:%s" % (owner, body["base"])},
+              "auto_merge": None, "repo": repo}
+        r["prs"].append(pr)
+        return pr
+
+    def github_pr_json(self, pr):
+        out = dict(pr)
+        repo = out.pop("repo")
+        out["html_url"] = "%s/%s/pull/%d" % (self.github_web(), repo, pr["number"])
+        out["url"] = "%s%s/repos/%s/pulls/%d" % (self.base_url(), ARGS.github_prefix, repo, pr["number"])
+        out["labels"] = [{"id": abs(hash(l)) % 10000, "name": l, "color": "ededed", "default": False} for l in pr["labels"]]
+        out["assignees"] = [{"login": a, "id": 1, "type": "User"} for a in pr["assignees"]]
+        out["requested_reviewers"] = [{"login": a, "id": 1, "type": "User"} for a in pr["requested_reviewers"]]
+        out["requested_teams"] = [{"slug": t, "name": t} for t in pr["requested_teams"]]
+        return out
+
+    def github(self, method, rest, query, body, record):
+        v = record["violations"]
+        if not self.github_headers_ok(record):
+            return
+        m = re.match(r"^/repos/([^/]+)/([^/]+)/(pulls|issues)(?:/(\d+)(?:/(labels|assignees|requested_reviewers))?)?$", rest)
+        if not m:
+            v.append("unknown GitHub endpoint %s" % rest)
+            return self.send_json(404, {"message": "Not Found"})
+        repo = "%s/%s" % (m.group(1), m.group(2))
+        kind, num, sub = m.group(3), m.group(4), m.group(5)
+        with LOCK:
+            r = STATE["github_repos"].get(repo)
+            if r is None:
+                return self.send_json(404, {"message": "Not Found",
+                                            "documentation_url": "https://docs.github.com/rest", "status": "404"})
+            if kind == "pulls" and num is None and method == "GET":
+                if query.get("state") != ["open"]:
+                    v.append("list without state=open")
+                head = query.get("head", [""])[0]
+                if ":" not in head:
+                    v.append("head filter not in owner:branch form: %r" % head)
+                prs = [p for p in r["prs"] if p["state"] == "open" and p["head"]["label"] == head]
+                return self.send_json(200, [self.github_pr_json(p) for p in prs])
+            if kind == "pulls" and num is None and method == "POST":
+                check_keys(body, GITHUB_CREATE_KEYS, ["title", "head", "base"], v)
+                if v:
+                    return self.send_json(400, {"message": "; ".join(v)})
+                head = body["head"] if ":" in body["head"] else m.group(1) + ":" + body["head"]
+                if any(p["state"] == "open" and p["head"]["label"] == head for p in r["prs"]):
+                    return self.send_json(422, {"message": "Validation Failed", "errors": [
+                        {"resource": "PullRequest", "code": "custom",
+                         "message": "A pull request already exists for %s." % head}], "status": "422"})
+                pr = self.github_new_pr(repo, body)
+                return self.send_json(201, self.github_pr_json(pr))
+            pr = next((p for p in r["prs"] if p["number"] == int(num)), None) if num else None
+            if pr is None:
+                return self.send_json(404, {"message": "Not Found", "status": "404"})
+            if kind == "pulls" and sub is None and method == "PATCH":
+                check_keys(body, GITHUB_UPDATE_KEYS, [], v)
+                if not body:
+                    v.append("empty update")
+                if v:
+                    return self.send_json(400, {"message": "; ".join(v)})
+                for k in ("title", "body", "state"):
+                    if k in body:
+                        pr[k] = body[k]
+                if "base" in body:
+                    pr["base"]["ref"] = body["base"]
+                return self.send_json(200, self.github_pr_json(pr))
+            if kind == "issues" and sub == "labels" and method == "POST":
+                check_keys(body, {"labels": list}, ["labels"], v)
+                for l in body.get("labels", []):
+                    if l not in pr["labels"]:
+                        pr["labels"].append(l)
+                return self.send_json(200, self.github_pr_json(pr)["labels"])
+            if kind == "issues" and sub == "assignees" and method == "POST":
+                check_keys(body, {"assignees": list}, ["assignees"], v)
+                for a in body.get("assignees", []):
+                    if a in STATE["github_users"] and a not in pr["assignees"]:
+                        pr["assignees"].append(a)
+                issue = self.github_pr_json(pr)
+                return self.send_json(201, issue)
+            if kind == "pulls" and sub == "requested_reviewers" and method == "POST":
+                check_keys(body, {"reviewers": list, "team_reviewers": list}, [], v)
+                if not body.get("reviewers") and not body.get("team_reviewers"):
+                    v.append("requested_reviewers without reviewers")
+                for a in body.get("reviewers", []):
+                    if a not in STATE["github_users"]:
+                        return self.send_json(422, {"message": "Reviews may only be requested from collaborators. One or more of the users or teams you specified is not a collaborator of the %s repository." % repo})
+                    if a not in pr["requested_reviewers"]:
+                        pr["requested_reviewers"].append(a)
+                for t in body.get("team_reviewers", []):
+                    if t not in pr["requested_teams"]:
+                        pr["requested_teams"].append(t)
+                return self.send_json(201, self.github_pr_json(pr))
+        v.append("unsupported %s %s" % (method, rest))
+        return self.send_json(404, {"message": "Not Found"})
+
+    def github_graphql(self, method, body, record):
+        v = record["violations"]
+        if not self.github_headers_ok(record):
+            return
+        if method != "POST":
+            v.append("GraphQL with %s" % method)
+            return self.send_json(404, {"message": "Not Found"})
+        if not isinstance(body, dict) or "query" not in body:
+            v.append("GraphQL body without query")
+            return self.send_json(400, {"message": "Problems parsing JSON"})
+        q = body["query"]
+        if "enablePullRequestAutoMerge" not in q or "mutation" not in q:
+            v.append("unexpected GraphQL query")
+        variables = body.get("variables") or {}
+        node = variables.get("pullRequestId")
+        method_ = variables.get("mergeMethod", "MERGE")
+        if method_ not in ("MERGE", "SQUASH", "REBASE"):
+            v.append("bad mergeMethod %r" % method_)
+        with LOCK:
+            for repo, r in STATE["github_repos"].items():
+                for pr in r["prs"]:
+                    if pr["node_id"] == node:
+                        if not r.get("allow_auto_merge", True):
+                            return self.send_json(200, {"data": {"enablePullRequestAutoMerge": None}, "errors": [
+                                {"type": "UNPROCESSABLE", "path": ["enablePullRequestAutoMerge"],
+                                 "locations": [{"line": 2, "column": 3}],
+                                 "message": "Pull request Auto merge is not allowed for this repository"}]})
+                        pr["auto_merge"] = {"merge_method": method_.lower(), "enabled_by": {"login": "imagebump-bot"},
+                                            "commit_title": None, "commit_message": None}
+                        return self.send_json(200, {"data": {"enablePullRequestAutoMerge": {"pullRequest": {
+                            "number": pr["number"], "autoMergeRequest": {"enabledAt": "2026-01-01T00:00:00Z",
+                                                                         "mergeMethod": method_}}}}})
+        return self.send_json(200, {"data": {"enablePullRequestAutoMerge": None}, "errors": [
+            {"type": "NOT_FOUND", "path": ["enablePullRequestAutoMerge"],
+             "message": "Could not resolve to a node with the global id of '%s'" % node}]})
+
+
+def main():
+    global ARGS
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--token", required=True)
+    ap.add_argument("--job-token", default="job-token-not-set")
+    ap.add_argument("--gitlab-prefix", default="/api/v4")
+    ap.add_argument("--github-prefix", default="")
+    ap.add_argument("--graphql-path", default="/graphql")
+    ap.add_argument("--tls-cert")
+    ap.add_argument("--tls-key")
+    ARGS = ap.parse_args()
+    reset_state()
+    server = ThreadingHTTPServer(("127.0.0.1", ARGS.port), Handler)
+    server.daemon_threads = True
+    if ARGS.tls_cert:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(ARGS.tls_cert, ARGS.tls_key)
+        server.socket = ctx.wrap_socket(server.socket, server_side=True)
+    ARGS.port = server.server_address[1]
+    print("PORT %d" % ARGS.port, flush=True)
+    # Stop when the parent (the test process) closes our stdin.
+    threading.Thread(target=lambda: (sys.stdin.read(), server.shutdown()), daemon=True).start()
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
+"""#

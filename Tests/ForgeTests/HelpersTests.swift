@@ -1,0 +1,137 @@
+import Foundation
+import XCTest
+@testable import Forge
+
+final class HelpersTests: XCTestCase {
+    func testForgeDetection() throws {
+        XCTAssertEqual(try ForgeDefaults.detectForge(explicit: "GitHub", environment: ["GITLAB_CI": "true"], repoURL: nil), .github)
+        XCTAssertEqual(try ForgeDefaults.detectForge(explicit: nil, environment: ["GITLAB_CI": "true"], repoURL: "https://github.com/a/b"), .gitlab)
+        XCTAssertEqual(try ForgeDefaults.detectForge(explicit: nil, environment: ["GITHUB_ACTIONS": "true"], repoURL: nil), .github)
+        XCTAssertEqual(try ForgeDefaults.detectForge(explicit: nil, environment: [:], repoURL: "git@gitlab.example.com:g/p.git"), .gitlab)
+        XCTAssertEqual(try ForgeDefaults.detectForge(explicit: nil, environment: [:], repoURL: "https://github.example.com/o/r"), .github)
+        XCTAssertThrowsError(try ForgeDefaults.detectForge(explicit: nil, environment: [:], repoURL: "https://git.example.com/o/r"))
+        XCTAssertThrowsError(try ForgeDefaults.detectForge(explicit: "bitbucket", environment: [:], repoURL: nil))
+    }
+
+    func testDefaultAPIURL() throws {
+        XCTAssertEqual(try ForgeDefaults.apiURL(forge: .gitlab, environment: ["CI_API_V4_URL": "https://gl.corp/api/v4/"], repoURL: nil), "https://gl.corp/api/v4")
+        XCTAssertEqual(try ForgeDefaults.apiURL(forge: .github, environment: ["GITHUB_API_URL": "https://ghe.corp/api/v3"], repoURL: nil), "https://ghe.corp/api/v3")
+        XCTAssertEqual(try ForgeDefaults.apiURL(forge: .gitlab, environment: [:], repoURL: "git@gitlab.example.com:g/s/p.git"), "https://gitlab.example.com/api/v4")
+        XCTAssertEqual(try ForgeDefaults.apiURL(forge: .gitlab, environment: [:], repoURL: "ssh://git@gitlab.example.com:2222/g/p.git"), "https://gitlab.example.com/api/v4")
+        XCTAssertEqual(try ForgeDefaults.apiURL(forge: .gitlab, environment: [:], repoURL: "https://gitlab.example.com:8443/g/p.git"), "https://gitlab.example.com:8443/api/v4")
+        XCTAssertEqual(try ForgeDefaults.apiURL(forge: .github, environment: [:], repoURL: "https://github.com/o/r.git"), "https://api.github.com")
+        XCTAssertEqual(try ForgeDefaults.apiURL(forge: .github, environment: [:], repoURL: "git@github.com:o/r.git"), "https://api.github.com")
+        XCTAssertEqual(try ForgeDefaults.apiURL(forge: .github, environment: [:], repoURL: "https://github.corp.example/o/r"), "https://github.corp.example/api/v3")
+        XCTAssertThrowsError(try ForgeDefaults.apiURL(forge: .github, environment: [:], repoURL: "/local/path"))
+    }
+
+    func testGraphQLURL() {
+        XCTAssertEqual(ForgeDefaults.gitHubGraphQLURL(apiURL: "https://api.github.com"), "https://api.github.com/graphql")
+        XCTAssertEqual(ForgeDefaults.gitHubGraphQLURL(apiURL: "https://ghe.corp/api/v3/"), "https://ghe.corp/api/graphql")
+    }
+
+    func testProjectPath() throws {
+        XCTAssertEqual(try ForgeDefaults.projectPath(repoURL: "https://gitlab.com/group/sub/proj.git"), "group/sub/proj")
+        XCTAssertEqual(try ForgeDefaults.projectPath(repoURL: "https://user:secret@gitlab.com/group/proj"), "group/proj")
+        XCTAssertEqual(try ForgeDefaults.projectPath(repoURL: "git@gitlab.com:group/sub/proj.git"), "group/sub/proj")
+        XCTAssertEqual(try ForgeDefaults.projectPath(repoURL: "ssh://git@gitlab.com:2222/group/proj.git"), "group/proj")
+        XCTAssertEqual(try ForgeDefaults.projectPath(repoURL: "https://host/gitlab/group/proj.git", apiURL: "https://host/gitlab/api/v4"), "group/proj")
+        XCTAssertEqual(try ForgeDefaults.projectPath(repoURL: "git@host:gitlab/group/proj.git", apiURL: "https://host/gitlab/api/v4"), "gitlab/group/proj",
+                       "ssh paths carry no relative URL root")
+        XCTAssertEqual(try ForgeDefaults.projectPath(repoURL: "https://other/gitlab/group/proj.git", apiURL: "https://host/gitlab/api/v4"), "gitlab/group/proj")
+        XCTAssertEqual(try ForgeDefaults.projectPath(repoURL: "https://github.com/octo/config/"), "octo/config")
+        XCTAssertThrowsError(try ForgeDefaults.projectPath(repoURL: "https://github.com/onlyone"))
+        do {
+            _ = try ForgeDefaults.projectPath(repoURL: "https://u:hunter2pass@github.com/")
+            XCTFail("expected an error")
+        } catch {
+            XCTAssertFalse("\(error)".contains("hunter2pass"))
+        }
+    }
+
+    func testURLEncodedProjectID() {
+        XCTAssertEqual(percentEncode("group/sub/project"), "group%2Fsub%2Fproject")
+        XCTAssertEqual(percentEncode("a b+c"), "a%20b%2Bc")
+    }
+
+    func testPushBranch() {
+        XCTAssertEqual(ForgeDefaults.pushBranch(images: ["registry.example.com/team/web:1.2", "nginx@sha256:abc", "team/web"], targetBranch: "main"),
+                       "imagebump/nginx-web-main")
+        let long = ForgeDefaults.pushBranch(images: (1...30).map { "reg/very-long-image-name-\($0)" }, targetBranch: "production")
+        XCTAssertLessThanOrEqual(long.count, 100)
+        XCTAssertEqual(long, ForgeDefaults.pushBranch(images: (1...30).reversed().map { "reg/very-long-image-name-\($0)" }, targetBranch: "production"))
+    }
+
+    func testDescriptionRenderer() {
+        let text = MergeRequestDescription.render(
+            changes: [ImageChangeRow(file: "apps/web/values.yaml", image: "registry.example.com/web", old: "1.2.3", new: "1.2.4"),
+                      ImageChangeRow(file: "a|b.yaml", image: "nginx", old: "", new: "1.27")],
+            provenance: MergeRequestDescription.provenanceLinks(environment: [
+                "CI_PIPELINE_URL": "https://gl/p/-/pipelines/9", "CI_PIPELINE_ID": "9",
+                "CI_PROJECT_URL": "https://gl/p", "CI_COMMIT_SHA": "0123456789abcdef0123"]))
+        XCTAssertTrue(text.hasPrefix(MergeRequestDescription.marker))
+        XCTAssertTrue(text.contains("| File | Image | Change |\n| --- | --- | --- |\n"), text)
+        XCTAssertTrue(text.contains("| `apps/web/values.yaml` | `registry.example.com/web` | `1.2.3` → `1.2.4` |"), text)
+        XCTAssertTrue(text.contains("| `a\\|b.yaml` | `nginx` | — → `1.27` |"), text)
+        XCTAssertTrue(text.contains("- [Pipeline 9](https://gl/p/-/pipelines/9)"), text)
+        XCTAssertTrue(text.contains("- [Commit 0123456789ab](https://gl/p/-/commit/0123456789abcdef0123)"), text)
+        let gh = MergeRequestDescription.provenanceLinks(environment: ["GITHUB_SERVER_URL": "https://github.com", "GITHUB_REPOSITORY": "o/r", "GITHUB_RUN_ID": "42"])
+        XCTAssertEqual(gh, [ProvenanceLink(title: "Workflow run 42", url: "https://github.com/o/r/actions/runs/42")])
+    }
+
+    func testBackoffIsExponentialBoundedAndJittered() {
+        var p = RetryPolicy(baseDelay: 1, maxDelay: 8, jitter: 0.25, random: { 0.5 })
+        XCTAssertEqual((1...6).map { p.backoff(retry: $0) }, [1, 2, 4, 8, 8, 8])
+        p.random = { 0 }
+        XCTAssertEqual(p.backoff(retry: 1), 0.75)
+        p.random = { 0.999999 }
+        XCTAssertLessThanOrEqual(p.backoff(retry: 10), 8)
+    }
+
+    func testRateLimitParsing() {
+        let now = Date(timeIntervalSince1970: 1_000)
+        let p = RetryPolicy(now: { now })
+        XCTAssertEqual(p.rateLimitWait(HTTPResponse(status: 429, headers: ["Retry-After": "12"])), 12)
+        XCTAssertEqual(p.rateLimitWait(HTTPResponse(status: 429, headers: ["retry-after": "Thu, 01 Jan 1970 00:17:00 GMT"])), 20)
+        XCTAssertEqual(p.rateLimitWait(HTTPResponse(status: 403, headers: ["x-ratelimit-remaining": "0", "x-ratelimit-reset": "1010"])), 11)
+        XCTAssertNil(p.rateLimitWait(HTTPResponse(status: 403, headers: ["x-ratelimit-remaining": "10"])))
+        XCTAssertEqual(p.rateLimitWait(HTTPResponse(status: 403, body: Data("secondary rate limit".utf8))), 60)
+        XCTAssertNil(p.rateLimitWait(HTTPResponse(status: 500, headers: ["Retry-After": "1"])))
+    }
+
+    func testRedaction() {
+        let r = Redaction(secrets: ["s3cr3t/token"])
+        XCTAssertEqual(r("a s3cr3t/token b s3cr3t%2Ftoken"), "a [REDACTED] b [REDACTED]")
+        XCTAssertEqual(r.excerpt(Data(String(repeating: "y", count: 1000).utf8), limit: 10), "yyyyyyyyyy…")
+    }
+
+    func testCAFileOptionAndSSLCertFile() {
+        XCTAssertEqual(TransportOptions(caFile: "/a.pem").effectiveCAFile(environment: ["SSL_CERT_FILE": "/b.pem"]), "/a.pem")
+        XCTAssertEqual(TransportOptions().effectiveCAFile(environment: ["SSL_CERT_FILE": "/b.pem"]), "/b.pem")
+        XCTAssertNil(TransportOptions().effectiveCAFile(environment: [:]))
+    }
+
+    func testMissingTokenAndBadURL() {
+        let s = MergeRequestService(retry: RetryPolicy(sleep: { _ in }))
+        let r = MergeRequestRequest(forge: .gitlab, apiURL: "https://x/api/v4", project: "g/p", sourceBranch: "b",
+                                    targetBranch: "main", title: "t", description: "d", token: "", tokenSource: "GITLAB_TOKEN")
+        XCTAssertThrowsError(try s.openOrUpdate(r)) { XCTAssertTrue("\($0)".contains("GITLAB_TOKEN")) }
+        var bad = r
+        bad.token = "tok-1234"
+        bad.apiURL = "gitlab.example.com"
+        XCTAssertThrowsError(try s.openOrUpdate(bad)) { XCTAssertEqual(($0 as? ForgeError)?.kind, .configuration) }
+    }
+
+    func testDescriptionComparisonIgnoresLineEndings() {
+        XCTAssertTrue(sameText("a\r\nb\n", "a\nb"))
+        XCTAssertFalse(sameText("a\nb", "a\nc"))
+    }
+
+    func testResultJSONShape() throws {
+        let data = try JSONEncoder().encode(MergeRequestResult(url: "u", number: 3, created: true, updated: false))
+        let obj = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        XCTAssertEqual(obj?["url"] as? String, "u")
+        XCTAssertEqual(obj?["number"] as? Int, 3)
+        XCTAssertEqual(obj?["created"] as? Bool, true)
+    }
+}
