@@ -34,5 +34,7 @@ let package = Package(
         .testTarget(name: "ImagebumpKitTests", dependencies: ["ImagebumpKit"]),
         .testTarget(name: "GitOpsTests", dependencies: ["GitOps"]),
         .testTarget(name: "ForgeTests", dependencies: ["Forge"]),
+        // Runs the built `imagebump` executable as a user would.
+        .testTarget(name: "CLITests", dependencies: ["imagebump"]),
     ]
 )

@@ -1,0 +1,79 @@
+import Foundation
+import XCTest
+
+/// Runs the built `imagebump` binary in a scratch directory.
+struct CLIResult {
+    let status: Int32
+    let stdout: String
+    let stderr: String
+}
+
+enum CLI {
+    static var binary: URL {
+        // the test bundle sits next to the products in .build/<config>/
+        var dir = Bundle(for: Marker.self).bundleURL
+        while dir.path != "/" {
+            let candidate = dir.appendingPathComponent("imagebump")
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDir), !isDir.boolValue { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        fatalError("imagebump binary not found next to the test bundle")
+    }
+
+    @discardableResult
+    static func run(_ args: [String], in cwd: URL, env: [String: String] = [:]) throws -> CLIResult {
+        let p = Process()
+        p.executableURL = binary
+        p.arguments = args
+        p.currentDirectoryURL = cwd
+        var environment = ProcessInfo.processInfo.environment
+        for (k, v) in env { environment[k] = v }
+        p.environment = environment
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return CLIResult(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    private final class Marker {}
+}
+
+/// The repository's `examples/` directory and scratch copies of it.
+enum Fixtures {
+    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static var examples: URL { repoRoot.appendingPathComponent("examples") }
+
+    static func scratch(_ name: String = "cli") throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("imagebump-\(name)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    static func copyExamples() throws -> URL {
+        let dir = try scratch("examples")
+        let dest = dir.appendingPathComponent("gitops")
+        try FileManager.default.copyItem(at: examples, to: dest)
+        return dest
+    }
+
+    /// Every file under `dir` with its bytes, to prove nothing was written.
+    static func snapshot(_ dir: URL) throws -> [String: Data] {
+        var out: [String: Data] = [:]
+        let e = FileManager.default.enumerator(at: dir, includingPropertiesForKeys: [.isRegularFileKey])!
+        for case let url as URL in e where (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
+            out[url.path] = try Data(contentsOf: url)
+        }
+        return out
+    }
+
+    static func write(_ text: String, to url: URL) throws {
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: url)
+    }
+}
