@@ -33,7 +33,7 @@ public enum FileDiscovery {
             }
             guard let real = realPath(path) else { throw DiscoveryError(path: path, message: "cannot resolve path") }
             if (st.st_mode & S_IFMT) == S_IFDIR {
-                try walk(dir: path, treeRoot: real, into: &out, seen: &seen)
+                try walk(dir: path, realDir: real, treeRoot: real, into: &out, seen: &seen)
             } else if (st.st_mode & S_IFMT) == S_IFREG {
                 if seen.insert(real).inserted { out.append(DiscoveredFile(displayPath: clean(path), realPath: real, explicit: true)) }
             } else {
@@ -47,7 +47,7 @@ public enum FileDiscovery {
         name.hasSuffix(".yaml") || name.hasSuffix(".yml") || name == "Kustomization"
     }
 
-    private static func walk(dir: String, treeRoot: String, into out: inout [DiscoveredFile], seen: inout Set<String>) throws(DiscoveryError) {
+    private static func walk(dir: String, realDir: String, treeRoot: String, into out: inout [DiscoveredFile], seen: inout Set<String>) throws(DiscoveryError) {
         guard let d = opendir(dir) else { throw DiscoveryError(path: dir, message: String(cString: strerror(errno))) }
         var names: [String] = []
         while let ent = readdir(d) {
@@ -65,9 +65,10 @@ public enum FileDiscovery {
             guard lstat(path, &lst) == 0 else { continue }
             let type = lst.st_mode & S_IFMT
             if type == S_IFDIR {
-                try walk(dir: path, treeRoot: treeRoot, into: &out, seen: &seen)
+                try walk(dir: path, realDir: realDir + "/" + name, treeRoot: treeRoot, into: &out, seen: &seen)
             } else if type == S_IFREG, isYAMLName(name) {
-                guard let real = realPath(path) else { continue }
+                // A regular file found by walking from a resolved root is its own real path (no realpath() per file).
+                let real = (realDir == "/" ? "" : realDir) + "/" + name
                 if seen.insert(real).inserted { out.append(DiscoveredFile(displayPath: clean(path), realPath: real, explicit: false)) }
             } else if type == S_IFLNK, isYAMLName(name) {
                 // Only a link to a regular file inside the searched tree; directory links are not followed.

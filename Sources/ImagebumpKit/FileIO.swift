@@ -50,7 +50,7 @@ public enum FileIO {
         var template = Array((dir + "/." + base + ".imagebump-XXXXXX").utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw FileIOError(path: target, message: "cannot create a temp file: " + String(cString: strerror(errno))) }
-        let temp = String(cString: template)
+        let temp = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         var ok = fchmod(fd, st.st_mode & 0o7777) == 0
         if ok {
             var off = 0

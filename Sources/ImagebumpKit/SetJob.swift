@@ -23,6 +23,8 @@ public struct SetPlan: Sendable {
     public let files: [FilePlan]
     /// The real path written for each of `files`.
     public let targets: [String]
+    /// Temp files written by `.stage` planning, renamed by `SetJob.write`.
+    public let staged: [FileIO.Staged]
     public let changes: [PlannedChange]
     public let searchedFiles: Int
     public var changed: Bool { !files.isEmpty }
@@ -34,9 +36,20 @@ public struct SetJobError: Error, CustomStringConvertible {
 }
 
 public enum SetJob {
+    /// What to keep of each changed file while planning.
+    public enum Retention: Sendable {
+        /// original and new bytes (for a diff)
+        case preview
+        /// only the changes (for --check and reports)
+        case summary
+        /// write each new file to a temp file beside it right away, renamed by `write` once all succeeded:
+        /// memory stays flat however many files change
+        case stage
+    }
+
     /// Reads, plans and verifies every file. Throws with every problem found (all files are looked at, so one
     /// run reports all of them), or when a spec matches nothing and `allowMissing` is off.
-    public static func plan(_ request: SetRequest, keepOriginals: Bool = true) throws -> SetPlan {
+    public static func plan(_ request: SetRequest, retention: Retention = .preview) throws -> SetPlan {
         let files: [DiscoveredFile]
         do { files = try FileDiscovery.discover(request.paths) } catch { throw SetJobError(messages: [error.description]) }
         let planner = TargetPlanner(specs: request.specs)
@@ -44,10 +57,13 @@ public enum SetJob {
         final class Results: @unchecked Sendable {
             var plans: [FilePlan?]
             var targets: [String?]
+            var staged: [FileIO.Staged?]
             var errors: [(Int, String)] = []
             var matched: Set<Int> = []
             let lock = DispatchQueue(label: "imagebump.results")
-            init(count: Int) { plans = Array(repeating: nil, count: count); targets = plans.map { _ in nil } }
+            init(count: Int) {
+                plans = Array(repeating: nil, count: count); targets = plans.map { _ in nil }; staged = plans.map { _ in nil }
+            }
         }
         let results = Results(count: files.count)
         let request = request
@@ -56,12 +72,25 @@ public enum SetJob {
             do {
                 let bytes = try FileIO.read(f.realPath, limit: request.maxFileSize)
                 let plan = try planner.plan(file: f.displayPath, bytes: bytes, add: request.add && f.explicit)
-                let keep = plan.changed ? (keepOriginals ? plan : plan.droppingOriginal()) : nil
+                var keep: FilePlan? = nil
+                var stagedFile: FileIO.Staged? = nil
+                if plan.changed {
+                    switch retention {
+                    case .preview: keep = plan
+                    case .summary: keep = plan.droppingContents()
+                    case .stage:
+                        stagedFile = try FileIO.stage(plan.updated, for: f.realPath)
+                        keep = plan.droppingContents()
+                    }
+                }
                 results.lock.sync {
                     results.plans[i] = keep
+                    results.staged[i] = stagedFile
                     results.targets[i] = keep == nil ? nil : f.realPath
                     results.matched.formUnion(plan.matchedSpecs)
                 }
+            } catch let e as FileIOError {
+                results.lock.sync { results.errors.append((i, e.description)) }
             } catch let e as TargetError {
                 results.lock.sync { results.errors.append((i, e.description)) }
             } catch {
@@ -75,22 +104,30 @@ public enum SetJob {
                 messages.append("no match for \(spec.name.written) (\(spec.text)) in \(files.count) YAML file\(files.count == 1 ? "" : "s") under \(searched); looked at kustomize images:, image: values, Helm repository/tag, Argo CD kustomize.images and Flux markers (use --allow-missing to accept)")
             }
         }
-        if !messages.isEmpty { throw SetJobError(messages: messages) }
+        let staged = results.staged.compactMap { $0 }
+        if !messages.isEmpty {
+            FileIO.discard(staged)
+            throw SetJobError(messages: messages)
+        }
         let plans = results.plans.compactMap { $0 }
-        return SetPlan(files: plans, targets: results.targets.compactMap { $0 }, changes: plans.flatMap(\.changes), searchedFiles: files.count)
+        return SetPlan(files: plans, targets: results.targets.compactMap { $0 }, staged: staged,
+                       changes: plans.flatMap(\.changes), searchedFiles: files.count)
     }
 
     /// Writes every changed file atomically: all temp files first, then the renames.
     public static func write(_ plan: SetPlan) throws {
-        var staged: [FileIO.Staged] = []
-        do {
-            for (f, target) in zip(plan.files, plan.targets) {
-                staged.append(try FileIO.stage(f.updated, for: target))
+        var staged = plan.staged
+        if staged.isEmpty {
+            do {
+                for (f, target) in zip(plan.files, plan.targets) { staged.append(try FileIO.stage(f.updated, for: target)) }
+            } catch {
+                FileIO.discard(staged)
+                throw SetJobError(messages: [error.description])
             }
-        } catch {
-            FileIO.discard(staged)
-            throw SetJobError(messages: [error.description])
         }
         do { try FileIO.commit(staged) } catch { throw SetJobError(messages: [error.description]) }
     }
+
+    /// Removes the temp files of a plan that will not be written.
+    public static func discard(_ plan: SetPlan) { FileIO.discard(plan.staged) }
 }

@@ -21,8 +21,15 @@ public struct FilePlan: Sendable {
         file = p.file; self.original = original; updated = p.updated; changes = p.changes; matchedSpecs = p.matchedSpecs; changed = p.changed
     }
 
+    private init(_ p: FilePlan, contents: Bool) {
+        file = p.file; original = []; updated = []; changes = p.changes; matchedSpecs = p.matchedSpecs; changed = p.changed
+    }
+
     /// The same plan without the original bytes (which only a diff needs), to keep memory low on large trees.
     public func droppingOriginal() -> FilePlan { FilePlan(self, original: []) }
+
+    /// Only what changed, without any file contents.
+    public func droppingContents() -> FilePlan { FilePlan(self, contents: false) }
 }
 
 /// Finds every image reference the specs address in a YAML file and plans a byte-exact edit.
@@ -247,7 +254,7 @@ struct PlanRun {
     mutating func fluxMarkers(_ root: YAMLNode) throws {
         var marked: [(YAMLNode, FluxMarker)] = []
         root.walk { n in
-            if n.kind == .scalar, n.keyInParent !== nil || n.parent?.kind == .sequence, let mk = FluxMarker.after(n, in: bytes) {
+            if n.kind == .scalar, n.parent != nil, !n.isMappingKey, let mk = FluxMarker.after(n, in: bytes) {
                 marked.append((n, mk))
             }
         }

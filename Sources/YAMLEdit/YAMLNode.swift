@@ -39,13 +39,25 @@ public final class YAMLNode {
 
     /// The value of a plain string key in a mapping.
     public subscript(key: String) -> YAMLNode? {
-        pairs.first { $0.key.kind == .scalar && $0.key.value == key }?.value
+        guard kind == .mapping else { return nil }
+        var i = 0
+        while i + 1 < children.count {
+            if children[i].kind == .scalar && children[i].value == key { return children[i + 1] }
+            i += 2
+        }
+        return nil
     }
+
+    /// Position among the parent's children (set while parsing).
+    public internal(set) var indexInParent = 0
+
+    /// A mapping key (as opposed to a value or a sequence item).
+    public var isMappingKey: Bool { parent?.kind == .mapping && indexInParent % 2 == 0 }
 
     /// The key node under which this node is a mapping value, if any.
     public var keyInParent: YAMLNode? {
-        guard let parent, parent.kind == .mapping, let i = parent.children.firstIndex(where: { $0 === self }), i % 2 == 1 else { return nil }
-        return parent.children[i - 1]
+        guard let parent, parent.kind == .mapping, indexInParent % 2 == 1 else { return nil }
+        return parent.children[indexInParent - 1]
     }
 
     /// A scalar whose tag (if any) leaves it a string: `!!str`, `!` (non-specific) or none.

@@ -162,6 +162,7 @@ struct TreeBuilder {
     private mutating func attach(_ node: YAMLNode) throws(YAMLError) {
         if let parent = stack.last {
             node.parent = parent
+            node.indexInParent = parent.children.count
             parent.children.append(node)
         } else {
             currentRoot = node

@@ -24,7 +24,7 @@ struct SetCommand: ParsableCommand {
         let request = SetRequest(specs: specs, paths: edit.files, add: edit.add, allowMissing: edit.allowMissing,
                                  maxFileSize: edit.maxFileSize << 20)
         let plan: SetPlan
-        do { plan = try SetJob.plan(request, keepOriginals: edit.dryRun) } catch {
+        do { plan = try SetJob.plan(request, retention: edit.dryRun ? .preview : (edit.check ? .summary : .stage)) } catch {
             Console.error("\(error)")
             throw ExitCode.failure
         }

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Benchmark (not a test): imagebump set vs sed -i, in one run, on
+#   (a) one kustomization file, (b) a generated tree of N manifests (default 10,000) where one image is bumped everywhere.
+# Prints median wall time over R runs (default 15 for (a), 5 for (b)), the ratio to sed, and imagebump's peak RSS.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N="${BENCH_FILES:-10000}"
+RA="${BENCH_RUNS_SINGLE:-15}"
+RB="${BENCH_RUNS_TREE:-5}"
+bash scripts/install-deps.sh
+command -v /usr/bin/time >/dev/null || { apt-get install -y -qq time >/dev/null; }
+swift build -c release --product imagebump >/dev/null 2>&1
+bin="$(swift build -c release --show-bin-path)/imagebump"
+work="$(mktemp -d "${TMPDIR:-/tmp}/imagebump-bench.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+img=registry.example.com/team/app
+
+# (a) one kustomization
+mkdir -p "$work/a"
+cat > "$work/a/kustomization.yaml" <<YAML
+apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+resources:
+  - ../../base
+images:
+  - name: $img
+    newTag: "1.0.0"
+YAML
+# (b) N manifests
+python3 - "$work/b" "$N" "$img" <<'PY'
+import os, sys
+root, n, img = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+for i in range(n):
+    d = os.path.join(root, f"team{i % 50}", f"svc{i}")
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "deployment.yaml"), "w") as f:
+        f.write(f"""apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: svc{i}
+  labels: {{app: svc{i}}}
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app: svc{i}
+  template:
+    metadata:
+      labels:
+        app: svc{i}
+    spec:
+      containers:
+        - name: app
+          image: {img}:1.0.0
+          ports:
+            - containerPort: 8080
+          env:
+            - name: LOG_LEVEL
+              value: info
+        - name: sidecar
+          image: registry.example.com/team/proxy:2.1.0
+""")
+PY
+cp -R "$work/b" "$work/b-sed"
+
+now() { date +%s%N; }
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+timeit() { # runs "$@" R times (alternating tags so every run edits), prints the median in ms
+  local runs=$1; shift
+  for ((i = 0; i < runs; i++)); do
+    local t0; t0=$(now); "$@" "$((i % 2 + 2)).0.0" >/dev/null; echo $(( ($(now) - t0) / 1000 ))
+  done | median
+}
+sed_a() { sed -i "s|newTag:.*|newTag: \"$1\"|" "$work/a/kustomization.yaml"; }
+ib_a() { "$bin" set -f "$work/a/kustomization.yaml" "$img:$1"; }
+sed_b() { find "$work/b-sed" -name '*.yaml' -exec sed -i "s|image: $img:.*|image: $img:$1|" {} +; }
+ib_b() { "$bin" set -f "$work/b" "$img:$1"; }
+
+sa=$(timeit "$RA" sed_a); ia=$(timeit "$RA" ib_a)
+sb=$(timeit "$RB" sed_b); ib=$(timeit "$RB" ib_b)
+rss_a=$(/usr/bin/time -f %M "$bin" set -f "$work/a/kustomization.yaml" "$img:9.9.9" 2>&1 >/dev/null | tail -1)
+rss_b=$(/usr/bin/time -f %M "$bin" set -f "$work/b" "$img:9.9.9" 2>&1 >/dev/null | tail -1)
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+echo "imagebump bench ($(nproc) cores, release build)"
+printf '%-44s %10s %10s %8s %12s\n' case "sed (ms)" "imagebump" ratio "peak RSS"
+printf '%-44s %10.1f %10.1f %8s %9d KiB\n' "(a) one kustomization.yaml" "$(ratio "$sa" 1000)" "$(ratio "$ia" 1000)" "$(ratio "$ia" "$sa")x" "$rss_a"
+printf '%-44s %10.1f %10.1f %8s %9d KiB\n' "(b) $N manifests, one image everywhere" "$(ratio "$sb" 1000)" "$(ratio "$ib" 1000)" "$(ratio "$ib" "$sb")x" "$rss_b"
+echo "targets: (a) <= 2x sed, (b) <= 2x find -exec sed -i {} +, peak RSS <= 40 MB"
+# the two trees must agree: same edit, same bytes
+if diff -r "$work/b" "$work/b-sed" >/dev/null; then echo "check: imagebump and sed produced identical trees"; else
+  "$bin" set -f "$work/b" "$img:7.7.7" >/dev/null; sed_b 7.7.7
+  diff -r -q "$work/b" "$work/b-sed" >/dev/null && echo "check: identical after a common final bump" || echo "check: trees differ"
+fi
