@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "imagebump", targets: ["imagebump"]),
+        .executable(name: "imagebump-git", targets: ["imagebump-git"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -23,10 +24,13 @@ let package = Package(
         .target(name: "ImagebumpKit", dependencies: ["Targets"]),
         .target(name: "GitOps", dependencies: ["CGit2"]),
         .target(name: "Forge", dependencies: ["CCurl"]),
-        .executableTarget(name: "imagebump", dependencies: [
-            "ImagebumpKit", "GitOps", "Forge",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .target(name: "ImagebumpCLI", dependencies: [
+            "ImagebumpKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // Two executables so that a local edit never loads libgit2/libcurl (and their ~40 shared libraries):
+        // `imagebump` hands runs with --repo/--commit/--push/--merge-request to `imagebump-git` beside it.
+        .executableTarget(name: "imagebump", dependencies: ["ImagebumpCLI"]),
+        .executableTarget(name: "imagebump-git", dependencies: ["ImagebumpCLI", "GitOps", "Forge"]),
 
         .testTarget(name: "ImageReferenceTests", dependencies: ["ImageReference"]),
         .testTarget(name: "YAMLEditTests", dependencies: ["YAMLEdit"]),
@@ -35,6 +39,6 @@ let package = Package(
         .testTarget(name: "GitOpsTests", dependencies: ["GitOps"]),
         .testTarget(name: "ForgeTests", dependencies: ["Forge"]),
         // Runs the built `imagebump` executable as a user would.
-        .testTarget(name: "CLITests", dependencies: ["imagebump"]),
+        .testTarget(name: "CLITests", dependencies: ["imagebump", "imagebump-git"]),
     ]
 )

@@ -67,7 +67,7 @@ public enum SetJob {
         }
         let results = Results(count: files.count)
         let request = request
-        DispatchQueue.concurrentPerform(iterations: files.count) { i in
+        let planOne: @Sendable (Int) -> Void = { i in
             let f = files[i]
             do {
                 let bytes = try FileIO.read(f.realPath, limit: request.maxFileSize)
@@ -96,6 +96,12 @@ public enum SetJob {
             } catch {
                 results.lock.sync { results.errors.append((i, "\(error)")) }
             }
+        }
+        // Threads only pay off on larger trees; a few files are faster inline.
+        if files.count < 16 {
+            for i in files.indices { planOne(i) }
+        } else {
+            DispatchQueue.concurrentPerform(iterations: files.count, execute: planOne)
         }
         var messages = results.errors.sorted { $0.0 < $1.0 }.map(\.1)
         if !request.allowMissing {

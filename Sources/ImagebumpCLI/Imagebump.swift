@@ -1,8 +1,9 @@
 import ArgumentParser
 
-@main
-struct Imagebump: ParsableCommand {
-    static let configuration = CommandConfiguration(
+public struct Imagebump: ParsableCommand {
+    public init() {}
+
+    public static let configuration = CommandConfiguration(
         commandName: "imagebump",
         abstract: "Structured, byte-exact edits of container image references in GitOps repositories.",
         subcommands: [SetCommand.self]

@@ -1,0 +1,4 @@
+import ImagebumpCLI
+
+RemoteHook.runner = GitRemoteRunner()
+Imagebump.main()

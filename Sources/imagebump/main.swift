@@ -1,0 +1,4 @@
+import ImagebumpCLI
+
+// Local edits run here; remote runs (--repo, --commit, --push, --merge-request) are handed to imagebump-git.
+Imagebump.main()
