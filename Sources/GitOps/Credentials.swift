@@ -1,0 +1,283 @@
+import Foundation
+
+/// How imagebump authenticates to the config repo's server, and how it verifies the server.
+///
+/// Secrets are only ever read from the environment (or a key file), never from argv.
+/// - HTTPS token: `tokenEnv` if given (`--token-env NAME`), else the first set of
+///   `IMAGEBUMP_TOKEN`, `GITLAB_TOKEN` (user `oauth2`), `CI_JOB_TOKEN` (user `gitlab-ci-token`),
+///   `GITHUB_TOKEN` (user `x-access-token`). Credentials embedded in the URL take precedence.
+/// - SSH: `sshKeyPath` (`--ssh-key`), else key content in `sshKeyEnv` (default `IMAGEBUMP_SSH_KEY`), written to a
+///   0600 temporary file that is removed when the `ConfigRepo` is closed. Only ed25519 keys work with this
+///   machine's libssh2 build. Host keys are checked against `knownHostsPath` (default `~/.ssh/known_hosts`);
+///   unknown or changed host keys are refused unless `insecureAcceptUnknownHostKeys` is set.
+/// - TLS is always verified; `caFile` (`--ca-file`), else `SSL_CERT_FILE`, selects the CA bundle.
+public struct GitCredentials: Sendable {
+    /// Name of the environment variable holding the HTTPS token (`--token-env`). `nil`: default resolution order.
+    public var tokenEnv: String?
+    /// HTTP user name to send with the token; `nil`: derived from the variable (see type doc) or the URL.
+    public var tokenUser: String?
+    /// Path of an SSH private key (`--ssh-key`).
+    public var sshKeyPath: String?
+    /// Environment variable that may hold SSH private key content.
+    public var sshKeyEnv: String
+    /// known_hosts file (`--known-hosts`); `nil`: `~/.ssh/known_hosts`.
+    public var knownHostsPath: String?
+    /// Accept any SSH host key (explicit, insecure opt-out).
+    public var insecureAcceptUnknownHostKeys: Bool
+    /// CA bundle for TLS (`--ca-file`); `nil`: `SSL_CERT_FILE` if set, else the library default.
+    public var caFile: String?
+    /// The environment to read tokens and CI variables from (injectable for tests).
+    public var environment: [String: String]
+
+    public init(tokenEnv: String? = nil, tokenUser: String? = nil, sshKeyPath: String? = nil,
+                sshKeyEnv: String = "IMAGEBUMP_SSH_KEY", knownHostsPath: String? = nil,
+                insecureAcceptUnknownHostKeys: Bool = false, caFile: String? = nil,
+                environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.tokenEnv = tokenEnv
+        self.tokenUser = tokenUser
+        self.sshKeyPath = sshKeyPath
+        self.sshKeyEnv = sshKeyEnv
+        self.knownHostsPath = knownHostsPath
+        self.insecureAcceptUnknownHostKeys = insecureAcceptUnknownHostKeys
+        self.caFile = caFile
+        self.environment = environment
+    }
+
+    /// A token resolved from the environment.
+    public struct Token: Sendable {
+        public var user: String
+        public var secret: String
+        /// Human-readable origin, e.g. `token from IMAGEBUMP_TOKEN` (never the value).
+        public var source: String
+    }
+
+    /// The default token variables in resolution order, with their default HTTP user (`nil` = by host).
+    public static let defaultTokenVariables: [(name: String, user: String?)] = [
+        ("IMAGEBUMP_TOKEN", nil),
+        ("GITLAB_TOKEN", "oauth2"),
+        ("CI_JOB_TOKEN", "gitlab-ci-token"),
+        ("GITHUB_TOKEN", "x-access-token"),
+    ]
+
+    /// Resolves the HTTPS token per the resolution order. `host` picks the user for `IMAGEBUMP_TOKEN` /
+    /// custom variables (`x-access-token` for hosts containing "github", else `oauth2`).
+    public func resolveToken(host: String?) -> Token? {
+        let byHost = (host?.lowercased().contains("github") ?? false) ? "x-access-token" : "oauth2"
+        if let name = tokenEnv {
+            guard let value = environment[name], !value.isEmpty else { return nil }
+            let known = Self.defaultTokenVariables.first { $0.name == name }?.user
+            return Token(user: tokenUser ?? known ?? byHost, secret: value, source: "token from \(name)")
+        }
+        for (name, user) in Self.defaultTokenVariables {
+            if let value = environment[name], !value.isEmpty {
+                return Token(user: tokenUser ?? user ?? byHost, secret: value, source: "token from \(name)")
+            }
+        }
+        return nil
+    }
+
+    /// Where a token would be looked for, for "no token" messages.
+    var tokenSearchDescription: String {
+        if let name = tokenEnv { return "no token: \(name) is not set" }
+        return "no token: none of " + Self.defaultTokenVariables.map(\.name).joined(separator: ", ") + " is set"
+    }
+
+    /// CA file to configure, if any.
+    var effectiveCAFile: String? {
+        if let caFile, !caFile.isEmpty { return caFile }
+        if let env = environment["SSL_CERT_FILE"], !env.isEmpty { return env }
+        return nil
+    }
+
+    /// All secret values this configuration may send (for redaction of messages).
+    var secretValues: [String] {
+        var out: [String] = []
+        if let name = tokenEnv, let v = environment[name], !v.isEmpty { out.append(v) }
+        for (name, _) in Self.defaultTokenVariables { if let v = environment[name], !v.isEmpty { out.append(v) } }
+        return out
+    }
+}
+
+/// A parsed remote location. Credentials embedded in the URL are split off and never stored in `url`.
+struct RemoteLocation: Sendable {
+    enum Kind: Sendable { case http, https, ssh, git, file, localPath }
+    let kind: Kind
+    /// URL given to libgit2 (http(s): no userinfo; ssh: user kept, password removed).
+    let url: String
+    let host: String?
+    let port: Int?
+    let user: String?
+    let password: String?
+    /// Safe to print.
+    var display: String { redact(url: url) }
+
+    static func isURL(_ s: String) -> Bool {
+        if s.range(of: "^[A-Za-z][A-Za-z0-9+.-]*://", options: .regularExpression) != nil { return true }
+        return scpLike(s) != nil
+    }
+
+    /// `user@host:path` (scp-like SSH syntax).
+    static func scpLike(_ s: String) -> (user: String?, host: String, path: String)? {
+        guard !s.hasPrefix("/"), !s.hasPrefix("."), let colon = s.firstIndex(of: ":") else { return nil }
+        let before = s[s.startIndex..<colon]
+        if before.contains("/") || before.isEmpty { return nil }
+        let path = String(s[s.index(after: colon)...])
+        if let at = before.lastIndex(of: "@") {
+            return (String(before[before.startIndex..<at]), String(before[before.index(after: at)...]), path)
+        }
+        // A bare "host:path" is only treated as SSH if it has no drive-letter look (single char).
+        if before.count == 1 { return nil }
+        return (nil, String(before), path)
+    }
+
+    init(_ location: String) throws {
+        if let scp = Self.scpLike(location), !location.contains("://") {
+            kind = .ssh; host = scp.host; port = 22; user = scp.user; password = nil
+            url = location
+            return
+        }
+        guard let schemeEnd = location.range(of: "://") else {
+            kind = .localPath; url = location; host = nil; port = nil; user = nil; password = nil
+            return
+        }
+        let scheme = location[..<schemeEnd.lowerBound].lowercased()
+        switch scheme {
+        case "http": kind = .http
+        case "https": kind = .https
+        case "ssh", "ssh+git", "git+ssh": kind = .ssh
+        case "git": kind = .git
+        case "file": kind = .file
+        default: throw GitOpsError.invalidArgument("unsupported URL scheme '\(scheme)' in \(redact(url: location))")
+        }
+        let rest = location[schemeEnd.upperBound...]
+        let authEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
+        let authority = rest[rest.startIndex..<authEnd]
+        var hostport = Substring(authority)
+        var u: String? = nil, p: String? = nil
+        if let at = authority.lastIndex(of: "@") {
+            let info = authority[authority.startIndex..<at]
+            hostport = authority[authority.index(after: at)...]
+            if let colon = info.firstIndex(of: ":") {
+                u = String(info[info.startIndex..<colon]).removingPercentEncoding
+                p = String(info[info.index(after: colon)...]).removingPercentEncoding
+            } else {
+                u = String(info).removingPercentEncoding
+            }
+        }
+        var h = String(hostport), prt: Int? = nil
+        if h.hasPrefix("["), let close = h.firstIndex(of: "]") {
+            let after = h[h.index(after: close)...]
+            if after.hasPrefix(":") { prt = Int(after.dropFirst()) }
+            h = String(h[h.index(after: h.startIndex)..<close])
+        } else if let colon = h.lastIndex(of: ":") {
+            prt = Int(h[h.index(after: colon)...])
+            h = String(h[h.startIndex..<colon])
+        }
+        host = h.isEmpty ? nil : h
+        user = (u?.isEmpty ?? true) ? nil : u
+        password = (p?.isEmpty ?? true) ? nil : p
+        switch kind {
+        case .http, .https: port = prt ?? (kind == .https ? 443 : 80)
+        case .ssh: port = prt ?? 22
+        case .git: port = prt ?? 9418
+        default: port = prt
+        }
+        // Rebuild the URL without credentials (ssh keeps its user name).
+        var cleanAuthority = String(hostport)
+        if kind == .ssh, let user { cleanAuthority = (user.addingPercentEncoding(withAllowedCharacters: .urlUserAllowed) ?? user) + "@" + cleanAuthority }
+        url = location[..<schemeEnd.upperBound] + cleanAuthority + rest[authEnd...]
+    }
+}
+
+/// Per-`ConfigRepo` credential state: the resolved configuration plus an SSH key temp file, if any.
+final class CredentialSession: @unchecked Sendable {
+    let credentials: GitCredentials
+    let location: RemoteLocation
+    private(set) var tempKeyDir: String?
+    private(set) var sshKeyPath: String?
+    private(set) var sshKeySource: String?
+    let lock = NSLock()
+
+    init(credentials: GitCredentials, location: RemoteLocation) {
+        self.credentials = credentials
+        self.location = location
+    }
+
+    var secrets: [String] {
+        var s = credentials.secretValues
+        if let p = location.password { s.append(p) }
+        if location.kind == .http || location.kind == .https, let u = location.user, location.password == nil { s.append(u) }
+        return s
+    }
+
+    /// User, password and a description of their origin for HTTP(S).
+    func httpCredentials() -> (user: String, password: String, source: String)? {
+        if let p = location.password {
+            return (location.user ?? "git", p, "credentials from the URL")
+        }
+        guard let token = credentials.resolveToken(host: location.host) else { return nil }
+        return (location.user ?? token.user, token.secret, token.source)
+    }
+
+    var httpCredentialDescription: String {
+        httpCredentials()?.source ?? credentials.tokenSearchDescription
+    }
+
+    /// Private key path for SSH (writing env key content to a 0600 temp file on first use).
+    func sshKey() throws -> (path: String, source: String)? {
+        lock.lock(); defer { lock.unlock() }
+        if let sshKeyPath, let sshKeySource { return (sshKeyPath, sshKeySource) }
+        if let path = credentials.sshKeyPath, !path.isEmpty {
+            guard FileManager.default.isReadableFile(atPath: path) else {
+                throw GitOpsError.invalidArgument("SSH key \(path) is not readable")
+            }
+            sshKeyPath = path; sshKeySource = "SSH key \(path)"
+            return (path, "SSH key \(path)")
+        }
+        guard var content = credentials.environment[credentials.sshKeyEnv], !content.isEmpty else { return nil }
+        if content.contains("\\n") && !content.contains("\n") { content = content.replacingOccurrences(of: "\\n", with: "\n") }
+        if !content.hasSuffix("\n") { content += "\n" }
+        var template = Array((NSTemporaryDirectory() + "/imagebump-key-XXXXXX").utf8CString)
+        guard let dir = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }).map({ String(cString: $0) }) else {
+            throw GitOpsError.invalidArgument("cannot create a temporary directory for the SSH key")
+        }
+        chmod(dir, 0o700)
+        tempKeyDir = dir
+        let path = dir + "/id"
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard fd >= 0 else { throw GitOpsError.invalidArgument("cannot write the SSH key from \(credentials.sshKeyEnv)") }
+        let bytes = Array(content.utf8)
+        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        close(fd)
+        guard written == bytes.count else { throw GitOpsError.invalidArgument("cannot write the SSH key from \(credentials.sshKeyEnv)") }
+        sshKeyPath = path; sshKeySource = "SSH key from \(credentials.sshKeyEnv)"
+        return (path, "SSH key from \(credentials.sshKeyEnv)")
+    }
+
+    var sshCredentialDescription: String {
+        if let path = credentials.sshKeyPath { return "SSH key \(path)" }
+        if credentials.environment[credentials.sshKeyEnv] != nil { return "SSH key from \(credentials.sshKeyEnv)" }
+        return "no SSH key: pass --ssh-key or set \(credentials.sshKeyEnv)"
+    }
+
+    var credentialDescription: String {
+        switch location.kind {
+        case .ssh: return sshCredentialDescription
+        default: return httpCredentialDescription
+        }
+    }
+
+    /// Removes the temporary key file, if any.
+    func cleanup() {
+        lock.lock(); defer { lock.unlock() }
+        if let dir = tempKeyDir {
+            if let p = sshKeyPath { _ = unlink(p) }
+            try? FileManager.default.removeItem(atPath: dir)
+            tempKeyDir = nil
+            sshKeyPath = nil
+            sshKeySource = nil
+        }
+    }
+
+    deinit { cleanup() }
+}

@@ -1,0 +1,79 @@
+import CGit2
+import Foundation
+
+/// Errors thrown by the GitOps module. `description` never contains credentials.
+public enum GitOpsError: Error, CustomStringConvertible, Sendable {
+    /// The server refused our credentials, or required credentials we do not have.
+    /// `url` is redacted; `source` says where the credentials came from (e.g. "token from IMAGEBUMP_TOKEN").
+    case authenticationFailed(url: String, source: String)
+    /// The SSH host key is not in known_hosts, or differs from it.
+    case hostKeyRejected(host: String, reason: String)
+    /// The push was rejected by the remote for a reason other than a concurrent update.
+    case pushRejected(url: String, ref: String, status: String)
+    /// Still not landed after all attempts (concurrent updates kept winning).
+    case retriesExhausted(url: String, branch: String, attempts: Int)
+    /// The local repository has uncommitted changes.
+    case dirtyWorkingTree(path: String, files: [String])
+    /// Invalid input (bad path, bad author, unknown branch, ...).
+    case invalidArgument(String)
+    /// The edit closure threw; `message` is its description.
+    case editFailed(String)
+    /// A libgit2 call failed: `operation` (e.g. "push to https://host/repo.git"), libgit2's message (redacted), code.
+    case git(operation: String, message: String, code: Int32)
+
+    public var description: String {
+        switch self {
+        case let .authenticationFailed(url, source):
+            return "authentication failed for \(url) (\(source))"
+        case let .hostKeyRejected(host, reason):
+            return "SSH host key for \(host) refused: \(reason)"
+        case let .pushRejected(url, ref, status):
+            return "push to \(url) rejected for \(ref): \(status)"
+        case let .retriesExhausted(url, branch, attempts):
+            return "could not push to \(url) branch \(branch): the branch kept moving; gave up after \(attempts) attempts"
+        case let .dirtyWorkingTree(path, files):
+            let list = files.prefix(10).joined(separator: ", ")
+            return "working tree of \(path) is not clean (\(list)\(files.count > 10 ? ", ..." : "")); commit or stash first"
+        case let .invalidArgument(msg):
+            return msg
+        case let .editFailed(msg):
+            return "edit failed: \(msg)"
+        case let .git(operation, message, code):
+            return "\(operation) failed: \(message)\(code != 0 && code != -1 ? " (libgit2 error \(code))" : "")"
+        }
+    }
+
+    /// True for authentication failures (never retried; the CLI exits 1).
+    public var isAuthenticationFailure: Bool {
+        if case .authenticationFailed = self { return true }
+        return false
+    }
+}
+
+extension GitOpsError: LocalizedError {
+    public var errorDescription: String? { description }
+}
+
+/// The text of libgit2's last error for this thread, redacted.
+func lastGitErrorMessage(secrets: [String] = []) -> String {
+    guard let err = git_error_last(), let msg = err.pointee.message else { return "unknown libgit2 error" }
+    return redact(text: String(cString: msg).trimmingCharacters(in: .whitespacesAndNewlines), secrets: secrets)
+}
+
+/// Throws `GitOpsError.git` when `code < 0`.
+@discardableResult
+func check(_ code: Int32, _ operation: @autoclosure () -> String, secrets: [String] = []) throws -> Int32 {
+    if code < 0 {
+        throw GitOpsError.git(operation: operation(), message: lastGitErrorMessage(secrets: secrets), code: code)
+    }
+    return code
+}
+
+/// libgit2 is initialised once per process.
+let libgit2Initialized: Bool = {
+    git_libgit2_init()
+    _ = imagebump_git_set_user_agent("git/2.0 (imagebump)")
+    return true
+}()
+
+@inline(__always) func ensureLibgit2() { _ = libgit2Initialized }

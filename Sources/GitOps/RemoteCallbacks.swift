@@ -1,0 +1,194 @@
+import CGit2
+import Foundation
+
+/// State shared with libgit2's remote callbacks for one network operation (clone, fetch or push).
+final class RemoteContext {
+    let session: CredentialSession
+    let progress: GitProgressSink?
+    var credentialCalls = 0
+    var authFailed = false
+    var noCredentials = false
+    var hostKeyError: GitOpsError?
+    var credentialError: GitOpsError?
+    /// (ref, status) for refs the server rejected during push.
+    var rejectedRefs: [(ref: String, status: String)] = []
+    var sshKeyAttempts = 0
+
+    init(session: CredentialSession, progress: GitProgressSink?) {
+        self.session = session
+        self.progress = progress
+    }
+
+    var secrets: [String] { session.secrets }
+
+    /// Converts a failed libgit2 call into the most specific error.
+    func error(operation: String, code: Int32) -> GitOpsError {
+        if let hostKeyError { return hostKeyError }
+        if let credentialError { return credentialError }
+        let msg = lastGitErrorMessage(secrets: secrets)
+        if authFailed || noCredentials || code == GIT_EAUTH.rawValue || Self.looksLikeAuthFailure(msg) {
+            return .authenticationFailed(url: session.location.display, source: session.credentialDescription)
+        }
+        return .git(operation: operation, message: msg, code: code)
+    }
+
+    static func looksLikeAuthFailure(_ msg: String) -> Bool {
+        let m = msg.lowercased()
+        return m.contains("authentication required") || m.contains("unexpected http status code: 401")
+            || m.contains("unexpected http status code: 403") || m.contains("too many redirects or authentication replays")
+            || m.contains("authentication failed") || m.contains("failed to authenticate")
+    }
+
+    /// Fills a `git_remote_callbacks` with our C callbacks; `self` must outlive the operation.
+    func makeCallbacks() -> git_remote_callbacks {
+        var cb = git_remote_callbacks()
+        git_remote_init_callbacks(&cb, UInt32(GIT_REMOTE_CALLBACKS_VERSION))
+        cb.payload = Unmanaged.passUnretained(self).toOpaque()
+        cb.credentials = credentialsCallback
+        cb.certificate_check = certificateCheckCallback
+        cb.transfer_progress = transferProgressCallback
+        cb.sideband_progress = sidebandCallback
+        cb.push_transfer_progress = pushProgressCallback
+        cb.push_update_reference = pushUpdateReferenceCallback
+        return cb
+    }
+
+    static func from(_ payload: UnsafeMutableRawPointer?) -> RemoteContext {
+        Unmanaged<RemoteContext>.fromOpaque(payload!).takeUnretainedValue()
+    }
+}
+
+private func setGitError(_ message: String) {
+    _ = message.withCString { git_error_set_str(Int32(GIT_ERROR_NET.rawValue), $0) }
+}
+
+private let credentialsCallback: git_credential_acquire_cb = { out, _, usernameFromURL, allowedTypes, payload in
+    let ctx = RemoteContext.from(payload)
+    ctx.credentialCalls += 1
+    let allowed = allowedTypes
+    let session = ctx.session
+    let userFromURL = usernameFromURL.map { String(cString: $0) }
+
+    if allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT.rawValue != 0 {
+        // libgit2 asks again only when the server refused what we gave it.
+        if ctx.credentialCalls > 1 {
+            ctx.authFailed = true
+            setGitError("authentication failed")
+            return GIT_EAUTH.rawValue
+        }
+        guard let creds = session.httpCredentials() else {
+            ctx.noCredentials = true
+            ctx.credentialError = .authenticationFailed(url: session.location.display,
+                                                        source: session.credentials.tokenSearchDescription)
+            setGitError("authentication required but no token available")
+            return GIT_EAUTH.rawValue
+        }
+        return git_credential_userpass_plaintext_new(out, creds.user, creds.password)
+    }
+    let sshUser = userFromURL ?? session.location.user ?? "git"
+    if allowed & GIT_CREDENTIAL_USERNAME.rawValue != 0 && allowed & GIT_CREDENTIAL_SSH_KEY.rawValue == 0 {
+        return git_credential_username_new(out, sshUser)
+    }
+    if allowed & GIT_CREDENTIAL_SSH_KEY.rawValue != 0 {
+        ctx.sshKeyAttempts += 1
+        if ctx.sshKeyAttempts > 1 {  // libgit2 asks again only when the server refused the key
+            ctx.authFailed = true
+            setGitError("SSH authentication failed")
+            return GIT_EAUTH.rawValue
+        }
+        let key: (path: String, source: String)?
+        do { key = try session.sshKey() } catch {
+            ctx.credentialError = error as? GitOpsError
+            setGitError("\(error)")
+            return -1
+        }
+        guard let key else {
+            ctx.noCredentials = true
+            ctx.credentialError = .authenticationFailed(url: session.location.display,
+                                                        source: session.sshCredentialDescription)
+            setGitError("no SSH key available")
+            return GIT_EAUTH.rawValue
+        }
+        return git_credential_ssh_key_new(out, sshUser, nil, key.path, nil)
+    }
+    if allowed & GIT_CREDENTIAL_USERNAME.rawValue != 0 {
+        return git_credential_username_new(out, sshUser)
+    }
+    ctx.noCredentials = true
+    setGitError("no supported authentication method")
+    return GIT_EAUTH.rawValue
+}
+
+private let certificateCheckCallback: git_transport_certificate_check_cb = { cert, valid, hostPtr, payload in
+    let ctx = RemoteContext.from(payload)
+    guard let cert else { return -1 }
+    if cert.pointee.cert_type == GIT_CERT_HOSTKEY_LIBSSH2 {
+        let session = ctx.session
+        if session.credentials.insecureAcceptUnknownHostKeys { return 0 }
+        let host = session.location.host ?? hostPtr.map { String(cString: $0) } ?? "?"
+        let port = session.location.port
+        let display = KnownHosts.hostToken(host: host, port: port)
+        let hk = UnsafeRawPointer(cert).assumingMemoryBound(to: git_cert_hostkey.self).pointee
+        guard hk.type.rawValue & GIT_CERT_SSH_RAW.rawValue != 0, let raw = hk.hostkey else {
+            ctx.hostKeyError = .hostKeyRejected(host: display, reason: "libssh2 did not provide the raw host key")
+            setGitError("host key unavailable")
+            return -1
+        }
+        let key = [UInt8](UnsafeRawBufferPointer(start: raw, count: hk.hostkey_len))
+        let path = session.credentials.knownHostsPath
+            ?? (session.credentials.environment["HOME"] ?? NSHomeDirectory()) + "/.ssh/known_hosts"
+        let verdict = KnownHosts(path: path).verify(host: host, port: port, key: key)
+        switch verdict {
+        case .match: return 0
+        case .unknown:
+            ctx.hostKeyError = .hostKeyRejected(host: display, reason:
+                "host not found in \(path) (add it, e.g. `ssh-keyscan\(port.map { $0 == 22 ? "" : " -p \($0)" } ?? "") \(host) >> \(path)` after verifying the fingerprint, or opt out explicitly with the insecure host-key option)")
+        case .mismatch:
+            ctx.hostKeyError = .hostKeyRejected(host: display, reason: "host key does not match the one in \(path) (possible man-in-the-middle attack)")
+        case .revoked:
+            ctx.hostKeyError = .hostKeyRejected(host: display, reason: "host key is marked @revoked in \(path)")
+        }
+        setGitError("SSH host key verification failed")
+        return -1
+    }
+    // TLS: let libgit2's (mbedTLS) verification decide; never override a failed verification.
+    return valid != 0 ? 0 : GIT_PASSTHROUGH.rawValue
+}
+
+private let transferProgressCallback: git_indexer_progress_cb = { stats, payload in
+    let ctx = RemoteContext.from(payload)
+    guard let sink = ctx.progress, let s = stats?.pointee else { return 0 }
+    if s.total_deltas > 0 && s.received_objects == s.total_objects {
+        sink(.resolving(indexedDeltas: Int(s.indexed_deltas), totalDeltas: Int(s.total_deltas)))
+    } else {
+        sink(.transfer(receivedObjects: Int(s.received_objects), indexedObjects: Int(s.indexed_objects),
+                       totalObjects: Int(s.total_objects), receivedBytes: Int(s.received_bytes)))
+    }
+    return 0
+}
+
+private let sidebandCallback: git_transport_message_cb = { str, len, payload in
+    let ctx = RemoteContext.from(payload)
+    guard let sink = ctx.progress, let str, len > 0 else { return 0 }
+    let data = Data(bytes: str, count: Int(len))
+    let text = String(decoding: data, as: UTF8.self)
+    for piece in text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
+        sink(.remote(redact(text: String(piece), secrets: ctx.secrets)))
+    }
+    return 0
+}
+
+private let pushProgressCallback: git_push_transfer_progress_cb = { current, total, bytes, payload in
+    let ctx = RemoteContext.from(payload)
+    ctx.progress?(.push(current: Int(current), total: Int(total), bytes: Int(bytes)))
+    return 0
+}
+
+private let pushUpdateReferenceCallback: git_push_update_reference_cb = { refname, status, payload in
+    let ctx = RemoteContext.from(payload)
+    if let status {
+        ctx.rejectedRefs.append((refname.map { String(cString: $0) } ?? "?",
+                                 redact(text: String(cString: status), secrets: ctx.secrets)))
+    }
+    return 0
+}
