@@ -4,6 +4,20 @@ import Targets
 public struct JSONReport: Codable, Sendable {
     public var changed: Bool
     public var changes: [PlannedChange]
+    /// Set by runs with --commit/--push (absent otherwise).
+    public var commit: String?
+    public var branch: String?
+    public var pushed: Bool?
+    public var attempts: Int?
+    public var mergeRequest: MergeRequestInfo?
+
+    public struct MergeRequestInfo: Codable, Sendable {
+        public var url: String
+        public var number: Int
+        public var created: Bool
+        public init(url: String, number: Int, created: Bool) { self.url = url; self.number = number; self.created = created }
+    }
+
     public init(changed: Bool, changes: [PlannedChange]) { self.changed = changed; self.changes = changes }
 }
 

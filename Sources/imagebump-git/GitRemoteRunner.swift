@@ -1,9 +1,179 @@
+import Foundation
+import Forge
+import GitOps
 import ImageReference
 import ImagebumpCLI
+import ImagebumpKit
+import Targets
 
+/// `imagebump set` with --repo/--commit/--push/--merge-request: edit inside the config repo's working tree,
+/// commit, push with re-apply retries, and open or update the merge request.
 struct GitRemoteRunner: RemoteRunner {
     func run(_ command: SetCommand, specs: [ImageSpec]) throws {
-        throw ValidationErrorPlaceholder()
+        let env = ProcessInfo.processInfo.environment
+        let o = command.repo, f = command.forge
+        let cwd = FileManager.default.currentDirectoryPath
+        func absolute(_ p: String?) -> String? { p.map { $0.hasPrefix("/") ? $0 : cwd + "/" + $0 } }
+        let location = o.repo.map { RemoteLocationCheck.isURL($0) ? $0 : absolute($0)! } ?? cwd
+        let dotenv = absolute(o.dotenv)
+        let push = o.push || f.mergeRequest
+        var credentials = GitCredentials(tokenEnv: o.tokenEnv, sshKeyPath: absolute(o.sshKey), knownHostsPath: absolute(o.knownHosts),
+                                         insecureAcceptUnknownHostKeys: o.insecureAcceptHostKey, caFile: absolute(o.caFile))
+        if f.mergeRequest, o.tokenEnv == nil, env["GITLAB_CI"] == "true", env["GITLAB_TOKEN"] == nil, env["IMAGEBUMP_TOKEN"] == nil {
+            credentials.tokenEnv = nil // the job token cannot open merge requests; the error below says so
+        }
+        let token = credentials.resolveToken(host: URLParts.host(of: location))
+        if let token, PlatformOutputs.isGitHubActions { Console.raw(1, "::add-mask::\(token.secret)\n") }
+        let secrets = token.map { [$0.secret] } ?? []
+        let author: GitAuthor
+        do { author = try GitAuthor.resolve(o.author, environment: env) } catch {
+            Console.error("\(error)"); throw CLIExit.failure
+        }
+        let explicit = Provenance(repository: o.sourceRepository, commit: o.sourceCommit, pipeline: o.sourcePipeline)
+        let printer = ProgressPrinter()
+        let request = command.request(specs)
+        let images = specs.map(\.description)
+
+        var lastPlan: SetPlan?
+        var outcome = RunOutcome(changed: false, changes: [])
+        var mrResult: MergeRequestResult?
+        var publishResult: PublishResult?
+        var forgeContext: (kind: ForgeKind, api: String, project: String)?
+        do {
+            if f.mergeRequest {
+                // fail before cloning when the forge cannot be worked out
+                let repoURL = RemoteLocationCheck.isURL(location) ? location : (try? OriginURL.read(repoPath: location)) ?? location
+                let kind = try ForgeDefaults.detectForge(explicit: f.forge, environment: env, repoURL: repoURL)
+                let api = try f.apiURL ?? ForgeDefaults.apiURL(forge: kind, environment: env, repoURL: repoURL)
+                forgeContext = (kind, api, try ForgeDefaults.projectPath(repoURL: repoURL, apiURL: api))
+                guard token != nil else {
+                    throw CLIError("--merge-request needs an API token: set \(o.tokenEnv ?? "IMAGEBUMP_TOKEN") (GitLab: a project access token with api and write_repository scopes; GitHub: contents: write and pull-requests: write)")
+                }
+            }
+            try PlatformOutputs.section("imagebump_git", "imagebump: \(redact(url: location))") {
+                try ConfigRepo.with(location: location, branch: o.branch, credentials: credentials, progress: printer.sink) { repo in
+                    let target = repo.branch
+                    let pushBranch = o.pushBranch ?? (f.mergeRequest ? ForgeDefaults.pushBranch(images: images, targetBranch: target) : nil)
+                    publishResult = try repo.publish(
+                        pushBranch: pushBranch, author: author, push: push, retries: o.retries,
+                        message: { files in
+                            let changes = (lastPlan?.changes ?? []).map { ChangeDescription(file: $0.file, old: $0.old, new: $0.new) }
+                            return CommitMessage.build(template: o.message, images: images, files: files, changes: changes,
+                                                       provenance: explicit, environment: env)
+                        },
+                        edit: { workdir in
+                            guard FileManager.default.changeCurrentDirectoryPath(workdir) else {
+                                throw CLIError("cannot enter \(workdir)")
+                            }
+                            let plan = try SetJob.plan(request, retention: .stage)
+                            try SetJob.write(plan)
+                            lastPlan = plan
+                            return plan.files.map(\.file)
+                        })
+                    FileManager.default.changeCurrentDirectoryPath(cwd)
+                    if f.mergeRequest, let ctx = forgeContext, let result = publishResult, result.commit != nil, let token {
+                        let rows = (lastPlan?.changes ?? []).map { ImageChangeRow(file: $0.file, image: $0.image, old: $0.old, new: $0.new) }
+                        let subject = CommitMessage.expand(o.message, images: images, files: result.changedFiles, changes: [])
+                            .split(separator: "\n").first.map(String.init) ?? "bump images"
+                        let title = f.title.map { CommitMessage.expand($0, images: images, files: result.changedFiles, changes: []) } ?? subject
+                        let description = f.description.map {
+                            CommitMessage.expand($0, images: images, files: result.changedFiles,
+                                                 changes: rows.map { ChangeDescription(file: $0.file, old: $0.old, new: $0.new) })
+                        } ?? MergeRequestDescription.render(changes: rows, provenance: MergeRequestDescription.provenanceLinks(environment: env))
+                        let mr = MergeRequestRequest(
+                            forge: ctx.kind, apiURL: ctx.api, project: ctx.project, sourceBranch: result.branch, targetBranch: target,
+                            title: title, description: description, labels: f.label, assignees: f.assignee, reviewers: f.reviewer,
+                            draft: f.draft, autoMerge: f.autoMerge, removeSourceBranch: f.removeSourceBranch, squash: f.squash,
+                            token: token.secret, gitLabTokenKind: token.source.hasSuffix("CI_JOB_TOKEN") ? .jobToken : .privateToken,
+                            tokenSource: token.source.replacingOccurrences(of: "token from ", with: ""), headSHA: result.commit,
+                            transportOptions: TransportOptions(caFile: absolute(o.caFile)))
+                        do {
+                            mrResult = try MergeRequestService().openOrUpdate(mr)
+                        } catch {
+                            throw CLIError("\(error)\nthe branch \(result.branch) was pushed; re-run the same command to open or update the merge request")
+                        }
+                        for w in mrResult?.warnings ?? [] { Console.warning(w) }
+                    }
+                }
+            }
+        } catch {
+            FileManager.default.changeCurrentDirectoryPath(cwd)
+            Console.error(redact(text: "\(error)", secrets: secrets))
+            try? PlatformOutputs.publish(outcome, dotenv: dotenv)
+            throw CLIExit.failure
+        }
+        let result = publishResult!
+        outcome = RunOutcome(changed: result.commit != nil, changes: result.commit != nil ? (lastPlan?.changes ?? []) : [],
+                             commit: result.commit, branch: result.branch,
+                             mergeRequestURL: mrResult?.url, mergeRequestNumber: mrResult?.number)
+        try PlatformOutputs.publish(outcome, dotenv: dotenv)
+        switch command.edit.output {
+        case .json:
+            var report = JSONReport(changed: outcome.changed, changes: outcome.changes)
+            report.commit = result.commit
+            report.branch = result.branch
+            report.pushed = result.pushed
+            report.attempts = result.attempts
+            report.mergeRequest = mrResult.map { .init(url: $0.url, number: $0.number, created: $0.created) }
+            Console.out(try JSONOutput.encode(report))
+        case .text:
+            if let plan = lastPlan, result.commit != nil {
+                for l in TextReport.lines(for: plan, wrote: true) { Console.out(l) }
+            }
+            if let c = result.commit {
+                Console.out(result.pushed ? "pushed \(c) to \(result.branch)\(result.attempts > 1 ? " after \(result.attempts) attempts" : "")"
+                                          : "committed \(c) on \(result.branch)")
+            } else {
+                Console.out("already up to date on \(result.branch): nothing to commit")
+            }
+            if let mr = mrResult { Console.out("\(mr.created ? "opened" : (mr.updated ? "updated" : "unchanged")) merge request \(mr.url)") }
+        }
     }
 }
-struct ValidationErrorPlaceholder: Error {}
+
+enum CLIExit {
+    static var failure: Error { ExitCodeError(code: 1) }
+}
+
+struct ExitCodeError: Error { let code: Int32 }
+
+/// URL detection for the config repo argument (as GitOps accepts it).
+enum RemoteLocationCheck {
+    static func isURL(_ s: String) -> Bool {
+        for scheme in ["https://", "http://", "ssh://", "git://", "file://"] where s.hasPrefix(scheme) { return true }
+        // scp-like git@host:path (not an absolute or relative path)
+        if !s.hasPrefix("/"), !s.hasPrefix("."), let colon = s.firstIndex(of: ":"), !s[..<colon].contains("/") { return true }
+        return false
+    }
+}
+
+enum URLParts {
+    static func host(of location: String) -> String? {
+        if let r = location.range(of: "://") {
+            var rest = location[r.upperBound...]
+            if let at = rest.firstIndex(of: "@"), rest[..<at].firstIndex(of: "/") == nil { rest = rest[rest.index(after: at)...] }
+            return String(rest.prefix { $0 != "/" && $0 != ":" })
+        }
+        if let colon = location.firstIndex(of: ":") {
+            let hostPart = location[..<colon]
+            return String(hostPart.split(separator: "@").last ?? hostPart)
+        }
+        return nil
+    }
+}
+
+/// The `origin` URL of a local checkout, read from its git config (for merge requests from a checked-out repo).
+enum OriginURL {
+    static func read(repoPath: String) throws -> String {
+        let text = try String(contentsOfFile: repoPath + "/.git/config", encoding: .utf8)
+        var inOrigin = false
+        for raw in text.split(separator: "\n") {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("[") { inOrigin = line == "[remote \"origin\"]"; continue }
+            if inOrigin, line.hasPrefix("url"), let eq = line.firstIndex(of: "=") {
+                return line[line.index(after: eq)...].trimmingCharacters(in: .whitespaces)
+            }
+        }
+        throw CLIError("\(repoPath) has no origin remote")
+    }
+}
