@@ -18,6 +18,9 @@
       classic template's scripts and by the end-to-end simulation, which runs it exactly as written.
   ci_yaml.py job-variables FILE JOB
       Print `NAME=VALUE` lines (NUL-separated) of the job's variables, inputs rendered with their defaults.
+  ci_yaml.py action-check ACTION_YML ENTRYPOINT
+      Check that every input the entrypoint reads is declared in action.yml and vice versa, and that the
+      outputs are the ones imagebump writes to $GITHUB_OUTPUT.
 """
 from __future__ import annotations
 
@@ -252,6 +255,26 @@ def cmd_job_variables(path: str, job: str) -> None:
         sys.stdout.write(f"{k}={'' if v is None else v}\0")
 
 
+ACTION_OUTPUTS = {"changed", "commit", "branch", "pr-url", "pr-number"}
+
+
+def cmd_action_check(action_yml: str, entrypoint: str) -> None:
+    (doc,) = load_docs(action_yml)
+    declared = set((doc.get("inputs") or {}).keys())
+    with open(entrypoint, encoding="utf-8") as fh:
+        text = "\n".join(l for l in fh.read().splitlines() if not l.lstrip().startswith("#"))
+    read = set(re.findall(r"\b(?:input|list|truthy) ([a-z][a-z0-9-]*)", text))
+    errors = [f"{entrypoint} reads input '{n}' that {action_yml} does not declare" for n in sorted(read - declared)]
+    errors += [f"{action_yml} declares input '{n}' that {entrypoint} never reads" for n in sorted(declared - read)]
+    outputs = set((doc.get("outputs") or {}).keys())
+    if outputs != ACTION_OUTPUTS:
+        errors.append(f"{action_yml}: outputs {sorted(outputs)} != {sorted(ACTION_OUTPUTS)}")
+    if errors:
+        print("\n".join(errors), file=sys.stderr)
+        sys.exit(1)
+    print(f"{action_yml}: {len(declared)} inputs all read by {entrypoint}; outputs {sorted(outputs)}")
+
+
 def main(argv: list[str]) -> None:
     if len(argv) >= 3 and argv[0] == "gitlab-split":
         cmd_gitlab_split(argv[1], argv[2])
@@ -259,6 +282,8 @@ def main(argv: list[str]) -> None:
         cmd_snippets(argv[1], argv[2])
     elif len(argv) >= 3 and argv[0] == "job-script":
         cmd_job_script(argv[1], argv[2], "--render" in argv[3:])
+    elif len(argv) >= 3 and argv[0] == "action-check":
+        cmd_action_check(argv[1], argv[2])
     elif len(argv) >= 3 and argv[0] == "job-variables":
         cmd_job_variables(argv[1], argv[2])
     else:
