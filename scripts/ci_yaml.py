@@ -13,11 +13,17 @@
       composite-action `run:`) into OUTDIR/NN-<name>.sh with a shebang for its shell and the job's declared
       variables exported, so shellcheck sees them as defined. GitHub `${{ ... }}` expressions become a
       placeholder word. Prints one line per snippet: `path<TAB>shell<TAB>where`.
-  ci_yaml.py job-script FILE JOB [--render]
+  ci_yaml.py job-script FILE JOB [--render] [--input NAME=VALUE]...
       Print the `script:` of JOB (joined as the runner joins it) — used to compare the component's and the
-      classic template's scripts and by the end-to-end simulation, which runs it exactly as written.
-  ci_yaml.py job-variables FILE JOB
-      Print `NAME=VALUE` lines (NUL-separated) of the job's variables, inputs rendered with their defaults.
+      classic template's scripts. With --runner, print it as a POSIX sh script that runs each entry the
+      way GitLab Runner does (echo `$ command`, stop at the first failing entry).
+  ci_yaml.py job-variables FILE JOB [--input NAME=VALUE]...
+      Print `NAME=VALUE` entries (NUL-separated) of the global and job variables, component inputs rendered
+      (given --input values, else defaults) and `$VAR`/`${VAR}` expanded from the environment as the runner
+      expands them.
+  ci_yaml.py action-env ACTION_YML [NAME=VALUE]...
+      Print `INPUT_<NAME>=VALUE` entries (NUL-separated) as the Actions runner sets them for a container
+      action: every declared input, given value or default (`${{ github.token }}` → $GITHUB_TOKEN).
   ci_yaml.py action-check ACTION_YML ENTRYPOINT
       Check that every input the entrypoint reads is declared in action.yml and vice versa, and that the
       outputs are the ones imagebump writes to $GITHUB_OUTPUT.
@@ -80,7 +86,7 @@ def used_inputs(node) -> set[str]:
     return found
 
 
-def input_value(name: str, decl: dict | None):
+def _input_value(name: str, decl: dict | None):
     decl = decl or {}
     if "default" in decl and decl["default"] is not None:
         return decl["default"]
@@ -88,7 +94,14 @@ def input_value(name: str, decl: dict | None):
     return {"string": f"sample-{name}", "number": 1, "boolean": False, "array": []}[typ]
 
 
-def render(jobs, inputs: dict):
+def render(jobs, inputs: dict, given: dict | None = None):
+    given = given or {}
+
+    def input_value(name, decl):  # noqa: F811 - given values take precedence over defaults
+        if name in given:
+            return given[name]
+        return _input_value(name, decl)
+
     def fn(s: str):
         m = INTERP.fullmatch(s.strip())
         if m:
@@ -229,30 +242,74 @@ def cmd_snippets(path: str, outdir: str) -> None:
         print(f"{out}\t{shell}\t{path}: {where} (snippet line = file line - {len(pre)})")
 
 
-def find_job(path: str, job: str, do_render: bool):
+def parse_inputs(args: list[str]) -> dict:
+    given = {}
+    for i, a in enumerate(args):
+        if a == "--input" and i + 1 < len(args):
+            k, _, v = args[i + 1].partition("=")
+            given[k] = {"true": True, "false": False}.get(v, v)
+    return given
+
+
+def find_job(path: str, job: str, do_render: bool, given: dict | None = None):
     spec, doc = split_component(path)
     if do_render and spec is not None:
-        doc = render(doc, spec["spec"].get("inputs") or {})
+        doc = render(doc, spec["spec"].get("inputs") or {}, given)
+        job = render(job, spec["spec"].get("inputs") or {}, given)
     if job not in doc:
         die(f"{path}: no job {job!r} (jobs: {', '.join(k for k in doc if isinstance(doc[k], dict))})")
     return doc, doc[job]
 
 
-def cmd_job_script(path: str, job: str, do_render: bool) -> None:
-    _, j = find_job(path, job, do_render)
-    sys.stdout.write(gitlab_job_script(j) + "\n")
+def sh_quote(s: str) -> str:
+    return "'" + s.replace("'", "'\\''") + "'"
 
 
-def cmd_job_variables(path: str, job: str) -> None:
-    doc, j = find_job(path, job, True)
+def cmd_job_script(path: str, job: str, args: list[str]) -> None:
+    _, j = find_job(path, job, "--render" in args or "--runner" in args, parse_inputs(args))
+    if "--runner" not in args:
+        sys.stdout.write(gitlab_job_script(j) + "\n")
+        return
+    out = ["set -e"]
+    for entry in flatten(j.get("script") or []):
+        first = entry.splitlines()[0] if entry else ""
+        shown = first + (" # collapsed multi-line command" if "\n" in entry.rstrip("\n") else "")
+        out.append(f"printf '\\033[32;1m$ %s\\033[0;m\\n' {sh_quote(shown)}")
+        out.append(entry.rstrip("\n"))
+    sys.stdout.write("\n".join(out) + "\n")
+
+
+VAR_REF = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
+
+
+def cmd_job_variables(path: str, job: str, args: list[str]) -> None:
+    doc, j = find_job(path, job, True, parse_inputs(args))
     merged = dict(doc.get("variables") or {})
     merged.update(j.get("variables") or {})
+    env = dict(os.environ)
     for k, v in merged.items():
         if isinstance(v, dict):
             v = v.get("value", "")
         if isinstance(v, bool):
             v = "true" if v else "false"
-        sys.stdout.write(f"{k}={'' if v is None else v}\0")
+        v = "" if v is None else str(v)
+        v = VAR_REF.sub(lambda m: env.get(m.group(1) or m.group(2), ""), v)
+        env[k] = v
+        sys.stdout.write(f"{k}={v}\0")
+
+
+def cmd_action_env(action_yml: str, pairs: list[str]) -> None:
+    (doc,) = load_docs(action_yml)
+    given = dict(p.split("=", 1) for p in pairs)
+    for name, decl in (doc.get("inputs") or {}).items():
+        if name in given:
+            value = given.pop(name)
+        else:
+            value = str((decl or {}).get("default", ""))
+            value = value.replace("${{ github.token }}", os.environ.get("GITHUB_TOKEN", ""))
+        sys.stdout.write(f"INPUT_{name.upper().replace(' ', '_')}={value}\0")
+    if given:
+        die(f"{action_yml}: no such inputs: {', '.join(sorted(given))}")
 
 
 ACTION_OUTPUTS = {"changed", "commit", "branch", "pr-url", "pr-number"}
@@ -281,11 +338,13 @@ def main(argv: list[str]) -> None:
     elif len(argv) >= 3 and argv[0] == "snippets":
         cmd_snippets(argv[1], argv[2])
     elif len(argv) >= 3 and argv[0] == "job-script":
-        cmd_job_script(argv[1], argv[2], "--render" in argv[3:])
+        cmd_job_script(argv[1], argv[2], argv[3:])
+    elif len(argv) >= 2 and argv[0] == "action-env":
+        cmd_action_env(argv[1], argv[2:])
     elif len(argv) >= 3 and argv[0] == "action-check":
         cmd_action_check(argv[1], argv[2])
     elif len(argv) >= 3 and argv[0] == "job-variables":
-        cmd_job_variables(argv[1], argv[2])
+        cmd_job_variables(argv[1], argv[2], argv[3:])
     else:
         print(__doc__, file=sys.stderr)
         sys.exit(64)
