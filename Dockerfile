@@ -17,9 +17,9 @@ RUN apt-get update \
 WORKDIR /src
 # Resolve dependencies in their own layer so source edits do not refetch them.
 COPY Package.swift ./
+RUN swift package resolve
 COPY Sources ./Sources
 COPY Tests ./Tests
-RUN swift package resolve
 RUN swift build -c release --static-swift-stdlib --product imagebump \
  && install -D -m 0755 "$(swift build -c release --static-swift-stdlib --show-bin-path)/imagebump" /out/imagebump \
  && strip /out/imagebump \
