@@ -31,8 +31,8 @@ FROM ${DEBIAN_IMAGE} AS runtime-base
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libgit2-1.5 libyaml-0-2 libcurl4 ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
- && groupadd --system --gid 10001 imagebump \
- && useradd --system --uid 10001 --gid imagebump --home-dir /home/imagebump --create-home --shell /usr/sbin/nologin imagebump \
+ && groupadd --gid 10001 imagebump \
+ && useradd --uid 10001 --gid imagebump --home-dir /home/imagebump --create-home --shell /usr/sbin/nologin imagebump \
  && install -d -o 10001 -g 10001 /work
 COPY --from=build /out/imagebump /usr/local/bin/imagebump
 LABEL org.opencontainers.image.title="imagebump" \

