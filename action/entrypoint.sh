@@ -78,8 +78,17 @@ if [[ -n $repository ]]; then
   fi
   args+=(--repo "$repository")
 elif [[ $mode != none ]]; then
-  # No repository given: commit to the checked-out workspace repository.
-  args+=(--repo "${GITHUB_WORKSPACE:-.}")
+  # No repository given: commit to the checked-out workspace repository. It belongs to the runner's user
+  # while a container action runs as root, and libgit2 (like git) refuses a repository owned by another user
+  # unless safe.directory lists it: list it in a throw-away XDG config (the container's /tmp).
+  workspace="${GITHUB_WORKSPACE:-$PWD}"
+  args+=(--repo "$workspace")
+  if [[ $(id -u) -eq 0 ]]; then
+    XDG_CONFIG_HOME="$(mktemp -d)"
+    export XDG_CONFIG_HOME
+    mkdir -p "$XDG_CONFIG_HOME/git"
+    printf '[safe]\n\tdirectory = %s\n' "$workspace" >"$XDG_CONFIG_HOME/git/config"
+  fi
 fi
 
 branch="$(input branch)"

@@ -4,10 +4,11 @@
   ci_yaml.py gitlab-split FILE OUTDIR
       For a GitLab CI/CD component (a `spec:` header document, `---`, then the jobs document): check the
       inputs (every `$[[ inputs.x ]]` used is declared, every declared input is used, defaults fit their
-      type / options / regex) and write OUTDIR/spec.json (the header alone), OUTDIR/jobs.json (the jobs
-      document as written) and OUTDIR/rendered.json (the jobs document with every input interpolated with
-      its default, as GitLab would render an `include: component:` that passes no inputs). Each is then
-      validated against GitLab's schema by the caller.
+      type / options / regex) and write OUTDIR/spec.json (the header alone), OUTDIR/rendered.json (the jobs
+      document with every input interpolated with its default, as GitLab renders an `include: component:`
+      that passes no inputs) and OUTDIR/rendered-alt.json (every boolean flipped, every input with options
+      set to another option). GitLab validates the rendered configuration, not the `$[[ ]]` text, so these
+      are what the caller validates against GitLab's schema.
   ci_yaml.py snippets FILE OUTDIR
       Extract every shell snippet (GitLab `before_script`/`script`/`after_script`; GitHub workflow and
       composite-action `run:`) into OUTDIR/NN-<name>.sh with a shebang for its shell and the job's declared
@@ -156,16 +157,26 @@ def cmd_gitlab_split(path: str, outdir: str) -> None:
     errors = check_inputs(path, spec, jobs)
     inputs = spec["spec"].get("inputs") or {}
     rendered = render(jobs, inputs)
-    leftover = used_inputs(rendered)
+    alt = {}
+    for name, decl in inputs.items():
+        decl = decl or {}
+        if decl.get("type") == "boolean":
+            alt[name] = not decl.get("default", False)
+        elif decl.get("options"):
+            others = [o for o in decl["options"] if o != decl.get("default")]
+            if others:
+                alt[name] = others[-1]
+    rendered_alt = render(jobs, inputs, alt)
+    leftover = used_inputs(rendered) | used_inputs(rendered_alt)
     if leftover:
         errors.append(f"{path}: inputs left after rendering: {sorted(leftover)}")
-    for name, data in (("spec", spec), ("jobs", jobs), ("rendered", rendered)):
+    for name, data in (("spec", spec), ("rendered", rendered), ("rendered-alt", rendered_alt)):
         with open(os.path.join(outdir, f"{name}.json"), "w", encoding="utf-8") as fh:
             json.dump(data, fh, indent=1)
     if errors:
         print("\n".join(errors), file=sys.stderr)
         sys.exit(1)
-    print(f"{path}: {len(inputs)} inputs declared and used; rendered with defaults")
+    print(f"{path}: {len(inputs)} inputs declared and used; rendered with defaults and with {alt}")
 
 
 def shell_for(platform: str, declared: str | None) -> str:

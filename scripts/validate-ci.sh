@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Validates imagebump's CI integration files with the platforms' own schemas and the usual linters:
 #   - GitLab: every template and example against check-jsonschema's vendor.gitlab-ci schema
-#     (--data-transform gitlab-ci). A CI/CD component (spec: header, ---, jobs) is split: the header and the
-#     jobs document are validated each, and the jobs again as GitLab renders them with the inputs' defaults;
+#     (--data-transform gitlab-ci). A CI/CD component (spec: header, ---, jobs) is split: the header is
+#     validated alone, and the jobs document as GitLab renders it — with the inputs' defaults, and again with
+#     every boolean flipped and every input with options set to another option;
 #     its inputs are checked for declared-but-unused / used-but-undeclared / defaults that break type,
 #     options or regex. The component's and the classic template's job scripts must be identical.
 #   - GitHub: action/action.yml against vendor.github-actions (and its inputs against what
@@ -103,7 +104,7 @@ for f in "${gitlab_files[@]}"; do
   if is_component "$f"; then
     d="$work/component-$(printf '%s' "$f" | tr -c 'A-Za-z0-9' _)"
     check "gitlab component inputs: $f" python3 scripts/ci_yaml.py gitlab-split "$f" "$d"
-    for part in spec jobs rendered; do
+    for part in spec rendered rendered-alt; do
       check "gitlab-ci schema ($part document): $f" \
         jsonschema --builtin-schema vendor.gitlab-ci --data-transform gitlab-ci "$d/$part.json"
     done
