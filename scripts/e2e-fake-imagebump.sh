@@ -22,8 +22,13 @@ while (($#)); do
 done
 [[ -n ${!token_env:-} ]] && echo "fake: token from $token_env"
 tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
-git clone -q ${branch:+--branch "$branch"} "$repo" "$tmp/repo"
-cd "$tmp/repo"
+if [[ -d $repo ]]; then
+  cd "$repo"   # a local path: used in place
+  git rev-parse --git-dir >/dev/null   # fails like libgit2 on a repository owned by someone else without safe.directory
+else
+  git clone -q ${branch:+--branch "$branch"} "$repo" "$tmp/repo"
+  cd "$tmp/repo"
+fi
 imgs=()
 for s in "${specs[@]}"; do
   name="${s%:*}" tag="${s##*:}"; imgs+=("$s")

@@ -36,7 +36,7 @@ if [[ -z $bin || ! -x $bin ]]; then
 fi
 if ! "$bin" set --help 2>&1 | grep -q -- '--push'; then
   echo "SKIP: $bin set --help does not list --push (the git options are not wired into the executable yet)"
-  echo "e2e-platforms: 0 passed, 0 failed, 2 skipped"
+  echo "e2e-platforms: 0 passed, 0 failed, 3 skipped"
   exit 0
 fi
 for tool in git python3; do
@@ -198,9 +198,16 @@ expect "gitlab: re-run dotenv says unchanged" grep -qx 'IMAGEBUMP_CHANGED=false'
 
 # ---------------------------------------------------------------- GitHub Actions
 gh_sha="$(printf 'github-app-commit' | sha1sum | cut -c1-40)"
-github_action() { # github_action OUTFILE: run the container action's entrypoint as the runner would
+github_action() { # github_action OUTFILE [NAME=VALUE...]: run the container action's entrypoint as the runner would
   local out="$1" d="$work/github"
+  shift
   rm -rf "$d" && mkdir -p "$d/workspace" "$d/file_commands" "$d/home" "$d/temp"
+  if [[ $* != *repository=* ]]; then
+    # No repository input: the job checked the config repo out into the workspace (actions/checkout), as the
+    # runner's user; the container action runs as root.
+    git_q clone --branch main "$repo_url" "$d/workspace"
+    if [[ $(id -u) -eq 0 ]]; then chown -R 1001:1001 "$d/workspace"; fi
+  fi
   : >"$d/file_commands/output" && : >"$d/file_commands/summary" && : >"$d/file_commands/env"
   local -a genv=(
     PATH="$PATH" HOME="$d/home" LANG=C.UTF-8
@@ -217,7 +224,7 @@ github_action() { # github_action OUTFILE: run the container action's entrypoint
   )
   local -a inputs=()
   mapfile -d '' -t inputs < <(env -i "${genv[@]}" python3 "$root/scripts/ci_yaml.py" action-env "$root/action/action.yml" \
-    "images=registry.example.test/acme/worker:$gh_sha" "repository=$repo_url" branch=main "files=$overlay")
+    branch=main "files=$overlay" "$@")
   (cd "$d/workspace" && env -i "${genv[@]}" "${inputs[@]}" "$root/action/entrypoint.sh") >"$out" 2>&1
 }
 
@@ -247,7 +254,7 @@ EOF
 
 echo "--- GitHub Actions: container action entrypoint, push mode"
 before="$(served rev-parse main)"
-github_action "$work/gh-run1.log"
+github_action "$work/gh-run1.log" "images=registry.example.test/acme/worker:$gh_sha" "repository=$repo_url"
 rc=$?
 expect "github: action exits 0" test "$rc" = 0 || sed 's/^/      /' "$work/gh-run1.log"
 check_landed github "$before" registry.example.test/acme/worker "$gh_sha" "$gh_sha"
@@ -261,11 +268,21 @@ expect "github: canary token only in the ::add-mask:: line" \
   test "$(grep -cF "$canary" "$work/gh-run1.log")" = 1 -a "$(grep -cF "$canary" "$work/github/file_commands/output" "$work/github/file_commands/summary" | awk -F: '{s += $2} END {print s}')" = 0
 
 before="$(served rev-parse main)"
-github_action "$work/gh-run2.log"
+github_action "$work/gh-run2.log" "images=registry.example.test/acme/worker:$gh_sha" "repository=$repo_url"
 rc=$?
 expect "github: re-run exits 0" test "$rc" = 0 || sed 's/^/      /' "$work/gh-run2.log"
 expect "github: re-run pushes nothing" test "$(served rev-parse main)" = "$before"
 expect "github: re-run output changed=false" test "$(output_value changed "$work/github/file_commands/output")" = false
+
+echo "--- GitHub Actions: no repository input, commit to the workspace checkout (owned by the runner's user)"
+gh_sha="$(printf 'github-app-commit-2' | sha1sum | cut -c1-40)"
+before="$(served rev-parse main)"
+github_action "$work/gh-run3.log" "images=registry.example.test/acme/app:$gh_sha"
+rc=$?
+expect "github workspace: action exits 0" test "$rc" = 0 || sed 's/^/      /' "$work/gh-run3.log"
+check_landed "github workspace" "$before" registry.example.test/acme/app "$gh_sha" "$gh_sha"
+expect "github workspace: output commit is the pushed commit" \
+  test "$(output_value commit "$work/github/file_commands/output")" = "$(served rev-parse main)"
 
 echo ""
 echo "e2e-platforms: $passed passed, $failed failed"
