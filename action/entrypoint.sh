@@ -132,9 +132,12 @@ list images $' \t,'
 args+=("${LIST[@]}")
 
 echo "::group::imagebump arguments"
-printf 'imagebump'
-printf ' %q' "${args[@]}"
-printf '\n'
+# The command line, with any credentials in URLs redacted.
+{
+  printf 'imagebump'
+  printf ' %q' "${args[@]}"
+  printf '\n'
+} | sed -E 's#(://)[^/@[:space:]]+@#\1***@#g'
 echo "::endgroup::"
 
 exec "$bin" "${args[@]}"

@@ -84,7 +84,8 @@ jsonschema() { python3 -m check_jsonschema "$@"; }
 # ---------------------------------------------------------------- file sets
 mapfile -t gitlab_files < <(
   {
-    find ci-templates examples/ci/gitlab -type f \( -name '*.yml' -o -name '*.yaml' \) 2>/dev/null
+    # GitLab CI files only: not the fixtures under ci-templates/tests/.
+    find ci-templates examples/ci/gitlab -path ci-templates/tests -prune -o -type f \( -name '*.yml' -o -name '*.yaml' \) -print 2>/dev/null
     [[ -f .gitlab-ci.yml ]] && echo .gitlab-ci.yml
   } | sort
 )
