@@ -42,6 +42,16 @@ fi
 for tool in git python3; do
   command -v "$tool" >/dev/null || { echo "e2e-platforms: $tool is required" >&2; exit 1; }
 done
+# scripts/ci_yaml.py needs PyYAML: this Python's, else the venv scripts/validate-ci.sh makes, else install it.
+PY=python3
+if ! "$PY" -c 'import yaml' 2>/dev/null; then
+  if [[ -x .build-ci-venv/bin/python ]] && .build-ci-venv/bin/python -c 'import yaml' 2>/dev/null; then
+    PY="$PWD/.build-ci-venv/bin/python"
+  elif ! python3 -m pip install --quiet --disable-pip-version-check PyYAML 2>/dev/null; then
+    python3 -m venv .build-ci-venv && .build-ci-venv/bin/python -m pip install --quiet PyYAML || exit 1
+    PY="$PWD/.build-ci-venv/bin/python"
+  fi
+fi
 
 work="$(mktemp -d)"
 daemon_pid=""
@@ -165,9 +175,9 @@ gitlab_job() { # gitlab_job OUTFILE: run the component's job as the runner would
   )
   mkdir -p "$work/gitlab/home"
   local -a jvars=()
-  mapfile -d '' -t jvars < <(env -i "${genv[@]}" python3 "$root/scripts/ci_yaml.py" job-variables \
+  mapfile -d '' -t jvars < <(env -i "${genv[@]}" "$PY" "$root/scripts/ci_yaml.py" job-variables \
     "$root/$component" "$job" --input "repo=$repo_url" --input "files=$overlay" --input branch=main)
-  python3 "$root/scripts/ci_yaml.py" job-script "$root/$component" "$job" --runner \
+  "$PY" "$root/scripts/ci_yaml.py" job-script "$root/$component" "$job" --runner \
     --input "repo=$repo_url" --input "files=$overlay" --input branch=main >"$work/gitlab/script.sh"
   (cd "$project_dir" && env -i "${genv[@]}" "${jvars[@]}" sh "$work/gitlab/script.sh") >"$out" 2>&1
 }
@@ -223,7 +233,7 @@ github_action() { # github_action OUTFILE [NAME=VALUE...]: run the container act
     GITHUB_TOKEN="$canary" IMAGEBUMP_BIN="$bin"
   )
   local -a inputs=()
-  mapfile -d '' -t inputs < <(env -i "${genv[@]}" python3 "$root/scripts/ci_yaml.py" action-env "$root/action/action.yml" \
+  mapfile -d '' -t inputs < <(env -i "${genv[@]}" "$PY" "$root/scripts/ci_yaml.py" action-env "$root/action/action.yml" \
     branch=main "files=$overlay" "$@")
   (cd "$d/workspace" && env -i "${genv[@]}" "${inputs[@]}" "$root/action/entrypoint.sh") >"$out" 2>&1
 }
