@@ -18,7 +18,7 @@
       Print the `script:` of JOB (joined as the runner joins it) — used to compare the component's and the
       classic template's scripts. With --runner, print it as a POSIX sh script that runs each entry the
       way GitLab Runner does (echo `$ command`, stop at the first failing entry).
-  ci_yaml.py job-variables FILE JOB [--input NAME=VALUE]...
+  ci_yaml.py job-variables FILE JOB [--input NAME=VALUE]... [--set NAME=VALUE]...
       Print `NAME=VALUE` entries (NUL-separated) of the global and job variables, component inputs rendered
       (given --input values, else defaults) and `$VAR`/`${VAR}` expanded from the environment as the runner
       expands them.
@@ -297,6 +297,10 @@ def cmd_job_variables(path: str, job: str, args: list[str]) -> None:
     doc, j = find_job(path, job, True, parse_inputs(args))
     merged = dict(doc.get("variables") or {})
     merged.update(j.get("variables") or {})
+    for i, a in enumerate(args):  # --set NAME=VALUE: an extending job's `variables:` (they merge over these)
+        if a == "--set" and i + 1 < len(args):
+            k, _, v = args[i + 1].partition("=")
+            merged[k] = v
     env = dict(os.environ)
     for k, v in merged.items():
         if isinstance(v, dict):

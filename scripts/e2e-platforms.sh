@@ -36,7 +36,7 @@ if [[ -z $bin || ! -x $bin ]]; then
 fi
 if ! "$bin" set --help 2>&1 | grep -q -- '--push'; then
   echo "SKIP: $bin set --help does not list --push (the git options are not wired into the executable yet)"
-  echo "e2e-platforms: 0 passed, 0 failed, 3 skipped"
+  echo "e2e-platforms: 0 passed, 0 failed, 4 skipped"
   exit 0
 fi
 for tool in git python3; do
@@ -155,6 +155,12 @@ check_landed() {
 # ---------------------------------------------------------------- GitLab CI
 gitlab_job() { # gitlab_job OUTFILE: run the component's job as the runner would
   local out="$1" project_dir="$work/gitlab/builds/acme/app"
+  local -a render=(--input "repo=$repo_url" --input "files=$overlay" --input branch=main)
+  if [[ $job == .imagebump ]]; then  # classic template: a job extending .imagebump sets these variables
+    # shellcheck disable=SC2016 # ${CI_COMMIT_SHA} is for GitLab's variable expansion, as a user writes it
+    render=(--set "IMAGEBUMP_REPO=$repo_url" --set "IMAGEBUMP_FILES=$overlay" --set IMAGEBUMP_TARGET_BRANCH=main
+      --set 'IMAGEBUMP_IMAGES=registry.example.test/acme/worker:${CI_COMMIT_SHA}')
+  fi
   rm -rf "$project_dir" && mkdir -p "$project_dir"
   local -a genv=(
     PATH="$PATH" HOME="$work/gitlab/home" LANG=C.UTF-8
@@ -176,9 +182,8 @@ gitlab_job() { # gitlab_job OUTFILE: run the component's job as the runner would
   mkdir -p "$work/gitlab/home"
   local -a jvars=()
   mapfile -d '' -t jvars < <(env -i "${genv[@]}" "$PY" "$root/scripts/ci_yaml.py" job-variables \
-    "$root/$component" "$job" --input "repo=$repo_url" --input "files=$overlay" --input branch=main)
-  "$PY" "$root/scripts/ci_yaml.py" job-script "$root/$component" "$job" --runner \
-    --input "repo=$repo_url" --input "files=$overlay" --input branch=main >"$work/gitlab/script.sh"
+    "$root/$component" "$job" "${render[@]}")
+  "$PY" "$root/scripts/ci_yaml.py" job-script "$root/$component" "$job" --runner "${render[@]}" >"$work/gitlab/script.sh"
   (cd "$project_dir" && env -i "${genv[@]}" "${jvars[@]}" sh "$work/gitlab/script.sh") >"$out" 2>&1
 }
 
@@ -261,6 +266,17 @@ if found is None:
 print(found)
 EOF
 }
+
+echo "--- GitLab CI: classic template, a job extending .imagebump"
+component=ci-templates/imagebump.gitlab-ci.yml
+job=.imagebump
+gl_sha="$(printf 'gitlab-app-commit-classic' | sha1sum | cut -c1-40)"
+before="$(served rev-parse main)"
+gitlab_job "$work/gitlab/run3.log"
+rc=$?
+expect "gitlab classic: job exits 0" test "$rc" = 0 || sed 's/^/      /' "$work/gitlab/run3.log"
+check_landed "gitlab classic" "$before" registry.example.test/acme/worker "$gl_sha" "$gl_sha"
+expect "gitlab classic: dotenv has the pushed commit" grep -qx "IMAGEBUMP_COMMIT=$(served rev-parse main)" "$dotenv"
 
 echo "--- GitHub Actions: container action entrypoint, push mode"
 before="$(served rev-parse main)"
