@@ -1,0 +1,52 @@
+# syntax=docker/dockerfile:1
+# imagebump container image.
+#   docker build -t imagebump .                     # runtime image: non-root, entrypoint `imagebump`
+#   docker build --target action -t imagebump:action .   # GitHub Action image (root, as container actions require)
+# The release binary links the Swift runtime statically (--static-swift-stdlib); the runtime image adds only the
+# shared libraries of libgit2, libyaml and libcurl, and CA certificates, to Debian 12 slim.
+
+ARG SWIFT_VERSION=6.3.1
+ARG DEBIAN_IMAGE=debian:12-slim
+
+FROM swift:${SWIFT_VERSION}-bookworm AS build
+# Debian's development packages, versions fixed by the bookworm release the image is built on.
+# hadolint ignore=DL3008
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libgit2-dev libyaml-dev libcurl4-openssl-dev \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+# Resolve dependencies in their own layer so source edits do not refetch them.
+COPY Package.swift ./
+RUN swift package resolve
+COPY Sources ./Sources
+COPY Tests ./Tests
+RUN swift build -c release --static-swift-stdlib --product imagebump \
+ && install -D -m 0755 "$(swift build -c release --static-swift-stdlib --show-bin-path)/imagebump" /out/imagebump \
+ && strip /out/imagebump \
+ && /out/imagebump --help >/dev/null
+
+FROM ${DEBIAN_IMAGE} AS runtime-base
+# Runtime libraries only (no -dev packages); versions fixed by the Debian 12 release.
+# hadolint ignore=DL3008
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libgit2-1.5 libyaml-0-2 libcurl4 ca-certificates \
+ && rm -rf /var/lib/apt/lists/* \
+ && groupadd --gid 10001 imagebump \
+ && useradd --uid 10001 --gid imagebump --home-dir /home/imagebump --create-home --shell /usr/sbin/nologin imagebump \
+ && install -d -o 10001 -g 10001 /work
+COPY --from=build /out/imagebump /usr/local/bin/imagebump
+LABEL org.opencontainers.image.title="imagebump" \
+      org.opencontainers.image.description="Structured, byte-exact image tag bumps for GitOps repositories"
+
+# GitHub container action: GitHub runs container actions as root (the workspace and file-command files belong
+# to the runner's user), so this target keeps root and starts the action's entrypoint.
+FROM runtime-base AS action
+COPY action/entrypoint.sh /usr/local/bin/imagebump-action
+ENTRYPOINT ["/usr/local/bin/imagebump-action"]
+
+# Default target: the tool image for GitLab jobs and `docker run`.
+FROM runtime-base AS runtime
+USER 10001:10001
+WORKDIR /work
+ENTRYPOINT ["imagebump"]
+CMD ["--help"]

@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# GitHub Action entrypoint: maps the action's INPUT_* variables to `imagebump set` options and runs it.
+#
+# - The token never goes on the command line: it is masked (::add-mask::), exported as IMAGEBUMP_TOKEN and
+#   named with --token-env.
+# - Values are passed as separate argv words (no eval, no word splitting of user text except where a list
+#   input is documented as space/newline separated).
+# - imagebump itself writes changed/commit/branch/pr-url/pr-number to $GITHUB_OUTPUT and the change table to
+#   $GITHUB_STEP_SUMMARY.
+set -euo pipefail
+
+bin="${IMAGEBUMP_BIN:-imagebump}"
+
+# input NAME: the value of input NAME (the runner exports it as INPUT_<NAME upper-cased>, hyphens kept,
+# which a shell cannot read as $VAR; printenv can).
+input() {
+  local name="INPUT_${1^^}"
+  name="${name// /_}"
+  printenv "$name" || true
+}
+
+# list NAME [SEPARATORS]: split a list input into the array LIST, one item per line; a single line is
+# split on the separators (default: blanks). Empty items are dropped.
+list() {
+  local raw line item sep="${2:-$' \t'}"
+  local -a items
+  LIST=()
+  raw="$(input "$1")"
+  while IFS= read -r line; do
+    IFS="$sep" read -r -a items <<<"$line"
+    for item in "${items[@]}"; do
+      item="${item#"${item%%[![:space:]]*}"}"
+      item="${item%"${item##*[![:space:]]}"}"
+      if [[ -n $item ]]; then LIST+=("$item"); fi
+    done
+  done <<<"$raw"
+}
+
+truthy() {
+  case "$(input "$1" | tr '[:upper:]' '[:lower:]')" in
+    true | yes | 1 | on) return 0 ;;
+    *) return 1 ;;
+  esac
+}
+
+fail() {
+  echo "::error title=imagebump action::$*"
+  exit 64
+}
+
+# The token: mask it first, then hand it over by name only.
+token="$(input token)"
+if [[ -n $token ]]; then
+  while IFS= read -r line; do
+    if [[ -n $line ]]; then echo "::add-mask::$line"; fi
+  done <<<"$token"
+  export IMAGEBUMP_TOKEN="$token"
+fi
+unset INPUT_TOKEN token
+
+args=(set --output text)
+
+list files
+for f in "${LIST[@]}"; do args+=(--file "$f"); done
+
+mode="$(input mode)"
+mode="${mode:-push}"
+case "$mode" in
+  push | pull-request | none) ;;
+  merge-request) mode=pull-request ;;
+  *) fail "input 'mode' must be push, pull-request or none, got '$mode'" ;;
+esac
+
+repository="$(input repository)"
+if [[ -n $repository ]]; then
+  if [[ $repository =~ ^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$ ]]; then
+    repository="${GITHUB_SERVER_URL:-https://github.com}/${repository}.git"
+  fi
+  args+=(--repo "$repository")
+elif [[ $mode != none ]]; then
+  # No repository given: commit to the checked-out workspace repository. It belongs to the runner's user
+  # while a container action runs as root, and libgit2 (like git) refuses a repository owned by another user
+  # unless safe.directory lists it: list it in a throw-away XDG config (the container's /tmp).
+  workspace="${GITHUB_WORKSPACE:-$PWD}"
+  args+=(--repo "$workspace")
+  if [[ $(id -u) -eq 0 ]]; then
+    XDG_CONFIG_HOME="$(mktemp -d)"
+    export XDG_CONFIG_HOME
+    mkdir -p "$XDG_CONFIG_HOME/git"
+    printf '[safe]\n\tdirectory = %s\n' "$workspace" >"$XDG_CONFIG_HOME/git/config"
+  fi
+fi
+
+branch="$(input branch)"
+if [[ -n $branch ]]; then args+=(--branch "$branch"); fi
+push_branch="$(input push-branch)"
+if [[ -n $push_branch ]]; then args+=(--push-branch "$push_branch"); fi
+if [[ -n ${IMAGEBUMP_TOKEN:-} ]]; then args+=(--token-env IMAGEBUMP_TOKEN); fi
+
+message="$(input commit-message)"
+if [[ -n $message ]]; then args+=(--message "$message"); fi
+author="$(input author)"
+if [[ -n $author ]]; then args+=(--author "$author"); fi
+
+if truthy dry-run; then
+  args+=(--dry-run)
+else
+  case "$mode" in
+    push) args+=(--push) ;;
+    pull-request)
+      args+=(--pull-request --forge github)
+      title="$(input title)"
+      if [[ -n $title ]]; then args+=(--title "$title"); fi
+      list labels ','
+      for l in "${LIST[@]}"; do args+=(--label "$l"); done
+      list reviewers ','
+      for r in "${LIST[@]}"; do args+=(--reviewer "$r"); done
+      list assignees ','
+      for a in "${LIST[@]}"; do args+=(--assignee "$a"); done
+      if truthy draft; then args+=(--draft); fi
+      if truthy auto-merge; then args+=(--auto-merge); fi
+      ;;
+    none) ;;
+  esac
+fi
+
+list args
+args+=("${LIST[@]}")
+
+list images $' \t,'
+((${#LIST[@]})) || fail "input 'images' is required (e.g. ghcr.io/owner/app:\${{ github.sha }})"
+args+=("${LIST[@]}")
+
+echo "::group::imagebump arguments"
+# The command line, with any credentials in URLs redacted.
+{
+  printf 'imagebump'
+  printf ' %q' "${args[@]}"
+  printf '\n'
+} | sed -E 's#(://)[^/@[:space:]]+@#\1***@#g'
+echo "::endgroup::"
+
+exec "$bin" "${args[@]}"

