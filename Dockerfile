@@ -20,9 +20,14 @@ COPY Package.swift ./
 RUN swift package resolve
 COPY Sources ./Sources
 COPY Tests ./Tests
+# Two executables: `imagebump` edits files without loading libgit2/libcurl; it hands --repo/--push/--merge-request
+# runs to `imagebump-git`, which must sit beside it.
 RUN swift build -c release --static-swift-stdlib --product imagebump \
- && install -D -m 0755 "$(swift build -c release --static-swift-stdlib --show-bin-path)/imagebump" /out/imagebump \
- && strip /out/imagebump \
+ && swift build -c release --static-swift-stdlib --product imagebump-git \
+ && bin="$(swift build -c release --static-swift-stdlib --show-bin-path)" \
+ && install -D -m 0755 "$bin/imagebump" /out/imagebump \
+ && install -D -m 0755 "$bin/imagebump-git" /out/imagebump-git \
+ && strip /out/imagebump /out/imagebump-git \
  && /out/imagebump --help >/dev/null
 
 FROM ${DEBIAN_IMAGE} AS runtime-base
@@ -34,7 +39,7 @@ RUN apt-get update \
  && groupadd --gid 10001 imagebump \
  && useradd --uid 10001 --gid imagebump --home-dir /home/imagebump --create-home --shell /usr/sbin/nologin imagebump \
  && install -d -o 10001 -g 10001 /work
-COPY --from=build /out/imagebump /usr/local/bin/imagebump
+COPY --from=build /out/imagebump /out/imagebump-git /usr/local/bin/
 LABEL org.opencontainers.image.title="imagebump" \
       org.opencontainers.image.description="Structured, byte-exact image tag bumps for GitOps repositories"
 

@@ -11,9 +11,14 @@ cd "$(dirname "$0")/.."
 runtime_pkgs=(libgit2-1.5 libyaml-0-2 libcurl4 ca-certificates)
 bin="${1:-${IMAGEBUMP_RELEASE_BIN:-}}"
 if [[ -z $bin ]]; then
-  echo "building: swift build -c release --static-swift-stdlib --product imagebump"
-  swift build -c release --static-swift-stdlib --scratch-path .build-release --product imagebump >&2
-  bin="$(swift build -c release --static-swift-stdlib --scratch-path .build-release --show-bin-path)/imagebump"
+  # both executables ship: imagebump (edits) and imagebump-git (commit/push/merge requests) beside it
+  for product in imagebump imagebump-git; do
+    echo "building: swift build -c release --static-swift-stdlib --product $product"
+    swift build -c release --static-swift-stdlib --scratch-path .build-release --product "$product" >&2
+  done
+  dir="$(swift build -c release --static-swift-stdlib --scratch-path .build-release --show-bin-path)"
+  bash "$0" "$dir/imagebump" && bash "$0" "$dir/imagebump-git"
+  exit
 fi
 [[ -x $bin ]] || { echo "not an executable: $bin" >&2; exit 1; }
 
