@@ -37,8 +37,10 @@ let package = Package(
         .testTarget(name: "TargetsTests", dependencies: ["Targets"]),
         .testTarget(name: "ImagebumpKitTests", dependencies: ["ImagebumpKit"]),
         .testTarget(name: "GitOpsTests", dependencies: ["GitOps"]),
-        .testTarget(name: "ForgeTests", dependencies: ["Forge"]),
+        .testTarget(name: "ForgeTests", dependencies: ["Forge", "TestSupport"]),
+        // The loopback fake GitLab/GitHub API, shared by ForgeTests and the CLI end-to-end tests.
+        .target(name: "TestSupport", dependencies: ["Forge"], path: "Tests/TestSupport"),
         // Runs the built `imagebump` executable as a user would.
-        .testTarget(name: "CLITests", dependencies: ["imagebump", "imagebump-git"]),
+        .testTarget(name: "CLITests", dependencies: ["imagebump", "imagebump-git", "TestSupport"]),
     ]
 )

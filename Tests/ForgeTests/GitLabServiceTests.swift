@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Forge
+import TestSupport
 
 let canary = "glpat-CANARY-7f3a9c1e5b2d"
 

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Forge
+import TestSupport
 
 final class HelpersTests: XCTestCase {
     func testForgeDetection() throws {

@@ -1,26 +1,25 @@
 import Foundation
-import XCTest
-@testable import Forge
+import Forge
 
 /// Temporary files shared by the tests: the fake forge script and a private CA + `localhost` certificate.
-enum TestFiles {
-    static let directory: URL = {
+public enum TestFiles {
+    public static let directory: URL = {
         let dir = FileManager.default.temporaryDirectory
             .appendingPathComponent("imagebump-forge-tests-\(ProcessInfo.processInfo.processIdentifier)")
         try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         return dir
     }()
 
-    static let script: URL = {
+    public static let script: URL = {
         let url = directory.appendingPathComponent("fake_forge.py")
         try! fakeForgeScript.write(to: url, atomically: true, encoding: .utf8)
         return url
     }()
 
-    struct TLS { let caFile: String; let cert: String; let key: String }
+    public struct TLS: Sendable { public let caFile: String; public let cert: String; public let key: String }
 
     /// A private CA and a server certificate for DNS:localhost, made with the openssl CLI.
-    static let tls: Result<TLS, Error> = Result {
+    public static let tls: Result<TLS, Error> = Result {
         let d = directory.appendingPathComponent("tls")
         try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
         let p = { (name: String) in d.appendingPathComponent(name).path }
@@ -37,7 +36,7 @@ enum TestFiles {
         return TLS(caFile: p("ca.pem"), cert: p("server.pem"), key: p("server.key"))
     }
 
-    static func run(_ tool: String, _ args: [String]) throws {
+    public static func run(_ tool: String, _ args: [String]) throws {
         let proc = Process()
         proc.executableURL = URL(fileURLWithPath: tool)
         proc.arguments = args
@@ -55,27 +54,27 @@ enum TestFiles {
 }
 
 /// One recorded API request.
-struct Recorded {
-    let method: String
-    let path: String
-    let rawPath: String
-    let query: [String: [String]]
-    let headers: [String: String]
-    let body: Any?
-    let violations: [String]
+public struct Recorded {
+    public let method: String
+    public let path: String
+    public let rawPath: String
+    public let query: [String: [String]]
+    public let headers: [String: String]
+    public let body: Any?
+    public let violations: [String]
 
-    var json: [String: Any] { body as? [String: Any] ?? [:] }
+    public var json: [String: Any] { body as? [String: Any] ?? [:] }
 }
 
 /// The python fake forge, started on a free loopback port and stopped by the test.
-final class FakeForge {
-    let process = Process()
+public final class FakeForge {
+    public let process = Process()
     private let stdin = Pipe()
-    let port: Int
-    let baseURL: String
+    public let port: Int
+    public let baseURL: String
     let control: CurlTransport
 
-    init(token: String, jobToken: String = "job-token-for-tests", gitlabPrefix: String = "/api/v4",
+    public init(token: String, jobToken: String = "job-token-for-tests", gitlabPrefix: String = "/api/v4",
          githubPrefix: String = "", graphqlPath: String = "/graphql", tls: TestFiles.TLS? = nil) throws {
         var args = [TestFiles.script.path, "--token", token, "--job-token", jobToken,
                     "--gitlab-prefix", gitlabPrefix, "--github-prefix", githubPrefix, "--graphql-path", graphqlPath]
@@ -104,28 +103,28 @@ final class FakeForge {
         control = CurlTransport(options: TransportOptions(caFile: tls?.caFile, timeout: 10))
     }
 
-    func stop() {
+    public func stop() {
         try? stdin.fileHandleForWriting.close()
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
     }
 
     @discardableResult
-    func post(_ path: String, _ json: Any) throws -> Any {
+    public func post(_ path: String, _ json: Any) throws -> Any {
         let body = try JSONSerialization.data(withJSONObject: json)
         let r = try control.send(HTTPRequest(method: "POST", url: baseURL + path, headers: [("Content-Type", "application/json")], body: body))
         return try JSONSerialization.jsonObject(with: r.body, options: [.fragmentsAllowed])
     }
 
-    func get(_ path: String) throws -> Any {
+    public func get(_ path: String) throws -> Any {
         let r = try control.send(HTTPRequest(method: "GET", url: baseURL + path))
         return try JSONSerialization.jsonObject(with: r.body, options: [.fragmentsAllowed])
     }
 
-    func reset(_ config: [String: Any] = [:]) throws { try post("/__control/reset", config) }
+    public func reset(_ config: [String: Any] = [:]) throws { try post("/__control/reset", config) }
 
     /// Scripts a fault: the next `times` requests matching method and path regex get it.
-    func fault(method: String? = nil, path: String, status: Int = 500, headers: [String: String] = [:],
+    public func fault(method: String? = nil, path: String, status: Int = 500, headers: [String: String] = [:],
                body: Any = ["message": "fault"], times: Int = 1, action: String = "status", seconds: Double = 0) throws {
         var f: [String: Any] = ["path": path, "status": status, "headers": headers, "body": body, "times": times,
                                 "action": action, "seconds": seconds]
@@ -133,7 +132,7 @@ final class FakeForge {
         try post("/__control/faults", f)
     }
 
-    func requests() throws -> [Recorded] {
+    public func requests() throws -> [Recorded] {
         let list = try get("/__control/requests") as? [[String: Any]] ?? []
         return list.map { r in
             Recorded(method: r["method"] as? String ?? "", path: r["path"] as? String ?? "",
@@ -143,25 +142,6 @@ final class FakeForge {
         }
     }
 
-    func state() throws -> [String: Any] { try get("/__control/state") as? [String: Any] ?? [:] }
+    public func state() throws -> [String: Any] { try get("/__control/state") as? [String: Any] ?? [:] }
 }
 
-/// Collects injected sleeps and log lines.
-final class Recorder: @unchecked Sendable {
-    private let lock = NSLock()
-    private var _sleeps: [TimeInterval] = []
-    private var _logs: [String] = []
-    var sleeps: [TimeInterval] { lock.lock(); defer { lock.unlock() }; return _sleeps }
-    var logs: [String] { lock.lock(); defer { lock.unlock() }; return _logs }
-    func sleep(_ t: TimeInterval) { lock.lock(); _sleeps.append(t); lock.unlock() }
-    func log(_ s: String) { lock.lock(); _logs.append(s); lock.unlock() }
-
-    func policy(maxAttempts: Int = 4, now: @escaping @Sendable () -> Date = { Date() }) -> RetryPolicy {
-        RetryPolicy(maxAttempts: maxAttempts, baseDelay: 1, maxDelay: 8, jitter: 0.25, maxRateLimitWait: 120,
-                    sleep: { [self] in self.sleep($0) }, now: now, random: { 0.5 })
-    }
-
-    func service(maxAttempts: Int = 4, now: @escaping @Sendable () -> Date = { Date() }) -> MergeRequestService {
-        MergeRequestService(retry: policy(maxAttempts: maxAttempts, now: now), log: { [self] in self.log($0) })
-    }
-}

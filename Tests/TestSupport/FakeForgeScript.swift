@@ -1,7 +1,7 @@
 // The loopback fake forge used by ForgeTests, embedded so SwiftPM needs no resource declaration.
 // Written to a temporary file and run with python3 (stdlib only) by `FakeForge`.
 
-let fakeForgeScript = #"""
+public let fakeForgeScript = #"""
 #!/usr/bin/env python3
 """Loopback fake of the GitLab v4 merge-request API and the GitHub REST pulls/issues API + GraphQL auto-merge.
 

@@ -1,0 +1,88 @@
+import Foundation
+import XCTest
+
+/// A bare config repo served by a real `git daemon` on 127.0.0.1 (push enabled), seeded from files.
+final class GitDaemonRepo {
+    let root: URL
+    let bare: URL
+    let process = Process()
+    let port: Int
+    let name: String
+    var url: String { "git://127.0.0.1:\(port)/\(name)" }
+
+    init(files: [String: String], name: String = "config.git") throws {
+        self.name = name
+        root = try Fixtures.scratch("gitd")
+        bare = root.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: bare.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Git.run(["init", "-q", "--bare", "-b", "main", bare.path])
+        let seed = root.appendingPathComponent("seed")
+        try Git.run(["init", "-q", "-b", "main", seed.path])
+        for (path, text) in files { try Fixtures.write(text, to: seed.appendingPathComponent(path)) }
+        try Git.run(["-C", seed.path, "add", "-A"])
+        try Git.run(["-C", seed.path, "-c", "user.name=seed", "-c", "user.email=seed@localhost", "commit", "-qm", "seed"])
+        try Git.run(["-C", seed.path, "push", "-q", bare.path, "main"])
+        var started: Int?
+        for _ in 0..<20 {
+            let p = Int.random(in: 20000..<60000)
+            let proc = Process()
+            proc.executableURL = URL(fileURLWithPath: "/usr/bin/git")
+            proc.arguments = ["daemon", "--reuseaddr", "--export-all", "--enable=receive-pack", "--listen=127.0.0.1",
+                              "--port=\(p)", "--base-path=\(root.path)", root.path]
+            proc.standardError = FileHandle.nullDevice
+            proc.standardOutput = FileHandle.nullDevice
+            try proc.run()
+            if Self.waitForPort(p) { started = p; process.executableURL = proc.executableURL; self.daemon = proc; break }
+            proc.terminate(); proc.waitUntilExit()
+        }
+        guard let started else { throw XCTSkip("git daemon did not start") }
+        port = started
+    }
+
+    private var daemon: Process?
+
+    func stop() { daemon?.terminate(); daemon?.waitUntilExit() }
+
+    /// `git` in the bare repo.
+    func git(_ args: [String]) throws -> String { try Git.output(["-C", bare.path] + args) }
+
+    func file(_ path: String, at ref: String = "main") throws -> String { try git(["show", "\(ref):\(path)"]) }
+
+    static func waitForPort(_ port: Int) -> Bool {
+        for _ in 0..<100 {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var addr = sockaddr_in()
+            addr.sin_family = sa_family_t(AF_INET)
+            addr.sin_port = in_port_t(UInt16(port).bigEndian)
+            addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let ok = withUnsafePointer(to: &addr) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            } == 0
+            close(fd)
+            if ok { return true }
+            usleep(50_000)
+        }
+        return false
+    }
+}
+
+enum Git {
+    @discardableResult
+    static func output(_ args: [String]) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/git")
+        p.arguments = args
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out; p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else {
+            throw NSError(domain: "git", code: Int(p.terminationStatus), userInfo: [NSLocalizedDescriptionKey: "git \(args.joined(separator: " ")): \(String(decoding: e, as: UTF8.self))"])
+        }
+        return String(decoding: o, as: UTF8.self)
+    }
+
+    static func run(_ args: [String]) throws { try output(args) }
+}
