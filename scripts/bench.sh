@@ -9,8 +9,9 @@ RA="${BENCH_RUNS_SINGLE:-15}"
 RB="${BENCH_RUNS_TREE:-5}"
 bash scripts/install-deps.sh
 command -v /usr/bin/time >/dev/null || { apt-get install -y -qq time >/dev/null; }
-swift build -c release --product imagebump >/dev/null 2>&1
-bin="$(swift build -c release --show-bin-path)/imagebump"
+# the shipped build: Swift runtime linked statically (as in the Dockerfile)
+swift build -c release --static-swift-stdlib --scratch-path .build-release --product imagebump >/dev/null 2>&1
+bin="$(swift build -c release --static-swift-stdlib --scratch-path .build-release --show-bin-path)/imagebump"
 work="$(mktemp -d "${TMPDIR:-/tmp}/imagebump-bench.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 img=registry.example.com/team/app
@@ -81,7 +82,7 @@ sb=$(timeit "$RB" sed_b); ib=$(timeit "$RB" ib_b)
 rss_a=$(/usr/bin/time -f %M "$bin" set -f "$work/a/kustomization.yaml" "$img:9.9.9" 2>&1 >/dev/null | tail -1)
 rss_b=$(/usr/bin/time -f %M "$bin" set -f "$work/b" "$img:9.9.9" 2>&1 >/dev/null | tail -1)
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-echo "imagebump bench ($(nproc) cores, release build)"
+echo "imagebump bench ($(nproc) cores, release build, static Swift runtime)"
 printf '%-44s %10s %10s %8s %12s\n' case "sed (ms)" "imagebump" ratio "peak RSS"
 printf '%-44s %10.1f %10.1f %8s %9d KiB\n' "(a) one kustomization.yaml" "$(ratio "$sa" 1000)" "$(ratio "$ia" 1000)" "$(ratio "$ia" "$sa")x" "$rss_a"
 printf '%-44s %10.1f %10.1f %8s %9d KiB\n' "(b) $N manifests, one image everywhere" "$(ratio "$sb" 1000)" "$(ratio "$ib" 1000)" "$(ratio "$ib" "$sb")x" "$rss_b"

@@ -21,7 +21,9 @@ public final class YAMLNode {
     public internal(set) var column: Int
     /// Mapping: key, value, key, value…; sequence: items.
     public internal(set) var children: [YAMLNode] = []
-    public internal(set) weak var parent: YAMLNode?
+    // unowned(unsafe): a node never outlives its stream (which owns every node through the roots), and weak
+    // references made parsing twice as slow through side-table refcounting.
+    public internal(set) unowned(unsafe) var parent: YAMLNode?
     /// Pre-order index within its stream, stable between two parses of the same bytes.
     public internal(set) var id: Int = 0
 
