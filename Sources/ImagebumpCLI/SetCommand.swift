@@ -108,7 +108,7 @@ public struct EditOptions: ParsableArguments {
     public var add = false
 
     @Option(help: ArgumentHelp("Refuse files larger than this many MiB.", valueName: "MiB"))
-    public var maxFileSize = 64
+    public var maxFileSize = 16
 
     public func validate() throws {
         if specs.isEmpty { throw ValidationError("give at least one image spec, e.g. imagebump set registry.example.com/app:1.2.3") }

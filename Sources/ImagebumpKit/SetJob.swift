@@ -11,7 +11,7 @@ public struct SetRequest: Sendable {
     public var allowMissing: Bool
     public var maxFileSize: Int
 
-    public init(specs: [ImageSpec], paths: [String], add: Bool = false, allowMissing: Bool = false, maxFileSize: Int = 64 << 20) {
+    public init(specs: [ImageSpec], paths: [String], add: Bool = false, allowMissing: Bool = false, maxFileSize: Int = 16 << 20) {
         self.specs = specs; self.paths = paths.isEmpty ? ["."] : paths; self.add = add; self.allowMissing = allowMissing
         self.maxFileSize = maxFileSize
     }
