@@ -126,6 +126,40 @@ final class RemoteTests: XCTestCase {
     }
 }
 
+extension RemoteTests {
+    func testPullRequestOnGitHubWithLabelsReviewersAndAutoMerge() throws {
+        let server = try GitDaemonRepo(files: ["values.yaml": "image:\n  repository: ghcr.io/octo/app\n  tag: v1.0.0\n"], name: "octo/config.git")
+        defer { server.stop() }
+        let forge = try FakeForge(token: canary)
+        defer { forge.stop() }
+        try forge.reset(["github_repos": ["octo/config"]])
+        let cwd = try Fixtures.scratch()
+        let outputFile = cwd.appendingPathComponent("gh_output"), summary = cwd.appendingPathComponent("gh_summary")
+        let env = ["GITHUB_TOKEN": canary, "GITHUB_ACTIONS": "true", "GITHUB_OUTPUT": outputFile.path, "GITHUB_STEP_SUMMARY": summary.path,
+                   "GITHUB_SERVER_URL": "https://github.example.test", "GITHUB_REPOSITORY": "octo/app", "GITHUB_SHA": "feedface",
+                   "GITHUB_RUN_ID": "99"]
+        let r = try CLI.run(["set", "--pull-request", "--repo", server.url, "--forge", "github", "--api-url", forge.baseURL,
+                             "--label", "deploy", "--reviewer", "alice", "--auto-merge", "ghcr.io/octo/app:v1.1.0"], in: cwd, env: env)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertFalse(r.stderr.contains(canary))
+        XCTAssertEqual(r.stdout.components(separatedBy: "\n").filter { $0.contains(canary) }, ["::add-mask::\(canary)"])
+        XCTAssertTrue(r.stdout.contains("opened merge request http"), r.stdout)
+        let reqs = try forge.requests()
+        XCTAssertTrue(reqs.allSatisfy { $0.violations.isEmpty }, "\(reqs.flatMap(\.violations))")
+        XCTAssertEqual(reqs.filter { $0.method == "POST" && $0.path == "/repos/octo/config/pulls" }.count, 1)
+        XCTAssertTrue(reqs.contains { $0.path.hasSuffix("/labels") }, "labels set")
+        XCTAssertTrue(reqs.contains { $0.path.hasSuffix("/requested_reviewers") }, "reviewers requested")
+        XCTAssertTrue(reqs.contains { $0.path.hasSuffix("graphql") }, "auto-merge enabled through GraphQL")
+        let out = try String(contentsOf: outputFile, encoding: .utf8)
+        XCTAssertTrue(out.contains("changed=true\n"), out)
+        XCTAssertTrue(out.contains("pr-number=1\n"), out)
+        XCTAssertTrue(out.contains("branch=imagebump/"), out)
+        XCTAssertTrue(try String(contentsOf: summary, encoding: .utf8).contains("| `values.yaml` | 3 | `ghcr.io/octo/app` | `ghcr.io/octo/app:v1.0.0` | `ghcr.io/octo/app:v1.1.0` |"))
+        let body = reqs.first { $0.method == "POST" && $0.path == "/repos/octo/config/pulls" }?.json["body"] as? String ?? ""
+        XCTAssertTrue(body.contains("ghcr.io/octo/app:v1.1.0"), body)
+    }
+}
+
 final class Results: @unchecked Sendable {
     private let lock = NSLock()
     private(set) var status: [Int32]
