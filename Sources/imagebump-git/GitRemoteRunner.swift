@@ -70,7 +70,7 @@ struct GitRemoteRunner: RemoteRunner {
                             lastPlan = plan
                             return plan.files.map(\.file)
                         })
-                    FileManager.default.changeCurrentDirectoryPath(cwd)
+                    _ = FileManager.default.changeCurrentDirectoryPath(cwd)
                     if f.mergeRequest, let ctx = forgeContext, let result = publishResult, result.commit != nil, let token {
                         let rows = (lastPlan?.changes ?? []).map { ImageChangeRow(file: $0.file, image: $0.image, old: $0.old, new: $0.new) }
                         let subject = CommitMessage.expand(o.message, images: images, files: result.changedFiles, changes: [])
@@ -97,7 +97,7 @@ struct GitRemoteRunner: RemoteRunner {
                 }
             }
         } catch {
-            FileManager.default.changeCurrentDirectoryPath(cwd)
+            _ = FileManager.default.changeCurrentDirectoryPath(cwd)
             Console.error(redact(text: "\(error)", secrets: secrets))
             try? PlatformOutputs.publish(outcome, dotenv: dotenv)
             throw CLIExit.failure
