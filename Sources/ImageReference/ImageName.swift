@@ -8,34 +8,34 @@ public struct ImageName: Hashable, Sendable, CustomStringConvertible {
     /// Repository path without the domain.
     public let path: String
 
+    /// The fully qualified form used for comparison: `nginx` → `docker.io/library/nginx`.
+    public let normalized: String
+
     public init(parsing text: String) throws {
         guard !text.isEmpty else { throw ImageReferenceError.emptyName }
+        guard text.utf8.count <= 255, text.utf8.allSatisfy({ $0 < 0x80 }) else { throw ImageReferenceError.invalidName(text) }
         var domain: String?
         var path = Substring(text)
-        if let slash = text.firstIndex(of: "/") {
+        if let slash = text.utf8.firstIndex(of: UInt8(ascii: "/")) {
             let first = text[..<slash]
             // Docker's rule: the first component is a registry if it has a '.' or ':' or is 'localhost',
             // or contains uppercase letters (which paths may not).
-            if first.contains(".") || first.contains(":") || first == "localhost" || first.contains(where: \.isUppercase) {
+            if first.utf8.contains(where: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: ":") || ($0 >= 65 && $0 <= 90) })
+                || first == "localhost" {
                 guard Self.isValidDomain(first) else { throw ImageReferenceError.invalidName(text) }
                 domain = String(first)
                 path = text[text.index(after: slash)...]
             }
         }
         guard Self.isValidPath(path) else { throw ImageReferenceError.invalidName(text) }
-        guard text.utf8.count <= 255 else { throw ImageReferenceError.invalidName(text) }
         self.written = text
         self.domain = domain
         self.path = String(path)
-    }
-
-    /// The fully qualified form used for comparison: `nginx` → `docker.io/library/nginx`.
-    public var normalized: String {
         var d = domain ?? "docker.io"
         if d == "index.docker.io" || d == "registry-1.docker.io" { d = "docker.io" }
-        var p = path
-        if d == "docker.io" && !p.contains("/") { p = "library/" + p }
-        return d + "/" + p
+        var p = String(path)
+        if d == "docker.io" && !p.utf8.contains(UInt8(ascii: "/")) { p = "library/" + p }
+        self.normalized = d + "/" + p
     }
 
     /// Two names denote the same repository.
@@ -65,12 +65,11 @@ public struct ImageName: Hashable, Sendable, CustomStringConvertible {
 
     /// path-component := [a-z0-9]+ ((\.|_|__|-+) [a-z0-9]+)*
     static func isValidPath(_ s: Substring) -> Bool {
-        let comps = s.split(separator: "/", omittingEmptySubsequences: false)
-        return !comps.isEmpty && comps.allSatisfy(isValidComponent)
+        let comps = s.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+        return !comps.isEmpty && comps.allSatisfy { isValidComponent(Array($0)) }
     }
 
-    static func isValidComponent(_ c: Substring) -> Bool {
-        let bytes = Array(c.utf8)
+    static func isValidComponent(_ bytes: [UInt8]) -> Bool {
         guard let f = bytes.first, let l = bytes.last, isLowerAlnum(f), isLowerAlnum(l) else { return false }
         var i = 0
         while i < bytes.count {

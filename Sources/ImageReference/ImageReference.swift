@@ -13,7 +13,7 @@ public struct ImageReference: Hashable, Sendable, CustomStringConvertible {
     public init(parsing text: String) throws {
         var rest = Substring(text)
         var digest: String?
-        if let at = rest.firstIndex(of: "@") {
+        if let at = rest.utf8.firstIndex(of: UInt8(ascii: "@")) {
             let d = String(rest[rest.index(after: at)...])
             guard Self.isValidDigest(d) else { throw ImageReferenceError.invalidDigest(d) }
             digest = d
@@ -21,8 +21,8 @@ public struct ImageReference: Hashable, Sendable, CustomStringConvertible {
         }
         var tag: String?
         // A tag follows the last ':' after the last '/', so registry ports are not mistaken for tags.
-        let lastSlash = rest.lastIndex(of: "/") ?? rest.startIndex
-        if let colon = rest[lastSlash...].lastIndex(of: ":") {
+        let lastSlash = rest.utf8.lastIndex(of: UInt8(ascii: "/")) ?? rest.startIndex
+        if let colon = rest[lastSlash...].utf8.lastIndex(of: UInt8(ascii: ":")) {
             let t = String(rest[rest.index(after: colon)...])
             guard Self.isValidTag(t) else { throw ImageReferenceError.invalidTag(t) }
             tag = t

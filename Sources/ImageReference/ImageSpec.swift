@@ -9,6 +9,8 @@ public struct ImageSpec: Hashable, Sendable, CustomStringConvertible {
     public let digest: String?
     /// The spec as given.
     public let text: String
+    /// Last path component of NAME (`app` for `ghcr.io/org/app`): any value that refers to NAME contains it.
+    public let lastComponent: String
 
     public init(parsing text: String) throws {
         guard !text.isEmpty else { throw ImageReferenceError.invalidSpec(text, "empty") }
@@ -37,6 +39,7 @@ public struct ImageSpec: Hashable, Sendable, CustomStringConvertible {
             throw ImageReferenceError.invalidSpec(text, e.description)
         }
         self.text = text
+        self.lastComponent = String(name.path.split(separator: "/").last ?? Substring(name.path))
     }
 
     /// True when the spec only renames (keeps whatever tag/digest is there).

@@ -100,8 +100,16 @@ struct PlanRun {
     var bytes: [UInt8] { stream.source.bytes }
 
     func specIndex(matching names: [String]) -> Int? {
-        let parsed = names.compactMap { try? ImageName(parsing: $0) }
-        return specs.indices.first { i in parsed.contains { specs[i].name.matches($0) } }
+        for n in names {
+            guard let name = try? ImageName(parsing: n) else { continue }
+            if let i = specs.firstIndex(where: { $0.name.normalized == name.normalized }) { return i }
+        }
+        return nil
+    }
+
+    /// Cheap test before parsing a value as a reference: it must contain the last path component of some spec.
+    func mayMatch(_ value: String) -> Bool {
+        specs.contains { value.utf8.count >= $0.lastComponent.utf8.count && value.contains($0.lastComponent) }
     }
 
     // MARK: - Documents
@@ -134,7 +142,11 @@ struct PlanRun {
         }
         for m in mappings where m["repository"]?.kind == .scalar { try helmImage(m) }
         for m in mappings {
-            for (k, v) in m.pairs where k.value == "image" && v.kind == .scalar { try containerImage(v, in: m) }
+            var i = 0
+            while i + 1 < m.children.count {
+                if m.children[i].value == "image" && m.children[i + 1].kind == .scalar { try containerImage(m.children[i + 1], in: m) }
+                i += 2
+            }
         }
         try fluxMarkers(root)
     }
@@ -227,7 +239,7 @@ struct PlanRun {
     /// Rule 2: the scalar value of an `image` key; with an untagged image and an `imageTag` sibling, that
     /// sibling holds the tag (kind `key`).
     mutating func containerImage(_ v: YAMLNode, in m: YAMLNode) throws {
-        guard !claimed.contains(v.id), v.isStringLike, !v.value.isEmpty, let ref = try? ImageReference(parsing: v.value),
+        guard !claimed.contains(v.id), v.isStringLike, !v.value.isEmpty, mayMatch(v.value), let ref = try? ImageReference(parsing: v.value),
               let i = specIndex(matching: [ref.name.written]) else { return }
         let spec = specs[i]
         matched.insert(i)
