@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# End-to-end simulation of the two CI platforms, push mode, against a loopback git server:
+# End-to-end simulation of the two CI platforms, push and merge-request/pull-request mode, against a loopback
+# git server (and, for MR/PR mode, the loopback fake GitLab/GitHub API of the Swift tests):
 #   GitLab: the CI/CD component's job (rendered with inputs as GitLab renders it), its `script:` run the way
 #           GitLab Runner runs it (sh, `set -e`, each entry echoed) with the predefined CI_* variables and
 #           the job's variables (expanded), in an empty $CI_PROJECT_DIR (GIT_STRATEGY: none).
@@ -15,6 +16,10 @@
 # Skips (exit 0) when `imagebump set --help` does not list --push yet.
 # Network: `git daemon` on 127.0.0.1 with a free port; every other URL in the environment points at 127.0.0.1
 # and is never contacted in push mode.
+# MR/PR mode: the fake forge (Tests/TestSupport/FakeForgeScript.swift, extracted at run time) on 127.0.0.1 with a
+# free port; checks the bot branch, exactly one MR/PR created and updated by a re-run with a new tag, the dotenv
+# IMAGEBUMP_MR_URL/IMAGEBUMP_MR_IID, pr-url/pr-number outputs, the step summary and the token's confinement.
+# Skipped (with a SKIP line) when `imagebump set --help` does not list --merge-request (e.g. --self-test).
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 root="$PWD"
@@ -34,7 +39,10 @@ if [[ -z $bin || ! -x $bin ]]; then
   echo "e2e-platforms: IMAGEBUMP=${IMAGEBUMP} is not an executable" >&2
   exit 64
 fi
-if ! "$bin" set --help 2>&1 | grep -q -- '--push'; then
+# The help text is read whole first: `cmd | grep -q` under pipefail fails with SIGPIPE (141) when grep exits
+# before the command has written everything.
+set_help="$("$bin" set --help 2>&1)"
+if ! grep -q -- '--push' <<<"$set_help"; then
   echo "SKIP: $bin set --help does not list --push (the git options are not wired into the executable yet)"
   echo "e2e-platforms: 0 passed, 0 failed, 4 skipped"
   exit 0
@@ -55,8 +63,12 @@ fi
 
 work="$(mktemp -d)"
 daemon_pid=""
+forge_pid=""
+forge_in=""
 cleanup() {
   if [[ -n $daemon_pid ]]; then kill "$daemon_pid" 2>/dev/null; wait "$daemon_pid" 2>/dev/null; fi
+  if [[ -n $forge_in ]]; then exec {forge_in}>&-; fi   # the fake forge stops when its stdin closes
+  if [[ -n $forge_pid ]]; then kill "$forge_pid" 2>/dev/null; wait "$forge_pid" 2>/dev/null; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -153,9 +165,11 @@ check_landed() {
 }
 
 # ---------------------------------------------------------------- GitLab CI
-gitlab_job() { # gitlab_job OUTFILE: run the component's job as the runner would
+gitlab_job() { # gitlab_job OUTFILE [--input NAME=VALUE]...: run the component's job as the runner would
+  # ($gl_repo overrides the config repo URL, $gl_api the API URL; both default to the push-mode values)
   local out="$1" project_dir="$work/gitlab/builds/acme/app"
-  local -a render=(--input "repo=$repo_url" --input "files=$overlay" --input branch=main)
+  shift
+  local -a render=(--input "repo=${gl_repo:-$repo_url}" --input "files=$overlay" --input branch=main "$@")
   if [[ $job == .imagebump ]]; then  # classic template: a job extending .imagebump sets these variables
     # shellcheck disable=SC2016 # ${CI_COMMIT_SHA} is for GitLab's variable expansion, as a user writes it
     render=(--set "IMAGEBUMP_REPO=$repo_url" --set "IMAGEBUMP_FILES=$overlay" --set IMAGEBUMP_TARGET_BRANCH=main
@@ -166,7 +180,7 @@ gitlab_job() { # gitlab_job OUTFILE: run the component's job as the runner would
     PATH="$PATH" HOME="$work/gitlab/home" LANG=C.UTF-8
     CI=true GITLAB_CI=true CI_SERVER=yes CI_SERVER_NAME=GitLab CI_SERVER_VERSION=17.6.0
     CI_SERVER_URL=http://127.0.0.1:9 CI_SERVER_HOST=127.0.0.1 CI_SERVER_FQDN=127.0.0.1:9
-    CI_API_V4_URL=http://127.0.0.1:9/api/v4
+    CI_API_V4_URL="${gl_api:-http://127.0.0.1:9/api/v4}"
     CI_PROJECT_ID=42 CI_PROJECT_PATH=acme/app CI_PROJECT_NAME=app CI_PROJECT_NAMESPACE=acme
     CI_PROJECT_URL=http://127.0.0.1:9/acme/app CI_PROJECT_DIR="$project_dir" CI_BUILDS_DIR="$work/gitlab/builds"
     CI_DEFAULT_BRANCH=main CI_COMMIT_BRANCH=main CI_COMMIT_REF_NAME=main CI_COMMIT_REF_SLUG=main
@@ -229,8 +243,8 @@ github_action() { # github_action OUTFILE [NAME=VALUE...]: run the container act
     CI=true GITHUB_ACTIONS=true GITHUB_ACTION=bump GITHUB_ACTOR=dev GITHUB_ACTOR_ID=1001
     GITHUB_REPOSITORY=acme/app GITHUB_REPOSITORY_OWNER=acme GITHUB_SHA="$gh_sha"
     GITHUB_REF=refs/heads/main GITHUB_REF_NAME=main GITHUB_EVENT_NAME=push
-    GITHUB_SERVER_URL=http://127.0.0.1:9 GITHUB_API_URL=http://127.0.0.1:9/api/v3
-    GITHUB_GRAPHQL_URL=http://127.0.0.1:9/api/graphql
+    GITHUB_SERVER_URL=http://127.0.0.1:9 GITHUB_API_URL="${gh_api:-http://127.0.0.1:9/api/v3}"
+    GITHUB_GRAPHQL_URL="${gh_api:-http://127.0.0.1:9/api}/graphql"
     GITHUB_RUN_ID=9001 GITHUB_RUN_NUMBER=12 GITHUB_RUN_ATTEMPT=1 GITHUB_WORKFLOW="Build and Deploy"
     GITHUB_JOB=update-manifest GITHUB_WORKSPACE="$d/workspace"
     GITHUB_OUTPUT="$d/file_commands/output" GITHUB_STEP_SUMMARY="$d/file_commands/summary"
@@ -309,6 +323,195 @@ expect "github workspace: action exits 0" test "$rc" = 0 || sed 's/^/      /' "$
 check_landed "github workspace" "$before" registry.example.test/acme/app "$gh_sha" "$gh_sha"
 expect "github workspace: output commit is the pushed commit" \
   test "$(output_value commit "$work/github/file_commands/output")" = "$(served rev-parse main)"
+
+# ---------------------------------------------------------------- merge-request / pull-request mode
+# The fake GitLab/GitHub API of the Swift tests (Tests/TestSupport/FakeForgeScript.swift), extracted from its
+# Swift raw string and run on 127.0.0.1: GitLab under /api/v4, GitHub REST at the root, GraphQL at /graphql.
+mr_supported=1
+if ! grep -q -- '--merge-request' <<<"$set_help"; then
+  mr_supported=0
+  echo "SKIP: $bin set --help does not list --merge-request: merge-request / pull-request scenarios not run"
+fi
+forge_script="$root/Tests/TestSupport/FakeForgeScript.swift"
+if ((mr_supported)); then
+  awk '/^public let fakeForgeScript = #"""/ { on = 1; next } on && /^"""#/ { exit } on' "$forge_script" >"$work/fake_forge.py"
+  if ! grep -q 'def main' "$work/fake_forge.py"; then
+    bad "fake forge extracted from $forge_script"
+    mr_supported=0
+  fi
+fi
+if ((mr_supported)); then
+  mkfifo "$work/forge.in"
+  python3 "$work/fake_forge.py" --token "$canary" --job-token job-token-not-for-push --gitlab-prefix /api/v4 \
+    --github-prefix "" --graphql-path /graphql <"$work/forge.in" >"$work/forge.out" 2>&1 &
+  forge_pid=$!
+  exec {forge_in}>"$work/forge.in"   # keep its stdin open: it shuts down on EOF
+  forge_port=""
+  for _ in $(seq 1 100); do
+    forge_port="$(sed -n 's/^PORT \([0-9][0-9]*\)$/\1/p' "$work/forge.out")"
+    [[ -n $forge_port ]] && break
+    sleep 0.1
+  done
+  if [[ -z $forge_port ]]; then
+    bad "fake forge started"
+    sed 's/^/      /' "$work/forge.out"
+    mr_supported=0
+  else
+    forge="http://127.0.0.1:$forge_port"
+    echo "loopback fake forge: $forge"
+  fi
+fi
+
+# forge_ctl PATH [JSON]: call a control endpoint of the fake forge, print the JSON answer.
+forge_ctl() {
+  python3 - "$forge/__control/$1" "${2:-}" <<'EOF'
+import sys, urllib.request
+url, body = sys.argv[1], sys.argv[2]
+req = urllib.request.Request(url, data=body.encode() if body else None, method="POST" if body else "GET",
+                             headers={"Content-Type": "application/json"})
+with urllib.request.urlopen(req, timeout=10) as r:
+    print(r.read().decode())
+EOF
+}
+# forge_eval EXPR: EXPR evaluated in Python over R (the recorded API requests) and S (the forge's MRs/PRs).
+forge_eval() {
+  local r st
+  r="$(forge_ctl requests)" && st="$(forge_ctl state)" || return 1
+  python3 -c 'import json, sys; R = json.loads(sys.argv[2]); S = json.loads(sys.argv[3]); print(eval(sys.argv[1]))' \
+    "$1" "$r" "$st"
+}
+forge_is() { # forge_is EXPECTED EXPR
+  local got
+  got="$(forge_eval "$2")"
+  [[ $got == "$1" ]] || { echo "      expected $1, got $got  ($2)"; return 1; }
+}
+# new_bare NAME: a bare copy of the initial config repo at $work/srv/NAME.git (the daemon serves it at /NAME.git)
+new_bare() {
+  mkdir -p "$(dirname "$work/srv/$1.git")"
+  git_q clone --bare "$src" "$work/srv/$1.git"
+}
+# check_bot_branch LABEL GITDIR BRANCH MAIN_BEFORE TAG: BRANCH holds the edit (only the tag line), main untouched
+check_bot_branch() {
+  local label="$1" gd="$2" branch="$3" main_before="$4" tag="$5" diff
+  expect "$label: bot branch is imagebump/..." test "${branch#imagebump/}" != "$branch"
+  expect "$label: bot branch was pushed" git --git-dir="$gd" show-ref -q --verify "refs/heads/$branch"
+  expect "$label: main untouched" test "$(git --git-dir="$gd" rev-parse main)" = "$main_before"
+  diff="$(git --git-dir="$gd" diff --unified=0 main "refs/heads/$branch" 2>/dev/null | grep -E '^[-+][^-+]')"
+  expect "$label: bot branch changes only the tag line, to $tag" \
+    test "$(grep -c . <<<"$diff")" = 2 -a "$(grep -c "^+.*$tag" <<<"$diff")" = 1
+  expect "$label: comments survived on the bot branch" \
+    grep -q '# bumped by CI' <(git --git-dir="$gd" show "refs/heads/$branch:$overlay")
+}
+dotenv_value() { sed -n "s/^$1=//p" "$2"; }
+
+if ((mr_supported)); then
+  echo "--- GitLab CI: component job, merge-request mode (fake GitLab API at $forge/api/v4)"
+  component=ci-templates/templates/imagebump/template.yml
+  job='$[[ inputs.job_name ]]'
+  new_bare group/project
+  gl_gd="$work/srv/group/project.git"
+  gl_repo="git://127.0.0.1:$port/group/project.git"
+  gl_api="$forge/api/v4"
+  forge_ctl reset '{"gitlab_projects": ["group/project"], "github_repos": ["octo/config"]}' >/dev/null
+  mr_create='[r for r in R if r["method"] == "POST" and r["path"] == "/api/v4/projects/group/project/merge_requests"]'
+  gl_sha="$(printf 'gitlab-app-commit-mr-1' | sha1sum | cut -c1-40)"
+  main_before="$(git --git-dir="$gl_gd" rev-parse main)"
+  gitlab_job "$work/gitlab/mr1.log" --input mode=merge-request --input "labels=deploy,imagebump"
+  rc=$?
+  expect "gitlab MR: job exits 0" test "$rc" = 0 || sed 's/^/      /' "$work/gitlab/mr1.log"
+  gl_branch="$(dotenv_value IMAGEBUMP_BRANCH "$dotenv")"
+  check_bot_branch "gitlab MR" "$gl_gd" "$gl_branch" "$main_before" "$gl_sha"
+  expect "gitlab MR: bot branch commit has the Source-Commit trailer" \
+    grep -q "^Source-Commit: .*$gl_sha" <(git --git-dir="$gl_gd" log -1 --format=%B "refs/heads/$gl_branch")
+  expect "gitlab MR: exactly one MR created (POST .../merge_requests)" forge_is 1 "len($mr_create)"
+  expect "gitlab MR: project id URL-encoded in the API path" \
+    forge_is True "all(r['rawPath'] == '/api/v4/projects/group%2Fproject/merge_requests' for r in $mr_create)"
+  expect "gitlab MR: source branch is the bot branch" forge_is "$gl_branch" "${mr_create}[0]['body']['source_branch']"
+  expect "gitlab MR: target branch is main" forge_is main "${mr_create}[0]['body']['target_branch']"
+  expect "gitlab MR: labels deploy,imagebump" forge_is "['deploy', 'imagebump']" "S['gitlab']['group/project'][0]['labels']"
+  expect "gitlab MR: remove_source_branch (input default true)" \
+    forge_is True "S['gitlab']['group/project'][0]['force_remove_source_branch']"
+  expect "gitlab MR: every API call authenticated with PRIVATE-TOKEN = the token" \
+    forge_is True "all(r['headers'].get('private-token') == '$canary' for r in R)"
+  expect "gitlab MR: no API contract violations" forge_is "[]" "[v for r in R for v in r['violations']]"
+  expect "gitlab MR: dotenv IMAGEBUMP_MR_URL is the MR's web URL" \
+    grep -qx "IMAGEBUMP_MR_URL=$forge/group/project/-/merge_requests/1" "$dotenv"
+  expect "gitlab MR: dotenv IMAGEBUMP_MR_IID=1" grep -qx 'IMAGEBUMP_MR_IID=1' "$dotenv"
+  expect "gitlab MR: dotenv says changed" grep -qx 'IMAGEBUMP_CHANGED=true' "$dotenv"
+  expect "gitlab MR: dotenv is KEY=VALUE lines only" only_kv_lines "$dotenv"
+  expect "gitlab MR: canary token not in the job log" not_in_file "$canary" "$work/gitlab/mr1.log"
+
+  echo "--- GitLab CI: component job, merge-request mode, re-run with a new tag"
+  gl_sha="$(printf 'gitlab-app-commit-mr-2' | sha1sum | cut -c1-40)"
+  gitlab_job "$work/gitlab/mr2.log" --input mode=merge-request --input "labels=deploy,imagebump"
+  rc=$?
+  expect "gitlab MR re-run: job exits 0" test "$rc" = 0 || sed 's/^/      /' "$work/gitlab/mr2.log"
+  expect "gitlab MR re-run: same bot branch" test "$(dotenv_value IMAGEBUMP_BRANCH "$dotenv")" = "$gl_branch"
+  check_bot_branch "gitlab MR re-run" "$gl_gd" "$gl_branch" "$main_before" "$gl_sha"
+  expect "gitlab MR re-run: no second MR created" forge_is 1 "len($mr_create)"
+  expect "gitlab MR re-run: still exactly one open MR" forge_is 1 "len(S['gitlab']['group/project'])"
+  expect "gitlab MR re-run: the MR was updated (PUT .../merge_requests/1)" \
+    forge_is True "any(r['method'] == 'PUT' and r['path'] == '/api/v4/projects/group/project/merge_requests/1' for r in R)"
+  expect "gitlab MR re-run: dotenv IMAGEBUMP_MR_IID=1 (the same MR)" grep -qx 'IMAGEBUMP_MR_IID=1' "$dotenv"
+  expect "gitlab MR re-run: dotenv IMAGEBUMP_MR_URL is the same MR" \
+    grep -qx "IMAGEBUMP_MR_URL=$forge/group/project/-/merge_requests/1" "$dotenv"
+  expect "gitlab MR re-run: no API contract violations" forge_is "[]" "[v for r in R for v in r['violations']]"
+  expect "gitlab MR re-run: canary token not in the job log" not_in_file "$canary" "$work/gitlab/mr2.log"
+  unset gl_repo gl_api
+
+  echo "--- GitHub Actions: container action entrypoint, pull-request mode (fake GitHub API at $forge)"
+  new_bare octo/config
+  gh_gd="$work/srv/octo/config.git"
+  gh_api="$forge"
+  pr_create='[r for r in R if r["method"] == "POST" and r["path"] == "/repos/octo/config/pulls"]'
+  gh_sha="$(printf 'github-app-commit-pr-1' | sha1sum | cut -c1-40)"
+  main_before="$(git --git-dir="$gh_gd" rev-parse main)"
+  gh_out="$work/github/file_commands/output"
+  gh_summary="$work/github/file_commands/summary"
+  github_action "$work/gh-pr1.log" "images=registry.example.test/acme/worker:$gh_sha" \
+    "repository=git://127.0.0.1:$port/octo/config.git" mode=pull-request labels=deploy,imagebump
+  rc=$?
+  expect "github PR: action exits 0" test "$rc" = 0 || sed 's/^/      /' "$work/gh-pr1.log"
+  gh_branch="$(output_value branch "$gh_out")"
+  check_bot_branch "github PR" "$gh_gd" "$gh_branch" "$main_before" "$gh_sha"
+  expect "github PR: exactly one PR created (POST /repos/octo/config/pulls)" forge_is 1 "len($pr_create)"
+  expect "github PR: head is the bot branch" forge_is True "${pr_create}[0]['body']['head'] in ('$gh_branch', 'octo:$gh_branch')"
+  expect "github PR: base is main" forge_is main "${pr_create}[0]['body']['base']"
+  expect "github PR: labels deploy,imagebump" forge_is "['deploy', 'imagebump']" "S['github']['octo/config'][0]['labels']"
+  expect "github PR: every API call authenticated with Bearer token" \
+    forge_is True "all(r['headers'].get('authorization') == 'Bearer $canary' for r in R if r['path'].startswith('/repos/'))"
+  expect "github PR: no API contract violations" forge_is "[]" "[v for r in R for v in r['violations']]"
+  expect "github PR: output changed=true" test "$(output_value changed "$gh_out")" = true
+  expect "github PR: output commit is the bot branch head" \
+    test "$(output_value commit "$gh_out")" = "$(git --git-dir="$gh_gd" rev-parse "refs/heads/$gh_branch")"
+  expect "github PR: output pr-url" test "$(output_value pr-url "$gh_out")" = "$forge/octo/config/pull/1"
+  expect "github PR: output pr-number=1" test "$(output_value pr-number "$gh_out")" = 1
+  expect "github PR: step summary table row for the overlay" \
+    grep -qE "^\| \`$overlay\` \|.*\`registry.example.test/acme/worker\`.*$gh_sha" "$gh_summary"
+  expect "github PR: token masked before use" grep -qx "::add-mask::$canary" "$work/gh-pr1.log"
+  expect "github PR: canary token only in ::add-mask:: lines" \
+    test "$(grep -F "$canary" "$work/gh-pr1.log" | grep -cvxF "::add-mask::$canary")" = 0
+  expect "github PR: canary token not in \$GITHUB_OUTPUT / step summary" \
+    test "$(cat "$gh_out" "$gh_summary" | grep -cF "$canary")" = 0
+
+  echo "--- GitHub Actions: pull-request mode, re-run with a new tag"
+  gh_sha="$(printf 'github-app-commit-pr-2' | sha1sum | cut -c1-40)"
+  github_action "$work/gh-pr2.log" "images=registry.example.test/acme/worker:$gh_sha" \
+    "repository=git://127.0.0.1:$port/octo/config.git" mode=pull-request labels=deploy,imagebump
+  rc=$?
+  expect "github PR re-run: action exits 0" test "$rc" = 0 || sed 's/^/      /' "$work/gh-pr2.log"
+  expect "github PR re-run: same bot branch" test "$(output_value branch "$gh_out")" = "$gh_branch"
+  check_bot_branch "github PR re-run" "$gh_gd" "$gh_branch" "$main_before" "$gh_sha"
+  expect "github PR re-run: no second PR created" forge_is 1 "len($pr_create)"
+  expect "github PR re-run: still exactly one open PR" forge_is 1 "len(S['github']['octo/config'])"
+  expect "github PR re-run: the PR was updated (PATCH /repos/octo/config/pulls/1)" \
+    forge_is True "any(r['method'] == 'PATCH' and r['path'] == '/repos/octo/config/pulls/1' for r in R)"
+  expect "github PR re-run: output pr-number=1 (the same PR)" test "$(output_value pr-number "$gh_out")" = 1
+  expect "github PR re-run: no API contract violations" forge_is "[]" "[v for r in R for v in r['violations']]"
+  expect "github PR re-run: canary token only in ::add-mask:: lines" \
+    test "$(grep -F "$canary" "$work/gh-pr2.log" | grep -cvxF "::add-mask::$canary")" = 0
+  unset gh_api
+fi
 
 echo ""
 echo "e2e-platforms: $passed passed, $failed failed"
