@@ -160,72 +160,99 @@ enum Fixtures {
     }
 }
 
-/// A server process started by a test; `stop()` (or deinit) terminates it.
+/// A server process started by a test (posix_spawn: Foundation's Process mis-detects the exit of children that
+/// close inherited descriptors, like sshd, and then blocks); `stop()` (or deinit) terminates it.
 final class ServerProcess: @unchecked Sendable {
-    let process: Process
+    let pid: pid_t
     let port: Int
     let stderrPath: String
+    private let lock = NSLock()
+    private var reaped = false
 
-    init(process: Process, port: Int, stderrPath: String) {
-        self.process = process
+    init(pid: pid_t, port: Int, stderrPath: String) {
+        self.pid = pid
         self.port = port
         self.stderrPath = stderrPath
     }
 
-    /// Starts `args`; if `portFromStdout`, reads "PORT n" from its first stdout line, else waits for `port`.
+    /// Starts `args`; if `port` is nil, reads "PORT n" from its first stdout line, else waits for `port`.
     static func start(_ args: [String], env: [String: String], port: Int?, logDir: String) throws -> ServerProcess {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: args[0])
-        p.arguments = Array(args.dropFirst())
-        p.environment = env
         let errPath = logDir + "/server-\(UUID().uuidString.prefix(8)).log"
-        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
-        p.standardError = FileHandle(forWritingAtPath: errPath)
-        p.standardInput = FileHandle.nullDevice
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
+        var fds: [Int32] = [0, 0]
+        guard pipe(&fds) == 0 else { throw Fixtures.CommandError(description: "pipe failed") }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
+        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addclose(&actions, fds[0])
+        posix_spawn_file_actions_addclose(&actions, fds[1])
+        let argv: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
+        let envp: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { argv.forEach { free($0) }; envp.forEach { free($0) } }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, args[0], &actions, nil, argv, envp)
+        close(fds[1])
+        guard rc == 0 else {
+            close(fds[0])
+            throw Fixtures.CommandError(description: "cannot start \(args[0]): \(String(cString: strerror(rc)))")
+        }
         var actualPort = port ?? 0
+        let server0 = ServerProcess(pid: pid, port: actualPort, stderrPath: errPath)
         if port == nil {
-            var buf = Data()
-            let deadline = Date().addingTimeInterval(15)
-            while !buf.contains(UInt8(ascii: "\n")) && Date() < deadline {
-                let d = out.fileHandleForReading.availableData
-                if d.isEmpty { break }
-                buf.append(d)
-            }
+            var buf = [UInt8]()
+            var byte: UInt8 = 0
+            while read(fds[0], &byte, 1) == 1 && byte != UInt8(ascii: "\n") { buf.append(byte) }
             let line = String(decoding: buf, as: UTF8.self)
-            guard let n = line.split(separator: "\n").first.flatMap({ Int($0.replacingOccurrences(of: "PORT ", with: "")) }) else {
-                p.terminate()
-                let log = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
-                throw Fixtures.CommandError(description: "server \(args[0]) did not report its port: \(line) \(log)")
+            guard let n = Int(line.replacingOccurrences(of: "PORT ", with: "")) else {
+                close(fds[0])
+                server0.stop()
+                throw Fixtures.CommandError(description: "server \(args[0]) did not report its port: '\(line)' \(server0.log)")
             }
             actualPort = n
         }
-        let server = ServerProcess(process: p, port: actualPort, stderrPath: errPath)
+        close(fds[0])  // the server may get SIGPIPE if it writes more to stdout; the fixtures do not
+        let server = ServerProcess(pid: pid, port: actualPort, stderrPath: errPath)
+        server0.reaped = true  // same pid; only `server` owns it
         do { try Fixtures.waitForPort(actualPort) } catch {
             server.stop()
-            let log = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
-            throw Fixtures.CommandError(description: "\(error) — server log: \(log)")
+            throw Fixtures.CommandError(description: "\(error) — server log: \(server.log)")
         }
         return server
     }
 
     var log: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
 
+    var isRunning: Bool {
+        lock.lock(); defer { lock.unlock() }
+        if reaped { return false }
+        var status: Int32 = 0
+        if waitpid(pid, &status, WNOHANG) == pid { reaped = true; return false }
+        return true
+    }
+
+    private func reap() {
+        lock.lock(); defer { lock.unlock() }
+        if reaped { return }
+        var status: Int32 = 0
+        _ = waitpid(pid, &status, 0)
+        reaped = true
+    }
+
     func kill9() {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        if isRunning { kill(pid, SIGKILL) }
+        reap()
     }
 
     func stop() {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGTERM)
+        if isRunning {
+            kill(pid, SIGTERM)
             let deadline = Date().addingTimeInterval(3)
-            while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            while isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+            if isRunning { kill(pid, SIGKILL) }
         }
-        process.waitUntilExit()
+        reap()
     }
 
     deinit { stop() }
@@ -233,7 +260,7 @@ final class ServerProcess: @unchecked Sendable {
 
 extension Fixtures {
     /// `git http-backend` behind the Python fixture (Basic auth when `password` is set; TLS when cert/key given).
-    static func startHTTP(root: String, user: String = "bot", password: String?, cert: String? = nil, key: String? = nil,
+    static func startHTTP(root: String, user: String = "", password: String?, cert: String? = nil, key: String? = nil,
                           hangMarker: String? = nil, logDir: String) throws -> ServerProcess {
         let python = try require("python3")
         _ = try require("git")
