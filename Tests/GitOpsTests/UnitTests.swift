@@ -131,12 +131,15 @@ final class CommitMessageTests: XCTestCase {
     }
 
     func testBackoffIsBoundedAndGrows() {
-        let b = RetryBackoff(base: 0.1, maximum: 1)
+        let b = RetryBackoff(base: 0.1, cycleMultiplier: 0, maximum: 1)
         for _ in 0..<50 {
-            XCTAssertLessThan(b.delay(forRetry: 1), 0.15 + 1e-9)
-            XCTAssertGreaterThanOrEqual(b.delay(forRetry: 3), 0.2)
-            XCTAssertLessThan(b.delay(forRetry: 10), 1.5 + 1e-9)
+            XCTAssertLessThan(b.delay(forRetry: 1), 0.2 + 1e-9)
+            XCTAssertGreaterThanOrEqual(b.delay(forRetry: 3), 0.04 - 1e-9)
+            XCTAssertLessThan(b.delay(forRetry: 10), 2 + 1e-9)
         }
-        XCTAssertEqual(RetryBackoff.none.delay(forRetry: 3), 0)
+        XCTAssertEqual(RetryBackoff.none.delay(forRetry: 3, cycle: 1), 0)
+        // Scaled to the measured cycle: 4 × 0.5 s unit, retry 2 → 4 s · [0.1, 2).
+        let c = RetryBackoff.default.delay(forRetry: 2, cycle: 0.5)
+        XCTAssertGreaterThanOrEqual(c, 0.4 - 1e-9); XCTAssertLessThan(c, 8)
     }
 }
