@@ -89,6 +89,17 @@ for i in $(seq 1 "$RUNS"); do
 done
 CLI_MEDIAN=$(printf '%s\n' "${cli_times[@]}" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p")
 
+echo "== floor on this machine: $CONC concurrent plain 'git clone' (no push), time-to-cloned"
+fs=$(date +%s.%N)
+for i in $(seq 1 "$CONC"); do
+  ( git clone -q "$URL" "$WORK/floor-$i" && echo "$(echo "$(date +%s.%N) - $fs" | bc)" > "$WORK/floor-$i.t" ) &
+done
+wait
+FLOOR=$(cat "$WORK"/floor-*.t | sort -n)
+FLOOR_P50=$(echo "$FLOOR" | sed -n "$(( (CONC + 1) / 2 ))p"); FLOOR_MAX=$(echo "$FLOOR" | tail -1)
+rm -rf "$WORK"/floor-*
+echo "   p50 $FLOOR_P50 s, max $FLOOR_MAX s"
+
 echo "== library (GitOps, libgit2): clone + edit + commit + push ($RUNS runs), then $CONC concurrent bumps"
 swift build --build-tests >/dev/null
 OUT=$(IMAGEBUMP_BENCH=1 BENCH_URL="$URL" BENCH_RUNS="$RUNS" BENCH_CONCURRENCY="$CONC" \
@@ -103,4 +114,5 @@ echo "== summary ($COMMITS commits x $FILES files, loopback smart HTTP)"
 echo "git CLI script median:   $CLI_MEDIAN s"
 echo "library median:          $LIB_MEDIAN s   (ratio $(echo "scale=2; $LIB_MEDIAN / $CLI_MEDIAN" | bc)x, target <= 1.0x)"
 echo "$CONC concurrent bumps:   p50 $P50 s, max $MAX s   (p50 / single = $(echo "scale=2; $P50 / $LIB_MEDIAN" | bc)x, target <= 3x)"
+echo "floor: $CONC concurrent git CLI clones alone: p50 $FLOOR_P50 s, max $FLOOR_MAX s"
 echo "commits on main: $(git --git-dir "$WORK/config.git" rev-list --count main); merges: $(git --git-dir "$WORK/config.git" rev-list --merges --count main)"
