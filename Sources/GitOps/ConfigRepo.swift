@@ -264,6 +264,7 @@ public final class ConfigRepo {
             try resetBranch(workBranch, to: head)
         }
         let maxAttempts = max(1, retries + 1)
+        let startHead = try headCommitOid()
         var attempts = 0
         var cycleStart: Date? = nil
         while true {
@@ -300,6 +301,11 @@ public final class ConfigRepo {
                 if delay > 0 { Thread.sleep(forTimeInterval: delay) }
                 cycleStart = Date()
                 let newHead = try fetchBranch(branch)
+                if !isTemporaryClone && !force && !isAncestor(startHead, of: newHead) {
+                    // A local repo used in place: never throw away local commits that are not on the remote.
+                    try hardReset(to: startHead)
+                    throw GitOpsError.invalidArgument("\(displayLocation): local branch \(branch) has commits that are not on the remote; push or reset them first")
+                }
                 if force { try resetBranch(workBranch, to: newHead) } else { try hardReset(to: newHead) }
             }
         }
@@ -368,6 +374,12 @@ public final class ConfigRepo {
         var oid = git_oid()
         try check(git_reference_name_to_id(&oid, repo, tracking), "resolving \(tracking)")
         return oid
+    }
+
+    private func isAncestor(_ a: git_oid, of b: git_oid) -> Bool {
+        var a = a, b = b
+        if git_oid_equal(&a, &b) != 0 { return true }
+        return git_graph_descendant_of(repo, &b, &a) == 1
     }
 
     private func headCommitOid() throws -> git_oid {

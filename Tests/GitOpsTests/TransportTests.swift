@@ -95,6 +95,21 @@ final class TransportTests: ServerTestCase {
         let again = try bump("file://\(bare)", credentials: creds, index: 3, tag: "v3.1.4")
         XCTAssertNil(again.commit); XCTAssertFalse(again.pushed); XCTAssertTrue(again.nothingToChange)
         XCTAssertEqual(try Fixtures.git("--git-dir", bare, "rev-parse", "main"), before)
+
+        // Branch selection: an existing non-default branch, and a missing one.
+        try Fixtures.run(["git", "--git-dir", bare, "branch", "staging", "main"])
+        let st = try ConfigRepo.with(location: "file://\(bare)", branch: "staging", credentials: creds) { repo in
+            try repo.publish(message: "staging", edit: Fixtures.setTag(index: 4, tag: "stg"))
+        }
+        XCTAssertEqual(st.branch, "staging")
+        try assertLanded(bare, index: 4, tag: "stg", branch: "staging")
+        XCTAssertThrowsError(try ConfigRepo.prepare(location: "file://\(bare)", branch: "nope", credentials: creds)) { e in
+            XCTAssertEqual("\(e)", "branch 'nope' not found in file://\(bare)")
+        }
+        // Paths outside the repository are refused.
+        XCTAssertThrowsError(try ConfigRepo.with(location: "file://\(bare)", credentials: creds) { repo in
+            try repo.publish(message: "x", edit: { _ in ["../escape.yaml"] })
+        })
     }
 
     func testLocalPathInPlaceRequiresCleanTreeAndCommits() throws {
@@ -119,6 +134,20 @@ final class TransportTests: ServerTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: wt + "/.git"), "in-place repo must not be removed")
         try assertLanded(bare, index: 1, tag: "local1")
         try assertLanded(bare, index: 2, tag: "local2")
+
+        // An unpushed local commit is never discarded by the re-apply loop.
+        try "local note\n".write(toFile: wt + "/NOTE.md", atomically: true, encoding: .utf8)
+        try Fixtures.run(["git", "add", "NOTE.md"], cwd: wt)
+        try Fixtures.run(["git", "commit", "-qm", "local unpushed"], cwd: wt)
+        let localHead = try Fixtures.git("rev-parse", "HEAD", cwd: wt)
+        try bump("file://\(bare)", credentials: GitCredentials(environment: env(token: nil)), index: 3, tag: "remote3")
+        let repo2 = try ConfigRepo.prepare(location: wt, credentials: GitCredentials(environment: env(token: nil)))
+        XCTAssertThrowsError(try repo2.publish(backoff: .none, message: "x", edit: Fixtures.setTag(index: 4, tag: "l4"))) { e in
+            XCTAssertTrue("\(e)".contains("has commits that are not on the remote"), "\(e)")
+        }
+        repo2.close()
+        XCTAssertEqual(try Fixtures.git("rev-parse", "HEAD", cwd: wt), localHead)
+        XCTAssertEqual(try Fixtures.git("status", "--porcelain", cwd: wt), "")
     }
 
     func testGitDaemonHappyPath() throws {
