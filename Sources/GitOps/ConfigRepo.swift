@@ -345,7 +345,12 @@ public final class ConfigRepo {
                 || msg.contains("not present locally") {
                 return .stale("non-fast-forward")
             }
-            throw ctx.error(operation: "push to \(session.location.display)", code: rc)
+            let err = ctx.error(operation: "push to \(session.location.display)", code: rc)
+            if case let .git(op, m, c) = err, Self.looksLikeConnectionLoss(m) {
+                throw GitOpsError.git(operation: op, message: m + " — connection to the server lost; the branch was not"
+                    + " confirmed as updated. Re-running is safe: if the change did land, nothing more is committed", code: c)
+            }
+            throw err
         }
         if let rejected = ctx.rejectedRefs.first {
             let s = rejected.status.lowercased()
@@ -355,6 +360,12 @@ public final class ConfigRepo {
             throw GitOpsError.pushRejected(url: session.location.display, ref: rejected.ref, status: rejected.status)
         }
         return .pushed
+    }
+
+    static func looksLikeConnectionLoss(_ msg: String) -> Bool {
+        let m = msg.lowercased()
+        return ["eof", "connection", "broken pipe", "reset by peer", "timed out", "failed to send", "failed to receive",
+                "early eof", "socket"].contains { m.contains($0) }
     }
 
     /// Fetches `branch` from the remote and returns its new head.

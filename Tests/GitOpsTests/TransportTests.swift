@@ -227,6 +227,7 @@ final class TransportTests: ServerTestCase {
         servers.append(http)
         let url = "http://127.0.0.1:\(http.port)/config.git"
         XCTAssertThrowsError(try bump(url, credentials: GitCredentials(environment: env(token: nil)), tag: "x")) { e in
+            print("no token → \(e)")
             XCTAssertTrue("\(e)".hasPrefix("authentication failed for \(url) (no token"), "\(e)")
             XCTAssertTrue("\(e)".contains("IMAGEBUMP_TOKEN"), "\(e)")
             assertNoCanary("\(e)")
@@ -261,6 +262,7 @@ final class TransportTests: ServerTestCase {
         e["SSL_CERT_FILE"] = otherTLS.ca
         e["GIT_SSL_CAINFO"] = otherTLS.ca
         XCTAssertThrowsError(try bump(url, credentials: GitCredentials(caFile: otherTLS.ca, environment: e), index: 11, tag: "tls-3")) { err in
+            print("untrusted TLS certificate → \(err)")
             XCTAssertTrue("\(err)".lowercased().contains("certificate"), "\(err)")
             assertNoCanary("\(err)")
         }
@@ -300,6 +302,7 @@ final class TransportTests: ServerTestCase {
         XCTAssertThrowsError(try bump(url, credentials: GitCredentials(sshKeyPath: ssh.clientKey, knownHostsPath: empty,
                                                                        environment: env(token: nil)), tag: "x",
                                       workdirSeen: { seen = $0 })) { e in
+            print("unknown host key → \(e)")
             XCTAssertTrue("\(e)".contains("SSH host key for [localhost]:\(ssh.port) refused: host not found in \(empty)"), "\(e)")
         }
         XCTAssertEqual(seen, "", "clone must not have happened")
@@ -341,6 +344,7 @@ final class TransportTests: ServerTestCase {
         XCTAssertThrowsError(try bump("http://127.0.0.1:\(http.port)/config.git",
                                       credentials: GitCredentials(environment: env(token: canary)), tag: "never",
                                       progress: log, workdirSeen: { seen = $0 })) { e in
+            print("server killed mid-push → \(e)")
             XCTAssertTrue("\(e)".hasPrefix("push to http://127.0.0.1:\(http.port)/config.git failed:"), "\(e)")
             assertNoCanary("\(e)", log.text)
         }
