@@ -81,9 +81,12 @@ public final class ConfigRepo {
     private let progress: GitProgressSink?
     private var tempDir: String?
     private let remoteName: String?
+    /// Sparse clone: only these paths are in the working tree (nil = everything).
+    public let checkoutPaths: [String]?
 
     private init(repo: OpaquePointer, workdir: String, tempDir: String?, displayLocation: String, branch: String,
-                 session: CredentialSession, progress: GitProgressSink?, remoteName: String?) {
+                 session: CredentialSession, progress: GitProgressSink?, remoteName: String?, checkoutPaths: [String]? = nil) {
+        self.checkoutPaths = checkoutPaths
         self.repo = repo
         self.workdir = workdir
         self.tempDir = tempDir
@@ -107,8 +110,10 @@ public final class ConfigRepo {
 
     /// Prepares, runs `body`, and always closes (removing the temporary clone), also on error.
     public static func with<T>(location: String, branch: String? = nil, credentials: GitCredentials = GitCredentials(),
-                               progress: GitProgressSink? = nil, _ body: (ConfigRepo) throws -> T) throws -> T {
-        let repo = try prepare(location: location, branch: branch, credentials: credentials, progress: progress)
+                               checkoutPaths: [String]? = nil, progress: GitProgressSink? = nil,
+                               _ body: (ConfigRepo) throws -> T) throws -> T {
+        let repo = try prepare(location: location, branch: branch, credentials: credentials, checkoutPaths: checkoutPaths,
+                               progress: progress)
         defer { repo.close() }
         return try body(repo)
     }
@@ -119,11 +124,17 @@ public final class ConfigRepo {
     ///   directory (removed by `close()`, and on error here).
     /// - A local path is opened in place; its working tree must be clean (untracked files are allowed).
     /// - `branch`: branch to start from; nil = the remote's default branch (clone) / the current branch (local).
+    /// - `checkoutPaths`: clone only — write just these files (or directory prefixes, git pathspecs) to the
+    ///   working tree. Commits still contain every file (trees are built from HEAD plus the edited paths).
+    ///   On a big config repo checkout dominates clone time, so pass the `-f` files when they are known;
+    ///   nil (default) checks out everything. Ignored for a local path.
     public static func prepare(location: String, branch: String? = nil, credentials: GitCredentials = GitCredentials(),
-                               progress: GitProgressSink? = nil) throws -> ConfigRepo {
+                               checkoutPaths: [String]? = nil, progress: GitProgressSink? = nil) throws -> ConfigRepo {
         ensureLibgit2()
         if RemoteLocation.isURL(location) {
-            return try clone(location: location, branch: branch, credentials: credentials, progress: progress)
+            let paths = checkoutPaths.map { $0.map { p in p.hasPrefix("./") ? String(p.dropFirst(2)) : p } }
+            return try clone(location: location, branch: branch, credentials: credentials,
+                             checkoutPaths: paths.flatMap { $0.isEmpty ? nil : $0 }, progress: progress)
         }
         return try openLocal(path: location, branch: branch, credentials: credentials, progress: progress)
     }
@@ -137,7 +148,7 @@ public final class ConfigRepo {
     }
 
     private static func clone(location: String, branch: String?, credentials: GitCredentials,
-                              progress: GitProgressSink?) throws -> ConfigRepo {
+                              checkoutPaths: [String]?, progress: GitProgressSink?) throws -> ConfigRepo {
         let loc = try RemoteLocation(location)
         try configureTLS(credentials, loc)
         let session = CredentialSession(credentials: credentials, location: loc)
@@ -159,9 +170,12 @@ public final class ConfigRepo {
         opts.checkout_opts.progress_payload = Unmanaged.passUnretained(ctx).toOpaque()
         progress?(.step("cloning \(loc.display)\(branch.map { " (branch \($0))" } ?? "")"))
         var repo: OpaquePointer?
-        let rc: Int32 = withOptionalCString(branch) { br in
-            opts.checkout_branch = br
-            return git_clone(&repo, loc.url, dest, &opts)
+        let rc: Int32 = withOptionalStrArray(checkoutPaths) { paths in
+            if let paths { opts.checkout_opts.paths = paths.pointee }
+            return withOptionalCString(branch) { br in
+                opts.checkout_branch = br
+                return git_clone(&repo, loc.url, dest, &opts)
+            }
         }
         if rc < 0 {
             if let repo { git_repository_free(repo) }
@@ -181,7 +195,7 @@ public final class ConfigRepo {
         progress?(.done("cloned \(loc.display) (branch \(current))"))
         ok = true
         return ConfigRepo(repo: repo, workdir: dest, tempDir: tempDir, displayLocation: loc.display, branch: current,
-                          session: session, progress: progress, remoteName: "origin")
+                          session: session, progress: progress, remoteName: "origin", checkoutPaths: checkoutPaths)
     }
 
     private static func openLocal(path: String, branch: String?, credentials: GitCredentials,
@@ -408,7 +422,11 @@ public final class ConfigRepo {
         var co = git_checkout_options()
         git_checkout_options_init(&co, UInt32(GIT_CHECKOUT_OPTIONS_VERSION))
         co.checkout_strategy = GIT_CHECKOUT_FORCE.rawValue
-        try check(git_reset(repo, obj, GIT_RESET_HARD, &co), "resetting to \(Self.hex(oid).prefix(12))")
+        let rc = withOptionalStrArray(checkoutPaths) { paths in
+            if let paths { co.paths = paths.pointee }
+            return git_reset(repo, obj, GIT_RESET_HARD, &co)
+        }
+        try check(rc, "resetting to \(Self.hex(oid).prefix(12))")
     }
 
     /// Points local branch `name` at `oid`, checks it out and hard-resets the working tree.
@@ -429,6 +447,17 @@ public final class ConfigRepo {
         var index: OpaquePointer?
         try check(git_repository_index(&index, repo), "opening the index")
         defer { git_index_free(index) }
+        if checkoutPaths != nil {
+            // Sparse working tree: start from HEAD's full tree so files not on disk are kept.
+            var head = try headCommitOid()
+            var headCommit: OpaquePointer?
+            try check(git_commit_lookup(&headCommit, repo, &head), "looking up HEAD")
+            defer { git_commit_free(headCommit) }
+            var headTree: OpaquePointer?
+            try check(git_commit_tree(&headTree, headCommit), "reading HEAD's tree")
+            defer { git_tree_free(headTree) }
+            try check(git_index_read_tree(index, headTree), "reading HEAD's tree into the index")
+        }
         for p in paths {
             var isDir: ObjCBool = false
             if FileManager.default.fileExists(atPath: workdir + "/" + p, isDirectory: &isDir), !isDir.boolValue {
@@ -558,6 +587,11 @@ private let checkoutProgressCallback: git_checkout_progress_cb = { _, completed,
     guard let payload else { return }
     let ctx = Unmanaged<RemoteContext>.fromOpaque(payload).takeUnretainedValue()
     ctx.progress?(.checkout(completed: Int(completed), total: Int(total)))
+}
+
+func withOptionalStrArray<R>(_ strings: [String]?, _ body: (UnsafePointer<git_strarray>?) -> R) -> R {
+    guard let strings else { return body(nil) }
+    return withStrArray(strings) { body($0) }
 }
 
 func withOptionalCString<R>(_ s: String?, _ body: (UnsafePointer<CChar>?) -> R) -> R {

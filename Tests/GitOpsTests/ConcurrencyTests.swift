@@ -92,4 +92,24 @@ final class ConcurrencyTests: ServerTestCase {
             XCTAssertTrue("\(e)".contains("gave up after 1 attempts"), "\(e)")
         }
     }
+
+    /// Sparse clone (checkoutPaths): only the edited file is on disk, yet commits keep every file,
+    /// also across a rejected push and re-apply.
+    func testSparseCheckoutKeepsOtherFilesAcrossReapply() throws {
+        let bare = try Fixtures.makeBareRepo(root: dir)
+        let url = "file://\(bare)"
+        let creds = GitCredentials(environment: env(token: nil))
+        let a = try ConfigRepo.prepare(location: url, credentials: creds, checkoutPaths: [Fixtures.valuesFile])
+        defer { a.close() }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: a.workdir + "/" + Fixtures.valuesFile))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: a.workdir + "/README.md"))
+        try bump(url, credentials: creds, index: 1, tag: "other")
+        let r = try a.publish(backoff: .none, message: "sparse", edit: Fixtures.setTag(index: 2, tag: "sparse"))
+        XCTAssertTrue(r.pushed); XCTAssertEqual(r.attempts, 2)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: a.workdir + "/README.md"))
+        try assertLanded(bare, index: 1, tag: "other")
+        try assertLanded(bare, index: 2, tag: "sparse")
+        XCTAssertEqual(try Fixtures.show(bare, "main:README.md"), "# config repo\n")
+        XCTAssertEqual(try Fixtures.git("--git-dir", bare, "diff", "--name-only", "main~1", "main"), Fixtures.valuesFile)
+    }
 }
