@@ -72,6 +72,9 @@ func check(_ code: Int32, _ operation: @autoclosure () -> String, secrets: [Stri
 /// libgit2 is initialised once per process.
 let libgit2Initialized: Bool = {
     git_libgit2_init()
+    // A server that disappears mid-push must produce an error, not kill the process with SIGPIPE
+    // (libgit2's socket writes do not use MSG_NOSIGNAL). Process-wide.
+    signal(SIGPIPE, SIG_IGN)
     _ = imagebump_git_set_user_agent("git/2.0 (imagebump)")
     return true
 }()

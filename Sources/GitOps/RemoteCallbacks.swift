@@ -26,6 +26,9 @@ final class RemoteContext {
         if let hostKeyError { return hostKeyError }
         if let credentialError { return credentialError }
         let msg = lastGitErrorMessage(secrets: secrets)
+        if ProcessInfo.processInfo.environment["IMAGEBUMP_DEBUG"] != nil {
+            FileHandle.standardError.write(Data("imagebump debug: \(operation): libgit2 \(code): \(msg) (authFailed=\(authFailed) noCredentials=\(noCredentials) calls=\(credentialCalls))\n".utf8))
+        }
         if authFailed || noCredentials || code == GIT_EAUTH.rawValue || Self.looksLikeAuthFailure(msg) {
             return .authenticationFailed(url: session.location.display, source: session.credentialDescription)
         }

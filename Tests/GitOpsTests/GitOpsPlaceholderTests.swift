@@ -1,6 +1,0 @@
-import XCTest
-@testable import GitOps
-
-final class GitOpsPlaceholderTests: XCTestCase {
-    func testModuleLoads() { XCTAssertTrue(true) }
-}

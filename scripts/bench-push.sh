@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Benchmark (not a test): imagebump's GitOps library vs the git CLI "sed script", against a loopback smart-HTTP
+# server (git http-backend behind Tests/GitOpsTests/Fixtures/git_http_server.py) and a generated config repo.
+#
+#   BENCH_COMMITS      commits in the generated repo           (default 5000, the issue's size)
+#   BENCH_FILES        files in the generated repo             (default 2000, the issue's size)
+#   BENCH_RUNS         single bumps per tool (median reported)  (default 3)
+#   BENCH_CONCURRENCY  concurrent library bumps                 (default 20)
+#
+# Prints the git CLI and library single-bump wall times, the ratio, and p50/max time-to-landed of the
+# concurrent bumps. The library side runs as the XCTest GitOpsTests.BenchTests (skipped unless IMAGEBUMP_BENCH=1)
+# until the imagebump CLI is wired to the library.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT_DIR=$(pwd)
+COMMITS=${BENCH_COMMITS:-5000}
+FILES=${BENCH_FILES:-2000}
+RUNS=${BENCH_RUNS:-3}
+CONC=${BENCH_CONCURRENCY:-20}
+
+WORK=$(mktemp -d /tmp/imagebump-bench-XXXXXX)
+SERVER_PID=""
+cleanup() {
+  if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null GIT_TERMINAL_PROMPT=0
+export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@localhost GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@localhost
+
+echo "== generating config repo: $COMMITS commits x $FILES files"
+t0=$(date +%s.%N)
+git init -q --bare -b main "$WORK/config.git"
+python3 - "$COMMITS" "$FILES" <<'EOF' | git --git-dir "$WORK/config.git" fast-import --quiet
+import sys
+commits, files = int(sys.argv[1]), int(sys.argv[2])
+out = sys.stdout.buffer
+def blob(mark, data):
+    out.write(b"blob\nmark :%d\ndata %d\n%s\n" % (mark, len(data), data))
+def manifest(i, tag):
+    return (b"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app%04d\nspec:\n  replicas: 2\n"
+            b"  template:\n    spec:\n      containers:\n        - name: app%04d\n"
+            b"          image: registry.local/app%04d:%s\n          ports:\n            - containerPort: 8080\n"
+            % (i, i, i, tag))
+ts = 1700000000
+mark = 1
+for c in range(commits):
+    if c == 0:
+        changed = list(range(files))
+    else:
+        changed = [(c * 7) % files]  # one app bumped per commit, like a GitOps history
+    marks = []
+    for f in changed:
+        blob(mark, manifest(f, b"1.0.%d" % c))
+        marks.append((f, mark)); mark += 1
+    msg = b"bump %d" % c
+    out.write(b"commit refs/heads/main\nmark :%d\ncommitter bench <bench@localhost> %d +0000\ndata %d\n%s\n"
+              % (mark, ts + c, len(msg), msg))
+    if c > 0:
+        out.write(b"from :%d\n" % prev)
+    prev = mark; mark += 1
+    for f, m in marks:
+        out.write(b"M 100644 :%d apps/app%04d/deployment.yaml\n" % (m, f))
+    out.write(b"\n")
+EOF
+git --git-dir "$WORK/config.git" repack -adq
+t1=$(date +%s.%N)
+echo "   generated in $(echo "$t1 - $t0" | bc) s; pack size $(du -sh "$WORK/config.git/objects/pack" | cut -f1)"
+
+python3 Tests/GitOpsTests/Fixtures/git_http_server.py --root "$WORK" --port 0 > "$WORK/port" 2>"$WORK/server.log" &
+SERVER_PID=$!
+for _ in $(seq 100); do grep -q PORT "$WORK/port" 2>/dev/null && break; sleep 0.1; done
+PORT=$(sed -n 's/PORT //p' "$WORK/port")
+URL="http://127.0.0.1:$PORT/config.git"
+echo "== server: $URL"
+
+echo "== git CLI: git clone && sed -i && git commit && git push  ($RUNS runs)"
+cli_times=()
+for i in $(seq 1 "$RUNS"); do
+  d="$WORK/cli-$i"
+  s=$(date +%s.%N)
+  git clone -q "$URL" "$d" && sed -i "s#registry.local/app0000:.*#registry.local/app0000:cli-$i-$$#" "$d/apps/app0000/deployment.yaml" \
+    && git -C "$d" commit -qam "chore(deploy): bump app0000:cli-$i" && git -C "$d" push -q origin main && rm -rf "$d"
+  e=$(date +%s.%N)
+  t=$(echo "$e - $s" | bc)
+  cli_times+=("$t")
+  echo "   run $i: $t s"
+done
+CLI_MEDIAN=$(printf '%s\n' "${cli_times[@]}" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p")
+
+echo "== floor on this machine: $CONC concurrent plain 'git clone' (no push), time-to-cloned"
+fs=$(date +%s.%N)
+for i in $(seq 1 "$CONC"); do
+  ( git clone -q "$URL" "$WORK/floor-$i" && echo "$(echo "$(date +%s.%N) - $fs" | bc)" > "$WORK/floor-$i.t" ) &
+done
+wait
+FLOOR=$(cat "$WORK"/floor-*.t | sort -n)
+FLOOR_P50=$(echo "$FLOOR" | sed -n "$(( (CONC + 1) / 2 ))p"); FLOOR_MAX=$(echo "$FLOOR" | tail -1)
+rm -rf "$WORK"/floor-*
+echo "   p50 $FLOOR_P50 s, max $FLOOR_MAX s"
+
+echo "== library (GitOps, libgit2): clone + edit + commit + push ($RUNS runs), then $CONC concurrent bumps"
+swift build --build-tests >/dev/null
+OUT=$(IMAGEBUMP_BENCH=1 BENCH_URL="$URL" BENCH_RUNS="$RUNS" BENCH_CONCURRENCY="$CONC" \
+      swift test --skip-build --filter GitOpsTests.BenchTests 2>&1) || { echo "$OUT" | tail -30; exit 1; }
+echo "$OUT" | grep '^BENCH' | sed 's/^BENCH /   /'
+LIB_MEDIAN=$(echo "$OUT" | sed -n 's/^BENCH single_median //p')
+P50=$(echo "$OUT" | sed -n 's/^BENCH concurrent_p50 //p')
+MAX=$(echo "$OUT" | sed -n 's/^BENCH concurrent_max //p')
+
+echo
+echo "== summary ($COMMITS commits x $FILES files, loopback smart HTTP)"
+echo "git CLI script median:   $CLI_MEDIAN s"
+echo "library median:          $LIB_MEDIAN s   (ratio $(echo "scale=2; $LIB_MEDIAN / $CLI_MEDIAN" | bc)x, target <= 1.0x)"
+echo "$CONC concurrent bumps:   p50 $P50 s, max $MAX s   (p50 / single = $(echo "scale=2; $P50 / $LIB_MEDIAN" | bc)x, target <= 3x)"
+echo "floor: $CONC concurrent git CLI clones alone: p50 $FLOOR_P50 s, max $FLOOR_MAX s"
+echo "commits on main: $(git --git-dir "$WORK/config.git" rev-list --count main); merges: $(git --git-dir "$WORK/config.git" rev-list --merges --count main)"
