@@ -34,7 +34,7 @@ let package = Package(
 
         .testTarget(name: "ImageReferenceTests", dependencies: ["ImageReference"]),
         .testTarget(name: "YAMLEditTests", dependencies: ["YAMLEdit"]),
-        .testTarget(name: "TargetsTests", dependencies: ["Targets"]),
+        .testTarget(name: "TargetsTests", dependencies: ["Targets", "YAMLEdit", "ImageReference"]),
         .testTarget(name: "ImagebumpKitTests", dependencies: ["ImagebumpKit"]),
         .testTarget(name: "GitOpsTests", dependencies: ["GitOps"]),
         .testTarget(name: "ForgeTests", dependencies: ["Forge", "TestSupport"]),
