@@ -33,12 +33,12 @@ let package = Package(
         .executableTarget(name: "imagebump-git", dependencies: ["ImagebumpCLI", "GitOps", "Forge"]),
 
         .testTarget(name: "ImageReferenceTests", dependencies: ["ImageReference"]),
-        .testTarget(name: "YAMLEditTests", dependencies: ["YAMLEdit"]),
-        .testTarget(name: "TargetsTests", dependencies: ["Targets", "YAMLEdit", "ImageReference"]),
+        .testTarget(name: "YAMLEditTests", dependencies: ["YAMLEdit", "TestSupport"]),
+        .testTarget(name: "TargetsTests", dependencies: ["Targets", "YAMLEdit", "ImageReference", "TestSupport"]),
         .testTarget(name: "ImagebumpKitTests", dependencies: ["ImagebumpKit"]),
         .testTarget(name: "GitOpsTests", dependencies: ["GitOps"]),
         .testTarget(name: "ForgeTests", dependencies: ["Forge", "TestSupport"]),
-        // The loopback fake GitLab/GitHub API, shared by ForgeTests and the CLI end-to-end tests.
+        // Test helpers: the loopback fake GitLab/GitHub API and the shared corpus location.
         .target(name: "TestSupport", dependencies: ["Forge"], path: "Tests/TestSupport"),
         // Runs the built `imagebump` executable as a user would.
         .testTarget(name: "CLITests", dependencies: ["imagebump", "imagebump-git", "TestSupport"]),

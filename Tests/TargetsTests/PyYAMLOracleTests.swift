@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import TestSupport
 import ImageReference
 import YAMLEdit
 @testable import Targets
@@ -105,10 +106,3 @@ sys.exit(1 if bad else 0)
     }
 }
 
-/// The shared corpus beside the repository (`../shared/corpus`), or `IMAGEBUMP_CORPUS`.
-func corpusDirectory() -> URL? {
-    if let env = ProcessInfo.processInfo.environment["IMAGEBUMP_CORPUS"] { return URL(fileURLWithPath: env) }
-    let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    let dir = repo.deletingLastPathComponent().appendingPathComponent("shared/corpus")
-    return FileManager.default.fileExists(atPath: dir.path) ? dir : nil
-}

@@ -1,13 +1,7 @@
 import XCTest
+import TestSupport
 @testable import YAMLEdit
 
-/// The shared corpus beside the repository (`../shared/corpus`), or `IMAGEBUMP_CORPUS`.
-func corpusDirectory() -> URL? {
-    if let env = ProcessInfo.processInfo.environment["IMAGEBUMP_CORPUS"] { return URL(fileURLWithPath: env) }
-    let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    let dir = repo.deletingLastPathComponent().appendingPathComponent("shared/corpus")
-    return FileManager.default.fileExists(atPath: dir.path) ? dir : nil
-}
 
 /// A parser-independent view of a stream: every node in pre-order with what a loader sees.
 struct FlatNode: Equatable {
