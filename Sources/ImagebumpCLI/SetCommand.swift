@@ -69,10 +69,21 @@ public struct SetCommand: ParsableCommand {
     }
 
     public func parsedSpecs() throws -> [ImageSpec] {
-        do { return try edit.specs.map(ImageSpec.init(parsing:)) } catch {
+        let specs: [ImageSpec]
+        do { specs = try edit.specs.map(ImageSpec.init(parsing:)) } catch {
             Console.error("\(error)")
             throw ExitCode.failure
         }
+        // Two specs for one repository would race for the same values: refuse rather than pick one.
+        var seen: [String: String] = [:]
+        for s in specs {
+            if let first = seen[s.name.normalized] {
+                Console.error("image specs \(first) and \(s.text) name the same image (\(s.name.normalized)); give one")
+                throw ExitCode.failure
+            }
+            seen[s.name.normalized] = s.text
+        }
+        return specs
     }
 
     public func request(_ specs: [ImageSpec]) -> SetRequest {

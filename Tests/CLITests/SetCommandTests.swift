@@ -86,6 +86,9 @@ final class SetCommandTests: XCTestCase {
             XCTAssertEqual(r.status, 1, spec)
             XCTAssertTrue(r.stderr.contains("invalid image spec"), r.stderr)
         }
+        let twice = try CLI.run(["set", "-f", "apps", "nginx:1", "docker.io/library/nginx:2"], in: repo)
+        XCTAssertEqual(twice.status, 1)
+        XCTAssertTrue(twice.stderr.contains("name the same image"), twice.stderr)
         XCTAssertEqual(try CLI.run(["set", "-f", "apps"], in: repo).status, 64)
         XCTAssertEqual(try CLI.run(["set", "--bogus", "\(app):1"], in: repo).status, 64)
         let missing = try CLI.run(["set", "-f", "nope.yaml", "\(app):1"], in: repo)
