@@ -55,16 +55,27 @@ public struct PublishResult: Sendable, Equatable {
 ///
 /// Typical use (the CLI):
 /// ```swift
-/// let creds = GitCredentials(tokenEnv: opts.tokenEnv, sshKeyPath: opts.sshKey,
-///                            knownHostsPath: opts.knownHosts, caFile: opts.caFile)
-/// let printer = ProgressPrinter()
+/// let env = ProcessInfo.processInfo.environment
+/// let creds = GitCredentials(tokenEnv: opts.tokenEnv, sshKeyPath: opts.sshKey, knownHostsPath: opts.knownHosts,
+///                            insecureAcceptUnknownHostKeys: opts.insecureIgnoreHostKey, caFile: opts.caFile)
+/// let printer = ProgressPrinter()                      // live line on a TTY, plain lines in CI logs
+/// let author = try GitAuthor.resolve(opts.author)      // --author, else CI variables, else imagebump <imagebump@localhost>
+/// var changes: [ChangeDescription] = []                // refreshed by every (re-)application of the edit
 /// let result = try ConfigRepo.with(location: opts.repo, branch: opts.branch, credentials: creds,
-///                                  progress: printer.sink) { repo in
-///     try repo.publish(pushBranch: opts.pushBranch, author: try GitAuthor.resolve(opts.author),
-///                      push: opts.push, retries: opts.retries,
-///                      message: { files in CommitMessage.build(template: tpl, images: imgs, files: files, changes: lastChanges) },
-///                      edit: { workdir in try applyEdits(root: workdir) /* returns changed relative paths */ })
+///                                  checkoutPaths: nil /* or the -f files */, progress: printer.sink) { repo in
+///     try repo.publish(pushBranch: opts.pushBranch, author: author, push: opts.push, retries: opts.retries,
+///                      message: { files in
+///                          CommitMessage.build(template: opts.message ?? CommitMessage.defaultTemplate,
+///                                              images: imageSpecs, files: files, changes: changes,
+///                                              provenance: Provenance(repository: opts.sourceRepo))
+///                      },
+///                      edit: { root in
+///                          changes = try applyEdits(root: root)          // the structured YAML edit
+///                          return Array(Set(changes.map(\.file)))       // paths relative to root
+///                      })
 /// }
+/// // result.commit / .branch / .pushed / .attempts → JSON; result.nothingToChange → "already up to date", exit 0
+/// // catch let e as GitOpsError → print e.description (credentials already redacted); exit 1
 /// ```
 public final class ConfigRepo {
     /// Root of the working tree (absolute, no trailing slash). Edit files under it.

@@ -37,9 +37,10 @@ final class BenchTests: XCTestCase {
             }
         }
 
-        @Sendable func bump(app: String, tag: String, phases: inout [String: Double]) throws -> PublishResult {
+        @Sendable func bump(app: String, tag: String, sparse: Bool, phases: inout [String: Double]) throws -> PublishResult {
             let t0 = Date()
-            let repo = try ConfigRepo.prepare(location: url, credentials: creds)
+            let repo = try ConfigRepo.prepare(location: url, credentials: creds,
+                                              checkoutPaths: sparse ? ["apps/\(app)/deployment.yaml"] : nil)
             defer { repo.close() }
             phases["clone", default: 0] += Date().timeIntervalSince(t0)
             let t1 = Date()
@@ -49,22 +50,27 @@ final class BenchTests: XCTestCase {
             return r
         }
 
-        var singles: [Double] = []
-        var phases: [String: Double] = [:]
-        for i in 0..<runs {
-            let t0 = Date()
-            let r = try bump(app: "app0000", tag: "lib-\(stamp)-\(i)", phases: &phases)
-            let dt = Date().timeIntervalSince(t0)
-            // close() (temp clone removal) is included in dt
-            XCTAssertTrue(r.pushed)
-            singles.append(dt)
-            print("BENCH single_run \(i) \(String(format: "%.3f", dt))")
+        for sparse in [false, true] {
+            let label = sparse ? "sparse_" : ""
+            var singles: [Double] = []
+            var phases: [String: Double] = [:]
+            for i in 0..<runs {
+                let t0 = Date()
+                let r = try bump(app: "app0000", tag: "lib-\(stamp)-\(label)\(i)", sparse: sparse, phases: &phases)
+                let dt = Date().timeIntervalSince(t0)
+                // close() (temp clone removal) is included in dt
+                XCTAssertTrue(r.pushed)
+                singles.append(dt)
+                print("BENCH \(label)single_run \(i) \(String(format: "%.3f", dt))")
+            }
+            for (k, v) in phases.sorted(by: { $0.key < $1.key }) {
+                print("BENCH \(label)single_phase_avg \(k) \(String(format: "%.3f", v / Double(runs)))")
+            }
+            singles.sort()
+            print("BENCH \(label)single_median \(String(format: "%.3f", singles[singles.count / 2]))")
         }
-        for (k, v) in phases.sorted(by: { $0.key < $1.key }) {
-            print("BENCH single_phase_avg \(k) \(String(format: "%.3f", v / Double(runs)))")
-        }
-        singles.sort()
-        print("BENCH single_median \(String(format: "%.3f", singles[singles.count / 2]))")
+        let sparseConcurrent = env["BENCH_SPARSE"] == "1"
+        print("BENCH concurrent_sparse \(sparseConcurrent)")
 
         // n concurrent bumps of n different images (threads, each with its own clone).
         final class Box: @unchecked Sendable {
@@ -82,7 +88,7 @@ final class BenchTests: XCTestCase {
             let t = Thread {
                 var ph: [String: Double] = [:]
                 do {
-                    let r = try bump(app: app, tag: "conc-\(stamp)", phases: &ph)
+                    let r = try bump(app: app, tag: "conc-\(stamp)", sparse: sparseConcurrent, phases: &ph)
                     let dt = Date().timeIntervalSince(start)
                     box.lock.lock(); box.landed.append(dt); box.attempts.append(r.attempts); box.lock.unlock()
                 } catch {
