@@ -36,7 +36,7 @@ let package = Package(
         .testTarget(name: "YAMLEditTests", dependencies: ["YAMLEdit", "TestSupport"]),
         .testTarget(name: "TargetsTests", dependencies: ["Targets", "YAMLEdit", "ImageReference", "TestSupport"]),
         .testTarget(name: "ImagebumpKitTests", dependencies: ["ImagebumpKit"]),
-        .testTarget(name: "GitOpsTests", dependencies: ["GitOps"]),
+        .testTarget(name: "GitOpsTests", dependencies: ["GitOps"], exclude: ["Fixtures"]),
         .testTarget(name: "ForgeTests", dependencies: ["Forge", "TestSupport"]),
         // Test helpers: the loopback fake GitLab/GitHub API and the shared corpus location.
         .target(name: "TestSupport", dependencies: ["Forge"], path: "Tests/TestSupport"),

@@ -13,6 +13,8 @@
 # until the imagebump CLI is wired to the library.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+command -v bc >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bc >/dev/null
 ROOT_DIR=$(pwd)
 COMMITS=${BENCH_COMMITS:-5000}
 FILES=${BENCH_FILES:-2000}

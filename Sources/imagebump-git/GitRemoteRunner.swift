@@ -51,7 +51,10 @@ struct GitRemoteRunner: RemoteRunner {
                 }
             }
             try PlatformOutputs.section("imagebump_git", "imagebump: \(redact(url: location))") {
-                try ConfigRepo.with(location: location, branch: o.branch, credentials: credentials, progress: printer.sink) { repo in
+                // a clone only needs the -f paths on disk (commits still carry every file): checkout dominates clone time
+                let sparse = command.edit.files.isEmpty || command.edit.files.contains { $0 == "." || $0 == "./" } ? nil : command.edit.files
+                try ConfigRepo.with(location: location, branch: o.branch, credentials: credentials, checkoutPaths: sparse,
+                                    progress: printer.sink) { repo in
                     let target = repo.branch
                     let pushBranch = o.pushBranch ?? (f.mergeRequest ? ForgeDefaults.pushBranch(images: images, targetBranch: target) : nil)
                     publishResult = try repo.publish(
