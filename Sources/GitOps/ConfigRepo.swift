@@ -46,6 +46,9 @@ public struct PublishResult: Sendable, Equatable {
     public var attempts: Int
     /// Paths changed by the final (landed) edit, relative to the repo root.
     public var changedFiles: [String]
+    /// A push branch that already held exactly this change (same tree on the same target head): nothing was
+    /// pushed and `commit` is the branch's existing head, so a merge request stays untouched.
+    public var alreadyOnRemote = false
 
     /// True when the values were already in place: no commit, no push.
     public var nothingToChange: Bool { commit == nil }
@@ -310,6 +313,14 @@ public final class ConfigRepo {
                 progress?(.done("committed \(sha.prefix(12)) on \(workBranch)"))
                 return PublishResult(commit: sha, branch: workBranch, pushed: false, attempts: attempts, changedFiles: changed)
             }
+            if force, let existing = remoteBranchHolding(commit, branch: workBranch) {
+                try hardReset(to: existing) // the push branch is checked out: move it to the remote's commit
+                progress?(.done("\(workBranch) already has this change (\(Self.hex(existing).prefix(12))); nothing pushed"))
+                var result = PublishResult(commit: Self.hex(existing), branch: workBranch, pushed: false, attempts: attempts,
+                                           changedFiles: changed)
+                result.alreadyOnRemote = true
+                return result
+            }
             let pushed = try pushOnce(branch: workBranch, force: force, repo: repo)
             // Cycle estimate: the whole re-apply cycle when we have one, else twice the push.
             let cycle = cycleStart.map { Date().timeIntervalSince($0) } ?? 2 * Date().timeIntervalSince(pushStart)
@@ -410,6 +421,23 @@ public final class ConfigRepo {
         var oid = git_oid()
         try check(git_reference_name_to_id(&oid, repo, tracking), "resolving \(tracking)")
         return oid
+    }
+
+    /// The remote's head of `branch` when it has the same tree and the same single parent as `commit`.
+    private func remoteBranchHolding(_ commit: git_oid, branch: String) -> git_oid? {
+        guard let repo, let remoteName else { return nil }
+        var remoteOid = git_oid()
+        guard git_reference_name_to_id(&remoteOid, repo, "refs/remotes/\(remoteName)/\(branch)") == 0 else { return nil }
+        var ours = commit
+        var a: OpaquePointer?, b: OpaquePointer?
+        guard git_commit_lookup(&a, repo, &remoteOid) == 0 else { return nil }
+        defer { git_commit_free(a) }
+        guard git_commit_lookup(&b, repo, &ours) == 0 else { return nil }
+        defer { git_commit_free(b) }
+        guard let ta = git_commit_tree_id(a), let tb = git_commit_tree_id(b), git_oid_equal(ta, tb) != 0,
+              git_commit_parentcount(a) == 1, git_commit_parentcount(b) == 1,
+              let pa = git_commit_parent_id(a, 0), let pb = git_commit_parent_id(b, 0), git_oid_equal(pa, pb) != 0 else { return nil }
+        return remoteOid
     }
 
     private func isAncestor(_ a: git_oid, of b: git_oid) -> Bool {

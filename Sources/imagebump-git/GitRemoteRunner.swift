@@ -123,7 +123,9 @@ struct GitRemoteRunner: RemoteRunner {
             if let plan = lastPlan, result.commit != nil {
                 for l in TextReport.lines(for: plan, wrote: true) { Console.out(l) }
             }
-            if let c = result.commit {
+            if let c = result.commit, result.alreadyOnRemote {
+                Console.out("\(result.branch) already has this change at \(c): nothing pushed")
+            } else if let c = result.commit {
                 Console.out(result.pushed ? "pushed \(c) to \(result.branch)\(result.attempts > 1 ? " after \(result.attempts) attempts" : "")"
                                           : "committed \(c) on \(result.branch)")
             } else {

@@ -120,6 +120,16 @@ final class RemoteTests: XCTestCase {
         XCTAssertEqual(try server.file("apps/app/overlays/production/kustomization.yaml", at: branch), overlay("2.0.1"))
         let posts = try forge.requests().filter { $0.method == "POST" && $0.path.hasSuffix("/merge_requests") }
         XCTAssertEqual(posts.count, 1, "one merge request created, never a second")
+
+        // the same run again: the bot branch already holds this change, so nothing is pushed or written
+        let botHead = try server.git(["rev-parse", branch])
+        let before = try forge.requests().count
+        let r3 = try CLI.run(args + ["\(app):2.0.1"], in: cwd, env: env)
+        XCTAssertEqual(r3.status, 0, r3.stderr)
+        XCTAssertTrue(r3.stdout.contains("nothing pushed") || r3.stdout.contains("\"pushed\":false"), r3.stdout)
+        XCTAssertEqual(try server.git(["rev-parse", branch]), botHead, "bot branch not rewritten")
+        let writes = try forge.requests().dropFirst(before).filter { $0.method != "GET" }
+        XCTAssertEqual(writes.map { "\($0.method) \($0.path)" }, [], "an up-to-date merge request is not written")
         let reqs = try forge.requests()
         XCTAssertTrue(reqs.allSatisfy { $0.violations.isEmpty }, "\(reqs.flatMap(\.violations))")
         XCTAssertTrue(reqs.allSatisfy { $0.headers["private-token"] == canary }, "every API call authenticated with the token")
