@@ -22,7 +22,7 @@ public enum GitProgressEvent: Sendable, Equatable {
 public typealias GitProgressSink = (GitProgressEvent) -> Void
 
 /// Renders progress: on a TTY one live line (rewritten with `\r`, throttled); otherwise a few plain lines
-/// (each step, then 25/50/75/100 % of each phase), suitable for CI logs.
+/// (each step and the completion of each phase, no server chatter), suitable for CI logs.
 public final class ProgressPrinter: @unchecked Sendable {
     private let isTTY: Bool
     private let write: (String) -> Void
@@ -50,7 +50,7 @@ public final class ProgressPrinter: @unchecked Sendable {
         case .done(let s): line(s)
         case .remote(let s):
             let t = s.trimmingCharacters(in: .whitespacesAndNewlines)
-            if !t.isEmpty && !isTTY { line("remote: " + t) }
+            _ = t // server messages ("Counting objects…") only repeat the phases; kept out of CI logs
         case let .transfer(received, _, total, bytes):
             phase("receiving objects", received, total, extra: " (\(Self.bytes(bytes)))")
         case let .resolving(done, total):
@@ -79,10 +79,9 @@ public final class ProgressPrinter: @unchecked Sendable {
             liveLineOpen = true
             if done >= total { write("\n"); liveLineOpen = false; lastPhase = "" }
         } else {
-            let quarter = pct / 25
             if name != lastPhase { lastPhase = name; lastQuarter = -1 }
-            if quarter > lastQuarter && (quarter > 0) {
-                lastQuarter = quarter
+            if done >= total && lastQuarter < 4 {
+                lastQuarter = 4
                 write("\(name): \(pct)% (\(done)/\(total))\(extra)\n")
             }
         }

@@ -123,8 +123,9 @@ final class CommitMessageTests: XCTestCase {
             for i in 0...1000 { p.handle(.transfer(receivedObjects: i, indexedObjects: i, totalObjects: 1000, receivedBytes: i * 100)) }
             p.handle(.done("cloned"))
         }
-        // Plain: the step, 4 progress lines (25/50/75/100 %), the done line.
-        XCTAssertEqual(plain.text.split(separator: "\n").count, 6, plain.text)
+        // Plain: the step, the phase's completion line, the done line.
+        XCTAssertEqual(plain.text.split(separator: "\n").count, 3, plain.text)
+        XCTAssertTrue(plain.text.contains("receiving objects: 100% (1000/1000)"), plain.text)
         XCTAssertFalse(plain.text.contains("\r"))
         XCTAssertTrue(tty.text.contains("\r"))
         XCTAssertTrue(tty.text.contains("receiving objects: 100% (1000/1000)"))
