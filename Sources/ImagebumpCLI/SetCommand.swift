@@ -29,7 +29,6 @@ public struct SetCommand: ParsableCommand {
         if isRemote && (edit.dryRun || edit.check) {
             throw ValidationError("--dry-run and --check edit nothing, so they cannot be combined with --commit/--push/--merge-request")
         }
-        if forge.mergeRequest && repo.commit && !repo.push { /* --merge-request pushes: fine */ }
         if repo.retries < 0 { throw ValidationError("--retries must be 0 or more") }
     }
 
@@ -227,6 +226,9 @@ public struct ForgeOptions: ParsableArguments {
 public protocol RemoteRunner {
     func run(_ command: SetCommand, specs: [ImageSpec]) throws
 }
+
+/// Exit with status 1 after the error was already printed (ArgumentParser prints nothing more).
+public let failureExit: Error = ExitCode.failure
 
 public enum RemoteHook {
     /// Set by `imagebump-git` before parsing; nil in the plain `imagebump` executable.

@@ -27,7 +27,7 @@ struct GitRemoteRunner: RemoteRunner {
         let secrets = token.map { [$0.secret] } ?? []
         let author: GitAuthor
         do { author = try GitAuthor.resolve(o.author, environment: env) } catch {
-            Console.error("\(error)"); throw CLIExit.failure
+            Console.error("\(error)"); throw failureExit
         }
         let explicit = Provenance(repository: o.sourceRepository, commit: o.sourceCommit, pipeline: o.sourcePipeline)
         let printer = ProgressPrinter()
@@ -103,7 +103,7 @@ struct GitRemoteRunner: RemoteRunner {
             _ = FileManager.default.changeCurrentDirectoryPath(cwd)
             Console.error(redact(text: "\(error)", secrets: secrets))
             try? PlatformOutputs.publish(outcome, dotenv: dotenv)
-            throw CLIExit.failure
+            throw failureExit
         }
         let result = publishResult!
         outcome = RunOutcome(changed: result.commit != nil, changes: result.commit != nil ? (lastPlan?.changes ?? []) : [],
@@ -135,12 +135,6 @@ struct GitRemoteRunner: RemoteRunner {
         }
     }
 }
-
-enum CLIExit {
-    static var failure: Error { ExitCodeError(code: 1) }
-}
-
-struct ExitCodeError: Error { let code: Int32 }
 
 /// URL detection for the config repo argument (as GitOps accepts it).
 enum RemoteLocationCheck {

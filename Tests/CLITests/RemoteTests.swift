@@ -58,6 +58,7 @@ final class RemoteTests: XCTestCase {
         let r = try CLI.run(["set", "--push", "--repo", server.url, "-f", "k", "registry.example.com/typo:2"], in: tmp, env: ["TMPDIR": tmp.path])
         XCTAssertEqual(r.status, 1)
         XCTAssertTrue(r.stderr.contains("no match for registry.example.com/typo"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("Error:"), "one error message, not a second generic one: \(r.stderr)")
         XCTAssertEqual(try server.git(["rev-parse", "main"]), before)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: tmp.path), [], "temporary clone removed")
     }
