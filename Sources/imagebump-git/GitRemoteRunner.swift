@@ -17,6 +17,10 @@ struct GitRemoteRunner: RemoteRunner {
         let location = o.repo.map { RemoteLocationCheck.isURL($0) ? $0 : absolute($0)! } ?? cwd
         let dotenv = absolute(o.dotenv)
         let push = o.push || f.mergeRequest
+        if !push && RemoteLocationCheck.isURL(location) {
+            Console.error("--commit without --push on \(redact(url: location)) would commit into a temporary clone that is then removed; add --push, or give a local checkout as --repo")
+            throw failureExit
+        }
         var credentials = GitCredentials(tokenEnv: o.tokenEnv, sshKeyPath: absolute(o.sshKey), knownHostsPath: absolute(o.knownHosts),
                                          insecureAcceptUnknownHostKeys: o.insecureAcceptHostKey, caFile: absolute(o.caFile))
         if f.mergeRequest, o.tokenEnv == nil, env["GITLAB_CI"] == "true", env["GITLAB_TOKEN"] == nil, env["IMAGEBUMP_TOKEN"] == nil {
