@@ -15,7 +15,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 command -v bc >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bc >/dev/null
-ROOT_DIR=$(pwd)
 COMMITS=${BENCH_COMMITS:-5000}
 FILES=${BENCH_FILES:-2000}
 RUNS=${BENCH_RUNS:-3}
@@ -96,7 +95,7 @@ echo "== floor on this machine: $CONC concurrent plain 'git clone' (no push), ti
 fs=$(date +%s.%N)
 FLOOR_PIDS=()
 for i in $(seq 1 "$CONC"); do
-  ( git clone -q "$URL" "$WORK/floor-$i" && echo "$(echo "$(date +%s.%N) - $fs" | bc)" > "$WORK/floor-$i.t" ) &
+  ( git clone -q "$URL" "$WORK/floor-$i" && echo "$(date +%s.%N) - $fs" | bc > "$WORK/floor-$i.t" ) &
   FLOOR_PIDS+=("$!")
 done
 wait "${FLOOR_PIDS[@]}"   # not a bare `wait`: that would wait for the server too
