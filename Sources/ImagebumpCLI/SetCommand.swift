@@ -46,7 +46,7 @@ public struct SetCommand: ParsableCommand {
             Console.error("\(error)")
             throw ExitCode.failure
         }
-        if edit.dryRun {
+        if edit.dryRun && edit.output == .text { // with --output json, stdout carries only the JSON document
             let colors: UnifiedDiff.Colors = Console.colorEnabled ? .ansi : .none
             for f in plan.files { Console.out(UnifiedDiff.render(path: f.file, old: f.original, new: f.updated, colors: colors), terminator: "") }
         }

@@ -14,6 +14,10 @@ final class SetCommandTests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("\n+    newTag: 1.21.0\n"))
         XCTAssertFalse(r.stdout.contains("\u{1B}["), "no colour when not a TTY")
         XCTAssertEqual(try Fixtures.snapshot(repo), before)
+        let json = try CLI.run(["set", "--dry-run", "--output", "json", "-f", "apps/sample-app/overlays/production", "\(app):1.21.0"], in: repo)
+        XCTAssertEqual(json.status, 0)
+        XCTAssertNoThrow(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)), "stdout is one JSON document: \(json.stdout)")
+        XCTAssertEqual(try Fixtures.snapshot(repo), before)
     }
 
     func testWriteChangesOnlyTheValueBytesAndReportsJSON() throws {
