@@ -41,6 +41,6 @@ let package = Package(
         // Test helpers: the loopback fake GitLab/GitHub API and the shared corpus location.
         .target(name: "TestSupport", dependencies: ["Forge"], path: "Tests/TestSupport"),
         // Runs the built `imagebump` executable as a user would.
-        .testTarget(name: "CLITests", dependencies: ["imagebump", "imagebump-git", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["imagebump", "imagebump-git", "ImagebumpCLI", "TestSupport"]),
     ]
 )

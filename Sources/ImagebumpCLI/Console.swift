@@ -49,7 +49,12 @@ public enum Console {
 
     /// Colour only on a terminal, and never with NO_COLOR set (https://no-color.org).
     public static var colorEnabled: Bool {
-        getenv("NO_COLOR") == nil && isatty(STDOUT_FILENO) == 1 && String(cString: getenv("TERM") ?? strdup("")) != "dumb"
+        colorEnabled(isTTY: isatty(STDOUT_FILENO) == 1, noColor: getenv("NO_COLOR").map { String(cString: $0) },
+                     term: getenv("TERM").map { String(cString: $0) })
+    }
+
+    public static func colorEnabled(isTTY: Bool, noColor: String?, term: String?) -> Bool {
+        isTTY && noColor == nil && term != "dumb"
     }
 }
 

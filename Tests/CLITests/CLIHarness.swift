@@ -23,11 +23,16 @@ enum CLI {
 
     @discardableResult
     static func run(_ args: [String], in cwd: URL, env: [String: String] = [:]) throws -> CLIResult {
+        try runProgram(binary.path, args, in: cwd, env: env)
+    }
+
+    static func runProgram(_ path: String, _ args: [String], in cwd: URL, env: [String: String] = [:], unset: [String] = []) throws -> CLIResult {
         let p = Process()
-        p.executableURL = binary
+        p.executableURL = URL(fileURLWithPath: path)
         p.arguments = args
         p.currentDirectoryURL = cwd
         var environment = ProcessInfo.processInfo.environment
+        for k in unset { environment[k] = nil }
         for (k, v) in env { environment[k] = v }
         p.environment = environment
         let out = Pipe(), err = Pipe()

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import ImagebumpCLI
 
 final class SetCommandTests: XCTestCase {
     let app = "registry.example.com/team/sample-app"
@@ -18,6 +19,14 @@ final class SetCommandTests: XCTestCase {
         XCTAssertEqual(json.status, 0)
         XCTAssertNoThrow(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)), "stdout is one JSON document: \(json.stdout)")
         XCTAssertEqual(try Fixtures.snapshot(repo), before)
+    }
+
+    func testColourOnlyOnATerminalAndNeverWithNoColor() {
+        XCTAssertTrue(Console.colorEnabled(isTTY: true, noColor: nil, term: "xterm-256color"))
+        XCTAssertFalse(Console.colorEnabled(isTTY: false, noColor: nil, term: "xterm"))
+        XCTAssertFalse(Console.colorEnabled(isTTY: true, noColor: "1", term: "xterm"))
+        XCTAssertFalse(Console.colorEnabled(isTTY: true, noColor: "", term: "xterm"), "NO_COLOR set to anything, even empty")
+        XCTAssertFalse(Console.colorEnabled(isTTY: true, noColor: nil, term: "dumb"))
     }
 
     func testWriteChangesOnlyTheValueBytesAndReportsJSON() throws {
