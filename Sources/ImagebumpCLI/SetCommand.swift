@@ -33,43 +33,20 @@ public struct SetCommand: ParsableCommand {
     }
 
     public func run() throws {
-        let specs = try parsedSpecs()
+        let specs = try Self.parse(edit.specs)
         if isRemote {
             guard let runner = RemoteHook.runner else { try RemoteHook.handOver() }
             try runner.run(self, specs: specs)
             return
         }
-        let plan: SetPlan
-        do {
-            plan = try SetJob.plan(request(specs), retention: edit.dryRun ? .preview : (edit.check ? .summary : .stage))
-        } catch {
-            Console.error("\(error)")
-            throw ExitCode.failure
-        }
-        if edit.dryRun && edit.output == .text { // with --output json, stdout carries only the JSON document
-            let colors: UnifiedDiff.Colors = Console.colorEnabled ? .ansi : .none
-            for f in plan.files { Console.out(UnifiedDiff.render(path: f.file, old: f.original, new: f.updated, colors: colors), terminator: "") }
-        }
-        let write = !edit.dryRun && !edit.check
-        if write {
-            do { try SetJob.write(plan) } catch {
-                Console.error("\(error)")
-                throw ExitCode.failure
-            }
-        }
-        switch edit.output {
-        case .json:
-            Console.out(try JSONOutput.encode(JSONReport(changed: plan.changed, changes: plan.changes)))
-        case .text:
-            // with --dry-run the diff is on stdout; the summary goes to stderr so the diff stays a clean patch
-            for l in TextReport.lines(for: plan, wrote: write) { edit.dryRun ? Console.error(l, prefix: false) : Console.out(l) }
-        }
-        if edit.check && plan.changed { throw ExitCode(2) }
+        try LocalRun.run(edit, specs: specs, dotenv: repo.dotenv)
     }
 
-    public func parsedSpecs() throws -> [ImageSpec] {
+    public func parsedSpecs() throws -> [ImageSpec] { try Self.parse(edit.specs) }
+
+    static func parse(_ texts: [String]) throws -> [ImageSpec] {
         let specs: [ImageSpec]
-        do { specs = try edit.specs.map(ImageSpec.init(parsing:)) } catch {
+        do { specs = try texts.map(ImageSpec.init(parsing:)) } catch {
             Console.error("\(error)")
             throw ExitCode.failure
         }
@@ -85,9 +62,7 @@ public struct SetCommand: ParsableCommand {
         return specs
     }
 
-    public func request(_ specs: [ImageSpec]) -> SetRequest {
-        SetRequest(specs: specs, paths: edit.files, add: edit.add, allowMissing: edit.allowMissing, maxFileSize: edit.maxFileSize << 20)
-    }
+    public func request(_ specs: [ImageSpec]) -> SetRequest { edit.request(specs) }
 }
 
 public enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable { case text, json }
@@ -119,6 +94,10 @@ public struct EditOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp("Refuse files larger than this many MiB.", valueName: "MiB"))
     public var maxFileSize = 16
+
+    public func request(_ specs: [ImageSpec]) -> SetRequest {
+        SetRequest(specs: specs, paths: files, add: add, allowMissing: allowMissing, maxFileSize: maxFileSize << 20)
+    }
 
     public func validate() throws {
         if specs.isEmpty { throw ValidationError("give at least one image spec, e.g. imagebump set registry.example.com/app:1.2.3") }
@@ -234,8 +213,29 @@ public enum RemoteHook {
     /// Set by `imagebump-git` before parsing; nil in the plain `imagebump` executable.
     nonisolated(unsafe) public static var runner: RemoteRunner?
 
+    /// Long options (and help requests) that only the full command line of `imagebump-git` parses. `imagebump`
+    /// hands such runs over before parsing, so that an edit-only run parses just the editing options (start-up).
+    public static let fullCLIOnly: Set<String> = [
+        "--repo", "--branch", "--commit", "--push", "--push-branch", "--message", "--author", "--retries", "--token-env",
+        "--ssh-key", "--known-hosts", "--insecure-accept-host-key", "--ca-file", "--source-repository", "--source-commit",
+        "--source-pipeline", "--dotenv", "--merge-request", "--pull-request", "--forge", "--api-url", "--title", "--description",
+        "--label", "--assignee", "--reviewer", "--draft", "--auto-merge", "--remove-source-branch", "--squash",
+        "-h", "--help", "help", "--version", "--generate-completion-script", "--experimental-dump-help",
+    ]
+
+    /// True when `arguments` (without argv[0]) need the full command line.
+    public static func needsFullCLI(_ arguments: [String]) -> Bool {
+        if arguments.first != "set" { return true } // root help, unknown subcommands: the full CLI explains
+        for a in arguments.dropFirst() {
+            if a == "--" { return false }
+            let name = a.split(separator: "=", maxSplits: 1).first.map(String.init) ?? a
+            if fullCLIOnly.contains(name) { return true }
+        }
+        return false
+    }
+
     /// Replaces this process with `imagebump-git` from the same directory, with the same arguments.
-    static func handOver() throws -> Never {
+    public static func handOver() throws -> Never {
         var buf = [CChar](repeating: 0, count: 4096)
         let n = readlink("/proc/self/exe", &buf, buf.count - 1)
         let exe = n > 0 ? String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) : CommandLine.arguments[0]
