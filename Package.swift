@@ -22,8 +22,9 @@ let package = Package(
         .target(name: "YAMLEdit", dependencies: ["CYAML"]),
         .target(name: "Targets", dependencies: ["ImageReference", "YAMLEdit"]),
         .target(name: "ImagebumpKit", dependencies: ["Targets"]),
-        .target(name: "GitOps", dependencies: ["CGit2"]),
-        .target(name: "Forge", dependencies: ["CCurl"]),
+        .target(name: "Redaction"),
+        .target(name: "GitOps", dependencies: ["CGit2", "Redaction"]),
+        .target(name: "Forge", dependencies: ["CCurl", "Redaction"]),
         .target(name: "ImagebumpCLI", dependencies: [
             "ImagebumpKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),

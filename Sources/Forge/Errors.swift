@@ -1,4 +1,5 @@
 import Foundation
+import Redaction
 
 /// Every error the Forge module throws. `message` is complete, human-readable, already redacted
 /// (no token) and carries at most a short excerpt of a response body, never request headers.
@@ -43,21 +44,9 @@ public struct Redaction: Sendable {
     public var secrets: [String]
     public static let mask = "[REDACTED]"
 
-    public init(secrets: [String]) {
-        // Longest first so a secret containing another is masked whole; ignore trivially short values.
-        self.secrets = secrets.filter { $0.count >= 4 }.sorted { $0.count > $1.count }
-    }
+    public init(secrets: [String]) { self.secrets = secrets }
 
-    public func callAsFunction(_ text: String) -> String {
-        var out = text
-        for secret in secrets {
-            out = out.replacingOccurrences(of: secret, with: Self.mask)
-            if let encoded = secret.addingPercentEncoding(withAllowedCharacters: .alphanumerics), encoded != secret {
-                out = out.replacingOccurrences(of: encoded, with: Self.mask)
-            }
-        }
-        return out
-    }
+    public func callAsFunction(_ text: String) -> String { maskSecrets(text, secrets: secrets, mask: Self.mask) }
 
     /// A response body cut down for an error message: one line, at most `limit` characters, redacted.
     public func excerpt(_ body: Data, limit: Int = 300) -> String {
