@@ -46,22 +46,29 @@ public struct ImageName: Hashable, Sendable, CustomStringConvertible {
     public static func == (lhs: ImageName, rhs: ImageName) -> Bool { lhs.normalized == rhs.normalized }
     public func hash(into hasher: inout Hasher) { hasher.combine(normalized) }
 
+    /// host[:port] where host is dot-separated [A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])? labels, or an [IPv6] literal.
     static func isValidDomain(_ s: Substring) -> Bool {
-        var host = s
-        if let colon = s.lastIndex(of: ":"), !s.hasPrefix("[") || s[..<colon].hasSuffix("]") {
-            let port = s[s.index(after: colon)...]
-            guard !port.isEmpty, port.allSatisfy(\.isASCIIDigit) else { return false }
-            host = s[..<colon]
+        let b = Array(s.utf8)
+        var hostEnd = b.count
+        if let colon = b.lastIndex(of: UInt8(ascii: ":")), !(b.first == UInt8(ascii: "[") && b[..<colon].last != UInt8(ascii: "]")) {
+            let port = b[(colon + 1)...]
+            guard !port.isEmpty, port.allSatisfy(isDigit) else { return false }
+            hostEnd = colon
         }
-        if host.hasPrefix("[") && host.hasSuffix("]") { // IPv6 literal
-            return host.dropFirst().dropLast().allSatisfy { $0.isHexDigit || $0 == ":" }
+        let host = b[..<hostEnd]
+        if host.first == UInt8(ascii: "["), host.last == UInt8(ascii: "]") { // IPv6 literal
+            return host.dropFirst().dropLast().allSatisfy { isHex($0) || $0 == UInt8(ascii: ":") }
         }
-        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
-        return !parts.isEmpty && parts.allSatisfy { part in
-            guard let f = part.first, let l = part.last, f.isASCIIAlnum, l.isASCIIAlnum else { return false }
-            return part.allSatisfy { $0.isASCIIAlnum || $0 == "-" }
+        let labels = host.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        return !labels.isEmpty && labels.allSatisfy { l in
+            guard let f = l.first, let e = l.last, isAlnum(f), isAlnum(e) else { return false }
+            return l.allSatisfy { isAlnum($0) || $0 == UInt8(ascii: "-") }
         }
     }
+
+    private static func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
+    private static func isAlnum(_ c: UInt8) -> Bool { isDigit(c) || (c | 0x20 >= 97 && c | 0x20 <= 122) }
+    private static func isHex(_ c: UInt8) -> Bool { isDigit(c) || (c | 0x20 >= 97 && c | 0x20 <= 102) }
 
     /// path-component := [a-z0-9]+ ((\.|_|__|-+) [a-z0-9]+)*
     static func isValidPath(_ s: Substring) -> Bool {
