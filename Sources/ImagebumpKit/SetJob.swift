@@ -1,4 +1,7 @@
 import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 import ImageReference
 import Targets
 
@@ -53,6 +56,7 @@ public enum SetJob {
         let files: [DiscoveredFile]
         do { files = try FileDiscovery.discover(request.paths) } catch { throw SetJobError(messages: [error.description]) }
         let planner = TargetPlanner(specs: request.specs)
+        let needles = request.specs.map { Array($0.lastComponent.utf8) }
 
         final class Results: @unchecked Sendable {
             var plans: [FilePlan?]
@@ -71,6 +75,9 @@ public enum SetJob {
             let f = files[i]
             do {
                 let bytes = try FileIO.read(f.realPath, limit: request.maxFileSize)
+                // A file that does not contain the last path component of any spec's image cannot refer to it:
+                // skip parsing (most files of a large tree), except a kustomization that --add may extend.
+                if !(request.add && f.explicit) && !needles.contains(where: { contains(bytes, $0) }) { return }
                 let plan = try planner.plan(file: f.displayPath, bytes: bytes, add: request.add && f.explicit)
                 var keep: FilePlan? = nil
                 var stagedFile: FileIO.Staged? = nil
@@ -136,4 +143,24 @@ public enum SetJob {
 
     /// Removes the temp files of a plan that will not be written.
     public static func discard(_ plan: SetPlan) { FileIO.discard(plan.staged) }
+}
+
+/// Whether `needle` occurs in `haystack` (memchr for the first byte, then compare).
+func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+    guard let first = needle.first else { return true }
+    guard haystack.count >= needle.count else { return false }
+    return haystack.withUnsafeBytes { h in
+        needle.withUnsafeBytes { n in
+            let base = h.baseAddress!
+            var offset = 0
+            let last = h.count - n.count
+            while offset <= last {
+                guard let hit = memchr(base + offset, Int32(first), last - offset + 1) else { return false }
+                let at = base.distance(to: UnsafeRawPointer(hit))
+                if memcmp(base + at, n.baseAddress!, n.count) == 0 { return true }
+                offset = at + 1
+            }
+            return false
+        }
+    }
 }

@@ -107,6 +107,11 @@ final class SetCommandTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("apps/zz-broken.yaml:6:"), r.stderr)
         XCTAssertEqual(try Fixtures.snapshot(repo), before)
 
+        // a broken file that cannot mention the image is not parsed, so it does not fail the run
+        try Fixtures.write("a: [unclosed\n", to: repo.appendingPathComponent("apps/zz-broken.yaml"))
+        let unrelated = try CLI.run(["set", "--check", "-f", "apps", "\(app):2.0"], in: repo)
+        XCTAssertEqual(unrelated.status, 2, unrelated.stderr)
+
         var bad = Data("image: \(app):1\nname: ".utf8); bad.append(contentsOf: [0xFF, 0x0A])
         try bad.write(to: repo.appendingPathComponent("apps/zz-broken.yaml"))
         let utf = try CLI.run(["set", "-f", "apps", "\(app):2.0"], in: repo)

@@ -53,3 +53,14 @@ final class UnifiedDiffTests: XCTestCase {
         XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("k.yaml")), Data(new.utf8))
     }
 }
+
+final class ByteSearchTests: XCTestCase {
+    func testContains() {
+        XCTAssertTrue(contains(Array("image: ghcr.io/org/app:1".utf8), Array("app".utf8)))
+        XCTAssertTrue(contains(Array("aab".utf8), Array("ab".utf8)))
+        XCTAssertTrue(contains(Array("xyz".utf8), Array("xyz".utf8)))
+        XCTAssertFalse(contains(Array("ap ap".utf8), Array("app".utf8)))
+        XCTAssertFalse(contains(Array("ap".utf8), Array("app".utf8)))
+        XCTAssertTrue(contains([], []))
+    }
+}
