@@ -332,7 +332,13 @@ struct PlanRun {
 
     mutating func setOrRemove(_ m: YAMLNode, key: String, to value: String?) throws {
         if let value { try set(m, key: key, to: value); return }
-        if let k = m.pairs.first(where: { $0.key.value == key })?.key { try editor.removePair(from: m, key: k) }
+        guard let pair = m.pairs.first(where: { $0.key.value == key }) else { return }
+        if pair.value.kind == .scalar, FluxMarker.after(pair.value, in: bytes) != nil {
+            // Flux setter markers are never dropped: empty the value (kustomize ignores an empty digest/newTag).
+            try editor.setScalar(pair.value, to: "")
+        } else {
+            try editor.removePair(from: m, key: pair.key)
+        }
     }
 
     mutating func record(_ kind: ChangeKind, spec: ImageSpec, line: Int, old: String, new: String) {

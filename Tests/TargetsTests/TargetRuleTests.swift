@@ -228,6 +228,12 @@ final class ArgoAndFluxRuleTests: XCTestCase {
         XCTAssertEqual(plan.changes.map { $0.kind }, [ChangeKind.helm, .fluxMarker, .fluxMarker])
     }
 
+    func testMarkedFieldIsEmptiedNotRemoved() throws {
+        let text = "images:\n- name: ghcr.io/org/app\n  newTag: 1.0.0 # {\"$imagepolicy\": \"ns:app:tag\"}\n  digest: \"\(digestA)\" # {\"$imagepolicy\": \"ns:app:digest\"}\n"
+        let (out, _) = try bump(text, ["ghcr.io/org/app:1.1.0"])
+        XCTAssertEqual(out, text.replacingOccurrences(of: "1.0.0", with: "1.1.0").replacingOccurrences(of: "\"\(digestA)\"", with: "\"\""))
+    }
+
     func testMarkerParsing() {
         XCTAssertEqual(FluxMarker.parse(comment: " {\"$imagepolicy\": \"ns:p:tag\"}"), FluxMarker(policy: "ns:p", field: .tag))
         XCTAssertEqual(FluxMarker.parse(comment: "{\"$imagepolicy\":\"ns:p\"}"), FluxMarker(policy: "ns:p", field: .full))
