@@ -140,7 +140,9 @@ struct PlanRun {
                 for item in list.children where item.kind == .scalar { try argoImage(item) }
             }
         }
-        for m in mappings where m["repository"]?.kind == .scalar { try helmImage(m) }
+        for m in mappings where m["repository"]?.kind == .scalar || (m["registry"]?.kind == .scalar && m["image"]?.kind == .scalar) {
+            try helmImage(m)
+        }
         for m in mappings {
             var i = 0
             while i + 1 < m.children.count {
@@ -203,9 +205,10 @@ struct PlanRun {
         record(.argocd, spec: specs[i], line: item.line, old: text, new: newText)
     }
 
-    /// Rule 3: a Helm values mapping with `repository` (and optionally `registry`, `tag`, `digest`).
+    /// Rule 3: a Helm values mapping with `repository` (and optionally `registry`, `tag`, `digest`); also
+    /// `registry` + `image` + `tag` (ingress-nginx style).
     mutating func helmImage(_ m: YAMLNode) throws {
-        guard let repo = m["repository"], repo.isStringLike, !claimed.contains(repo.id) else { return }
+        guard let repo = m["repository"] ?? m["image"], repo.isStringLike, !claimed.contains(repo.id) else { return }
         let registry = m["registry"].flatMap { $0.kind == .scalar && !$0.value.isEmpty ? $0.value : nil }
         let full = registry.map { $0 + "/" + repo.value } ?? repo.value
         guard let i = specIndex(matching: [full]) else { return }

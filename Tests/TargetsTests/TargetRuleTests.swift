@@ -175,6 +175,13 @@ final class HelmRuleTests: XCTestCase {
         XCTAssertEqual(out, "server:\n  image:\n    repository: ghcr.io/org/server\n    tag: \"17\"\nworker:\n  image: {repository: ghcr.io/org/worker, tag: v2}\n")
     }
 
+    func testRegistryImageTagDigestStyle() throws {
+        let text = "controller:\n  image:\n    registry: registry.k8s.io\n    image: ingress-nginx/controller\n    tag: \"v1.15.1\"\n    digest: sha256:\(String(repeating: "5", count: 64))\n"
+        let (out, plan) = try bump(text, ["registry.k8s.io/ingress-nginx/controller:v1.16.0"], file: "values.yaml")
+        XCTAssertEqual(out, "controller:\n  image:\n    registry: registry.k8s.io\n    image: ingress-nginx/controller\n    tag: \"v1.16.0\"\n    digest: \"\"\n")
+        XCTAssertEqual(plan.changes.first?.kind, .helm)
+    }
+
     func testMissingTagIsInserted() throws {
         let (out, _) = try bump("image:\n  repository: ghcr.io/org/app\n  pullPolicy: IfNotPresent\n", ["ghcr.io/org/app:v3"], file: "values.yaml")
         XCTAssertEqual(out, "image:\n  repository: ghcr.io/org/app\n  pullPolicy: IfNotPresent\n  tag: v3\n")
