@@ -122,6 +122,9 @@ public final class ConfigRepo {
         session.cleanup()
     }
 
+    /// True when `location` is a URL that `prepare` clones (as opposed to a local path used in place).
+    public static func isURL(_ location: String) -> Bool { RemoteLocation.isURL(location) }
+
     /// Prepares, runs `body`, and always closes (removing the temporary clone), also on error.
     public static func with<T>(location: String, branch: String? = nil, credentials: GitCredentials = GitCredentials(),
                                checkoutPaths: [String]? = nil, progress: GitProgressSink? = nil,

@@ -14,18 +14,15 @@ struct GitRemoteRunner: RemoteRunner {
         let o = command.repo, f = command.forge
         let cwd = FileManager.default.currentDirectoryPath
         func absolute(_ p: String?) -> String? { p.map { $0.hasPrefix("/") ? $0 : cwd + "/" + $0 } }
-        let location = o.repo.map { RemoteLocationCheck.isURL($0) ? $0 : absolute($0)! } ?? cwd
+        let location = o.repo.map { ConfigRepo.isURL($0) ? $0 : absolute($0)! } ?? cwd
         let dotenv = absolute(o.dotenv)
         let push = o.push || f.mergeRequest
-        if !push && RemoteLocationCheck.isURL(location) {
+        if !push && ConfigRepo.isURL(location) {
             Console.error("--commit without --push on \(redact(url: location)) would commit into a temporary clone that is then removed; add --push, or give a local checkout as --repo")
             throw failureExit
         }
-        var credentials = GitCredentials(tokenEnv: o.tokenEnv, sshKeyPath: absolute(o.sshKey), knownHostsPath: absolute(o.knownHosts),
+        let credentials = GitCredentials(tokenEnv: o.tokenEnv, sshKeyPath: absolute(o.sshKey), knownHostsPath: absolute(o.knownHosts),
                                          insecureAcceptUnknownHostKeys: o.insecureAcceptHostKey, caFile: absolute(o.caFile))
-        if f.mergeRequest, o.tokenEnv == nil, env["GITLAB_CI"] == "true", env["GITLAB_TOKEN"] == nil, env["IMAGEBUMP_TOKEN"] == nil {
-            credentials.tokenEnv = nil // the job token cannot open merge requests; the error below says so
-        }
         let token = credentials.resolveToken(host: URLParts.host(of: location))
         if let token, PlatformOutputs.isGitHubActions { Console.raw(1, "::add-mask::\(token.secret)\n") }
         let secrets = token.map { [$0.secret] } ?? []
@@ -46,7 +43,7 @@ struct GitRemoteRunner: RemoteRunner {
         do {
             if f.mergeRequest {
                 // fail before cloning when the forge cannot be worked out
-                let repoURL = RemoteLocationCheck.isURL(location) ? location : (try? OriginURL.read(repoPath: location)) ?? location
+                let repoURL = ConfigRepo.isURL(location) ? location : (try? OriginURL.read(repoPath: location)) ?? location
                 let kind = try ForgeDefaults.detectForge(explicit: f.forge, environment: env, repoURL: repoURL)
                 let api = try f.apiURL ?? ForgeDefaults.apiURL(forge: kind, environment: env, repoURL: repoURL)
                 forgeContext = (kind, api, try ForgeDefaults.projectPath(repoURL: repoURL, apiURL: api))
@@ -137,16 +134,6 @@ struct GitRemoteRunner: RemoteRunner {
             }
             if let mr = mrResult { Console.out("\(mr.created ? "opened" : (mr.updated ? "updated" : "unchanged")) merge request \(mr.url)") }
         }
-    }
-}
-
-/// URL detection for the config repo argument (as GitOps accepts it).
-enum RemoteLocationCheck {
-    static func isURL(_ s: String) -> Bool {
-        for scheme in ["https://", "http://", "ssh://", "git://", "file://"] where s.hasPrefix(scheme) { return true }
-        // scp-like git@host:path (not an absolute or relative path)
-        if !s.hasPrefix("/"), !s.hasPrefix("."), let colon = s.firstIndex(of: ":"), !s[..<colon].contains("/") { return true }
-        return false
     }
 }
 
