@@ -171,6 +171,49 @@ extension RemoteTests {
     }
 }
 
+extension RemoteTests {
+    /// Smart HTTP with Basic auth (git http-backend behind the GitOps test fixture): the token comes from the
+    /// environment, a wrong one gives one clear error, and the token never shows.
+    func testHTTPSmartServerWithTokenFromEnvironment() throws {
+        let server = try GitDaemonRepo(files: ["k/kustomization.yaml": overlay("1.0.0")])
+        defer { server.stop() }
+        let script = Fixtures.repoRoot.appendingPathComponent("Tests/GitOpsTests/Fixtures/git_http_server.py").path
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", script, "--root", server.root.path, "--port", "0"]
+        var env = ProcessInfo.processInfo.environment
+        env["FIXTURE_USER"] = "oauth2"
+        env["FIXTURE_PASSWORD"] = canary
+        p.environment = env
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        defer { p.terminate(); p.waitUntilExit() }
+        var line = Data()
+        while !line.contains(UInt8(ascii: "\n")) {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line.append(chunk)
+        }
+        let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard text.hasPrefix("PORT "), let port = Int(text.dropFirst(5)) else { return XCTFail("http server did not start: \(text)") }
+        let url = "http://127.0.0.1:\(port)/config.git"
+        let cwd = try Fixtures.scratch()
+
+        let wrong = try CLI.run(["set", "--push", "--repo", url, "-f", "k", "\(app):2.0.0"], in: cwd, env: ["IMAGEBUMP_TOKEN": "not-the-token"])
+        XCTAssertEqual(wrong.status, 1)
+        XCTAssertTrue(wrong.stderr.contains("authentication failed for \(url) (token from IMAGEBUMP_TOKEN)"), wrong.stderr)
+        XCTAssertFalse(wrong.stderr.contains("not-the-token"))
+
+        let ok = try CLI.run(["set", "--push", "--repo", url, "-f", "k", "--output", "json", "\(app):2.0.0"], in: cwd, env: ["IMAGEBUMP_TOKEN": canary])
+        XCTAssertEqual(ok.status, 0, ok.stderr)
+        assertNoCanary(ok)
+        XCTAssertEqual(try server.file("k/kustomization.yaml"), overlay("2.0.0"))
+        XCTAssertFalse(try server.git(["log", "-1", "--format=%B", "main"]).contains(canary))
+    }
+}
+
 final class Results: @unchecked Sendable {
     private let lock = NSLock()
     private(set) var status: [Int32]
