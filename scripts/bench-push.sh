@@ -104,6 +104,34 @@ FLOOR_P50=$(echo "$FLOOR" | sed -n "$(( (CONC + 1) / 2 ))p"); FLOOR_MAX=$(echo "
 rm -rf "$WORK"/floor-*
 echo "   p50 $FLOOR_P50 s, max $FLOOR_MAX s"
 
+echo "== imagebump CLI (static release build): set --push --repo URL -f <file> ($RUNS runs), then $CONC concurrent processes"
+for product in imagebump imagebump-git; do
+  swift build -c release --static-swift-stdlib --scratch-path .build-release --product "$product" >/dev/null
+done
+IB="$(swift build -c release --static-swift-stdlib --scratch-path .build-release --show-bin-path)/imagebump"
+ib_times=()
+for i in $(seq 1 "$RUNS"); do
+  s=$(date +%s.%N)
+  (cd "$WORK" && "$IB" set --push --repo "$URL" -f apps/app0001/deployment.yaml "registry.local/app0001:ib-$i-$$" >/dev/null 2>&1)
+  t=$(echo "$(date +%s.%N) - $s" | bc)
+  ib_times+=("$t")
+  echo "   run $i: $t s"
+done
+IB_MEDIAN=$(printf '%s\n' "${ib_times[@]}" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p")
+cs=$(date +%s.%N)
+IB_PIDS=()
+for i in $(seq 1 "$CONC"); do
+  app=$(printf 'app%04d' $((100 + i)))
+  ( cd "$WORK" && "$IB" set --push --repo "$URL" -f "apps/$app/deployment.yaml" "registry.local/$app:conc-$$" >/dev/null 2>"$WORK/ib-$i.err" \
+      && echo "$(date +%s.%N) - $cs" | bc > "$WORK/ib-$i.t" ) &
+  IB_PIDS+=("$!")
+done
+wait "${IB_PIDS[@]}" || true
+IB_LANDED=$(cat "$WORK"/ib-*.t 2>/dev/null | wc -l)
+IB_SORTED=$(cat "$WORK"/ib-*.t 2>/dev/null | sort -n)
+IB_P50=$(echo "$IB_SORTED" | sed -n "$(( (IB_LANDED + 1) / 2 ))p"); IB_MAX=$(echo "$IB_SORTED" | tail -1)
+echo "   $IB_LANDED/$CONC landed; time-to-landed p50 $IB_P50 s, max $IB_MAX s"
+
 echo "== library (GitOps, libgit2): clone + edit + commit + push ($RUNS runs), then $CONC concurrent bumps"
 swift build --build-tests >/dev/null
 OUT=$(IMAGEBUMP_BENCH=1 BENCH_URL="$URL" BENCH_RUNS="$RUNS" BENCH_CONCURRENCY="$CONC" BENCH_SPARSE="${BENCH_SPARSE:-0}" \
@@ -117,6 +145,8 @@ MAX=$(echo "$OUT" | sed -n 's/^BENCH concurrent_max //p')
 echo
 echo "== summary ($COMMITS commits x $FILES files, loopback smart HTTP)"
 echo "git CLI script median:   $CLI_MEDIAN s"
+echo "imagebump CLI median:    $IB_MEDIAN s   (ratio $(echo "scale=2; $IB_MEDIAN / $CLI_MEDIAN" | bc)x, target <= 1.0x; sparse checkout of -f)"
+echo "imagebump CLI, $CONC concurrent processes: $IB_LANDED landed, p50 $IB_P50 s, max $IB_MAX s   (p50 / single = $(echo "scale=2; $IB_P50 / $IB_MEDIAN" | bc)x, target <= 3x)"
 echo "library median:          $LIB_MEDIAN s   (ratio $(echo "scale=2; $LIB_MEDIAN / $CLI_MEDIAN" | bc)x, target <= 1.0x)"
 echo "library, sparse checkout: $SPARSE_MEDIAN s   (ratio $(echo "scale=2; $SPARSE_MEDIAN / $CLI_MEDIAN" | bc)x)"
 echo "$CONC concurrent bumps (sparse=${BENCH_SPARSE:-0}):   p50 $P50 s, max $MAX s   (p50 / single = $(echo "scale=2; $P50 / $LIB_MEDIAN" | bc)x, target <= 3x)"
