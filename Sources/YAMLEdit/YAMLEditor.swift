@@ -125,6 +125,11 @@ public struct YAMLEditor {
     public func apply() throws -> [UInt8] {
         if edits.isEmpty { return bytes }
         let out = try ByteSplice.apply(edits, to: bytes)
+        if insertions.isEmpty && removals.isEmpty && appended.isEmpty {
+            // value replacements only (the common case): compare events as they stream, no second tree
+            try StreamVerifier(original: stream, replacements: replacements).verify(out)
+            return out
+        }
         let reparsed: YAMLStream
         do {
             reparsed = try YAMLParser.parse(out)

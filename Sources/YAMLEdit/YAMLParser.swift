@@ -13,6 +13,13 @@ public enum YAMLParser {
         }
         try source.validateUTF8()
         var builder = TreeBuilder(source: source)
+        try events(of: source) { (event: yaml_event_t) throws(YAMLError) in try builder.handle(event) }
+        return builder.finish()
+    }
+
+    /// Runs libyaml over `source` and hands every event (stream end included) to `handle`.
+    static func events(of source: YAMLSource, _ handle: (yaml_event_t) throws(YAMLError) -> Void) throws(YAMLError) {
+        let bytes = source.bytes
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else {
             throw YAMLError(line: 1, column: 1, message: "libyaml could not initialise (out of memory)")
@@ -36,7 +43,7 @@ public enum YAMLParser {
                     }
                     let type = event.type
                     do throws(YAMLError) {
-                        try builder.handle(event)
+                        try handle(event)
                     } catch {
                         failure = error
                         yaml_event_delete(&event)
@@ -48,7 +55,6 @@ public enum YAMLParser {
             }
         }
         if let failure { throw failure }
-        return builder.finish()
     }
 
     private static func parserError(_ parser: yaml_parser_t, source: YAMLSource) -> YAMLError {

@@ -206,3 +206,29 @@ final class QuotingTests: XCTestCase {
         XCTAssertEqual(ScalarQuoting.doubleQuoted("a\"b\\c\n"), "\"a\\\"b\\\\c\\n\"")
     }
 }
+
+final class StreamVerifierTests: XCTestCase {
+    func verify(_ original: String, _ edited: String, replacing key: String? = nil, with value: String? = nil) throws {
+        let s = try YAMLParser.parse(Array(original.utf8))
+        var repl: [Int: String] = [:]
+        if let key, let value, let n = findValue(s, key: key) { repl[n.id] = value }
+        try StreamVerifier(original: s, replacements: repl).verify(Array(edited.utf8))
+    }
+
+    func testAcceptsTheIntendedChangeOnly() throws {
+        XCTAssertNoThrow(try verify("a: x\nb: [1, {c: d}]\n---\ne: &f g\nh: *f\n", "a:   'y'\nb: [1, {c: d}]\n---\ne: &f g\nh: *f\n", replacing: "a", with: "y"))
+    }
+
+    func testRefusesEverythingElse() {
+        XCTAssertThrowsError(try verify("a: 1\nb: 2\n", "a: 1\nb: 3\n")) { XCTAssertTrue("\($0)".contains("unintended change"), "\($0)") }
+        XCTAssertThrowsError(try verify("a: 1\nb: 2\n", "a: 1\n")) { XCTAssertTrue("\($0)".contains("refusing"), "\($0)") }
+        XCTAssertThrowsError(try verify("a: 1\n", "a: 1\nb: 2\n"))
+        XCTAssertThrowsError(try verify("a: x\n", "a: 1.20\n", replacing: "a", with: "1.20")) { XCTAssertTrue("\($0)".contains("read back"), "\($0)") }
+        XCTAssertThrowsError(try verify("a: x\n", "a: z\n", replacing: "a", with: "y"))
+        XCTAssertThrowsError(try verify("a: x\n", "a: [x]\n"))
+        XCTAssertThrowsError(try verify("a: x\n", "a: 'x'\n"), "a style change of an untouched value")
+        XCTAssertThrowsError(try verify("a: x\n", "a: x\n---\nb: 1\n"))
+        XCTAssertThrowsError(try verify("a: &k x\nb: *k\n", "a: &j x\nb: *j\n"))
+        XCTAssertThrowsError(try verify("a: x\n", "a: x\n]\n")) { XCTAssertTrue("\($0)".contains("does not parse"), "\($0)") }
+    }
+}
