@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 swift build -c release --product imagebump >&2
+swift build -c release --product imagebump-git >&2   # commit/push half, run by imagebump for --push
 bin="$(swift build -c release --show-bin-path)/imagebump"
 work="$(mktemp -d "${TMPDIR:-/tmp}/imagebump-demo.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
@@ -31,3 +32,14 @@ if command -v kubectl >/dev/null; then
   echo "== kubectl kustomize $overlay | grep image:"
   kubectl kustomize "$overlay" | grep 'image:'
 fi
+
+echo
+echo "== the same bump committed and pushed: a bare copy of the example repo stands in for the config repo"
+git init -q --bare -b main "$work/config.git"
+git -C "$work/gitops" init -q -b main
+git -C "$work/gitops" add -A
+git -C "$work/gitops" -c user.name=demo -c user.email=demo@localhost commit -qm "example config repo"
+git -C "$work/gitops" push -q "$work/config.git" main
+echo "imagebump set --push --repo file://$work/config.git -f apps/sample-app/overlays/staging $image:1.21.0"
+"$bin" set --push --repo "file://$work/config.git" -f apps/sample-app/overlays/staging "$image:1.21.0"
+git --git-dir "$work/config.git" log -1 --stat --format='%n%h %an%n%B' main
