@@ -122,6 +122,10 @@ public final class ConfigRepo {
         session.cleanup()
     }
 
+    /// The URL pushed to, without credentials: the given URL, or a local checkout's `origin` (its own path when it
+    /// has none). Merge requests derive the forge project from it.
+    public var remoteURL: String { session.location.url }
+
     /// True when `location` is a URL that `prepare` clones (as opposed to a local path used in place).
     public static func isURL(_ location: String) -> Bool { RemoteLocation.isURL(location) }
 

@@ -76,6 +76,11 @@ public struct GitCredentials: Sendable {
         return nil
     }
 
+    /// `resolveToken(host:)` for the host of a repo location (URL or scp-like; nil host for a local path).
+    public func resolveToken(forLocation location: String) -> Token? {
+        resolveToken(host: (try? RemoteLocation(location))?.host)
+    }
+
     /// Where a token would be looked for, for "no token" messages.
     var tokenSearchDescription: String {
         if let name = tokenEnv { return "no token: \(name) is not set" }

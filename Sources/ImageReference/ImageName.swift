@@ -38,9 +38,6 @@ public struct ImageName: Hashable, Sendable, CustomStringConvertible {
         self.normalized = d + "/" + p
     }
 
-    /// Two names denote the same repository.
-    public func matches(_ other: ImageName) -> Bool { normalized == other.normalized }
-
     public var description: String { written }
 
     public static func == (lhs: ImageName, rhs: ImageName) -> Bool { lhs.normalized == rhs.normalized }
@@ -99,6 +96,5 @@ public struct ImageName: Hashable, Sendable, CustomStringConvertible {
 }
 
 extension Character {
-    var isASCIIDigit: Bool { isASCII && isNumber }
     var isASCIIAlnum: Bool { isASCII && (isLetter || isNumber) }
 }

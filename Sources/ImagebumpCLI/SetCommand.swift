@@ -35,7 +35,11 @@ public struct SetCommand: ParsableCommand {
     public func run() throws {
         let specs = try Self.parse(edit.specs)
         if isRemote {
-            guard let runner = RemoteHook.runner else { try RemoteHook.handOver() }
+            // `imagebump` hands these runs over before parsing; only `imagebump-git`, which sets the runner, gets here
+            guard let runner = RemoteHook.runner else {
+                Console.error("this executable cannot commit or push; run imagebump-git")
+                throw ExitCode.failure
+            }
             try runner.run(self, specs: specs)
             return
         }

@@ -24,8 +24,6 @@ public struct SetRequest: Sendable {
 public struct SetPlan: Sendable {
     /// Files whose bytes change, in discovery order.
     public let files: [FilePlan]
-    /// The real path written for each of `files`.
-    public let targets: [String]
     /// Temp files written by `.stage` planning, renamed by `SetJob.write`.
     public let staged: [FileIO.Staged]
     public let changes: [PlannedChange]
@@ -60,13 +58,12 @@ public enum SetJob {
 
         final class Results: @unchecked Sendable {
             var plans: [FilePlan?]
-            var targets: [String?]
             var staged: [FileIO.Staged?]
             var errors: [(Int, String)] = []
             var matched: Set<Int> = []
             let lock = DispatchQueue(label: "imagebump.results")
             init(count: Int) {
-                plans = Array(repeating: nil, count: count); targets = plans.map { _ in nil }; staged = plans.map { _ in nil }
+                plans = Array(repeating: nil, count: count); staged = plans.map { _ in nil }
             }
         }
         let results = Results(count: files.count)
@@ -93,14 +90,9 @@ public enum SetJob {
                 results.lock.sync {
                     results.plans[i] = keep
                     results.staged[i] = stagedFile
-                    results.targets[i] = keep == nil ? nil : f.realPath
                     results.matched.formUnion(plan.matchedSpecs)
                 }
-            } catch let e as FileIOError {
-                results.lock.sync { results.errors.append((i, e.description)) }
-            } catch let e as TargetError {
-                results.lock.sync { results.errors.append((i, e.description)) }
-            } catch {
+            } catch { // FileIOError and TargetError describe themselves as "file[:line:col]: message"
                 results.lock.sync { results.errors.append((i, "\(error)")) }
             }
         }
@@ -123,22 +115,14 @@ public enum SetJob {
             throw SetJobError(messages: messages)
         }
         let plans = results.plans.compactMap { $0 }
-        return SetPlan(files: plans, targets: results.targets.compactMap { $0 }, staged: staged,
+        return SetPlan(files: plans, staged: staged,
                        changes: plans.flatMap(\.changes), searchedFiles: files.count)
     }
 
-    /// Writes every changed file atomically: all temp files first, then the renames.
+    /// Replaces every changed file atomically: renames the temp files that `.stage` planning wrote beside them.
     public static func write(_ plan: SetPlan) throws {
-        var staged = plan.staged
-        if staged.isEmpty {
-            do {
-                for (f, target) in zip(plan.files, plan.targets) { staged.append(try FileIO.stage(f.updated, for: target)) }
-            } catch {
-                FileIO.discard(staged)
-                throw SetJobError(messages: [error.description])
-            }
-        }
-        do { try FileIO.commit(staged) } catch { throw SetJobError(messages: [error.description]) }
+        precondition(plan.staged.count == plan.files.count, "write() needs a plan made with retention .stage")
+        do { try FileIO.commit(plan.staged) } catch { throw SetJobError(messages: [error.description]) }
     }
 
     /// Removes the temp files of a plan that will not be written.

@@ -17,16 +17,9 @@ public struct FilePlan: Sendable {
         self.matchedSpecs = matchedSpecs; self.changed = updated != original
     }
 
-    private init(_ p: FilePlan, original: [UInt8]) {
-        file = p.file; self.original = original; updated = p.updated; changes = p.changes; matchedSpecs = p.matchedSpecs; changed = p.changed
-    }
-
     private init(_ p: FilePlan, contents: Bool) {
         file = p.file; original = []; updated = []; changes = p.changes; matchedSpecs = p.matchedSpecs; changed = p.changed
     }
-
-    /// The same plan without the original bytes (which only a diff needs), to keep memory low on large trees.
-    public func droppingOriginal() -> FilePlan { FilePlan(self, original: []) }
 
     /// Only what changed, without any file contents.
     public func droppingContents() -> FilePlan { FilePlan(self, contents: false) }

@@ -57,14 +57,9 @@ struct StreamVerifier {
                     let s = e.data.scalar
                     guard cstr(s.tag) == n.tag, cstr(s.anchor) == n.anchor else { throw fail("a different node", n) }
                     let value = String(decoding: UnsafeBufferPointer(start: s.value, count: s.length), as: UTF8.self)
-                    let plain = s.style == YAML_PLAIN_SCALAR_STYLE
-                    if let wantValue = replacements[n.id] {
-                        guard value == wantValue else { throw fail("value '\(value)' instead of '\(wantValue)'", n) }
-                        if n.isStringLike && plain && ScalarQuoting.resolvesToNonString(value) {
-                            throw fail("a value that would not read back as a string", n)
-                        }
-                    } else {
-                        guard value == n.value, plain == (n.style == .plain) else { throw fail("an unintended change", n) }
+                    if let problem = YAMLEditor.scalarProblem(n, value: value, style: YAMLNode.ScalarStyle(s.style),
+                                                              replacement: replacements[n.id]) {
+                        throw fail(problem, n)
                     }
                 case (YAML_ALIAS_EVENT, .node(let n)) where n.kind == .alias:
                     guard cstr(e.data.alias.anchor) == n.value else { throw fail("a changed alias", n) }

@@ -165,13 +165,8 @@ public struct YAMLEditor {
         guard old.kind == new.kind, old.tag == new.tag, old.anchor == new.anchor else { throw fail("a different node") }
         switch old.kind {
         case .scalar:
-            if let expected = replacements[old.id] {
-                guard new.value == expected else { throw fail("value '\(new.value)' instead of '\(expected)'") }
-                if old.isStringLike && new.style == .plain && ScalarQuoting.resolvesToNonString(new.value) {
-                    throw fail("a value that would not read back as a string")
-                }
-            } else {
-                guard new.value == old.value, new.style == old.style else { throw fail("an unintended change") }
+            if let problem = Self.scalarProblem(old, value: new.value, style: new.style, replacement: replacements[old.id]) {
+                throw fail(problem)
             }
         case .alias:
             guard new.value == old.value else { throw fail("a changed alias") }
@@ -198,6 +193,19 @@ public struct YAMLEditor {
                 }
             }
         }
+    }
+
+    /// What is wrong with a re-read scalar (value and style) compared with the original and the intended
+    /// replacement, or nil when it is as intended. Shared by the tree and the streaming verification.
+    static func scalarProblem(_ old: YAMLNode, value: String, style: YAMLNode.ScalarStyle, replacement: String?) -> String? {
+        if let expected = replacement {
+            if value != expected { return "value '\(value)' instead of '\(expected)'" }
+            if old.isStringLike && style == .plain && ScalarQuoting.resolvesToNonString(value) {
+                return "a value that would not read back as a string"
+            }
+            return nil
+        }
+        return value == old.value && style == old.style ? nil : "an unintended change"
     }
 
     /// An anchored node (or one inside an anchored collection) that some alias refers to would change

@@ -102,14 +102,7 @@ struct TreeBuilder {
         case YAML_SCALAR_EVENT:
             let s = event.data.scalar
             let value = string(s.value, s.length)
-            let style: YAMLNode.ScalarStyle
-            switch s.style {
-            case YAML_SINGLE_QUOTED_SCALAR_STYLE: style = .singleQuoted
-            case YAML_DOUBLE_QUOTED_SCALAR_STYLE: style = .doubleQuoted
-            case YAML_LITERAL_SCALAR_STYLE: style = .literal
-            case YAML_FOLDED_SCALAR_STYLE: style = .folded
-            default: style = .plain
-            }
+            let style = YAMLNode.ScalarStyle(s.style)
             let node = makeNode(.scalar, value: value, style: style, tag: cstr(s.tag), anchor: cstr(s.anchor), flow: false, event: event)
             if style == .literal || style == .folded { trimBlockScalarEnd(node) }
             try attach(node)
@@ -157,8 +150,12 @@ struct TreeBuilder {
         if anchor != nil || tag != nil, kind != .alias {
             node.valueStart = skipProperties(from: start, limit: node.end)
             if node.valueStart != start {
-                let lc = source.lineColumn(of: node.valueStart)
-                node.line = lc.line; node.column = lc.column
+                // advance the start mark over the properties (scanning from the top of the file would be quadratic)
+                var line = node.line, column = node.column
+                for b in source.bytes[start..<node.valueStart] {
+                    if b == 0x0A { line += 1; column = 1 } else if b & 0xC0 != 0x80 { column += 1 }
+                }
+                node.line = line; node.column = column
             }
         }
         if let anchor { anchors[anchor] = node.id }
@@ -222,6 +219,18 @@ struct TreeBuilder {
     private func cstr(_ p: UnsafeMutablePointer<yaml_char_t>?) -> String? {
         guard let p else { return nil }
         return String(cString: p)
+    }
+}
+
+extension YAMLNode.ScalarStyle {
+    init(_ style: yaml_scalar_style_t) {
+        switch style {
+        case YAML_SINGLE_QUOTED_SCALAR_STYLE: self = .singleQuoted
+        case YAML_DOUBLE_QUOTED_SCALAR_STYLE: self = .doubleQuoted
+        case YAML_LITERAL_SCALAR_STYLE: self = .literal
+        case YAML_FOLDED_SCALAR_STYLE: self = .folded
+        default: self = .plain
+        }
     }
 }
 

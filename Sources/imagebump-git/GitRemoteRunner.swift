@@ -23,7 +23,7 @@ struct GitRemoteRunner: RemoteRunner {
         }
         let credentials = GitCredentials(tokenEnv: o.tokenEnv, sshKeyPath: absolute(o.sshKey), knownHostsPath: absolute(o.knownHosts),
                                          insecureAcceptUnknownHostKeys: o.insecureAcceptHostKey, caFile: absolute(o.caFile))
-        let token = credentials.resolveToken(host: URLParts.host(of: location))
+        let token = credentials.resolveToken(forLocation: location)
         if let token, PlatformOutputs.isGitHubActions { Console.raw(1, "::add-mask::\(token.secret)\n") }
         let secrets = token.map { [$0.secret] } ?? []
         let author: GitAuthor
@@ -41,21 +41,20 @@ struct GitRemoteRunner: RemoteRunner {
         var publishResult: PublishResult?
         var forgeContext: (kind: ForgeKind, api: String, project: String)?
         do {
-            if f.mergeRequest {
-                // fail before cloning when the forge cannot be worked out
-                let repoURL = ConfigRepo.isURL(location) ? location : (try? OriginURL.read(repoPath: location)) ?? location
-                let kind = try ForgeDefaults.detectForge(explicit: f.forge, environment: env, repoURL: repoURL)
-                let api = try f.apiURL ?? ForgeDefaults.apiURL(forge: kind, environment: env, repoURL: repoURL)
-                forgeContext = (kind, api, try ForgeDefaults.projectPath(repoURL: repoURL, apiURL: api))
-                guard token != nil else {
-                    throw CLIError("--merge-request needs an API token: set \(o.tokenEnv ?? "IMAGEBUMP_TOKEN") (GitLab: a project access token with api and write_repository scopes; GitHub: contents: write and pull-requests: write)")
-                }
+            if f.mergeRequest && token == nil {
+                throw CLIError("--merge-request needs an API token: set \(o.tokenEnv ?? "IMAGEBUMP_TOKEN") (GitLab: a project access token with api and write_repository scopes; GitHub: contents: write and pull-requests: write)")
             }
             try PlatformOutputs.section("imagebump_git", "imagebump: \(redact(url: location))") {
                 // a clone only needs the -f paths on disk (commits still carry every file): checkout dominates clone time
                 let sparse = command.edit.files.isEmpty || command.edit.files.contains { $0 == "." || $0 == "./" } ? nil : command.edit.files
                 try ConfigRepo.with(location: location, branch: o.branch, credentials: credentials, checkoutPaths: sparse,
                                     progress: printer.sink) { repo in
+                    if f.mergeRequest {
+                        // the project comes from the URL pushed to (a local checkout: its origin)
+                        let kind = try ForgeDefaults.detectForge(explicit: f.forge, environment: env, repoURL: repo.remoteURL)
+                        let api = try f.apiURL ?? ForgeDefaults.apiURL(forge: kind, environment: env, repoURL: repo.remoteURL)
+                        forgeContext = (kind, api, try ForgeDefaults.projectPath(repoURL: repo.remoteURL, apiURL: api))
+                    }
                     let target = repo.branch
                     let pushBranch = o.pushBranch ?? (f.mergeRequest ? ForgeDefaults.pushBranch(images: images, targetBranch: target) : nil)
                     publishResult = try repo.publish(
@@ -134,36 +133,5 @@ struct GitRemoteRunner: RemoteRunner {
             }
             if let mr = mrResult { Console.out("\(mr.created ? "opened" : (mr.updated ? "updated" : "unchanged")) merge request \(mr.url)") }
         }
-    }
-}
-
-enum URLParts {
-    static func host(of location: String) -> String? {
-        if let r = location.range(of: "://") {
-            var rest = location[r.upperBound...]
-            if let at = rest.firstIndex(of: "@"), rest[..<at].firstIndex(of: "/") == nil { rest = rest[rest.index(after: at)...] }
-            return String(rest.prefix { $0 != "/" && $0 != ":" })
-        }
-        if let colon = location.firstIndex(of: ":") {
-            let hostPart = location[..<colon]
-            return String(hostPart.split(separator: "@").last ?? hostPart)
-        }
-        return nil
-    }
-}
-
-/// The `origin` URL of a local checkout, read from its git config (for merge requests from a checked-out repo).
-enum OriginURL {
-    static func read(repoPath: String) throws -> String {
-        let text = try String(contentsOfFile: repoPath + "/.git/config", encoding: .utf8)
-        var inOrigin = false
-        for raw in text.split(separator: "\n") {
-            let line = raw.trimmingCharacters(in: .whitespaces)
-            if line.hasPrefix("[") { inOrigin = line == "[remote \"origin\"]"; continue }
-            if inOrigin, line.hasPrefix("url"), let eq = line.firstIndex(of: "=") {
-                return line[line.index(after: eq)...].trimmingCharacters(in: .whitespaces)
-            }
-        }
-        throw CLIError("\(repoPath) has no origin remote")
     }
 }

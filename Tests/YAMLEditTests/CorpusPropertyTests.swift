@@ -43,7 +43,7 @@ final class CorpusPropertyTests: XCTestCase {
                 let out = try ed.apply()
                 let reparsed = try YAMLParser.parse(out)
                 var expected = before
-                let idx = expected.firstIndex { _ in true }.map { _ in preorderIndex(of: node, in: stream) }!
+                let idx = preorderIndex(of: node, in: stream)
                 let old = expected[idx]
                 expected[idx] = FlatNode(kind: old.kind, tag: old.tag, anchor: old.anchor, value: newValue, children: 0)
                 XCTAssertEqual(flatten(reparsed), expected, "\(name): editing line \(node.line) changed other nodes")
