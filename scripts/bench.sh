@@ -87,6 +87,13 @@ printf '%-44s %10s %10s %8s %12s\n' case "sed (ms)" "imagebump" ratio "peak RSS"
 printf '%-44s %10.1f %10.1f %8s %9d KiB\n' "(a) one kustomization.yaml" "$(ratio "$sa" 1000)" "$(ratio "$ia" 1000)" "$(ratio "$ia" "$sa")x" "$rss_a"
 printf '%-44s %10.1f %10.1f %8s %9d KiB\n' "(b) $N manifests, one image everywhere" "$(ratio "$sb" 1000)" "$(ratio "$ib" 1000)" "$(ratio "$ib" "$sb")x" "$rss_b"
 echo "targets: (a) <= 2x sed, (b) <= 2x find -exec sed -i {} +, peak RSS <= 40 MB"
+# (c) a guard against quadratic work: 40,000 tagged values (!!str) in one 800 KB file, --check only
+python3 -c "
+with open('$work/tagged.yaml', 'w') as f:
+    f.writelines(f'k{i}: !!str v{i}\\n' for i in range(40000))
+    f.write('image: $img:1.0.0\\n')"
+t0=$(now); "$bin" set --check -f "$work/tagged.yaml" "$img:2.0.0" >/dev/null || true
+echo "(c) one 800 KB file with 40,000 tagged values, --check: $(( ($(now) - t0) / 1000000 )) ms"
 # the two trees must agree: same edit, same bytes
 if diff -r "$work/b" "$work/b-sed" >/dev/null; then echo "check: imagebump and sed produced identical trees"; else
   "$bin" set -f "$work/b" "$img:7.7.7" >/dev/null; sed_b 7.7.7
