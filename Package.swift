@@ -23,6 +23,10 @@ let package = Package(
         .target(name: "Targets", dependencies: ["ImageReference", "YAMLEdit"]),
         .target(name: "ImagebumpKit", dependencies: ["Targets"]),
         .target(name: "Redaction"),
+        // Removes registered temp paths (staged files, clones, key files) on SIGINT/SIGTERM/SIGHUP.
+        .target(name: "TempCleanup"),
+        // The version, in one place.
+        .target(name: "BuildInfo"),
         .target(name: "GitOps", dependencies: ["CGit2", "Redaction"]),
         .target(name: "Forge", dependencies: ["CCurl", "Redaction"]),
         .target(name: "ImagebumpCLI", dependencies: [

@@ -1,0 +1,106 @@
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Paths this process created and must not leave behind when it is stopped by SIGINT, SIGTERM or SIGHUP:
+/// staged temp files, temporary clones, key files. Owners register a path when they create it and unregister it
+/// when they removed or renamed it themselves. SIGKILL cannot be caught: leftovers carry "imagebump" in their names.
+public enum TempCleanup {
+    public struct Registration: Hashable, Sendable { let id: Int }
+
+    private final class State: @unchecked Sendable {
+        var paths: [Int: String] = [:]
+        var next = 0
+        var sources: [DispatchSourceSignal] = []
+        var installed = false
+        let lock = NSLockLite()
+    }
+    private static let state = State()
+
+    /// Remembers `path` (a file or a directory tree) for removal on a signal.
+    @discardableResult
+    public static func register(_ path: String) -> Registration {
+        state.lock.withLock {
+            state.next += 1
+            state.paths[state.next] = path
+            return Registration(id: state.next)
+        }
+    }
+
+    public static func unregister(_ registration: Registration) {
+        state.lock.withLock { _ = state.paths.removeValue(forKey: registration.id) }
+    }
+
+    /// Paths currently registered (for tests).
+    public static var registeredPaths: [String] { state.lock.withLock { Array(state.paths.values) } }
+
+    /// Installs the signal handlers once: on SIGINT/SIGTERM/SIGHUP every registered path is removed, then the
+    /// signal's default action ends the process (so the exit status still says which signal it was).
+    public static func installSignalHandlers() {
+        state.lock.withLock {
+            guard !state.installed else { return }
+            state.installed = true
+            let queue = DispatchQueue(label: "imagebump.signals")
+            for sig in [SIGINT, SIGTERM, SIGHUP] {
+                signal(sig, SIG_IGN) // the dispatch source receives it instead
+                let source = DispatchSource.makeSignalSource(signal: sig, queue: queue)
+                source.setEventHandler { removeAllAndReraise(sig) }
+                source.resume()
+                state.sources.append(source)
+            }
+        }
+    }
+
+    /// Removes every registered path now (what a signal does before ending the process).
+    public static func removeAll() {
+        let paths = state.lock.withLock { () -> [String] in
+            let p = Array(state.paths.values)
+            state.paths.removeAll()
+            return p
+        }
+        for p in paths { removeTree(p) }
+    }
+
+    private static func removeAllAndReraise(_ sig: Int32) {
+        removeAll()
+        signal(sig, SIG_DFL)
+        raise(sig)
+    }
+
+    /// `rm -rf path` without following symlinks.
+    public static func removeTree(_ path: String) {
+        var st = stat()
+        guard lstat(path, &st) == 0 else { return }
+        if (st.st_mode & S_IFMT) == S_IFDIR {
+            if let d = opendir(path) {
+                var names: [String] = []
+                while let ent = readdir(d) {
+                    let name = withUnsafePointer(to: ent.pointee.d_name) { p in
+                        p.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+                    }
+                    if name != "." && name != ".." { names.append(name) }
+                }
+                closedir(d)
+                for n in names { removeTree(path + "/" + n) }
+            }
+            rmdir(path)
+        } else {
+            unlink(path)
+        }
+    }
+}
+
+/// A pthread mutex (this module avoids Foundation so that the edit-only executable stays small).
+final class NSLockLite: @unchecked Sendable {
+    private var mutex = pthread_mutex_t()
+    init() { pthread_mutex_init(&mutex, nil) }
+    deinit { pthread_mutex_destroy(&mutex) }
+    func withLock<T>(_ body: () throws -> T) rethrows -> T {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        return try body()
+    }
+}
