@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Data flows one way: ImageReference → YAMLEdit → Targets → ImagebumpKit (files, plans, output)
+// Data flows one way: ImageReference → YAMLEdit → ImageRules → ImagebumpKit (files, plans, output)
 // → GitOps (libgit2) → Forge (libcurl) → imagebump (the thin CLI).
 let package = Package(
     name: "imagebump",
@@ -20,8 +20,8 @@ let package = Package(
 
         .target(name: "ImageReference"),
         .target(name: "YAMLEdit", dependencies: ["CYAML"]),
-        .target(name: "Targets", dependencies: ["ImageReference", "YAMLEdit"]),
-        .target(name: "ImagebumpKit", dependencies: ["Targets"]),
+        .target(name: "ImageRules", dependencies: ["ImageReference", "YAMLEdit"]),
+        .target(name: "ImagebumpKit", dependencies: ["ImageRules"]),
         .target(name: "Redaction"),
         // Removes registered temp paths (staged files, clones, key files) on SIGINT/SIGTERM/SIGHUP.
         .target(name: "TempCleanup"),
@@ -39,7 +39,7 @@ let package = Package(
 
         .testTarget(name: "ImageReferenceTests", dependencies: ["ImageReference"]),
         .testTarget(name: "YAMLEditTests", dependencies: ["YAMLEdit", "TestSupport"]),
-        .testTarget(name: "TargetsTests", dependencies: ["Targets", "YAMLEdit", "ImageReference", "TestSupport"]),
+        .testTarget(name: "ImageRulesTests", dependencies: ["ImageRules", "YAMLEdit", "ImageReference", "TestSupport"]),
         .testTarget(name: "ImagebumpKitTests", dependencies: ["ImagebumpKit"]),
         .testTarget(name: "GitOpsTests", dependencies: ["GitOps"], exclude: ["Fixtures"]),
         .testTarget(name: "ForgeTests", dependencies: ["Forge", "TestSupport"]),

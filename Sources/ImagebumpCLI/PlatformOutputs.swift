@@ -6,7 +6,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
-import Targets
+import ImageRules
 
 /// What a run produced, for the CI platform's outputs.
 public struct RunOutcome: Sendable {

@@ -1,4 +1,4 @@
-import Targets
+import ImageRules
 
 /// The `--output json` document.
 public struct JSONReport: Codable, Sendable {

@@ -3,7 +3,7 @@ import Dispatch
 import Glibc
 #endif
 import ImageReference
-import Targets
+import ImageRules
 
 /// What `imagebump set` is asked to do, independent of the command line.
 public struct SetRequest: Sendable {
@@ -53,7 +53,7 @@ public enum SetJob {
     public static func plan(_ request: SetRequest, retention: Retention = .preview) throws -> SetPlan {
         let files: [DiscoveredFile]
         do { files = try FileDiscovery.discover(request.paths) } catch { throw SetJobError(messages: [error.description]) }
-        let planner = TargetPlanner(specs: request.specs)
+        let planner = ImagePlanner(specs: request.specs)
         let needles = request.specs.map { Array($0.lastComponent.utf8) }
 
         final class Results: @unchecked Sendable {
@@ -92,7 +92,7 @@ public enum SetJob {
                     results.staged[i] = stagedFile
                     results.matched.formUnion(plan.matchedSpecs)
                 }
-            } catch { // FileIOError and TargetError describe themselves as "file[:line:col]: message"
+            } catch { // FileIOError and PlanError describe themselves as "file[:line:col]: message"
                 results.lock.sync { results.errors.append((i, "\(error)")) }
             }
         }

@@ -4,7 +4,7 @@ import GitOps
 import ImageReference
 import ImagebumpCLI
 import ImagebumpKit
-import Targets
+import ImageRules
 
 /// `imagebump set` with --repo/--commit/--push/--merge-request: edit inside the config repo's working tree,
 /// commit, push with re-apply retries, and open or update the merge request.

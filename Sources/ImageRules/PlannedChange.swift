@@ -23,7 +23,7 @@ public struct PlannedChange: Codable, Equatable, Sendable {
 }
 
 /// A problem with one file, with a place where there is one.
-public struct TargetError: Error, CustomStringConvertible {
+public struct PlanError: Error, CustomStringConvertible {
     public let file: String
     public let line: Int?
     public let column: Int?

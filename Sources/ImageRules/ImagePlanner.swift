@@ -26,7 +26,7 @@ public struct FilePlan: Sendable {
 }
 
 /// Finds every image reference the specs address in a YAML file and plans a byte-exact edit.
-public struct TargetPlanner: Sendable {
+public struct ImagePlanner: Sendable {
     public let specs: [ImageSpec]
 
     public init(specs: [ImageSpec]) { self.specs = specs }
@@ -34,10 +34,10 @@ public struct TargetPlanner: Sendable {
     /// - Parameters:
     ///   - file: path used in messages and to recognise `kustomization.yaml`.
     ///   - add: append a kustomize `images:` entry for specs that match nothing in this kustomization.
-    public func plan(file: String, bytes: [UInt8], add: Bool = false) throws(TargetError) -> FilePlan {
+    public func plan(file: String, bytes: [UInt8], add: Bool = false) throws(PlanError) -> FilePlan {
         let stream: YAMLStream
         do { stream = try YAMLParser.parse(bytes) } catch {
-            throw TargetError(file: file, line: error.line, column: error.column, message: error.message)
+            throw PlanError(file: file, line: error.line, column: error.column, message: error.message)
         }
         var run = PlanRun(specs: specs, file: file, stream: stream)
         do {
@@ -46,15 +46,15 @@ public struct TargetPlanner: Sendable {
             }
             if add { try run.addMissingKustomizeEntries() }
         } catch let r as YAMLEditor.Refusal {
-            throw TargetError(file: file, line: r.line, column: r.column, message: r.message)
-        } catch let e as TargetError {
+            throw PlanError(file: file, line: r.line, column: r.column, message: r.message)
+        } catch let e as PlanError {
             throw e
         } catch {
-            throw TargetError(file: file, message: "\(error)")
+            throw PlanError(file: file, message: "\(error)")
         }
         let updated: [UInt8]
         do { updated = try run.editor.apply() } catch {
-            throw TargetError(file: file, message: "\(error)")
+            throw PlanError(file: file, message: "\(error)")
         }
         return FilePlan(file: file, original: bytes, updated: updated, changes: run.changes, matchedSpecs: run.matched)
     }
@@ -306,7 +306,7 @@ struct PlanRun {
             } else if images == nil {
                 try editor.insertBlockPair(into: root, key: "images", items: [pairs])
             } else {
-                throw TargetError(file: file, line: images!.line, column: images!.column, message: "cannot add to an empty or non-list images:")
+                throw PlanError(file: file, line: images!.line, column: images!.column, message: "cannot add to an empty or non-list images:")
             }
             matched.insert(i)
             record(.kustomize, spec: spec, line: root.line, old: "", new: spec.description)
@@ -318,7 +318,7 @@ struct PlanRun {
     mutating func set(_ m: YAMLNode, key: String, to value: String) throws {
         if let node = m[key] {
             guard node.kind == .scalar else {
-                throw TargetError(file: file, line: node.line, column: node.column, message: "\(key) is not a scalar value")
+                throw PlanError(file: file, line: node.line, column: node.column, message: "\(key) is not a scalar value")
             }
             try editor.setScalar(node, to: value)
         } else {

@@ -1,9 +1,9 @@
 import XCTest
 import ImageReference
-@testable import Targets
+@testable import ImageRules
 
 func bump(_ text: String, _ specs: [String], file: String = "kustomization.yaml", add: Bool = false) throws -> (String, FilePlan) {
-    let planner = TargetPlanner(specs: try specs.map(ImageSpec.init(parsing:)))
+    let planner = ImagePlanner(specs: try specs.map(ImageSpec.init(parsing:)))
     let plan = try planner.plan(file: file, bytes: Array(text.utf8), add: add)
     return (String(decoding: plan.updated, as: UTF8.self), plan)
 }
@@ -251,7 +251,7 @@ final class ArgoAndFluxRuleTests: XCTestCase {
 final class PlannerErrorTests: XCTestCase {
     func testInvalidYAMLNamesLineAndColumn() {
         XCTAssertThrowsError(try bump("a: 1\n  b: 2\n", ["app:1"], file: "bad.yaml")) { e in
-            let err = e as! TargetError
+            let err = e as! PlanError
             XCTAssertEqual(err.file, "bad.yaml")
             XCTAssertEqual(err.line, 2)
             XCTAssertNotNil(err.column)

@@ -3,7 +3,7 @@ import XCTest
 import TestSupport
 import ImageReference
 import YAMLEdit
-@testable import Targets
+@testable import ImageRules
 
 /// An independent check with PyYAML (a different parser, YAML 1.1 typing like kubectl's): for every corpus
 /// manifest that holds an image, bump it to tag `1.20` (a float if written plain) and let PyYAML confirm that the
@@ -69,7 +69,7 @@ sys.exit(1 if bad else 0)
                   let name = firstImageName(stream) else { continue }
             let spec = try ImageSpec(parsing: name + ":1.20")
             let base = url.lastPathComponent
-            guard let plan = try? TargetPlanner(specs: [spec]).plan(file: base, bytes: bytes), plan.changed else { continue }
+            guard let plan = try? ImagePlanner(specs: [spec]).plan(file: base, bytes: bytes), plan.changed else { continue }
             try Data(bytes).write(to: dir.appendingPathComponent(base + ".orig"))
             try Data(plan.updated).write(to: dir.appendingPathComponent(base + ".new"))
             edited += 1
