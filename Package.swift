@@ -12,6 +12,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/mxcl/Version", from: "2.2.1"),
     ],
     targets: [
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
@@ -21,13 +22,15 @@ let package = Package(
         .target(name: "ImageReference"),
         .target(name: "YAMLEdit", dependencies: ["CYAML"]),
         .target(name: "ImageRules", dependencies: ["ImageReference", "YAMLEdit"]),
-        .target(name: "ImagebumpKit", dependencies: ["ImageRules"]),
+        .target(name: "ImagebumpKit", dependencies: ["ImageRules", .product(name: "Version", package: "Version")]),
+        // imagebump.yaml: environments (files, branch, mode) and the promotion order.
+        .target(name: "Environments", dependencies: ["YAMLEdit"]),
         .target(name: "Redaction"),
         // Removes registered temp paths (staged files, clones, key files) on SIGINT/SIGTERM/SIGHUP.
         .target(name: "TempCleanup"),
         // The version, in one place.
         .target(name: "BuildInfo"),
-        .target(name: "GitOps", dependencies: ["CGit2", "Redaction"]),
+        .target(name: "GitOps", dependencies: ["CGit2", "Redaction", "ImagebumpKit"]),
         .target(name: "Forge", dependencies: ["CCurl", "Redaction"]),
         .target(name: "ImagebumpCLI", dependencies: [
             "ImagebumpKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -41,7 +44,8 @@ let package = Package(
         .testTarget(name: "YAMLEditTests", dependencies: ["YAMLEdit", "TestSupport"]),
         .testTarget(name: "ImageRulesTests", dependencies: ["ImageRules", "YAMLEdit", "ImageReference", "TestSupport"]),
         .testTarget(name: "ImagebumpKitTests", dependencies: ["ImagebumpKit"]),
-        .testTarget(name: "GitOpsTests", dependencies: ["GitOps"], exclude: ["Fixtures"]),
+        .testTarget(name: "EnvironmentsTests", dependencies: ["Environments"]),
+        .testTarget(name: "GitOpsTests", dependencies: ["GitOps", "ImageRules"], exclude: ["Fixtures"]),
         .testTarget(name: "ForgeTests", dependencies: ["Forge", "TestSupport"]),
         // Test helpers: the loopback fake GitLab/GitHub API and the shared corpus location.
         .target(name: "TestSupport", dependencies: ["Forge"], path: "Tests/TestSupport"),

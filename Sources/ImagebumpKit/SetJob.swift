@@ -13,10 +13,15 @@ public struct SetRequest: Sendable {
     public var add: Bool
     public var allowMissing: Bool
     public var maxFileSize: Int
+    /// Permit lowering a semantic-version tag or going back to an older commit (a rollback).
+    public var allowDowngrade: Bool
+    /// The application repository, for refusing a commit tag older than the deployed one (nil: not checked).
+    public var ancestry: (any CommitAncestry)?
 
-    public init(specs: [ImageSpec], paths: [String], add: Bool = false, allowMissing: Bool = false, maxFileSize: Int = 16 << 20) {
+    public init(specs: [ImageSpec], paths: [String], add: Bool = false, allowMissing: Bool = false, maxFileSize: Int = 16 << 20,
+                allowDowngrade: Bool = false, ancestry: (any CommitAncestry)? = nil) {
         self.specs = specs; self.paths = paths.isEmpty ? ["."] : paths; self.add = add; self.allowMissing = allowMissing
-        self.maxFileSize = maxFileSize
+        self.maxFileSize = maxFileSize; self.allowDowngrade = allowDowngrade; self.ancestry = ancestry
     }
 }
 
@@ -28,6 +33,8 @@ public struct SetPlan: Sendable {
     public let staged: [FileIO.Staged]
     public let changes: [PlannedChange]
     public let searchedFiles: Int
+    /// Things the user should know that did not stop the run (e.g. a check that could not be made).
+    public let notes: [String]
     public var changed: Bool { !files.isEmpty }
 }
 
@@ -109,14 +116,16 @@ public enum SetJob {
                 messages.append("no match for \(spec.name.written) (\(spec.text)) in \(files.count) YAML file\(files.count == 1 ? "" : "s") under \(searched); looked at kustomize images:, image: values, Helm repository/tag, Argo CD kustomize.images and Flux markers (use --allow-missing to accept)")
             }
         }
+        let plans = results.plans.compactMap { $0 }
+        let changes = plans.flatMap(\.changes)
+        let guarded = messages.isEmpty ? ChangeGuards.check(changes, request) : (refusals: [], notes: [])
+        messages += guarded.refusals
         let staged = results.staged.compactMap { $0 }
         if !messages.isEmpty {
             FileIO.discard(staged)
             throw SetJobError(messages: messages)
         }
-        let plans = results.plans.compactMap { $0 }
-        return SetPlan(files: plans, staged: staged,
-                       changes: plans.flatMap(\.changes), searchedFiles: files.count)
+        return SetPlan(files: plans, staged: staged, changes: changes, searchedFiles: files.count, notes: guarded.notes)
     }
 
     /// Replaces every changed file atomically: renames the temp files that `.stage` planning wrote beside them.

@@ -1,0 +1,101 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Finding and reading `imagebump.yaml`. Paths are resolved against explicit directories, never the process's cwd.
+public enum ConfigFile {
+    /// Names looked for at the repository root, in this order.
+    public static let names = ["imagebump.yaml", ".imagebump.yaml"]
+
+    /// The config file for a run: `explicit` (`--config`, relative to `workingDirectory`) or one of `names` at
+    /// `root`; nil when there is none. Both names present at once is an error (which one wins would be a guess).
+    public static func locate(root: String, explicit: String?, workingDirectory: String) throws(ConfigError) -> String? {
+        if let explicit {
+            let path = join(workingDirectory, explicit)
+            guard isRegularFile(path) else { throw ConfigError(file: explicit, message: "--config \(explicit): no such file") }
+            return path
+        }
+        let found = names.map { join(root, $0) }.filter(isRegularFile)
+        if found.count > 1 { throw ConfigError(file: found[0], message: "both \(names.joined(separator: " and ")) exist in \(root); keep one") }
+        return found.first
+    }
+
+    /// Reads and validates the config at `path`, and checks that every environment's files exist inside `root`
+    /// (a symlink that leads out of the repository is refused too).
+    /// - Parameter display: the path shown in messages.
+    public static func load(path: String, display: String, root: String) throws(ConfigError) -> EnvironmentsConfig {
+        let bytes: [UInt8]
+        do { bytes = try readAll(path) } catch { throw ConfigError(file: display, message: "\(display): \(error.text)") }
+        let config = try EnvironmentsConfig(parsing: bytes, file: display)
+        try config.checkFiles(inside: root)
+        return config
+    }
+
+    /// The repository a local run works in: the nearest directory at or above `directory` holding `.git`, else
+    /// `directory` itself.
+    public static func repositoryRoot(from directory: String) -> String {
+        var dir = directory
+        for _ in 0..<256 {
+            if access(join(dir, ".git"), F_OK) == 0 { return dir }
+            guard let slash = dir.lastIndex(of: "/"), dir != "/" else { break }
+            dir = slash == dir.startIndex ? "/" : String(dir[..<slash])
+        }
+        return directory
+    }
+
+    static func join(_ base: String, _ path: String) -> String {
+        if path.hasPrefix("/") { return path }
+        if path == "." { return base }
+        return base.hasSuffix("/") ? base + path : base + "/" + path
+    }
+
+    static func isRegularFile(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
+    }
+
+    struct ReadError: Error { let text: String }
+
+    static func readAll(_ path: String) throws(ReadError) -> [UInt8] {
+        guard let f = fopen(path, "rb") else { throw ReadError(text: String(cString: strerror(errno))) }
+        defer { fclose(f) }
+        var out: [UInt8] = []
+        var buf = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = fread(&buf, 1, buf.count, f)
+            if n > 0 { out.append(contentsOf: buf[0..<n]) }
+            if n < buf.count {
+                if ferror(f) != 0 { throw ReadError(text: "read error") }
+                return out
+            }
+            // a config file is a few hundred bytes; anything this large is not one
+            if out.count > 1 << 20 { throw ReadError(text: "larger than 1 MiB; not a config file") }
+        }
+    }
+}
+
+extension EnvironmentsConfig {
+    /// Every environment's files exist under `root`, and resolve (symlinks followed) to paths inside it.
+    public func checkFiles(inside root: String) throws(ConfigError) {
+        guard let realRoot = resolved(root) else { throw ConfigError(file: file, message: "\(root): cannot resolve the repository root") }
+        for env in environments {
+            for (path, site) in zip(env.files, env.fileSites) {
+                let at = { (m: String) in ConfigError(file: self.file, line: site.line, column: site.column, message: m) }
+                guard let real = resolved(ConfigFile.join(root, path)) else {
+                    throw at("\(path) (environment \(env.name)) does not exist in the repository")
+                }
+                guard real == realRoot || real.hasPrefix(realRoot == "/" ? "/" : realRoot + "/") else {
+                    throw at("\(path) (environment \(env.name)) leads outside the repository (to \(real))")
+                }
+            }
+        }
+    }
+}
+
+private func resolved(_ path: String) -> String? {
+    guard let p = realpath(path, nil) else { return nil }
+    defer { free(p) }
+    return String(cString: p)
+}

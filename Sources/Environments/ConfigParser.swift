@@ -1,0 +1,143 @@
+import YAMLEdit
+
+/// Top-level keys of `imagebump.yaml` (the JSON Schema's property names are checked against these in a test).
+public enum ConfigKey: String, CaseIterable, Sendable { case environments, promotion }
+
+/// Keys of one environment.
+public enum EnvironmentKey: String, CaseIterable, Sendable { case files, mode, branch, labels, reviewers, assignees }
+
+extension EnvironmentsConfig {
+    /// Parses and validates a config file. Every error names `file`, line and column.
+    /// - Parameter file: the path shown in messages.
+    public init(parsing bytes: [UInt8], file: String) throws(ConfigError) {
+        let stream: YAMLStream
+        do { stream = try YAMLParser.parse(bytes) } catch {
+            throw ConfigError(file: file, line: error.line, column: error.column, message: error.message)
+        }
+        let p = ConfigParser(file: file)
+        guard stream.documents.count <= 1 else {
+            throw p.error(at: stream.documents.compactMap { $0 }.dropFirst().first, "one YAML document expected")
+        }
+        guard let root = stream.documents.first ?? nil else { throw ConfigError(file: file, line: 1, column: 1, message: "the file is empty; it needs environments:") }
+        var environments: [Environment] = []
+        var promotion: [String] = []
+        var promotionNodes: [YAMLNode] = []
+        for (key, value) in try p.pairs(root, what: "the top level") {
+            guard let k = ConfigKey(rawValue: key.value) else {
+                throw p.error(at: key, "unknown key \(key.value) (expected \(ConfigKey.allCases.map(\.rawValue).joined(separator: " or ")))")
+            }
+            switch k {
+            case .environments:
+                for (name, body) in try p.pairs(value, what: "environments:") {
+                    environments.append(try p.environment(name: name, body: body))
+                }
+                if environments.isEmpty { throw p.error(at: value, "environments: is empty") }
+            case .promotion:
+                promotionNodes = try p.strings(value, what: "promotion:")
+                promotion = promotionNodes.map(\.value)
+            }
+        }
+        guard !environments.isEmpty else { throw p.error(at: root, "missing environments:") }
+        let names = Set(environments.map(\.name))
+        var seen: Set<String> = []
+        for n in promotionNodes {
+            guard names.contains(n.value) else {
+                throw p.error(at: n, "unknown environment \(n.value) in promotion: (environments: \(environments.map(\.name).joined(separator: ", ")))")
+            }
+            guard seen.insert(n.value).inserted else { throw p.error(at: n, "\(n.value) appears twice in promotion:") }
+        }
+        self.init(file: file, environments: environments, promotion: promotion)
+    }
+}
+
+/// The validating walk over the parsed tree.
+struct ConfigParser {
+    let file: String
+
+    func error(at node: YAMLNode?, _ message: String) -> ConfigError {
+        ConfigError(file: file, line: node?.line ?? 1, column: node?.column ?? 1, message: message)
+    }
+
+    /// A mapping's pairs with plain string keys, each key once.
+    func pairs(_ node: YAMLNode, what: String) throws(ConfigError) -> [(key: YAMLNode, value: YAMLNode)] {
+        guard node.kind == .mapping else { throw error(at: node, "\(what) must be a mapping") }
+        var seen: Set<String> = []
+        for (k, v) in node.pairs {
+            guard k.kind == .scalar, k.isStringLike else { throw error(at: k, "keys must be plain strings") }
+            guard seen.insert(k.value).inserted else { throw error(at: k, "duplicate key \(k.value)") }
+            if v.kind == .alias { throw error(at: v, "aliases are not supported in the config file") }
+        }
+        return node.pairs
+    }
+
+    func string(_ node: YAMLNode, what: String) throws(ConfigError) -> String {
+        guard node.kind == .scalar, node.isStringLike, !node.value.isEmpty else { throw error(at: node, "\(what) must be a non-empty string") }
+        return node.value
+    }
+
+    /// A sequence of non-empty strings (a single string is accepted as a list of one).
+    func strings(_ node: YAMLNode, what: String) throws(ConfigError) -> [YAMLNode] {
+        if node.kind == .scalar { _ = try string(node, what: what); return [node] }
+        guard node.kind == .sequence else { throw error(at: node, "\(what) must be a list of strings") }
+        for item in node.children { _ = try string(item, what: "each entry of \(what)") }
+        return node.children
+    }
+
+    func environment(name: YAMLNode, body: YAMLNode) throws(ConfigError) -> Environment {
+        let n = name.value
+        guard !n.isEmpty, n.utf8.allSatisfy({ isNameByte($0) }) else {
+            throw error(at: name, "environment name \(n) may only contain letters, digits, '.', '_' and '-'")
+        }
+        var files: [String]?
+        var sites: [Environment.Site] = []
+        var mode = Environment.Mode.push
+        var branch: String?
+        var labels: [String] = [], reviewers: [String] = [], assignees: [String] = []
+        for (key, value) in try pairs(body, what: "environment \(n)") {
+            guard let k = EnvironmentKey(rawValue: key.value) else {
+                throw error(at: key, "unknown key \(key.value) in environment \(n) (expected one of \(EnvironmentKey.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            switch k {
+            case .files:
+                let nodes = try strings(value, what: "files of \(n)")
+                var out: [String] = []
+                for f in nodes { out.append(try repoRelative(f)) }
+                files = out
+                sites = nodes.map { Environment.Site(line: $0.line, column: $0.column) }
+            case .mode:
+                let m = try string(value, what: "mode")
+                guard let parsed = Environment.Mode(rawValue: m) else {
+                    throw error(at: value, "unknown mode \(m) (expected \(Environment.Mode.allCases.map(\.rawValue).joined(separator: " or ")))")
+                }
+                mode = parsed
+            case .branch: branch = try string(value, what: "branch")
+            case .labels: labels = try strings(value, what: "labels").map(\.value)
+            case .reviewers: reviewers = try strings(value, what: "reviewers").map(\.value)
+            case .assignees: assignees = try strings(value, what: "assignees").map(\.value)
+            }
+        }
+        guard let files, !files.isEmpty else { throw error(at: name, "environment \(n) has no files (give files: [path, …])") }
+        return Environment(name: n, files: files, fileSites: sites, mode: mode, branch: branch, labels: labels, reviewers: reviewers, assignees: assignees)
+    }
+
+    /// A path inside the repository, normalised (`apps/./x/../y` → `apps/y`); absolute paths and paths that leave
+    /// the repository are refused.
+    func repoRelative(_ node: YAMLNode) throws(ConfigError) -> String {
+        let p = node.value
+        if p.hasPrefix("/") { throw error(at: node, "\(p) is absolute; files are relative to the repository root") }
+        var parts: [Substring] = []
+        for c in p.split(separator: "/", omittingEmptySubsequences: true) {
+            if c == "." { continue }
+            if c == ".." {
+                guard parts.popLast() != nil else { throw error(at: node, "\(p) is outside the repository") }
+                continue
+            }
+            parts.append(c)
+        }
+        return parts.isEmpty ? "." : parts.joined(separator: "/")
+    }
+}
+
+private func isNameByte(_ b: UInt8) -> Bool {
+    (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || b == UInt8(ascii: ".") || b == UInt8(ascii: "_") || b == UInt8(ascii: "-")
+}
