@@ -99,8 +99,12 @@ public struct EditOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Refuse files larger than this many MiB.", valueName: "MiB"))
     public var maxFileSize = 16
 
+    @Flag(help: "Permit a lower semantic version or an older commit than the one deployed (a rollback).")
+    public var allowDowngrade = false
+
     public func request(_ specs: [ImageSpec]) -> SetRequest {
-        SetRequest(specs: specs, paths: files, add: add, allowMissing: allowMissing, maxFileSize: maxFileSize << 20)
+        SetRequest(specs: specs, paths: files, add: add, allowMissing: allowMissing, maxFileSize: maxFileSize << 20,
+                   allowDowngrade: allowDowngrade)
     }
 
     public func validate() throws {

@@ -35,7 +35,7 @@ final class SetCommandTests: XCTestCase {
             return String(t.prefix { $0 != " " && $0 != "," })
         })
         XCTAssertTrue(names.contains("--merge-request"), "full help shown: \(names.sorted())")
-        let editing: Set<String> = ["--file", "--dry-run", "--check", "--output", "--allow-missing", "--add", "--max-file-size"]
+        let editing: Set<String> = ["--file", "--dry-run", "--check", "--output", "--allow-missing", "--add", "--max-file-size", "--allow-downgrade"]
         let missing = names.subtracting(editing).subtracting(RemoteHook.fullCLIOnly)
         XCTAssertEqual(missing, [], "options neither parsed by imagebump nor handed over")
         XCTAssertTrue(RemoteHook.needsFullCLI(["set", "--push", "a:1"]))
