@@ -24,7 +24,7 @@ let package = Package(
         .target(name: "ImageRules", dependencies: ["ImageReference", "YAMLEdit"]),
         .target(name: "ImagebumpKit", dependencies: ["ImageRules", .product(name: "Version", package: "Version")]),
         // imagebump.yaml: environments (files, branch, mode) and the promotion order.
-        .target(name: "Environments", dependencies: ["YAMLEdit"]),
+        .target(name: "Environments", dependencies: ["YAMLEdit", "ImageReference"]),
         .target(name: "Redaction"),
         // Removes registered temp paths (staged files, clones, key files) on SIGINT/SIGTERM/SIGHUP.
         .target(name: "TempCleanup"),

@@ -1,0 +1,53 @@
+/// One image reference an environment's files hold (`imagebump get`, and what `promote` reads).
+public struct HeldImage: Codable, Equatable, Sendable {
+    /// The effective repository (a kustomize entry's `newName` when it has one).
+    public var image: String
+    public var tag: String?
+    public var digest: String?
+    /// Relative to the repository root.
+    public var file: String
+    public var line: Int
+
+    public init(image: String, tag: String?, digest: String?, file: String, line: Int) {
+        self.image = image; self.tag = tag; self.digest = digest; self.file = file; self.line = line
+    }
+
+    /// `image[:tag][@digest]`.
+    public var reference: String { image + (tag.map { ":" + $0 } ?? "") + (digest.map { "@" + $0 } ?? "") }
+
+    // `tag`/`digest` are written as null when absent, so every object has the same keys.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(image, forKey: .image)
+        try c.encode(tag, forKey: .tag)
+        try c.encode(digest, forKey: .digest)
+        try c.encode(file, forKey: .file)
+        try c.encode(line, forKey: .line)
+    }
+}
+
+/// `imagebump get`: what each environment runs.
+public struct EnvironmentsReport: Codable, Equatable, Sendable {
+    public struct Entry: Codable, Equatable, Sendable {
+        public var name: String
+        public var images: [HeldImage]
+        public init(name: String, images: [HeldImage]) { self.name = name; self.images = images }
+    }
+
+    public var environments: [Entry]
+    public init(environments: [Entry]) { self.environments = environments }
+
+    /// One block per environment: its name, then `reference  file:line` per image.
+    public var text: String {
+        var out = ""
+        for e in environments {
+            out += e.name + ":\n"
+            if e.images.isEmpty { out += "  (no images)\n" }
+            let width = e.images.map(\.reference.count).max() ?? 0
+            for i in e.images {
+                out += "  " + i.reference + String(repeating: " ", count: width - i.reference.count) + "  \(i.file):\(i.line)\n"
+            }
+        }
+        return out
+    }
+}
