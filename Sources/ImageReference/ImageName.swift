@@ -94,7 +94,3 @@ public struct ImageName: Hashable, Sendable, CustomStringConvertible {
         (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9"))
     }
 }
-
-extension Character {
-    var isASCIIAlnum: Bool { isASCII && (isLetter || isNumber) }
-}

@@ -15,7 +15,7 @@ public struct ImageReference: Hashable, Sendable, CustomStringConvertible {
         var digest: String?
         if let at = rest.utf8.firstIndex(of: UInt8(ascii: "@")) {
             let d = String(rest[rest.index(after: at)...])
-            guard Self.isValidDigest(d) else { throw ImageReferenceError.invalidDigest(d) }
+            if let why = Digest.problem(d) { throw ImageReferenceError.invalidDigest(d, why) }
             digest = d
             rest = rest[..<at]
         }
@@ -50,16 +50,31 @@ public struct ImageReference: Hashable, Sendable, CustomStringConvertible {
         return word(b[0]) && b.dropFirst().allSatisfy { word($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") }
     }
 
-    /// digest := algorithm ":" hex (at least 32 hex digits); algorithm := [A-Za-z][A-Za-z0-9]*([-_+.][A-Za-z][A-Za-z0-9]*)*
-    public static func isValidDigest(_ d: String) -> Bool {
-        guard let colon = d.firstIndex(of: ":") else { return false }
-        let alg = d[..<colon], hex = d[d.index(after: colon)...]
-        guard hex.count >= 32, hex.allSatisfy({ $0.isHexDigit && $0.isASCII }) else { return false }
-        let parts = alg.split(omittingEmptySubsequences: false, whereSeparator: { "-_+.".contains($0) })
-        return !parts.isEmpty && parts.allSatisfy { p in
-            guard let f = p.first, f.isASCII, f.isLetter else { return false }
-            return p.allSatisfy(\.isASCIIAlnum)
+    /// True for a digest a new reference may carry (see `Digest`).
+    public static func isValidDigest(_ d: String) -> Bool { Digest.problem(d) == nil }
+
+    /// A reference as it is written in a file, where only the name has to be valid: the tag and digest are
+    /// taken as written (`app:{GENERATED_TAG}`, a short `@sha256:1111`), so that a value whose name is
+    /// the spec's image is still found and replaced by a valid one. Nil when the name is not a valid name
+    /// or a tag or digest is empty or holds blanks.
+    public static func written(_ text: String) -> ImageReference? {
+        var rest = Substring(text)
+        var digest: String?
+        if let at = rest.firstIndex(of: "@") {
+            digest = String(rest[rest.index(after: at)...])
+            rest = rest[..<at]
         }
+        var tag: String?
+        let lastSlash = rest.lastIndex(of: "/") ?? rest.startIndex
+        if let colon = rest[lastSlash...].lastIndex(of: ":") {
+            tag = String(rest[rest.index(after: colon)...])
+            rest = rest[..<colon]
+        }
+        for part in [tag, digest].compactMap({ $0 }) where part.isEmpty || part.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F }) {
+            return nil
+        }
+        guard let name = try? ImageName(parsing: String(rest)) else { return nil }
+        return ImageReference(name: name, tag: tag, digest: digest)
     }
 }
 
@@ -67,7 +82,7 @@ public enum ImageReferenceError: Error, Equatable, CustomStringConvertible {
     case emptyName
     case invalidName(String)
     case invalidTag(String)
-    case invalidDigest(String)
+    case invalidDigest(String, String)
     case invalidSpec(String, String)
 
     public var description: String {
@@ -75,7 +90,7 @@ public enum ImageReferenceError: Error, Equatable, CustomStringConvertible {
         case .emptyName: return "image name is empty"
         case .invalidName(let n): return "invalid image name \(quoted(n)) (expected [registry[:port]/]path with lowercase components)"
         case .invalidTag(let t): return "invalid tag \(quoted(t)) (a tag is 1-128 of [A-Za-z0-9_.-], not starting with '.' or '-')"
-        case .invalidDigest(let d): return "invalid digest \(quoted(d)) (expected algorithm:hex, e.g. sha256:<64 hex digits>)"
+        case .invalidDigest(let d, let why): return "invalid digest \(quoted(d)): \(why)"
         case .invalidSpec(let s, let why): return "invalid image spec \(quoted(s)): \(why)"
         }
     }

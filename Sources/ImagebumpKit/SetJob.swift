@@ -68,6 +68,7 @@ public enum SetJob {
             var staged: [FileIO.Staged?]
             var errors: [(Int, String)] = []
             var matched: Set<Int> = []
+            var imageNames: Set<String> = []
             let lock = DispatchQueue(label: "imagebump.results")
             init(count: Int) {
                 plans = Array(repeating: nil, count: count); staged = plans.map { _ in nil }
@@ -98,6 +99,7 @@ public enum SetJob {
                     results.plans[i] = keep
                     results.staged[i] = stagedFile
                     results.matched.formUnion(plan.matchedSpecs)
+                    results.imageNames.formUnion(plan.imageNames)
                 }
             } catch { // FileIOError and PlanError describe themselves as "file[:line:col]: message"
                 results.lock.sync { results.errors.append((i, "\(error)")) }
@@ -113,7 +115,8 @@ public enum SetJob {
         if !request.allowMissing {
             for (i, spec) in request.specs.enumerated() where !results.matched.contains(i) {
                 let searched = request.paths.joined(separator: ", ")
-                messages.append("no match for \(spec.name.written) (\(spec.text)) in \(files.count) YAML file\(files.count == 1 ? "" : "s") under \(searched); looked at kustomize images:, image: values, Helm repository/tag, Argo CD kustomize.images and Flux markers (use --allow-missing to accept)")
+                messages.append("no match for \(spec.name.written) (\(spec.text)) in \(files.count) YAML file\(files.count == 1 ? "" : "s") under \(searched); looked at kustomize images:, image: values and image volumes, Helm repository/tag, *Image keys, Argo CD kustomize.images and Flux markers (use --allow-missing to accept)"
+                    + (NameSuggestion.closest(to: spec.name, among: results.imageNames).map { "; did you mean \($0)?" } ?? ""))
             }
         }
         let plans = results.plans.compactMap { $0 }

@@ -38,13 +38,7 @@ public struct YAMLEditor {
         try checkNotAliased(mapping)
         let rendered = key + ": " + ScalarQuoting.render(value, preferring: .plain, inFlow: mapping.isFlow)
         if mapping.isFlow {
-            // `{a: b}` → `{a: b, key: value}`; `{}` → `{key: value}`
-            if let last = mapping.children.last {
-                edits.append(ByteEdit(range: last.end..<last.end, replacement: Array((", " + rendered).utf8)))
-            } else {
-                let brace = mapping.valueStart + 1
-                edits.append(ByteEdit(range: brace..<brace, replacement: Array(rendered.utf8)))
-            }
+            insertInFlow(mapping, rendered)
         } else {
             guard let firstKey = mapping.children.first, let last = mapping.children.last else {
                 throw refusal(mapping, "empty block mapping")
@@ -57,35 +51,62 @@ public struct YAMLEditor {
         insertions[mapping.id, default: []].append((key, .scalar(value)))
     }
 
-    /// Appends `key:` with a block value (a sequence of mappings of strings) to a block mapping.
-    public mutating func insertBlockPair(into mapping: YAMLNode, key: String, items: [[(String, String)]]) throws(Refusal) {
-        guard mapping.kind == .mapping, !mapping.isFlow, let firstKey = mapping.children.first, let last = mapping.children.last else {
-            throw refusal(mapping, "can only add a key to a block mapping")
-        }
+    /// Appends `key:` with a list of mappings of strings, in the mapping's own style: a block list under a
+    /// block mapping, `key: [{…}, {…}]` in a flow mapping (`{}` included).
+    public mutating func insertListPair(into mapping: YAMLNode, key: String, items: [[(String, String)]]) throws(Refusal) {
+        guard mapping.kind == .mapping, !items.isEmpty else { throw refusal(mapping, "not a mapping") }
         try checkNotAliased(mapping)
-        let at = lineEnd(after: last.end)
-        let indent = String(repeating: " ", count: firstKey.column - 1)
-        let nl = stream.source.usesCRLF(near: last.end) ? "\r\n" : "\n"
-        var text = nl + indent + key + ":"
-        for item in items { text += renderBlockItem(item, indent: indent, newline: nl) }
-        edits.append(ByteEdit(range: at..<at, replacement: Array(text.utf8)))
+        if mapping.isFlow {
+            insertInFlow(mapping, key + ": [" + items.map(renderFlowItem).joined(separator: ", ") + "]")
+        } else {
+            guard let firstKey = mapping.children.first, let last = mapping.children.last else {
+                throw refusal(mapping, "empty block mapping")
+            }
+            let at = lineEnd(after: last.end)
+            let indent = String(repeating: " ", count: firstKey.column - 1)
+            let nl = stream.source.usesCRLF(near: last.end) ? "\r\n" : "\n"
+            var text = nl + indent + key + ":"
+            for item in items { text += renderBlockItem(item, indent: indent, newline: nl) }
+            edits.append(ByteEdit(range: at..<at, replacement: Array(text.utf8)))
+        }
         insertions[mapping.id, default: []].append((key, .sequence(items.map { .mapping($0.map { ($0.0, .scalar($0.1)) }) })))
     }
 
-    /// Appends a `- key: value…` item to a sequence (block or flow).
+    /// Appends a `- key: value…` item to a sequence (block, or flow including `[]`).
     public mutating func appendItem(to sequence: YAMLNode, pairs: [(String, String)]) throws(Refusal) {
-        guard sequence.kind == .sequence, let last = sequence.children.last else { throw refusal(sequence, "not a non-empty sequence") }
+        guard sequence.kind == .sequence, sequence.isFlow || !sequence.children.isEmpty else {
+            throw refusal(sequence, "not a sequence that can take an item")
+        }
         try checkNotAliased(sequence)
         if sequence.isFlow {
-            let body = pairs.map { $0.0 + ": " + ScalarQuoting.render($0.1, preferring: .plain, inFlow: true) }.joined(separator: ", ")
-            edits.append(ByteEdit(range: last.end..<last.end, replacement: Array((", {" + body + "}").utf8)))
+            if let last = sequence.children.last {
+                edits.append(ByteEdit(range: last.end..<last.end, replacement: Array((", " + renderFlowItem(pairs)).utf8)))
+            } else {
+                let bracket = sequence.valueStart + 1
+                edits.append(ByteEdit(range: bracket..<bracket, replacement: Array(renderFlowItem(pairs).utf8)))
+            }
         } else {
+            let last = sequence.children[sequence.children.count - 1]
             let at = lineEnd(after: last.end)
             let nl = stream.source.usesCRLF(near: last.end) ? "\r\n" : "\n"
             let indent = String(repeating: " ", count: max(0, sequence.column - 1))
             edits.append(ByteEdit(range: at..<at, replacement: Array(renderBlockItem(pairs, indent: indent, newline: nl).utf8)))
         }
         appended[sequence.id, default: []].append(.mapping(pairs.map { ($0.0, .scalar($0.1)) }))
+    }
+
+    private func renderFlowItem(_ pairs: [(String, String)]) -> String {
+        "{" + pairs.map { $0.0 + ": " + ScalarQuoting.render($0.1, preferring: .plain, inFlow: true) }.joined(separator: ", ") + "}"
+    }
+
+    /// `{a: b}` → `{a: b, text}`; `{}` → `{text}`
+    private mutating func insertInFlow(_ mapping: YAMLNode, _ text: String) {
+        if let last = mapping.children.last {
+            edits.append(ByteEdit(range: last.end..<last.end, replacement: Array((", " + text).utf8)))
+        } else {
+            let brace = mapping.valueStart + 1
+            edits.append(ByteEdit(range: brace..<brace, replacement: Array(text.utf8)))
+        }
     }
 
     private func renderBlockItem(_ pairs: [(String, String)], indent: String, newline: String) -> String {
@@ -128,6 +149,8 @@ public struct YAMLEditor {
         if insertions.isEmpty && removals.isEmpty && appended.isEmpty {
             // value replacements only (the common case): compare events as they stream, no second tree
             try StreamVerifier(original: stream, replacements: replacements).verify(out)
+            // same structure as the original, so the same keys
+            try Self.refuseDuplicateKeys(stream)
             return out
         }
         let reparsed: YAMLStream
@@ -137,7 +160,14 @@ public struct YAMLEditor {
             throw VerificationError(message: "the edited file does not parse (\(error)); nothing written")
         }
         try verify(reparsed)
+        try Self.refuseDuplicateKeys(reparsed)
         return out
+    }
+
+    /// A result with a repeated key means different things to different loaders: never written.
+    private static func refuseDuplicateKeys(_ s: YAMLStream) throws(VerificationError) {
+        guard let (a, b) = s.firstDuplicateKey() else { return }
+        throw VerificationError(message: "re-reading the edit found the key '\(a.value)' twice in one mapping (\(a.line):\(a.column) and \(b.line):\(b.column)); refusing to write")
     }
 
     public struct VerificationError: Error, CustomStringConvertible {

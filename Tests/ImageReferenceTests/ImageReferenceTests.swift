@@ -53,13 +53,43 @@ final class ImageReferenceParsingTests: XCTestCase {
         }
     }
 
-    func testDigestGrammar() {
+    func testDigestFollowsTheOCIGrammarWithRegisteredLengths() {
+        let hex64 = "0123456789abcdef" + String(repeating: "e", count: 48)
         XCTAssertTrue(ImageReference.isValidDigest(digest))
-        XCTAssertTrue(ImageReference.isValidDigest("sha512+b64u:" + String(repeating: "0", count: 32)))
-        XCTAssertFalse(ImageReference.isValidDigest("sha256:xyz"))
-        XCTAssertFalse(ImageReference.isValidDigest("sha256:" + String(repeating: "a", count: 31)))
-        XCTAssertFalse(ImageReference.isValidDigest(String(repeating: "a", count: 64)))
-        XCTAssertFalse(ImageReference.isValidDigest("1sha:" + String(repeating: "a", count: 64)))
+        XCTAssertTrue(ImageReference.isValidDigest("sha256:" + hex64))
+        XCTAssertTrue(ImageReference.isValidDigest("sha512:" + hex64 + hex64))
+        let refused: [String: String] = [
+            "sha256:" + String(hex64.dropLast()): "exactly 64",                       // 63 digits
+            "sha256:" + hex64 + "0": "exactly 64",                                    // 65 digits
+            "sha256:" + hex64.uppercased(): "lowercase hex",
+            "SHA256:" + hex64: "lowercase [a-z0-9] components",
+            "sha512:" + hex64: "exactly 128",
+            "md5:" + String(hex64.prefix(32)): "unsupported algorithm 'md5'",
+            "sha256+b64u:LCa0a2j_xo_5m0U8HTBBNBNCLXBkg7-g-YpeiGJm564": "unsupported algorithm 'sha256+b64u'",
+            "sha256:": "[a-zA-Z0-9=_-]+",
+            "sha256:xyz": "exactly 64",
+            "sha__256:" + hex64: "components",
+            hex64: "algorithm:encoded",
+        ]
+        for (d, why) in refused {
+            XCTAssertFalse(ImageReference.isValidDigest(d), d)
+            XCTAssertThrowsError(try ImageReference(parsing: "app@" + d)) { error in
+                XCTAssertTrue("\(error)".contains(why), "\(d): \(error)")
+            }
+        }
+    }
+
+    func testWrittenReferenceOnlyNeedsAValidName() throws {
+        let short = try XCTUnwrap(ImageReference.written("nginx@sha256:111111111111111111"))
+        XCTAssertEqual(short.name.written, "nginx")
+        XCTAssertEqual(short.digest, "sha256:111111111111111111")
+        let templated = try XCTUnwrap(ImageReference.written("some.registry.io/app:{GENERATED_TAG}"))
+        XCTAssertEqual(templated.name.written, "some.registry.io/app")
+        XCTAssertEqual(templated.tag, "{GENERATED_TAG}")
+        XCTAssertEqual(ImageReference.written("localhost:5000/app")?.tag, nil)
+        for notAReference in ["{{ .Values.image }}", "${IMAGE}", "app:", "app:{{ .Values.tag }}", "Nginx:1", ""] {
+            XCTAssertNil(ImageReference.written(notAReference), notAReference)
+        }
     }
 }
 

@@ -64,9 +64,11 @@ final class KustomizeRuleTests: XCTestCase {
         XCTAssertTrue(plan.changes.isEmpty)
     }
 
-    func testNotAKustomizationIsNotTouchedByThisRule() throws {
-        let (_, plan) = try bump("images:\n- name: app\n  newTag: v1\n", ["app:v2"], file: "values.yaml")
+    func testImagesListWithOtherKeysIsNotAKustomization() throws {
+        let (_, plan) = try bump("images:\n- name: app\n  newTag: v1\n  pullPolicy: Always\n", ["app:v2"], file: "values.yaml")
         XCTAssertTrue(plan.matchedSpecs.isEmpty)
+        let (_, typed) = try bump("kind: ConfigMap\nimages:\n- name: app\n  newTag: v1\n", ["app:v2"], file: "cm.yaml")
+        XCTAssertTrue(typed.matchedSpecs.isEmpty)
     }
 
     func testFluxKustomizationSpecImages() throws {

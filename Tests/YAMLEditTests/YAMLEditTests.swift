@@ -177,7 +177,7 @@ final class InsertRemoveTests: XCTestCase {
         let t2 = "resources:\n  - a.yaml"
         let s2 = try YAMLParser.parse(Array(t2.utf8))
         var ed2 = YAMLEditor(stream: s2)
-        try ed2.insertBlockPair(into: s2.documents[0]!, key: "images", items: [[("name", "z"), ("newTag", "v1")]])
+        try ed2.insertListPair(into: s2.documents[0]!, key: "images", items: [[("name", "z"), ("newTag", "v1")]])
         XCTAssertEqual(String(decoding: try ed2.apply(), as: UTF8.self), t2 + "\nimages:\n- name: z\n  newTag: v1")
     }
 }

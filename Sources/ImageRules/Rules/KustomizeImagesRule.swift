@@ -1,0 +1,71 @@
+import ImageReference
+import YAMLEdit
+
+/// Kustomize `images:` entries: in a kustomization (by file name, `apiVersion`, kustomize keys at the top
+/// level, or a top-level `images:` list that can only be a kustomize one) and in Flux `Kustomization`
+/// `spec.images`. `name` selects images (a tag written there selects only that tag and stays); a tag or
+/// digest written inside `newName` is moved to `newTag`/`digest`, where kustomize renders it correctly.
+struct KustomizeImagesRule: ImageRule {
+    static let entryKeys: Set<String> = ["name", "newName", "newTag", "digest"]
+    /// Names kustomize accepts for its configuration file.
+    static let fileNames: Set<String> = ["kustomization.yaml", "kustomization.yml", "Kustomization"]
+    /// Top-level keys that mark a Kustomization without apiVersion/kind.
+    static let topLevelKeys: Set<String> = ["resources", "bases", "components", "patches", "patchesStrategicMerge", "patchesJson6902",
+                                            "namePrefix", "nameSuffix", "namespace", "commonLabels", "labels", "commonAnnotations",
+                                            "configMapGenerator", "secretGenerator", "generators", "transformers", "helmCharts",
+                                            "replicas", "crds", "openapi", "vars", "replacements", "buildMetadata", "sortOptions"]
+
+    /// The mapping that holds the `images:` key(s) and each `images:` value, when the document is a kustomization.
+    static func images(in d: DocumentScan) -> (host: YAMLNode, lists: [YAMLNode], editable: Bool)? {
+        guard d.root.kind == .mapping else { return nil }
+        if d.apiVersion.hasPrefix("kustomize.toolkit.fluxcd.io") {
+            guard let spec = d.root["spec"], spec.kind == .mapping else { return nil }
+            return (spec, values(of: "images", in: spec), false)
+        }
+        let base = d.file.split(separator: "/").last.map(String.init) ?? d.file
+        let lists = values(of: "images", in: d.root)
+        let untyped = d.root["kind"] == nil || d.kind == "Kustomization" || d.kind == "Component"
+        let looksLike = fileNames.contains(base) || d.apiVersion.hasPrefix("kustomize.config.k8s.io")
+            || (untyped && d.root.pairs.contains { topLevelKeys.contains($0.key.value) })
+            || (untyped && !lists.isEmpty && lists.allSatisfy(isImagesList))
+        return looksLike ? (d.root, lists, true) : nil
+    }
+
+    /// A non-empty list of mappings with only kustomize image keys, each with a `name`.
+    static func isImagesList(_ n: YAMLNode) -> Bool {
+        n.kind == .sequence && !n.children.isEmpty && n.children.allSatisfy { e in
+            e.kind == .mapping && e["name"] != nil && e.pairs.allSatisfy { entryKeys.contains($0.key.value) }
+        }
+    }
+
+    static func values(of key: String, in m: YAMLNode) -> [YAMLNode] {
+        m.pairs.filter { $0.key.kind == .scalar && $0.key.value == key }.map(\.value)
+    }
+
+    func sites(in d: DocumentScan, claimed: Set<Int>) -> [ImageSite] {
+        guard let (host, lists, _) = Self.images(in: d) else { return [] }
+        var out: [ImageSite] = []
+        for list in lists where list.kind == .sequence {
+            for entry in list.children where entry.kind == .mapping {
+                if let site = site(entry, host: host) { out.append(site) }
+            }
+        }
+        return out
+    }
+
+    private func site(_ entry: YAMLNode, host: YAMLNode) -> ImageSite? {
+        let name = stringValue(entry, "name").flatMap { ImageReference.written($0.value) }
+        let newName = stringValue(entry, "newName").flatMap { ImageReference.written($0.value) }
+        guard let effective = newName ?? name else { return nil }
+        let newTag = entry["newTag"], digest = entry["digest"]
+        func given(_ n: YAMLNode?) -> String? { n.flatMap { $0.kind == .scalar && !$0.value.isEmpty ? $0.value : nil } }
+        let current = ImageReference(name: effective.name,
+                                     tag: given(newTag) ?? newName?.tag ?? name?.tag,
+                                     digest: given(digest) ?? newName?.digest ?? name?.digest)
+        return ImageSite(kind: .kustomize, shape: .kustomizeEntry(entry),
+                         selectors: [name?.name, newName?.name].compactMap { $0 }, current: current,
+                         line: (newTag ?? digest ?? entry["name"] ?? entry).line,
+                         claims: entry.pairs.map(\.value),
+                         uniqueKeys: [(entry, Self.entryKeys), (host, ["images"])])
+    }
+}
