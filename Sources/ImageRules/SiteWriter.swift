@@ -22,17 +22,15 @@ struct SiteWriter {
             let inline = stringValue(entry, "newName").flatMap { ImageReference.written($0.value) }
             let name = spec.newName ?? inline?.name
             if let name, entry["newName"]?.value != name.written { try set(entry, "newName", to: name.written) }
-            var tag = spec.tag, digest = spec.digest
             if spec.isRenameOnly {
-                tag = entry["newTag"] == nil ? inline?.tag : nil
-                digest = entry["digest"] == nil ? inline?.digest : nil
-                if let tag { try set(entry, "newTag", to: tag) }
-                if let digest { try set(entry, "digest", to: digest) }
-                return ImageReference(name: spec.newName ?? old.name, tag: old.tag, digest: old.digest)
+                // the tag and digest stay; one written inside newName moves out with it
+                if entry["newTag"] == nil, let t = inline?.tag { try set(entry, "newTag", to: t) }
+                if entry["digest"] == nil, let d = inline?.digest { try set(entry, "digest", to: d) }
+                return ImageReference(name: name ?? old.name, tag: old.tag, digest: old.digest)
             }
-            try setOrRemove(entry, "newTag", to: tag)
-            try setOrRemove(entry, "digest", to: digest)
-            return ImageReference(name: name ?? old.name, tag: tag, digest: digest)
+            try setOrRemove(entry, "newTag", to: spec.tag)
+            try setOrRemove(entry, "digest", to: spec.digest)
+            return ImageReference(name: name ?? old.name, tag: spec.tag, digest: spec.digest)
 
         case .helm(let m, let registry, let repository, let tagKey):
             var name = old.name

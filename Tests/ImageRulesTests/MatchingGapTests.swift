@@ -139,5 +139,9 @@ final class MatchingGapTests: XCTestCase {
         XCTAssertEqual(moved, "images:\n- name: postgres\n  newName: acme/postgres\n  newTag: \"16\"\n  digest: \(digestB)\n")
         XCTAssertEqual(plan2.changes.first?.old, "acme/postgres:15@\(digestA)")
         XCTAssertEqual(plan2.changes.first?.new, "acme/postgres:16@\(digestB)")
+
+        // a rename keeps the tag, moved out of newName with it
+        let (renamed, _) = try bump("images:\n- name: postgres\n  newName: acme/postgres:15\n", ["postgres=mirror.local/postgres"])
+        XCTAssertEqual(renamed, "images:\n- name: postgres\n  newName: mirror.local/postgres\n  newTag: \"15\"\n")
     }
 }

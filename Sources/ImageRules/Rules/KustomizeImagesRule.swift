@@ -15,8 +15,9 @@ struct KustomizeImagesRule: ImageRule {
                                             "configMapGenerator", "secretGenerator", "generators", "transformers", "helmCharts",
                                             "replicas", "crds", "openapi", "vars", "replacements", "buildMetadata", "sortOptions"]
 
-    /// The mapping that holds the `images:` key(s) and each `images:` value, when the document is a kustomization.
-    static func images(in d: DocumentScan) -> (host: YAMLNode, lists: [YAMLNode], editable: Bool)? {
+    /// The mapping that holds the `images:` key(s) and each `images:` value, when the document is a kustomization;
+    /// `addable` when `--add` may add entries there (not to a Flux `Kustomization`).
+    static func images(in d: DocumentScan) -> (host: YAMLNode, lists: [YAMLNode], addable: Bool)? {
         guard d.root.kind == .mapping else { return nil }
         if d.apiVersion.hasPrefix("kustomize.toolkit.fluxcd.io") {
             guard let spec = d.root["spec"], spec.kind == .mapping else { return nil }
