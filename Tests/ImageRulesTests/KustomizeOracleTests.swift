@@ -20,6 +20,7 @@ final class KustomizeOracleTests: XCTestCase {
           - {name: c, image: ghcr.io/acme/worker:0.8}
           - {name: d, image: postgres:15}
           - {name: e, image: foo:v0}
+          - {name: f, image: nginx:1.19}
 
     """
 
@@ -55,6 +56,15 @@ final class KustomizeOracleTests: XCTestCase {
         Case(name: "tag and digest written in newName move to newTag/digest",
              kustomization: "resources: [deploy.yaml]\nimages:\n- name: postgres\n  newName: acme/postgres:15@\(digestA)\n",
              specs: ["acme/postgres:16"], renders: ["image: acme/postgres:16\n"]),
+        Case(name: "a digest-only bump drops newTag",
+             kustomization: "resources: [deploy.yaml]\nimages:\n- name: web\n  newTag: \"3.0\"\n", specs: ["web@\(digestB)"],
+             renders: ["image: web@\(digestB)\n"]),
+        Case(name: "a rename given with the normalised name sets newName",
+             kustomization: "resources: [deploy.yaml]\nimages:\n- name: nginx\n  newTag: \"1.19\"\n",
+             specs: ["docker.io/library/nginx=ghcr.io/acme/nginx:1.25.3"], renders: ["image: ghcr.io/acme/nginx:1.25.3\n"]),
+        Case(name: "a Flux-marked tag is edited once, by the kustomize rule",
+             kustomization: "resources: [deploy.yaml]\nimages:\n- name: foo\n  newTag: v0 # {\"$imagepolicy\": \"ns:foo:tag\"}\n",
+             specs: ["foo:v5"], renders: ["image: foo:v5\n"]),
         Case(name: "a Flux-marked digest is emptied, not removed",
              kustomization: "resources: [deploy.yaml]\nimages:\n- name: web\n  newTag: \"3.0\"\n  digest: \"\(digestA)\" # {\"$imagepolicy\": \"ns:web:digest\"}\n",
              specs: ["web:3.3"], renders: ["image: web:3.3\n"]),
