@@ -122,7 +122,8 @@ final class ImageSpecTests: XCTestCase {
 
     func testRejectsInjection() {
         for bad in ["app:1.0 # x", "app:1.0\nimage: evil", "app:\"1\"", "app:{x}", "app:a'b", "app:", "app", "=app:1", "app=:1",
-                    "app:1@sha256:zz", "app:1=x", "app: 1"] {
+                    "app:1@sha256:zz", "app:1=x", "app: 1", "app@md5:" + String(repeating: "0", count: 32),
+                    "app=ghcr.io/x/app@sha256:" + String(repeating: "A", count: 64)] {
             XCTAssertThrowsError(try ImageSpec(parsing: bad), bad) { error in
                 XCTAssertTrue("\(error)".contains("invalid image spec"), "\(error)")
             }
