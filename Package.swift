@@ -30,7 +30,9 @@ let package = Package(
         .target(name: "TempCleanup"),
         // The version, in one place.
         .target(name: "BuildInfo"),
-        .target(name: "GitOps", dependencies: ["CGit2", "Redaction", "ImagebumpKit"]),
+        // libgit2's TCP stream, replaced: connections pinned to the named remote, connect and idle timeouts.
+        .target(name: "CGitStream", dependencies: ["CGit2"]),
+        .target(name: "GitOps", dependencies: ["CGit2", "CGitStream", "Redaction", "TempCleanup", "ImagebumpKit"]),
         .target(name: "Forge", dependencies: ["CCurl", "Redaction"]),
         .target(name: "ImagebumpCLI", dependencies: [
             "ImagebumpKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -38,7 +40,7 @@ let package = Package(
         // Two executables so that a local edit never loads libgit2/libcurl (and their ~40 shared libraries):
         // `imagebump` hands runs with --repo/--commit/--push/--merge-request to `imagebump-git` beside it.
         .executableTarget(name: "imagebump", dependencies: ["ImagebumpCLI"]),
-        .executableTarget(name: "imagebump-git", dependencies: ["ImagebumpCLI", "GitOps", "Forge"]),
+        .executableTarget(name: "imagebump-git", dependencies: ["ImagebumpCLI", "GitOps", "Forge", "TempCleanup"]),
 
         .testTarget(name: "ImageReferenceTests", dependencies: ["ImageReference"]),
         .testTarget(name: "YAMLEditTests", dependencies: ["YAMLEdit", "TestSupport"]),

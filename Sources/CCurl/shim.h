@@ -12,6 +12,7 @@ static inline CURLcode ib_setopt_slist(CURL *h, CURLoption o, struct curl_slist 
 static inline CURLcode ib_setopt_callback(CURL *h, CURLoption o, ib_curl_data_cb cb) { return curl_easy_setopt(h, o, cb); }
 static inline CURLcode ib_setopt_off_t(CURL *h, CURLoption o, curl_off_t v) { return curl_easy_setopt(h, o, v); }
 static inline CURLcode ib_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
+static inline CURLcode ib_getinfo_string(CURL *h, CURLINFO i, char **v) { return curl_easy_getinfo(h, i, v); }
 
 /* Options and infos as plain constants (some are built by macros in curl.h). */
 static const CURLoption IB_CURLOPT_URL = CURLOPT_URL;
@@ -30,6 +31,8 @@ static const CURLoption IB_CURLOPT_ERRORBUFFER = CURLOPT_ERRORBUFFER;
 static const CURLoption IB_CURLOPT_NOSIGNAL = CURLOPT_NOSIGNAL;
 static const CURLoption IB_CURLOPT_TIMEOUT_MS = CURLOPT_TIMEOUT_MS;
 static const CURLoption IB_CURLOPT_CONNECTTIMEOUT_MS = CURLOPT_CONNECTTIMEOUT_MS;
+static const CURLoption IB_CURLOPT_LOW_SPEED_LIMIT = CURLOPT_LOW_SPEED_LIMIT;
+static const CURLoption IB_CURLOPT_LOW_SPEED_TIME = CURLOPT_LOW_SPEED_TIME;
 static const CURLoption IB_CURLOPT_SSL_VERIFYPEER = CURLOPT_SSL_VERIFYPEER;
 static const CURLoption IB_CURLOPT_SSL_VERIFYHOST = CURLOPT_SSL_VERIFYHOST;
 static const CURLoption IB_CURLOPT_CAINFO = CURLOPT_CAINFO;
@@ -38,4 +41,5 @@ static const CURLoption IB_CURLOPT_PROTOCOLS_STR = CURLOPT_PROTOCOLS_STR;
 static const CURLoption IB_CURLOPT_ACCEPT_ENCODING = CURLOPT_ACCEPT_ENCODING;
 static const CURLoption IB_CURLOPT_USERAGENT = CURLOPT_USERAGENT;
 static const CURLINFO IB_CURLINFO_RESPONSE_CODE = CURLINFO_RESPONSE_CODE;
+static const CURLINFO IB_CURLINFO_REDIRECT_URL = CURLINFO_REDIRECT_URL;
 #endif

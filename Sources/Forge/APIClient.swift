@@ -34,7 +34,7 @@ struct APIClient: Sendable {
             attempt += 1
             let response: HTTPResponse
             do {
-                response = try transport.send(request)
+                response = try sendFollowingSameOrigin(request, what: what)
             } catch let error as TransportError {
                 let message = redact(error.message)
                 if error.isRetryable && attempt < retry.maxAttempts {
@@ -77,6 +77,39 @@ struct APIClient: Sendable {
 
             throw mapClientError(response, method: method, shownURL: shownURL, what: what)
         }
+    }
+
+    /// Sends `request`, following a redirect only when it is a GET to the same origin (scheme, host, port), at
+    /// most 5 times. A redirect anywhere else is refused: the token travels in a header, and only the API URL's
+    /// origin may see it.
+    func sendFollowingSameOrigin(_ request: HTTPRequest, what: String) throws -> HTTPResponse {
+        var current = request
+        for _ in 0..<5 {
+            let response = try transport.send(current)
+            guard (300..<400).contains(response.status), response.status != 304 else { return response }
+            guard let target = response.redirectURL ?? response.header("location").flatMap({
+                URL(string: $0, relativeTo: URL(string: current.url))?.absoluteURL.absoluteString
+            }) else {
+                throw ForgeError(.redirect, "\(context.forgeName) API answered \(response.status) without a Location to \(current.method) \(redact(Redaction.stripQuery(current.url))) while trying to \(what)", status: response.status)
+            }
+            let from = redact(Redaction.stripQuery(current.url)), to = redact(Redaction.stripQuery(target))
+            guard Self.origin(current.url) == Self.origin(target) else {
+                throw ForgeError(.redirect, "\(context.forgeName) API at \(from) redirected to \(to), another origin: not followed, so that the token is not sent there (credentials go only to the API URL's scheme, host and port; pass the final URL with --api-url)", status: response.status)
+            }
+            guard current.method.uppercased() == "GET" else {
+                throw ForgeError(.redirect, "\(context.forgeName) API redirected \(current.method) \(from) to \(to) while trying to \(what): not repeated elsewhere; check --api-url", status: response.status)
+            }
+            current.url = target
+        }
+        throw ForgeError(.redirect, "\(context.forgeName) API redirected more than 5 times while trying to \(what)")
+    }
+
+    /// scheme://host:port with the scheme's default port filled in; nil when `url` has no host.
+    static func origin(_ url: String) -> String? {
+        guard let c = URLComponents(string: url), let scheme = c.scheme?.lowercased(), let host = c.host?.lowercased() else {
+            return nil
+        }
+        return "\(scheme)://\(host):\(c.port ?? (scheme == "https" ? 443 : 80))"
     }
 
     func mapClientError(_ response: HTTPResponse, method: String, shownURL: String, what: String) -> ForgeError {

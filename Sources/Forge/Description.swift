@@ -1,4 +1,5 @@
 import Foundation
+import Redaction
 
 /// One image change shown in the MR/PR description.
 public struct ImageChangeRow: Sendable, Equatable, Codable {
@@ -54,11 +55,11 @@ public enum MergeRequestDescription {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// Links from the CI environment: GitLab (`CI_PIPELINE_URL`, `CI_JOB_URL`, `CI_PROJECT_URL`+`CI_COMMIT_SHA`)
+    /// Links from the CI environment (credentials in them redacted): GitLab (`CI_PIPELINE_URL`, `CI_JOB_URL`, `CI_PROJECT_URL`+`CI_COMMIT_SHA`)
     /// and GitHub Actions (`GITHUB_SERVER_URL`/`GITHUB_REPOSITORY`/`GITHUB_RUN_ID`, `GITHUB_SHA`).
     public static func provenanceLinks(environment env: [String: String]) -> [ProvenanceLink] {
         var links: [ProvenanceLink] = []
-        func value(_ k: String) -> String? { env[k].flatMap { $0.isEmpty ? nil : $0 } }
+        func value(_ k: String) -> String? { env[k].flatMap { $0.isEmpty ? nil : redact(url: $0) } }
         if let p = value("CI_PIPELINE_URL") { links.append(ProvenanceLink(title: "Pipeline \(value("CI_PIPELINE_ID") ?? "")".trimmingCharacters(in: .whitespaces), url: p)) }
         if let j = value("CI_JOB_URL") { links.append(ProvenanceLink(title: "Job \(value("CI_JOB_NAME") ?? "")".trimmingCharacters(in: .whitespaces), url: j)) }
         if let project = value("CI_PROJECT_URL"), let sha = value("CI_COMMIT_SHA") {

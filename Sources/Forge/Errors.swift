@@ -23,6 +23,9 @@ public struct ForgeError: Error, Sendable, CustomStringConvertible, LocalizedErr
         case invalidResponse
         /// Bad input (URL, project path, unknown user, ...).
         case configuration
+        /// The API redirected to another origin (or a non-GET request elsewhere): not followed, so that the token
+        /// is only ever sent to the origin of the API URL.
+        case redirect
     }
 
     public var kind: Kind
@@ -42,11 +45,10 @@ public struct ForgeError: Error, Sendable, CustomStringConvertible, LocalizedErr
 /// Keeps secrets out of text that may be shown to a person.
 public struct Redaction: Sendable {
     public var secrets: [String]
-    public static let mask = "[REDACTED]"
-
     public init(secrets: [String]) { self.secrets = secrets }
 
-    public func callAsFunction(_ text: String) -> String { maskSecrets(text, secrets: secrets, mask: Self.mask) }
+    /// `text` with the secrets (and their echoed forms, see `maskSecrets`) replaced by `redactionMask`.
+    public func callAsFunction(_ text: String) -> String { maskSecrets(text, secrets: secrets) }
 
     /// A response body cut down for an error message: one line, at most `limit` characters, redacted.
     public func excerpt(_ body: Data, limit: Int = 300) -> String {

@@ -21,8 +21,12 @@ public struct HTTPResponse: Sendable {
     public var status: Int
     public var headers: [String: String]
     public var body: Data
+    /// For a redirect: the absolute URL it points to (libcurl resolves a relative `Location`). Never followed by
+    /// the transport itself.
+    public var redirectURL: String?
 
-    public init(status: Int, headers: [String: String] = [:], body: Data = Data()) {
+    public init(status: Int, headers: [String: String] = [:], body: Data = Data(), redirectURL: String? = nil) {
+        self.redirectURL = redirectURL
         self.status = status
         var lowered: [String: String] = [:]
         for (k, v) in headers { lowered[k.lowercased()] = v }
@@ -63,14 +67,22 @@ public struct TransportOptions: Sendable {
     /// Whole-transfer timeout in seconds.
     public var timeout: TimeInterval
     public var connectTimeout: TimeInterval
+    /// A transfer slower than 1 byte/s for this many seconds (a stalled server) is abandoned.
+    public var idleTimeout: TimeInterval
     public var userAgent: String
 
     public init(caFile: String? = nil, timeout: TimeInterval = 30, connectTimeout: TimeInterval = 10,
-                userAgent: String = "imagebump") {
+                idleTimeout: TimeInterval = 30, userAgent: String = "imagebump") {
         self.caFile = caFile
         self.timeout = timeout
         self.connectTimeout = connectTimeout
+        self.idleTimeout = idleTimeout
         self.userAgent = userAgent
+    }
+
+    /// `--timeout SECONDS`: connecting and each stall may take that long; a whole request at most twice that.
+    public init(caFile: String? = nil, timeoutSeconds seconds: TimeInterval) {
+        self.init(caFile: caFile, timeout: 2 * seconds, connectTimeout: seconds, idleTimeout: seconds)
     }
 
     /// The CA file actually used: the explicit one, else `SSL_CERT_FILE` when set and non-empty.
@@ -154,6 +166,8 @@ public struct CurlTransport: HTTPTransport {
         }
         codes.append(ib_setopt_long(handle, IB_CURLOPT_TIMEOUT_MS, Int(max(options.timeout, 0.001) * 1000)))
         codes.append(ib_setopt_long(handle, IB_CURLOPT_CONNECTTIMEOUT_MS, Int(max(options.connectTimeout, 0.001) * 1000)))
+        codes.append(ib_setopt_long(handle, IB_CURLOPT_LOW_SPEED_LIMIT, 1))
+        codes.append(ib_setopt_long(handle, IB_CURLOPT_LOW_SPEED_TIME, max(1, Int(options.idleTimeout.rounded(.up)))))
         codes.append(ib_setopt_string(handle, IB_CURLOPT_USERAGENT, options.userAgent))
         codes.append(ib_setopt_string(handle, IB_CURLOPT_ACCEPT_ENCODING, ""))
         codes.append(ib_setopt_pointer(handle, IB_CURLOPT_ERRORBUFFER, errorBuffer))
@@ -206,7 +220,9 @@ public struct CurlTransport: HTTPTransport {
             let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
             headers[name] = value
         }
-        return HTTPResponse(status: status, headers: headers, body: buffer.body)
+        var redirect: UnsafeMutablePointer<CChar>? = nil
+        _ = ib_getinfo_string(handle, IB_CURLINFO_REDIRECT_URL, &redirect)
+        return HTTPResponse(status: status, headers: headers, body: buffer.body, redirectURL: redirect.map { String(cString: $0) })
     }
 
     private static func check(_ codes: [CURLcode]) throws {

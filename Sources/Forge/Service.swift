@@ -30,10 +30,15 @@ public struct MergeRequestService: Sendable {
             throw ForgeError(.configuration, "invalid \(request.forge.displayName) API URL '\(redact(request.apiURL))': expected https://host/...")
         }
         do {
+            var result: MergeRequestResult
             switch request.forge {
-            case .gitlab: return try service.gitLabOpenOrUpdate(request, transport: transport)
-            case .github: return try service.gitHubOpenOrUpdate(request, transport: transport)
+            case .gitlab: result = try service.gitLabOpenOrUpdate(request, transport: transport)
+            case .github: result = try service.gitHubOpenOrUpdate(request, transport: transport)
             }
+            if URL(string: request.apiURL)?.scheme?.lowercased() == "http" {
+                result.warnings.append("sent the \(request.forge.displayName) API token to \(redact(Redaction.stripQuery(request.apiURL))) over plain http:// (unencrypted); use https://")
+            }
+            return result
         } catch let error as ForgeError {
             var e = error
             e.message = redact(e.message)

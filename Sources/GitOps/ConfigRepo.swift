@@ -1,5 +1,6 @@
 import CGit2
 import Foundation
+import TempCleanup
 
 /// Backoff between push attempts after a concurrent update won: exponential with jitter, scaled to the
 /// measured duration of one fetch→edit→commit→push cycle (the time a competing push needs to land), so that
@@ -93,17 +94,24 @@ public final class ConfigRepo {
     private var repo: OpaquePointer?
     private let session: CredentialSession
     private let progress: GitProgressSink?
+    private let timeouts: NetworkTimeouts
     private var tempDir: String?
+    /// `tempDir` is removed on SIGINT/SIGTERM/SIGHUP too (when the executable installed TempCleanup's handlers).
+    private var tempRegistration: TempCleanup.Registration?
     private let remoteName: String?
     /// Sparse clone: only these paths are in the working tree (nil = everything).
     public let checkoutPaths: [String]?
 
-    private init(repo: OpaquePointer, workdir: String, tempDir: String?, displayLocation: String, branch: String,
-                 session: CredentialSession, progress: GitProgressSink?, remoteName: String?, checkoutPaths: [String]? = nil) {
+    private init(repo: OpaquePointer, workdir: String, tempDir: String?, tempRegistration: TempCleanup.Registration? = nil,
+                 displayLocation: String, branch: String,
+                 session: CredentialSession, progress: GitProgressSink?, timeouts: NetworkTimeouts, remoteName: String?,
+                 checkoutPaths: [String]? = nil) {
+        self.timeouts = timeouts
         self.checkoutPaths = checkoutPaths
         self.repo = repo
         self.workdir = workdir
         self.tempDir = tempDir
+        self.tempRegistration = tempRegistration
         self.isTemporaryClone = tempDir != nil
         self.displayLocation = displayLocation
         self.branch = branch
@@ -114,12 +122,14 @@ public final class ConfigRepo {
 
     deinit { close() }
 
-    /// Frees libgit2 resources, removes the temporary clone (if any) and any temporary SSH key file.
-    /// Idempotent.
+    /// Frees libgit2 resources and removes the temporary clone (if any). Idempotent.
     public func close() {
         if let repo { git_repository_free(repo); self.repo = nil }
-        if let tempDir { try? FileManager.default.removeItem(atPath: tempDir); self.tempDir = nil }
-        session.cleanup()
+        if let tempDir {
+            try? FileManager.default.removeItem(atPath: tempDir)
+            self.tempDir = nil
+        }
+        if let tempRegistration { TempCleanup.unregister(tempRegistration); self.tempRegistration = nil }
     }
 
     /// The URL pushed to, without credentials: the given URL, or a local checkout's `origin` (its own path when it
@@ -132,9 +142,10 @@ public final class ConfigRepo {
     /// Prepares, runs `body`, and always closes (removing the temporary clone), also on error.
     public static func with<T>(location: String, branch: String? = nil, credentials: GitCredentials = GitCredentials(),
                                checkoutPaths: [String]? = nil, progress: GitProgressSink? = nil,
+                               timeouts: NetworkTimeouts = .default,
                                _ body: (ConfigRepo) throws -> T) throws -> T {
         let repo = try prepare(location: location, branch: branch, credentials: credentials, checkoutPaths: checkoutPaths,
-                               progress: progress)
+                               progress: progress, timeouts: timeouts)
         defer { repo.close() }
         return try body(repo)
     }
@@ -149,15 +160,20 @@ public final class ConfigRepo {
     ///   working tree. Commits still contain every file (trees are built from HEAD plus the edited paths).
     ///   On a big config repo checkout dominates clone time, so pass the `-f` files when they are known;
     ///   nil (default) checks out everything. Ignored for a local path.
+    /// - `timeouts`: for connecting and for each wait on the server (clone, fetch, push).
+    ///
+    /// Network connections go only to the host and port of `location` (a local checkout: of its `origin`): a
+    /// redirect to another origin fails with `GitOpsError.redirectRefused` before any connection is made to it.
     public static func prepare(location: String, branch: String? = nil, credentials: GitCredentials = GitCredentials(),
-                               checkoutPaths: [String]? = nil, progress: GitProgressSink? = nil) throws -> ConfigRepo {
+                               checkoutPaths: [String]? = nil, progress: GitProgressSink? = nil,
+                               timeouts: NetworkTimeouts = .default) throws -> ConfigRepo {
         ensureLibgit2()
         if RemoteLocation.isURL(location) {
             let paths = checkoutPaths.map { $0.map { p in p.hasPrefix("./") ? String(p.dropFirst(2)) : p } }
             return try clone(location: location, branch: branch, credentials: credentials,
-                             checkoutPaths: paths.flatMap { $0.isEmpty ? nil : $0 }, progress: progress)
+                             checkoutPaths: paths.flatMap { $0.isEmpty ? nil : $0 }, progress: progress, timeouts: timeouts)
         }
-        return try openLocal(path: location, branch: branch, credentials: credentials, progress: progress)
+        return try openLocal(path: location, branch: branch, credentials: credentials, progress: progress, timeouts: timeouts)
     }
 
     private static func configureTLS(_ credentials: GitCredentials, _ loc: RemoteLocation) throws {
@@ -169,7 +185,7 @@ public final class ConfigRepo {
     }
 
     private static func clone(location: String, branch: String?, credentials: GitCredentials,
-                              checkoutPaths: [String]?, progress: GitProgressSink?) throws -> ConfigRepo {
+                              checkoutPaths: [String]?, progress: GitProgressSink?, timeouts: NetworkTimeouts) throws -> ConfigRepo {
         let loc = try RemoteLocation(location)
         try configureTLS(credentials, loc)
         let session = CredentialSession(credentials: credentials, location: loc)
@@ -178,11 +194,17 @@ public final class ConfigRepo {
             throw GitOpsError.invalidArgument("cannot create a temporary directory")
         }
         let tempDir = URL(fileURLWithPath: tmp).standardizedFileURL.path
+        let registration = TempCleanup.register(tempDir)
         let dest = tempDir + "/repo"
         var ok = false
-        defer { if !ok { try? FileManager.default.removeItem(atPath: tempDir); session.cleanup() } }
+        defer {
+            if !ok {
+                try? FileManager.default.removeItem(atPath: tempDir)
+                TempCleanup.unregister(registration)
+            }
+        }
 
-        let ctx = RemoteContext(session: session, progress: progress)
+        let ctx = RemoteContext(session: session, progress: progress, phase: .cloning, timeouts: timeouts)
         var opts = git_clone_options()
         git_clone_options_init(&opts, UInt32(GIT_CLONE_OPTIONS_VERSION))
         opts.fetch_opts.callbacks = ctx.makeCallbacks()
@@ -195,7 +217,7 @@ public final class ConfigRepo {
             if let paths { opts.checkout_opts.paths = paths.pointee }
             return withOptionalCString(branch) { br in
                 opts.checkout_branch = br
-                return git_clone(&repo, loc.url, dest, &opts)
+                return ctx.run { git_clone(&repo, loc.url, dest, &opts) }
             }
         }
         if rc < 0 {
@@ -215,12 +237,13 @@ public final class ConfigRepo {
         }
         progress?(.done("cloned \(loc.display) (branch \(current))"))
         ok = true
-        return ConfigRepo(repo: repo, workdir: dest, tempDir: tempDir, displayLocation: loc.display, branch: current,
-                          session: session, progress: progress, remoteName: "origin", checkoutPaths: checkoutPaths)
+        return ConfigRepo(repo: repo, workdir: dest, tempDir: tempDir, tempRegistration: registration, displayLocation: loc.display, branch: current,
+                          session: session, progress: progress, timeouts: timeouts, remoteName: "origin",
+                          checkoutPaths: checkoutPaths)
     }
 
     private static func openLocal(path: String, branch: String?, credentials: GitCredentials,
-                                  progress: GitProgressSink?) throws -> ConfigRepo {
+                                  progress: GitProgressSink?, timeouts: NetworkTimeouts) throws -> ConfigRepo {
         var repo: OpaquePointer?
         let abs = URL(fileURLWithPath: path).standardizedFileURL.path
         let rc = git_repository_open_ext(&repo, abs, UInt32(GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue), nil)
@@ -260,7 +283,7 @@ public final class ConfigRepo {
         keep = true
         progress?(.step("using \(abs) in place (branch \(current))"))
         return ConfigRepo(repo: repo, workdir: workdir, tempDir: nil, displayLocation: abs, branch: current,
-                          session: session, progress: progress, remoteName: remoteName)
+                          session: session, progress: progress, timeouts: timeouts, remoteName: remoteName)
     }
 
     // MARK: - Publish
@@ -374,13 +397,13 @@ public final class ConfigRepo {
         var remote: OpaquePointer?
         try check(git_remote_lookup(&remote, repo, remoteName), "looking up remote \(remoteName)")
         defer { git_remote_free(remote) }
-        let ctx = RemoteContext(session: session, progress: progress)
+        let ctx = RemoteContext(session: session, progress: progress, phase: .pushing, timeouts: timeouts)
         var opts = git_push_options()
         git_push_options_init(&opts, UInt32(GIT_PUSH_OPTIONS_VERSION))
         opts.callbacks = ctx.makeCallbacks()
         let refspec = (force ? "+" : "") + "refs/heads/\(branch):refs/heads/\(branch)"
         progress?(.step("pushing to \(session.location.display) (\(branch))"))
-        let rc = withStrArray([refspec]) { arr in git_remote_push(remote, arr, &opts) }
+        let rc = withStrArray([refspec]) { arr in ctx.run { git_remote_push(remote, arr, &opts) } }
         withExtendedLifetime(ctx) {}
         if rc < 0 {
             let msg = lastGitErrorMessage(secrets: session.secrets)
@@ -417,12 +440,12 @@ public final class ConfigRepo {
         var remote: OpaquePointer?
         try check(git_remote_lookup(&remote, repo, remoteName), "looking up remote \(remoteName)")
         defer { git_remote_free(remote) }
-        let ctx = RemoteContext(session: session, progress: progress)
+        let ctx = RemoteContext(session: session, progress: progress, phase: .fetching, timeouts: timeouts)
         var opts = git_fetch_options()
         git_fetch_options_init(&opts, UInt32(GIT_FETCH_OPTIONS_VERSION))
         opts.callbacks = ctx.makeCallbacks()
         let tracking = "refs/remotes/\(remoteName)/\(branch)"
-        let rc = withStrArray(["+refs/heads/\(branch):\(tracking)"]) { arr in git_remote_fetch(remote, arr, &opts, nil) }
+        let rc = withStrArray(["+refs/heads/\(branch):\(tracking)"]) { arr in ctx.run { git_remote_fetch(remote, arr, &opts, nil) } }
         withExtendedLifetime(ctx) {}
         if rc < 0 { throw ctx.error(operation: "fetch from \(session.location.display)", code: rc) }
         var oid = git_oid()

@@ -6,9 +6,8 @@ import Foundation
 /// - HTTPS token: `tokenEnv` if given (`--token-env NAME`), else the first set of
 ///   `IMAGEBUMP_TOKEN`, `GITLAB_TOKEN` (user `oauth2`), `CI_JOB_TOKEN` (user `gitlab-ci-token`),
 ///   `GITHUB_TOKEN` (user `x-access-token`). Credentials embedded in the URL take precedence.
-/// - SSH: `sshKeyPath` (`--ssh-key`), else key content in `sshKeyEnv` (default `IMAGEBUMP_SSH_KEY`), written to a
-///   0600 temporary file that is removed when the `ConfigRepo` is closed. Only ed25519 keys work with this
-///   machine's libssh2 build. Host keys are checked against `knownHostsPath` (default `~/.ssh/known_hosts`);
+/// - SSH: `sshKeyPath` (`--ssh-key`), else key content in `sshKeyEnv` (default `IMAGEBUMP_SSH_KEY`), handed to
+///   libssh2 from memory (never written to disk). Only ed25519 keys work with this machine's libssh2 build. Host keys are checked against `knownHostsPath` (default `~/.ssh/known_hosts`);
 ///   unknown or changed host keys are refused unless `insecureAcceptUnknownHostKeys` is set.
 /// - TLS is always verified; `caFile` (`--ca-file`), else `SSL_CERT_FILE`, selects the CA bundle.
 public struct GitCredentials: Sendable {
@@ -194,18 +193,25 @@ struct RemoteLocation: Sendable {
     }
 }
 
-/// Per-`ConfigRepo` credential state: the resolved configuration plus an SSH key temp file, if any.
+/// Per-`ConfigRepo` credential state: the resolved configuration.
 final class CredentialSession: @unchecked Sendable {
     let credentials: GitCredentials
     let location: RemoteLocation
-    private(set) var tempKeyDir: String?
-    private(set) var sshKeyPath: String?
-    private(set) var sshKeySource: String?
     let lock = NSLock()
 
     init(credentials: GitCredentials, location: RemoteLocation) {
         self.credentials = credentials
         self.location = location
+    }
+
+    private var warnedPlainHTTP = false
+
+    /// Warns once per session when a credential is about to go over plain http://.
+    func warnIfPlainHTTP(_ progress: GitProgressSink?) {
+        lock.lock(); defer { lock.unlock() }
+        guard location.kind == .http, !warnedPlainHTTP else { return }
+        warnedPlainHTTP = true
+        progress?(.warning("sending credentials to \(location.display) over plain http:// (unencrypted); use https://"))
     }
 
     var secrets: [String] {
@@ -228,35 +234,21 @@ final class CredentialSession: @unchecked Sendable {
         httpCredentials()?.source ?? credentials.tokenSearchDescription
     }
 
-    /// Private key path for SSH (writing env key content to a 0600 temp file on first use).
-    func sshKey() throws -> (path: String, source: String)? {
-        lock.lock(); defer { lock.unlock() }
-        if let sshKeyPath, let sshKeySource { return (sshKeyPath, sshKeySource) }
+    /// An SSH private key: a file, or key content from the environment (kept in memory, never on disk).
+    enum SSHKey { case file(String), memory(String) }
+
+    /// The SSH key to offer, and where it came from.
+    func sshKey() throws -> (key: SSHKey, source: String)? {
         if let path = credentials.sshKeyPath, !path.isEmpty {
             guard FileManager.default.isReadableFile(atPath: path) else {
                 throw GitOpsError.invalidArgument("SSH key \(path) is not readable")
             }
-            sshKeyPath = path; sshKeySource = "SSH key \(path)"
-            return (path, "SSH key \(path)")
+            return (.file(path), "SSH key \(path)")
         }
         guard var content = credentials.environment[credentials.sshKeyEnv], !content.isEmpty else { return nil }
         if content.contains("\\n") && !content.contains("\n") { content = content.replacingOccurrences(of: "\\n", with: "\n") }
         if !content.hasSuffix("\n") { content += "\n" }
-        var template = Array((NSTemporaryDirectory() + "/imagebump-key-XXXXXX").utf8CString)
-        guard let dir = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }).map({ String(cString: $0) }) else {
-            throw GitOpsError.invalidArgument("cannot create a temporary directory for the SSH key")
-        }
-        chmod(dir, 0o700)
-        tempKeyDir = dir
-        let path = dir + "/id"
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-        guard fd >= 0 else { throw GitOpsError.invalidArgument("cannot write the SSH key from \(credentials.sshKeyEnv)") }
-        let bytes = Array(content.utf8)
-        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        close(fd)
-        guard written == bytes.count else { throw GitOpsError.invalidArgument("cannot write the SSH key from \(credentials.sshKeyEnv)") }
-        sshKeyPath = path; sshKeySource = "SSH key from \(credentials.sshKeyEnv)"
-        return (path, "SSH key from \(credentials.sshKeyEnv)")
+        return (.memory(content), "SSH key from \(credentials.sshKeyEnv)")
     }
 
     var sshCredentialDescription: String {
@@ -271,18 +263,4 @@ final class CredentialSession: @unchecked Sendable {
         default: return httpCredentialDescription
         }
     }
-
-    /// Removes the temporary key file, if any.
-    func cleanup() {
-        lock.lock(); defer { lock.unlock() }
-        if let dir = tempKeyDir {
-            if let p = sshKeyPath { _ = unlink(p) }
-            try? FileManager.default.removeItem(atPath: dir)
-            tempKeyDir = nil
-            sshKeyPath = nil
-            sshKeySource = nil
-        }
-    }
-
-    deinit { cleanup() }
 }

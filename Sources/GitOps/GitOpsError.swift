@@ -16,8 +16,11 @@ public enum GitOpsError: Error, CustomStringConvertible, Sendable {
     case dirtyWorkingTree(path: String, files: [String])
     /// Invalid input (bad path, bad author, unknown branch, ...).
     case invalidArgument(String)
-    /// The edit closure threw; `message` is its description.
-    case editFailed(String)
+    /// The server at `url` redirected to `target` (host:port), another origin: not followed, so that no
+    /// credential is sent there.
+    case redirectRefused(url: String, target: String)
+    /// The remote did not answer in time. `phase`: "cloning", "fetching from", "pushing to".
+    case timedOut(url: String, phase: String, detail: String)
     /// A libgit2 call failed: `operation` (e.g. "push to https://host/repo.git"), libgit2's message (redacted), code.
     case git(operation: String, message: String, code: Int32)
 
@@ -36,8 +39,11 @@ public enum GitOpsError: Error, CustomStringConvertible, Sendable {
             return "working tree of \(path) is not clean (\(list)\(files.count > 10 ? ", ..." : "")); commit or stash first"
         case let .invalidArgument(msg):
             return msg
-        case let .editFailed(msg):
-            return "edit failed: \(msg)"
+        case let .redirectRefused(url, target):
+            return "\(url) redirected to \(target), another host or port: refused (credentials are only sent to the"
+                + " host and port you named; give the final URL as the repository)"
+        case let .timedOut(url, phase, detail):
+            return "timed out \(phase) \(url): \(detail) (raise the limit with --timeout SECONDS)"
         case let .git(operation, message, code):
             return "\(operation) failed: \(message)\(code != 0 && code != -1 ? " (libgit2 error \(code))" : "")"
         }
@@ -76,6 +82,8 @@ let libgit2Initialized: Bool = {
     // (libgit2's socket writes do not use MSG_NOSIGNAL). Process-wide.
     signal(SIGPIPE, SIG_IGN)
     _ = imagebump_git_set_user_agent("git/2.0 (imagebump)")
+    // Every connection goes through imagebump's stream: pinned to the named remote, with timeouts.
+    _ = installNetworkStream()
     return true
 }()
 

@@ -16,6 +16,8 @@ public enum GitProgressEvent: Sendable, Equatable {
     case remote(String)
     /// A step ended, e.g. "pushed abc1234 to main".
     case done(String)
+    /// Something the user should know that does not stop the run (e.g. a token sent over plain http://).
+    case warning(String)
 }
 
 /// Receives progress events. Called on the thread running the git operation.
@@ -48,6 +50,7 @@ public final class ProgressPrinter: @unchecked Sendable {
         switch event {
         case .step(let s): line(s)
         case .done(let s): line(s)
+        case .warning(let s): line("warning: " + s)
         case .remote(let s):
             let t = s.trimmingCharacters(in: .whitespacesAndNewlines)
             _ = t // server messages ("Counting objects…") only repeat the phases; kept out of CI logs

@@ -3,7 +3,7 @@ import Foundation
 
 /// Redacts every URL found in free text (see `redact(url:)`) and every occurrence of the given secret values.
 public func redact(text: String, secrets: [String] = []) -> String {
-    let out = maskSecrets(text, secrets: secrets, mask: "***")
+    let out = maskSecrets(text, secrets: secrets)
     guard out.contains("://") else { return out }
     // Tokenize on whitespace, quotes and brackets; redact each URL-looking token.
     var result = ""

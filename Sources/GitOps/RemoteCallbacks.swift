@@ -3,8 +3,15 @@ import Foundation
 
 /// State shared with libgit2's remote callbacks for one network operation (clone, fetch or push).
 final class RemoteContext {
+    /// What the operation does to the remote, for messages: "cloning", "fetching from", "pushing to".
+    enum Phase: String { case cloning = "cloning", fetching = "fetching from", pushing = "pushing to" }
+
     let session: CredentialSession
     let progress: GitProgressSink?
+    let phase: Phase
+    let timeouts: NetworkTimeouts
+    /// What the stream under libgit2 refused or gave up on (see `run`).
+    var streamEvent: StreamEvent?
     var credentialCalls = 0
     var authFailed = false
     var noCredentials = false
@@ -14,15 +21,37 @@ final class RemoteContext {
     var rejectedRefs: [(ref: String, status: String)] = []
     var sshKeyAttempts = 0
 
-    init(session: CredentialSession, progress: GitProgressSink?) {
+    init(session: CredentialSession, progress: GitProgressSink?, phase: Phase, timeouts: NetworkTimeouts) {
         self.session = session
         self.progress = progress
+        self.phase = phase
+        self.timeouts = timeouts
+    }
+
+    /// Runs one libgit2 network call with connections pinned to the named remote and the timeouts applied.
+    func run(_ body: () -> Int32) -> Int32 {
+        let (rc, event) = withNetworkPolicy(session.location, timeouts, body)
+        streamEvent = event
+        return rc
     }
 
     var secrets: [String] { session.secrets }
 
     /// Converts a failed libgit2 call into the most specific error.
     func error(operation: String, code: Int32) -> GitOpsError {
+        let display = session.location.display
+        switch streamEvent {
+        case .otherOrigin(let target)?:
+            return .redirectRefused(url: display, target: target)
+        case .connectTimeout(let target)?:
+            return .timedOut(url: display, phase: phase.rawValue,
+                             detail: "no connection to \(target) within \(Self.seconds(timeouts.connect))")
+        case .idleTimeout(let target)?:
+            return .timedOut(url: display, phase: phase.rawValue,
+                             detail: "no data from \(target) for \(Self.seconds(timeouts.idle))"
+                                 + (phase == .pushing ? "; the push was not confirmed: re-running is safe" : ""))
+        case nil: break
+        }
         if let hostKeyError { return hostKeyError }
         if let credentialError { return credentialError }
         let msg = lastGitErrorMessage(secrets: secrets)
@@ -33,6 +62,10 @@ final class RemoteContext {
             return .authenticationFailed(url: session.location.display, source: session.credentialDescription)
         }
         return .git(operation: operation, message: msg, code: code)
+    }
+
+    static func seconds(_ t: TimeInterval) -> String {
+        t == t.rounded() ? "\(Int(t)) s" : String(format: "%.1f s", t)
     }
 
     static func looksLikeAuthFailure(_ msg: String) -> Bool {
@@ -86,6 +119,7 @@ private let credentialsCallback: git_credential_acquire_cb = { out, _, usernameF
             setGitError("authentication required but no token available")
             return GIT_EAUTH.rawValue
         }
+        session.warnIfPlainHTTP(ctx.progress)
         return git_credential_userpass_plaintext_new(out, creds.user, creds.password)
     }
     let sshUser = userFromURL ?? session.location.user ?? "git"
@@ -99,7 +133,7 @@ private let credentialsCallback: git_credential_acquire_cb = { out, _, usernameF
             setGitError("SSH authentication failed")
             return GIT_EAUTH.rawValue
         }
-        let key: (path: String, source: String)?
+        let key: (key: CredentialSession.SSHKey, source: String)?
         do { key = try session.sshKey() } catch {
             ctx.credentialError = error as? GitOpsError
             setGitError("\(error)")
@@ -112,7 +146,10 @@ private let credentialsCallback: git_credential_acquire_cb = { out, _, usernameF
             setGitError("no SSH key available")
             return GIT_EAUTH.rawValue
         }
-        return git_credential_ssh_key_new(out, sshUser, nil, key.path, nil)
+        switch key.key {
+        case .file(let path): return git_credential_ssh_key_new(out, sshUser, nil, path, nil)
+        case .memory(let content): return git_credential_ssh_key_memory_new(out, sshUser, nil, content, nil)
+        }
     }
     if allowed & GIT_CREDENTIAL_USERNAME.rawValue != 0 {
         return git_credential_username_new(out, sshUser)

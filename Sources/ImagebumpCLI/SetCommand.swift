@@ -30,6 +30,7 @@ public struct SetCommand: ParsableCommand {
             throw ValidationError("--dry-run and --check edit nothing, so they cannot be combined with --commit/--push/--merge-request")
         }
         if repo.retries < 0 { throw ValidationError("--retries must be 0 or more") }
+        if repo.timeout < 1 { throw ValidationError("--timeout must be at least 1 (seconds)") }
     }
 
     public func run() throws {
@@ -155,6 +156,9 @@ public struct RepoOptions: ParsableArguments {
     @Option(help: ArgumentHelp("CA certificates (PEM) for a server with a private CA; SSL_CERT_FILE is used too.", valueName: "path"))
     public var caFile: String?
 
+    @Option(help: ArgumentHelp("Give up when connecting to the git server or forge API, or waiting for its next byte, takes longer.", valueName: "seconds"))
+    public var timeout = 120
+
     @Option(help: ArgumentHelp("Provenance trailer Source-Repository: (default: from CI variables).", valueName: "url"))
     public var sourceRepository: String?
 
@@ -225,7 +229,7 @@ public enum RemoteHook {
     /// hands such runs over before parsing, so that an edit-only run parses just the editing options (start-up).
     public static let fullCLIOnly: Set<String> = [
         "--repo", "--branch", "--commit", "--push", "--push-branch", "--message", "--author", "--retries", "--token-env",
-        "--ssh-key", "--known-hosts", "--insecure-accept-host-key", "--ca-file", "--source-repository", "--source-commit",
+        "--ssh-key", "--known-hosts", "--insecure-accept-host-key", "--ca-file", "--timeout", "--source-repository", "--source-commit",
         "--source-pipeline", "--dotenv", "--merge-request", "--pull-request", "--forge", "--api-url", "--title", "--description",
         "--label", "--assignee", "--reviewer", "--draft", "--auto-merge", "--remove-source-branch", "--squash",
         "-h", "--help", "help", "--version", "--generate-completion-script", "--experimental-dump-help",

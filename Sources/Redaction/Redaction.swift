@@ -30,16 +30,65 @@ public func redact(url: String) -> String {
     return prefix + redactedUserinfo + "@" + hostPart + rest[authorityEnd...]
 }
 
-/// `text` with every secret (and its percent-encoded form, as it appears inside URLs) replaced by `mask`.
+/// What replaces a secret in everything imagebump prints.
+public let redactionMask = "***"
+
+/// `text` with every secret replaced by `redactionMask`, in each form a server may echo it back in:
+/// - the value itself, and percent-encoded (as inside URLs);
+/// - base64, alone or inside a longer base64 text such as a Basic `Authorization` header (`user:secret`), in
+///   standard and URL-safe alphabets (the characters that encode only the secret's bytes, for each of the three
+///   alignments);
+/// - a truncated copy: for secrets of 12 or more characters, any run of at least their first 8 characters.
 /// Longest secrets first, so one that contains another is masked whole; values shorter than 4 characters are
 /// not treated as secrets (they would mask ordinary words).
-public func maskSecrets(_ text: String, secrets: [String], mask: String) -> String {
+public func maskSecrets(_ text: String, secrets: [String]) -> String {
     var out = text
-    for secret in secrets.filter({ $0.count >= 4 }).sorted(by: { $0.count > $1.count }) {
-        out = out.replacingOccurrences(of: secret, with: mask)
+    let secrets = secrets.filter { $0.count >= 4 }.sorted { $0.count > $1.count }
+    for secret in secrets {
+        out = out.replacingOccurrences(of: secret, with: redactionMask)
         if let encoded = secret.addingPercentEncoding(withAllowedCharacters: .alphanumerics), encoded != secret {
-            out = out.replacingOccurrences(of: encoded, with: mask)
+            out = out.replacingOccurrences(of: encoded, with: redactionMask)
         }
+        for core in base64Cores(of: secret) { out = out.replacingOccurrences(of: core, with: redactionMask) }
     }
+    for secret in secrets where secret.count >= 12 { out = maskPrefixes(out, of: secret) }
     return out
+}
+
+/// For each alignment of `secret` inside a byte stream (offset 0, 1 or 2 modulo 3), the base64 characters that
+/// depend on the secret's bytes alone — what appears in the base64 of any text containing the secret at that
+/// alignment. Runs shorter than 8 characters are left out (too short to mean anything).
+func base64Cores(of secret: String) -> [String] {
+    let bytes = Array(secret.utf8)
+    var cores: [String] = []
+    for offset in 0..<3 {
+        let encoded = Array((Data(repeating: 0, count: offset) + Data(bytes)).base64EncodedString())
+        let start = offset == 0 ? 0 : 4          // the first quantum mixes in the bytes before the secret
+        let end = 4 * ((offset + bytes.count) / 3) // the last partial quantum mixes in the bytes after it
+        guard end - start >= 8 else { continue }
+        let core = String(encoded[start..<end])
+        cores.append(core)
+        let urlSafe = core.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+        if urlSafe != core { cores.append(urlSafe) }
+    }
+    return cores
+}
+
+/// `text` with every run that starts with `secret`'s first 8 characters and continues as `secret` does masked.
+func maskPrefixes(_ text: String, of secret: String) -> String {
+    let head = String(secret.prefix(8))
+    var out = ""
+    var rest = Substring(text)
+    while let r = rest.range(of: head) {
+        out += rest[..<r.lowerBound]
+        var end = r.upperBound
+        var s = secret.index(secret.startIndex, offsetBy: 8)
+        while end < rest.endIndex, s < secret.endIndex, rest[end] == secret[s] {
+            end = rest.index(after: end)
+            s = secret.index(after: s)
+        }
+        out += redactionMask
+        rest = rest[end...]
+    }
+    return out + rest
 }

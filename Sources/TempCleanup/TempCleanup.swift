@@ -67,7 +67,9 @@ public enum TempCleanup {
     private static func removeAllAndReraise(_ sig: Int32) {
         removeAll()
         signal(sig, SIG_DFL)
-        raise(sig)
+        // To the process, not this thread: dispatch's worker threads block signals, so raise() here would leave it
+        // pending forever; another thread (main) takes it and the default action ends the process.
+        kill(getpid(), sig)
     }
 
     /// `rm -rf path` without following symlinks.

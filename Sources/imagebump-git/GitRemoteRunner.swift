@@ -48,7 +48,7 @@ struct GitRemoteRunner: RemoteRunner {
                 // a clone only needs the -f paths on disk (commits still carry every file): checkout dominates clone time
                 let sparse = command.edit.files.isEmpty || command.edit.files.contains { $0 == "." || $0 == "./" } ? nil : command.edit.files
                 try ConfigRepo.with(location: location, branch: o.branch, credentials: credentials, checkoutPaths: sparse,
-                                    progress: printer.sink) { repo in
+                                    progress: printer.sink, timeouts: NetworkTimeouts(seconds: TimeInterval(o.timeout))) { repo in
                     if f.mergeRequest {
                         // the project comes from the URL pushed to (a local checkout: its origin)
                         let kind = try ForgeDefaults.detectForge(explicit: f.forge, environment: env, repoURL: repo.remoteURL)
@@ -89,7 +89,7 @@ struct GitRemoteRunner: RemoteRunner {
                             draft: f.draft, autoMerge: f.autoMerge, removeSourceBranch: f.removeSourceBranch, squash: f.squash,
                             token: token.secret, gitLabTokenKind: token.source.hasSuffix("CI_JOB_TOKEN") ? .jobToken : .privateToken,
                             tokenSource: token.source.replacingOccurrences(of: "token from ", with: ""), headSHA: result.commit,
-                            transportOptions: TransportOptions(caFile: absolute(o.caFile)))
+                            transportOptions: TransportOptions(caFile: absolute(o.caFile), timeoutSeconds: TimeInterval(o.timeout)))
                         do {
                             mrResult = try MergeRequestService().openOrUpdate(mr)
                         } catch {

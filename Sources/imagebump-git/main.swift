@@ -1,4 +1,7 @@
 import ImagebumpCLI
+import TempCleanup
+
+TempCleanup.installSignalHandlers()
 
 RemoteHook.runner = GitRemoteRunner()
 Imagebump.main()

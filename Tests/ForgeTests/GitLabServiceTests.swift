@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Forge
+import Redaction
 import TestSupport
 
 let canary = "glpat-CANARY-7f3a9c1e5b2d"
@@ -98,7 +99,8 @@ final class GitLabServiceTests: XCTestCase {
 
         // Same input again: only reads, nothing written.
         let second = try service.openOrUpdate(full)
-        XCTAssertEqual(second, MergeRequestResult(url: first.url, number: 1, created: false, updated: false, autoMergeEnabled: true))
+        XCTAssertEqual(second, MergeRequestResult(url: first.url, number: 1, created: false, updated: false, autoMergeEnabled: true,
+                                                  warnings: second.warnings.filter { $0.contains("over plain http://") }))
         reqs = try forge.requests()
         XCTAssertEqual(reqs.count, 10)
         XCTAssertTrue(reqs.dropFirst(6).allSatisfy { $0.method == "GET" })
@@ -163,7 +165,7 @@ final class GitLabServiceTests: XCTestCase {
             guard let e = error as? ForgeError else { return XCTFail("\(error)") }
             XCTAssertEqual(e.kind, .server)
             XCTAssertEqual(e.status, 503)
-            XCTAssertTrue(e.message.contains("[REDACTED]"), e.message)
+            XCTAssertTrue(e.message.contains(redactionMask), e.message)
             XCTAssertLessThan(e.message.count, 800)
             XCTAssertFalse(e.message.lowercased().contains("private-token"))
             assertNoCanary(texts(of: e))
@@ -268,7 +270,7 @@ final class GitLabServiceTests: XCTestCase {
         let result = try rec.service().openOrUpdate(request { $0.autoMerge = true })
         XCTAssertTrue(result.created)
         XCTAssertEqual(result.autoMergeEnabled, false)
-        XCTAssertEqual(result.warnings.count, 1)
+        XCTAssertEqual(result.warnings.count, 2)  // and the plain-http one
         XCTAssertTrue(result.warnings[0].contains("405"), result.warnings[0])
         assertNoCanary([result.url] + result.warnings)
         XCTAssertEqual(try forge.requests().filter { $0.path.hasSuffix("/merge") }.count, 3)

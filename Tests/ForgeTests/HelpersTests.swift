@@ -63,6 +63,16 @@ final class HelpersTests: XCTestCase {
         XCTAssertEqual(long, ForgeDefaults.pushBranch(images: (1...30).reversed().map { "reg/very-long-image-name-\($0)" }, targetBranch: "production"))
     }
 
+    func testProvenanceLinksDropURLCredentials() {
+        let links = MergeRequestDescription.provenanceLinks(environment: [
+            "CI_PIPELINE_URL": "https://ci:hunter2pass@gl.example/p/-/pipelines/9",
+            "CI_PROJECT_URL": "https://bot:hunter2pass@gl.example/p", "CI_COMMIT_SHA": "0123456789abcdef0123",
+            "GITHUB_SERVER_URL": "https://u:hunter2pass@ghe.example", "GITHUB_REPOSITORY": "o/r", "GITHUB_RUN_ID": "4"])
+        XCTAssertEqual(links.map(\.url), ["https://***@gl.example/p/-/pipelines/9", "https://***@gl.example/p/-/commit/0123456789abcdef0123",
+                                          "https://***@ghe.example/o/r/actions/runs/4"])
+        XCTAssertFalse(MergeRequestDescription.render(changes: [], provenance: links).contains("hunter2"))
+    }
+
     func testDescriptionRenderer() {
         let text = MergeRequestDescription.render(
             changes: [ImageChangeRow(file: "apps/web/values.yaml", image: "registry.example.com/web", old: "1.2.3", new: "1.2.4"),
@@ -102,7 +112,7 @@ final class HelpersTests: XCTestCase {
 
     func testRedaction() {
         let r = Redaction(secrets: ["s3cr3t/token"])
-        XCTAssertEqual(r("a s3cr3t/token b s3cr3t%2Ftoken"), "a [REDACTED] b [REDACTED]")
+        XCTAssertEqual(r("a s3cr3t/token b s3cr3t%2Ftoken"), "a *** b ***")
         XCTAssertEqual(r.excerpt(Data(String(repeating: "y", count: 1000).utf8), limit: 10), "yyyyyyyyyy…")
     }
 

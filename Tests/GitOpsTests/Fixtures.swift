@@ -137,26 +137,42 @@ enum Fixtures {
         return Int(UInt16(bigEndian: addr.sin_port))
     }
 
-    static func portIsOpen(_ port: Int) -> Bool {
+    static func portIsOpen(_ port: Int, host: String = "127.0.0.1") -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_addr.s_addr = inet_addr(host)
         let rc = withUnsafePointer(to: &addr) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         return rc == 0
     }
 
-    static func waitForPort(_ port: Int, timeout: TimeInterval = 10) throws {
+    static func waitForPort(_ port: Int, host: String = "127.0.0.1", timeout: TimeInterval = 10) throws {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            if portIsOpen(port) { return }
+            if portIsOpen(port, host: host) { return }
             Thread.sleep(forTimeInterval: 0.05)
         }
-        throw CommandError(description: "nothing listening on 127.0.0.1:\(port) after \(timeout)s")
+        throw CommandError(description: "nothing listening on \(host):\(port) after \(timeout)s")
+    }
+
+    /// A loopback socket that listens but never accepts or answers: connections complete (kernel backlog), then
+    /// nothing is ever sent. Close the returned descriptor to stop it.
+    static func silentListener() throws -> (fd: Int32, port: Int) {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = 0
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let ok = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } } == 0
+            && listen(fd, 16) == 0
+            && withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } } == 0
+        guard ok else { close(fd); throw CommandError(description: "cannot listen on 127.0.0.1") }
+        return (fd, Int(UInt16(bigEndian: addr.sin_port)))
     }
 }
 
@@ -176,7 +192,8 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     /// Starts `args`; if `port` is nil, reads "PORT n" from its first stdout line, else waits for `port`.
-    static func start(_ args: [String], env: [String: String], port: Int?, logDir: String) throws -> ServerProcess {
+    static func start(_ args: [String], env: [String: String], port: Int?, host: String = "127.0.0.1",
+                      logDir: String) throws -> ServerProcess {
         let errPath = logDir + "/server-\(UUID().uuidString.prefix(8)).log"
         var fds: [Int32] = [0, 0]
         guard pipe(&fds) == 0 else { throw Fixtures.CommandError(description: "pipe failed") }
@@ -215,7 +232,7 @@ final class ServerProcess: @unchecked Sendable {
         close(fds[0])  // the server may get SIGPIPE if it writes more to stdout; the fixtures do not
         let server = ServerProcess(pid: pid, port: actualPort, stderrPath: errPath)
         server0.reaped = true  // same pid; only `server` owns it
-        do { try Fixtures.waitForPort(actualPort) } catch {
+        do { try Fixtures.waitForPort(actualPort, host: host) } catch {
             server.stop()
             throw Fixtures.CommandError(description: "\(error) — server log: \(server.log)")
         }
@@ -261,16 +278,20 @@ final class ServerProcess: @unchecked Sendable {
 extension Fixtures {
     /// `git http-backend` behind the Python fixture (Basic auth when `password` is set; TLS when cert/key given).
     static func startHTTP(root: String, user: String = "", password: String?, cert: String? = nil, key: String? = nil,
-                          hangMarker: String? = nil, logDir: String) throws -> ServerProcess {
+                          hangMarker: String? = nil, bind: String = "127.0.0.1", redirectTo: String? = nil,
+                          recordAuth: String? = nil, logDir: String) throws -> ServerProcess {
         let python = try require("python3")
         _ = try require("git")
         var args = [python, fixturesDir + "/git_http_server.py", "--root", root, "--port", "0"]
         if let cert, let key { args += ["--cert", cert, "--key", key] }
         if let hangMarker { args += ["--hang-on-receive-pack", hangMarker] }
+        if let redirectTo { args += ["--redirect-to", redirectTo] }
+        if let recordAuth { args += ["--record-auth", recordAuth] }
+        args += ["--bind", bind]
         var env = ProcessInfo.processInfo.environment
         env["FIXTURE_USER"] = user
         if let password { env["FIXTURE_PASSWORD"] = password } else { env.removeValue(forKey: "FIXTURE_PASSWORD") }
-        return try ServerProcess.start(args, env: env, port: nil, logDir: logDir)
+        return try ServerProcess.start(args, env: env, port: nil, host: bind, logDir: logDir)
     }
 
     /// `git daemon` serving `root` with receive-pack enabled.

@@ -49,16 +49,16 @@ class ServerTestCase: XCTestCase {
     @discardableResult
     func bump(_ url: String, credentials: GitCredentials, index: Int = 0, tag: String, progress: ProgressLog? = nil,
               pushBranch: String? = nil, retries: Int = 5, backoff: RetryBackoff = .default,
-              workdirSeen: ((String) -> Void)? = nil) throws -> PublishResult {
+              timeouts: NetworkTimeouts = .default, workdirSeen: ((String) -> Void)? = nil) throws -> PublishResult {
         try Self.bump(url, credentials: credentials, index: index, tag: tag, progress: progress, pushBranch: pushBranch,
-                      retries: retries, backoff: backoff, workdirSeen: workdirSeen)
+                      retries: retries, backoff: backoff, timeouts: timeouts, workdirSeen: workdirSeen)
     }
 
     static func bump(_ url: String, credentials: GitCredentials, index: Int = 0, tag: String, progress: ProgressLog? = nil,
                      pushBranch: String? = nil, retries: Int = 5, backoff: RetryBackoff = .default,
-                     workdirSeen: ((String) -> Void)? = nil) throws -> PublishResult {
+                     timeouts: NetworkTimeouts = .default, workdirSeen: ((String) -> Void)? = nil) throws -> PublishResult {
         let edit = Fixtures.setTag(index: index, tag: tag)
-        return try ConfigRepo.with(location: url, credentials: credentials, progress: progress?.sink) { repo in
+        return try ConfigRepo.with(location: url, credentials: credentials, progress: progress?.sink, timeouts: timeouts) { repo in
             workdirSeen?(repo.workdir)
             let msg = CommitMessage.build(images: ["svc\(index):\(tag)"], files: [Fixtures.valuesFile], changes: [],
                                           environment: credentials.environment)
@@ -279,7 +279,7 @@ final class TransportTests: ServerTestCase {
         XCTAssertTrue(r.pushed)
         try assertLanded(bare, index: 12, tag: "ssh-1")
 
-        // Key content in IMAGEBUMP_SSH_KEY: written to a 0600 temp file that is removed afterwards.
+        // Key content in IMAGEBUMP_SSH_KEY: handed to libssh2 from memory, no key file is written.
         var e = env(token: nil)
         e["IMAGEBUMP_SSH_KEY"] = ssh.clientKeyContent
         let before = Set((try? FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory())) ?? [])

@@ -75,9 +75,11 @@ public final class FakeForge {
     let control: CurlTransport
 
     public init(token: String, jobToken: String = "job-token-for-tests", gitlabPrefix: String = "/api/v4",
-         githubPrefix: String = "", graphqlPath: String = "/graphql", tls: TestFiles.TLS? = nil) throws {
+         githubPrefix: String = "", graphqlPath: String = "/graphql", tls: TestFiles.TLS? = nil,
+         bind: String = "127.0.0.1") throws {
         var args = [TestFiles.script.path, "--token", token, "--job-token", jobToken,
-                    "--gitlab-prefix", gitlabPrefix, "--github-prefix", githubPrefix, "--graphql-path", graphqlPath]
+                    "--gitlab-prefix", gitlabPrefix, "--github-prefix", githubPrefix, "--graphql-path", graphqlPath,
+                    "--bind", bind]
         if let tls { args += ["--tls-cert", tls.cert, "--tls-key", tls.key] }
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3"] + args
@@ -99,7 +101,7 @@ public final class FakeForge {
             throw NSError(domain: "FakeForge", code: 1, userInfo: [NSLocalizedDescriptionKey: "fake forge did not start: \(text)"])
         }
         self.port = port
-        baseURL = tls == nil ? "http://127.0.0.1:\(port)" : "https://localhost:\(port)"
+        baseURL = tls == nil ? "http://\(bind):\(port)" : "https://localhost:\(port)"
         control = CurlTransport(options: TransportOptions(caFile: tls?.caFile, timeout: 10))
     }
 

@@ -511,9 +511,12 @@ def main():
     ap.add_argument("--graphql-path", default="/graphql")
     ap.add_argument("--tls-cert")
     ap.add_argument("--tls-key")
+    ap.add_argument("--bind", default="127.0.0.1")
     ARGS = ap.parse_args()
+    if not ARGS.bind.startswith("127."):
+        sys.exit("the fake forge binds loopback only")
     reset_state()
-    server = ThreadingHTTPServer(("127.0.0.1", ARGS.port), Handler)
+    server = ThreadingHTTPServer((ARGS.bind, ARGS.port), Handler)
     server.daemon_threads = True
     if ARGS.tls_cert:
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)

@@ -4,11 +4,13 @@
 Loopback only. Prints "PORT <n>" on stdout once listening (port 0 = a random free port chosen by the kernel).
 
 Usage: git_http_server.py --root DIR [--port 0] [--bind 127.0.0.1] [--cert CERT --key KEY]
-       [--hang-on-receive-pack MARKER]
+       [--hang-on-receive-pack MARKER] [--redirect-to BASE] [--record-auth FILE]
 Credentials come from the environment (never argv): FIXTURE_USER / FIXTURE_PASSWORD; when FIXTURE_PASSWORD is
 unset, no authentication is required (receive-pack is still enabled).
 --hang-on-receive-pack: on the first POST to git-receive-pack, read the request, create MARKER, then hang
-(the test kills the server to simulate a server gone mid-push).
+(the test kills the server to simulate a server gone mid-push, or lets the client time out).
+--redirect-to: answer every request with 302 to BASE + the request path (a redirecting front, no git behind it).
+--record-auth: append one line per request to FILE: "AUTH <Authorization header>" or "NOAUTH".
 """
 import argparse
 import http.server
@@ -78,6 +80,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.handle_git(self.read_body())
 
     def handle_git(self, body):
+        if ARGS.record_auth:
+            with open(ARGS.record_auth, "a") as f:
+                h = self.headers.get("Authorization")
+                f.write(("AUTH " + h if h else "NOAUTH") + " " + self.command + " " + self.path + "\n")
+        if ARGS.redirect_to:
+            self.simple(302, "moved\n", {"Location": ARGS.redirect_to + self.path})
+            return
         if not self.authorized():
             self.simple(401, "authentication required\n", {"WWW-Authenticate": 'Basic realm="fixture"'})
             return
@@ -154,8 +163,10 @@ def main():
     p.add_argument("--cert")
     p.add_argument("--key")
     p.add_argument("--hang-on-receive-pack")
+    p.add_argument("--redirect-to")
+    p.add_argument("--record-auth")
     ARGS = p.parse_args()
-    if ARGS.bind not in ("127.0.0.1", "localhost", "::1"):
+    if not (ARGS.bind.startswith("127.") or ARGS.bind in ("localhost", "::1")):
         sys.exit("fixture binds loopback only")
     srv = Server((ARGS.bind, ARGS.port), Handler)
     if ARGS.cert:

@@ -1,0 +1,38 @@
+#ifndef IMAGEBUMP_STREAM_H
+#define IMAGEBUMP_STREAM_H
+
+/*
+ * libgit2's TCP stream replaced by one that (1) connects only to the host and port of the remote the caller named
+ * (a redirect to another origin never gets a connection, so credentials cannot follow it) and (2) gives up when
+ * connecting, or waiting for the next byte in either direction, takes longer than a timeout.
+ * libgit2 1.5.1 has neither a redirect policy nor network timeouts. TLS (mbedTLS) and SSH (libssh2) run on top
+ * of this stream, so the host check applies to every network transport.
+ *
+ * The policy is per thread (libgit2 runs a clone/fetch/push on the calling thread): set it around one operation.
+ */
+
+/// Registers the stream with libgit2 (once per process; call after git_libgit2_init). Returns libgit2's code.
+int imagebump_stream_install(void);
+
+/// From now on, this thread's libgit2 connections go only to host:port (NULL host: anywhere), with the timeouts
+/// in milliseconds (0: none).
+void imagebump_stream_policy_begin(const char *host, int port, int connect_timeout_ms, int idle_timeout_ms);
+
+/// Clears this thread's policy and what happened under it.
+void imagebump_stream_policy_end(void);
+
+enum {
+    IMAGEBUMP_STREAM_OK = 0,
+    /// A connection to another host or port was refused (a redirect to another origin).
+    IMAGEBUMP_STREAM_OTHER_ORIGIN = 1,
+    /// Connecting took longer than the connect timeout.
+    IMAGEBUMP_STREAM_CONNECT_TIMEOUT = 2,
+    /// No byte could be sent or received for the idle timeout.
+    IMAGEBUMP_STREAM_IDLE_TIMEOUT = 3,
+};
+
+/// What went wrong under this thread's policy (IMAGEBUMP_STREAM_*), and the host:port involved, written to
+/// `where` (NUL-terminated, truncated to `size`).
+int imagebump_stream_last_event(char *where, unsigned long size);
+
+#endif

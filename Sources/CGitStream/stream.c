@@ -1,0 +1,211 @@
+#include "imagebump_stream.h"
+
+#include <git2.h>
+#include <git2/sys/stream.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+typedef struct {
+    char host[256];
+    char port[16];
+    int pinned;
+    int connect_timeout_ms;
+    int idle_timeout_ms;
+    int event;
+    char event_where[300];
+} policy;
+
+static _Thread_local policy current;
+
+/* The first four fields mirror libgit2's own git_socket_stream: its SSH transport reads the socket from `s`. */
+typedef struct {
+    git_stream parent;
+    char *host;
+    char *port;
+    int s;
+    int connect_timeout_ms;
+    int idle_timeout_ms;
+} ib_stream;
+
+static void fail(int event, const char *host, const char *port, const char *message) {
+    if (event != IMAGEBUMP_STREAM_OK && current.event == IMAGEBUMP_STREAM_OK) {
+        current.event = event;
+        snprintf(current.event_where, sizeof current.event_where, "%s:%s", host, port);
+    }
+    git_error_set_str(GIT_ERROR_NET, message);
+}
+
+/* Waits until fd is ready for `events`; 1 ready, 0 timed out, -1 error. */
+static int wait_for(int fd, short events, int timeout_ms) {
+    struct pollfd p = { .fd = fd, .events = events };
+    for (;;) {
+        int rc = poll(&p, 1, timeout_ms > 0 ? timeout_ms : -1);
+        if (rc < 0 && errno == EINTR) continue;
+        return rc < 0 ? -1 : (rc == 0 ? 0 : 1);
+    }
+}
+
+static int connect_one(const struct addrinfo *ai, int timeout_ms, int *timed_out) {
+    int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+    if (fd < 0) return -1;
+    int flags = fcntl(fd, F_GETFL, 0);
+    fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+    int rc = connect(fd, ai->ai_addr, ai->ai_addrlen);
+    if (rc < 0 && errno == EINPROGRESS) {
+        int ready = wait_for(fd, POLLOUT, timeout_ms);
+        if (ready == 0) { *timed_out = 1; close(fd); return -1; }
+        int err = 0;
+        socklen_t len = sizeof err;
+        if (ready < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0 || err != 0) {
+            if (err) errno = err;
+            close(fd);
+            return -1;
+        }
+    } else if (rc < 0) {
+        close(fd);
+        return -1;
+    }
+    fcntl(fd, F_SETFL, flags); /* blocking again: libssh2 uses the socket directly */
+    return fd;
+}
+
+static int ib_connect(git_stream *stream) {
+    ib_stream *st = (ib_stream *)stream;
+    struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM }, *info = NULL;
+    char msg[512];
+    int rc = getaddrinfo(st->host, st->port, &hints, &info);
+    if (rc != 0) {
+        snprintf(msg, sizeof msg, "failed to resolve address for %s: %s", st->host, gai_strerror(rc));
+        fail(IMAGEBUMP_STREAM_OK, st->host, st->port, msg);
+        return -1;
+    }
+    int timed_out = 0, last_errno = 0;
+    for (struct addrinfo *ai = info; ai; ai = ai->ai_next) {
+        st->s = connect_one(ai, st->connect_timeout_ms, &timed_out);
+        if (st->s >= 0) break;
+        last_errno = errno;
+    }
+    freeaddrinfo(info);
+    if (st->s >= 0) return 0;
+    if (timed_out) {
+        snprintf(msg, sizeof msg, "connecting to %s:%s timed out after %d s", st->host, st->port,
+                 st->connect_timeout_ms / 1000);
+        fail(IMAGEBUMP_STREAM_CONNECT_TIMEOUT, st->host, st->port, msg);
+    } else {
+        snprintf(msg, sizeof msg, "failed to connect to %s:%s: %s", st->host, st->port, strerror(last_errno));
+        fail(IMAGEBUMP_STREAM_OK, st->host, st->port, msg);
+    }
+    return -1;
+}
+
+static int idle_timeout(ib_stream *st, const char *what) {
+    char msg[512];
+    snprintf(msg, sizeof msg, "no data %s %s:%s for %d s (timed out)", what, st->host, st->port,
+             st->idle_timeout_ms / 1000);
+    fail(IMAGEBUMP_STREAM_IDLE_TIMEOUT, st->host, st->port, msg);
+    return -1;
+}
+
+static ssize_t ib_read(git_stream *stream, void *data, size_t len) {
+    ib_stream *st = (ib_stream *)stream;
+    int ready = wait_for(st->s, POLLIN, st->idle_timeout_ms);
+    if (ready == 0) return idle_timeout(st, "received from");
+    ssize_t n;
+    do { n = recv(st->s, data, len, 0); } while (n < 0 && errno == EINTR);
+    if (n < 0) {
+        char msg[512];
+        snprintf(msg, sizeof msg, "error receiving data from %s:%s: %s", st->host, st->port, strerror(errno));
+        fail(IMAGEBUMP_STREAM_OK, st->host, st->port, msg);
+        return -1;
+    }
+    return n;
+}
+
+static ssize_t ib_write(git_stream *stream, const char *data, size_t len, int flags) {
+    ib_stream *st = (ib_stream *)stream;
+    (void)flags;
+    int ready = wait_for(st->s, POLLOUT, st->idle_timeout_ms);
+    if (ready == 0) return idle_timeout(st, "could be sent to");
+    ssize_t n;
+    do { n = send(st->s, data, len, MSG_NOSIGNAL); } while (n < 0 && errno == EINTR);
+    if (n < 0) {
+        char msg[512];
+        snprintf(msg, sizeof msg, "error sending data to %s:%s: %s", st->host, st->port, strerror(errno));
+        fail(IMAGEBUMP_STREAM_OK, st->host, st->port, msg);
+        return -1;
+    }
+    return n;
+}
+
+static int ib_close(git_stream *stream) {
+    ib_stream *st = (ib_stream *)stream;
+    if (st->s >= 0) close(st->s);
+    st->s = -1;
+    return 0;
+}
+
+static void ib_free(git_stream *stream) {
+    ib_stream *st = (ib_stream *)stream;
+    free(st->host);
+    free(st->port);
+    free(st);
+}
+
+static int ib_init(git_stream **out, const char *host, const char *port) {
+    if (current.pinned && (strcasecmp(host, current.host) != 0 || strcmp(port, current.port) != 0)) {
+        char msg[700];
+        snprintf(msg, sizeof msg, "refusing to connect to %s:%s: only %s:%s, the remote you named, gets a connection "
+                 "(a redirect to another host or port is not followed, so that credentials cannot leak)",
+                 host, port, current.host, current.port);
+        fail(IMAGEBUMP_STREAM_OTHER_ORIGIN, host, port, msg);
+        return -1;
+    }
+    ib_stream *st = calloc(1, sizeof *st);
+    if (!st) return -1;
+    st->parent.version = GIT_STREAM_VERSION;
+    st->parent.connect = ib_connect;
+    st->parent.read = ib_read;
+    st->parent.write = ib_write;
+    st->parent.close = ib_close;
+    st->parent.free = ib_free;
+    st->host = strdup(host);
+    st->port = strdup(port);
+    st->s = -1;
+    st->connect_timeout_ms = current.connect_timeout_ms;
+    st->idle_timeout_ms = current.idle_timeout_ms;
+    if (!st->host || !st->port) { ib_free(&st->parent); return -1; }
+    *out = &st->parent;
+    return 0;
+}
+
+int imagebump_stream_install(void) {
+    git_stream_registration reg = { .version = GIT_STREAM_VERSION, .init = ib_init, .wrap = NULL };
+    return git_stream_register(GIT_STREAM_STANDARD, &reg);
+}
+
+void imagebump_stream_policy_begin(const char *host, int port, int connect_timeout_ms, int idle_timeout_ms) {
+    memset(&current, 0, sizeof current);
+    if (host) {
+        current.pinned = 1;
+        snprintf(current.host, sizeof current.host, "%s", host);
+        snprintf(current.port, sizeof current.port, "%d", port);
+    }
+    current.connect_timeout_ms = connect_timeout_ms;
+    current.idle_timeout_ms = idle_timeout_ms;
+}
+
+void imagebump_stream_policy_end(void) { memset(&current, 0, sizeof current); }
+
+int imagebump_stream_last_event(char *where, unsigned long size) {
+    if (where && size) snprintf(where, size, "%s", current.event_where);
+    return current.event;
+}

@@ -1,0 +1,55 @@
+internal import CGitStream
+import Foundation
+
+/// How long a clone, fetch or push may wait: for a connection, and for the next byte in either direction.
+/// A stalled server (a receive hook that never returns, a peer that stops answering) ends the run with
+/// `GitOpsError.timedOut` instead of hanging it. SSH sessions get the connect timeout only (libssh2 reads the
+/// socket itself).
+public struct NetworkTimeouts: Sendable, Equatable {
+    public var connect: TimeInterval
+    public var idle: TimeInterval
+
+    public init(connect: TimeInterval = 30, idle: TimeInterval = 120) {
+        self.connect = connect
+        self.idle = idle
+    }
+
+    /// Both limits set to `seconds` (`--timeout`).
+    public init(seconds: TimeInterval) { self.init(connect: seconds, idle: seconds) }
+
+    public static let `default` = NetworkTimeouts()
+}
+
+/// What the stream under libgit2 refused or gave up on during one operation.
+enum StreamEvent: Equatable {
+    /// A connection to `target` (host:port), not the named remote: a redirect to another origin.
+    case otherOrigin(target: String)
+    case connectTimeout(target: String)
+    case idleTimeout(target: String)
+}
+
+/// Registers imagebump's stream with libgit2 (see imagebump_stream.h). Once per process, after git_libgit2_init.
+func installNetworkStream() -> Int32 { imagebump_stream_install() }
+
+/// Runs `body` (one libgit2 clone, fetch or push on this thread) with connections pinned to `location`'s host and
+/// port (network URLs; a file path pins nothing) and the timeouts applied. Returns what the stream refused, if
+/// anything.
+func withNetworkPolicy<T>(_ location: RemoteLocation, _ timeouts: NetworkTimeouts,
+                          _ body: () throws -> T) rethrows -> (result: T, event: StreamEvent?) {
+    func ms(_ t: TimeInterval) -> Int32 { t > 0 ? Int32(min(t * 1000, Double(Int32.max))) : 0 }
+    let pinned = location.kind == .localPath || location.kind == .file ? nil : location.host
+    withOptionalCString(pinned) { host in
+        imagebump_stream_policy_begin(host, Int32(location.port ?? 0), ms(timeouts.connect), ms(timeouts.idle))
+    }
+    defer { imagebump_stream_policy_end() }
+    let result = try body()
+    var buf = [CChar](repeating: 0, count: 300)
+    let code = imagebump_stream_last_event(&buf, UInt(buf.count))
+    let target = buf.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+    switch Int(code) {
+    case Int(IMAGEBUMP_STREAM_OTHER_ORIGIN): return (result, .otherOrigin(target: target))
+    case Int(IMAGEBUMP_STREAM_CONNECT_TIMEOUT): return (result, .connectTimeout(target: target))
+    case Int(IMAGEBUMP_STREAM_IDLE_TIMEOUT): return (result, .idleTimeout(target: target))
+    default: return (result, nil)
+    }
+}
