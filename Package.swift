@@ -35,10 +35,11 @@ let package = Package(
         .target(name: "GitOps", dependencies: ["CGit2", "CGitStream", "Redaction", "TempCleanup", "ImagebumpKit"]),
         .target(name: "Forge", dependencies: ["CCurl", "Redaction"]),
         .target(name: "ImagebumpCLI", dependencies: [
-            "ImagebumpKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "ImagebumpKit", "BuildInfo", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Two executables so that a local edit never loads libgit2/libcurl (and their ~40 shared libraries):
-        // `imagebump` hands runs with --repo/--commit/--push/--merge-request to `imagebump-git` beside it.
+        // `imagebump` parses the one command tree and hands runs that need git (a config repo, a commit, a merge
+        // request: decided from the parsed command) to `imagebump-git` beside it.
         .executableTarget(name: "imagebump", dependencies: ["ImagebumpCLI"]),
         .executableTarget(name: "imagebump-git", dependencies: ["ImagebumpCLI", "GitOps", "Forge", "TempCleanup"]),
 
@@ -52,6 +53,6 @@ let package = Package(
         // Test helpers: the loopback fake GitLab/GitHub API and the shared corpus location.
         .target(name: "TestSupport", dependencies: ["Forge"], path: "Tests/TestSupport"),
         // Runs the built `imagebump` executable as a user would.
-        .testTarget(name: "CLITests", dependencies: ["imagebump", "imagebump-git", "ImagebumpCLI", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["imagebump", "imagebump-git", "ImagebumpCLI", "BuildInfo", "TestSupport"]),
     ]
 )

@@ -66,12 +66,15 @@ for f in "${LIST[@]}"; do args+=(--file "$f"); done
 mode="$(input mode)"
 mode="${mode:-push}"
 case "$mode" in
-  push | pull-request | none) ;;
+  push | pull-request | check | none) ;;
   merge-request) mode=pull-request ;;
-  *) fail "input 'mode' must be push, pull-request or none, got '$mode'" ;;
+  *) fail "input 'mode' must be push, pull-request, check or none, got '$mode'" ;;
 esac
 
 repository="$(input repository)"
+if [[ -n $repository && $mode == none ]] && ! truthy dry-run; then
+  fail "input 'mode' none edits the workspace checkout only; with 'repository' use push, pull-request, check or dry-run"
+fi
 if [[ -n $repository ]]; then
   if [[ $repository =~ ^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$ ]]; then
     repository="${GITHUB_SERVER_URL:-https://github.com}/${repository}.git"
@@ -120,6 +123,7 @@ else
       if truthy draft; then args+=(--draft); fi
       if truthy auto-merge; then args+=(--auto-merge); fi
       ;;
+    check) args+=(--check) ;;
     none) ;;
   esac
 fi

@@ -36,20 +36,3 @@ public enum LocalRun {
         if edit.check && plan.changed { throw ExitCode(2) }
     }
 }
-
-/// `imagebump set` with the editing options only: what the `imagebump` executable parses when no git, merge
-/// request or help option is given (fewer options, faster start-up). Everything else goes to `imagebump-git`.
-public struct EditOnlySetCommand: ParsableCommand {
-    public static let configuration = CommandConfiguration(commandName: "set")
-    @OptionGroup public var edit: EditOptions
-    public init() {}
-
-    public func run() throws {
-        try LocalRun.run(edit, specs: try SetCommand.parse(edit.specs), dotenv: nil)
-    }
-}
-
-public struct EditOnlyImagebump: ParsableCommand {
-    public static let configuration = CommandConfiguration(commandName: "imagebump", subcommands: [EditOnlySetCommand.self])
-    public init() {}
-}

@@ -2,11 +2,7 @@ import ArgumentParser
 import ImageReference
 import ImagebumpKit
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
-public struct SetCommand: ParsableCommand {
+public struct SetCommand: RoutedCommand {
     public static let configuration = CommandConfiguration(
         commandName: "set",
         abstract: "Set image tags/digests in YAML files, changing only the bytes of the edited values.",
@@ -22,12 +18,28 @@ public struct SetCommand: ParsableCommand {
 
     public init() {}
 
-    /// True when the run commits, pushes or opens a merge request.
-    public var isRemote: Bool { repo.repo != nil || repo.commit || repo.push || forge.mergeRequest }
+    /// What the run does, from the parsed flags (--merge-request implies --push, which implies --commit).
+    public enum Mode: String, Sendable, CaseIterable {
+        case write, dryRun = "dry-run", check, commit, push, mergeRequest = "merge-request"
+    }
+
+    public var mode: Mode {
+        if forge.mergeRequest { return .mergeRequest }
+        if repo.push { return .push }
+        if repo.commit { return .commit }
+        if edit.dryRun { return .dryRun }
+        if edit.check { return .check }
+        return repo.repo != nil ? .commit : .write // a local checkout named with --repo is committed to in place
+    }
+
+    /// A config repo (cloned or opened), a commit or a merge request needs libgit2/libcurl: `imagebump-git`.
+    public var route: Route { repo.repo != nil || [.commit, .push, .mergeRequest].contains(mode) ? .git : .local }
 
     public mutating func validate() throws {
-        if isRemote && (edit.dryRun || edit.check) {
-            throw ValidationError("--dry-run and --check edit nothing, so they cannot be combined with --commit/--push/--merge-request")
+        if (edit.dryRun || edit.check) && (repo.commit || repo.push || forge.mergeRequest) {
+            let given = [("--commit", repo.commit), ("--push", repo.push), ("--merge-request", forge.mergeRequest)]
+                .filter(\.1).map(\.0).joined(separator: " and ")
+            throw ValidationError("\(edit.dryRun ? "--dry-run" : "--check") writes nothing, so it cannot be combined with \(given)")
         }
         if repo.retries < 0 { throw ValidationError("--retries must be 0 or more") }
         if repo.timeout < 1 { throw ValidationError("--timeout must be at least 1 (seconds)") }
@@ -35,21 +47,20 @@ public struct SetCommand: ParsableCommand {
 
     public func run() throws {
         let specs = try Self.parse(edit.specs)
-        if isRemote {
-            // `imagebump` hands these runs over before parsing; only `imagebump-git`, which sets the runner, gets here
+        if route == .git {
+            // `imagebump` hands these runs over after parsing; only `imagebump-git`, which sets the runner, gets here
             guard let runner = RemoteHook.runner else {
-                Console.error("this executable cannot commit or push; run imagebump-git")
+                Console.error("this executable cannot clone, commit or push; run imagebump-git")
                 throw ExitCode.failure
             }
-            try runner.run(self, specs: specs)
+            try runner.run(self)
             return
         }
         try LocalRun.run(edit, specs: specs, dotenv: repo.dotenv)
     }
 
-    public func parsedSpecs() throws -> [ImageSpec] { try Self.parse(edit.specs) }
-
-    static func parse(_ texts: [String]) throws -> [ImageSpec] {
+    /// The image specs, parsed; two specs naming one image are refused.
+    public static func parse(_ texts: [String]) throws -> [ImageSpec] {
         let specs: [ImageSpec]
         do { specs = try texts.map(ImageSpec.init(parsing:)) } catch {
             Console.error("\(error)")
@@ -211,52 +222,4 @@ public struct ForgeOptions: ParsableArguments {
 
     @Flag(help: "GitLab: squash commits when merged.")
     public var squash = false
-}
-
-/// How `imagebump` reaches the git-enabled executable.
-public protocol RemoteRunner {
-    func run(_ command: SetCommand, specs: [ImageSpec]) throws
-}
-
-/// Exit with status 1 after the error was already printed (ArgumentParser prints nothing more).
-public let failureExit: Error = ExitCode.failure
-
-public enum RemoteHook {
-    /// Set by `imagebump-git` before parsing; nil in the plain `imagebump` executable.
-    nonisolated(unsafe) public static var runner: RemoteRunner?
-
-    /// Long options (and help requests) that only the full command line of `imagebump-git` parses. `imagebump`
-    /// hands such runs over before parsing, so that an edit-only run parses just the editing options (start-up).
-    public static let fullCLIOnly: Set<String> = [
-        "--repo", "--branch", "--commit", "--push", "--push-branch", "--message", "--author", "--retries", "--token-env",
-        "--ssh-key", "--known-hosts", "--insecure-accept-host-key", "--ca-file", "--timeout", "--source-repository", "--source-commit",
-        "--source-pipeline", "--dotenv", "--merge-request", "--pull-request", "--forge", "--api-url", "--title", "--description",
-        "--label", "--assignee", "--reviewer", "--draft", "--auto-merge", "--remove-source-branch", "--squash",
-        "-h", "--help", "help", "--version", "--generate-completion-script", "--experimental-dump-help",
-    ]
-
-    /// True when `arguments` (without argv[0]) need the full command line.
-    public static func needsFullCLI(_ arguments: [String]) -> Bool {
-        if arguments.first != "set" { return true } // root help, unknown subcommands: the full CLI explains
-        for a in arguments.dropFirst() {
-            if a == "--" { return false }
-            let name = a.split(separator: "=", maxSplits: 1).first.map(String.init) ?? a
-            if fullCLIOnly.contains(name) { return true }
-        }
-        return false
-    }
-
-    /// Replaces this process with `imagebump-git` from the same directory, with the same arguments.
-    public static func handOver() throws -> Never {
-        var buf = [CChar](repeating: 0, count: 4096)
-        let n = readlink("/proc/self/exe", &buf, buf.count - 1)
-        let exe = n > 0 ? String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) : CommandLine.arguments[0]
-        let dir = exe.lastIndex(of: "/").map { String(exe[..<$0]) } ?? "."
-        let helper = dir + "/imagebump-git"
-        let args = [helper] + CommandLine.arguments.dropFirst()
-        var cargs = args.map { strdup($0) } + [nil]
-        execv(helper, &cargs)
-        Console.error("--repo/--commit/--push/--merge-request need \(helper), which could not be run: \(String(cString: strerror(errno)))")
-        throw ExitCode.failure
-    }
 }

@@ -9,7 +9,8 @@ import ImageRules
 /// `imagebump set` with --repo/--commit/--push/--merge-request: edit inside the config repo's working tree,
 /// commit, push with re-apply retries, and open or update the merge request.
 struct GitRemoteRunner: RemoteRunner {
-    func run(_ command: SetCommand, specs: [ImageSpec]) throws {
+    func run(_ command: SetCommand) throws {
+        let specs = try SetCommand.parse(command.edit.specs)
         let env = ProcessInfo.processInfo.environment
         let o = command.repo, f = command.forge
         let cwd = FileManager.default.currentDirectoryPath

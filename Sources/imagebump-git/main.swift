@@ -3,5 +3,4 @@ import TempCleanup
 
 TempCleanup.installSignalHandlers()
 
-RemoteHook.runner = GitRemoteRunner()
-Imagebump.main()
+Entry.main(gitRunner: GitRemoteRunner())

@@ -21,29 +21,6 @@ final class SetCommandTests: XCTestCase {
         XCTAssertEqual(try Fixtures.snapshot(repo), before)
     }
 
-    /// `imagebump` parses only the editing options and hands every other option to `imagebump-git`: the two lists
-    /// must cover the full help.
-    func testEveryNonEditingOptionIsHandedOver() throws {
-        let help = try CLI.run(["set", "--help"], in: Fixtures.repoRoot)
-        XCTAssertEqual(help.status, 0)
-        // option lines of the help: "  --name <value>  text" or "  -f, --file <path>  text"
-        let names = Set(help.stdout.split(separator: "\n").compactMap { line -> String? in
-            guard line.hasPrefix("  -") else { return nil } // wrapped help text is indented further
-            var t = line.drop { $0 == " " }
-            if t.hasPrefix("-"), !t.hasPrefix("--"), let comma = t.firstIndex(of: ",") { t = t[t.index(after: comma)...].drop { $0 == " " } }
-            guard t.hasPrefix("--") else { return nil }
-            return String(t.prefix { $0 != " " && $0 != "," })
-        })
-        XCTAssertTrue(names.contains("--merge-request"), "full help shown: \(names.sorted())")
-        let editing: Set<String> = ["--file", "--dry-run", "--check", "--output", "--allow-missing", "--add", "--max-file-size", "--allow-downgrade"]
-        let missing = names.subtracting(editing).subtracting(RemoteHook.fullCLIOnly)
-        XCTAssertEqual(missing, [], "options neither parsed by imagebump nor handed over")
-        XCTAssertTrue(RemoteHook.needsFullCLI(["set", "--push", "a:1"]))
-        XCTAssertTrue(RemoteHook.needsFullCLI(["set", "--repo=x", "a:1"]))
-        XCTAssertFalse(RemoteHook.needsFullCLI(["set", "-f", "x", "--dry-run", "a:1"]))
-        XCTAssertFalse(RemoteHook.needsFullCLI(["set", "--", "--push"]))
-    }
-
     func testColourOnlyOnATerminalAndNeverWithNoColor() {
         XCTAssertTrue(Console.colorEnabled(isTTY: true, noColor: nil, term: "xterm-256color"))
         XCTAssertFalse(Console.colorEnabled(isTTY: false, noColor: nil, term: "xterm"))

@@ -1,0 +1,86 @@
+import Foundation
+import XCTest
+import BuildInfo
+@testable import ImagebumpCLI
+
+/// The one command tree: every command line the CI integrations build parses, and is routed to the executable
+/// that can run it; --version and subcommand suggestions.
+final class CommandModelTests: XCTestCase {
+    struct Recorded: Decodable {
+        let source: String, mode: String, dry_run: Bool, token: Bool, exit: Int32
+        let argv: [String]?
+    }
+
+    /// The argv of every source × mode × dry-run × token combination, recorded by running the GitLab templates'
+    /// job scripts and the action's entrypoint with a recorder in place of imagebump (scripts/ci_argv.py).
+    func recordedCommandLines() throws -> [Recorded] {
+        let script = Fixtures.repoRoot.appendingPathComponent("scripts/ci_argv.py").path
+        let r = try CLI.runProgram("/usr/bin/env", ["python3", script], in: Fixtures.repoRoot)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        return try r.stdout.split(separator: "\n").map { try JSONDecoder().decode(Recorded.self, from: Data($0.utf8)) }
+    }
+
+    func testEveryCommandLineTheCITemplatesBuildParsesAndIsRoutedByItsMode() throws {
+        let recorded = try recordedCommandLines()
+        XCTAssertEqual(recorded.count, 3 * 6 * 2 * 2 + 6 * 2 * 2, "every source × mode × dry-run × token was tried")
+        let modeOf: [String: SetCommand.Mode] = ["push": .push, "merge-request": .mergeRequest, "pull-request": .mergeRequest,
+                                                 "check": .check, "dry-run": .dryRun, "none": .write]
+        var accepted: [String: Set<String>] = [:]
+        var parsed: [[String]: Result<Any, Error>] = [:] // many combinations build the same command line
+        for r in recorded {
+            let what = "\(r.source) mode=\(r.mode) dry-run=\(r.dry_run) token=\(r.token)"
+            guard let argv = r.argv else {
+                XCTAssertEqual(r.exit, 64, "\(what): refused by the template as a usage error")
+                continue
+            }
+            XCTAssertEqual(r.exit, 0, what)
+            accepted[r.source, default: []].insert(r.dry_run ? "dry-run" : r.mode)
+            let result = parsed[argv] ?? Result { try Entry.parse(argv) }
+            parsed[argv] = result
+            let command: Any
+            do { command = try result.get() } catch {
+                XCTFail("\(what): \(argv) does not parse: \(Imagebump.message(for: error))"); continue
+            }
+            guard let set = command as? SetCommand else { XCTFail("\(what): not a set command"); continue }
+            XCTAssertEqual(set.mode, r.dry_run ? .dryRun : modeOf[r.mode], "\(what): \(argv)")
+            // every template mode names a config repo (needs git), except the action's edit of the workspace
+            let local = r.source == "github-action" && r.mode == "none"
+            XCTAssertEqual(set.route, local ? .local : .git, "\(what): \(argv)")
+            XCTAssertEqual(set.repo.tokenEnv != nil, r.token, "\(what): the token is handed over by name only when set")
+        }
+        for source in ["gitlab-component", "gitlab-classic"] {
+            XCTAssertEqual(accepted[source], ["push", "merge-request", "check", "dry-run"], source)
+        }
+        for source in ["github-action", "github-action-repository"] {
+            XCTAssertTrue(accepted[source, default: []].isSuperset(of: ["push", "pull-request", "check", "dry-run"]), source)
+        }
+        XCTAssertTrue(accepted["github-action", default: []].contains("none"))
+        XCTAssertFalse(accepted["github-action-repository", default: []].contains("none"), "mode none with a repository is refused")
+    }
+
+    func testRoutingFollowsTheParsedOptions() {
+        XCTAssertEqual(Entry.route(["set", "-f", "x", "--dry-run", "a:1"]), .local)
+        XCTAssertEqual(Entry.route(["set", "--check", "a:1"]), .local)
+        XCTAssertEqual(Entry.route(["set", "--dotenv", "out.env", "a:1"]), .local)
+        XCTAssertEqual(Entry.route(["set", "--push", "a:1"]), .git)
+        XCTAssertEqual(Entry.route(["set", "--repo=x", "--dry-run", "a:1"]), .git)
+        XCTAssertEqual(Entry.route(["set", "--pull-request", "a:1"]), .git)
+        XCTAssertEqual(Entry.route(["set", "--", "--push"]), .local, "after -- it is an image spec")
+        XCTAssertNil(Entry.route(["set", "--dry-run", "--push", "a:1"]), "a mode conflict is a usage error")
+    }
+
+    func testVersionInBothExecutablesAndSubcommandSuggestion() throws {
+        for exe in ["imagebump", "imagebump-git"] {
+            let path = CLI.binary.deletingLastPathComponent().appendingPathComponent(exe).path
+            let r = try CLI.runProgram(path, ["--version"], in: Fixtures.repoRoot)
+            XCTAssertEqual(r.status, 0, r.stderr)
+            XCTAssertEqual(r.stdout, BuildInfo.description + "\n", exe)
+        }
+        let typo = try CLI.run(["sett", "-f", "apps", "a:1"], in: Fixtures.repoRoot)
+        XCTAssertEqual(typo.status, 64)
+        XCTAssertTrue(typo.stderr.contains("did you mean 'set'?"), typo.stderr)
+        let conflict = try CLI.run(["set", "--check", "--push", "a:1"], in: Fixtures.repoRoot)
+        XCTAssertEqual(conflict.status, 64)
+        XCTAssertTrue(conflict.stderr.contains("--check writes nothing, so it cannot be combined with --push"), conflict.stderr)
+    }
+}

@@ -1,0 +1,107 @@
+#!/usr/bin/env python3
+"""Every `imagebump` command line the CI integrations build, recorded by running them.
+
+Runs the GitLab component's and the classic template's job script (rendered and run as GitLab Runner runs it,
+with the job variables expanded: scripts/ci_yaml.py) and the GitHub Action's entrypoint (INPUT_* as the Actions
+runner sets them), with IMAGEBUMP_BIN pointing at a recorder instead of imagebump, for each source × mode ×
+dry-run × token set/unset. Prints one JSON line per run:
+  {"source": "gitlab-component", "mode": "push", "dry_run": false, "token": true, "exit": 0, "argv": [...] or null}
+(argv null: the template refused that combination before running imagebump). The modes tried are a superset of
+every documented mode, so whatever a template accepts is covered. Used by the in-process routing test
+(Tests/CLITests/CommandModelTests.swift). Needs PyYAML.
+"""
+import contextlib
+import io
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ci_yaml  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MODES = ["push", "merge-request", "pull-request", "dry-run", "check", "none"]
+
+
+def captured(fn, *args) -> str:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        fn(*args)
+    return out.getvalue()
+
+
+def run(cmd, env, cwd, argv_file):
+    rc = subprocess.run(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+    argv = None
+    if os.path.exists(argv_file):
+        with open(argv_file, "rb") as fh:
+            argv = fh.read().decode().split("\0")[:-1]
+        os.remove(argv_file)
+    return rc, argv
+
+
+def main() -> None:
+    os.chdir(ROOT)
+    with tempfile.TemporaryDirectory() as work:
+        recorder, argv_file = os.path.join(work, "record"), os.path.join(work, "argv")
+        with open(recorder, "w") as fh:
+            fh.write(f"#!/bin/sh\nfor a in \"$@\"; do printf '%s\\0' \"$a\"; done >'{argv_file}'\n")
+        os.chmod(recorder, 0o755)
+        project, workspace = os.path.join(work, "project"), os.path.join(work, "workspace")
+        os.makedirs(project)
+        os.makedirs(workspace)
+        base = {"PATH": os.environ["PATH"], "HOME": work, "CI": "true", "IMAGEBUMP_BIN": recorder}
+        gitlab = {**base, "GITLAB_CI": "true", "CI_COMMIT_SHA": "0123456789abcdef0123456789abcdef01234567",
+                  "CI_REGISTRY_IMAGE": "registry.example.test/acme/app", "CI_PROJECT_DIR": project}
+        sources = {
+            "gitlab-component": ("ci-templates/templates/imagebump/template.yml", "$[[ inputs.job_name ]]",
+                                 lambda m, d: ["--input", "repo=https://gitlab.example.test/acme/config.git",
+                                               "--input", "files=apps", "--input", f"mode={m}", "--input", f"dry_run={d}",
+                                               "--input", "labels=a,b", "--input", "auto_merge=true"]),
+            "gitlab-classic": ("ci-templates/imagebump.gitlab-ci.yml", ".imagebump",
+                               lambda m, d: ["--set", "IMAGEBUMP_REPO=https://gitlab.example.test/acme/config.git",
+                                             "--set", "IMAGEBUMP_FILES=apps", "--set", f"IMAGEBUMP_MODE={m}",
+                                             "--set", f"IMAGEBUMP_DRY_RUN={d}", "--set", "IMAGEBUMP_LABELS=a,b"]),
+        }
+        for source, (path, job, render) in sources.items():
+            script = os.path.join(work, "script.sh")
+            with open(script, "w") as fh:
+                fh.write(captured(ci_yaml.cmd_job_script, path, job, ["--runner"]))
+            for mode in MODES:
+                for dry in ("false", "true"):
+                    for token in (True, False):
+                        env = {**gitlab, **({"IMAGEBUMP_TOKEN": "x"} if token else {})}
+                        saved = dict(os.environ)
+                        os.environ.clear()
+                        os.environ.update(env)  # job-variables expands $VARS from the environment
+                        try:
+                            pairs = captured(ci_yaml.cmd_job_variables, path, job, render(mode, dry))
+                        finally:
+                            os.environ.clear()
+                            os.environ.update(saved)
+                        env.update(p.split("=", 1) for p in pairs.split("\0") if p)
+                        rc, argv = run(["sh", script], env, project, argv_file)
+                        print(json.dumps({"source": source, "mode": mode, "dry_run": dry == "true", "token": token,
+                                          "exit": rc, "argv": argv}))
+        github = {**base, "GITHUB_ACTIONS": "true", "GITHUB_SERVER_URL": "https://github.example.test",
+                  "GITHUB_WORKSPACE": workspace}
+        for repository in ("", "acme/config"):
+            source = "github-action" + ("-repository" if repository else "")
+            for mode in MODES:
+                for dry in ("false", "true"):
+                    for token in (True, False):
+                        given = ["images=ghcr.io/acme/app:1.2.3", "files=apps", f"repository={repository}", f"mode={mode}",
+                                 f"dry-run={dry}", "labels=a,b", "reviewers=r", "assignees=s", "draft=true",
+                                 "auto-merge=true", "title=t", "push-branch=bot", "author=A <a@b.c>",
+                                 f"token={'x' if token else ''}"]
+                        inputs = captured(ci_yaml.cmd_action_env, "action/action.yml", given)
+                        env = {**github, **dict(p.split("=", 1) for p in inputs.split("\0") if p)}
+                        rc, argv = run(["bash", os.path.join(ROOT, "action/entrypoint.sh")], env, workspace, argv_file)
+                        print(json.dumps({"source": source, "mode": mode, "dry_run": dry == "true", "token": token,
+                                          "exit": rc, "argv": argv}))
+
+
+if __name__ == "__main__":
+    main()
