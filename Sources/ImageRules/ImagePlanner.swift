@@ -77,7 +77,9 @@ public struct ImagePlanner: Sendable {
             throw PlanError(file: file, message: "\(error)")
         }
         let updated: [UInt8]
-        do { updated = try writer.editor.apply() } catch {
+        do { updated = try writer.editor.apply() } catch let e as YAMLEditor.VerificationError {
+            throw PlanError(file: file, line: e.line, column: e.column, message: e.message)
+        } catch {
             throw PlanError(file: file, message: "\(error)")
         }
         return FilePlan(file: file, original: bytes, updated: updated, changes: changes, matchedSpecs: matched, imageNames: names)

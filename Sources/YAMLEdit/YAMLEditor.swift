@@ -167,11 +167,14 @@ public struct YAMLEditor {
     /// A result with a repeated key means different things to different loaders: never written.
     private static func refuseDuplicateKeys(_ s: YAMLStream) throws(VerificationError) {
         guard let (a, b) = s.firstDuplicateKey() else { return }
-        throw VerificationError(message: "re-reading the edit found the key '\(a.value)' twice in one mapping (\(a.line):\(a.column) and \(b.line):\(b.column)); refusing to write")
+        throw VerificationError(message: "the key '\(a.value)' is repeated in one mapping (\(a.line):\(a.column) and \(b.line):\(b.column)); loaders disagree on which one counts; refusing to write",
+                                line: b.line, column: b.column)
     }
 
     public struct VerificationError: Error, CustomStringConvertible {
         public let message: String
+        /// Where the problem is, when it has one place.
+        public var line: Int? = nil, column: Int? = nil
         public var description: String { message }
     }
 

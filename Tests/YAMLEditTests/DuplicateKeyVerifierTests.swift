@@ -8,13 +8,13 @@ final class DuplicateKeyVerifierTests: XCTestCase {
         var ed = YAMLEditor(stream: s)
         try ed.insertListPair(into: s.documents[0]!, key: "images", items: [[("name", "y")]])
         XCTAssertThrowsError(try ed.apply()) { e in
-            XCTAssertTrue("\(e)".contains("the key 'images' twice in one mapping (2:1 and 4:1)"), "\(e)")
+            XCTAssertTrue("\(e)".contains("the key 'images' is repeated in one mapping (2:1 and 4:1)"), "\(e)")
         }
     }
 
     func testVerifierRefusesAValueEditInAFileThatRepeatsAKey() throws {
         XCTAssertThrowsError(try edit("a: 1\nb:\n  c: x\n  c: y\n", key: "a", to: "2")) { e in
-            XCTAssertTrue("\(e)".contains("the key 'c' twice"), "\(e)")
+            XCTAssertTrue("\(e)".contains("the key 'c' is repeated"), "\(e)")
         }
     }
 
