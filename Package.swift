@@ -25,15 +25,17 @@ let package = Package(
         .target(name: "ImagebumpKit", dependencies: ["ImageRules", .product(name: "Version", package: "Version")]),
         // imagebump.yaml: environments (files, branch, mode) and the promotion order.
         .target(name: "Environments", dependencies: ["YAMLEdit", "ImageReference"]),
-        .target(name: "Redaction"),
+        // One URL/remote-location parser and one backoff, shared by GitOps, Forge and Redaction.
+        .target(name: "Remote"),
+        .target(name: "Redaction", dependencies: ["Remote"]),
         // Removes registered temp paths (staged files, clones, key files) on SIGINT/SIGTERM/SIGHUP.
         .target(name: "TempCleanup"),
         // The version, in one place.
         .target(name: "BuildInfo"),
         // libgit2's TCP stream, replaced: connections pinned to the named remote, connect and idle timeouts.
         .target(name: "CGitStream", dependencies: ["CGit2"]),
-        .target(name: "GitOps", dependencies: ["CGit2", "CGitStream", "Redaction", "TempCleanup", "ImagebumpKit"]),
-        .target(name: "Forge", dependencies: ["CCurl", "Redaction"]),
+        .target(name: "GitOps", dependencies: ["CGit2", "CGitStream", "Remote", "Redaction", "TempCleanup", "ImagebumpKit"]),
+        .target(name: "Forge", dependencies: ["CCurl", "Remote", "Redaction"]),
         .target(name: "ImagebumpCLI", dependencies: [
             "ImagebumpKit", "BuildInfo", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),

@@ -1,4 +1,5 @@
 import Foundation
+import Remote
 
 /// What to name in a 401/403/404 message.
 struct ErrorContext: Sendable {
@@ -93,7 +94,7 @@ struct APIClient: Sendable {
                 throw ForgeError(.redirect, "\(context.forgeName) API answered \(response.status) without a Location to \(current.method) \(redact(Redaction.stripQuery(current.url))) while trying to \(what)", status: response.status)
             }
             let from = redact(Redaction.stripQuery(current.url)), to = redact(Redaction.stripQuery(target))
-            guard Self.origin(current.url) == Self.origin(target) else {
+            guard let origin = RemoteURL(current.url).origin, origin == RemoteURL(target).origin else {
                 throw ForgeError(.redirect, "\(context.forgeName) API at \(from) redirected to \(to), another origin: not followed, so that the token is not sent there (credentials go only to the API URL's scheme, host and port; pass the final URL with --api-url)", status: response.status)
             }
             guard current.method.uppercased() == "GET" else {
@@ -102,14 +103,6 @@ struct APIClient: Sendable {
             current.url = target
         }
         throw ForgeError(.redirect, "\(context.forgeName) API redirected more than 5 times while trying to \(what)")
-    }
-
-    /// scheme://host:port with the scheme's default port filled in; nil when `url` has no host.
-    static func origin(_ url: String) -> String? {
-        guard let c = URLComponents(string: url), let scheme = c.scheme?.lowercased(), let host = c.host?.lowercased() else {
-            return nil
-        }
-        return "\(scheme)://\(host):\(c.port ?? (scheme == "https" ? 443 : 80))"
     }
 
     func mapClientError(_ response: HTTPResponse, method: String, shownURL: String, what: String) -> ForgeError {

@@ -1,12 +1,5 @@
 import Foundation
-
-/// Parts of a git remote URL: https://host[:port]/path, ssh://user@host[:port]/path, user@host:path.
-public struct RepoURLParts: Sendable, Equatable {
-    public var scheme: String      // "https", "http", "ssh", "git", "file"
-    public var host: String
-    public var port: Int?
-    public var path: String        // without leading/trailing "/" and without ".git"
-}
+import Redaction
 
 /// Forge detection, default API URLs and project paths (pure functions of their inputs).
 public enum ForgeDefaults {
@@ -21,7 +14,7 @@ public enum ForgeDefaults {
         }
         if isTrue(environment["GITLAB_CI"]) { return .gitlab }
         if isTrue(environment["GITHUB_ACTIONS"]) { return .github }
-        if let repoURL, let host = parseRepoURL(repoURL)?.host.lowercased() {
+        if let repoURL, let host = RemoteURL(repoURL).host?.lowercased() {
             if host.hasPrefix("gitlab.") || host == "gitlab.com" { return .gitlab }
             if host.hasPrefix("github.") || host == "github.com" { return .github }
         }
@@ -37,13 +30,13 @@ public enum ForgeDefaults {
         case .github:
             if let v = environment["GITHUB_API_URL"], !v.isEmpty { return trimSlash(v) }
         }
-        guard let repoURL, let parts = parseRepoURL(repoURL), !parts.host.isEmpty, parts.scheme != "file" else {
+        guard let repoURL, case let parts = RemoteURL(repoURL), parts.isNetwork, let host = parts.host?.lowercased() else {
             throw ForgeError(.configuration, "cannot derive the \(forge.displayName) API URL from the repository URL: pass --api-url")
         }
-        let host = parts.host.lowercased()
+        let isWeb = parts.kind == .https || parts.kind == .http
         // Keep an explicit port only for web URLs (an ssh port is not the web port).
-        let portSuffix = (parts.scheme == "https" || parts.scheme == "http") ? (parts.port.map { ":\($0)" } ?? "") : ""
-        let scheme = parts.scheme == "http" ? "http" : "https"
+        let portSuffix = isWeb ? (parts.explicitPort.map { ":\($0)" } ?? "") : ""
+        let scheme = parts.kind == .http ? "http" : "https"
         switch forge {
         case .gitlab:
             return "\(scheme)://\(host)\(portSuffix)/api/v4"
@@ -64,14 +57,15 @@ public enum ForgeDefaults {
     /// whose path has a prefix before `/api/v4` or `/api/v3` (a relative URL root like `/gitlab`), that prefix is
     /// removed from the repository path.
     public static func projectPath(repoURL: String, apiURL: String? = nil) throws -> String {
-        guard let parts = parseRepoURL(repoURL), !parts.path.isEmpty else {
-            throw ForgeError(.configuration, "cannot read a project path from the repository URL '\(sanitizeURL(repoURL))'")
+        let parts = RemoteURL(repoURL)
+        guard parts.isNetwork, let host = parts.host, !parts.projectPath.isEmpty else {
+            throw ForgeError(.configuration, "cannot read a project path from the repository URL '\(redact(url: repoURL))'")
         }
-        var path = parts.path
+        var path = parts.projectPath
         // Only web URLs carry the relative URL root; ssh clone paths never do.
-        if parts.scheme == "https" || parts.scheme == "http",
+        if parts.kind == .https || parts.kind == .http,
            let apiURL, let api = URLComponents(string: apiURL), let apiHost = api.host,
-           apiHost.lowercased() == parts.host.lowercased() {
+           apiHost.lowercased() == host.lowercased() {
             var apiPath = trimSlash(api.path)
             for suffix in ["/api/v4", "/api/v3"] where apiPath.hasSuffix(suffix) {
                 apiPath = String(apiPath.dropLast(suffix.count))
@@ -82,33 +76,9 @@ public enum ForgeDefaults {
             }
         }
         guard path.contains("/") else {
-            throw ForgeError(.configuration, "repository URL '\(sanitizeURL(repoURL))' has no group/project path")
+            throw ForgeError(.configuration, "repository URL '\(redact(url: repoURL))' has no group/project path")
         }
         return path
-    }
-
-    /// Splits https/http/ssh/git URLs and scp-like `user@host:path`. Credentials are dropped.
-    public static func parseRepoURL(_ url: String) -> RepoURLParts? {
-        let s = url.trimmingCharacters(in: .whitespaces)
-        func cleanPath(_ p: String) -> String {
-            var p = p.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
-            if p.hasSuffix(".git") { p.removeLast(4) }
-            return p.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
-        }
-        if let schemeEnd = s.range(of: "://") {
-            guard let comps = URLComponents(string: s), let host = comps.host else { return nil }
-            let scheme = String(s[..<schemeEnd.lowerBound]).lowercased()
-            return RepoURLParts(scheme: scheme == "git+ssh" || scheme == "ssh+git" ? "ssh" : scheme,
-                                host: host, port: comps.port, path: cleanPath(comps.path.removingPercentEncoding ?? comps.path))
-        }
-        // scp-like: [user@]host:path (no slash before the colon)
-        if let colon = s.firstIndex(of: ":"), !s[..<colon].contains("/") {
-            var hostPart = String(s[..<colon])
-            if let at = hostPart.lastIndex(of: "@") { hostPart = String(hostPart[hostPart.index(after: at)...]) }
-            guard !hostPart.isEmpty else { return nil }
-            return RepoURLParts(scheme: "ssh", host: hostPart, port: nil, path: cleanPath(String(s[s.index(after: colon)...])))
-        }
-        return nil
     }
 
     /// A stable bot branch name: `imagebump/<slug of images>-<target branch>`, at most ~100 characters.
@@ -144,16 +114,6 @@ public enum ForgeDefaults {
             }
         }
         return out.trimmingCharacters(in: CharacterSet(charactersIn: "-."))
-    }
-
-    /// A URL with any user:password@ removed, for messages.
-    static func sanitizeURL(_ url: String) -> String {
-        guard var comps = URLComponents(string: url), comps.user != nil || comps.password != nil else {
-            return url
-        }
-        comps.user = nil
-        comps.password = nil
-        return comps.string ?? url
     }
 
     static func isTrue(_ v: String?) -> Bool {

@@ -47,8 +47,8 @@ public struct Redaction: Sendable {
     public var secrets: [String]
     public init(secrets: [String]) { self.secrets = secrets }
 
-    /// `text` with the secrets (and their echoed forms, see `maskSecrets`) replaced by `redactionMask`.
-    public func callAsFunction(_ text: String) -> String { maskSecrets(text, secrets: secrets) }
+    /// `text` with the secrets (and their echoed forms) masked and URL credentials removed (see `redact(text:secrets:)`).
+    public func callAsFunction(_ text: String) -> String { redact(text: text, secrets: secrets) }
 
     /// A response body cut down for an error message: one line, at most `limit` characters, redacted.
     public func excerpt(_ body: Data, limit: Int = 300) -> String {

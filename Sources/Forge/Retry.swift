@@ -1,4 +1,5 @@
 import Foundation
+import Remote
 
 /// How failed requests are retried. Sleeping and the clock are injectable so tests run fast.
 public struct RetryPolicy: Sendable {
@@ -34,12 +35,12 @@ public struct RetryPolicy: Sendable {
 
     public static let standard = RetryPolicy()
 
-    /// Back-off before retry number `retry` (1-based): base·2^(retry-1), capped, ± jitter.
+    /// Back-off before retry number `retry` (1-based): the shared `Backoff`, base·2^(retry-1) capped, ± jitter,
+    /// and never above `maxDelay`.
     public func backoff(retry: Int) -> TimeInterval {
-        let exp = baseDelay * pow(2, Double(max(0, retry - 1)))
-        let capped = min(exp, maxDelay)
-        let factor = 1 + jitter * (2 * random() - 1)
-        return max(0, min(capped * factor, maxDelay))
+        let delay = Backoff(base: baseDelay, maximum: maxDelay, jitter: (1 - jitter)..<(1 + jitter))
+            .delay(forRetry: retry, random: random())
+        return max(0, min(delay, maxDelay))
     }
 
     /// The wait a rate-limit answer asks for, or nil when the answer is not a rate limit.

@@ -77,7 +77,7 @@ public struct GitCredentials: Sendable {
 
     /// `resolveToken(host:)` for the host of a repo location (URL or scp-like; nil host for a local path).
     public func resolveToken(forLocation location: String) -> Token? {
-        resolveToken(host: (try? RemoteLocation(location))?.host)
+        resolveToken(host: RemoteURL(location).host)
     }
 
     /// Where a token would be looked for, for "no token" messages.
@@ -102,104 +102,27 @@ public struct GitCredentials: Sendable {
     }
 }
 
-/// A parsed remote location. Credentials embedded in the URL are split off and never stored in `url`.
-struct RemoteLocation: Sendable {
-    enum Kind: Sendable { case http, https, ssh, git, file, localPath }
-    let kind: Kind
-    /// URL given to libgit2 (http(s): no userinfo; ssh: user kept, password removed).
-    let url: String
-    let host: String?
-    let port: Int?
-    let user: String?
-    let password: String?
-    /// Safe to print.
-    var display: String { redact(url: url) }
+extension RemoteURL {
+    /// Safe to print: without credentials.
+    var display: String { redact(url: withoutCredentials) }
 
-    static func isURL(_ s: String) -> Bool {
-        if s.range(of: "^[A-Za-z][A-Za-z0-9+.-]*://", options: .regularExpression) != nil { return true }
-        return scpLike(s) != nil
-    }
-
-    /// `user@host:path` (scp-like SSH syntax).
-    static func scpLike(_ s: String) -> (user: String?, host: String, path: String)? {
-        guard !s.hasPrefix("/"), !s.hasPrefix("."), let colon = s.firstIndex(of: ":") else { return nil }
-        let before = s[s.startIndex..<colon]
-        if before.contains("/") || before.isEmpty { return nil }
-        let path = String(s[s.index(after: colon)...])
-        if let at = before.lastIndex(of: "@") {
-            return (String(before[before.startIndex..<at]), String(before[before.index(after: at)...]), path)
+    /// `text` parsed, refusing schemes libgit2 cannot clone.
+    static func gitRemote(_ text: String) throws -> RemoteURL {
+        let location = RemoteURL(text)
+        guard location.kind != .other else {
+            throw GitOpsError.invalidArgument("unsupported URL scheme '\(location.scheme ?? "")' in \(redact(url: text))")
         }
-        // A bare "host:path" is only treated as SSH if it has no drive-letter look (single char).
-        if before.count == 1 { return nil }
-        return (nil, String(before), path)
-    }
-
-    init(_ location: String) throws {
-        if let scp = Self.scpLike(location), !location.contains("://") {
-            kind = .ssh; host = scp.host; port = 22; user = scp.user; password = nil
-            url = location
-            return
-        }
-        guard let schemeEnd = location.range(of: "://") else {
-            kind = .localPath; url = location; host = nil; port = nil; user = nil; password = nil
-            return
-        }
-        let scheme = location[..<schemeEnd.lowerBound].lowercased()
-        switch scheme {
-        case "http": kind = .http
-        case "https": kind = .https
-        case "ssh", "ssh+git", "git+ssh": kind = .ssh
-        case "git": kind = .git
-        case "file": kind = .file
-        default: throw GitOpsError.invalidArgument("unsupported URL scheme '\(scheme)' in \(redact(url: location))")
-        }
-        let rest = location[schemeEnd.upperBound...]
-        let authEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
-        let authority = rest[rest.startIndex..<authEnd]
-        var hostport = Substring(authority)
-        var u: String? = nil, p: String? = nil
-        if let at = authority.lastIndex(of: "@") {
-            let info = authority[authority.startIndex..<at]
-            hostport = authority[authority.index(after: at)...]
-            if let colon = info.firstIndex(of: ":") {
-                u = String(info[info.startIndex..<colon]).removingPercentEncoding
-                p = String(info[info.index(after: colon)...]).removingPercentEncoding
-            } else {
-                u = String(info).removingPercentEncoding
-            }
-        }
-        var h = String(hostport), prt: Int? = nil
-        if h.hasPrefix("["), let close = h.firstIndex(of: "]") {
-            let after = h[h.index(after: close)...]
-            if after.hasPrefix(":") { prt = Int(after.dropFirst()) }
-            h = String(h[h.index(after: h.startIndex)..<close])
-        } else if let colon = h.lastIndex(of: ":") {
-            prt = Int(h[h.index(after: colon)...])
-            h = String(h[h.startIndex..<colon])
-        }
-        host = h.isEmpty ? nil : h
-        user = (u?.isEmpty ?? true) ? nil : u
-        password = (p?.isEmpty ?? true) ? nil : p
-        switch kind {
-        case .http, .https: port = prt ?? (kind == .https ? 443 : 80)
-        case .ssh: port = prt ?? 22
-        case .git: port = prt ?? 9418
-        default: port = prt
-        }
-        // Rebuild the URL without credentials (ssh keeps its user name).
-        var cleanAuthority = String(hostport)
-        if kind == .ssh, let user { cleanAuthority = (user.addingPercentEncoding(withAllowedCharacters: .urlUserAllowed) ?? user) + "@" + cleanAuthority }
-        url = location[..<schemeEnd.upperBound] + cleanAuthority + rest[authEnd...]
+        return location
     }
 }
 
 /// Per-`ConfigRepo` credential state: the resolved configuration.
 final class CredentialSession: @unchecked Sendable {
     let credentials: GitCredentials
-    let location: RemoteLocation
+    let location: RemoteURL
     let lock = NSLock()
 
-    init(credentials: GitCredentials, location: RemoteLocation) {
+    init(credentials: GitCredentials, location: RemoteURL) {
         self.credentials = credentials
         self.location = location
     }

@@ -1,4 +1,4 @@
-import CGit2
+internal import CGit2
 import Foundation
 
 /// Errors thrown by the GitOps module. `description` never contains credentials.

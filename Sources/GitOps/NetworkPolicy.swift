@@ -34,10 +34,10 @@ func installNetworkStream() -> Int32 { imagebump_stream_install() }
 /// Runs `body` (one libgit2 clone, fetch or push on this thread) with connections pinned to `location`'s host and
 /// port (network URLs; a file path pins nothing) and the timeouts applied. Returns what the stream refused, if
 /// anything.
-func withNetworkPolicy<T>(_ location: RemoteLocation, _ timeouts: NetworkTimeouts,
+func withNetworkPolicy<T>(_ location: RemoteURL, _ timeouts: NetworkTimeouts,
                           _ body: () throws -> T) rethrows -> (result: T, event: StreamEvent?) {
     func ms(_ t: TimeInterval) -> Int32 { t > 0 ? Int32(min(t * 1000, Double(Int32.max))) : 0 }
-    let pinned = location.kind == .localPath || location.kind == .file ? nil : location.host
+    let pinned = location.isNetwork ? location.host : nil
     withOptionalCString(pinned) { host in
         imagebump_stream_policy_begin(host, Int32(location.port ?? 0), ms(timeouts.connect), ms(timeouts.idle))
     }

@@ -1,4 +1,4 @@
-import CGit2
+internal import CGit2
 import Foundation
 
 /// State shared with libgit2's remote callbacks for one network operation (clone, fetch or push).

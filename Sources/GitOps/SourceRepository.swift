@@ -1,4 +1,4 @@
-import CGit2
+internal import CGit2
 import ImagebumpKit
 
 /// The application repository a CI job runs in (`CI_PROJECT_DIR`, `GITHUB_WORKSPACE`, `--source-repo`), opened

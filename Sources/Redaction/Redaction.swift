@@ -1,33 +1,58 @@
 import Foundation
+@_exported import Remote
 
-// Keeping credentials out of everything printed: one implementation for git (GitOps), the forge API (Forge)
-// and the command line.
+// Keeping credentials out of everything printed: one implementation and one mask for git (GitOps), the forge
+// API (Forge) and the command line.
 
-/// Returns `url` with any credentials removed, safe to print.
+/// Returns `url` with any credentials removed, safe to print (parsed by `RemoteURL`, the one set of URL rules).
 ///
 /// - `https://user:token@host/p` → `https://***@host/p` (for http(s) any userinfo is redacted,
 ///   since a token may be passed as the user name).
 /// - `ssh://git:secret@host/p` → `ssh://git:***@host/p`; `ssh://git@host/p` and `git@host:p` are kept
 ///   (an SSH user name is not a secret).
+/// - Text before the scheme (`url=https://…`) is kept and the URL after it redacted.
 public func redact(url: String) -> String {
-    guard let schemeEnd = url.range(of: "://") else { return url }
-    let scheme = url[url.startIndex..<schemeEnd.lowerBound].lowercased()
-    let rest = url[schemeEnd.upperBound...]
-    let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
-    let authority = rest[rest.startIndex..<authorityEnd]
-    guard let at = authority.lastIndex(of: "@") else { return url }
-    let userinfo = authority[authority.startIndex..<at]
-    let hostPart = authority[authority.index(after: at)...]
-    let prefix = url[url.startIndex..<schemeEnd.upperBound]
-    let redactedUserinfo: String
-    if scheme.hasSuffix("http") || scheme.hasSuffix("https") {
-        redactedUserinfo = "***"
-    } else if let colon = userinfo.firstIndex(of: ":") {
-        redactedUserinfo = userinfo[userinfo.startIndex..<colon] + ":***"
-    } else {
-        redactedUserinfo = String(userinfo)
+    guard let separator = url.range(of: "://") else { return url }
+    var start = separator.lowerBound
+    while start > url.startIndex, url[url.index(before: start)].isSchemeCharacter { start = url.index(before: start) }
+    while start < separator.lowerBound, !url[start].isLetter { start = url.index(after: start) }
+    let parsed = RemoteURL(String(url[start...]))
+    guard parsed.hasUserinfo else { return url }
+    let redacted: String
+    switch parsed.kind {
+    case .http, .https: redacted = parsed.replacingUserinfo(redactionMask)
+    default:
+        guard parsed.password != nil || parsed.text.contains(":@") else { return url }
+        redacted = parsed.replacingUserinfo((parsed.rawUser ?? "") + ":" + redactionMask)
     }
-    return prefix + redactedUserinfo + "@" + hostPart + rest[authorityEnd...]
+    return String(url[..<start]) + redacted
+}
+
+/// Redacts every URL found in free text (see `redact(url:)`) and every secret in the forms `maskSecrets` knows.
+public func redact(text: String, secrets: [String] = []) -> String {
+    let out = maskSecrets(text, secrets: secrets)
+    guard out.contains("://") else { return out }
+    // Tokenize on whitespace, quotes and brackets; redact each URL-looking token.
+    var result = ""
+    var token = ""
+    func flush() {
+        result += token.contains("://") ? redact(url: token) : token
+        token = ""
+    }
+    for ch in out {
+        if ch.isWhitespace || ch == "'" || ch == "\"" || ch == "<" || ch == ">" || ch == "(" || ch == ")" {
+            flush()
+            result.append(ch)
+        } else {
+            token.append(ch)
+        }
+    }
+    flush()
+    return result
+}
+
+private extension Character {
+    var isSchemeCharacter: Bool { isASCII && (isLetter || isNumber || self == "+" || self == "-" || self == ".") }
 }
 
 /// What replaces a secret in everything imagebump prints.

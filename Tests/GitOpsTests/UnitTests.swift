@@ -18,22 +18,38 @@ final class RedactionTests: XCTestCase {
         XCTAssertTrue(t.contains("https://***@h/r.git"))
     }
 
-    func testRemoteLocationParsing() throws {
-        let h = try RemoteLocation("https://bot:p%40ss@localhost:8443/config.git")
+    func testRemoteURLParsing() throws {
+        let h = RemoteURL("https://bot:p%40ss@localhost:8443/config.git")
         XCTAssertEqual(h.kind, .https)
-        XCTAssertEqual(h.url, "https://localhost:8443/config.git")
+        XCTAssertEqual(h.withoutCredentials, "https://localhost:8443/config.git")
         XCTAssertEqual(h.user, "bot"); XCTAssertEqual(h.password, "p@ss"); XCTAssertEqual(h.port, 8443)
-        let s = try RemoteLocation("git@github.com:org/repo.git")
+        XCTAssertEqual(h.origin, "https://localhost:8443"); XCTAssertEqual(h.projectPath, "config")
+        let s = RemoteURL("git@github.com:org/repo.git")
         XCTAssertEqual(s.kind, .ssh); XCTAssertEqual(s.host, "github.com"); XCTAssertEqual(s.user, "git"); XCTAssertEqual(s.port, 22)
-        let s2 = try RemoteLocation("ssh://root@localhost:2222/srv/r.git")
-        XCTAssertEqual(s2.port, 2222); XCTAssertEqual(s2.url, "ssh://root@localhost:2222/srv/r.git")
-        XCTAssertEqual(try RemoteLocation("git://127.0.0.1:9418/r.git").kind, .git)
-        XCTAssertEqual(try RemoteLocation("file:///tmp/r.git").kind, .file)
-        XCTAssertFalse(RemoteLocation.isURL("/tmp/config"))
-        XCTAssertFalse(RemoteLocation.isURL("./config"))
-        XCTAssertFalse(RemoteLocation.isURL("config"))
-        XCTAssertTrue(RemoteLocation.isURL("git@host:path"))
-        XCTAssertThrowsError(try RemoteLocation("ftp://x/y"))
+        XCTAssertEqual(s.projectPath, "org/repo"); XCTAssertEqual(s.withoutCredentials, "git@github.com:org/repo.git")
+        let s2 = RemoteURL("ssh://root:pw@localhost:2222/srv/r.git")
+        XCTAssertEqual(s2.port, 2222); XCTAssertEqual(s2.withoutCredentials, "ssh://root@localhost:2222/srv/r.git")
+        XCTAssertEqual(RemoteURL("http://[::1]/g/p").host, "::1"); XCTAssertEqual(RemoteURL("http://[::1]/g/p").port, 80)
+        XCTAssertEqual(RemoteURL("HTTPS://Host.Example/x?y#z").origin, "https://host.example:443")
+        XCTAssertEqual(RemoteURL("HTTPS://Host.Example/g/p.git/?y#z").projectPath, "g/p")
+        XCTAssertEqual(RemoteURL("git://127.0.0.1:9418/r.git").kind, .git)
+        XCTAssertEqual(RemoteURL("file:///tmp/r.git").kind, .file)
+        XCTAssertEqual(RemoteURL("ftp://x/y").kind, .other)
+        XCTAssertFalse(RemoteURL.isURL("/tmp/config"))
+        XCTAssertFalse(RemoteURL.isURL("./config"))
+        XCTAssertFalse(RemoteURL.isURL("config"))
+        XCTAssertFalse(RemoteURL.isURL("c:/config"))   // a drive letter, not a host
+        XCTAssertTrue(RemoteURL.isURL("git@host:path"))
+        XCTAssertTrue(RemoteURL.isURL("host:path"))
+        XCTAssertThrowsError(try RemoteURL.gitRemote("ftp://x/y"))
+    }
+
+    func testRedactionUsesTheSameURLRules() {
+        // userinfo ends at the last "@" of the authority (the part before the first "/", "?" or "#")
+        XCTAssertEqual(redact(url: "https://u:p@ss@h/x"), "https://***@h/x")
+        XCTAssertEqual(redact(url: "url=https://u:tok@h/x"), "url=https://***@h/x")
+        XCTAssertEqual(redact(url: "git+ssh://git:pw@h/x"), "git+ssh://git:***@h/x")
+        XCTAssertEqual(redact(url: "ftp://u:pw@h/x"), "ftp://u:***@h/x")
     }
 }
 

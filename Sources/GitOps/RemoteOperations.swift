@@ -1,0 +1,85 @@
+internal import CGit2
+import Foundation
+
+/// Push and fetch: the two network operations after the clone.
+extension ConfigRepo {
+    enum PushOutcome { case pushed, stale(String) }
+
+    func pushOnce(branch: String, force: Bool, repo: OpaquePointer) throws -> PushOutcome {
+        guard let remoteName else { throw GitOpsError.invalidArgument("no remote") }
+        var remote: OpaquePointer?
+        try check(git_remote_lookup(&remote, repo, remoteName), "looking up remote \(remoteName)")
+        defer { git_remote_free(remote) }
+        let ctx = RemoteContext(session: session, progress: progress, phase: .pushing, timeouts: timeouts)
+        var opts = git_push_options()
+        git_push_options_init(&opts, UInt32(GIT_PUSH_OPTIONS_VERSION))
+        opts.callbacks = ctx.makeCallbacks()
+        let refspec = (force ? "+" : "") + "refs/heads/\(branch):refs/heads/\(branch)"
+        progress?(.step("pushing to \(session.location.display) (\(branch))"))
+        let rc = withStrArray([refspec]) { arr in ctx.run { git_remote_push(remote, arr, &opts) } }
+        withExtendedLifetime(ctx) {}
+        if rc < 0 {
+            let msg = lastGitErrorMessage(secrets: session.secrets)
+            if rc == GIT_ENONFASTFORWARD.rawValue || msg.contains("non-fastforwardable")
+                || msg.contains("not present locally") {
+                return .stale("non-fast-forward")
+            }
+            let err = ctx.error(operation: "push to \(session.location.display)", code: rc)
+            if case let .git(op, m, c) = err, Self.looksLikeConnectionLoss(m) {
+                throw GitOpsError.git(operation: op, message: m + " — connection to the server lost; the branch was not"
+                    + " confirmed as updated. Re-running is safe: if the change did land, nothing more is committed", code: c)
+            }
+            throw err
+        }
+        if let rejected = ctx.rejectedRefs.first {
+            let s = rejected.status.lowercased()
+            let retryable = ["fetch first", "non-fast-forward", "non-fastforward", "stale", "lock", "failed to update ref",
+                             "but expected", "already exists", "incorrect old value"].contains { s.contains($0) }
+            if retryable { return .stale(rejected.status) }
+            throw GitOpsError.pushRejected(url: session.location.display, ref: rejected.ref, status: rejected.status)
+        }
+        return .pushed
+    }
+
+    static func looksLikeConnectionLoss(_ msg: String) -> Bool {
+        let m = msg.lowercased()
+        return ["eof", "connection", "broken pipe", "reset by peer", "timed out", "failed to send", "failed to receive",
+                "early eof", "socket"].contains { m.contains($0) }
+    }
+
+    /// Fetches `branch` from the remote and returns its new head.
+    func fetchBranch(_ branch: String) throws -> git_oid {
+        guard let repo, let remoteName else { throw GitOpsError.invalidArgument("no remote") }
+        var remote: OpaquePointer?
+        try check(git_remote_lookup(&remote, repo, remoteName), "looking up remote \(remoteName)")
+        defer { git_remote_free(remote) }
+        let ctx = RemoteContext(session: session, progress: progress, phase: .fetching, timeouts: timeouts)
+        var opts = git_fetch_options()
+        git_fetch_options_init(&opts, UInt32(GIT_FETCH_OPTIONS_VERSION))
+        opts.callbacks = ctx.makeCallbacks()
+        let tracking = "refs/remotes/\(remoteName)/\(branch)"
+        let rc = withStrArray(["+refs/heads/\(branch):\(tracking)"]) { arr in ctx.run { git_remote_fetch(remote, arr, &opts, nil) } }
+        withExtendedLifetime(ctx) {}
+        if rc < 0 { throw ctx.error(operation: "fetch from \(session.location.display)", code: rc) }
+        var oid = git_oid()
+        try check(git_reference_name_to_id(&oid, repo, tracking), "resolving \(tracking)")
+        return oid
+    }
+
+    /// The remote's head of `branch` when it has the same tree and the same single parent as `commit`.
+    func remoteBranchHolding(_ commit: git_oid, branch: String) -> git_oid? {
+        guard let repo, let remoteName else { return nil }
+        var remoteOid = git_oid()
+        guard git_reference_name_to_id(&remoteOid, repo, "refs/remotes/\(remoteName)/\(branch)") == 0 else { return nil }
+        var ours = commit
+        var a: OpaquePointer?, b: OpaquePointer?
+        guard git_commit_lookup(&a, repo, &remoteOid) == 0 else { return nil }
+        defer { git_commit_free(a) }
+        guard git_commit_lookup(&b, repo, &ours) == 0 else { return nil }
+        defer { git_commit_free(b) }
+        guard let ta = git_commit_tree_id(a), let tb = git_commit_tree_id(b), git_oid_equal(ta, tb) != 0,
+              git_commit_parentcount(a) == 1, git_commit_parentcount(b) == 1,
+              let pa = git_commit_parent_id(a, 0), let pb = git_commit_parent_id(b, 0), git_oid_equal(pa, pb) != 0 else { return nil }
+        return remoteOid
+    }
+}
