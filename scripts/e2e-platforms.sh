@@ -225,6 +225,20 @@ expect "gitlab: re-run exits 0" test "$rc" = 0 || sed 's/^/      /' "$work/gitla
 expect "gitlab: re-run pushes nothing" test "$(served rev-parse main)" = "$before"
 expect "gitlab: re-run dotenv says unchanged" grep -qx 'IMAGEBUMP_CHANGED=false' "$dotenv"
 
+echo "--- GitLab CI: component job, dry_run: true"
+before="$(served rev-parse main)"
+refs_before="$(served for-each-ref)"
+gl_sha_saved="$gl_sha"
+gl_sha="$(printf 'gitlab-app-commit-dry' | sha1sum | cut -c1-40)"
+gitlab_job "$work/gitlab/dry.log" --input dry_run=true
+rc=$?
+expect "gitlab dry-run: job exits 0" test "$rc" = 0 || sed 's/^/      /' "$work/gitlab/dry.log"
+expect "gitlab dry-run: the diff is in the log" grep -q "^+    newTag: \"$gl_sha\"" "$work/gitlab/dry.log"
+expect "gitlab dry-run: the diff names the overlay" grep -qx -- "--- a/$overlay" "$work/gitlab/dry.log"
+expect "gitlab dry-run: remote unchanged" test "$(served rev-parse main)" = "$before" -a "$(served for-each-ref)" = "$refs_before"
+expect "gitlab dry-run: canary token not in the log" not_in_file "$canary" "$work/gitlab/dry.log"
+gl_sha="$gl_sha_saved"
+
 # ---------------------------------------------------------------- GitHub Actions
 gh_sha="$(printf 'github-app-commit' | sha1sum | cut -c1-40)"
 github_action() { # github_action OUTFILE [NAME=VALUE...]: run the container action's entrypoint as the runner would
@@ -313,6 +327,18 @@ rc=$?
 expect "github: re-run exits 0" test "$rc" = 0 || sed 's/^/      /' "$work/gh-run2.log"
 expect "github: re-run pushes nothing" test "$(served rev-parse main)" = "$before"
 expect "github: re-run output changed=false" test "$(output_value changed "$work/github/file_commands/output")" = false
+
+echo "--- GitHub Actions: dry-run: true"
+before="$(served rev-parse main)"
+refs_before="$(served for-each-ref)"
+dry_sha="$(printf 'github-app-commit-dry' | sha1sum | cut -c1-40)"
+github_action "$work/gh-dry.log" "images=registry.example.test/acme/worker:$dry_sha" "repository=$repo_url" dry-run=true
+rc=$?
+expect "github dry-run: action exits 0" test "$rc" = 0 || sed 's/^/      /' "$work/gh-dry.log"
+expect "github dry-run: the diff is in the log" grep -q "^+    newTag: $dry_sha" "$work/gh-dry.log"
+expect "github dry-run: remote unchanged" test "$(served rev-parse main)" = "$before" -a "$(served for-each-ref)" = "$refs_before"
+expect "github dry-run: canary token only in ::add-mask:: lines" \
+  test "$(grep -F "$canary" "$work/gh-dry.log" | grep -cvxF "::add-mask::$canary")" = 0
 
 echo "--- GitHub Actions: no repository input, commit to the workspace checkout (owned by the runner's user)"
 gh_sha="$(printf 'github-app-commit-2' | sha1sum | cut -c1-40)"

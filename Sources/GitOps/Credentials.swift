@@ -81,7 +81,7 @@ public struct GitCredentials: Sendable {
     }
 
     /// Where a token would be looked for, for "no token" messages.
-    var tokenSearchDescription: String {
+    public var tokenSearchDescription: String {
         if let name = tokenEnv { return "no token: \(name) is not set" }
         return "no token: none of " + Self.defaultTokenVariables.map(\.name).joined(separator: ", ") + " is set"
     }

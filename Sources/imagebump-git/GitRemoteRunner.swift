@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import Forge
 import GitOps
@@ -18,15 +19,24 @@ struct GitRemoteRunner: RemoteRunner {
         let location = o.repo.map { ConfigRepo.isURL($0) ? $0 : absolute($0)! } ?? cwd
         let dotenv = absolute(o.dotenv)
         let push = o.push || f.mergeRequest
-        if !push && ConfigRepo.isURL(location) {
-            Console.error("--commit without --push on \(redact(url: location)) would commit into a temporary clone that is then removed; add --push, or give a local checkout as --repo")
-            throw failureExit
+        let isURL = ConfigRepo.isURL(location)
+        if isURL && command.mode == .commit {
+            // a usage error (64), found here because only this executable parses remote locations
+            Console.error(o.commit
+                ? "--commit without --push on \(redact(url: location)) would commit into a temporary clone that is then removed; add --push, or give a local checkout as --repo"
+                : "--repo \(redact(url: location)) needs a mode: --push, --merge-request, --dry-run or --check")
+            throw ExitCode.validationFailure
         }
         let credentials = GitCredentials(tokenEnv: o.tokenEnv, sshKeyPath: absolute(o.sshKey), knownHostsPath: absolute(o.knownHosts),
                                          insecureAcceptUnknownHostKeys: o.insecureAcceptHostKey, caFile: absolute(o.caFile))
         let token = credentials.resolveToken(forLocation: location)
         if let token, PlatformOutputs.isGitHubActions { Console.raw(1, "::add-mask::\(token.secret)\n") }
         let secrets = token.map { [$0.secret] } ?? []
+        if command.mode == .dryRun || command.mode == .check {
+            try preview(command, specs: specs, location: isURL ? location : nil, credentials: credentials, secrets: secrets,
+                        dotenv: dotenv, cwd: cwd)
+            return
+        }
         let author: GitAuthor
         do { author = try GitAuthor.resolve(o.author, environment: env) } catch {
             Console.error("\(error)"); throw failureExit
@@ -43,11 +53,10 @@ struct GitRemoteRunner: RemoteRunner {
         var forgeContext: (kind: ForgeKind, api: String, project: String)?
         do {
             if f.mergeRequest && token == nil {
-                throw CLIError("--merge-request needs an API token: set \(o.tokenEnv ?? "IMAGEBUMP_TOKEN") (GitLab: a project access token with api and write_repository scopes; GitHub: contents: write and pull-requests: write)")
+                throw CLIError("--merge-request needs an API token (\(credentials.tokenSearchDescription)); GitLab: a project access token with api and write_repository scopes; GitHub: contents: write and pull-requests: write")
             }
             try PlatformOutputs.section("imagebump_git", "imagebump: \(redact(url: location))") {
-                // a clone only needs the -f paths on disk (commits still carry every file): checkout dominates clone time
-                let sparse = command.edit.files.isEmpty || command.edit.files.contains { $0 == "." || $0 == "./" } ? nil : command.edit.files
+                let sparse = Self.sparsePaths(command.edit.files)
                 try ConfigRepo.with(location: location, branch: o.branch, credentials: credentials, checkoutPaths: sparse,
                                     progress: printer.sink, timeouts: NetworkTimeouts(seconds: TimeInterval(o.timeout))) { repo in
                     if f.mergeRequest {
@@ -134,5 +143,40 @@ struct GitRemoteRunner: RemoteRunner {
             }
             if let mr = mrResult { Console.out("\(mr.created ? "opened" : (mr.updated ? "updated" : "unchanged")) merge request \(mr.url)") }
         }
+    }
+
+    /// --dry-run / --check with --repo: clone (sparse, as a push does) or read the local checkout, plan, print the
+    /// diff or the drift; nothing is written, committed or pushed.
+    private func preview(_ command: SetCommand, specs: [ImageSpec], location url: String?, credentials: GitCredentials,
+                         secrets: [String], dotenv: String?, cwd: String) throws {
+        let request = command.request(specs)
+        var plan: SetPlan?
+        do {
+            if let url {
+                try PlatformOutputs.section("imagebump_git", "imagebump: \(redact(url: url))") {
+                    try ConfigRepo.with(location: url, branch: command.repo.branch, credentials: credentials,
+                                        checkoutPaths: Self.sparsePaths(command.edit.files), progress: ProgressPrinter().sink,
+                                        timeouts: NetworkTimeouts(seconds: TimeInterval(command.repo.timeout))) { repo in
+                        guard FileManager.default.changeCurrentDirectoryPath(repo.workdir) else { throw CLIError("cannot enter \(repo.workdir)") }
+                        defer { _ = FileManager.default.changeCurrentDirectoryPath(cwd) }
+                        plan = try SetJob.plan(request, retention: command.edit.dryRun ? .preview : .summary)
+                    }
+                }
+            } else {
+                let root = command.repo.repo.map { $0.hasPrefix("/") ? $0 : cwd + "/" + $0 } ?? cwd
+                guard FileManager.default.changeCurrentDirectoryPath(root) else { throw CLIError("cannot enter \(root)") }
+                defer { _ = FileManager.default.changeCurrentDirectoryPath(cwd) }
+                plan = try SetJob.plan(request, retention: command.edit.dryRun ? .preview : .summary)
+            }
+        } catch {
+            Console.error(redact(text: "\(error)", secrets: secrets))
+            throw failureExit
+        }
+        try LocalRun.present(plan!, edit: command.edit, wrote: false, dotenv: dotenv)
+    }
+
+    /// A clone only needs the -f paths on disk (commits still carry every file): checkout dominates clone time.
+    static func sparsePaths(_ files: [String]) -> [String]? {
+        files.isEmpty || files.contains { $0 == "." || $0 == "./" } ? nil : files
     }
 }
