@@ -6,12 +6,17 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 typedef struct {
@@ -20,7 +25,7 @@ typedef struct {
     int pinned;
     int connect_timeout_ms;
     int idle_timeout_ms;
-    int event;
+    _Atomic int event;
     char event_where[300];
 } policy;
 
@@ -34,14 +39,74 @@ typedef struct {
     int s;
     int connect_timeout_ms;
     int idle_timeout_ms;
+    /* The policy of the thread that opened the stream (its operation outlives the stream). */
+    policy *owner;
+    /* libssh2 reads and writes the socket itself, past ib_read/ib_write: a watchdog thread ends a connection on
+       which no data moved either way for the idle timeout (TCP_INFO), by shutting it down. */
+    pthread_t watchdog;
+    int watching;
+    int stopping;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
 } ib_stream;
 
+static void record(policy *p, int event, const char *host, const char *port) {
+    int none = IMAGEBUMP_STREAM_OK;
+    if (event != IMAGEBUMP_STREAM_OK && atomic_compare_exchange_strong(&p->event, &none, event))
+        snprintf(p->event_where, sizeof p->event_where, "%s:%s", host, port);
+}
+
 static void fail(int event, const char *host, const char *port, const char *message) {
-    if (event != IMAGEBUMP_STREAM_OK && current.event == IMAGEBUMP_STREAM_OK) {
-        current.event = event;
-        snprintf(current.event_where, sizeof current.event_where, "%s:%s", host, port);
-    }
+    record(&current, event, host, port);
     git_error_set_str(GIT_ERROR_NET, message);
+}
+
+static void *watch(void *arg) {
+    ib_stream *st = arg;
+    unsigned int idle = (unsigned int)st->idle_timeout_ms;
+    pthread_mutex_lock(&st->mu);
+    while (!st->stopping) {
+        struct timespec until;
+        clock_gettime(CLOCK_MONOTONIC, &until);
+        until.tv_sec += 1;
+        pthread_cond_timedwait(&st->cv, &st->mu, &until);
+        if (st->stopping) break;
+        struct tcp_info info;
+        socklen_t len = sizeof info;
+        if (getsockopt(st->s, IPPROTO_TCP, TCP_INFO, &info, &len) == 0
+            && info.tcpi_last_data_recv >= idle && info.tcpi_last_data_sent >= idle) {
+            record(st->owner, IMAGEBUMP_STREAM_IDLE_TIMEOUT, st->host, st->port);
+            shutdown(st->s, SHUT_RDWR);
+            break;
+        }
+    }
+    pthread_mutex_unlock(&st->mu);
+    return NULL;
+}
+
+static void start_watchdog(ib_stream *st) {
+    if (st->idle_timeout_ms <= 0) return;
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&st->cv, &attr);
+    pthread_condattr_destroy(&attr);
+    pthread_mutex_init(&st->mu, NULL);
+    st->watching = pthread_create(&st->watchdog, NULL, watch, st) == 0;
+    if (!st->watching) { pthread_cond_destroy(&st->cv); pthread_mutex_destroy(&st->mu); }
+}
+
+/* Before the socket is closed (its number could be reused): the watchdog never touches it afterwards. */
+static void stop_watchdog(ib_stream *st) {
+    if (!st->watching) return;
+    pthread_mutex_lock(&st->mu);
+    st->stopping = 1;
+    pthread_cond_signal(&st->cv);
+    pthread_mutex_unlock(&st->mu);
+    pthread_join(st->watchdog, NULL);
+    pthread_cond_destroy(&st->cv);
+    pthread_mutex_destroy(&st->mu);
+    st->watching = 0;
 }
 
 /* Waits until fd is ready for `events`; 1 ready, 0 timed out, -1 error. */
@@ -95,7 +160,7 @@ static int ib_connect(git_stream *stream) {
         last_errno = errno;
     }
     freeaddrinfo(info);
-    if (st->s >= 0) return 0;
+    if (st->s >= 0) { start_watchdog(st); return 0; }
     if (timed_out) {
         snprintf(msg, sizeof msg, "connecting to %s:%s timed out after %d s", st->host, st->port,
                  st->connect_timeout_ms / 1000);
@@ -148,6 +213,7 @@ static ssize_t ib_write(git_stream *stream, const char *data, size_t len, int fl
 
 static int ib_close(git_stream *stream) {
     ib_stream *st = (ib_stream *)stream;
+    stop_watchdog(st);
     if (st->s >= 0) close(st->s);
     st->s = -1;
     return 0;
@@ -155,13 +221,22 @@ static int ib_close(git_stream *stream) {
 
 static void ib_free(git_stream *stream) {
     ib_stream *st = (ib_stream *)stream;
+    ib_close(stream);
     free(st->host);
     free(st->port);
     free(st);
 }
 
+/* Host names compare case-insensitively, IPv6 literals with or without their brackets. */
+static int same_host(const char *a, const char *b) {
+    size_t la = strlen(a), lb = strlen(b);
+    if (la >= 2 && a[0] == '[' && a[la - 1] == ']') { a++; la -= 2; }
+    if (lb >= 2 && b[0] == '[' && b[lb - 1] == ']') { b++; lb -= 2; }
+    return la == lb && strncasecmp(a, b, la) == 0;
+}
+
 static int ib_init(git_stream **out, const char *host, const char *port) {
-    if (current.pinned && (strcasecmp(host, current.host) != 0 || strcmp(port, current.port) != 0)) {
+    if (current.pinned && (!same_host(host, current.host) || strcmp(port, current.port) != 0)) {
         char msg[700];
         snprintf(msg, sizeof msg, "refusing to connect to %s:%s: only %s:%s, the remote you named, gets a connection "
                  "(a redirect to another host or port is not followed, so that credentials cannot leak)",
@@ -182,6 +257,7 @@ static int ib_init(git_stream **out, const char *host, const char *port) {
     st->s = -1;
     st->connect_timeout_ms = current.connect_timeout_ms;
     st->idle_timeout_ms = current.idle_timeout_ms;
+    st->owner = &current;
     if (!st->host || !st->port) { ib_free(&st->parent); return -1; }
     *out = &st->parent;
     return 0;
@@ -206,6 +282,7 @@ void imagebump_stream_policy_begin(const char *host, int port, int connect_timeo
 void imagebump_stream_policy_end(void) { memset(&current, 0, sizeof current); }
 
 int imagebump_stream_last_event(char *where, unsigned long size) {
+    int event = atomic_load(&current.event);
     if (where && size) snprintf(where, size, "%s", current.event_where);
-    return current.event;
+    return event;
 }

@@ -3,8 +3,8 @@ import Foundation
 
 /// How long a clone, fetch or push may wait: for a connection, and for the next byte in either direction.
 /// A stalled server (a receive hook that never returns, a peer that stops answering) ends the run with
-/// `GitOpsError.timedOut` instead of hanging it. SSH sessions get the connect timeout only (libssh2 reads the
-/// socket itself).
+/// `GitOpsError.timedOut` instead of hanging it. (libssh2 reads the socket itself: for SSH a watchdog ends a
+/// connection on which no data moved either way for `idle`.)
 public struct NetworkTimeouts: Sendable, Equatable {
     public var connect: TimeInterval
     public var idle: TimeInterval

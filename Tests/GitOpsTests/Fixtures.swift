@@ -161,7 +161,7 @@ enum Fixtures {
 
     /// A loopback socket that listens but never accepts or answers: connections complete (kernel backlog), then
     /// nothing is ever sent. Close the returned descriptor to stop it.
-    static func silentListener() throws -> (fd: Int32, port: Int) {
+    static func silentListener(backlog: Int32 = 16) throws -> (fd: Int32, port: Int) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
@@ -169,7 +169,7 @@ enum Fixtures {
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
         var len = socklen_t(MemoryLayout<sockaddr_in>.size)
         let ok = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } } == 0
-            && listen(fd, 16) == 0
+            && listen(fd, backlog) == 0
             && withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } } == 0
         guard ok else { close(fd); throw CommandError(description: "cannot listen on 127.0.0.1") }
         return (fd, Int(UInt16(bigEndian: addr.sin_port)))

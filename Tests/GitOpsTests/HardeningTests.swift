@@ -86,6 +86,53 @@ final class HardeningTests: ServerTestCase {
         XCTAssertEqual(try Fixtures.git("--git-dir", bare, "rev-parse", "main"), before)
     }
 
+    func testUnansweredConnectTimesOut() throws {
+        // A listener whose accept queue is full: the kernel drops further SYNs, so connecting never completes.
+        let listener = try Fixtures.silentListener(backlog: 0)
+        defer { close(listener.fd) }
+        let filler = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(filler) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(listener.port).bigEndian)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        _ = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(filler, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        let url = "http://127.0.0.1:\(listener.port)/config.git"
+        let creds = GitCredentials(environment: env(token: nil))
+        let outcome = bounded(60) {
+            try Self.bump(url, credentials: creds, tag: "never", timeouts: NetworkTimeouts(connect: 1, idle: 30))
+        }
+        guard case .failure(let error)? = outcome else { return XCTFail("expected a timeout, got \(String(describing: outcome))") }
+        guard case let GitOpsError.timedOut(remote, phase, detail) = error else { return XCTFail("\(error)") }
+        XCTAssertEqual(remote, url)
+        XCTAssertEqual(phase, "cloning")
+        XCTAssertEqual(detail, "no connection to 127.0.0.1:\(listener.port) within 1 s")
+    }
+
+    func testStalledSSHPushTimesOut() throws {
+        // libssh2 reads the socket itself: the stream's watchdog ends the connection when nothing moves.
+        let bare = try Fixtures.makeBareRepo(root: dir)
+        let hook = bare + "/hooks/pre-receive"
+        try "#!/bin/sh\nsleep 15\nexit 1\n".write(toFile: hook, atomically: true, encoding: .utf8)
+        chmod(hook, 0o755)
+        let ssh = try Fixtures.startSSHD(dir: dir)
+        servers.append(ssh.server)
+        let before = try Fixtures.git("--git-dir", bare, "rev-parse", "main")
+        let url = "ssh://root@localhost:\(ssh.port)\(bare)"
+        let creds = GitCredentials(sshKeyPath: ssh.clientKey, knownHostsPath: ssh.knownHosts, environment: env(token: nil))
+        let outcome = bounded(60) {
+            try Self.bump(url, credentials: creds, tag: "never", timeouts: NetworkTimeouts(connect: 5, idle: 2))
+        }
+        guard case .failure(let error)? = outcome else { return XCTFail("expected a timeout, got \(String(describing: outcome))") }
+        guard case let GitOpsError.timedOut(remote, phase, detail) = error else { return XCTFail("\(error)") }
+        XCTAssertEqual(remote, url)
+        XCTAssertEqual(phase, "pushing to")
+        XCTAssertTrue(detail.hasPrefix("no data from localhost:\(ssh.port) for 2 s"), detail)
+        XCTAssertEqual(try Fixtures.git("--git-dir", bare, "rev-parse", "main"), before)
+    }
+
     func testSilentServerTimesOutWhileCloning() throws {
         let listener = try Fixtures.silentListener()
         defer { close(listener.fd) }
