@@ -64,9 +64,8 @@ public enum ForgeDefaults {
         var path = parts.projectPath
         // Only web URLs carry the relative URL root; ssh clone paths never do.
         if parts.kind == .https || parts.kind == .http,
-           let apiURL, let api = URLComponents(string: apiURL), let apiHost = api.host,
-           apiHost.lowercased() == host.lowercased() {
-            var apiPath = trimSlash(api.path)
+           let apiURL, case let api = RemoteURL(apiURL), api.host?.lowercased() == host.lowercased() {
+            var apiPath = "/" + api.projectPath
             for suffix in ["/api/v4", "/api/v3"] where apiPath.hasSuffix(suffix) {
                 apiPath = String(apiPath.dropLast(suffix.count))
             }

@@ -1,4 +1,5 @@
 import Foundation
+import Remote
 
 /// The entry point the CLI calls: open the MR/PR for `sourceBranch`, or update the open one.
 public struct MergeRequestService: Sendable {
@@ -26,7 +27,8 @@ public struct MergeRequestService: Sendable {
         guard !request.token.isEmpty else {
             throw ForgeError(.authentication, "no \(request.forge.displayName) API token: set \(request.tokenSource ?? "the token environment variable (--token-env)")")
         }
-        guard URL(string: request.apiURL)?.scheme.map({ ["http", "https"].contains($0.lowercased()) }) == true else {
+        let api = RemoteURL(request.apiURL)
+        guard api.kind == .https || api.kind == .http, api.host != nil else {
             throw ForgeError(.configuration, "invalid \(request.forge.displayName) API URL '\(redact(request.apiURL))': expected https://host/...")
         }
         do {
@@ -35,7 +37,7 @@ public struct MergeRequestService: Sendable {
             case .gitlab: result = try service.gitLabOpenOrUpdate(request, transport: transport)
             case .github: result = try service.gitHubOpenOrUpdate(request, transport: transport)
             }
-            if URL(string: request.apiURL)?.scheme?.lowercased() == "http" {
+            if api.kind == .http {
                 result.warnings.append("sent the \(request.forge.displayName) API token to \(redact(Redaction.stripQuery(request.apiURL))) over plain http:// (unencrypted); use https://")
             }
             return result
