@@ -1,0 +1,73 @@
+import Foundation
+
+/// Per-`ConfigRepo` credential state: the resolved configuration.
+final class CredentialSession: @unchecked Sendable {
+    let credentials: GitCredentials
+    let location: RemoteURL
+    let lock = NSLock()
+
+    init(credentials: GitCredentials, location: RemoteURL) {
+        self.credentials = credentials
+        self.location = location
+    }
+
+    private var warnedPlainHTTP = false
+
+    /// Warns once per session when a credential is about to go over plain http://.
+    func warnIfPlainHTTP(_ progress: GitProgressSink?) {
+        lock.lock(); defer { lock.unlock() }
+        guard location.kind == .http, !warnedPlainHTTP else { return }
+        warnedPlainHTTP = true
+        progress?(.warning("sending credentials to \(location.display) over plain http:// (unencrypted); use https://"))
+    }
+
+    var secrets: [String] {
+        var s = credentials.secretValues
+        if let p = location.password { s.append(p) }
+        if location.kind == .http || location.kind == .https, let u = location.user, location.password == nil { s.append(u) }
+        return s
+    }
+
+    /// User, password and a description of their origin for HTTP(S).
+    func httpCredentials() -> (user: String, password: String, source: String)? {
+        if let p = location.password {
+            return (location.user ?? "git", p, "credentials from the URL")
+        }
+        guard let token = credentials.resolveToken(host: location.host) else { return nil }
+        return (location.user ?? token.user, token.secret, token.source)
+    }
+
+    var httpCredentialDescription: String {
+        httpCredentials()?.source ?? credentials.tokenSearchDescription
+    }
+
+    /// An SSH private key: a file, or key content from the environment (kept in memory, never on disk).
+    enum SSHKey { case file(String), memory(String) }
+
+    /// The SSH key to offer, and where it came from.
+    func sshKey() throws -> (key: SSHKey, source: String)? {
+        if let path = credentials.sshKeyPath, !path.isEmpty {
+            guard FileManager.default.isReadableFile(atPath: path) else {
+                throw GitOpsError.invalidArgument("SSH key \(path) is not readable")
+            }
+            return (.file(path), "SSH key \(path)")
+        }
+        guard var content = credentials.environment[credentials.sshKeyEnv], !content.isEmpty else { return nil }
+        if content.contains("\\n") && !content.contains("\n") { content = content.replacingOccurrences(of: "\\n", with: "\n") }
+        if !content.hasSuffix("\n") { content += "\n" }
+        return (.memory(content), "SSH key from \(credentials.sshKeyEnv)")
+    }
+
+    var sshCredentialDescription: String {
+        if let path = credentials.sshKeyPath { return "SSH key \(path)" }
+        if credentials.environment[credentials.sshKeyEnv] != nil { return "SSH key from \(credentials.sshKeyEnv)" }
+        return "no SSH key: pass --ssh-key or set \(credentials.sshKeyEnv)"
+    }
+
+    var credentialDescription: String {
+        switch location.kind {
+        case .ssh: return sshCredentialDescription
+        default: return httpCredentialDescription
+        }
+    }
+}
