@@ -22,7 +22,7 @@ let package = Package(
         .target(name: "ImageReference"),
         .target(name: "YAMLEdit", dependencies: ["CYAML"]),
         .target(name: "ImageRules", dependencies: ["ImageReference", "YAMLEdit"]),
-        .target(name: "ImagebumpKit", dependencies: ["ImageRules", .product(name: "Version", package: "Version")]),
+        .target(name: "ImagebumpKit", dependencies: ["ImageRules", "TempCleanup", .product(name: "Version", package: "Version")]),
         // imagebump.yaml: environments (files, branch, mode) and the promotion order.
         .target(name: "Environments", dependencies: ["YAMLEdit", "ImageReference"]),
         // One URL/remote-location parser and one backoff, shared by GitOps, Forge and Redaction.
@@ -42,13 +42,13 @@ let package = Package(
         // Two executables so that a local edit never loads libgit2/libcurl (and their ~40 shared libraries):
         // `imagebump` parses the one command tree and hands runs that need git (a config repo, a commit, a merge
         // request: decided from the parsed command) to `imagebump-git` beside it.
-        .executableTarget(name: "imagebump", dependencies: ["ImagebumpCLI"]),
+        .executableTarget(name: "imagebump", dependencies: ["ImagebumpCLI", "TempCleanup"]),
         .executableTarget(name: "imagebump-git", dependencies: ["ImagebumpCLI", "GitOps", "Forge", "TempCleanup"]),
 
         .testTarget(name: "ImageReferenceTests", dependencies: ["ImageReference"]),
         .testTarget(name: "YAMLEditTests", dependencies: ["YAMLEdit", "TestSupport"]),
         .testTarget(name: "ImageRulesTests", dependencies: ["ImageRules", "YAMLEdit", "ImageReference", "TestSupport"]),
-        .testTarget(name: "ImagebumpKitTests", dependencies: ["ImagebumpKit"]),
+        .testTarget(name: "ImagebumpKitTests", dependencies: ["ImagebumpKit", "ImageReference", "TempCleanup"]),
         .testTarget(name: "EnvironmentsTests", dependencies: ["Environments"]),
         .testTarget(name: "GitOpsTests", dependencies: ["GitOps", "ImageRules"], exclude: ["Fixtures"]),
         .testTarget(name: "ForgeTests", dependencies: ["Forge", "TestSupport"]),

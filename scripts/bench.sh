@@ -14,6 +14,7 @@ swift build -c release --static-swift-stdlib --scratch-path .build-release --pro
 bin="$(swift build -c release --static-swift-stdlib --scratch-path .build-release --show-bin-path)/imagebump"
 work="$(mktemp -d "${TMPDIR:-/tmp}/imagebump-bench.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
+cd "$work" # imagebump edits files under its working directory only (the paths below are absolute, inside it)
 img=registry.example.com/team/app
 
 # (a) one kustomization

@@ -5,7 +5,7 @@ import ImagebumpKit
 /// An edit without git: plan every file, then diff, check or write, and report.
 public enum LocalRun {
     public static func run(_ edit: EditOptions, specs: [ImageSpec], dotenv: String?) throws {
-        let plan = try Self.plan(edit.request(specs), edit: edit)
+        let plan = try Self.plan(edit.request(specs, root: RepoRoot.currentDirectory()), edit: edit)
         let write = !edit.dryRun && !edit.check
         if write {
             do { try SetJob.write(plan) } catch {
@@ -28,6 +28,7 @@ public enum LocalRun {
 
     /// Prints the result of a planned (and maybe written) run; exits 2 for --check with drift.
     public static func present(_ plan: SetPlan, edit: EditOptions, wrote: Bool, dotenv: String?) throws {
+        for w in plan.notes { Console.warning(w) }
         if edit.dryRun && edit.output == .text { // with --output json, stdout carries only the JSON document
             let colors: UnifiedDiff.Colors = Console.colorEnabled ? .ansi : .none
             for f in plan.files { Console.out(UnifiedDiff.render(path: f.file, old: f.original, new: f.updated, colors: colors), terminator: "") }

@@ -78,7 +78,7 @@ public struct SetCommand: RoutedCommand {
         return specs
     }
 
-    public func request(_ specs: [ImageSpec]) -> SetRequest { edit.request(specs) }
+    public func request(_ specs: [ImageSpec], root: String) -> SetRequest { edit.request(specs, root: root) }
 }
 
 public enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable { case text, json }
@@ -92,6 +92,9 @@ public struct EditOptions: ParsableArguments {
 
     @Option(name: [.short, .customLong("file")], help: ArgumentHelp("A YAML file, or a directory searched recursively for *.yaml/*.yml (hidden directories skipped). Repeatable. Default: the current directory (with --repo: the repo root; paths are relative to it).", valueName: "path"))
     public var files: [String] = []
+
+    @Option(help: ArgumentHelp("Skip found files and directories whose path (relative to the root) or name matches this glob; * also matches /. Repeatable.", valueName: "glob"))
+    public var exclude: [String] = []
 
     @Flag(help: "Write nothing; print a unified diff of what would change.")
     public var dryRun = false
@@ -114,9 +117,9 @@ public struct EditOptions: ParsableArguments {
     @Flag(help: "Permit a lower semantic version or an older commit than the one deployed (a rollback).")
     public var allowDowngrade = false
 
-    public func request(_ specs: [ImageSpec]) -> SetRequest {
-        SetRequest(specs: specs, paths: files, add: add, allowMissing: allowMissing, maxFileSize: maxFileSize << 20,
-                   allowDowngrade: allowDowngrade)
+    public func request(_ specs: [ImageSpec], root: String) -> SetRequest {
+        SetRequest(specs: specs, root: root, paths: files, excludes: exclude, add: add, allowMissing: allowMissing,
+                   maxFileSize: maxFileSize << 20, allowDowngrade: allowDowngrade)
     }
 
     public func validate() throws {

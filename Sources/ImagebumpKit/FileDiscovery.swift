@@ -4,11 +4,11 @@ import Glibc
 import Darwin
 #endif
 
-/// A YAML file to look at: the path shown to the user and the real path that is read and written.
+/// A YAML file to look at.
 public struct DiscoveredFile: Hashable, Sendable {
-    /// As the user would write it (relative to the working directory when under it).
+    /// The real path relative to the root (links resolved): what is reported, read, written and staged.
     public let displayPath: String
-    /// Resolved path (symlinks followed), written in place of the link.
+    /// The absolute real path (inside the root).
     public let realPath: String
     /// Named with `-f` itself rather than found in a directory.
     public let explicit: Bool
@@ -20,26 +20,41 @@ public struct DiscoveryError: Error, CustomStringConvertible {
     public var description: String { "\(path): \(message)" }
 }
 
-/// Expands `-f` arguments: files as given, directories searched recursively for `*.yaml`/`*.yml` (and
-/// kustomize's `Kustomization`), hidden directories skipped, symlinks followed only inside the searched tree.
+/// What `-f` arguments expand to.
+public struct Discovery: Sendable {
+    public var files: [DiscoveredFile] = []
+    /// `-f` directories (as given) under which no YAML file was found.
+    public var emptyDirectories: [String] = []
+}
+
+/// Expands `-f` arguments against a root: files as given (YAML names only), directories searched recursively for
+/// `*.yaml`/`*.yml` (and kustomize's `Kustomization`). Hidden directories (`.git`) are skipped, hidden files
+/// (`.argocd-source-app.yaml`) are not. Links are followed — to files and directories — when they stay inside the
+/// root; a link that leaves it is refused. Each real file is listed once.
 public enum FileDiscovery {
-    public static func discover(_ paths: [String]) throws(DiscoveryError) -> [DiscoveredFile] {
-        var out: [DiscoveredFile] = []
-        var seen: Set<String> = []
+    public static func discover(_ paths: [String], root: RepoRoot, excludes: [String] = []) throws(DiscoveryError) -> Discovery {
+        var walk = Walk(root: root, excludes: excludes)
+        var out = Discovery()
         for path in paths {
+            let (real, rel) = try root.resolveNamed(path)
             var st = stat()
-            guard stat(path, &st) == 0 else {
-                throw DiscoveryError(path: path, message: String(cString: strerror(errno)))
-            }
-            guard let real = realPath(path) else { throw DiscoveryError(path: path, message: "cannot resolve path") }
+            guard stat(real, &st) == 0 else { throw DiscoveryError(path: path, message: String(cString: strerror(errno))) }
             if (st.st_mode & S_IFMT) == S_IFDIR {
-                try walk(dir: path, realDir: real, treeRoot: real, into: &out, seen: &seen)
+                if walk.seenDirs.contains(real) { continue } // under an earlier -f directory
+                let before = walk.encountered
+                try walk.directory(real: real, relative: rel)
+                if walk.encountered == before { out.emptyDirectories.append(path) }
             } else if (st.st_mode & S_IFMT) == S_IFREG {
-                if seen.insert(real).inserted { out.append(DiscoveredFile(displayPath: clean(path), realPath: real, explicit: true)) }
+                let name = String(path.split(separator: "/").last ?? "")
+                guard isYAMLName(name) else {
+                    throw DiscoveryError(path: path, message: "not a YAML file (expected *.yaml, *.yml or Kustomization)")
+                }
+                walk.add(DiscoveredFile(displayPath: rel, realPath: real, explicit: true))
             } else {
                 throw DiscoveryError(path: path, message: "not a regular file or directory")
             }
         }
+        out.files = walk.found
         return out
     }
 
@@ -47,48 +62,69 @@ public enum FileDiscovery {
         name.hasSuffix(".yaml") || name.hasSuffix(".yml") || name == "Kustomization"
     }
 
-    private static func walk(dir: String, realDir: String, treeRoot: String, into out: inout [DiscoveredFile], seen: inout Set<String>) throws(DiscoveryError) {
-        guard let d = opendir(dir) else { throw DiscoveryError(path: dir, message: String(cString: strerror(errno))) }
-        var names: [String] = []
-        while let ent = readdir(d) {
-            let name = withUnsafePointer(to: ent.pointee.d_name) { p in
-                p.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
-            if name == "." || name == ".." || name.hasPrefix(".") { continue }
-            names.append(name)
-        }
-        closedir(d)
-        names.sort() // stable, reproducible order of changes and diffs
-        for name in names {
-            let path = dir == "." ? name : (dir.hasSuffix("/") ? dir + name : dir + "/" + name)
-            var lst = stat()
-            guard lstat(path, &lst) == 0 else { continue }
-            let type = lst.st_mode & S_IFMT
-            if type == S_IFDIR {
-                try walk(dir: path, realDir: realDir + "/" + name, treeRoot: treeRoot, into: &out, seen: &seen)
-            } else if type == S_IFREG, isYAMLName(name) {
-                // A regular file found by walking from a resolved root is its own real path (no realpath() per file).
-                let real = (realDir == "/" ? "" : realDir) + "/" + name
-                if seen.insert(real).inserted { out.append(DiscoveredFile(displayPath: clean(path), realPath: real, explicit: false)) }
-            } else if type == S_IFLNK, isYAMLName(name) {
-                // Only a link to a regular file inside the searched tree; directory links are not followed.
-                var st = stat()
-                guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, let real = realPath(path),
-                      real.hasPrefix(treeRoot.hasSuffix("/") ? treeRoot : treeRoot + "/") else { continue }
-                if seen.insert(real).inserted { out.append(DiscoveredFile(displayPath: clean(path), realPath: real, explicit: false)) }
-            }
+    /// True when `--exclude` glob `pattern` matches `relative` (`*` also matches `/`), or, for a pattern without
+    /// a slash, the last component of it.
+    static func excluded(_ relative: String, by patterns: [String]) -> Bool {
+        guard !patterns.isEmpty else { return false }
+        let name = relative.split(separator: "/").last.map(String.init) ?? relative
+        return patterns.contains { p in
+            fnmatch(p, relative, 0) == 0 || (!p.contains("/") && fnmatch(p, name, 0) == 0)
         }
     }
 
-    static func realPath(_ path: String) -> String? {
-        guard let p = realpath(path, nil) else { return nil }
-        defer { free(p) }
-        return String(cString: p)
-    }
+    private struct Walk {
+        let root: RepoRoot
+        let excludes: [String]
+        var found: [DiscoveredFile] = []
+        var seenFiles: Set<String> = []
+        var seenDirs: Set<String> = []
+        /// YAML files met so far, a file met twice counted twice (tells an empty directory apart).
+        var encountered = 0
 
-    static func clean(_ path: String) -> String {
-        var p = path
-        while p.hasPrefix("./") { p.removeFirst(2) }
-        return p
+        init(root: RepoRoot, excludes: [String]) { self.root = root; self.excludes = excludes }
+
+        mutating func add(_ f: DiscoveredFile) {
+            encountered += 1
+            if seenFiles.insert(f.realPath).inserted { found.append(f) }
+        }
+
+        /// `real` is a resolved directory inside the root; `relative` is the path walked to it (links as named).
+        mutating func directory(real: String, relative: String) throws(DiscoveryError) {
+            guard seenDirs.insert(real).inserted else { return } // a link back up the tree, or listed already
+            guard let d = opendir(real) else { throw DiscoveryError(path: relative.isEmpty ? "." : relative, message: String(cString: strerror(errno))) }
+            var names: [String] = []
+            while let ent = readdir(d) {
+                let name = withUnsafePointer(to: ent.pointee.d_name) { p in
+                    p.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+                }
+                if name != "." && name != ".." { names.append(name) }
+            }
+            closedir(d)
+            names.sort() // stable, reproducible order of changes and diffs
+            for name in names {
+                let path = (real == "/" ? "" : real) + "/" + name
+                let shown = relative.isEmpty ? name : relative + "/" + name
+                var lst = stat()
+                guard lstat(path, &lst) == 0 else { continue }
+                var type = lst.st_mode & S_IFMT
+                var target = (real: path, relative: root.relative(path) ?? shown)
+                if type == S_IFLNK {
+                    var st = stat()
+                    // a dangling link to something that is not YAML is no concern of ours
+                    guard stat(path, &st) == 0 || FileDiscovery.isYAMLName(name) else { continue }
+                    type = st.st_mode & S_IFMT
+                    let wanted = (type == S_IFDIR && !name.hasPrefix(".")) || (type != S_IFDIR && FileDiscovery.isYAMLName(name))
+                    guard wanted, !FileDiscovery.excluded(shown, by: excludes) else { continue }
+                    target = try root.resolve(path, shown: shown) // refuses a link that leaves the root
+                }
+                if FileDiscovery.excluded(shown, by: excludes) || FileDiscovery.excluded(target.relative, by: excludes) { continue }
+                if type == S_IFDIR {
+                    if name.hasPrefix(".") { continue } // .git, .github, editor state
+                    try directory(real: target.real, relative: shown)
+                } else if type == S_IFREG, FileDiscovery.isYAMLName(name) {
+                    add(DiscoveredFile(displayPath: target.relative, realPath: target.real, explicit: false))
+                }
+            }
+        }
     }
 }

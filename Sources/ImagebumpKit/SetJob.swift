@@ -8,8 +8,13 @@ import ImageRules
 /// What `imagebump set` is asked to do, independent of the command line.
 public struct SetRequest: Sendable {
     public var specs: [ImageSpec]
-    /// `-f` arguments (files or directories), relative to the working directory.
+    /// The directory every path is resolved against and every file must lie in (links followed): the checkout or
+    /// clone for git runs, the working directory for a local edit.
+    public var root: String
+    /// `-f` arguments (files or directories), relative to `root`; empty: the whole root.
     public var paths: [String]
+    /// `--exclude` globs: found files and directories whose root-relative path (or name) matches are skipped.
+    public var excludes: [String]
     public var add: Bool
     public var allowMissing: Bool
     public var maxFileSize: Int
@@ -18,24 +23,29 @@ public struct SetRequest: Sendable {
     /// The application repository, for refusing a commit tag older than the deployed one (nil: not checked).
     public var ancestry: (any CommitAncestry)?
 
-    public init(specs: [ImageSpec], paths: [String], add: Bool = false, allowMissing: Bool = false, maxFileSize: Int = 16 << 20,
-                allowDowngrade: Bool = false, ancestry: (any CommitAncestry)? = nil) {
-        self.specs = specs; self.paths = paths.isEmpty ? ["."] : paths; self.add = add; self.allowMissing = allowMissing
-        self.maxFileSize = maxFileSize; self.allowDowngrade = allowDowngrade; self.ancestry = ancestry
+    public init(specs: [ImageSpec], root: String, paths: [String], excludes: [String] = [], add: Bool = false,
+                allowMissing: Bool = false, maxFileSize: Int = 16 << 20, allowDowngrade: Bool = false,
+                ancestry: (any CommitAncestry)? = nil) {
+        self.specs = specs; self.root = root; self.paths = paths; self.excludes = excludes; self.add = add
+        self.allowMissing = allowMissing; self.maxFileSize = maxFileSize; self.allowDowngrade = allowDowngrade
+        self.ancestry = ancestry
     }
 }
 
 /// The planned result of a run: every file parsed and edited in memory, nothing written yet.
 public struct SetPlan: Sendable {
-    /// Files whose bytes change, in discovery order.
+    /// Files whose bytes change, in discovery order; `file` is the real path relative to the root.
     public let files: [FilePlan]
     /// Temp files written by `.stage` planning, renamed by `SetJob.write`.
     public let staged: [FileIO.Staged]
     public let changes: [PlannedChange]
     public let searchedFiles: Int
-    /// Things the user should know that did not stop the run (e.g. a check that could not be made).
+    /// Things the user should know that did not stop the run (a check that could not be made, a skipped oversized
+    /// file, matches in several environments).
     public let notes: [String]
     public var changed: Bool { !files.isEmpty }
+    /// The root-relative real paths written (links resolved): what a commit must stage.
+    public var writtenPaths: [String] { files.map(\.file) }
 }
 
 public struct SetJobError: Error, CustomStringConvertible {
@@ -56,10 +66,18 @@ public enum SetJob {
     }
 
     /// Reads, plans and verifies every file. Throws with every problem found (all files are looked at, so one
-    /// run reports all of them), or when a spec matches nothing and `allowMissing` is off.
+    /// run reports all of them), or when a spec matches nothing and `allowMissing` is off. Every path is resolved
+    /// and confined to the root before any file is read.
     public static func plan(_ request: SetRequest, retention: Retention = .preview) throws -> SetPlan {
-        let files: [DiscoveredFile]
-        do { files = try FileDiscovery.discover(request.paths) } catch { throw SetJobError(messages: [error.description]) }
+        let discovery: Discovery
+        do {
+            let root = try RepoRoot(request.root)
+            discovery = try FileDiscovery.discover(request.paths.isEmpty ? ["."] : request.paths, root: root, excludes: request.excludes)
+        } catch { throw SetJobError(messages: [error.description]) }
+        let files = discovery.files
+        if request.add && !files.contains(where: \.explicit) {
+            throw SetJobError(messages: ["--add needs the kustomization file named with -f (\(request.paths.isEmpty ? "." : request.paths.joined(separator: ", ")) names no file)"])
+        }
         let planner = ImagePlanner(specs: request.specs)
         let needles = request.specs.map { Array($0.lastComponent.utf8) }
 
@@ -67,8 +85,10 @@ public enum SetJob {
             var plans: [FilePlan?]
             var staged: [FileIO.Staged?]
             var errors: [(Int, String)] = []
+            var skipped: [(Int, String)] = []
             var matched: Set<Int> = []
             var imageNames: Set<String> = []
+            var matchedFiles: [(Int, String)] = []
             let lock = DispatchQueue(label: "imagebump.results")
             init(count: Int) {
                 plans = Array(repeating: nil, count: count); staged = plans.map { _ in nil }
@@ -79,7 +99,12 @@ public enum SetJob {
         let planOne: @Sendable (Int) -> Void = { i in
             let f = files[i]
             do {
-                let bytes = try FileIO.read(f.realPath, limit: request.maxFileSize)
+                let (bytes, stamp) = try FileIO.read(f.realPath, shown: f.displayPath, limit: request.maxFileSize)
+                if let wide = WideEncoding(detecting: bytes) {
+                    // found while walking and not mentioning any image: not ours to refuse
+                    guard f.explicit || needles.contains(where: { contains(wide.utf8(bytes), $0) }) else { return }
+                    throw FileIOError(path: f.displayPath, message: wide.message)
+                }
                 // A file that does not contain the last path component of any spec's image cannot refer to it:
                 // skip parsing (most files of a large tree), except a kustomization that --add may extend.
                 if !(request.add && f.explicit) && !needles.contains(where: { contains(bytes, $0) }) { return }
@@ -91,7 +116,7 @@ public enum SetJob {
                     case .preview: keep = plan
                     case .summary: keep = plan.droppingContents()
                     case .stage:
-                        stagedFile = try FileIO.stage(plan.updated, for: f.realPath)
+                        stagedFile = try FileIO.stage(plan.updated, for: f.realPath, shown: f.displayPath, stamp: stamp)
                         keep = plan.droppingContents()
                     }
                 }
@@ -100,7 +125,10 @@ public enum SetJob {
                     results.staged[i] = stagedFile
                     results.matched.formUnion(plan.matchedSpecs)
                     results.imageNames.formUnion(plan.imageNames)
+                    if !plan.matchedSpecs.isEmpty { results.matchedFiles.append((i, f.displayPath)) }
                 }
+            } catch let e as FileIOError where e.kind == .tooLarge && !f.explicit {
+                results.lock.sync { results.skipped.append((i, "\(e); skipped (name it with -f to edit it)")) }
             } catch { // FileIOError and PlanError describe themselves as "file[:line:col]: message"
                 results.lock.sync { results.errors.append((i, "\(error)")) }
             }
@@ -112,10 +140,14 @@ public enum SetJob {
             DispatchQueue.concurrentPerform(iterations: files.count, execute: planOne)
         }
         var messages = results.errors.sorted { $0.0 < $1.0 }.map(\.1)
+        let searched = files.count - results.skipped.count
         if !request.allowMissing {
-            for (i, spec) in request.specs.enumerated() where !results.matched.contains(i) {
-                let searched = request.paths.joined(separator: ", ")
-                messages.append("no match for \(spec.name.written) (\(spec.text)) in \(files.count) YAML file\(files.count == 1 ? "" : "s") under \(searched); looked at kustomize images:, image: values and image volumes, Helm repository/tag, *Image keys, Argo CD kustomize.images and Flux markers (use --allow-missing to accept)"
+            // after a file's own error, a "no match" would mislead: the match may be in that file
+            let fileErrors = !messages.isEmpty
+            messages += discovery.emptyDirectories.map { "no YAML files under \($0)" }
+            for (i, spec) in request.specs.enumerated() where !fileErrors && !results.matched.contains(i) {
+                let under = request.paths.isEmpty ? "." : request.paths.joined(separator: ", ")
+                messages.append("no match for \(spec.name.written) (\(spec.text)) in \(searched) YAML file\(searched == 1 ? "" : "s") under \(under); looked at kustomize images:, image: values and image volumes, Helm repository/tag, *Image keys, Argo CD kustomize.images and Flux markers (use --allow-missing to accept)"
                     + (NameSuggestion.closest(to: spec.name, among: results.imageNames).map { "; did you mean \($0)?" } ?? ""))
             }
         }
@@ -128,17 +160,17 @@ public enum SetJob {
             FileIO.discard(staged)
             throw SetJobError(messages: messages)
         }
-        return SetPlan(files: plans, staged: staged, changes: changes, searchedFiles: files.count, notes: guarded.notes)
+        var notes = results.skipped.sorted { $0.0 < $1.0 }.map(\.1) + guarded.notes
+        if request.paths.isEmpty, let w = EnvironmentScope.warning(matchedFiles: results.matchedFiles.map(\.1)) { notes.append(w) }
+        return SetPlan(files: plans, staged: staged, changes: changes, searchedFiles: searched, notes: notes)
     }
 
-    /// Replaces every changed file atomically: renames the temp files that `.stage` planning wrote beside them.
+    /// Replaces every changed file, all or nothing (see `FileIO.commit` for exactly what holds): renames the temp
+    /// files that `.stage` planning wrote beside them, unless one of the files changed since it was read.
     public static func write(_ plan: SetPlan) throws {
         precondition(plan.staged.count == plan.files.count, "write() needs a plan made with retention .stage")
         do { try FileIO.commit(plan.staged) } catch { throw SetJobError(messages: [error.description]) }
     }
-
-    /// Removes the temp files of a plan that will not be written.
-    public static func discard(_ plan: SetPlan) { FileIO.discard(plan.staged) }
 }
 
 /// Whether `needle` occurs in `haystack` (memchr for the first byte, then compare).

@@ -16,6 +16,8 @@ public enum TempCleanup {
         var next = 0
         var sources: [DispatchSourceSignal] = []
         var installed = false
+        /// Set when a signal arrived: nothing new is created after the paths to remove were taken.
+        var stopping = false
         let lock = NSLockLite()
     }
     private static let state = State()
@@ -27,6 +29,19 @@ public enum TempCleanup {
             state.next += 1
             state.paths[state.next] = path
             return Registration(id: state.next)
+        }
+    }
+
+    /// Creates a path (`make` returns it, or nil with errno set) and registers it in one step, so that a signal
+    /// arriving from another thread cannot come between the two and leave the path behind. Nil (errno ECANCELED)
+    /// once a signal is being handled: the process is about to end.
+    public static func create(_ make: () -> String?) -> (path: String, registration: Registration)? {
+        state.lock.withLock {
+            guard !state.stopping else { errno = ECANCELED; return nil }
+            guard let path = make() else { return nil }
+            state.next += 1
+            state.paths[state.next] = path
+            return (path, Registration(id: state.next))
         }
     }
 
@@ -55,8 +70,11 @@ public enum TempCleanup {
     }
 
     /// Removes every registered path now (what a signal does before ending the process).
-    public static func removeAll() {
+    public static func removeAll() { removeAll(stopping: false) }
+
+    private static func removeAll(stopping: Bool) {
         let paths = state.lock.withLock { () -> [String] in
+            if stopping { state.stopping = true }
             let p = Array(state.paths.values)
             state.paths.removeAll()
             return p
@@ -65,7 +83,7 @@ public enum TempCleanup {
     }
 
     private static func removeAllAndReraise(_ sig: Int32) {
-        removeAll()
+        removeAll(stopping: true)
         signal(sig, SIG_DFL)
         // To the process, not this thread: dispatch's worker threads block signals, so raise() here would leave it
         // pending forever; another thread (main) takes it and the default action ends the process.

@@ -43,7 +43,6 @@ struct GitRemoteRunner: RemoteRunner {
         }
         let explicit = Provenance(repository: o.sourceRepository, commit: o.sourceCommit, pipeline: o.sourcePipeline)
         let printer = ProgressPrinter()
-        let request = command.request(specs)
         let images = specs.map(\.description)
 
         var lastPlan: SetPlan?
@@ -75,15 +74,12 @@ struct GitRemoteRunner: RemoteRunner {
                                                        provenance: explicit, environment: env)
                         },
                         edit: { workdir in
-                            guard FileManager.default.changeCurrentDirectoryPath(workdir) else {
-                                throw CLIError("cannot enter \(workdir)")
-                            }
-                            let plan = try SetJob.plan(request, retention: .stage)
+                            let plan = try SetJob.plan(command.request(specs, root: workdir), retention: .stage)
+                            for w in plan.notes { Console.warning(w) }
                             try SetJob.write(plan)
                             lastPlan = plan
-                            return plan.files.map(\.file)
+                            return plan.writtenPaths
                         })
-                    _ = FileManager.default.changeCurrentDirectoryPath(cwd)
                     if f.mergeRequest, let ctx = forgeContext, let result = publishResult, result.commit != nil, let token {
                         let rows = (lastPlan?.changes ?? []).map { ImageChangeRow(file: $0.file, image: $0.image, old: $0.old, new: $0.new) }
                         let subject = CommitMessage.expand(o.message, images: images, files: result.changedFiles, changes: [])
@@ -110,7 +106,6 @@ struct GitRemoteRunner: RemoteRunner {
                 }
             }
         } catch {
-            _ = FileManager.default.changeCurrentDirectoryPath(cwd)
             Console.error(redact(text: "\(error)", secrets: secrets))
             try? PlatformOutputs.publish(outcome, dotenv: dotenv)
             throw failureExit
@@ -149,7 +144,6 @@ struct GitRemoteRunner: RemoteRunner {
     /// diff or the drift; nothing is written, committed or pushed.
     private func preview(_ command: SetCommand, specs: [ImageSpec], location url: String?, credentials: GitCredentials,
                          secrets: [String], dotenv: String?, cwd: String) throws {
-        let request = command.request(specs)
         var plan: SetPlan?
         do {
             if let url {
@@ -157,16 +151,12 @@ struct GitRemoteRunner: RemoteRunner {
                     try ConfigRepo.with(location: url, branch: command.repo.branch, credentials: credentials,
                                         checkoutPaths: Self.sparsePaths(command.edit.files), progress: ProgressPrinter().sink,
                                         timeouts: NetworkTimeouts(seconds: TimeInterval(command.repo.timeout))) { repo in
-                        guard FileManager.default.changeCurrentDirectoryPath(repo.workdir) else { throw CLIError("cannot enter \(repo.workdir)") }
-                        defer { _ = FileManager.default.changeCurrentDirectoryPath(cwd) }
-                        plan = try SetJob.plan(request, retention: command.edit.dryRun ? .preview : .summary)
+                        plan = try SetJob.plan(command.request(specs, root: repo.workdir), retention: command.edit.dryRun ? .preview : .summary)
                     }
                 }
             } else {
                 let root = command.repo.repo.map { $0.hasPrefix("/") ? $0 : cwd + "/" + $0 } ?? cwd
-                guard FileManager.default.changeCurrentDirectoryPath(root) else { throw CLIError("cannot enter \(root)") }
-                defer { _ = FileManager.default.changeCurrentDirectoryPath(cwd) }
-                plan = try SetJob.plan(request, retention: command.edit.dryRun ? .preview : .summary)
+                plan = try SetJob.plan(command.request(specs, root: root), retention: command.edit.dryRun ? .preview : .summary)
             }
         } catch {
             Console.error(redact(text: "\(error)", secrets: secrets))

@@ -54,13 +54,13 @@ final class DowngradeGuardTests: XCTestCase {
         try original.write(toFile: path, atomically: true, encoding: .utf8)
         let specs = try ["registry.example.com/app:v1.2.0", "registry.example.com/other:1.1.0"].map(ImageSpec.init(parsing:))
 
-        XCTAssertThrowsError(try SetJob.plan(SetRequest(specs: specs, paths: [path]), retention: .stage)) { e in
-            XCTAssertEqual("\(e)", "\(path):4: refusing to downgrade registry.example.com/app from v1.3.0 to v1.2.0 (use --allow-downgrade to roll back)")
+        XCTAssertThrowsError(try SetJob.plan(SetRequest(specs: specs, root: dir, paths: ["deploy.yaml"]), retention: .stage)) { e in
+            XCTAssertEqual("\(e)", "deploy.yaml:4: refusing to downgrade registry.example.com/app from v1.3.0 to v1.2.0 (use --allow-downgrade to roll back)")
         }
         XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), original)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir), ["deploy.yaml"], "no temp file left")
 
-        let plan = try SetJob.plan(SetRequest(specs: specs, paths: [path], allowDowngrade: true), retention: .stage)
+        let plan = try SetJob.plan(SetRequest(specs: specs, root: dir, paths: ["deploy.yaml"], allowDowngrade: true), retention: .stage)
         try SetJob.write(plan)
         XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8),
                        original.replacingOccurrences(of: "v1.3.0", with: "v1.2.0").replacingOccurrences(of: "1.0.0", with: "1.1.0"))
