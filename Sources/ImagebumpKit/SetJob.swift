@@ -142,10 +142,10 @@ public enum SetJob {
         var messages = results.errors.sorted { $0.0 < $1.0 }.map(\.1)
         let searched = files.count - results.skipped.count
         if !request.allowMissing {
-            // after a file's own error, a "no match" would mislead: the match may be in that file
-            let fileErrors = !messages.isEmpty
             messages += discovery.emptyDirectories.map { "no YAML files under \($0)" }
-            for (i, spec) in request.specs.enumerated() where !fileErrors && !results.matched.contains(i) {
+            // after a file's own error or an empty directory, a "no match" would mislead: the match may be there
+            let explained = !messages.isEmpty
+            for (i, spec) in request.specs.enumerated() where !explained && !results.matched.contains(i) {
                 let under = request.paths.isEmpty ? "." : request.paths.joined(separator: ", ")
                 messages.append("no match for \(spec.name.written) (\(spec.text)) in \(searched) YAML file\(searched == 1 ? "" : "s") under \(under); looked at kustomize images:, image: values and image volumes, Helm repository/tag, *Image keys, Argo CD kustomize.images and Flux markers (use --allow-missing to accept)"
                     + (NameSuggestion.closest(to: spec.name, among: results.imageNames).map { "; did you mean \($0)?" } ?? ""))

@@ -58,6 +58,9 @@ final class DiscoveryMessageTests: XCTestCase {
         let errors = planErrors(try request(["app:2", "other:3"], root: repo.path))
         XCTAssertEqual(errors.count, 1, "\(errors)")
         XCTAssertFalse(errors.joined().contains("no match"), "\(errors)")
+        try repo.write("image: app:1\n", "a.yaml")
+        let both = planErrors(try request(["other:3", "more:4"], root: repo.path))
+        XCTAssertEqual(both.count, 2, "without a file error, every unmatched spec is named: \(both)")
     }
 
     func testAddWithADirectoryAsksForTheKustomizationFile() throws {
