@@ -10,7 +10,7 @@ final class NoMatchSuggestionTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: dir) }
         try "images:\n- name: registry.example.com/team/sample-app\n  newTag: \"1.19\"\n"
             .write(to: dir.appendingPathComponent("kustomization.yaml"), atomically: true, encoding: .utf8)
-        let request = SetRequest(specs: [try ImageSpec(parsing: "sample-app:1.20")], paths: [dir.path])
+        let request = SetRequest(specs: [try ImageSpec(parsing: "sample-app:1.20")], root: dir.path, paths: [])
         XCTAssertThrowsError(try SetJob.plan(request, retention: .summary)) { e in
             XCTAssertTrue("\(e)".contains("no match for sample-app"), "\(e)")
             XCTAssertTrue("\(e)".hasSuffix("; did you mean registry.example.com/team/sample-app?"), "\(e)")
