@@ -13,7 +13,7 @@ struct ErrorContext: Sendable {
 struct APIClient: Sendable {
     var transport: HTTPTransport
     var retry: RetryPolicy
-    var redact: Redaction
+    var redact: Redactor
     var baseHeaders: [(String, String)]
     var context: ErrorContext
     var log: (@Sendable (String) -> Void)?
@@ -29,7 +29,7 @@ struct APIClient: Sendable {
             headers.append(("Content-Type", "application/json"))
         }
         let request = HTTPRequest(method: method, url: url, headers: headers, body: body)
-        let shownURL = redact(Redaction.stripQuery(url))
+        let shownURL = redact(Redactor.stripQuery(url))
         var attempt = 0
         while true {
             attempt += 1
@@ -91,9 +91,9 @@ struct APIClient: Sendable {
             guard let target = response.redirectURL ?? response.header("location").flatMap({
                 URL(string: $0, relativeTo: URL(string: current.url))?.absoluteURL.absoluteString
             }) else {
-                throw ForgeError(.redirect, "\(context.forgeName) API answered \(response.status) without a Location to \(current.method) \(redact(Redaction.stripQuery(current.url))) while trying to \(what)", status: response.status)
+                throw ForgeError(.redirect, "\(context.forgeName) API answered \(response.status) without a Location to \(current.method) \(redact(Redactor.stripQuery(current.url))) while trying to \(what)", status: response.status)
             }
-            let from = redact(Redaction.stripQuery(current.url)), to = redact(Redaction.stripQuery(target))
+            let from = redact(Redactor.stripQuery(current.url)), to = redact(Redactor.stripQuery(target))
             guard let origin = RemoteURL(current.url).origin, origin == RemoteURL(target).origin else {
                 throw ForgeError(.redirect, "\(context.forgeName) API at \(from) redirected to \(to), another origin: not followed, so that the token is not sent there (credentials go only to the API URL's scheme, host and port; pass the final URL with --api-url)", status: response.status)
             }

@@ -43,7 +43,7 @@ public struct ForgeError: Error, Sendable, CustomStringConvertible, LocalizedErr
 }
 
 /// Keeps secrets out of text that may be shown to a person.
-public struct Redaction: Sendable {
+public struct Redactor: Sendable {
     public var secrets: [String]
     public init(secrets: [String]) { self.secrets = secrets }
 

@@ -62,11 +62,11 @@ public struct GitHubClient: Sendable {
         self.graphQLURL = graphQLURL ?? ForgeDefaults.gitHubGraphQLURL(apiURL: apiURL)
         let parts = repository.trimmingCharacters(in: CharacterSet(charactersIn: "/")).split(separator: "/").map(String.init)
         guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
-            throw ForgeError(.configuration, "GitHub repository must be 'owner/repo', got '\(Redaction(secrets: [token])(repository))'")
+            throw ForgeError(.configuration, "GitHub repository must be 'owner/repo', got '\(Redactor(secrets: [token])(repository))'")
         }
         owner = parts[0]
         repo = parts[1]
-        api = APIClient(transport: transport, retry: retry, redact: Redaction(secrets: [token]),
+        api = APIClient(transport: transport, retry: retry, redact: Redactor(secrets: [token]),
                         baseHeaders: [("Authorization", "Bearer \(token)"),
                                       ("Accept", "application/vnd.github+json"),
                                       ("X-GitHub-Api-Version", "2022-11-28")],
@@ -148,7 +148,7 @@ extension MergeRequestService {
     func gitHubOpenOrUpdate(_ r: MergeRequestRequest, transport: HTTPTransport) throws -> MergeRequestResult {
         let client = try GitHubClient(apiURL: r.apiURL, repository: r.project, token: r.token, tokenSource: r.tokenSource,
                                       graphQLURL: r.graphQLURL, transport: transport, retry: retry, log: log)
-        let redact = Redaction(secrets: [r.token])
+        let redact = Redactor(secrets: [r.token])
         let labels = r.labels.filter { !$0.isEmpty }.uniqued()
         let assignees = r.assignees.filter { !$0.isEmpty }.map { $0.hasPrefix("@") ? String($0.dropFirst()) : $0 }.uniqued()
         let reviewerNames = r.reviewers.filter { !$0.isEmpty }.map { $0.hasPrefix("@") ? String($0.dropFirst()) : $0 }.uniqued()

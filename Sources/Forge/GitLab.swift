@@ -73,7 +73,7 @@ public struct GitLabClient: Sendable {
         let scope = tokenKind == .jobToken
             ? "a CI job token only reaches the endpoints GitLab allows for CI_JOB_TOKEN; use a project or personal access token with the api scope"
             : "needs the api scope and at least the Developer role on the project"
-        api = APIClient(transport: transport, retry: retry, redact: Redaction(secrets: [token]),
+        api = APIClient(transport: transport, retry: retry, redact: Redactor(secrets: [token]),
                         baseHeaders: [(header, token), ("Accept", "application/json")],
                         context: ErrorContext(forgeName: "GitLab", project: self.project, tokenSource: tokenSource,
                                               scopeHint: scope),
@@ -146,7 +146,7 @@ extension MergeRequestService {
     func gitLabOpenOrUpdate(_ r: MergeRequestRequest, transport: HTTPTransport) throws -> MergeRequestResult {
         let client = GitLabClient(apiURL: r.apiURL, project: r.project, token: r.token, tokenKind: r.gitLabTokenKind,
                                   tokenSource: r.tokenSource, transport: transport, retry: retry, log: log)
-        let redact = Redaction(secrets: [r.token])
+        let redact = Redactor(secrets: [r.token])
         let title = r.draft && !Self.hasDraftPrefix(r.title) ? "Draft: \(r.title)" : r.title
         let labels = r.labels.filter { !$0.isEmpty }.uniqued()
         let assigneeIDs = try r.assignees.filter { !$0.isEmpty }.uniqued().map { try client.userID(username: $0) }

@@ -209,7 +209,7 @@ public struct CurlTransport: HTTPTransport {
         if result != CURLE_OK {
             let detail = String(cString: errorBuffer)
             let text = detail.isEmpty ? String(cString: curl_easy_strerror(result)) : detail
-            throw TransportError(kind: Self.kind(of: result), message: "\(request.method) \(Redaction.stripQuery(request.url)): \(text)")
+            throw TransportError(kind: Self.kind(of: result), message: "\(request.method) \(Redactor.stripQuery(request.url)): \(text)")
         }
         var status: Int = 0
         _ = ib_getinfo_long(handle, IB_CURLINFO_RESPONSE_CODE, &status)

@@ -20,7 +20,7 @@ public struct MergeRequestService: Sendable {
     /// (GitLab 409 / GitHub 422 "already exists") finds and updates the winner. Throws `ForgeError`
     /// whose message never contains the token.
     public func openOrUpdate(_ request: MergeRequestRequest) throws -> MergeRequestResult {
-        let redact = Redaction(secrets: [request.token])
+        let redact = Redactor(secrets: [request.token])
         let service = MergeRequestService(transport: transport, retry: retry,
                                           log: log.map { sink in { @Sendable message in sink(redact(message)) } })
         let transport = self.transport ?? CurlTransport(options: request.transportOptions)
@@ -38,7 +38,7 @@ public struct MergeRequestService: Sendable {
             case .github: result = try service.gitHubOpenOrUpdate(request, transport: transport)
             }
             if api.kind == .http {
-                result.warnings.append("sent the \(request.forge.displayName) API token to \(redact(Redaction.stripQuery(request.apiURL))) over plain http:// (unencrypted); use https://")
+                result.warnings.append("sent the \(request.forge.displayName) API token to \(redact(Redactor.stripQuery(request.apiURL))) over plain http:// (unencrypted); use https://")
             }
             return result
         } catch let error as ForgeError {

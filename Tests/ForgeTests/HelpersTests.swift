@@ -111,7 +111,7 @@ final class HelpersTests: XCTestCase {
     }
 
     func testRedaction() {
-        let r = Redaction(secrets: ["s3cr3t/token"])
+        let r = Redactor(secrets: ["s3cr3t/token"])
         XCTAssertEqual(r("a s3cr3t/token b s3cr3t%2Ftoken"), "a *** b ***")
         XCTAssertEqual(r.excerpt(Data(String(repeating: "y", count: 1000).utf8), limit: 10), "yyyyyyyyyy…")
     }

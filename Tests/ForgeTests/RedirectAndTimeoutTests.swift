@@ -88,7 +88,7 @@ final class RedirectAndTimeoutTests: XCTestCase {
 final class EchoedTokenTests: XCTestCase {
     func testBase64AndPrefixFormsAreMasked() {
         let token = "glpat-CANARY-7f3a9c1e5b2d"
-        let r = Redaction(secrets: [token])
+        let r = Redactor(secrets: [token])
         for user in ["", "oauth2:", "x-access-token:", "a:", "ab:"] {
             let basic = Data((user + token).utf8).base64EncodedString()
             let masked = r("Authorization: Basic \(basic) rejected")
