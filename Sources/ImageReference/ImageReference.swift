@@ -58,22 +58,17 @@ public struct ImageReference: Hashable, Sendable, CustomStringConvertible {
     /// the spec's image is still found and replaced by a valid one. Nil when the name is not a valid name
     /// or a tag or digest is empty or holds blanks.
     public static func written(_ text: String) -> ImageReference? {
-        var rest = Substring(text)
-        var digest: String?
-        if let at = rest.firstIndex(of: "@") {
-            digest = String(rest[rest.index(after: at)...])
-            rest = rest[..<at]
-        }
-        var tag: String?
-        let lastSlash = rest.lastIndex(of: "/") ?? rest.startIndex
-        if let colon = rest[lastSlash...].lastIndex(of: ":") {
-            tag = String(rest[rest.index(after: colon)...])
-            rest = rest[..<colon]
-        }
-        for part in [tag, digest].compactMap({ $0 }) where part.isEmpty || part.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F }) {
-            return nil
-        }
-        guard let name = try? ImageName(parsing: String(rest)) else { return nil }
+        // byte offsets: this runs for every image value of every file
+        let b = text.utf8
+        let at = b.firstIndex(of: UInt8(ascii: "@"))
+        let beforeAt = b[..<(at ?? b.endIndex)]
+        let lastSlash = beforeAt.lastIndex(of: UInt8(ascii: "/")) ?? beforeAt.startIndex
+        let colon = beforeAt[lastSlash...].lastIndex(of: UInt8(ascii: ":"))
+        let tag = colon.map { String(text[b.index(after: $0)..<(at ?? b.endIndex)]) }
+        let digest = at.map { String(text[b.index(after: $0)...]) }
+        func unusable(_ part: String?) -> Bool { part.map { $0.isEmpty || $0.utf8.contains { $0 <= 0x20 || $0 == 0x7F } } ?? false }
+        if unusable(tag) || unusable(digest) { return nil }
+        guard let name = try? ImageName(parsing: String(text[..<(colon ?? at ?? b.endIndex)])) else { return nil }
         return ImageReference(name: name, tag: tag, digest: digest)
     }
 }

@@ -13,7 +13,9 @@ struct DuplicateKey {
 
 func duplicateKey(in mapping: YAMLNode, among keys: Set<String>) -> DuplicateKey? {
     var seen: [String: YAMLNode] = [:]
-    for (k, _) in mapping.pairs where k.kind == .scalar && keys.contains(k.value) {
+    for i in stride(from: 0, to: mapping.children.count - 1, by: 2) {
+        let k = mapping.children[i]
+        guard k.kind == .scalar, keys.contains(k.value) else { continue }
         if let first = seen[k.value] { return DuplicateKey(first: first, second: k) }
         seen[k.value] = k
     }

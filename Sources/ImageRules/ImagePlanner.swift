@@ -47,9 +47,9 @@ public struct ImagePlanner: Sendable {
         do {
             for root in stream.documents.compactMap({ $0 }) {
                 guard let document = DocumentScan(file: file, bytes: bytes, root: root) else { continue }
-                if kustomization == nil, let k = KustomizeImagesRule.images(in: document), k.addable { kustomization = (k.host, k.lists) }
+                if add, kustomization == nil, let k = KustomizeImagesRule.images(in: document), k.addable { kustomization = (k.host, k.lists) }
                 for site in ImageRules.sites(in: document) {
-                    names.formUnion(site.selectors.map(\.written))
+                    for s in site.selectors { names.insert(s.written) }
                     guard let i = specs.firstIndex(where: { spec in site.selectors.contains { $0.normalized == spec.name.normalized } }) else {
                         continue
                     }

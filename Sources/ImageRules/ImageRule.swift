@@ -21,7 +21,7 @@ enum ImageRules {
         var all: [ImageSite] = []
         for rule in precedence {
             let found = rule.sites(in: document, claimed: claimed)
-            for site in found { claimed.formUnion(site.claims.map(\.id)) }
+            for site in found { for n in site.claims { claimed.insert(n.id) } }
             all += found
         }
         return all.enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }.map(\.element)

@@ -6,18 +6,35 @@ extension YAMLNode {
     /// quoted one. Merge keys (`<<`) are left out.
     public var firstDuplicateKey: (first: YAMLNode, second: YAMLNode)? {
         guard kind == .mapping, children.count > 2 else { return nil }
+        func candidate(_ k: YAMLNode) -> Bool { k.kind == .scalar && !(k.style == .plain && k.value == "<<") }
+        if children.count <= 24 { // small mappings (nearly all): compare pairwise, no allocation
+            for i in stride(from: 2, to: children.count - 1, by: 2) where candidate(children[i]) {
+                for j in stride(from: 0, to: i, by: 2) where children[j].value == children[i].value && candidate(children[j])
+                    && Self.sameKey(children[j], children[i]) {
+                    return (children[j], children[i])
+                }
+            }
+            return nil
+        }
+        // by value (tag and typing only decide between equal values, which are rare)
         var seen: [String: YAMLNode] = [:]
+        var sameValueOtherType: [YAMLNode] = []
         var i = 0
         while i + 1 < children.count {
             let key = children[i]
             i += 2
-            guard key.kind == .scalar, !(key.style == .plain && key.value == "<<") else { continue }
-            let typed = key.style == .plain && ScalarQuoting.resolvesToNonString(key.value)
-            let identity = (key.tag ?? "") + (typed ? "\u{1}" : "\u{2}") + key.value
-            if let first = seen[identity] { return (first, key) }
-            seen[identity] = key
+            guard candidate(key) else { continue }
+            guard let earlier = seen[key.value] else { seen[key.value] = key; continue }
+            if Self.sameKey(earlier, key) { return (earlier, key) }
+            if let first = sameValueOtherType.first(where: { $0.value == key.value && Self.sameKey($0, key) }) { return (first, key) }
+            sameValueOtherType.append(key)
         }
         return nil
+    }
+
+    private static func sameKey(_ a: YAMLNode, _ b: YAMLNode) -> Bool {
+        func typed(_ n: YAMLNode) -> Bool { n.style == .plain && ScalarQuoting.resolvesToNonString(n.value) }
+        return a.tag == b.tag && typed(a) == typed(b)
     }
 }
 

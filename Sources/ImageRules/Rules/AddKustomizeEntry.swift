@@ -15,7 +15,7 @@ enum AddKustomizeEntry {
             return pairs
         }
         let (host, lists) = kustomization
-        if let dup = duplicateKey(in: host, among: ["images"]) { throw dup.error(file: file) }
+        if let dup = duplicateKey(in: host, among: KustomizeImagesRule.imagesKey) { throw dup.error(file: file) }
         if let images = lists.first {
             guard images.kind == .sequence, images.isFlow || !images.children.isEmpty else {
                 throw PlanError(file: file, line: images.line, column: images.column, message: "cannot add to images: (it is not a list)")

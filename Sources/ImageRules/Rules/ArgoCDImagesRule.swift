@@ -18,7 +18,7 @@ struct ArgoCDImagesRule: ImageRule {
                 guard let ref = ImageReference.written(refText) else { continue }
                 let selectors = [prefix.isEmpty ? nil : try? ImageName(parsing: String(prefix.dropLast())), ref.name].compactMap { $0 }
                 out.append(ImageSite(kind: .argocd, shape: .reference(item, prefix: prefix), selectors: selectors, current: ref,
-                                     line: item.line, claims: [item], uniqueKeys: [(kustomize, ["images"])]))
+                                     line: item.line, claims: [item], uniqueKeys: [(kustomize, KustomizeImagesRule.imagesKey)]))
             }
         }
         return out

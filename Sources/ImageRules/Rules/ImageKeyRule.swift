@@ -8,11 +8,19 @@ struct ImageKeyRule: ImageRule {
     func sites(in d: DocumentScan, claimed: Set<Int>) -> [ImageSite] {
         var out: [ImageSite] = []
         d.pairs { m, key, value in
-            guard key != "image", key.hasSuffix("image") || key.hasSuffix("Image"), value.isStringLike, !value.value.isEmpty,
+            guard key != "image", Self.endsInImage(key), value.isStringLike, !value.value.isEmpty,
                   !claimed.contains(value.id), let ref = ImageReference.written(value.value) else { return }
             out.append(ImageSite(kind: .key, shape: .reference(value, prefix: ""), selectors: [ref.name], current: ref,
                                  line: value.line, claims: [value], uniqueKeys: [(m, [key])]))
         }
         return out
+    }
+
+    /// `…image` or `…Image` (compared as bytes: this runs for every key of every file).
+    static func endsInImage(_ key: String) -> Bool {
+        var it = key.utf8.reversed().makeIterator()
+        for c in "egam".utf8 where it.next() != c { return false }
+        guard let i = it.next() else { return false }
+        return i == UInt8(ascii: "i") || i == UInt8(ascii: "I")
     }
 }

@@ -7,6 +7,7 @@ import YAMLEdit
 /// digest written inside `newName` is moved to `newTag`/`digest`, where kustomize renders it correctly.
 struct KustomizeImagesRule: ImageRule {
     static let entryKeys: Set<String> = ["name", "newName", "newTag", "digest"]
+    static let imagesKey: Set<String> = ["images"]
     /// Names kustomize accepts for its configuration file.
     static let fileNames: Set<String> = ["kustomization.yaml", "kustomization.yml", "Kustomization"]
     /// Top-level keys that mark a Kustomization without apiVersion/kind.
@@ -23,11 +24,11 @@ struct KustomizeImagesRule: ImageRule {
             guard let spec = d.root["spec"], spec.kind == .mapping else { return nil }
             return (spec, values(of: "images", in: spec), false)
         }
-        let base = d.file.split(separator: "/").last.map(String.init) ?? d.file
+        let base = d.file.lastIndex(of: "/").map { String(d.file[d.file.index(after: $0)...]) } ?? d.file
         let lists = values(of: "images", in: d.root)
         let untyped = d.root["kind"] == nil || d.kind == "Kustomization" || d.kind == "Component"
         let looksLike = fileNames.contains(base) || d.apiVersion.hasPrefix("kustomize.config.k8s.io")
-            || (untyped && d.root.pairs.contains { topLevelKeys.contains($0.key.value) })
+            || (untyped && stride(from: 0, to: d.root.children.count, by: 2).contains { topLevelKeys.contains(d.root.children[$0].value) })
             || (untyped && !lists.isEmpty && lists.allSatisfy(isImagesList))
         return looksLike ? (d.root, lists, true) : nil
     }
@@ -40,7 +41,9 @@ struct KustomizeImagesRule: ImageRule {
     }
 
     static func values(of key: String, in m: YAMLNode) -> [YAMLNode] {
-        m.pairs.filter { $0.key.kind == .scalar && $0.key.value == key }.map(\.value)
+        stride(from: 0, to: m.children.count - 1, by: 2).compactMap { i in
+            m.children[i].kind == .scalar && m.children[i].value == key ? m.children[i + 1] : nil
+        }
     }
 
     func sites(in d: DocumentScan, claimed: Set<Int>) -> [ImageSite] {
@@ -67,6 +70,6 @@ struct KustomizeImagesRule: ImageRule {
                          selectors: [name?.name, newName?.name].compactMap { $0 }, current: current,
                          line: (newTag ?? digest ?? entry["name"] ?? entry).line,
                          claims: entry.pairs.map(\.value),
-                         uniqueKeys: [(entry, Self.entryKeys), (host, ["images"])])
+                         uniqueKeys: [(entry, Self.entryKeys), (host, Self.imagesKey)])
     }
 }
