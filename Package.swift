@@ -24,7 +24,7 @@ let package = Package(
         .target(name: "ImageRules", dependencies: ["ImageReference", "YAMLEdit"]),
         .target(name: "ImagebumpKit", dependencies: ["ImageRules", "TempCleanup", .product(name: "Version", package: "Version")]),
         // imagebump.yaml: environments (files, branch, mode) and the promotion order.
-        .target(name: "Environments", dependencies: ["YAMLEdit", "ImageReference"]),
+        .target(name: "Environments", dependencies: ["YAMLEdit", "ImageReference", "ImageRules"]),
         // One URL/remote-location parser and one backoff, shared by GitOps, Forge and Redaction.
         .target(name: "Remote"),
         .target(name: "Redaction", dependencies: ["Remote"]),
@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "GitOps", dependencies: ["CGit2", "CGitStream", "Remote", "Redaction", "TempCleanup", "ImagebumpKit"]),
         .target(name: "Forge", dependencies: ["CCurl", "Remote", "Redaction"]),
         .target(name: "ImagebumpCLI", dependencies: [
-            "ImagebumpKit", "BuildInfo", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "ImagebumpKit", "Environments", "BuildInfo", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Two executables so that a local edit never loads libgit2/libcurl (and their ~40 shared libraries):
         // `imagebump` parses the one command tree and hands runs that need git (a config repo, a commit, a merge

@@ -58,17 +58,25 @@ if [[ -n $token ]]; then
 fi
 unset INPUT_TOKEN token
 
-args=(set --output text)
-
-list files
-for f in "${LIST[@]}"; do args+=(--file "$f"); done
-
 mode="$(input mode)"
 mode="${mode:-push}"
+environment="$(input environment)"
+if [[ $mode == promote ]]; then
+  from="$(input promote-from)"
+  [[ -n $from && -n $environment ]] || fail "mode promote needs the inputs 'promote-from' and 'environment'"
+  # the images come from promote-from; the files and the way to reach it (push or pull request) from the environment
+  args=(promote "$from" "$environment" --output text)
+  mode=push
+else
+  args=(set --output text)
+  list files
+  for f in "${LIST[@]}"; do args+=(--file "$f"); done
+  if [[ -n $environment ]]; then args+=(--env "$environment"); fi
+fi
 case "$mode" in
   push | pull-request | check | none) ;;
   merge-request) mode=pull-request ;;
-  *) fail "input 'mode' must be push, pull-request, check or none, got '$mode'" ;;
+  *) fail "input 'mode' must be push, pull-request, check, none or promote, got '$mode'" ;;
 esac
 
 repository="$(input repository)"
@@ -131,9 +139,11 @@ fi
 list args
 args+=("${LIST[@]}")
 
-list images $' \t,'
-((${#LIST[@]})) || fail "input 'images' is required (e.g. ghcr.io/owner/app:\${{ github.sha }})"
-args+=("${LIST[@]}")
+if [[ ${args[0]} == set ]]; then
+  list images $' \t,'
+  ((${#LIST[@]})) || fail "input 'images' is required (e.g. ghcr.io/owner/app:\${{ github.sha }})"
+  args+=("${LIST[@]}")
+fi
 
 echo "::group::imagebump arguments"
 # The command line, with any credentials in URLs redacted.

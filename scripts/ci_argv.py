@@ -22,7 +22,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ci_yaml  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-MODES = ["push", "merge-request", "pull-request", "dry-run", "check", "none"]
+MODES = ["push", "merge-request", "pull-request", "dry-run", "check", "none", "promote"]
 
 
 def captured(fn, *args) -> str:
@@ -59,11 +59,13 @@ def main() -> None:
             "gitlab-component": ("ci-templates/templates/imagebump/template.yml", "$[[ inputs.job_name ]]",
                                  lambda m, d: ["--input", "repo=https://gitlab.example.test/acme/config.git",
                                                "--input", "files=apps", "--input", f"mode={m}", "--input", f"dry_run={d}",
-                                               "--input", "labels=a,b", "--input", "auto_merge=true"]),
+                                               "--input", "labels=a,b", "--input", "auto_merge=true",
+                                               "--input", "environment=production", "--input", "promote_from=staging"]),
             "gitlab-classic": ("ci-templates/imagebump.gitlab-ci.yml", ".imagebump",
                                lambda m, d: ["--set", "IMAGEBUMP_REPO=https://gitlab.example.test/acme/config.git",
                                              "--set", "IMAGEBUMP_FILES=apps", "--set", f"IMAGEBUMP_MODE={m}",
-                                             "--set", f"IMAGEBUMP_DRY_RUN={d}", "--set", "IMAGEBUMP_LABELS=a,b"]),
+                                             "--set", f"IMAGEBUMP_DRY_RUN={d}", "--set", "IMAGEBUMP_LABELS=a,b",
+                                             "--set", "IMAGEBUMP_ENVIRONMENT=production", "--set", "IMAGEBUMP_PROMOTE_FROM=staging"]),
         }
         for source, (path, job, render) in sources.items():
             script = os.path.join(work, "script.sh")
@@ -95,6 +97,7 @@ def main() -> None:
                         given = ["images=ghcr.io/acme/app:1.2.3", "files=apps", f"repository={repository}", f"mode={mode}",
                                  f"dry-run={dry}", "labels=a,b", "reviewers=r", "assignees=s", "draft=true",
                                  "auto-merge=true", "title=t", "push-branch=bot", "author=A <a@b.c>",
+                                 "environment=production", "promote-from=staging",
                                  f"token={'x' if token else ''}"]
                         inputs = captured(ci_yaml.cmd_action_env, "action/action.yml", given)
                         env = {**github, **dict(p.split("=", 1) for p in inputs.split("\0") if p)}

@@ -340,6 +340,39 @@ expect "github dry-run: remote unchanged" test "$(served rev-parse main)" = "$be
 expect "github dry-run: canary token only in ::add-mask:: lines" \
   test "$(grep -F "$canary" "$work/gh-dry.log" | grep -cvxF "::add-mask::$canary")" = 0
 
+echo "--- GitLab CI and GitHub Actions: promote mode (imagebump.yaml: staging → production)"
+# a second config repo with environments, served by the same daemon
+envs_src="$work/envs-src"
+mkdir -p "$envs_src/envs/staging" "$envs_src/envs/production"
+printf 'environments:\n  staging: {files: [envs/staging]}\n  production: {files: [envs/production]}\npromotion: [staging, production]\n' \
+  >"$envs_src/imagebump.yaml"
+printf 'images:\n  - name: registry.example.test/acme/app\n    newTag: 2.1.0\n' >"$envs_src/envs/staging/kustomization.yaml"
+printf 'images:\n  - name: registry.example.test/acme/app\n    newTag: 2.0.0\n' >"$envs_src/envs/production/kustomization.yaml"
+git_q init "$envs_src" && git_q -C "$envs_src" add -A && git_q -C "$envs_src" commit -m "environments"
+git_q clone --bare "$envs_src" "$work/srv/envs.git"
+envs() { git --git-dir="$work/srv/envs.git" "$@"; }
+component=ci-templates/templates/imagebump/template.yml
+job='$[[ inputs.job_name ]]'
+gl_repo="git://127.0.0.1:$port/envs.git" gitlab_job "$work/gitlab/promote.log" \
+  --input mode=promote --input promote_from=staging --input environment=production
+rc=$?
+expect "gitlab promote: job exits 0" test "$rc" = 0 || sed 's/^/      /' "$work/gitlab/promote.log"
+expect "gitlab promote: production runs what staging runs" \
+  grep -q 'newTag: 2.1.0' <<<"$(envs show main:envs/production/kustomization.yaml)"
+expect "gitlab promote: the commit says promote staging → production" \
+  grep -qx 'chore(deploy): promote staging → production' <<<"$(envs log -1 --format=%s main)"
+expect "gitlab promote: canary token not in the log" not_in_file "$canary" "$work/gitlab/promote.log"
+git_q -C "$envs_src" pull --rebase "$work/srv/envs.git" main
+printf 'images:\n  - name: registry.example.test/acme/app\n    newTag: 2.2.0\n' >"$envs_src/envs/staging/kustomization.yaml"
+git_q -C "$envs_src" commit -am "staging 2.2.0" && git_q -C "$envs_src" push "$work/srv/envs.git" HEAD:main
+github_action "$work/gh-promote.log" "repository=git://127.0.0.1:$port/envs.git" mode=promote promote-from=staging \
+  environment=production
+rc=$?
+expect "github promote: action exits 0" test "$rc" = 0 || sed 's/^/      /' "$work/gh-promote.log"
+expect "github promote: production runs what staging runs" \
+  grep -q 'newTag: 2.2.0' <<<"$(envs show main:envs/production/kustomization.yaml)"
+expect "github promote: output changed=true" test "$(output_value changed "$work/github/file_commands/output")" = true
+
 echo "--- GitHub Actions: no repository input, commit to the workspace checkout (owned by the runner's user)"
 gh_sha="$(printf 'github-app-commit-2' | sha1sum | cut -c1-40)"
 before="$(served rev-parse main)"

@@ -45,13 +45,14 @@ public enum ConfigFile {
         return directory
     }
 
-    static func join(_ base: String, _ path: String) -> String {
+    /// `path` against `base` (an absolute `path` as it is).
+    public static func join(_ base: String, _ path: String) -> String {
         if path.hasPrefix("/") { return path }
         if path == "." { return base }
         return base.hasSuffix("/") ? base + path : base + "/" + path
     }
 
-    static func isRegularFile(_ path: String) -> Bool {
+    public static func isRegularFile(_ path: String) -> Bool {
         var st = stat()
         return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
     }

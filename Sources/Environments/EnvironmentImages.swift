@@ -1,3 +1,5 @@
+import ImageRules
+
 /// One image reference an environment's files hold (`imagebump get`, and what `promote` reads).
 public struct HeldImage: Codable, Equatable, Sendable {
     /// The effective repository (a kustomize entry's `newName` when it has one).
@@ -10,6 +12,10 @@ public struct HeldImage: Codable, Equatable, Sendable {
 
     public init(image: String, tag: String?, digest: String?, file: String, line: Int) {
         self.image = image; self.tag = tag; self.digest = digest; self.file = file; self.line = line
+    }
+
+    public init(_ found: FoundImage, file: String) {
+        self.init(image: found.name, tag: found.tag, digest: found.digest, file: file, line: found.line)
     }
 
     /// `image[:tag][@digest]`.

@@ -1,11 +1,25 @@
 import ArgumentParser
 import ImageReference
+import Environments
 import ImagebumpKit
 
 /// An edit without git: plan every file, then diff, check or write, and report.
 public enum LocalRun {
-    public static func run(_ edit: EditOptions, specs: [ImageSpec], dotenv: String?) throws {
-        let plan = try Self.plan(edit.request(specs, root: RepoRoot.currentDirectory()), edit: edit)
+    /// - Parameter ancestry: the application repository for the stale-run check (given only by imagebump-git).
+    public static func run(_ command: SetCommand, specs: [ImageSpec], ancestry: (any CommitAncestry)? = nil) throws {
+        let edit = command.edit
+        var request: SetRequest
+        do {
+            let cwd = RepoRoot.currentDirectory()
+            // with --env, paths are relative to the repository's root (as in imagebump.yaml); else to the working directory
+            let root = command.environments.environment == nil ? cwd : ConfigFile.repositoryRoot(from: cwd)
+            request = try command.applyingEnvironment(root: root, workingDirectory: cwd).edit.request(specs, root: root)
+        } catch {
+            Console.error("\(error)")
+            throw ExitCode.failure
+        }
+        request.ancestry = ancestry
+        let plan = try Self.plan(request, edit: edit)
         let write = !edit.dryRun && !edit.check
         if write {
             do { try SetJob.write(plan) } catch {
@@ -13,7 +27,7 @@ public enum LocalRun {
                 throw ExitCode.failure
             }
         }
-        try present(plan, edit: edit, wrote: write, dotenv: dotenv)
+        try present(plan, edit: edit, wrote: write, dotenv: command.repo.dotenv)
     }
 
     /// Plans `request` keeping what the mode needs (a diff needs the contents, a write the staged files).
@@ -28,7 +42,7 @@ public enum LocalRun {
 
     /// Prints the result of a planned (and maybe written) run; exits 2 for --check with drift.
     public static func present(_ plan: SetPlan, edit: EditOptions, wrote: Bool, dotenv: String?) throws {
-        for w in plan.notes { Console.warning(w) }
+        for n in plan.notes { Console.warning(n) }
         if edit.dryRun && edit.output == .text { // with --output json, stdout carries only the JSON document
             let colors: UnifiedDiff.Colors = Console.colorEnabled ? .ansi : .none
             for f in plan.files { Console.out(UnifiedDiff.render(path: f.file, old: f.original, new: f.updated, colors: colors), terminator: "") }

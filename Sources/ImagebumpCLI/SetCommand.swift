@@ -15,6 +15,7 @@ public struct SetCommand: RoutedCommand {
     @OptionGroup(title: "Editing") public var edit: EditOptions
     @OptionGroup(title: "Config repo (commit and push)") public var repo: RepoOptions
     @OptionGroup(title: "Merge request / pull request") public var forge: ForgeOptions
+    @OptionGroup(title: "Environments (imagebump.yaml)") public var environments: EnvironmentOptions
 
     public init() {}
 
@@ -32,8 +33,11 @@ public struct SetCommand: RoutedCommand {
         return repo.repo != nil ? .commit : .write // a local checkout named with --repo is committed to in place
     }
 
-    /// A config repo (cloned or opened), a commit or a merge request needs libgit2/libcurl: `imagebump-git`.
-    public var route: Route { repo.repo != nil || [.commit, .push, .mergeRequest].contains(mode) ? .git : .local }
+    /// A config repo (cloned or opened), a commit or a merge request needs libgit2/libcurl: `imagebump-git`; so does
+    /// the stale-run check of an explicit --source-repo (it reads the application repository's history).
+    public var route: Route {
+        repo.repo != nil || [.commit, .push, .mergeRequest].contains(mode) || edit.runOptions.sourceRepo != nil ? .git : .local
+    }
 
     public mutating func validate() throws {
         if (edit.dryRun || edit.check) && (repo.commit || repo.push || forge.mergeRequest) {
@@ -56,7 +60,7 @@ public struct SetCommand: RoutedCommand {
             try runner.run(self)
             return
         }
-        try LocalRun.run(edit, specs: specs, dotenv: repo.dotenv)
+        try LocalRun.run(self, specs: specs)
     }
 
     /// The image specs, parsed; two specs naming one image are refused.
@@ -96,35 +100,26 @@ public struct EditOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Skip found files and directories whose path (relative to the root) or name matches this glob; * also matches /. Repeatable.", valueName: "glob"))
     public var exclude: [String] = []
 
-    @Flag(help: "Write nothing; print a unified diff of what would change.")
-    public var dryRun = false
-
-    @Flag(help: "Write nothing; exit 2 if any file would change, 0 if all are up to date.")
-    public var check = false
-
-    @Option(help: "Output format: text or json.")
-    public var output: OutputFormat = .text
-
     @Flag(help: "An image spec that matches nothing is not an error.")
     public var allowMissing = false
 
     @Flag(help: "In a kustomization file named with -f, append an images: entry when none matches.")
     public var add = false
 
-    @Option(help: ArgumentHelp("Refuse files larger than this many MiB.", valueName: "MiB"))
-    public var maxFileSize = 16
-
-    @Flag(help: "Permit a lower semantic version or an older commit than the one deployed (a rollback).")
-    public var allowDowngrade = false
+    /// What the run shows and refuses (shared with `promote`).
+    @OptionGroup public var runOptions: RunOptions
+    public var dryRun: Bool { runOptions.dryRun }
+    public var check: Bool { runOptions.check }
+    public var output: OutputFormat { runOptions.output }
+    public var maxFileSize: Int { runOptions.maxFileSize }
 
     public func request(_ specs: [ImageSpec], root: String) -> SetRequest {
         SetRequest(specs: specs, root: root, paths: files, excludes: exclude, add: add, allowMissing: allowMissing,
-                   maxFileSize: maxFileSize << 20, allowDowngrade: allowDowngrade)
+                   maxFileSize: maxFileSize << 20, allowDowngrade: runOptions.allowDowngrade)
     }
 
     public func validate() throws {
         if specs.isEmpty { throw ValidationError("give at least one image spec, e.g. imagebump set registry.example.com/app:1.2.3") }
-        if maxFileSize < 1 { throw ValidationError("--max-file-size must be at least 1") }
     }
 }
 

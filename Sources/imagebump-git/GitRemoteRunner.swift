@@ -6,6 +6,7 @@ import ImageReference
 import ImagebumpCLI
 import ImagebumpKit
 import ImageRules
+import Environments
 
 /// `imagebump set` with --repo/--commit/--push/--merge-request: edit inside the config repo's working tree,
 /// commit, push with re-apply retries, and open or update the merge request.
@@ -13,10 +14,27 @@ struct GitRemoteRunner: RemoteRunner {
     func run(_ command: SetCommand) throws {
         let specs = try SetCommand.parse(command.edit.specs)
         let env = ProcessInfo.processInfo.environment
-        let o = command.repo, f = command.forge
         let cwd = FileManager.default.currentDirectoryPath
         func absolute(_ p: String?) -> String? { p.map { $0.hasPrefix("/") ? $0 : cwd + "/" + $0 } }
-        let location = o.repo.map { ConfigRepo.isURL($0) ? $0 : absolute($0)! } ?? cwd
+        let location = Self.location(command.repo, cwd: cwd)
+        let ancestry: SourceRepository?
+        do {
+            ancestry = try ApplicationRepository.open(explicit: command.edit.runOptions.sourceRepo, configLocation: location,
+                                                      workingDirectory: cwd, environment: env)
+        } catch { Console.error("\(error)"); throw failureExit }
+        if command.repo.repo == nil && [.write, .dryRun, .check].contains(command.mode) {
+            // here only for --source-repo: a local edit with the stale-run check
+            try LocalRun.run(command, specs: specs, ancestry: ancestry)
+            return
+        }
+        // --env: the environment's files, branch and mode, read from the config repo itself
+        var command = command
+        if command.environments.environment != nil {
+            do {
+                command = try withConfigCheckout(command.repo) { root in try command.applyingEnvironment(root: root, workingDirectory: cwd) }
+            } catch { Console.error("\(error)"); throw failureExit }
+        }
+        let o = command.repo, f = command.forge
         let dotenv = absolute(o.dotenv)
         let push = o.push || f.mergeRequest
         let isURL = ConfigRepo.isURL(location)
@@ -74,7 +92,9 @@ struct GitRemoteRunner: RemoteRunner {
                                                        provenance: explicit, environment: env)
                         },
                         edit: { workdir in
-                            let plan = try SetJob.plan(command.request(specs, root: workdir), retention: .stage)
+                            var request = command.request(specs, root: workdir)
+                            request.ancestry = ancestry
+                            let plan = try SetJob.plan(request, retention: .stage)
                             for w in plan.notes { Console.warning(w) }
                             try SetJob.write(plan)
                             lastPlan = plan
@@ -168,5 +188,21 @@ struct GitRemoteRunner: RemoteRunner {
     /// A clone only needs the -f paths on disk (commits still carry every file): checkout dominates clone time.
     static func sparsePaths(_ files: [String]) -> [String]? {
         files.isEmpty || files.contains { $0 == "." || $0 == "./" } ? nil : files
+    }
+
+    /// The config repo a run names: a URL as given, a path made absolute; none: the working directory.
+    static func location(_ o: RepoOptions, cwd: String) -> String {
+        o.repo.map { ConfigRepo.isURL($0) || $0.hasPrefix("/") ? $0 : cwd + "/" + $0 } ?? cwd
+    }
+
+    func withConfigCheckout<T>(_ o: RepoOptions, _ body: (String) throws -> T) throws -> T {
+        let cwd = FileManager.default.currentDirectoryPath
+        let location = Self.location(o, cwd: cwd)
+        if !ConfigRepo.isURL(location) { return try body(ConfigFile.repositoryRoot(from: location)) } // a local checkout, in place
+        func absolute(_ p: String?) -> String? { p.map { $0.hasPrefix("/") ? $0 : cwd + "/" + $0 } }
+        let credentials = GitCredentials(tokenEnv: o.tokenEnv, sshKeyPath: absolute(o.sshKey), knownHostsPath: absolute(o.knownHosts),
+                                         insecureAcceptUnknownHostKeys: o.insecureAcceptHostKey, caFile: absolute(o.caFile))
+        return try ConfigRepo.with(location: location, branch: o.branch, credentials: credentials,
+                                   timeouts: NetworkTimeouts(seconds: TimeInterval(o.timeout))) { repo in try body(repo.workdir) }
     }
 }

@@ -22,7 +22,7 @@ final class CommandModelTests: XCTestCase {
 
     func testEveryCommandLineTheCITemplatesBuildParsesAndIsRoutedByItsMode() throws {
         let recorded = try recordedCommandLines()
-        XCTAssertEqual(recorded.count, 3 * 6 * 2 * 2 + 6 * 2 * 2, "every source × mode × dry-run × token was tried")
+        XCTAssertEqual(recorded.count, 4 * 7 * 2 * 2, "every source × mode × dry-run × token was tried")
         let modeOf: [String: SetCommand.Mode] = ["push": .push, "merge-request": .mergeRequest, "pull-request": .mergeRequest,
                                                  "check": .check, "dry-run": .dryRun, "none": .write]
         var accepted: [String: Set<String>] = [:]
@@ -41,7 +41,15 @@ final class CommandModelTests: XCTestCase {
             do { command = try result.get() } catch {
                 XCTFail("\(what): \(argv) does not parse: \(Imagebump.message(for: error))"); continue
             }
+            if let promote = command as? PromoteCommand {
+                XCTAssertEqual(r.mode, "promote", what)
+                XCTAssertEqual([promote.from, promote.to], ["staging", "production"], what)
+                XCTAssertEqual(promote.runOptions.dryRun, r.dry_run, what)
+                XCTAssertEqual(promote.route, .git, "\(what): \(argv)")
+                continue
+            }
             guard let set = command as? SetCommand else { XCTFail("\(what): not a set command"); continue }
+            XCTAssertEqual(set.environments.environment, "production", what)
             XCTAssertEqual(set.mode, r.dry_run ? .dryRun : modeOf[r.mode], "\(what): \(argv)")
             // every template mode names a config repo (needs git), except the action's edit of the workspace
             let local = r.source == "github-action" && r.mode == "none"
@@ -49,10 +57,10 @@ final class CommandModelTests: XCTestCase {
             XCTAssertEqual(set.repo.tokenEnv != nil, r.token, "\(what): the token is handed over by name only when set")
         }
         for source in ["gitlab-component", "gitlab-classic"] {
-            XCTAssertEqual(accepted[source], ["push", "merge-request", "check", "dry-run"], source)
+            XCTAssertEqual(accepted[source], ["push", "merge-request", "check", "dry-run", "promote"], source)
         }
         for source in ["github-action", "github-action-repository"] {
-            XCTAssertTrue(accepted[source, default: []].isSuperset(of: ["push", "pull-request", "check", "dry-run"]), source)
+            XCTAssertTrue(accepted[source, default: []].isSuperset(of: ["push", "pull-request", "check", "dry-run", "promote"]), source)
         }
         XCTAssertTrue(accepted["github-action", default: []].contains("none"))
         XCTAssertFalse(accepted["github-action-repository", default: []].contains("none"), "mode none with a repository is refused")

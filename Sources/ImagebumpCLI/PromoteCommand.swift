@@ -1,0 +1,120 @@
+import ArgumentParser
+import Environments
+import ImagebumpKit
+
+/// `imagebump promote FROM TO`: set in TO's files exactly the image references FROM's files hold now, the way TO
+/// is reached (its mode). A `set --env TO` whose specs are read from FROM.
+public struct PromoteCommand: RoutedCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "promote",
+        abstract: "Set in environment TO the images that environment FROM runs now (imagebump.yaml).",
+        discussion: """
+        Every image FROM's files hold (or those named with --image) is set in TO's files, with TO's mode: a push, or \
+        a merge request for an environment with mode: merge-request. Promoting out of the order of promotion: is \
+        refused. Exit codes as for set.
+        """
+    )
+
+    @Argument(help: "The environment to promote from.") public var from: String
+    @Argument(help: "The environment to promote to.") public var to: String
+
+    @Option(name: .customLong("image"), help: ArgumentHelp("Promote only this image (repeatable).", valueName: "name"))
+    public var images: [String] = []
+
+    @Flag(help: "Also add images that FROM holds and TO does not (to TO's kustomization).")
+    public var add = false
+
+    @Flag(help: "Allow promoting out of the order of promotion: (skipping or going back).")
+    public var skipOrder = false
+
+    @OptionGroup public var config: ConfigOption
+    @OptionGroup(title: "Output and guards") public var runOptions: RunOptions
+    @OptionGroup(title: "Config repo (commit and push)") public var repo: RepoOptions
+    @OptionGroup(title: "Merge request / pull request") public var forge: ForgeOptions
+
+    public init() {}
+
+    /// The `set` this promotion becomes once FROM's images are known (specs filled in by `resolve`).
+    var setCommand: SetCommand {
+        // a parsed `set` (ArgumentParser values exist only once parsed); the placeholder spec is replaced in `resolve`
+        var s: SetCommand = try! SetCommand.parse(["placeholder:0"])
+        s.edit.runOptions = runOptions
+        s.edit.add = add
+        s.repo = repo
+        s.forge = forge
+        s.environments.environment = to
+        s.environments.config = config
+        return s
+    }
+
+    public var route: Route { setCommand.route }
+
+    public func validate() throws { var s = setCommand; try s.validate() }
+
+    /// Reads FROM's and TO's images in the repository at `root` and returns the `set` to run there.
+    public func resolve(root: String, workingDirectory: String) throws -> SetCommand {
+        let config = try self.config.require(root: root, workingDirectory: workingDirectory, for: "promote")
+        let (fromEnv, toEnv) = (try config.environment(from), try config.environment(to))
+        if fromEnv.branch != toEnv.branch {
+            throw ConfigError(file: config.file, message: "\(from) and \(to) live on different branches (\(fromEnv.branch ?? "the run's branch"), \(toEnv.branch ?? "the run's branch")); promote reads both from one checkout, so it supports environments on one branch only")
+        }
+        func held(_ env: Environment) throws -> [HeldImage] {
+            try Inventory.images(root: root, paths: env.files, maxFileSize: runOptions.maxFileSize << 20).map { HeldImage($0.image, file: $0.file) }
+        }
+        let promotion = try Promotion.plan(config, from: from, to: to, fromImages: try held(fromEnv), toImages: try held(toEnv),
+                                           only: images, add: add, skipOrder: skipOrder)
+        for h in promotion.notInTarget {
+            Console.warning("\(h.reference) (\(h.file):\(h.line)) is in \(from) but not in \(to): not promoted (use --add to add it)")
+        }
+        var s = setCommand
+        s.edit.specs = promotion.specs.map(\.text)
+        // --add needs the kustomization file itself
+        if add { s.edit.files = toEnv.files.map { Self.kustomization(in: $0, root: root) ?? $0 } }
+        if repo.message == (try RepoOptions.parse([])).message { s.repo.message = "chore(deploy): \(promotion.summary)\n\n{changes}" }
+        s = s.applying(toEnv)
+        if s.forge.mergeRequest {
+            if forge.description == nil { s.forge.description = "\(promotion.summary.prefix(1).uppercased())\(promotion.summary.dropFirst()):\n\n{changes}" }
+            // one merge request per (environment, images): a re-run with newer versions updates it
+            if repo.pushBranch == nil { s.repo.pushBranch = Self.branch(to: to, images: promotion.specs.map { $0.name.path }) }
+        }
+        return s
+    }
+
+    public func run() throws {
+        let cwd = RepoRoot.currentDirectory()
+        var command: SetCommand
+        do {
+            if route == .git {
+                guard let runner = RemoteHook.runner else {
+                    Console.error("this executable cannot clone, commit or push; run imagebump-git")
+                    throw ExitCode.failure
+                }
+                command = try runner.withConfigCheckout(repo) { root in try resolve(root: root, workingDirectory: cwd) }
+            } else {
+                command = try resolve(root: ConfigFile.repositoryRoot(from: cwd), workingDirectory: cwd)
+            }
+        } catch let e as ExitCode {
+            throw e
+        } catch {
+            Console.error("\(error)")
+            throw ExitCode.failure
+        }
+        try command.run()
+    }
+
+    /// `imagebump/promote-<env>-<image names>`: stable per (environment, images).
+    static func branch(to env: String, images: [String]) -> String {
+        let names = Set(images.map { String($0.split(separator: "/").last ?? Substring($0)) }).sorted()
+        let slug = (["promote", env] + names).joined(separator: "-").lowercased().map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "_" ? $0 : "-" }
+        return "imagebump/" + String(String(slug).prefix(90))
+    }
+
+    /// `dir/kustomization.yaml` (or .yml, Kustomization) when `path` is a directory holding one.
+    static func kustomization(in path: String, root: String) -> String? {
+        for name in ["kustomization.yaml", "kustomization.yml", "Kustomization"] {
+            let p = path == "." ? name : path + "/" + name
+            if ConfigFile.isRegularFile(ConfigFile.join(root, p)) { return p }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,30 @@
+import ImageRules
+
+/// What image references a set of files holds (`imagebump get`, and the source side of `promote`): read-only.
+public enum Inventory {
+    public struct Entry: Sendable, Equatable {
+        /// Relative to the root.
+        public let file: String
+        public let image: FoundImage
+    }
+
+    /// Every image reference under `paths` (files or directories relative to `root`, searched and confined to it as
+    /// `set` does), file by file in discovery order, each file's in line order. Throws with every file that cannot
+    /// be read or parsed.
+    public static func images(root: String, paths: [String], maxFileSize: Int = 16 << 20) throws -> [Entry] {
+        let files: [DiscoveredFile]
+        do { files = try FileDiscovery.discover(paths, root: RepoRoot(root)).files } catch { throw SetJobError(messages: [error.description]) }
+        var out: [Entry] = []
+        var errors: [String] = []
+        for f in files {
+            do {
+                let bytes = try FileIO.read(f.realPath, shown: f.displayPath, limit: maxFileSize).bytes
+                out += try ImagePlanner.images(file: f.displayPath, bytes: bytes).map { Entry(file: f.displayPath, image: $0) }
+            } catch {
+                errors.append("\(error)")
+            }
+        }
+        if !errors.isEmpty { throw SetJobError(messages: errors) }
+        return out
+    }
+}
