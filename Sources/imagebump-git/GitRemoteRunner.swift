@@ -95,7 +95,8 @@ struct GitRemoteRunner: RemoteRunner {
                             var request = command.request(specs, root: workdir)
                             request.ancestry = ancestry
                             let plan = try SetJob.plan(request, retention: .stage)
-                            for w in plan.notes { Console.warning(w) }
+                            // a re-applied edit (after a rejected push) finds the same things: say them once
+                            if lastPlan == nil { for w in plan.notes { Console.warning(w) } }
                             try SetJob.write(plan)
                             lastPlan = plan
                             return plan.writtenPaths

@@ -44,7 +44,7 @@ final class StaleRunTests: XCTestCase {
         let notes = shallow.stderr.split(separator: "\n").filter { $0.contains("cannot tell whether") }
         XCTAssertEqual(notes.count, 1, shallow.stderr)
         XCTAssertTrue(notes.first?.contains("shallow clone") == true, shallow.stderr)
-        XCTAssertTrue(try String(contentsOf: overlay, encoding: .utf8).contains("newTag: \(ids[2])"))
+        XCTAssertTrue(try String(contentsOf: overlay, encoding: .utf8).contains(ids[2])) // quoted when it would read as a number
 
         // the newer commit over the older one passes without a word
         try Fixtures.write("images:\n  - name: \(app)\n    newTag: \(ids[0])\n", to: overlay)
@@ -58,5 +58,30 @@ final class StaleRunTests: XCTestCase {
         let ldd = try CLI.runProgram("/usr/bin/ldd", [CLI.binary.path], in: Fixtures.repoRoot)
         XCTAssertEqual(ldd.status, 0, ldd.stderr)
         XCTAssertFalse(ldd.stdout.contains("libgit2"), ldd.stdout)
+    }
+}
+
+extension StaleRunTests {
+    /// A publishing run finds the application repository in CI_PROJECT_DIR: a late, older pipeline pushes nothing.
+    func testPublishingRunReadsTheCICheckoutAndPushesNothingStale() throws {
+        let work = try Fixtures.scratch("stale-push")
+        let appDir = work.appendingPathComponent("app")
+        let ids = try appRepo(appDir)
+        let overlay = "images:\n  - name: \(app)\n    newTag: \(ids[2])\n"
+        let server = try GitDaemonRepo(files: ["k/kustomization.yaml": overlay])
+        defer { server.stop() }
+        let head = try server.git(["rev-parse", "main"])
+        let env = ["CI_PROJECT_DIR": appDir.path, "GITLAB_CI": "true"]
+        let stale = try CLI.run(["set", "--push", "--repo", server.url, "-f", "k", "\(app):\(ids[1])"], in: work, env: env)
+        XCTAssertEqual(stale.status, 1, stale.stderr)
+        XCTAssertTrue(stale.stderr.contains("k/kustomization.yaml:3: refusing to downgrade \(app) from \(ids[2]) to \(ids[1])"), stale.stderr)
+        XCTAssertEqual(try server.git(["rev-parse", "main"]), head, "nothing pushed")
+
+        // the pipeline of a newer commit goes through
+        _ = try Git.output(["-C", appDir.path, "-c", "user.name=dev", "-c", "user.email=dev@localhost", "commit", "-q", "--allow-empty", "-m", "c4"])
+        let newest = try Git.output(["-C", appDir.path, "rev-parse", "--short=7", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let fresh = try CLI.run(["set", "--push", "--repo", server.url, "-f", "k", "\(app):\(newest)"], in: work, env: env)
+        XCTAssertEqual(fresh.status, 0, fresh.stderr)
+        XCTAssertTrue(try server.file("k/kustomization.yaml").contains(newest)) // quoted when it would read as a number
     }
 }
