@@ -15,15 +15,16 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends libgit2-dev libyaml-dev libcurl4-openssl-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-# Resolve dependencies in their own layer so source edits do not refetch them.
-COPY Package.swift ./
-RUN swift package resolve
+# Resolve dependencies in their own layer so source edits do not refetch them. The committed Package.resolved is the
+# pin: --force-resolved-versions fails the build rather than resolve anything else.
+COPY Package.swift Package.resolved ./
+RUN swift package resolve --force-resolved-versions
 COPY Sources ./Sources
 COPY Tests ./Tests
 # Two executables: `imagebump` edits files without loading libgit2/libcurl; it hands --repo/--push/--merge-request
-# runs to `imagebump-git`, which must sit beside it.
-RUN swift build -c release --static-swift-stdlib --product imagebump \
- && swift build -c release --static-swift-stdlib --product imagebump-git \
+# runs to `imagebump-git`, which must sit beside it. A release stamps the version first (scripts/stamp-version.sh).
+RUN swift build -c release --static-swift-stdlib --force-resolved-versions --product imagebump \
+ && swift build -c release --static-swift-stdlib --force-resolved-versions --product imagebump-git \
  && bin="$(swift build -c release --static-swift-stdlib --show-bin-path)" \
  && install -D -m 0755 "$bin/imagebump" /out/imagebump \
  && install -D -m 0755 "$bin/imagebump-git" /out/imagebump-git \

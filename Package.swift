@@ -35,7 +35,7 @@ let package = Package(
         // libgit2's TCP stream, replaced: connections pinned to the named remote, connect and idle timeouts.
         .target(name: "CGitStream", dependencies: ["CGit2"]),
         .target(name: "GitOps", dependencies: ["CGit2", "CGitStream", "Remote", "Redaction", "TempCleanup", "ImagebumpKit"]),
-        .target(name: "Forge", dependencies: ["CCurl", "Remote", "Redaction"]),
+        .target(name: "Forge", dependencies: ["CCurl", "Remote", "Redaction", "BuildInfo"]),
         .target(name: "ImagebumpCLI", dependencies: [
             "ImagebumpKit", "Environments", "BuildInfo", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -51,7 +51,7 @@ let package = Package(
         .testTarget(name: "ImagebumpKitTests", dependencies: ["ImagebumpKit", "ImageReference", "TempCleanup"]),
         .testTarget(name: "EnvironmentsTests", dependencies: ["Environments"]),
         .testTarget(name: "GitOpsTests", dependencies: ["GitOps", "ImageRules"], exclude: ["Fixtures"]),
-        .testTarget(name: "ForgeTests", dependencies: ["Forge", "TestSupport"]),
+        .testTarget(name: "ForgeTests", dependencies: ["Forge", "BuildInfo", "TestSupport"]),
         // Test helpers: the loopback fake GitLab/GitHub API and the shared corpus location.
         .target(name: "TestSupport", dependencies: ["Forge"], path: "Tests/TestSupport"),
         // Runs the built `imagebump` executable as a user would.

@@ -156,6 +156,38 @@ if [[ -f Dockerfile ]]; then
   check "hadolint: Dockerfile" hadolint_cmd Dockerfile
 fi
 
+# ---------------------------------------------------------------- release
+# The image is built from the committed dependency pins: Package.resolved is tracked, not excluded from the
+# build context, copied into the build stage, and every resolve/build there is forced to it.
+dockerfile_uses_pins() {
+  local status=0 line
+  git ls-files --error-unmatch Package.resolved >/dev/null 2>&1 || { echo "Package.resolved is not tracked by git"; status=1; }
+  grep -Eq '^!Package\.resolved$' .dockerignore || { echo ".dockerignore leaves Package.resolved out of the build context"; status=1; }
+  grep -Eq '^COPY ([^ ]+ )*Package\.resolved( |$)' Dockerfile || { echo "the Dockerfile does not COPY Package.resolved"; status=1; }
+  while IFS= read -r line; do
+    [[ $line == *--force-resolved-versions* || $line == *--show-bin-path* ]] ||
+      { echo "Dockerfile: not forced to Package.resolved: $line"; status=1; }
+  done < <(grep -Eo 'swift (build|package resolve)[^&\\]*' Dockerfile)
+  return "$status"
+}
+check "Dockerfile builds from the committed Package.resolved" dockerfile_uses_pins
+# A release cannot ship an action (or component) whose image tag differs from the version the binary reports.
+check "action image and component default image = BuildInfo.version" bash scripts/stamp-version.sh --check
+# The release's stamping, on a scratch copy: every file gets the tag's version, BuildInfo the commit.
+stamp_scratch() {
+  local root="$work/stamp"
+  mkdir -p "$root/Sources/BuildInfo" "$root/action" "$root/ci-templates/templates/imagebump"
+  cp Sources/BuildInfo/BuildInfo.swift "$root/Sources/BuildInfo/"
+  cp action/action.yml "$root/action/"
+  cp ci-templates/templates/imagebump/template.yml "$root/ci-templates/templates/imagebump/"
+  STAMP_ROOT="$root" STAMP_COMMIT=0123456789abcdef0123456789abcdef01234567 bash scripts/stamp-version.sh v98.7.6 &&
+    STAMP_ROOT="$root" bash scripts/stamp-version.sh --check v98.7.6 &&
+    grep -Fqx '    public static let commit: String? = "0123456789abcdef0123456789abcdef01234567"' \
+      "$root/Sources/BuildInfo/BuildInfo.swift" &&
+    ! STAMP_ROOT="$root" bash scripts/stamp-version.sh --prepare v1.2 2>/dev/null
+}
+check "stamp-version.sh stamps a release tag into a scratch copy" stamp_scratch
+
 # ---------------------------------------------------------------- yamllint
 yamllint_config='{extends: relaxed, rules: {line-length: {max: 130}, truthy: disable, document-start: disable}}'
 for f in "${gitlab_files[@]}" "${action_files[@]}" "${workflow_files[@]}"; do

@@ -1,3 +1,4 @@
+import BuildInfo
 import Foundation
 import Redaction
 
@@ -31,7 +32,9 @@ public enum MergeRequestDescription {
     /// Marker that identifies descriptions written by imagebump.
     public static let marker = "<!-- imagebump -->"
 
-    public static func render(changes: [ImageChangeRow], provenance: [ProvenanceLink] = [], intro: String? = nil) -> String {
+    /// `version` ends the description as a footer, so a reviewer sees which imagebump release made the change.
+    public static func render(changes: [ImageChangeRow], provenance: [ProvenanceLink] = [], intro: String? = nil,
+                              version: String = BuildInfo.description) -> String {
         var lines: [String] = [marker]
         lines.append(intro ?? "Image updates by imagebump.")
         lines.append("")
@@ -52,6 +55,8 @@ public enum MergeRequestDescription {
                 lines.append("- [\(escapeLinkText(link.title))](\(link.url.replacingOccurrences(of: ")", with: "%29").replacingOccurrences(of: " ", with: "%20")))")
             }
         }
+        lines.append("")
+        lines.append("<sub>imagebump \(version)</sub>")
         return lines.joined(separator: "\n") + "\n"
     }
 

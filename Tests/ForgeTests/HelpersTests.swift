@@ -1,3 +1,4 @@
+import BuildInfo
 import Foundation
 import XCTest
 @testable import Forge
@@ -86,6 +87,9 @@ final class HelpersTests: XCTestCase {
         XCTAssertTrue(text.contains("| `a\\|b.yaml` | `nginx` | — → `1.27` |"), text)
         XCTAssertTrue(text.contains("- [Pipeline 9](https://gl/p/-/pipelines/9)"), text)
         XCTAssertTrue(text.contains("- [Commit 0123456789ab](https://gl/p/-/commit/0123456789abcdef0123)"), text)
+        XCTAssertTrue(text.hasSuffix("\n\n<sub>imagebump \(BuildInfo.description)</sub>\n"), text)
+        XCTAssertTrue(MergeRequestDescription.render(changes: [], version: "9.8.7 (0123456789ab)")
+            .hasSuffix("\n\n<sub>imagebump 9.8.7 (0123456789ab)</sub>\n"))
         let gh = MergeRequestDescription.provenanceLinks(environment: ["GITHUB_SERVER_URL": "https://github.com", "GITHUB_REPOSITORY": "o/r", "GITHUB_RUN_ID": "42"])
         XCTAssertEqual(gh, [ProvenanceLink(title: "Workflow run 42", url: "https://github.com/o/r/actions/runs/42")])
     }
