@@ -6,8 +6,12 @@
 #   - ldd finds every library the binary needs (nothing "not found", no Swift runtime .so);
 #   - `imagebump --help` and `imagebump set --help` run as uid 10001 (the runtime target's USER);
 #   - the GitHub Action entrypoint runs as root (the action target) and reaches imagebump.
+# Then it measures the image: its root filesystem with what debian:12-slim leaves out removed too (docs, man pages,
+# locales; apt lists as the Dockerfile removes them), split into the Debian base, the runtime packages and the two
+# binaries, and its size as a gzip-compressed tar (about what a registry stores and a runner pulls).
 # Needs root and Debian's package mirror. The root filesystem is cached in .build-rootfs/ (git-ignored).
-# Usage: scripts/check-runtime-image.sh [BINARY]   (default: $IMAGEBUMP_RELEASE_BIN, else builds it)
+# Usage: scripts/check-runtime-image.sh [BINARY]   (default: $IMAGEBUMP_RELEASE_BIN, else builds it; imagebump-git is
+# taken from beside it)
 set -euo pipefail
 cd "$(dirname "$0")/.." || exit 1
 
@@ -18,10 +22,14 @@ command -v debootstrap >/dev/null || {
 
 bin="${1:-${IMAGEBUMP_RELEASE_BIN:-}}"
 if [[ -z $bin ]]; then
-  echo "building: swift build -c release --static-swift-stdlib --product imagebump"
-  swift build -c release --static-swift-stdlib --scratch-path .build-release --product imagebump >&2
+  for product in imagebump imagebump-git; do
+    echo "building: swift build -c release --static-swift-stdlib --product $product"
+    swift build -c release --static-swift-stdlib --scratch-path .build-release --product "$product" >&2
+  done
   bin="$(swift build -c release --static-swift-stdlib --scratch-path .build-release --show-bin-path)/imagebump"
 fi
+git_bin="$(dirname "$bin")/imagebump-git"
+[[ -x $git_bin ]] || { echo "check-runtime-image: no imagebump-git beside $bin" >&2; exit 1; }
 
 # The runtime packages, as the Dockerfile's runtime-base stage names them.
 mapfile -t pkgs < <(awk '
@@ -46,6 +54,19 @@ img="$(mktemp -d "$PWD/.build-rootfs/image.XXXXXX")"
 trap 'rm -rf "$img"' EXIT
 cp -a "$rootfs/." "$img/"
 
+# What debian:12-slim's dpkg configuration leaves out (docs but their copyright files, man/info pages, locales), and
+# the apt lists the Dockerfile removes: applied after each install so sizes compare with the real image.
+slim() {
+  find "$img/usr/share/doc" -type f ! -name copyright -delete
+  rm -rf "$img"/usr/share/{man,info,locale,groff,lintian,linda}/* "$img"/var/lib/apt/lists/* "$img"/var/cache/apt/*.bin
+}
+size_kb() { du -sk "$@" | awk '{ sum += $1 } END { print sum }'; }
+# shellcheck disable=SC2016 # ${Package} is dpkg-query's field, not the shell's
+packages() { chroot "$img" dpkg-query -W -f '${Package}\n' | sort; }
+slim
+base_kb="$(size_kb "$img")"
+mapfile -t base_pkgs < <(packages)
+
 chroot "$img" sh -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ${pkgs[*]}" \
   >"$img.apt.log" 2>&1 || { tail -20 "$img.apt.log" >&2; rm -f "$img.apt.log"; exit 1; }
 rm -f "$img.apt.log"
@@ -53,6 +74,8 @@ chroot "$img" groupadd --gid 10001 imagebump
 chroot "$img" useradd --uid 10001 --gid imagebump --home-dir /home/imagebump --create-home \
   --shell /usr/sbin/nologin imagebump
 install -m 0755 "$bin" "$img/usr/local/bin/imagebump"
+install -m 0755 "$git_bin" "$img/usr/local/bin/imagebump-git"
+slim
 install -m 0755 action/entrypoint.sh "$img/usr/local/bin/imagebump-action"
 
 status=0
@@ -80,4 +103,18 @@ if [[ $rc -eq 64 ]] && grep -q "input 'images' is required" <<<"$out"; then
 else
   echo "FAIL: the action entrypoint on the runtime image: exit $rc: $out"; status=1
 fi
+
+# ---------------------------------------------------------------- measurements
+mb() { awk -v kb="$1" 'BEGIN { printf "%.1f MB", kb / 1024 }'; }
+total_kb="$(size_kb "$img")"
+bins_kb="$(size_kb "$img/usr/local/bin/imagebump" "$img/usr/local/bin/imagebump-git")"
+added_pkgs="$(comm -13 <(printf '%s\n' "${base_pkgs[@]}") <(packages) | tr '\n' ' ')"
+gz_bytes="$(tar -C "$img" --numeric-owner -cf - . | gzip -6 | wc -c)"
+echo "runtime image, measured (debootstrap minbase bookworm, slimmed like debian:12-slim):"
+echo "  root filesystem        $(mb "$total_kb")"
+echo "    Debian base          $(mb "$base_kb")"
+echo "    runtime packages     $(mb $((total_kb - base_kb - bins_kb)))  ($(wc -w <<<"$added_pkgs") packages: $added_pkgs)"
+echo "    imagebump            $(mb "$(size_kb "$img/usr/local/bin/imagebump")")"
+echo "    imagebump-git        $(mb "$(size_kb "$img/usr/local/bin/imagebump-git")")"
+echo "  as gzip-compressed tar $(awk -v b="$gz_bytes" 'BEGIN { printf "%.1f MB", b / 1048576 }')"
 exit "$status"
