@@ -54,11 +54,13 @@ img="$(mktemp -d "$PWD/.build-rootfs/image.XXXXXX")"
 trap 'rm -rf "$img"' EXIT
 cp -a "$rootfs/." "$img/"
 
-# What debian:12-slim's dpkg configuration leaves out (docs but their copyright files, man/info pages, locales), and
-# the apt lists the Dockerfile removes: applied after each install so sizes compare with the real image.
+# What debian:12-slim's dpkg configuration leaves out (docs but their copyright files, man/info pages, locales), the
+# downloaded .debs debootstrap keeps, and the apt lists the Dockerfile removes: applied after each install so sizes
+# compare with the real image.
 slim() {
   find "$img/usr/share/doc" -type f ! -name copyright -delete
-  rm -rf "$img"/usr/share/{man,info,locale,groff,lintian,linda}/* "$img"/var/lib/apt/lists/* "$img"/var/cache/apt/*.bin
+  rm -rf "$img"/usr/share/{man,info,locale,groff,lintian,linda}/* "$img"/var/lib/apt/lists/* "$img"/var/cache/apt/*.bin \
+    "$img"/var/cache/apt/archives/*.deb
 }
 size_kb() { du -sk "$@" | awk '{ sum += $1 } END { print sum }'; }
 # shellcheck disable=SC2016 # ${Package} is dpkg-query's field, not the shell's
@@ -75,6 +77,7 @@ chroot "$img" useradd --uid 10001 --gid imagebump --home-dir /home/imagebump --c
   --shell /usr/sbin/nologin imagebump
 install -m 0755 "$bin" "$img/usr/local/bin/imagebump"
 install -m 0755 "$git_bin" "$img/usr/local/bin/imagebump-git"
+strip "$img/usr/local/bin/imagebump" "$img/usr/local/bin/imagebump-git" # as the Dockerfile's build stage does
 slim
 install -m 0755 action/entrypoint.sh "$img/usr/local/bin/imagebump-action"
 
