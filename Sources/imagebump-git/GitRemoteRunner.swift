@@ -51,8 +51,8 @@ struct GitRemoteRunner: RemoteRunner {
         if let token, PlatformOutputs.isGitHubActions { Console.raw(1, "::add-mask::\(token.secret)\n") }
         let secrets = token.map { [$0.secret] } ?? []
         if command.mode == .dryRun || command.mode == .check {
-            try preview(command, specs: specs, location: isURL ? location : nil, credentials: credentials, secrets: secrets,
-                        dotenv: dotenv, cwd: cwd)
+            try preview(command, specs: specs, ancestry: ancestry, location: isURL ? location : nil, credentials: credentials,
+                        secrets: secrets, dotenv: dotenv, cwd: cwd)
             return
         }
         let author: GitAuthor
@@ -163,21 +163,26 @@ struct GitRemoteRunner: RemoteRunner {
 
     /// --dry-run / --check with --repo: clone (sparse, as a push does) or read the local checkout, plan, print the
     /// diff or the drift; nothing is written, committed or pushed.
-    private func preview(_ command: SetCommand, specs: [ImageSpec], location url: String?, credentials: GitCredentials,
-                         secrets: [String], dotenv: String?, cwd: String) throws {
+    private func preview(_ command: SetCommand, specs: [ImageSpec], ancestry: SourceRepository?, location url: String?,
+                         credentials: GitCredentials, secrets: [String], dotenv: String?, cwd: String) throws {
         var plan: SetPlan?
+        func request(root: String) -> SetRequest {
+            var r = command.request(specs, root: root)
+            r.ancestry = ancestry // a preview refuses what the run would refuse
+            return r
+        }
         do {
             if let url {
                 try PlatformOutputs.section("imagebump_git", "imagebump: \(redact(url: url))") {
                     try ConfigRepo.with(location: url, branch: command.repo.branch, credentials: credentials,
                                         checkoutPaths: Self.sparsePaths(command.edit.files), progress: ProgressPrinter().sink,
                                         timeouts: NetworkTimeouts(seconds: TimeInterval(command.repo.timeout))) { repo in
-                        plan = try SetJob.plan(command.request(specs, root: repo.workdir), retention: command.edit.dryRun ? .preview : .summary)
+                        plan = try SetJob.plan(request(root: repo.workdir), retention: command.edit.dryRun ? .preview : .summary)
                     }
                 }
             } else {
                 let root = command.repo.repo.map { $0.hasPrefix("/") ? $0 : cwd + "/" + $0 } ?? cwd
-                plan = try SetJob.plan(command.request(specs, root: root), retention: command.edit.dryRun ? .preview : .summary)
+                plan = try SetJob.plan(request(root: root), retention: command.edit.dryRun ? .preview : .summary)
             }
         } catch {
             Console.error(redact(text: "\(error)", secrets: secrets))

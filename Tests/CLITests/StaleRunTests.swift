@@ -76,6 +76,8 @@ extension StaleRunTests {
         XCTAssertEqual(stale.status, 1, stale.stderr)
         XCTAssertTrue(stale.stderr.contains("k/kustomization.yaml:3: refusing to downgrade \(app) from \(ids[2]) to \(ids[1])"), stale.stderr)
         XCTAssertEqual(try server.git(["rev-parse", "main"]), head, "nothing pushed")
+        let preview = try CLI.run(["set", "--dry-run", "--repo", server.url, "-f", "k", "\(app):\(ids[1])"], in: work, env: env)
+        XCTAssertEqual(preview.status, 1, "a preview refuses what the run would: \(preview.stderr)")
 
         // the pipeline of a newer commit goes through
         _ = try Git.output(["-C", appDir.path, "-c", "user.name=dev", "-c", "user.email=dev@localhost", "commit", "-q", "--allow-empty", "-m", "c4"])
