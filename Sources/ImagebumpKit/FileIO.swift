@@ -17,12 +17,12 @@ public struct FileIOError: Error, CustomStringConvertible {
 /// so that a write by another process since the file was read is not lost.
 public struct FileStamp: Equatable, Sendable {
     let device: UInt64, inode: UInt64, size: Int64
-    let modified: [Int], changed: [Int]
+    let modified: Int, modifiedNanos: Int, changed: Int, changedNanos: Int
 
     init(_ st: stat) {
         device = UInt64(st.st_dev); inode = UInt64(st.st_ino); size = Int64(st.st_size)
-        modified = [Int(st.st_mtim.tv_sec), Int(st.st_mtim.tv_nsec)]
-        changed = [Int(st.st_ctim.tv_sec), Int(st.st_ctim.tv_nsec)]
+        modified = Int(st.st_mtim.tv_sec); modifiedNanos = Int(st.st_mtim.tv_nsec)
+        changed = Int(st.st_ctim.tv_sec); changedNanos = Int(st.st_ctim.tv_nsec)
     }
 
     /// The stamp of the file at `path` now (nil when it is gone).

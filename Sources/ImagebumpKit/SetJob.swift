@@ -69,14 +69,15 @@ public enum SetJob {
     /// run reports all of them), or when a spec matches nothing and `allowMissing` is off. Every path is resolved
     /// and confined to the root before any file is read.
     public static func plan(_ request: SetRequest, retention: Retention = .preview) throws -> SetPlan {
+        let named = request.paths.isEmpty ? ["."] : request.paths
         let discovery: Discovery
         do {
             let root = try RepoRoot(request.root)
-            discovery = try FileDiscovery.discover(request.paths.isEmpty ? ["."] : request.paths, root: root, excludes: request.excludes)
+            discovery = try FileDiscovery.discover(named, root: root, excludes: request.excludes)
         } catch { throw SetJobError(messages: [error.description]) }
         let files = discovery.files
         if request.add && !files.contains(where: \.explicit) {
-            throw SetJobError(messages: ["--add needs the kustomization file named with -f (\(request.paths.isEmpty ? "." : request.paths.joined(separator: ", ")) names no file)"])
+            throw SetJobError(messages: ["--add needs the kustomization file named with -f (\(named.joined(separator: ", ")) names no file)"])
         }
         let planner = ImagePlanner(specs: request.specs)
         let needles = request.specs.map { Array($0.lastComponent.utf8) }
@@ -146,8 +147,7 @@ public enum SetJob {
             // after a file's own error or an empty directory, a "no match" would mislead: the match may be there
             let explained = !messages.isEmpty
             for (i, spec) in request.specs.enumerated() where !explained && !results.matched.contains(i) {
-                let under = request.paths.isEmpty ? "." : request.paths.joined(separator: ", ")
-                messages.append("no match for \(spec.name.written) (\(spec.text)) in \(searched) YAML file\(searched == 1 ? "" : "s") under \(under); looked at kustomize images:, image: values and image volumes, Helm repository/tag, *Image keys, Argo CD kustomize.images and Flux markers (use --allow-missing to accept)"
+                messages.append("no match for \(spec.name.written) (\(spec.text)) in \(searched) YAML file\(searched == 1 ? "" : "s") under \(named.joined(separator: ", ")); looked at kustomize images:, image: values and image volumes, Helm repository/tag, *Image keys, Argo CD kustomize.images and Flux markers (use --allow-missing to accept)"
                     + (NameSuggestion.closest(to: spec.name, among: results.imageNames).map { "; did you mean \($0)?" } ?? ""))
             }
         }
