@@ -11,6 +11,9 @@
 #   - shellcheck on every shell script (scripts/*.sh, action/*.sh, .ci/run) and on every shell snippet of the
 #     templates and examples (script:/before_script:/after_script:, run:), extracted by scripts/ci_yaml.py.
 #   - hadolint on the Dockerfile; yamllint (relaxed) on all of the YAML above.
+#   - Release: Package.resolved tracked, as swift build resolves it, copied into the Dockerfile's build stage and
+#     forced there (--force-resolved-versions); the action's and the component's image tags = BuildInfo.version
+#     (scripts/stamp-version.sh --check), and stamp-version.sh stamping a tag into a scratch copy.
 #   - With VALIDATE_RUNTIME_DEPS=1 (or IMAGEBUMP_RELEASE_BIN=path): scripts/check-runtime-deps.sh, which checks
 #     the --static-swift-stdlib release binary needs nothing beyond the runtime image's packages.
 #   - With VALIDATE_RUNTIME_IMAGE=1: scripts/check-runtime-image.sh, the Dockerfile's runtime stage rebuilt with
@@ -171,6 +174,13 @@ dockerfile_uses_pins() {
   return "$status"
 }
 check "Dockerfile builds from the committed Package.resolved" dockerfile_uses_pins
+# A Package.swift change that the committed pins do not cover makes that forced build fail; `swift build` rewrites
+# the file (and its originHash) here, so a difference from the committed one means it was not committed.
+pins_committed() {
+  git diff --exit-code -- Package.resolved ||
+    { echo "Package.resolved differs from the committed one (swift build re-resolved it): commit it"; return 1; }
+}
+check "Package.resolved is committed as swift build resolves it" pins_committed
 # A release cannot ship an action (or component) whose image tag differs from the version the binary reports.
 check "action image and component default image = BuildInfo.version" bash scripts/stamp-version.sh --check
 # The release's stamping, on a scratch copy: every file gets the tag's version, BuildInfo the commit.
