@@ -54,7 +54,8 @@ public struct RepoRoot: Sendable {
             let err = errno
             var st = stat()
             if err == ENOENT, lstat(absolute, &st) == 0 {
-                throw DiscoveryError(path: shown, message: "is a link whose target does not exist (\(Self.linkText(absolute) ?? "?"))")
+                throw DiscoveryError(path: shown, message: "is a link whose target \(Self.linkText(absolute) ?? "?") is not on disk"
+                                     + " (a --repo clone checks out only the -f paths: name the target with -f too)")
             }
             throw DiscoveryError(path: shown, message: String(cString: strerror(err)))
         }

@@ -84,3 +84,20 @@ final class RepoLinkTests: XCTestCase {
         XCTAssertEqual(try server.git(["rev-parse", "main"]), before, "nothing pushed")
     }
 }
+
+extension RepoLinkTests {
+    /// A push with -f checks out only the named paths: a link's target elsewhere in the repo is not on disk. The run
+    /// says how to name it, and with the target named too the change lands at the target.
+    func testSparseCloneNamesTheMissingLinkTargetAndLandsItWhenNamed() throws {
+        let server = try GitDaemonRepo(files: ["base/app.yaml": "image: \(app):1.0\n"])
+        defer { server.stop() }
+        try commitLinks(["apps/app.yaml": "../base/app.yaml"], to: server)
+        let cwd = try Fixtures.scratch()
+        let r = try CLI.run(["set", "--push", "--repo", server.url, "-f", "apps/app.yaml", "\(app):2.0"], in: cwd)
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("apps/app.yaml: is a link whose target ../base/app.yaml is not on disk (a --repo clone checks out only the -f paths: name the target with -f too)"), r.stderr)
+        let ok = try CLI.run(["set", "--push", "--repo", server.url, "-f", "apps/app.yaml", "-f", "base/app.yaml", "\(app):2.0"], in: cwd)
+        XCTAssertEqual(ok.status, 0, ok.stderr)
+        XCTAssertEqual(try server.file("base/app.yaml"), "image: \(app):2.0\n")
+    }
+}
