@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # The one place a release version is written. BuildInfo.version (Sources/BuildInfo/BuildInfo.swift) is the version;
-# the GitHub Action's image and the GitLab component's default image name it as their immutable image tag.
+# the GitHub Action's image, the GitLab component's default image and the classic template's IMAGEBUMP_TOOL_IMAGE
+# name it as their immutable image tag.
 #
 #   scripts/stamp-version.sh --prepare vX.Y.Z   release preparation (committed, then tagged vX.Y.Z): writes X.Y.Z into
 #                                               BuildInfo.version, action/action.yml's image (X.Y.Z-action) and the
-#                                               component's default image (X.Y.Z)
+#                                               component's and the classic template's default image (X.Y.Z)
 #   scripts/stamp-version.sh vX.Y.Z             release build (not committed): as --prepare, and also BuildInfo.commit
 #                                               = the checked-out commit (git rev-parse HEAD, or $STAMP_COMMIT)
-#   scripts/stamp-version.sh --check [vX.Y.Z]   exit 1 unless the action's and the component's image tags equal
+#   scripts/stamp-version.sh --check [vX.Y.Z]   exit 1 unless the action's and the templates' image tags equal
 #                                               BuildInfo.version (and, with a tag, the tag's version)
 # Paths are relative to the repository root (or $STAMP_ROOT, for a scratch copy).
 set -euo pipefail
@@ -16,6 +17,7 @@ root="${STAMP_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}"
 buildinfo="$root/Sources/BuildInfo/BuildInfo.swift"
 action="$root/action/action.yml"
 component="$root/ci-templates/templates/imagebump/template.yml"
+classic="$root/ci-templates/imagebump.gitlab-ci.yml"
 image_repo="ghcr.io/imagebump/imagebump"
 
 die() { echo "stamp-version: $*" >&2; exit 1; }
@@ -42,6 +44,8 @@ component_image() {
   one_match "$component" '/^    image:$/,/^(    [a-z_]+:|---)$/ s/^      default: (.*)$/\1/p' "default of the 'image' input"
 }
 
+classic_image() { one_match "$classic" 's/^  IMAGEBUMP_TOOL_IMAGE: (.*)$/\1/p' "IMAGEBUMP_TOOL_IMAGE line"; }
+
 # Rewrite FILE with the sed SCRIPT atomically (temp + rename).
 rewrite() {
   local file="$1" script="$2" tmp
@@ -64,10 +68,12 @@ stamp() {
   buildinfo_version >/dev/null
   action_image >/dev/null
   component_image >/dev/null
+  classic_image >/dev/null
   one_match "$buildinfo" 's/^ *(public static let commit: String\? = .*)$/\1/p' 'BuildInfo.commit line' >/dev/null
   rewrite "$buildinfo" "s/^( *public static let version = )\"[^\"]*\"$/\1\"$version\"/; s/^( *public static let commit: String\? = ).*$/\1$commit_literal/"
   rewrite "$action" "s|^(  image: docker://).*$|\1$image_repo:$version-action|"
   rewrite "$component" "/^    image:\$/,/^(    [a-z_]+:|---)\$/ s|^(      default: ).*\$|\1$image_repo:$version|"
+  rewrite "$classic" "s|^(  IMAGEBUMP_TOOL_IMAGE: ).*\$|\1$image_repo:$version|"
   check "$version"
   echo "stamped $version${commit:+ ($commit)}"
 }
@@ -76,14 +82,17 @@ check() {
   local want="${1:-}" version status=0
   version="$(buildinfo_version)"
   [[ -z $want || $version == "$want" ]] || { echo "BuildInfo.version is $version, the tag says $want" >&2; status=1; }
-  local a c
+  local a c t
   a="$(action_image)"
   c="$(component_image)"
+  t="$(classic_image)"
   [[ $a == "$image_repo:$version-action" ]] ||
     { echo "action/action.yml runs.image is $a, expected $image_repo:$version-action (BuildInfo.version)" >&2; status=1; }
   [[ $c == "$image_repo:$version" ]] ||
     { echo "the component's default image is $c, expected $image_repo:$version (BuildInfo.version)" >&2; status=1; }
-  ((status == 0)) && echo "ok: BuildInfo.version $version = action image tag = component default image tag"
+  [[ $t == "$image_repo:$version" ]] ||
+    { echo "the classic template's IMAGEBUMP_TOOL_IMAGE is $t, expected $image_repo:$version (BuildInfo.version)" >&2; status=1; }
+  ((status == 0)) && echo "ok: BuildInfo.version $version = action image tag = component and classic template default image tags"
   return "$status"
 }
 

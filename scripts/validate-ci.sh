@@ -13,7 +13,7 @@
 #   - hadolint on the Dockerfile; yamllint (relaxed) on all of the YAML above.
 #   - Release: Package.resolved tracked, as swift build resolves it, copied into the Dockerfile's build stage and
 #     forced there (--force-resolved-versions); the action's and the component's image tags = BuildInfo.version
-#     (scripts/stamp-version.sh --check), and stamp-version.sh stamping a tag into a scratch copy.
+#     (scripts/stamp-version.sh --check; the classic template's too), and stamp-version.sh stamping a tag into a scratch copy.
 #   - With VALIDATE_RUNTIME_DEPS=1 (or IMAGEBUMP_RELEASE_BIN=path): scripts/check-runtime-deps.sh, which checks
 #     the --static-swift-stdlib release binary needs nothing beyond the runtime image's packages.
 #   - With VALIDATE_RUNTIME_IMAGE=1: scripts/check-runtime-image.sh, the Dockerfile's runtime stage rebuilt with
@@ -187,7 +187,7 @@ pins_committed() {
 }
 check "Package.resolved is committed as swift build resolves it" pins_committed
 # A release cannot ship an action (or component) whose image tag differs from the version the binary reports.
-check "action image and component default image = BuildInfo.version" bash scripts/stamp-version.sh --check
+check "action image and the templates' default images = BuildInfo.version" bash scripts/stamp-version.sh --check
 # The release's stamping, on a scratch copy: every file gets the tag's version, BuildInfo the commit.
 stamp_scratch() {
   local root="$work/stamp"
@@ -195,6 +195,7 @@ stamp_scratch() {
   cp Sources/BuildInfo/BuildInfo.swift "$root/Sources/BuildInfo/"
   cp action/action.yml "$root/action/"
   cp ci-templates/templates/imagebump/template.yml "$root/ci-templates/templates/imagebump/"
+  cp ci-templates/imagebump.gitlab-ci.yml "$root/ci-templates/"
   STAMP_ROOT="$root" STAMP_COMMIT=0123456789abcdef0123456789abcdef01234567 bash scripts/stamp-version.sh v98.7.6 &&
     STAMP_ROOT="$root" bash scripts/stamp-version.sh --check v98.7.6 &&
     grep -Fqx '    public static let commit: String? = "0123456789abcdef0123456789abcdef01234567"' \
