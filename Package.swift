@@ -1,8 +1,9 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Data flows one way: ImageReference → YAMLEdit → ImageRules → ImagebumpKit (files, plans, output)
-// → GitOps (libgit2) → Forge (libcurl) → imagebump (the thin CLI).
+// Data flows one way: ImageReference → YAMLEdit → ImageRules → ImagebumpKit (files, plans, the run report)
+// → ImagebumpCLI (command tree, output) → imagebump; ImagebumpKit → GitOps (libgit2) + Forge (libcurl)
+// → Publish (one git run) → imagebump-git. Both executables are thin shells over ImagebumpCLI.
 let package = Package(
     name: "imagebump",
     platforms: [.macOS(.v13)],
@@ -22,7 +23,7 @@ let package = Package(
         .target(name: "ImageReference"),
         .target(name: "YAMLEdit", dependencies: ["CYAML"]),
         .target(name: "ImageRules", dependencies: ["ImageReference", "YAMLEdit"]),
-        .target(name: "ImagebumpKit", dependencies: ["ImageRules", "TempCleanup", .product(name: "Version", package: "Version")]),
+        .target(name: "ImagebumpKit", dependencies: ["ImageRules", "TempCleanup", "BuildInfo", .product(name: "Version", package: "Version")]),
         // imagebump.yaml: environments (files, branch, mode) and the promotion order.
         .target(name: "Environments", dependencies: ["YAMLEdit", "ImageReference", "ImageRules"]),
         // One URL/remote-location parser and one backoff, shared by GitOps, Forge and Redaction.
@@ -43,7 +44,9 @@ let package = Package(
         // `imagebump` parses the one command tree and hands runs that need git (a config repo, a commit, a merge
         // request: decided from the parsed command) to `imagebump-git` beside it.
         .executableTarget(name: "imagebump", dependencies: ["ImagebumpCLI", "TempCleanup"]),
-        .executableTarget(name: "imagebump-git", dependencies: ["ImagebumpCLI", "GitOps", "Forge", "TempCleanup"]),
+        // One git run: clone/open → edit → commit → push with re-apply → merge request, reported as a RunReport.
+        .target(name: "Publish", dependencies: ["ImagebumpKit", "GitOps", "Forge"]),
+        .executableTarget(name: "imagebump-git", dependencies: ["ImagebumpCLI", "GitOps", "Publish", "TempCleanup"]),
 
         .testTarget(name: "ImageReferenceTests", dependencies: ["ImageReference"]),
         .testTarget(name: "YAMLEditTests", dependencies: ["YAMLEdit", "TestSupport"]),

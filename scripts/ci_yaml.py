@@ -327,7 +327,7 @@ def cmd_action_env(action_yml: str, pairs: list[str]) -> None:
         die(f"{action_yml}: no such inputs: {', '.join(sorted(given))}")
 
 
-ACTION_OUTPUTS = {"changed", "commit", "branch", "pr-url", "pr-number"}
+ACTION_OUTPUTS = {"changed", "commit", "branch", "pr-url", "pr-number", "status", "error"}
 
 
 def cmd_action_check(action_yml: str, entrypoint: str) -> None:

@@ -31,14 +31,21 @@ public struct GitAuthor: Sendable, Equatable, CustomStringConvertible {
     /// GitLab: `GITLAB_USER_NAME` / `GITLAB_USER_EMAIL`; GitHub: `GITHUB_ACTOR`
     /// (`<actor> <<actor>@users.noreply.github.com>`).
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> GitAuthor {
+        fromCI(env) ?? fallback
+    }
+
+    /// The identity of whoever started the CI job (GitLab user, GitHub actor), nil outside CI.
+    public static func fromCI(_ env: [String: String]) -> GitAuthor? {
         if let name = env["GITLAB_USER_NAME"], !name.isEmpty {
             let email = env["GITLAB_USER_EMAIL"].flatMap { $0.isEmpty ? nil : $0 } ?? "imagebump@localhost"
             return GitAuthor(name: name, email: email)
         }
         if let actor = env["GITHUB_ACTOR"], !actor.isEmpty {
-            return GitAuthor(name: actor, email: "\(actor)@users.noreply.github.com")
+            // GitHub links a commit to the account by the ID-prefixed noreply address, as actions/checkout users do
+            let id = env["GITHUB_ACTOR_ID"].flatMap { $0.isEmpty || !$0.allSatisfy(\.isNumber) ? nil : $0 }
+            return GitAuthor(name: actor, email: "\(id.map { "\($0)+" } ?? "")\(actor)@users.noreply.github.com")
         }
-        return fallback
+        return nil
     }
 
     /// `--author` if given, else the CI platform's identity, else the fallback.

@@ -14,8 +14,11 @@ public enum GitProgressEvent: Sendable, Equatable {
     case push(current: Int, total: Int, bytes: Int)
     /// A message from the server ("remote: ..."), redacted.
     case remote(String)
-    /// A step ended, e.g. "pushed abc1234 to main".
+    /// A step ended, e.g. "cloned https://host/repo.git (branch main)".
     case done(String)
+    /// The publish result ("pushed abc1234 to main", "nothing to change on main"): a caller that reports the
+    /// result itself hides these (`ProgressPrinter(showOutcome: false)`), so that each event is printed once.
+    case outcome(String)
     /// Something the user should know that does not stop the run (e.g. a token sent over plain http://).
     case warning(String)
 }
@@ -30,15 +33,21 @@ public final class ProgressPrinter: @unchecked Sendable {
     private let write: (String) -> Void
     private let lock = NSLock()
     private var lastRender = Date.distantPast
-    private var lastPhase = ""
-    private var lastQuarter = -1
+    /// The phase whose progress is showing (TTY: on the live line; plain: held back in `pendingLine`).
+    private var livePhase = ""
+    private var liveFinished = false
     private var liveLineOpen = false
+    private let showOutcome: Bool
+    /// Plain mode: a finished phase's line, held back because libgit2 reports 100% more than once (the last
+    /// report has the final byte count); printed when anything else happens.
+    private var pendingLine: String?
 
     /// - Parameters:
     ///   - isTTY: live line vs plain lines; default: whether stderr is a terminal.
     ///   - write: output function; default writes to stderr.
-    public init(isTTY: Bool = isatty(STDERR_FILENO) != 0, write: (@Sendable (String) -> Void)? = nil) {
+    public init(isTTY: Bool = isatty(STDERR_FILENO) != 0, showOutcome: Bool = true, write: (@Sendable (String) -> Void)? = nil) {
         self.isTTY = isTTY
+        self.showOutcome = showOutcome
         self.write = write ?? { s in FileHandle.standardError.write(s.data(using: .utf8)!) }
     }
 
@@ -50,6 +59,7 @@ public final class ProgressPrinter: @unchecked Sendable {
         switch event {
         case .step(let s): line(s)
         case .done(let s): line(s)
+        case .outcome(let s): if showOutcome { line(s) } else { flush() }
         case .warning(let s): line("warning: " + s)
         case .remote(let s):
             let t = s.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -66,28 +76,39 @@ public final class ProgressPrinter: @unchecked Sendable {
     }
 
     private func line(_ s: String) {
-        if liveLineOpen { write("\r\u{1B}[K"); liveLineOpen = false }
+        flush()
         write(s + "\n")
-        lastPhase = ""
+    }
+
+    /// Keeps a finished phase's line (printing a held-back one) and clears an unfinished live line.
+    private func flush() {
+        if let p = pendingLine { write(p + "\n"); pendingLine = nil }
+        if liveLineOpen { write(liveFinished ? "\n" : "\r\u{1B}[K"); liveLineOpen = false }
+        livePhase = ""
     }
 
     private func phase(_ name: String, _ done: Int, _ total: Int, extra: String) {
         guard total > 0 else { return }
         let pct = min(100, done * 100 / total)
+        let text = "\(name): \(pct)% (\(done)/\(total))\(extra)"
+        if name != livePhase { flush() } // another phase: keep the finished line before it
+        livePhase = name
         if isTTY {
             let now = Date()
-            if name == lastPhase && done < total && now.timeIntervalSince(lastRender) < 0.1 { return }
-            lastRender = now; lastPhase = name
-            write("\r\u{1B}[K\(name): \(pct)% (\(done)/\(total))\(extra)")
+            if liveLineOpen && done < total && now.timeIntervalSince(lastRender) < 0.1 { return }
+            lastRender = now
+            write("\r\u{1B}[K" + text) // a later report of the same phase (even at 100%) rewrites it
             liveLineOpen = true
-            if done >= total { write("\n"); liveLineOpen = false; lastPhase = "" }
-        } else {
-            if name != lastPhase { lastPhase = name; lastQuarter = -1 }
-            if done >= total && lastQuarter < 4 {
-                lastQuarter = 4
-                write("\(name): \(pct)% (\(done)/\(total))\(extra)\n")
-            }
+            liveFinished = done >= total
+        } else if done >= total {
+            pendingLine = text // libgit2 may report 100% again with the final byte count: print the last one
         }
+    }
+
+    /// Prints a finished phase still held back (call when the operation is over).
+    public func finish() {
+        lock.lock(); defer { lock.unlock() }
+        flush()
     }
 
     static func bytes(_ n: Int) -> String {

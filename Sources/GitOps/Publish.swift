@@ -63,23 +63,23 @@ extension ConfigRepo {
             attempts += 1
             let changed = try normalize(paths: try edit(workdir))
             if changed.isEmpty {
-                progress?(.done("nothing to change on \(branch)"))
+                progress?(.outcome("nothing to change on \(branch)"))
                 return PublishResult(commit: nil, branch: workBranch, pushed: false, attempts: attempts, changedFiles: [])
             }
             guard let commit = try commitChanges(paths: changed, message: try message(changed), author: author) else {
                 try hardReset(to: try headCommitOid())
-                progress?(.done("nothing to change on \(branch)"))
+                progress?(.outcome("nothing to change on \(branch)"))
                 return PublishResult(commit: nil, branch: workBranch, pushed: false, attempts: attempts, changedFiles: [])
             }
             let sha = Self.hex(commit)
             let pushStart = Date()
             guard push else {
-                progress?(.done("committed \(sha.prefix(12)) on \(workBranch)"))
+                progress?(.outcome("committed \(sha.prefix(12)) on \(workBranch)"))
                 return PublishResult(commit: sha, branch: workBranch, pushed: false, attempts: attempts, changedFiles: changed)
             }
             if force, let existing = remoteBranchHolding(commit, branch: workBranch) {
                 try hardReset(to: existing) // the push branch is checked out: move it to the remote's commit
-                progress?(.done("\(workBranch) already has this change (\(Self.hex(existing).prefix(12))); nothing pushed"))
+                progress?(.outcome("\(workBranch) already has this change (\(Self.hex(existing).prefix(12))); nothing pushed"))
                 var result = PublishResult(commit: Self.hex(existing), branch: workBranch, pushed: false, attempts: attempts,
                                            changedFiles: changed)
                 result.alreadyOnRemote = true
@@ -90,7 +90,7 @@ extension ConfigRepo {
             let cycle = cycleStart.map { Date().timeIntervalSince($0) } ?? 2 * Date().timeIntervalSince(pushStart)
             switch pushed {
             case .pushed:
-                progress?(.done("pushed \(sha.prefix(12)) to \(workBranch)\(attempts > 1 ? " (attempt \(attempts))" : "")"))
+                progress?(.outcome("pushed \(sha.prefix(12)) to \(workBranch)\(attempts > 1 ? " (attempt \(attempts))" : "")"))
                 return PublishResult(commit: sha, branch: workBranch, pushed: true, attempts: attempts, changedFiles: changed)
             case .stale(let why):
                 if attempts >= maxAttempts {

@@ -9,31 +9,50 @@ import Glibc
 
 /// stdout/stderr writing, colour decision and JSON encoding for the CLI.
 public enum Console {
-    public static func out(_ s: String, terminator: String = "\n") { write(1, s + terminator) }
+    public static func out(_ s: String, terminator: String = "\n") { write(1, neutralized(s) + terminator) }
 
     /// Errors go to stderr; on GitHub Actions each line also becomes an `::error file=…,line=…::` annotation.
     public static func error(_ s: String, prefix: Bool = true) {
-        write(2, (prefix ? "imagebump: error: " : "") + s + "\n")
-        if prefix && getenv("GITHUB_ACTIONS").map({ String(cString: $0) }) == "true" {
+        write(2, neutralized((prefix ? "imagebump: error: " : "") + s) + "\n")
+        if prefix && onGitHubActions {
             for line in s.split(separator: "\n") { write(1, annotation(String(line)) + "\n") }
         }
+    }
+
+    static var onGitHubActions: Bool { getenv("GITHUB_ACTIONS").map { String(cString: $0) } == "true" }
+
+    /// On GitHub Actions a line starting with `::` is a workflow command. imagebump's own commands go through
+    /// `raw`; any other line that would start with `::` (a hostile file name or value) is indented so the runner
+    /// shows it instead of running it.
+    static func neutralized(_ s: String) -> String {
+        guard onGitHubActions, s.contains("::") else { return s }
+        return s.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            line.drop { $0 == " " || $0 == "\t" || $0 == "\r" }.hasPrefix("::") ? "  " + line.filter { $0 != "\r" } : String(line)
+        }.joined(separator: "\n")
+    }
+
+    /// A workflow command's message: `%`, CR and LF escaped (GitHub's rules).
+    public static func escapeData(_ s: some StringProtocol) -> String {
+        String(s).replacing("%", with: "%25").replacing("\r", with: "%0D").replacing("\n", with: "%0A")
+    }
+
+    /// A workflow command's property value: as data, plus `:` and `,`.
+    static func escapeProperty(_ s: some StringProtocol) -> String {
+        escapeData(s).replacing(":", with: "%3A").replacing(",", with: "%2C")
     }
 
     /// `path:line:col: message` → `::error file=path,line=L,col=C::message`.
     static func annotation(_ line: String) -> String {
         let parts = line.split(separator: ":", maxSplits: 3, omittingEmptySubsequences: false)
-        func escape(_ s: Substring) -> String {
-            String(s.replacing("%", with: "%25").replacing("\r", with: "%0D").replacing("\n", with: "%0A"))
-        }
         if parts.count == 4, Int(parts[1]) != nil, Int(parts[2]) != nil {
-            return "::error file=\(escape(parts[0]).replacing(",", with: "%2C")),line=\(parts[1]),col=\(parts[2])::\(escape(parts[3].drop { $0 == " " }))"
+            return "::error file=\(escapeProperty(parts[0])),line=\(parts[1]),col=\(parts[2])::\(escapeData(parts[3].drop { $0 == " " }))"
         }
-        return "::error::" + escape(Substring(line))
+        return "::error::" + escapeData(line)
     }
 
     public static func raw(_ fd: Int32, _ s: String) { write(fd, s) }
 
-    public static func warning(_ s: String) { write(2, "imagebump: warning: " + s + "\n") }
+    public static func warning(_ s: String) { write(2, neutralized("imagebump: warning: " + s) + "\n") }
 
     private static func write(_ fd: Int32, _ s: String) {
         var s = s

@@ -6,63 +6,74 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
-import ImageRules
+import ImagebumpKit
 
-/// What a run produced, for the CI platform's outputs.
-public struct RunOutcome: Sendable {
-    public var changed: Bool
-    public var changes: [PlannedChange]
-    public var commit: String?
-    public var branch: String?
-    public var mergeRequestURL: String?
-    public var mergeRequestNumber: Int?
-
-    public init(changed: Bool, changes: [PlannedChange], commit: String? = nil, branch: String? = nil,
-                mergeRequestURL: String? = nil, mergeRequestNumber: Int? = nil) {
-        self.changed = changed; self.changes = changes; self.commit = commit; self.branch = branch
-        self.mergeRequestURL = mergeRequestURL; self.mergeRequestNumber = mergeRequestNumber
-    }
-}
-
-/// GitHub Actions outputs and step summary, GitLab dotenv reports.
+/// GitHub Actions outputs and step summary, GitLab dotenv reports — all from the run report, also on failure.
 public enum PlatformOutputs {
     static var env: [String: String] { ProcessInfo.processInfo.environment }
 
     public static var isGitHubActions: Bool { env["GITHUB_ACTIONS"] == "true" }
     public static var isGitLabCI: Bool { env["GITLAB_CI"] == "true" }
 
+    /// The outputs, in order: (GitHub output name, dotenv name, value).
+    static func outputs(_ r: RunReport) -> [(github: String, dotenv: String, value: String)] {
+        [("changed", "IMAGEBUMP_CHANGED", r.changed ? "true" : "false"),
+         ("commit", "IMAGEBUMP_COMMIT", r.commit ?? ""),
+         ("branch", "IMAGEBUMP_BRANCH", r.branch ?? ""),
+         ("pr-url", "IMAGEBUMP_MR_URL", r.mergeRequest?.url ?? ""),
+         ("pr-number", "IMAGEBUMP_MR_IID", r.mergeRequest.map { String($0.number) } ?? ""),
+         ("status", "IMAGEBUMP_STATUS", r.status.rawValue),
+         ("error", "IMAGEBUMP_ERROR", r.error?.message ?? "")]
+    }
+
     /// Writes `$GITHUB_OUTPUT` / `$GITHUB_STEP_SUMMARY` when on GitHub Actions, and the dotenv file when asked.
-    public static func publish(_ o: RunOutcome, dotenv: String?) throws {
+    public static func publish(_ r: RunReport, dotenv: String?) throws {
         if isGitHubActions {
             if let path = env["GITHUB_OUTPUT"], !path.isEmpty {
-                try append(path, lines([("changed", o.changed ? "true" : "false"), ("commit", o.commit ?? ""), ("branch", o.branch ?? ""),
-                                        ("pr-url", o.mergeRequestURL ?? ""), ("pr-number", o.mergeRequestNumber.map(String.init) ?? "")]))
+                try append(path, lines(outputs(r).map { ($0.github, $0.value) }))
             }
-            if let path = env["GITHUB_STEP_SUMMARY"], !path.isEmpty { try append(path, summary(o)) }
+            if let path = env["GITHUB_STEP_SUMMARY"], !path.isEmpty { try append(path, summary(r)) }
         }
         if let dotenv {
-            let text = lines([("IMAGEBUMP_CHANGED", o.changed ? "true" : "false"), ("IMAGEBUMP_COMMIT", o.commit ?? ""),
-                              ("IMAGEBUMP_BRANCH", o.branch ?? ""), ("IMAGEBUMP_MR_URL", o.mergeRequestURL ?? ""),
-                              ("IMAGEBUMP_MR_IID", o.mergeRequestNumber.map(String.init) ?? "")])
-            try Data(text.utf8).write(to: URL(fileURLWithPath: dotenv))
+            try Data(lines(outputs(r).map { ($0.dotenv, $0.value) }).utf8).write(to: URL(fileURLWithPath: dotenv))
         }
     }
 
-    /// A Markdown table of the changes (the step summary).
-    public static func summary(_ o: RunOutcome) -> String {
+    /// The step summary: what failed (if anything), then a Markdown table of the changes and the commit / MR.
+    public static func summary(_ r: RunReport) -> String {
         var s = "### imagebump\n\n"
-        if o.changes.isEmpty { return s + "Already up to date: nothing to change.\n" }
-        s += "| file | line | image | old | new |\n| --- | ---: | --- | --- | --- |\n"
-        for c in o.changes {
-            s += "| `\(c.file)` | \(c.line) | `\(c.image)` | `\(c.old)` | `\(c.new)` |\n"
+        if let e = r.error { s += "**Failed:** \(markdown(e.message))\n\n" }
+        if r.changes.isEmpty {
+            if r.error == nil { s += "Already up to date: nothing to change.\n" }
+        } else {
+            s += "| file | line | image | old | new |\n| --- | ---: | --- | --- | --- |\n"
+            for c in r.changes {
+                s += "| \(code(c.file)) | \(c.line) | \(code(c.image)) | \(code(c.old)) | \(code(c.new)) |\n"
+            }
         }
-        if let commit = o.commit { s += "\nCommit `\(commit)`" + (o.branch.map { " on `\($0)`" } ?? "") + "\n" }
-        if let url = o.mergeRequestURL { s += "\nMerge request: \(url)\n" }
+        if let commit = r.commit {
+            s += "\nCommit `\(commit)`" + (r.branch.map { " \(r.pushed == true ? "pushed to" : "on") \(code($0))" } ?? "") + "\n"
+        }
+        if let mr = r.mergeRequest { s += "\nMerge request: \(mr.url)\n" }
         return s
     }
 
+    /// A value as inline code in a table cell: no line breaks, no `|` or backtick that would end it early.
+    static func code(_ v: String) -> String {
+        "`" + PathQuoting.quoted(v).replacingOccurrences(of: "`", with: "'").replacingOccurrences(of: "|", with: "\\|") + "`"
+    }
+
+    static func markdown(_ v: String) -> String {
+        v.split(separator: "\n").joined(separator: "<br>").replacingOccurrences(of: "|", with: "\\|")
+    }
+
+    /// `KEY=value` lines; a value is one line (a multi-line error keeps its first line and says so).
     private static func lines(_ kv: [(String, String)]) -> String {
-        kv.map { "\($0.0)=\($0.1.filter { $0 != "\n" && $0 != "\r" })" }.joined(separator: "\n") + "\n"
+        kv.map { k, v in
+            let first = v.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
+            let one = (first == v ? v : first + " (…)").filter { $0 != "\r" }
+            return "\(k)=\(one)"
+        }.joined(separator: "\n") + "\n"
     }
 
     private static func append(_ path: String, _ text: String) throws {
@@ -75,7 +86,7 @@ public enum PlatformOutputs {
 
     /// Start and end of a collapsible log section (GitLab) or group (GitHub); nothing elsewhere.
     public static func section(_ name: String, _ title: String, _ body: () throws -> Void) rethrows {
-        if isGitHubActions { Console.raw(2, "::group::\(title)\n") }
+        if isGitHubActions { Console.raw(2, "::group::\(Console.escapeData(title))\n") }
         else if isGitLabCI { Console.raw(2, "\u{1B}[0Ksection_start:\(Int(Date().timeIntervalSince1970)):\(name)[collapsed=true]\r\u{1B}[0K\(title)\n") }
         defer {
             if isGitHubActions { Console.raw(2, "::endgroup::\n") }

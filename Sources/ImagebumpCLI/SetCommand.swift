@@ -50,7 +50,6 @@ public struct SetCommand: RoutedCommand {
     }
 
     public func run() throws {
-        let specs = try Self.parse(edit.specs)
         if route == .git {
             // `imagebump` hands these runs over after parsing; only `imagebump-git`, which sets the runner, gets here
             guard let runner = RemoteHook.runner else {
@@ -60,22 +59,17 @@ public struct SetCommand: RoutedCommand {
             try runner.run(self)
             return
         }
-        try LocalRun.run(self, specs: specs)
+        try LocalRun.run(self)
     }
 
     /// The image specs, parsed; two specs naming one image are refused.
     public static func parse(_ texts: [String]) throws -> [ImageSpec] {
-        let specs: [ImageSpec]
-        do { specs = try texts.map(ImageSpec.init(parsing:)) } catch {
-            Console.error("\(error)")
-            throw ExitCode.failure
-        }
+        let specs = try texts.map(ImageSpec.init(parsing:))
         // Two specs for one repository would race for the same values: refuse rather than pick one.
         var seen: [String: String] = [:]
         for s in specs {
             if let first = seen[s.name.normalized] {
-                Console.error("image specs \(first) and \(s.text) name the same image (\(s.name.normalized)); give one")
-                throw ExitCode.failure
+                throw CLIError("image specs \(first) and \(s.text) name the same image (\(s.name.normalized)); give one")
             }
             seen[s.name.normalized] = s.text
         }

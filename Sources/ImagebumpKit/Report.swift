@@ -1,35 +1,127 @@
+import BuildInfo
 import ImageRules
 
-/// The `--output json` document.
-public struct JSONReport: Codable, Sendable {
+/// What a run did — the one report behind `--output text`, `--output json`, the dotenv file and the GitHub
+/// outputs and step summary (schema/report.schema.json describes the JSON form). On failure it still says what
+/// did happen (a commit pushed before the merge request failed) and carries the error.
+public struct RunReport: Codable, Sendable, Equatable {
+    public enum Status: String, Codable, Sendable {
+        /// The run did what was asked (changed or already up to date).
+        case ok
+        /// `--check` found files that would change (exit 2).
+        case drift
+        /// The run failed (exit 1); `error` says why.
+        case failed
+    }
+
+    public struct ErrorInfo: Codable, Sendable, Equatable {
+        public var message: String
+        /// The file and 1-based line (and column) the error is about, when there is one.
+        public var file: String?
+        public var line: Int?
+        public var column: Int?
+
+        /// The error's place: a `PlanError`'s fields, else the `path:line[:col]: message` form of its text.
+        public init(_ error: Error, message: String) {
+            self.message = message
+            if let e = error as? PlanError {
+                file = e.file; line = e.line; column = e.column
+                return
+            }
+            let first = message.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? message
+            let parts = first.split(separator: ":", maxSplits: 3, omittingEmptySubsequences: false)
+            guard parts.count >= 3, !parts[0].isEmpty, !parts[0].contains(" "), let l = Int(parts[1]), l > 0 else { return }
+            file = String(parts[0]); line = l
+            if parts.count == 4, let c = Int(parts[2]), c > 0 { column = c }
+        }
+    }
+
+    public struct MergeRequestInfo: Codable, Sendable, Equatable {
+        public var url: String
+        public var number: Int
+        public var created: Bool
+        /// False when an existing merge request already matched (nothing to update).
+        public var updated: Bool
+        public init(url: String, number: Int, created: Bool, updated: Bool) {
+            self.url = url; self.number = number; self.created = created; self.updated = updated
+        }
+    }
+
+    /// The imagebump version that ran.
+    public var version = BuildInfo.description
+    /// write, dry-run, check, commit, push or merge-request.
+    public var mode: String
+    public var status: Status
+    /// True when files changed (or would: --dry-run/--check); with git, when a commit was made.
     public var changed: Bool
     public var changes: [PlannedChange]
-    /// Set by runs with --commit/--push (absent otherwise).
+    /// YAML files searched.
+    public var filesSearched: Int?
+    /// Set by runs with a commit (absent otherwise).
     public var commit: String?
     public var branch: String?
     public var pushed: Bool?
     public var attempts: Int?
+    /// The branch already had this change (a re-run): nothing was pushed.
+    public var alreadyOnRemote: Bool?
     public var mergeRequest: MergeRequestInfo?
+    public var error: ErrorInfo?
 
-    public struct MergeRequestInfo: Codable, Sendable {
-        public var url: String
-        public var number: Int
-        public var created: Bool
-        public init(url: String, number: Int, created: Bool) { self.url = url; self.number = number; self.created = created }
+    public init(mode: String, status: Status = .ok, changed: Bool = false, changes: [PlannedChange] = [], filesSearched: Int? = nil) {
+        self.mode = mode; self.status = status; self.changed = changed; self.changes = changes; self.filesSearched = filesSearched
     }
 
-    public init(changed: Bool, changes: [PlannedChange]) { self.changed = changed; self.changes = changes }
+    /// The report of a planned run.
+    public init(mode: String, plan: SetPlan, check: Bool) {
+        self.init(mode: mode, status: check && plan.changed ? .drift : .ok, changed: plan.changed, changes: plan.changes,
+                  filesSearched: plan.searchedFiles)
+    }
+
+    /// This report marked failed (what happened before the failure is kept); `message` is the error's text as
+    /// printed (redacted).
+    public func failed(_ error: Error, message: String) -> RunReport {
+        var r = self
+        r.status = .failed
+        r.error = ErrorInfo(error, message: message)
+        return r
+    }
+
+    /// Distinct files changed, in order.
+    public var changedFiles: [String] {
+        var seen = Set<String>()
+        return changes.map(\.file).filter { seen.insert($0).inserted }
+    }
 }
 
-/// Human-readable lines for `--output text`.
+/// Human-readable lines for `--output text`; file names quoted as git quotes them.
 public enum TextReport {
-    public static func lines(for plan: SetPlan, wrote: Bool) -> [String] {
-        if !plan.changed {
-            return ["already up to date (\(plan.searchedFiles) file\(plan.searchedFiles == 1 ? "" : "s") searched)"]
+    /// The change lines and the summary line ("updated 2 files (3 changes)").
+    public static func changeLines(_ r: RunReport, wrote: Bool) -> [String] {
+        if r.changes.isEmpty {
+            let n = r.filesSearched ?? 0
+            return ["already up to date (\(n) file\(n == 1 ? "" : "s") searched)"]
         }
-        var out = plan.changes.map { "\($0.file):\($0.line): \($0.kind.rawValue) \($0.old.isEmpty ? "(added)" : $0.old) -> \($0.new)" }
-        let n = plan.files.count
-        out.append("\(wrote ? "updated" : "would update") \(n) file\(n == 1 ? "" : "s") (\(plan.changes.count) change\(plan.changes.count == 1 ? "" : "s"))")
+        var out = r.changes.map {
+            "\(PathQuoting.quoted($0.file)):\($0.line): \($0.kind.rawValue) \($0.old.isEmpty ? "(added)" : $0.old) -> \($0.new)"
+        }
+        let n = r.changedFiles.count, c = r.changes.count
+        out.append("\(wrote ? "updated" : "would update") \(n) file\(n == 1 ? "" : "s") (\(c) change\(c == 1 ? "" : "s"))")
         return out
+    }
+
+    /// The git result ("pushed abc to main"), nil for runs without git.
+    public static func outcomeLine(_ r: RunReport) -> String? {
+        guard let branch = r.branch else { return nil }
+        guard let c = r.commit else {
+            let n = r.filesSearched.map { " (\($0) file\($0 == 1 ? "" : "s") searched)" } ?? ""
+            return "already up to date on \(branch)\(n): nothing to commit"
+        }
+        if r.alreadyOnRemote == true { return "\(branch) already has this change at \(c): nothing pushed" }
+        if r.pushed == true { return "pushed \(c) to \(branch)\((r.attempts ?? 1) > 1 ? " after \(r.attempts!) attempts" : "")" }
+        return "committed \(c) on \(branch)"
+    }
+
+    public static func mergeRequestLine(_ r: RunReport) -> String? {
+        r.mergeRequest.map { "\($0.created ? "opened" : ($0.updated ? "updated" : "unchanged")) merge request \($0.url)" }
     }
 }

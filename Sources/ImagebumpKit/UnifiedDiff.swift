@@ -25,7 +25,7 @@ public enum UnifiedDiff {
             else if j < b.count && inserted.contains(j) { ops.append(.ins(j)); j += 1 }
             else { ops.append(.same(i, j)); i += 1; j += 1 }
         }
-        var out = "\(colors.header)--- a/\(path)\n+++ b/\(path)\(colors.reset)\n"
+        var out = "\(colors.header)--- \(PathQuoting.diffName("a/", path))\n+++ \(PathQuoting.diffName("b/", path))\(colors.reset)\n"
         var k = 0
         while k < ops.count {
             guard let firstChange = ops[k...].firstIndex(where: { if case .same = $0 { return false }; return true }) else { break }

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import BuildInfo
 import ImagebumpCLI
 
 final class SetCommandTests: XCTestCase {
@@ -50,7 +51,8 @@ final class SetCommandTests: XCTestCase {
         // second run: already up to date, nothing changes, exit 0
         let again = try CLI.run(["set", "-f", "apps/sample-app/overlays/dev", "--output", "json", "\(app):1.20"], in: repo)
         XCTAssertEqual(again.status, 0)
-        XCTAssertEqual(again.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "{\"changed\":false,\"changes\":[]}")
+        XCTAssertEqual(again.stdout.trimmingCharacters(in: .whitespacesAndNewlines),
+                       "{\"changed\":false,\"changes\":[],\"filesSearched\":1,\"mode\":\"write\",\"status\":\"ok\",\"version\":\"\(BuildInfo.description)\"}")
     }
 
     func testCheckExitCodes() throws {

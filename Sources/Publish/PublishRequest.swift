@@ -1,0 +1,81 @@
+import Foundation
+import Forge
+import GitOps
+import ImageReference
+import ImagebumpKit
+
+/// A git run with everything resolved: absolute paths, the credentials, the author, the mode. Files to edit are
+/// relative to the config repo's root (the clone or the checkout), never to the process's working directory.
+public struct PublishRequest {
+    public enum Mode: String, Sendable {
+        /// Plan in a clone (or the checkout) and report the diff; nothing written, committed or pushed.
+        case dryRun = "dry-run"
+        /// As dryRun; drift is status `drift` (exit 2).
+        case check
+        case commit, push
+        case mergeRequest = "merge-request"
+
+        public var writes: Bool { self == .commit || self == .push || self == .mergeRequest }
+    }
+
+    public struct MergeRequestOptions {
+        public var forge: String?
+        public var apiURL: String?
+        public var title: String?
+        public var description: String?
+        public var labels: [String] = [], assignees: [String] = [], reviewers: [String] = []
+        public var draft = false, autoMerge = false, removeSourceBranch = false, squash = false
+        public init() {}
+    }
+
+    public var mode: Mode
+    /// A URL (cloned into a temporary directory) or an absolute path (used in place).
+    public var location: String
+    public var branch: String?
+    public var pushBranch: String?
+    public var specs: [ImageSpec]
+    /// The edit, with `paths` relative to the config repo's root (its `root` is set to the clone or checkout).
+    public var edit: SetRequest
+    public var messageTemplate: String
+    /// nil: the CI platform's identity, else a local checkout's git config identity, else imagebump's.
+    public var author: GitAuthor?
+    public var provenance: Provenance
+    public var retries: Int
+    public var credentials: GitCredentials
+    public var timeoutSeconds: TimeInterval
+    public var caFile: String?
+    public var mergeRequest: MergeRequestOptions
+    public var environment: [String: String]
+
+    public init(mode: Mode, location: String, branch: String?, pushBranch: String?, specs: [ImageSpec], edit: SetRequest,
+                messageTemplate: String, author: GitAuthor?, provenance: Provenance, retries: Int, credentials: GitCredentials,
+                timeoutSeconds: TimeInterval, caFile: String?, mergeRequest: MergeRequestOptions, environment: [String: String]) {
+        self.mode = mode; self.location = location; self.branch = branch; self.pushBranch = pushBranch; self.specs = specs
+        self.edit = edit; self.messageTemplate = messageTemplate; self.author = author; self.provenance = provenance
+        self.retries = retries; self.credentials = credentials; self.timeoutSeconds = timeoutSeconds; self.caFile = caFile
+        self.mergeRequest = mergeRequest; self.environment = environment
+    }
+
+    /// A clone only needs the edited paths on disk (commits still carry every file): checkout dominates clone time.
+    var sparsePaths: [String]? {
+        edit.paths.isEmpty || edit.paths.contains { $0 == "." || $0 == "./" } ? nil : edit.paths
+    }
+
+    var images: [String] { specs.map(\.description) }
+}
+
+/// A failed run: what did happen before the failure (a pushed branch, a commit) and why it failed.
+public struct PublishFailure: Error, CustomStringConvertible {
+    public let report: RunReport
+    /// The error as it was thrown (a `PlanError` keeps its file and line), nil when `description` says more.
+    public let underlying: Error?
+    public let description: String
+
+    init(report: RunReport, underlying: Error) {
+        self.report = report; self.underlying = underlying; description = "\(underlying)"
+    }
+
+    init(report: RunReport, description: String) {
+        self.report = report; underlying = nil; self.description = description
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+import Forge
+import GitOps
+import ImagebumpKit
+import ImageRules
+
+/// Runs a `PublishRequest`: clone or open the config repo → plan the edit → (dry-run/check: report) or write,
+/// commit, push with re-apply on a moved branch → open or update the merge request. Returns the run report;
+/// throws `PublishFailure` carrying the report of what happened before the failure.
+public struct Publisher {
+    /// Progress for stderr.
+    public var progress: GitProgressSink?
+    /// Called once with the first planned edit, before anything is committed or pushed (to show the changes first).
+    public var planned: ((RunReport) -> Void)?
+    /// Non-fatal notes (e.g. a reviewer the forge did not accept).
+    public var warning: ((String) -> Void)?
+
+    public init(progress: GitProgressSink? = nil, planned: ((RunReport) -> Void)? = nil, warning: ((String) -> Void)? = nil) {
+        self.progress = progress; self.planned = planned; self.warning = warning
+    }
+
+    /// The report and, for --dry-run, the planned files (for the diff).
+    public struct Outcome {
+        public var report: RunReport
+        public var preview: SetPlan?
+    }
+
+    public func run(_ request: PublishRequest) throws -> Outcome {
+        var report = RunReport(mode: request.mode.rawValue)
+        var preview: SetPlan?
+        do {
+            let token = request.credentials.resolveToken(forLocation: request.location)
+            if request.mode == .mergeRequest && token == nil {
+                throw PublishError("--merge-request needs an API token (\(request.credentials.tokenSearchDescription)); GitLab: a project access token with api and write_repository scopes; GitHub: contents: write and pull-requests: write")
+            }
+            if !request.mode.writes && !ConfigRepo.isURL(request.location) { // a local checkout is read as it is
+                let plan = try Self.plan(request.edit, at: request.location, retention: request.mode == .dryRun ? .preview : .summary)
+                return Outcome(report: RunReport(mode: request.mode.rawValue, plan: plan, check: request.mode == .check), preview: plan)
+            }
+            try ConfigRepo.with(location: request.location, branch: request.branch, credentials: request.credentials,
+                                checkoutPaths: ConfigRepo.isURL(request.location) ? request.sparsePaths : nil, progress: progress,
+                                timeouts: NetworkTimeouts(seconds: request.timeoutSeconds)) { repo in
+                if !request.mode.writes {
+                    let plan = try Self.plan(request.edit, at: repo.workdir, retention: request.mode == .dryRun ? .preview : .summary)
+                    report = RunReport(mode: request.mode.rawValue, plan: plan, check: request.mode == .check)
+                    preview = plan
+                    return
+                }
+                try publish(request, repo: repo, token: token, report: &report)
+            }
+        } catch let e as PublishFailure {
+            throw e
+        } catch {
+            throw PublishFailure(report: report, underlying: error)
+        }
+        return Outcome(report: report, preview: preview)
+    }
+
+    private func publish(_ request: PublishRequest, repo: ConfigRepo, token: GitCredentials.Token?, report: inout RunReport) throws {
+        let env = request.environment
+        var forgeContext: (kind: ForgeKind, api: String, project: String)?
+        if request.mode == .mergeRequest {
+            // the project comes from the URL pushed to (a local checkout: its origin)
+            let o = request.mergeRequest
+            let kind = try ForgeDefaults.detectForge(explicit: o.forge, environment: env, repoURL: repo.remoteURL)
+            let api = try o.apiURL ?? ForgeDefaults.apiURL(forge: kind, environment: env, repoURL: repo.remoteURL)
+            forgeContext = (kind, api, try ForgeDefaults.projectPath(repoURL: repo.remoteURL, apiURL: api))
+        }
+        let target = repo.branch
+        let images = request.images
+        let pushBranch = request.pushBranch ?? (request.mode == .mergeRequest ? ForgeDefaults.pushBranch(images: images, targetBranch: target) : nil)
+        // --author, else whoever started the CI job, else a local checkout's git identity, else imagebump's own
+        let author = request.author ?? GitAuthor.fromCI(env) ?? (ConfigRepo.isURL(request.location) ? nil : repo.configuredAuthor())
+            ?? GitAuthor.fallback
+        var lastPlan: SetPlan?
+        let result = try repo.publish(
+            pushBranch: pushBranch, author: author, push: request.mode != .commit, retries: request.retries,
+            message: { files in
+                let changes = (lastPlan?.changes ?? []).map { ChangeDescription(file: $0.file, old: $0.old, new: $0.new) }
+                return CommitMessage.build(template: request.messageTemplate, images: images, files: files, changes: changes,
+                                           provenance: request.provenance, environment: env)
+            },
+            edit: { workdir in
+                let plan = try Self.plan(request.edit, at: workdir, retention: .stage)
+                try SetJob.write(plan)
+                if lastPlan == nil {
+                    for w in plan.notes { warning?(w) }
+                    planned?(RunReport(mode: request.mode.rawValue, plan: plan, check: false))
+                }
+                lastPlan = plan
+                return plan.writtenPaths
+            })
+        report = RunReport(mode: request.mode.rawValue, changed: result.commit != nil,
+                           changes: result.commit != nil ? (lastPlan?.changes ?? []) : [], filesSearched: lastPlan?.searchedFiles)
+        report.commit = result.commit
+        report.branch = result.branch
+        report.pushed = result.pushed
+        report.attempts = result.attempts
+        report.alreadyOnRemote = result.alreadyOnRemote ? true : nil
+        guard request.mode == .mergeRequest, let ctx = forgeContext, result.commit != nil, let token else { return }
+        let o = request.mergeRequest
+        let rows = report.changes.map { ImageChangeRow(file: $0.file, image: $0.image, old: $0.old, new: $0.new) }
+        let subject = CommitMessage.expand(request.messageTemplate, images: images, files: result.changedFiles, changes: [])
+            .split(separator: "\n").first.map(String.init) ?? "bump images"
+        let title = o.title.map { CommitMessage.expand($0, images: images, files: result.changedFiles, changes: []) } ?? subject
+        let description = o.description.map {
+            CommitMessage.expand($0, images: images, files: result.changedFiles,
+                                 changes: rows.map { ChangeDescription(file: $0.file, old: $0.old, new: $0.new) })
+        } ?? MergeRequestDescription.render(changes: rows, provenance: MergeRequestDescription.provenanceLinks(environment: env))
+        let mr = MergeRequestRequest(
+            forge: ctx.kind, apiURL: ctx.api, project: ctx.project, sourceBranch: result.branch, targetBranch: target,
+            title: title, description: description, labels: o.labels, assignees: o.assignees, reviewers: o.reviewers,
+            draft: o.draft, autoMerge: o.autoMerge, removeSourceBranch: o.removeSourceBranch, squash: o.squash,
+            token: token.secret, gitLabTokenKind: token.source.hasSuffix("CI_JOB_TOKEN") ? .jobToken : .privateToken,
+            tokenSource: token.source.replacingOccurrences(of: "token from ", with: ""), headSHA: result.commit,
+            transportOptions: TransportOptions(caFile: request.caFile, timeoutSeconds: request.timeoutSeconds))
+        let opened: MergeRequestResult
+        do {
+            opened = try MergeRequestService().openOrUpdate(mr)
+        } catch {
+            throw PublishFailure(report: report, description: "\(error)\nthe branch \(result.branch) was pushed; re-run the same command to open or update the merge request")
+        }
+        for w in opened.warnings { warning?(w) }
+        report.mergeRequest = .init(url: opened.url, number: opened.number, created: opened.created, updated: opened.updated)
+    }
+
+    /// Plans `edit` with its paths relative to `root` (the clone or the checkout).
+    static func plan(_ edit: SetRequest, at root: String, retention: SetJob.Retention) throws -> SetPlan {
+        var edit = edit
+        edit.root = root
+        return try SetJob.plan(edit, retention: retention)
+    }
+}
+
+struct PublishError: Error, CustomStringConvertible {
+    let description: String
+    init(_ d: String) { description = d }
+}

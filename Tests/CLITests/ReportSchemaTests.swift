@@ -1,0 +1,115 @@
+import Foundation
+import XCTest
+import TestSupport
+import BuildInfo
+
+/// `--output json` of every mode — success, drift, failure — validates against schema/report.schema.json
+/// (checked with Python's jsonschema, an independent implementation), and failures print one object too.
+final class ReportSchemaTests: XCTestCase {
+    let app = "registry.example.com/team/sample-app"
+    let token = "schema-token-8d2c61"
+
+    func overlay(_ tag: String) -> String {
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nimages:\n  - name: \(app)\n    newTag: \"\(tag)\"\n"
+    }
+
+    /// Runs imagebump with --output json; returns the one JSON document on stdout.
+    func report(_ args: [String], in cwd: URL, env: [String: String] = [:], status: Int32,
+                file: StaticString = #filePath, line: UInt = #line) throws -> [String: Any] {
+        let r = try CLI.run(args + ["--output", "json"], in: cwd, env: env)
+        XCTAssertEqual(r.status, status, "\(args): \(r.stderr)", file: file, line: line)
+        XCTAssertEqual(r.stdout.filter { $0 == "\n" }.count, 1, "one line on stdout: \(r.stdout)", file: file, line: line)
+        let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8))
+        return try XCTUnwrap(object as? [String: Any], file: file, line: line)
+    }
+
+    func testEveryModeAndEveryFailureValidatesAgainstTheSchema() throws {
+        var documents: [[String: Any]] = []
+        let repo = try Fixtures.copyExamples()
+        let dev = "apps/sample-app/overlays/dev"
+        documents.append(try report(["set", "--dry-run", "-f", dev, "\(app):1.30"], in: repo, status: 0))
+        documents.append(try report(["set", "--check", "-f", dev, "\(app):1.30"], in: repo, status: 2))
+        documents.append(try report(["set", "-f", dev, "\(app):1.30"], in: repo, status: 0))
+        documents.append(try report(["set", "--check", "-f", dev, "\(app):1.30"], in: repo, status: 0))
+        // failures: a parse error (file and line), a bad spec, nothing matched
+        try Fixtures.write("spec:\n  image: \(app):1.0\n  bad: [unclosed\n", to: repo.appendingPathComponent("broken/x.yaml"))
+        let parse = try report(["set", "-f", "broken", "\(app):1.31"], in: repo, status: 1)
+        let parseError = try XCTUnwrap(parse["error"] as? [String: Any])
+        XCTAssertEqual(parseError["file"] as? String, "broken/x.yaml")
+        XCTAssertNotNil(parseError["line"] as? Int)
+        XCTAssertEqual(parse["changed"] as? Bool, false)
+        documents.append(parse)
+        documents.append(try report(["set", "-f", dev, "\(app):bad tag"], in: repo, status: 1))
+        documents.append(try report(["set", "-f", dev, "registry.example.com/none:1"], in: repo, status: 1))
+
+        // git modes against a git daemon and the fake forge
+        let server = try GitDaemonRepo(files: ["apps/app/kustomization.yaml": overlay("1.0.0")], name: "team/config.git")
+        defer { server.stop() }
+        let forge = try FakeForge(token: token)
+        defer { forge.stop() }
+        try forge.reset(["gitlab_projects": ["team/config"]])
+        let cwd = try Fixtures.scratch()
+        let env = ["IMAGEBUMP_TOKEN": token]
+        documents.append(try report(["set", "--dry-run", "--repo", server.url, "\(app):2.0"], in: cwd, env: env, status: 0))
+        documents.append(try report(["set", "--check", "--repo", server.url, "\(app):2.0"], in: cwd, env: env, status: 2))
+        documents.append(try report(["set", "--push", "--repo", server.url, "\(app):2.0"], in: cwd, env: env, status: 0))
+        documents.append(try report(["set", "--push", "--repo", server.url, "\(app):2.0"], in: cwd, env: env, status: 0))
+        let mrArgs = ["set", "--merge-request", "--repo", server.url, "--forge", "gitlab", "--api-url", forge.baseURL + "/api/v4"]
+        let opened = try report(mrArgs + ["\(app):2.1"], in: cwd, env: env, status: 0)
+        XCTAssertNotNil(opened["mergeRequest"])
+        documents.append(opened)
+        // the merge request API fails after the bot branch was pushed (no such project on the GitHub side of the
+        // fake forge): the report says what did happen
+        let brokenAPI = ["set", "--merge-request", "--repo", server.url, "--forge", "github", "--api-url", forge.baseURL]
+        let partial = try report(brokenAPI + ["\(app):2.2"], in: cwd, env: env, status: 1)
+        XCTAssertEqual(partial["status"] as? String, "failed")
+        XCTAssertEqual(partial["changed"] as? Bool, true, "the commit was pushed before the API failed")
+        XCTAssertEqual(partial["pushed"] as? Bool, true)
+        let branch = try XCTUnwrap(partial["branch"] as? String)
+        XCTAssertEqual(partial["commit"] as? String, try server.git(["rev-parse", branch]).trimmingCharacters(in: .whitespacesAndNewlines))
+        documents.append(partial)
+        // a local checkout: --commit
+        let checkout = try Fixtures.scratch().appendingPathComponent("checkout")
+        _ = try Git.output(["clone", "-q", server.url, checkout.path])
+        documents.append(try report(["set", "--commit", "--repo", checkout.path, "\(app):3.0"], in: cwd, status: 0))
+
+        XCTAssertEqual(Set(documents.compactMap { $0["mode"] as? String }),
+                       ["write", "dry-run", "check", "push", "merge-request", "commit"], "every mode covered")
+        XCTAssertEqual(Set(documents.compactMap { $0["status"] as? String }), ["ok", "drift", "failed"])
+        for d in documents { XCTAssertEqual(d["version"] as? String, BuildInfo.description) }
+        try validate(documents)
+    }
+
+    /// Fails (never skips) when a document does not validate or the validator cannot run.
+    func validate(_ documents: [[String: Any]]) throws {
+        let dir = try Fixtures.scratch("schema")
+        let data = dir.appendingPathComponent("documents.json")
+        try JSONSerialization.data(withJSONObject: documents).write(to: data)
+        let schema = Fixtures.repoRoot.appendingPathComponent("schema/report.schema.json").path
+        let script = """
+        import json, sys, jsonschema
+        schema = json.load(open(sys.argv[1]))
+        jsonschema.Draft202012Validator.check_schema(schema)
+        validator = jsonschema.Draft202012Validator(schema)
+        bad = [(i, e.message) for i, d in enumerate(json.load(open(sys.argv[2]))) for e in validator.iter_errors(d)]
+        print(bad)
+        sys.exit(1 if bad else 0)
+        """
+        let r = try CLI.runProgram("/usr/bin/env", ["python3", "-c", script, schema, data.path], in: dir)
+        XCTAssertEqual(r.status, 0, "schema validation: \(r.stdout) \(r.stderr)")
+    }
+
+    func testTheSchemaRejectsAReportThatBreaksIt() throws {
+        let bad: [[String: Any]] = [["version": "1", "mode": "push", "status": "failed", "changed": false, "changes": []]]
+        let dir = try Fixtures.scratch("schema")
+        let data = dir.appendingPathComponent("bad.json")
+        try JSONSerialization.data(withJSONObject: bad).write(to: data)
+        let schema = Fixtures.repoRoot.appendingPathComponent("schema/report.schema.json").path
+        let r = try CLI.runProgram("/usr/bin/env", ["python3", "-c", """
+            import json, sys, jsonschema
+            v = jsonschema.Draft202012Validator(json.load(open(sys.argv[1])))
+            sys.exit(0 if all(list(v.iter_errors(d)) for d in json.load(open(sys.argv[2]))) else 1)
+            """, schema, data.path], in: dir)
+        XCTAssertEqual(r.status, 0, "a failed report without an error is rejected: \(r.stderr)")
+    }
+}
