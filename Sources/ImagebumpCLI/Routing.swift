@@ -105,5 +105,3 @@ public enum RemoteHook {
     }
 }
 
-/// Exit with status 1 after the error was already printed (ArgumentParser prints nothing more).
-public let failureExit: Error = ExitCode.failure
