@@ -35,8 +35,12 @@ public struct SetCommand: RoutedCommand {
 
     /// A config repo (cloned or opened), a commit or a merge request needs libgit2/libcurl: `imagebump-git`; so does
     /// the stale-run check of an explicit --source-repo (it reads the application repository's history).
-    public var route: Route {
-        repo.repo != nil || [.commit, .push, .mergeRequest].contains(mode) || edit.runOptions.sourceRepo != nil ? .git : .local
+    public var route: Route { Self.route(repo: repo, forge: forge, run: edit.runOptions) }
+
+    /// The route from the option groups `set` and `promote` share: a commit, a push or a merge request is exactly
+    /// what `mode` calls .commit/.push/.mergeRequest.
+    static func route(repo: RepoOptions, forge: ForgeOptions, run: RunOptions) -> Route {
+        repo.repo != nil || repo.commit || repo.push || forge.mergeRequest || run.sourceRepo != nil ? .git : .local
     }
 
     public mutating func validate() throws {
@@ -136,7 +140,8 @@ public struct RepoOptions: ParsableArguments {
     public var pushBranch: String?
 
     @Option(help: ArgumentHelp("Commit message template; placeholders {images}, {files}, {changes}.", valueName: "template"))
-    public var message = "chore(deploy): bump {images}"
+    public var message = RepoOptions.defaultMessage
+    public static let defaultMessage = "chore(deploy): bump {images}"
 
     @Option(help: ArgumentHelp("Commit author (default: from the CI platform's variables, else imagebump <imagebump@localhost>).", valueName: "Name <email>"))
     public var author: String?
