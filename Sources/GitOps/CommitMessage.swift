@@ -1,4 +1,5 @@
 import Foundation
+import ImagebumpKit
 
 /// A commit author/committer identity.
 public struct GitAuthor: Sendable, Equatable, CustomStringConvertible {
@@ -119,9 +120,6 @@ public struct ChangeDescription: Sendable, Equatable {
 
 /// Commit message construction.
 public enum CommitMessage {
-    /// The default template: `chore(deploy): bump {images}`.
-    public static let defaultTemplate = "chore(deploy): bump {images}"
-
     /// Expands `{images}` (comma-separated, e.g. `app:1.2.3, web:2.0`), `{files}` (comma-separated) and
     /// `{changes}` (one line per change: `file: old → new`).
     public static func expand(_ template: String, images: [String], files: [String], changes: [ChangeDescription]) -> String {
@@ -142,7 +140,7 @@ public enum CommitMessage {
     }
 
     /// Convenience: template expansion plus trailers (provenance from the environment overridden by `explicit`).
-    public static func build(template: String = defaultTemplate, images: [String], files: [String],
+    public static func build(template: String = CommitTemplate.default, images: [String], files: [String],
                              changes: [ChangeDescription], provenance explicit: Provenance = Provenance(),
                              environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         let prov = Provenance.fromEnvironment(environment).overriding(with: explicit)

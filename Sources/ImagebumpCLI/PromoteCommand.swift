@@ -70,7 +70,7 @@ public struct PromoteCommand: RoutedCommand {
         s.edit.specs = promotion.specs.map(\.text)
         // --add needs the kustomization file itself
         if add { s.edit.files = toEnv.files.map { Self.kustomization(in: $0, root: root) ?? $0 } }
-        if repo.message == RepoOptions.defaultMessage { s.repo.message = "chore(deploy): \(promotion.summary)\n\n{changes}" }
+        if repo.message == CommitTemplate.default { s.repo.message = "chore(deploy): \(promotion.summary)\n\n{changes}" }
         s = s.applying(toEnv)
         if s.forge.mergeRequest {
             if forge.description == nil { s.forge.description = "\(promotion.summary.prefix(1).uppercased())\(promotion.summary.dropFirst()):\n\n{changes}" }

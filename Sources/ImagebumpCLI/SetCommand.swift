@@ -22,25 +22,30 @@ public struct SetCommand: RoutedCommand {
     /// What the run does, from the parsed flags (--merge-request implies --push, which implies --commit).
     public enum Mode: String, Sendable, CaseIterable {
         case write, dryRun = "dry-run", check, commit, push, mergeRequest = "merge-request"
+
+        /// The run makes a git commit.
+        var commits: Bool { self == .commit || self == .push || self == .mergeRequest }
     }
 
-    public var mode: Mode {
+    public var mode: Mode { Self.mode(repo: repo, forge: forge, run: edit.runOptions) }
+
+    public var route: Route { Self.route(repo: repo, forge: forge, run: edit.runOptions) }
+
+    /// The mode from the option groups `set` and `promote` share.
+    static func mode(repo: RepoOptions, forge: ForgeOptions, run: RunOptions) -> Mode {
         if forge.mergeRequest { return .mergeRequest }
         if repo.push { return .push }
         if repo.commit { return .commit }
-        if edit.dryRun { return .dryRun }
-        if edit.check { return .check }
+        if run.dryRun { return .dryRun }
+        if run.check { return .check }
         return repo.repo != nil ? .commit : .write // a local checkout named with --repo is committed to in place
     }
 
-    /// A config repo (cloned or opened), a commit or a merge request needs libgit2/libcurl: `imagebump-git`; so does
-    /// the stale-run check of an explicit --source-repo (it reads the application repository's history).
-    public var route: Route { Self.route(repo: repo, forge: forge, run: edit.runOptions) }
-
-    /// The route from the option groups `set` and `promote` share: a commit, a push or a merge request is exactly
-    /// what `mode` calls .commit/.push/.mergeRequest.
+    /// From the mode: a commit, a push or a merge request needs libgit2/libcurl (`imagebump-git`); so does a config
+    /// repo (cloned or opened, also to preview), and the stale-run check of an explicit --source-repo (it reads the
+    /// application repository's history).
     static func route(repo: RepoOptions, forge: ForgeOptions, run: RunOptions) -> Route {
-        repo.repo != nil || repo.commit || repo.push || forge.mergeRequest || run.sourceRepo != nil ? .git : .local
+        mode(repo: repo, forge: forge, run: run).commits || repo.repo != nil || run.sourceRepo != nil ? .git : .local
     }
 
     public mutating func validate() throws {
@@ -140,8 +145,7 @@ public struct RepoOptions: ParsableArguments {
     public var pushBranch: String?
 
     @Option(help: ArgumentHelp("Commit message template; placeholders {images}, {files}, {changes}.", valueName: "template"))
-    public var message = RepoOptions.defaultMessage
-    public static let defaultMessage = "chore(deploy): bump {images}"
+    public var message = CommitTemplate.default
 
     @Option(help: ArgumentHelp("Commit author (default: from the CI platform's variables, else imagebump <imagebump@localhost>).", valueName: "Name <email>"))
     public var author: String?

@@ -1,0 +1,5 @@
+/// The commit message template of a run without `--message`. Declared here, in a module without libgit2, so that
+/// the edit-only CLI's option default and GitOps' `CommitMessage` read the same constant.
+public enum CommitTemplate {
+    public static let `default` = "chore(deploy): bump {images}"
+}
