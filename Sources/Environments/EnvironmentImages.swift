@@ -1,3 +1,4 @@
+import ImageReference
 import ImageRules
 
 /// One image reference an environment's files hold (`imagebump get`, and what `promote` reads).
@@ -19,7 +20,7 @@ public struct HeldImage: Codable, Equatable, Sendable {
     }
 
     /// `image[:tag][@digest]`.
-    public var reference: String { image + (tag.map { ":" + $0 } ?? "") + (digest.map { "@" + $0 } ?? "") }
+    public var reference: String { ImageReference.format(name: image, tag: tag, digest: digest) }
 
     // `tag`/`digest` are written as null when absent, so every object has the same keys.
     public func encode(to encoder: any Encoder) throws {

@@ -33,10 +33,14 @@ public struct ImageReference: Hashable, Sendable, CustomStringConvertible {
         self.digest = digest
     }
 
-    public var description: String {
-        var s = name.written
-        if let tag { s += ":" + tag }
-        if let digest { s += "@" + digest }
+    public var description: String { Self.format(name: name.written, tag: tag, digest: digest) }
+
+    /// `name[:tag][@digest]`: the one way a reference is written, in files, messages, reports and commit
+    /// messages. An empty tag or digest is left out.
+    public static func format(name: String, tag: String?, digest: String?) -> String {
+        var s = name
+        if let tag, !tag.isEmpty { s += ":" + tag }
+        if let digest, !digest.isEmpty { s += "@" + digest }
         return s
     }
 

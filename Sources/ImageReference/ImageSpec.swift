@@ -46,12 +46,7 @@ public struct ImageSpec: Hashable, Sendable, CustomStringConvertible {
     public var isRenameOnly: Bool { tag == nil && digest == nil }
 
     /// `image:tag@digest` as the spec wants it, for messages (`app:1.2.3`).
-    public var description: String {
-        var s = (newName ?? name).written
-        if let tag { s += ":" + tag }
-        if let digest { s += "@" + digest }
-        return s
-    }
+    public var description: String { ImageReference.format(name: (newName ?? name).written, tag: tag, digest: digest) }
 
     /// The reference an existing `image:` value becomes. The repository stays as written unless the spec renames it.
     public func apply(to ref: ImageReference) -> ImageReference {

@@ -58,7 +58,7 @@ public struct ImagePlanner: Sendable {
                     }
                     matched.insert(i)
                     let new = try writer.write(specs[i], to: site)
-                    let old = describe(site.current), now = describe(new)
+                    let old = site.current.description, now = new.description
                     if old != now {
                         changes.append(PlannedChange(file: file, line: site.line, kind: site.kind, image: specs[i].name.written, old: old, new: now))
                     }
@@ -90,12 +90,4 @@ func parse(file: String, bytes: [UInt8]) throws(PlanError) -> YAMLStream {
     do { return try YAMLParser.parse(bytes) } catch {
         throw PlanError(file: file, line: error.line, column: error.column, message: error.message)
     }
-}
-
-/// `name[:tag][@digest]` for messages, leaving out an empty tag or digest.
-func describe(_ r: ImageReference) -> String {
-    var s = r.name.written
-    if let tag = r.tag, !tag.isEmpty { s += ":" + tag }
-    if let digest = r.digest, !digest.isEmpty { s += "@" + digest }
-    return s
 }

@@ -52,7 +52,7 @@ struct SiteWriter {
             var name = old.name
             if let n = spec.newName { name = n; try editor.setScalar(image, to: n.written) }
             if let t = spec.tag { try editor.setScalar(tagNode, to: t) }
-            if let d = spec.digest { try editor.setScalar(image, to: name.written + "@" + d) }
+            if let d = spec.digest { try editor.setScalar(image, to: ImageReference(name: name, digest: d).description) }
             return ImageReference(name: name, tag: spec.tag ?? old.tag, digest: spec.digest)
 
         case .fluxPolicy(let names, let tags, let digests):

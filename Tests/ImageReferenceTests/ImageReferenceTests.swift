@@ -43,6 +43,14 @@ final class ImageReferenceParsingTests: XCTestCase {
         XCTAssertEqual(portOnly.name.domain, "localhost:5000")
     }
 
+    func testOneFormatterLeavesOutAbsentAndEmptyParts() throws {
+        XCTAssertEqual(ImageReference.format(name: "app", tag: "1.0", digest: digest), "app:1.0@\(digest)")
+        XCTAssertEqual(ImageReference.format(name: "app", tag: "", digest: nil), "app")
+        XCTAssertEqual(ImageReference.format(name: "app", tag: nil, digest: ""), "app")
+        XCTAssertEqual(ImageReference(name: try ImageName(parsing: "app"), tag: "", digest: digest).description, "app@\(digest)")
+        XCTAssertEqual(try ImageSpec(parsing: "app=ghcr.io/acme/app@\(digest)").description, "ghcr.io/acme/app@\(digest)")
+    }
+
     func testTagGrammar() {
         XCTAssertTrue(ImageReference.isValidTag("v1.2.3-rc.1_build"))
         XCTAssertTrue(ImageReference.isValidTag("_x"))
