@@ -4,28 +4,8 @@ import XCTest
 import Redaction
 import TestSupport
 
-final class GitHubServiceTests: XCTestCase {
-    var forge: FakeForge!
-    var rec: Recorder!
-
-    override func setUpWithError() throws {
-        forge = try FakeForge(token: canary)
-        rec = Recorder()
-    }
-
-    override func tearDown() {
-        forge?.stop()
-        assertNoCanary(rec?.logs ?? [])
-    }
-
-    func request(_ change: (inout MergeRequestRequest) -> Void = { _ in }) -> MergeRequestRequest {
-        var r = MergeRequestRequest(forge: .github, apiURL: forge.baseURL, project: "octo/config",
-                                    sourceBranch: "imagebump/web-main", targetBranch: "main",
-                                    title: "Bump web to 1.2.4", description: "table v1", token: canary,
-                                    tokenSource: "GITHUB_TOKEN")
-        change(&r)
-        return r
-    }
+final class GitHubServiceTests: FakeForgeTestCase {
+    override var kind: ForgeKind { .github }
 
     func assertClean(_ reqs: [Recorded], file: StaticString = #filePath, line: UInt = #line) {
         for r in reqs {

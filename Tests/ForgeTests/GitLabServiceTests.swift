@@ -4,43 +4,7 @@ import XCTest
 import Redaction
 import TestSupport
 
-let canary = "glpat-CANARY-7f3a9c1e5b2d"
-
-/// Asserts the canary token appears nowhere in what a person could see.
-func assertNoCanary(_ texts: [String], file: StaticString = #filePath, line: UInt = #line) {
-    for t in texts {
-        XCTAssertFalse(t.contains(canary), "token leaked: \(t)", file: file, line: line)
-        XCTAssertFalse(t.contains("CANARY"), "token fragment leaked: \(t)", file: file, line: line)
-    }
-}
-
-func texts(of error: Error) -> [String] {
-    [String(describing: error), error.localizedDescription, "\(error)"]
-}
-
-final class GitLabServiceTests: XCTestCase {
-    var forge: FakeForge!
-    var rec: Recorder!
-
-    override func setUpWithError() throws {
-        forge = try FakeForge(token: canary)
-        rec = Recorder()
-    }
-
-    override func tearDown() {
-        forge?.stop()
-        assertNoCanary(rec?.logs ?? [])
-    }
-
-    func request(_ change: (inout MergeRequestRequest) -> Void = { _ in }) -> MergeRequestRequest {
-        var r = MergeRequestRequest(forge: .gitlab, apiURL: forge.baseURL + "/api/v4", project: "group/sub/config",
-                                    sourceBranch: "imagebump/web-main", targetBranch: "main",
-                                    title: "Bump web to 1.2.4", description: "table v1", token: canary,
-                                    tokenSource: "GITLAB_TOKEN")
-        change(&r)
-        return r
-    }
-
+final class GitLabServiceTests: FakeForgeTestCase {
     func assertClean(_ reqs: [Recorded], file: StaticString = #filePath, line: UInt = #line) {
         for r in reqs {
             XCTAssertEqual(r.violations, [], "\(r.method) \(r.path)", file: file, line: line)

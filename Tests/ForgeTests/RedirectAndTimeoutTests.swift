@@ -5,29 +5,7 @@ import Redaction
 import TestSupport
 
 /// The token goes only to the API URL's origin; a stalled API ends the request with a clear error.
-final class RedirectAndTimeoutTests: XCTestCase {
-    var forge: FakeForge!
-    var rec: Recorder!
-
-    override func setUpWithError() throws {
-        forge = try FakeForge(token: canary)
-        rec = Recorder()
-    }
-
-    override func tearDown() {
-        forge?.stop()
-        assertNoCanary(rec?.logs ?? [])
-    }
-
-    func request(_ change: (inout MergeRequestRequest) -> Void = { _ in }) -> MergeRequestRequest {
-        var r = MergeRequestRequest(forge: .gitlab, apiURL: forge.baseURL + "/api/v4", project: "group/sub/config",
-                                    sourceBranch: "imagebump/web-main", targetBranch: "main",
-                                    title: "Bump web to 1.2.4", description: "table v1", token: canary,
-                                    tokenSource: "GITLAB_TOKEN")
-        change(&r)
-        return r
-    }
-
+final class RedirectAndTimeoutTests: FakeForgeTestCase {
     func testRedirectToAnotherOriginIsRefusedAndTheOtherServerGetsNothing() throws {
         let other = try FakeForge(token: canary, bind: "127.0.0.2")
         defer { other.stop() }
