@@ -14,6 +14,18 @@ final class HardeningTests: ServerTestCase {
         return box.result
     }
 
+    /// Bumps `url` expecting a timeout error about `url` (within 60 s); returns it with its phase and detail.
+    func timeout(_ url: String, _ creds: GitCredentials, _ timeouts: NetworkTimeouts,
+                 file: StaticString = #filePath, line: UInt = #line) -> (error: Error, phase: String, detail: String)? {
+        let outcome = bounded(60) { try Self.bump(url, credentials: creds, tag: "never", timeouts: timeouts) }
+        guard case .failure(let error)? = outcome else {
+            XCTFail("expected a timeout, got \(String(describing: outcome))", file: file, line: line); return nil
+        }
+        guard case let GitOpsError.timedOut(remote, phase, detail) = error else { XCTFail("\(error)", file: file, line: line); return nil }
+        XCTAssertEqual(remote, url, file: file, line: line)
+        return (error, phase, detail)
+    }
+
     func testRedirectToAnotherOriginIsRefusedAndTheOtherServerGetsNoCredentials() throws {
         try Fixtures.makeBareRepo(root: dir)
         let record = dir + "/other-origin-requests.log"
@@ -67,19 +79,10 @@ final class HardeningTests: ServerTestCase {
     }
 
     func testStalledReceivePackTimesOutNamingRemoteAndPhase() throws {
-        let bare = try Fixtures.makeBareRepo(root: dir)
-        let marker = dir + "/hung"
-        let http = try Fixtures.startHTTP(root: dir, password: canary, hangMarker: marker, logDir: dir)
-        servers.append(http)
-        let before = try Fixtures.git("--git-dir", bare, "rev-parse", "main")
+        let (bare, marker, http, before) = try hangingHTTPRepo()
         let url = "http://127.0.0.1:\(http.port)/config.git"
         let creds = GitCredentials(environment: env(token: canary))
-        let outcome = bounded(60) {
-            try Self.bump(url, credentials: creds, tag: "never", timeouts: NetworkTimeouts(connect: 5, idle: 1))
-        }
-        guard case .failure(let error)? = outcome else { return XCTFail("expected a timeout, got \(String(describing: outcome))") }
-        guard case let GitOpsError.timedOut(remote, phase, _) = error else { return XCTFail("\(error)") }
-        XCTAssertEqual(remote, url)
+        guard let (error, phase, _) = timeout(url, creds, NetworkTimeouts(connect: 5, idle: 1)) else { return }
         XCTAssertEqual(phase, "pushing to")
         XCTAssertTrue("\(error)".hasPrefix("timed out pushing to \(url): no data from 127.0.0.1:\(http.port) for 1 s"), "\(error)")
         XCTAssertTrue(FileManager.default.fileExists(atPath: marker), "the server received the push")
@@ -101,12 +104,7 @@ final class HardeningTests: ServerTestCase {
         }
         let url = "http://127.0.0.1:\(listener.port)/config.git"
         let creds = GitCredentials(environment: env(token: nil))
-        let outcome = bounded(60) {
-            try Self.bump(url, credentials: creds, tag: "never", timeouts: NetworkTimeouts(connect: 1, idle: 30))
-        }
-        guard case .failure(let error)? = outcome else { return XCTFail("expected a timeout, got \(String(describing: outcome))") }
-        guard case let GitOpsError.timedOut(remote, phase, detail) = error else { return XCTFail("\(error)") }
-        XCTAssertEqual(remote, url)
+        guard let (_, phase, detail) = timeout(url, creds, NetworkTimeouts(connect: 1, idle: 30)) else { return }
         XCTAssertEqual(phase, "cloning")
         XCTAssertEqual(detail, "no connection to 127.0.0.1:\(listener.port) within 1 s")
     }
@@ -122,12 +120,7 @@ final class HardeningTests: ServerTestCase {
         let before = try Fixtures.git("--git-dir", bare, "rev-parse", "main")
         let url = "ssh://root@localhost:\(ssh.port)\(bare)"
         let creds = GitCredentials(sshKeyPath: ssh.clientKey, knownHostsPath: ssh.knownHosts, environment: env(token: nil))
-        let outcome = bounded(60) {
-            try Self.bump(url, credentials: creds, tag: "never", timeouts: NetworkTimeouts(connect: 5, idle: 2))
-        }
-        guard case .failure(let error)? = outcome else { return XCTFail("expected a timeout, got \(String(describing: outcome))") }
-        guard case let GitOpsError.timedOut(remote, phase, detail) = error else { return XCTFail("\(error)") }
-        XCTAssertEqual(remote, url)
+        guard let (_, phase, detail) = timeout(url, creds, NetworkTimeouts(connect: 5, idle: 2)) else { return }
         XCTAssertEqual(phase, "pushing to")
         XCTAssertTrue(detail.hasPrefix("no data from localhost:\(ssh.port) for 2 s"), detail)
         XCTAssertEqual(try Fixtures.git("--git-dir", bare, "rev-parse", "main"), before)
@@ -138,12 +131,7 @@ final class HardeningTests: ServerTestCase {
         defer { close(listener.fd) }
         let url = "http://127.0.0.1:\(listener.port)/config.git"
         let creds = GitCredentials(environment: env(token: nil))
-        let outcome = bounded(60) {
-            try Self.bump(url, credentials: creds, tag: "never", timeouts: NetworkTimeouts(connect: 5, idle: 1))
-        }
-        guard case .failure(let error)? = outcome else { return XCTFail("expected a timeout, got \(String(describing: outcome))") }
-        guard case let GitOpsError.timedOut(remote, phase, _) = error else { return XCTFail("\(error)") }
-        XCTAssertEqual(remote, url)
+        guard let (_, phase, _) = timeout(url, creds, NetworkTimeouts(connect: 5, idle: 1)) else { return }
         XCTAssertEqual(phase, "cloning")
     }
 }

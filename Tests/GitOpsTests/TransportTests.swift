@@ -67,6 +67,16 @@ class ServerTestCase: XCTestCase {
         }
     }
 
+    /// A bare repo behind an HTTP server that hangs once it has received a push (it creates `marker` then), and
+    /// the repo's `main` before the test.
+    func hangingHTTPRepo() throws -> (bare: String, marker: String, http: ServerProcess, before: String) {
+        let bare = try Fixtures.makeBareRepo(root: dir)
+        let marker = dir + "/hung"
+        let http = try Fixtures.startHTTP(root: dir, password: canary, hangMarker: marker, logDir: dir)
+        servers.append(http)
+        return (bare, marker, http, try Fixtures.git("--git-dir", bare, "rev-parse", "main"))
+    }
+
     func assertNoCanary(_ texts: String..., file: StaticString = #filePath, line: UInt = #line) {
         for t in texts { XCTAssertFalse(t.contains(canary), "canary token leaked: \(t)", file: file, line: line) }
     }
@@ -327,11 +337,7 @@ final class TransportTests: ServerTestCase {
     }
 
     func testServerKilledMidPush() throws {
-        let bare = try Fixtures.makeBareRepo(root: dir)
-        let marker = dir + "/hung"
-        let http = try Fixtures.startHTTP(root: dir, password: canary, hangMarker: marker, logDir: dir)
-        servers.append(http)
-        let before = try Fixtures.git("--git-dir", bare, "rev-parse", "main")
+        let (bare, marker, http, before) = try hangingHTTPRepo()
         // Kill the server as soon as it has received the push.
         let killer = Thread {
             let deadline = Date().addingTimeInterval(30)
