@@ -40,13 +40,7 @@ public struct YAMLEditor {
         if mapping.isFlow {
             insertInFlow(mapping, rendered)
         } else {
-            guard let firstKey = mapping.children.first, let last = mapping.children.last else {
-                throw refusal(mapping, "empty block mapping")
-            }
-            let at = lineEnd(after: last.end)
-            let indent = String(repeating: " ", count: firstKey.column - 1)
-            let newline = stream.source.usesCRLF(near: last.end) ? "\r\n" : "\n"
-            edits.append(ByteEdit(range: at..<at, replacement: Array((newline + indent + rendered).utf8)))
+            try appendToBlockMapping(mapping) { indent, newline in newline + indent + rendered }
         }
         insertions[mapping.id, default: []].append((key, .scalar(value)))
     }
@@ -59,17 +53,23 @@ public struct YAMLEditor {
         if mapping.isFlow {
             insertInFlow(mapping, key + ": [" + items.map(renderFlowItem).joined(separator: ", ") + "]")
         } else {
-            guard let firstKey = mapping.children.first, let last = mapping.children.last else {
-                throw refusal(mapping, "empty block mapping")
+            try appendToBlockMapping(mapping) { indent, newline in
+                items.reduce(newline + indent + key + ":") { $0 + Self.renderBlockItem($1, indent: indent, newline: newline) }
             }
-            let at = lineEnd(after: last.end)
-            let indent = String(repeating: " ", count: firstKey.column - 1)
-            let nl = stream.source.usesCRLF(near: last.end) ? "\r\n" : "\n"
-            var text = nl + indent + key + ":"
-            for item in items { text += renderBlockItem(item, indent: indent, newline: nl) }
-            edits.append(ByteEdit(range: at..<at, replacement: Array(text.utf8)))
         }
         insertions[mapping.id, default: []].append((key, .sequence(items.map { .mapping($0.map { ($0.0, .scalar($0.1)) }) })))
+    }
+
+    /// Inserts `text(indent, newline)` after the line of a block mapping's last entry: `indent` is its keys'
+    /// indentation, `newline` the line ending used there.
+    private mutating func appendToBlockMapping(_ mapping: YAMLNode, _ text: (_ indent: String, _ newline: String) -> String) throws(Refusal) {
+        guard let firstKey = mapping.children.first, let last = mapping.children.last else {
+            throw refusal(mapping, "empty block mapping")
+        }
+        let at = lineEnd(after: last.end)
+        let indent = String(repeating: " ", count: firstKey.column - 1)
+        let newline = stream.source.usesCRLF(near: last.end) ? "\r\n" : "\n"
+        edits.append(ByteEdit(range: at..<at, replacement: Array(text(indent, newline).utf8)))
     }
 
     /// Appends a `- key: value…` item to a sequence (block, or flow including `[]`).
@@ -90,7 +90,7 @@ public struct YAMLEditor {
             let at = lineEnd(after: last.end)
             let nl = stream.source.usesCRLF(near: last.end) ? "\r\n" : "\n"
             let indent = String(repeating: " ", count: max(0, sequence.column - 1))
-            edits.append(ByteEdit(range: at..<at, replacement: Array(renderBlockItem(pairs, indent: indent, newline: nl).utf8)))
+            edits.append(ByteEdit(range: at..<at, replacement: Array(Self.renderBlockItem(pairs, indent: indent, newline: nl).utf8)))
         }
         appended[sequence.id, default: []].append(.mapping(pairs.map { ($0.0, .scalar($0.1)) }))
     }
@@ -109,7 +109,7 @@ public struct YAMLEditor {
         }
     }
 
-    private func renderBlockItem(_ pairs: [(String, String)], indent: String, newline: String) -> String {
+    private static func renderBlockItem(_ pairs: [(String, String)], indent: String, newline: String) -> String {
         var text = ""
         for (i, (k, v)) in pairs.enumerated() {
             text += newline + indent + (i == 0 ? "- " : "  ") + k + ": " + ScalarQuoting.render(v, preferring: .plain, inFlow: false)
