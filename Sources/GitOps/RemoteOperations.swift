@@ -6,18 +6,14 @@ extension ConfigRepo {
     enum PushOutcome { case pushed, stale(String) }
 
     func pushOnce(branch: String, force: Bool, repo: OpaquePointer) throws -> PushOutcome {
-        guard let remoteName else { throw GitOpsError.invalidArgument("no remote") }
-        var remote: OpaquePointer?
-        try check(git_remote_lookup(&remote, repo, remoteName), "looking up remote \(remoteName)")
-        defer { git_remote_free(remote) }
-        let ctx = RemoteContext(session: session, progress: progress, phase: .pushing, timeouts: timeouts)
-        var opts = git_push_options()
-        git_push_options_init(&opts, UInt32(GIT_PUSH_OPTIONS_VERSION))
-        opts.callbacks = ctx.makeCallbacks()
         let refspec = (force ? "+" : "") + "refs/heads/\(branch):refs/heads/\(branch)"
-        progress?(.step("pushing to \(session.location.display) (\(branch))"))
-        let rc = withStrArray([refspec]) { arr in ctx.run { git_remote_push(remote, arr, &opts) } }
-        withExtendedLifetime(ctx) {}
+        let (rc, ctx) = try withRemote(in: repo, phase: .pushing) { remote, ctx in
+            var opts = git_push_options()
+            git_push_options_init(&opts, UInt32(GIT_PUSH_OPTIONS_VERSION))
+            opts.callbacks = ctx.makeCallbacks()
+            progress?(.step("pushing to \(session.location.display) (\(branch))"))
+            return withStrArray([refspec]) { arr in ctx.run { git_remote_push(remote, arr, &opts) } }
+        }
         if rc < 0 {
             let msg = lastGitErrorMessage(secrets: session.secrets)
             if rc == GIT_ENONFASTFORWARD.rawValue || msg.contains("non-fastforwardable")
@@ -41,6 +37,18 @@ extension ConfigRepo {
         return .pushed
     }
 
+    /// Runs one network call on the configured remote with a `RemoteContext` for `phase` (its callbacks need it
+    /// alive during the call); returns the call's result and the context, which holds what went wrong.
+    private func withRemote(in repo: OpaquePointer, phase: RemoteContext.Phase,
+                            _ call: (OpaquePointer?, RemoteContext) -> Int32) throws -> (Int32, RemoteContext) {
+        guard let remoteName else { throw GitOpsError.invalidArgument("no remote") }
+        var remote: OpaquePointer?
+        try check(git_remote_lookup(&remote, repo, remoteName), "looking up remote \(remoteName)")
+        defer { git_remote_free(remote) }
+        let ctx = RemoteContext(session: session, progress: progress, phase: phase, timeouts: timeouts)
+        return (call(remote, ctx), ctx)
+    }
+
     static func looksLikeConnectionLoss(_ msg: String) -> Bool {
         let m = msg.lowercased()
         return ["eof", "connection", "broken pipe", "reset by peer", "timed out", "failed to send", "failed to receive",
@@ -50,16 +58,13 @@ extension ConfigRepo {
     /// Fetches `branch` from the remote and returns its new head.
     func fetchBranch(_ branch: String) throws -> git_oid {
         guard let repo, let remoteName else { throw GitOpsError.invalidArgument("no remote") }
-        var remote: OpaquePointer?
-        try check(git_remote_lookup(&remote, repo, remoteName), "looking up remote \(remoteName)")
-        defer { git_remote_free(remote) }
-        let ctx = RemoteContext(session: session, progress: progress, phase: .fetching, timeouts: timeouts)
-        var opts = git_fetch_options()
-        git_fetch_options_init(&opts, UInt32(GIT_FETCH_OPTIONS_VERSION))
-        opts.callbacks = ctx.makeCallbacks()
         let tracking = "refs/remotes/\(remoteName)/\(branch)"
-        let rc = withStrArray(["+refs/heads/\(branch):\(tracking)"]) { arr in ctx.run { git_remote_fetch(remote, arr, &opts, nil) } }
-        withExtendedLifetime(ctx) {}
+        let (rc, ctx) = try withRemote(in: repo, phase: .fetching) { remote, ctx in
+            var opts = git_fetch_options()
+            git_fetch_options_init(&opts, UInt32(GIT_FETCH_OPTIONS_VERSION))
+            opts.callbacks = ctx.makeCallbacks()
+            return withStrArray(["+refs/heads/\(branch):\(tracking)"]) { arr in ctx.run { git_remote_fetch(remote, arr, &opts, nil) } }
+        }
         if rc < 0 { throw ctx.error(operation: "fetch from \(session.location.display)", code: rc) }
         var oid = git_oid()
         try check(git_reference_name_to_id(&oid, repo, tracking), "resolving \(tracking)")
