@@ -180,18 +180,21 @@ static int idle_timeout(ib_stream *st, const char *what) {
     return -1;
 }
 
+/* A failed recv/send (errno holds the cause), named with the peer. */
+static int io_error(ib_stream *st, const char *what) {
+    char msg[512];
+    snprintf(msg, sizeof msg, "error %s %s:%s: %s", what, st->host, st->port, strerror(errno));
+    fail(IMAGEBUMP_STREAM_OK, st->host, st->port, msg);
+    return -1;
+}
+
 static ssize_t ib_read(git_stream *stream, void *data, size_t len) {
     ib_stream *st = (ib_stream *)stream;
     int ready = wait_for(st->s, POLLIN, st->idle_timeout_ms);
     if (ready == 0) return idle_timeout(st, "received from");
     ssize_t n;
     do { n = recv(st->s, data, len, 0); } while (n < 0 && errno == EINTR);
-    if (n < 0) {
-        char msg[512];
-        snprintf(msg, sizeof msg, "error receiving data from %s:%s: %s", st->host, st->port, strerror(errno));
-        fail(IMAGEBUMP_STREAM_OK, st->host, st->port, msg);
-        return -1;
-    }
+    if (n < 0) return io_error(st, "receiving data from");
     return n;
 }
 
@@ -202,12 +205,7 @@ static ssize_t ib_write(git_stream *stream, const char *data, size_t len, int fl
     if (ready == 0) return idle_timeout(st, "could be sent to");
     ssize_t n;
     do { n = send(st->s, data, len, MSG_NOSIGNAL); } while (n < 0 && errno == EINTR);
-    if (n < 0) {
-        char msg[512];
-        snprintf(msg, sizeof msg, "error sending data to %s:%s: %s", st->host, st->port, strerror(errno));
-        fail(IMAGEBUMP_STREAM_OK, st->host, st->port, msg);
-        return -1;
-    }
+    if (n < 0) return io_error(st, "sending data to");
     return n;
 }
 
