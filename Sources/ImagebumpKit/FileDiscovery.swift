@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import TempCleanup
 
 /// A YAML file to look at.
 public struct DiscoveredFile: Hashable, Sendable {
@@ -91,15 +92,10 @@ public enum FileDiscovery {
         /// `real` is a resolved directory inside the root; `relative` is the path walked to it (links as named).
         mutating func directory(real: String, relative: String) throws(DiscoveryError) {
             guard seenDirs.insert(real).inserted else { return } // a link back up the tree, or listed already
-            guard let d = opendir(real) else { throw DiscoveryError(path: relative.isEmpty ? "." : relative, message: String(cString: strerror(errno))) }
-            var names: [String] = []
-            while let ent = readdir(d) {
-                let name = withUnsafePointer(to: ent.pointee.d_name) { p in
-                    p.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-                }
-                if name != "." && name != ".." { names.append(name) }
+            var names: [String]
+            do { names = try DirectoryListing.names(real) } catch {
+                throw DiscoveryError(path: relative.isEmpty ? "." : relative, message: String(cString: strerror(error.code)))
             }
-            closedir(d)
             names.sort() // stable, reproducible order of changes and diffs
             for name in names {
                 let path = (real == "/" ? "" : real) + "/" + name

@@ -95,17 +95,7 @@ public enum TempCleanup {
         var st = stat()
         guard lstat(path, &st) == 0 else { return }
         if (st.st_mode & S_IFMT) == S_IFDIR {
-            if let d = opendir(path) {
-                var names: [String] = []
-                while let ent = readdir(d) {
-                    let name = withUnsafePointer(to: ent.pointee.d_name) { p in
-                        p.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-                    }
-                    if name != "." && name != ".." { names.append(name) }
-                }
-                closedir(d)
-                for n in names { removeTree(path + "/" + n) }
-            }
+            for n in (try? DirectoryListing.names(path)) ?? [] { removeTree(path + "/" + n) }
             rmdir(path)
         } else {
             unlink(path)
