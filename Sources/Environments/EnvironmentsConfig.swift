@@ -1,3 +1,5 @@
+import ImageRules
+
 /// `imagebump.yaml`: the environments of a config repo (which files, which branch, how a change reaches them) and
 /// the order in which builds are promoted through them.
 public struct EnvironmentsConfig: Sendable, Equatable {
@@ -77,8 +79,6 @@ public struct ConfigError: Error, Equatable, CustomStringConvertible {
         self.file = file; self.line = line; self.column = column; self.message = message
     }
 
-    public var description: String {
-        guard let line else { return message }
-        return "\(file):\(line)\(column.map { ":\($0)" } ?? ""): \(message)"
-    }
+    /// `file:line[:column]: message`; without a line, the message alone.
+    public var description: String { line == nil ? message : located(message, file: file, line: line, column: column) }
 }

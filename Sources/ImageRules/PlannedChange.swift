@@ -33,9 +33,13 @@ public struct PlanError: Error, CustomStringConvertible {
         self.file = file; self.line = line; self.column = column; self.message = message
     }
 
-    public var description: String {
-        var s = file
-        if let line { s += ":\(line)"; if let column { s += ":\(column)" } }
-        return s + ": " + message
-    }
+    public var description: String { located(message, file: file, line: line, column: column) }
+}
+
+/// `file[:line[:column]]: message`, the form compilers print: editors and CI logs link it to the place, and
+/// `RunReport.ErrorInfo` reads the place back from it.
+public func located(_ message: String, file: String, line: Int?, column: Int?) -> String {
+    var s = file
+    if let line { s += ":\(line)"; if let column { s += ":\(column)" } }
+    return s + ": " + message
 }
