@@ -54,9 +54,6 @@ public struct ImageReference: Hashable, Sendable, CustomStringConvertible {
         return word(b[0]) && b.dropFirst().allSatisfy { word($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") }
     }
 
-    /// True for a digest a new reference may carry (see `Digest`).
-    public static func isValidDigest(_ d: String) -> Bool { Digest.problem(d) == nil }
-
     /// A reference as it is written in a file, where only the name has to be valid: the tag and digest are
     /// taken as written (`app:{GENERATED_TAG}`, a short `@sha256:1111`), so that a value whose name is
     /// the spec's image is still found and replaced by a valid one. Nil when the name is not a valid name

@@ -63,9 +63,9 @@ final class ImageReferenceParsingTests: XCTestCase {
 
     func testDigestFollowsTheOCIGrammarWithRegisteredLengths() {
         let hex64 = "0123456789abcdef" + String(repeating: "e", count: 48)
-        XCTAssertTrue(ImageReference.isValidDigest(digest))
-        XCTAssertTrue(ImageReference.isValidDigest("sha256:" + hex64))
-        XCTAssertTrue(ImageReference.isValidDigest("sha512:" + hex64 + hex64))
+        XCTAssertNil(Digest.problem(digest))
+        XCTAssertNil(Digest.problem("sha256:" + hex64))
+        XCTAssertNil(Digest.problem("sha512:" + hex64 + hex64))
         let refused: [String: String] = [
             "sha256:" + String(hex64.dropLast()): "exactly 64",                       // 63 digits
             "sha256:" + hex64 + "0": "exactly 64",                                    // 65 digits
@@ -80,7 +80,7 @@ final class ImageReferenceParsingTests: XCTestCase {
             hex64: "algorithm:encoded",
         ]
         for (d, why) in refused {
-            XCTAssertFalse(ImageReference.isValidDigest(d), d)
+            XCTAssertNotNil(Digest.problem(d), d)
             XCTAssertThrowsError(try ImageReference(parsing: "app@" + d)) { error in
                 XCTAssertTrue("\(error)".contains(why), "\(d): \(error)")
             }
