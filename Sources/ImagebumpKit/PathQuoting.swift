@@ -1,5 +1,7 @@
-/// File names as git prints them: a name with a control character, `"` or `\` is written in double quotes with
+/// File names in git's C-style quoting: a name with a control character, `"` or `\` is written in double quotes with
 /// C escapes (`"evil\n.yaml"`), so no file name can break a diff header or start a line of its own in a log.
+/// Control characters other than `\n`, `\t`, `\r` become octal (git writes `\a`, `\b`, `\v`, `\f`; `git apply` reads
+/// both), and non-ASCII stays as it is (git's `core.quotePath=false`).
 public enum PathQuoting {
     public static func needsQuoting(_ path: String) -> Bool {
         path.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F || $0 == "\"" || $0 == "\\" }

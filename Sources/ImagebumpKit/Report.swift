@@ -93,7 +93,7 @@ public struct RunReport: Codable, Sendable, Equatable {
     }
 }
 
-/// Human-readable lines for `--output text`; file names quoted as git quotes them.
+/// Human-readable lines for `--output text`; file names quoted as in the diff headers (`PathQuoting`).
 public enum TextReport {
     /// The change lines and the summary line ("updated 2 files (3 changes)").
     public static func changeLines(_ r: RunReport, wrote: Bool) -> [String] {
