@@ -29,7 +29,7 @@ let package = Package(
         // One URL/remote-location parser and one backoff, shared by GitOps, Forge and Redaction.
         .target(name: "Remote"),
         .target(name: "Redaction", dependencies: ["Remote"]),
-        // Removes registered temp paths (staged files, clones, key files) on SIGINT/SIGTERM/SIGHUP.
+        // Removes registered temp paths (staged files, clones, key files) on SIGINT/SIGTERM/SIGHUP. DirectoryListing: reading a directory without Foundation.
         .target(name: "TempCleanup"),
         // The version, in one place.
         .target(name: "BuildInfo"),
