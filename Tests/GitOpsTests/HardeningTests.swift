@@ -26,14 +26,20 @@ final class HardeningTests: ServerTestCase {
         return (error, phase, detail)
     }
 
-    func testRedirectToAnotherOriginIsRefusedAndTheOtherServerGetsNoCredentials() throws {
+    /// B (127.0.0.2) serves the repo and would accept the token, recording every request in `record`; A
+    /// (127.0.0.1) only redirects there.
+    func redirectToAnotherOrigin() throws -> (a: ServerProcess, b: ServerProcess, record: String) {
         try Fixtures.makeBareRepo(root: dir)
         let record = dir + "/other-origin-requests.log"
-        // B (127.0.0.2) serves the repo and would accept the token; A (127.0.0.1) only redirects there.
         let b = try Fixtures.startHTTP(root: dir, password: canary, bind: "127.0.0.2", recordAuth: record, logDir: dir)
         servers.append(b)
         let a = try Fixtures.startHTTP(root: dir, password: nil, redirectTo: "http://127.0.0.2:\(b.port)", logDir: dir)
         servers.append(a)
+        return (a, b, record)
+    }
+
+    func testRedirectToAnotherOriginIsRefusedAndTheOtherServerGetsNoCredentials() throws {
+        let (a, b, record) = try redirectToAnotherOrigin()
         let url = "http://127.0.0.1:\(a.port)/config.git"
         let log = ProgressLog()
         XCTAssertThrowsError(try bump(url, credentials: GitCredentials(environment: env(token: canary)), tag: "2.0",
@@ -50,12 +56,7 @@ final class HardeningTests: ServerTestCase {
     }
 
     func testRedirectWithURLCredentialsSendsThemNowhereElse() throws {
-        try Fixtures.makeBareRepo(root: dir)
-        let record = dir + "/other-origin-requests.log"
-        let b = try Fixtures.startHTTP(root: dir, password: canary, bind: "127.0.0.2", recordAuth: record, logDir: dir)
-        servers.append(b)
-        let a = try Fixtures.startHTTP(root: dir, password: nil, redirectTo: "http://127.0.0.2:\(b.port)", logDir: dir)
-        servers.append(a)
+        let (a, _, record) = try redirectToAnotherOrigin()
         XCTAssertThrowsError(try bump("http://bot:\(canary)@127.0.0.1:\(a.port)/config.git",
                                       credentials: GitCredentials(environment: env(token: nil)), tag: "2.0")) { error in
             guard case GitOpsError.redirectRefused = error else { return XCTFail("\(error)") }
