@@ -1,6 +1,7 @@
 import ArgumentParser
 import Environments
 import ImagebumpKit
+import ImageRules
 
 /// `imagebump promote FROM TO`: set in TO's files exactly the image references FROM's files hold now, the way TO
 /// is reached (its mode). A `set --env TO` whose specs are read from FROM.
@@ -111,7 +112,7 @@ public struct PromoteCommand: RoutedCommand {
 
     /// `dir/kustomization.yaml` (or .yml, Kustomization) when `path` is a directory holding one.
     static func kustomization(in path: String, root: String) -> String? {
-        for name in ["kustomization.yaml", "kustomization.yml", "Kustomization"] {
+        for name in kustomizationFileNames {
             let p = path == "." ? name : path + "/" + name
             if ConfigFile.isRegularFile(ConfigFile.join(root, p)) { return p }
         }

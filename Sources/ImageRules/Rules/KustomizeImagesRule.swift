@@ -1,6 +1,9 @@
 import ImageReference
 import YAMLEdit
 
+/// Names kustomize accepts for its configuration file, in the order it looks for them in a directory.
+public let kustomizationFileNames = ["kustomization.yaml", "kustomization.yml", "Kustomization"]
+
 /// Kustomize `images:` entries: in a kustomization (by file name, `apiVersion`, kustomize keys at the top
 /// level, or a top-level `images:` list that can only be a kustomize one) and in Flux `Kustomization`
 /// `spec.images`. `name` selects images (a tag written there selects only that tag and stays); a tag or
@@ -8,8 +11,7 @@ import YAMLEdit
 struct KustomizeImagesRule: ImageRule {
     static let entryKeys: Set<String> = ["name", "newName", "newTag", "digest"]
     static let imagesKey: Set<String> = ["images"]
-    /// Names kustomize accepts for its configuration file.
-    static let fileNames: Set<String> = ["kustomization.yaml", "kustomization.yml", "Kustomization"]
+    static let fileNames = Set(kustomizationFileNames)
     /// Top-level keys that mark a Kustomization without apiVersion/kind.
     static let topLevelKeys: Set<String> = ["resources", "bases", "components", "patches", "patchesStrategicMerge", "patchesJson6902",
                                             "namePrefix", "nameSuffix", "namespace", "commonLabels", "labels", "commonAnnotations",
