@@ -4,6 +4,7 @@ import Glibc
 #endif
 import ImageReference
 import ImageRules
+import YAMLEdit
 
 /// What `imagebump set` is asked to do, independent of the command line.
 public struct SetRequest: Sendable {

@@ -8,9 +8,7 @@ public enum YAMLParser {
 
     public static func parse(_ bytes: [UInt8]) throws(YAMLError) -> YAMLStream {
         let source = YAMLSource(bytes: bytes)
-        if bytes.starts(with: [0xFE, 0xFF]) || bytes.starts(with: [0xFF, 0xFE]) {
-            throw YAMLError(line: 1, column: 1, message: "UTF-16 input is not supported; convert the file to UTF-8")
-        }
+        if let wide = WideEncoding(detecting: bytes) { throw YAMLError(line: 1, column: 1, message: wide.message) }
         try source.validateUTF8()
         var builder = TreeBuilder(source: source)
         try events(of: source) { (event: yaml_event_t) throws(YAMLError) in try builder.handle(event) }

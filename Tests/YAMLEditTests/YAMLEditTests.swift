@@ -41,6 +41,16 @@ final class SpanTests: XCTestCase {
         XCTAssertEqual(try ed.apply(), [0xEF, 0xBB, 0xBF] + Array("a: ö\nimage: app:2\n".utf8))
     }
 
+    func testWideEncodingsAreRefusedWithOneMessage() {
+        let utf16LE: [UInt8] = [0xFF, 0xFE] + "a: 1\n".utf8.flatMap { [$0, 0] }
+        let utf32BE: [UInt8] = "a: 1\n".utf8.flatMap { [0, 0, 0, $0] } // no byte order mark: told by its zero bytes
+        for (bytes, name) in [(utf16LE, "UTF-16"), (utf32BE, "UTF-32")] {
+            XCTAssertThrowsError(try YAMLParser.parse(bytes)) { error in
+                XCTAssertEqual(error as? YAMLError, YAMLError(line: 1, column: 1, message: "unsupported encoding (\(name)), convert to UTF-8"))
+            }
+        }
+    }
+
     func testAnchorAndTagAreSkipped() throws {
         let text = "a: &x !!str app:1\nb: !tag\n  app:2\n"
         let s = try YAMLParser.parse(Array(text.utf8))

@@ -1,10 +1,11 @@
 /// YAML may be UTF-16 or UTF-32 (YAML 1.2 §5.2); imagebump edits UTF-8 only. Such a file is recognised by its byte
 /// order mark or by the zero bytes around its first ASCII character, as the YAML spec detects it, so that it fails
-/// with "unsupported encoding" instead of an unhelpful "no match".
-enum WideEncoding {
+/// with "unsupported encoding" instead of an unhelpful "no match" or a libyaml error. The parser refuses such a
+/// file; `imagebump set` checks first, because it skips files that do not mention an image without parsing them.
+public enum WideEncoding {
     case utf16BE, utf16LE, utf32BE, utf32LE
 
-    init?(detecting b: [UInt8]) {
+    public init?(detecting b: [UInt8]) {
         func starts(_ p: [UInt8?]) -> Bool {
             b.count >= p.count && zip(b, p).allSatisfy { $1 == nil ? $0 != 0 : $0 == $1! }
         }
@@ -16,7 +17,7 @@ enum WideEncoding {
     }
 
     /// The text as UTF-8 (to tell whether it mentions an image at all).
-    func utf8(_ b: [UInt8]) -> [UInt8] {
+    public func utf8(_ b: [UInt8]) -> [UInt8] {
         let width = self == .utf16BE || self == .utf16LE ? 2 : 4
         let bigEndian = self == .utf16BE || self == .utf32BE
         var units: [UInt32] = []
@@ -33,7 +34,7 @@ enum WideEncoding {
     }
 
     /// The message users see: convert the file.
-    var message: String {
+    public var message: String {
         "unsupported encoding (\(self == .utf16BE || self == .utf16LE ? "UTF-16" : "UTF-32")), convert to UTF-8"
     }
 }
