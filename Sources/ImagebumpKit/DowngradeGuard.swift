@@ -29,24 +29,17 @@ public enum DowngradeGuard {
     }
 }
 
-/// The tag of one side of a `PlannedChange` (`old`/`new` are references, an Argo CD `NAME=NEWNAME:TAG` string, or
-/// a Flux `:tag` marker's bare tag).
+/// The tag of one side of a `PlannedChange` (`old`/`new` are `name[:tag][@digest]`, or empty for an added entry);
+/// nil without a valid tag.
 struct ChangedTag {
-    let name: String?
+    let name: String
     let tag: String
 
     init?(_ text: String) {
-        var t = Substring(text)
-        if let eq = t.firstIndex(of: "=") { t = t[t.index(after: eq)...] }
-        if let ref = try? ImageReference(parsing: String(t)), let tag = ref.tag {
-            name = ref.name.normalized; self.tag = tag
-        } else if !t.contains("/"), !t.contains(":"), !t.contains("@"), ImageReference.isValidTag(String(t)) {
-            name = nil; tag = String(t)
-        } else {
-            return nil
-        }
+        guard let ref = try? ImageReference(parsing: text), let tag = ref.tag else { return nil }
+        name = ref.name.normalized; self.tag = tag
     }
 
     /// Versions of two different repositories (a rename) are not compared.
-    func sameImage(as other: ChangedTag) -> Bool { name == nil || other.name == nil || name == other.name }
+    func sameImage(as other: ChangedTag) -> Bool { name == other.name }
 }

@@ -38,9 +38,15 @@ final class DowngradeGuardTests: XCTestCase {
         XCTAssertFalse(refused("app:2.0.0", "app@sha256:" + String(repeating: "b", count: 64)))
     }
 
-    func testArgoCDAndFluxTagForms() {
-        XCTAssertEqual(DowngradeGuard.refusals([change("app=registry/app:1.3.0", "app=registry/app:1.2.0", kind: .argocd)]).count, 1)
-        XCTAssertEqual(DowngradeGuard.refusals([change("v1.3.0", "v1.2.0", kind: .fluxMarker)]).count, 1)
+    func testArgoCDAndFluxTagForms() throws {
+        // planned from the files, as a run reports them: an Argo CD `NAME=NEWNAME:TAG` and a Flux `:tag` marker
+        let argo = "apiVersion: argoproj.io/v1alpha1\nkind: Application\nspec:\n  source:\n    kustomize:\n      images:\n        - app=registry/app:1.3.0\n"
+        let flux = "image: registry/app # {\"$imagepolicy\": \"ns:app:name\"}\ntag: v1.3.0 # {\"$imagepolicy\": \"ns:app:tag\"}\n"
+        for (text, spec, kind) in [(argo, "app:1.2.0", ChangeKind.argocd), (flux, "registry/app:v1.2.0", .fluxMarker)] {
+            let plan = try ImagePlanner(specs: [ImageSpec(parsing: spec)]).plan(file: "app.yaml", bytes: Array(text.utf8))
+            XCTAssertEqual(plan.changes.map(\.kind), [kind])
+            XCTAssertEqual(DowngradeGuard.refusals(plan.changes).count, 1, "\(plan.changes)")
+        }
     }
 
     // MARK: - Through SetJob: nothing written, or written with allowDowngrade
