@@ -4,7 +4,7 @@ import ImageReference
 public enum NameSuggestion {
     /// The candidate with the same last path component (`sample-app` for `registry.example.com/team/sample-app`),
     /// else the one at the smallest edit distance of the normalised names, when that distance is at most a third
-    /// of the name's length. Nil when nothing is close.
+    /// of the normalised name's length (or 2). Nil when nothing is close.
     public static func closest(to name: ImageName, among candidates: Set<String>) -> String? {
         let last = name.path.split(separator: "/").last.map(String.init) ?? name.path
         let parsed = candidates.sorted().compactMap { c in (try? ImageName(parsing: c)).map { (c, $0) } }
