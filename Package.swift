@@ -33,12 +33,14 @@ let package = Package(
         .target(name: "TempCleanup"),
         // The version, in one place.
         .target(name: "BuildInfo"),
+        // The CI platform's variables read in one place: platform, actor, provenance, API URL, checkout.
+        .target(name: "CIEnvironment"),
         // libgit2's TCP stream, replaced: connections pinned to the named remote, connect and idle timeouts.
         .target(name: "CGitStream", dependencies: ["CGit2"]),
-        .target(name: "GitOps", dependencies: ["CGit2", "CGitStream", "Remote", "Redaction", "TempCleanup", "ImagebumpKit"]),
-        .target(name: "Forge", dependencies: ["CCurl", "Remote", "Redaction", "BuildInfo"]),
+        .target(name: "GitOps", dependencies: ["CGit2", "CGitStream", "Remote", "Redaction", "TempCleanup", "ImagebumpKit", "CIEnvironment"]),
+        .target(name: "Forge", dependencies: ["CCurl", "Remote", "Redaction", "BuildInfo", "CIEnvironment"]),
         .target(name: "ImagebumpCLI", dependencies: [
-            "ImagebumpKit", "Environments", "BuildInfo", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "ImagebumpKit", "Environments", "BuildInfo", "CIEnvironment", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Two executables so that a local edit never loads libgit2/libcurl (and their ~40 shared libraries):
         // `imagebump` parses the one command tree and hands runs that need git (a config repo, a commit, a merge
@@ -53,8 +55,9 @@ let package = Package(
         .testTarget(name: "ImageRulesTests", dependencies: ["ImageRules", "YAMLEdit", "ImageReference", "TestSupport"]),
         .testTarget(name: "ImagebumpKitTests", dependencies: ["ImagebumpKit", "ImageReference", "TempCleanup"]),
         .testTarget(name: "EnvironmentsTests", dependencies: ["Environments"]),
+        .testTarget(name: "CIEnvironmentTests", dependencies: ["CIEnvironment"]),
         .testTarget(name: "GitOpsTests", dependencies: ["GitOps", "ImageRules"], exclude: ["Fixtures"]),
-        .testTarget(name: "ForgeTests", dependencies: ["Forge", "BuildInfo", "TestSupport"]),
+        .testTarget(name: "ForgeTests", dependencies: ["Forge", "BuildInfo", "CIEnvironment", "TestSupport"]),
         // Test helpers: the loopback fake GitLab/GitHub API and the shared corpus location.
         .target(name: "TestSupport", dependencies: ["Forge"], path: "Tests/TestSupport"),
         // Runs the built `imagebump` executable as a user would.

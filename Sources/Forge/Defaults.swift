@@ -1,19 +1,19 @@
+import CIEnvironment
 import Foundation
 import Redaction
 
 /// Forge detection, default API URLs and project paths (pure functions of their inputs).
 public enum ForgeDefaults {
-    /// `--forge` when given; else GitLab CI (`GITLAB_CI`) / GitHub Actions (`GITHUB_ACTIONS`); else the repo
+    /// `--forge` when given; else the CI platform running the job (`CIEnvironment.platform`); else the repo
     /// URL's host starting with `gitlab.` / `github.` (github.com too). Throws when none applies.
-    public static func detectForge(explicit: String?, environment: [String: String], repoURL: String?) throws -> ForgeKind {
+    public static func detectForge(explicit: String?, environment: CIEnvironment, repoURL: String?) throws -> ForgeKind {
         if let explicit, !explicit.isEmpty {
             guard let kind = ForgeKind(rawValue: explicit.lowercased()) else {
                 throw ForgeError(.configuration, "unknown --forge '\(explicit)': expected gitlab or github")
             }
             return kind
         }
-        if isTrue(environment["GITLAB_CI"]) { return .gitlab }
-        if isTrue(environment["GITHUB_ACTIONS"]) { return .github }
+        if let platform = environment.platform { return ForgeKind(platform) }
         if let repoURL, let host = RemoteURL(repoURL).host?.lowercased() {
             if host.hasPrefix("gitlab.") || host == "gitlab.com" { return .gitlab }
             if host.hasPrefix("github.") || host == "github.com" { return .github }
@@ -21,15 +21,10 @@ public enum ForgeDefaults {
         throw ForgeError(.configuration, "cannot tell whether the repository is on GitLab or GitHub: pass --forge gitlab|github (and --api-url for a self-managed host)")
     }
 
-    /// `CI_API_V4_URL` (GitLab) / `GITHUB_API_URL` (GitHub) when set; else from the repo URL's host:
-    /// `https://<host>/api/v4`; `https://api.github.com` for github.com, `https://<host>/api/v3` for GHES.
-    public static func apiURL(forge: ForgeKind, environment: [String: String], repoURL: String?) throws -> String {
-        switch forge {
-        case .gitlab:
-            if let v = environment["CI_API_V4_URL"], !v.isEmpty { return trimSlash(v) }
-        case .github:
-            if let v = environment["GITHUB_API_URL"], !v.isEmpty { return trimSlash(v) }
-        }
+    /// The CI job's API URL for this forge (`CIEnvironment.apiURL(for:)`) when it has one; else from the repo URL's
+    /// host: `https://<host>/api/v4`; `https://api.github.com` for github.com, `https://<host>/api/v3` for GHES.
+    public static func apiURL(forge: ForgeKind, environment: CIEnvironment, repoURL: String?) throws -> String {
+        if let v = environment.apiURL(for: forge.platform) { return v }
         guard let repoURL, case let parts = RemoteURL(repoURL), parts.isNetwork, let host = parts.host?.lowercased() else {
             throw ForgeError(.configuration, "cannot derive the \(forge.displayName) API URL from the repository URL: pass --api-url")
         }
@@ -114,10 +109,21 @@ public enum ForgeDefaults {
         }
         return out.trimmingCharacters(in: CharacterSet(charactersIn: "-."))
     }
+}
 
-    static func isTrue(_ v: String?) -> Bool {
-        guard let v = v?.lowercased(), !v.isEmpty else { return false }
-        return v == "true" || v == "1" || v == "yes"
+extension ForgeKind {
+    init(_ platform: CIEnvironment.Platform) {
+        switch platform {
+        case .gitlab: self = .gitlab
+        case .github: self = .github
+        }
+    }
+
+    var platform: CIEnvironment.Platform {
+        switch self {
+        case .gitlab: .gitlab
+        case .github: .github
+        }
     }
 }
 

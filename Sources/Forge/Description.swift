@@ -1,4 +1,5 @@
 import BuildInfo
+import CIEnvironment
 import Foundation
 import Redaction
 
@@ -60,25 +61,17 @@ public enum MergeRequestDescription {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// Links from the CI environment (credentials in them redacted): GitLab (`CI_PIPELINE_URL`, `CI_JOB_URL`, `CI_PROJECT_URL`+`CI_COMMIT_SHA`)
-    /// and GitHub Actions (`GITHUB_SERVER_URL`/`GITHUB_REPOSITORY`/`GITHUB_RUN_ID`, `GITHUB_SHA`).
-    public static func provenanceLinks(environment env: [String: String]) -> [ProvenanceLink] {
-        var links: [ProvenanceLink] = []
-        func value(_ k: String) -> String? { env[k].flatMap { $0.isEmpty ? nil : redact(url: $0) } }
-        if let p = value("CI_PIPELINE_URL") { links.append(ProvenanceLink(title: "Pipeline \(value("CI_PIPELINE_ID") ?? "")".trimmingCharacters(in: .whitespaces), url: p)) }
-        if let j = value("CI_JOB_URL") { links.append(ProvenanceLink(title: "Job \(value("CI_JOB_NAME") ?? "")".trimmingCharacters(in: .whitespaces), url: j)) }
-        if let project = value("CI_PROJECT_URL"), let sha = value("CI_COMMIT_SHA") {
-            links.append(ProvenanceLink(title: "Commit \(sha.prefix(12))", url: "\(trimSlash(project))/-/commit/\(sha)"))
-        }
-        if let server = value("GITHUB_SERVER_URL"), let repo = value("GITHUB_REPOSITORY") {
-            if let run = value("GITHUB_RUN_ID") {
-                links.append(ProvenanceLink(title: "Workflow run \(run)", url: "\(trimSlash(server))/\(repo)/actions/runs/\(run)"))
-            }
-            if let sha = value("GITHUB_SHA") {
-                links.append(ProvenanceLink(title: "Commit \(sha.prefix(12))", url: "\(trimSlash(server))/\(repo)/commit/\(sha)"))
-            }
-        }
-        return links
+    /// Links to the CI job's pipeline (GitLab: with its id) or workflow run, its job (GitLab) and the source commit,
+    /// from `CIEnvironment.provenance`; credentials in the URLs redacted.
+    public static func provenanceLinks(environment: CIEnvironment) -> [ProvenanceLink] {
+        let p = environment.provenance
+        let pipeline = environment.source == .github ? "Workflow run" : "Pipeline"
+        let links: [(String, String?)] = [
+            ([pipeline, p.pipelineID].compactMap { $0 }.joined(separator: " "), p.pipelineURL),
+            (["Job", p.jobName].compactMap { $0 }.joined(separator: " "), p.jobURL),
+            ("Commit \(p.commitSHA?.prefix(12) ?? "")", p.commitURL),
+        ]
+        return links.compactMap { title, url in url.map { ProvenanceLink(title: title, url: redact(url: $0)) } }
     }
 
     static func code(_ s: String) -> String {

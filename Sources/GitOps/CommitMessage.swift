@@ -1,3 +1,4 @@
+import CIEnvironment
 import Foundation
 import ImagebumpKit
 
@@ -28,29 +29,18 @@ public struct GitAuthor: Sendable, Equatable, CustomStringConvertible {
     /// The fallback identity: `imagebump <imagebump@localhost>`.
     public static let fallback = GitAuthor(name: "imagebump", email: "imagebump@localhost")
 
-    /// The author from the CI platform's variables, else `fallback`.
-    /// GitLab: `GITLAB_USER_NAME` / `GITLAB_USER_EMAIL`; GitHub: `GITHUB_ACTOR`
-    /// (`<actor> <<actor>@users.noreply.github.com>`).
-    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> GitAuthor {
-        fromCI(env) ?? fallback
+    /// The identity of whoever started the CI job (see `CIEnvironment.actor`; no email: the fallback's), nil outside CI.
+    public static func fromCI(_ ci: CIEnvironment) -> GitAuthor? {
+        ci.actor.map { GitAuthor(name: $0.name, email: $0.email ?? fallback.email) }
     }
 
-    /// The identity of whoever started the CI job (GitLab user, GitHub actor), nil outside CI.
-    public static func fromCI(_ env: [String: String]) -> GitAuthor? {
-        if let name = env["GITLAB_USER_NAME"], !name.isEmpty {
-            let email = env["GITLAB_USER_EMAIL"].flatMap { $0.isEmpty ? nil : $0 } ?? "imagebump@localhost"
-            return GitAuthor(name: name, email: email)
-        }
-        if let actor = env["GITHUB_ACTOR"], !actor.isEmpty {
-            // GitHub links a commit to the account by the ID-prefixed noreply address, as actions/checkout users do
-            let id = env["GITHUB_ACTOR_ID"].flatMap { $0.isEmpty || !$0.allSatisfy(\.isNumber) ? nil : $0 }
-            return GitAuthor(name: actor, email: "\(id.map { "\($0)+" } ?? "")\(actor)@users.noreply.github.com")
-        }
-        return nil
+    /// The CI job's identity in the environment `env`, else `fallback`.
+    public static func fromEnvironment(_ env: [String: String]) -> GitAuthor {
+        fromCI(CIEnvironment(env)) ?? fallback
     }
 
     /// `--author` if given, else the CI platform's identity, else the fallback.
-    public static func resolve(_ flag: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> GitAuthor {
+    public static func resolve(_ flag: String?, environment: [String: String]) throws -> GitAuthor {
         if let flag, !flag.isEmpty { return try GitAuthor(parsing: flag) }
         return fromEnvironment(environment)
     }
@@ -73,22 +63,13 @@ public struct Provenance: Sendable, Equatable {
         self.pipeline = pipeline
     }
 
-    /// From CI variables. GitLab: `CI_PROJECT_URL`, `CI_COMMIT_SHA`, `CI_PIPELINE_URL`.
-    /// GitHub: `GITHUB_SERVER_URL`/`GITHUB_REPOSITORY`, `GITHUB_SHA`,
-    /// `GITHUB_SERVER_URL/GITHUB_REPOSITORY/actions/runs/GITHUB_RUN_ID`.
-    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> Provenance {
-        func v(_ k: String) -> String? { env[k].flatMap { $0.isEmpty ? nil : $0 } }
-        if v("CI_PROJECT_URL") != nil || v("CI_PIPELINE_URL") != nil || v("GITLAB_CI") != nil {
-            return Provenance(repository: v("CI_PROJECT_URL"), commit: v("CI_COMMIT_SHA"), pipeline: v("CI_PIPELINE_URL"))
-        }
-        if let repo = v("GITHUB_REPOSITORY") {
-            let server = v("GITHUB_SERVER_URL") ?? "https://github.com"
-            let base = "\(server)/\(repo)"
-            return Provenance(repository: base, commit: v("GITHUB_SHA"),
-                              pipeline: v("GITHUB_RUN_ID").map { "\(base)/actions/runs/\($0)" })
-        }
-        return Provenance()
+    /// The CI job's: its repository, commit and pipeline (GitLab) or workflow run (GitHub).
+    public init(ci: CIEnvironment) {
+        self.init(repository: ci.provenance.repositoryURL, commit: ci.provenance.commitSHA, pipeline: ci.provenance.pipelineURL)
     }
+
+    /// The CI job's provenance in the environment `env`.
+    public static func fromEnvironment(_ env: [String: String]) -> Provenance { Provenance(ci: CIEnvironment(env)) }
 
     /// Explicit values (flags) override the environment's, field by field.
     public func overriding(with explicit: Provenance) -> Provenance {
@@ -139,11 +120,18 @@ public enum CommitMessage {
         return body + "\n"
     }
 
-    /// Convenience: template expansion plus trailers (provenance from the environment overridden by `explicit`).
+    /// Template expansion plus trailers: the CI job's provenance, overridden field by field by `explicit`.
     public static func build(template: String = CommitTemplate.default, images: [String], files: [String],
                              changes: [ChangeDescription], provenance explicit: Provenance = Provenance(),
-                             environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        let prov = Provenance.fromEnvironment(environment).overriding(with: explicit)
-        return withTrailers(expand(template, images: images, files: files, changes: changes), provenance: prov)
+                             ci: CIEnvironment) -> String {
+        withTrailers(expand(template, images: images, files: files, changes: changes),
+                     provenance: Provenance(ci: ci).overriding(with: explicit))
+    }
+
+    /// `build` in the environment `env`.
+    public static func build(template: String = CommitTemplate.default, images: [String], files: [String],
+                             changes: [ChangeDescription], provenance explicit: Provenance = Provenance(),
+                             environment env: [String: String]) -> String {
+        build(template: template, images: images, files: files, changes: changes, provenance: explicit, ci: CIEnvironment(env))
     }
 }

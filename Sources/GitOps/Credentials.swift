@@ -47,15 +47,21 @@ public struct GitCredentials: Sendable {
     public struct Token: Sendable {
         public var user: String
         public var secret: String
+        /// The environment variable it was read from.
+        public var variable: String
         /// Human-readable origin, e.g. `token from IMAGEBUMP_TOKEN` (never the value).
-        public var source: String
+        public var source: String { "token from \(variable)" }
+        /// GitLab's CI job token (its API takes it as `JOB-TOKEN`, not `PRIVATE-TOKEN`): read from that variable itself.
+        public var isGitLabJobToken: Bool { variable == GitCredentials.gitLabJobTokenVariable }
     }
+
+    static let gitLabJobTokenVariable = "CI_JOB_TOKEN"
 
     /// The default token variables in resolution order, with their default HTTP user (`nil` = by host).
     public static let defaultTokenVariables: [(name: String, user: String?)] = [
         ("IMAGEBUMP_TOKEN", nil),
         ("GITLAB_TOKEN", "oauth2"),
-        ("CI_JOB_TOKEN", "gitlab-ci-token"),
+        (gitLabJobTokenVariable, "gitlab-ci-token"),
         ("GITHUB_TOKEN", "x-access-token"),
     ]
 
@@ -66,11 +72,11 @@ public struct GitCredentials: Sendable {
         if let name = tokenEnv {
             guard let value = environment[name], !value.isEmpty else { return nil }
             let known = Self.defaultTokenVariables.first { $0.name == name }?.user
-            return Token(user: tokenUser ?? known ?? byHost, secret: value, source: "token from \(name)")
+            return Token(user: tokenUser ?? known ?? byHost, secret: value, variable: name)
         }
         for (name, user) in Self.defaultTokenVariables {
             if let value = environment[name], !value.isEmpty {
-                return Token(user: tokenUser ?? user ?? byHost, secret: value, source: "token from \(name)")
+                return Token(user: tokenUser ?? user ?? byHost, secret: value, variable: name)
             }
         }
         return nil

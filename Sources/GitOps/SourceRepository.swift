@@ -1,7 +1,7 @@
 internal import CGit2
 import ImagebumpKit
 
-/// The application repository a CI job runs in (`CI_PROJECT_DIR`, `GITHUB_WORKSPACE`, `--source-repo`), opened
+/// The application repository a CI job runs in (`CIEnvironment.workspace`, `--source-repo`), opened
 /// read-only to tell whether one commit is an ancestor of another. Local history only: nothing is fetched.
 /// Not for concurrent use (libgit2 repository handles are not thread-safe); the guards run on one thread.
 public final class SourceRepository: CommitAncestry, @unchecked Sendable {

@@ -19,7 +19,7 @@ public enum Console {
         }
     }
 
-    static var onGitHubActions: Bool { getenv("GITHUB_ACTIONS").map { String(cString: $0) } == "true" }
+    static var onGitHubActions: Bool { ProcessEnvironment.ci.platform == .github }
 
     /// On GitHub Actions a line starting with `::` is a workflow command. imagebump's own commands go through
     /// `raw`; any other line that would start with `::` (a hostile file name or value) is indented so the runner

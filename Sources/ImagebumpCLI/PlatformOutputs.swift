@@ -6,14 +6,12 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import CIEnvironment
 import ImagebumpKit
 
 /// GitHub Actions outputs and step summary, GitLab dotenv reports — all from the run report, also on failure.
 public enum PlatformOutputs {
-    static var env: [String: String] { ProcessInfo.processInfo.environment }
-
-    public static var isGitHubActions: Bool { env["GITHUB_ACTIONS"] == "true" }
-    public static var isGitLabCI: Bool { env["GITLAB_CI"] == "true" }
+    static var platform: CIEnvironment.Platform? { ProcessEnvironment.ci.platform }
 
     /// The outputs, in order: (GitHub output name, dotenv name, value).
     static func outputs(_ r: RunReport) -> [(github: String, dotenv: String, value: String)] {
@@ -26,14 +24,11 @@ public enum PlatformOutputs {
          ("error", "IMAGEBUMP_ERROR", r.error?.message ?? "")]
     }
 
-    /// Writes `$GITHUB_OUTPUT` / `$GITHUB_STEP_SUMMARY` when on GitHub Actions, and the dotenv file when asked.
+    /// Writes GitHub Actions' step outputs and step summary (set on GitHub Actions only), and the dotenv file when asked.
     public static func publish(_ r: RunReport, dotenv: String?) throws {
-        if isGitHubActions {
-            if let path = env["GITHUB_OUTPUT"], !path.isEmpty {
-                try append(path, lines(outputs(r).map { ($0.github, $0.value) }))
-            }
-            if let path = env["GITHUB_STEP_SUMMARY"], !path.isEmpty { try append(path, summary(r)) }
-        }
+        let ci = ProcessEnvironment.ci
+        if let path = ci.outputFile { try append(path, lines(outputs(r).map { ($0.github, $0.value) })) }
+        if let path = ci.stepSummaryFile { try append(path, summary(r)) }
         if let dotenv {
             try Data(lines(outputs(r).map { ($0.dotenv, $0.value) }).utf8).write(to: URL(fileURLWithPath: dotenv))
         }
@@ -86,11 +81,17 @@ public enum PlatformOutputs {
 
     /// Start and end of a collapsible log section (GitLab) or group (GitHub); nothing elsewhere.
     public static func section(_ name: String, _ title: String, _ body: () throws -> Void) rethrows {
-        if isGitHubActions { Console.raw(2, "::group::\(Console.escapeData(title))\n") }
-        else if isGitLabCI { Console.raw(2, "\u{1B}[0Ksection_start:\(Int(Date().timeIntervalSince1970)):\(name)[collapsed=true]\r\u{1B}[0K\(title)\n") }
+        switch platform {
+        case .github: Console.raw(2, "::group::\(Console.escapeData(title))\n")
+        case .gitlab: Console.raw(2, "\u{1B}[0Ksection_start:\(Int(Date().timeIntervalSince1970)):\(name)[collapsed=true]\r\u{1B}[0K\(title)\n")
+        case nil: break
+        }
         defer {
-            if isGitHubActions { Console.raw(2, "::endgroup::\n") }
-            else if isGitLabCI { Console.raw(2, "\u{1B}[0Ksection_end:\(Int(Date().timeIntervalSince1970)):\(name)\r\u{1B}[0K\n") }
+            switch platform {
+            case .github: Console.raw(2, "::endgroup::\n")
+            case .gitlab: Console.raw(2, "\u{1B}[0Ksection_end:\(Int(Date().timeIntervalSince1970)):\(name)\r\u{1B}[0K\n")
+            case nil: break
+            }
         }
         try body()
     }

@@ -50,7 +50,7 @@ public struct RunOutput {
     }
 
     private func publish(_ report: RunReport) throws {
-        if PlatformOutputs.isGitHubActions || dotenv != nil { try PlatformOutputs.publish(report, dotenv: dotenv) }
+        try PlatformOutputs.publish(report, dotenv: dotenv)
     }
 
     private func redact(_ s: String) -> String {

@@ -1,3 +1,4 @@
+import CIEnvironment
 import Foundation
 import Forge
 import GitOps
@@ -45,15 +46,16 @@ public struct PublishRequest {
     public var timeoutSeconds: TimeInterval
     public var caFile: String?
     public var mergeRequest: MergeRequestOptions
-    public var environment: [String: String]
+    /// The CI job this run is part of: author, provenance, forge and its API.
+    public var ci: CIEnvironment
 
     public init(mode: Mode, location: String, branch: String?, pushBranch: String?, specs: [ImageSpec], edit: SetRequest,
                 messageTemplate: String, author: GitAuthor?, provenance: Provenance, retries: Int, credentials: GitCredentials,
-                timeoutSeconds: TimeInterval, caFile: String?, mergeRequest: MergeRequestOptions, environment: [String: String]) {
+                timeoutSeconds: TimeInterval, caFile: String?, mergeRequest: MergeRequestOptions, ci: CIEnvironment) {
         self.mode = mode; self.location = location; self.branch = branch; self.pushBranch = pushBranch; self.specs = specs
         self.edit = edit; self.messageTemplate = messageTemplate; self.author = author; self.provenance = provenance
         self.retries = retries; self.credentials = credentials; self.timeoutSeconds = timeoutSeconds; self.caFile = caFile
-        self.mergeRequest = mergeRequest; self.environment = environment
+        self.mergeRequest = mergeRequest; self.ci = ci
     }
 
     /// A clone only needs the edited paths on disk (commits still carry every file): checkout dominates clone time.

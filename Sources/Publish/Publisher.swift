@@ -57,20 +57,20 @@ public struct Publisher {
     }
 
     private func publish(_ request: PublishRequest, repo: ConfigRepo, token: GitCredentials.Token?, report: inout RunReport) throws {
-        let env = request.environment
+        let ci = request.ci
         var forgeContext: (kind: ForgeKind, api: String, project: String)?
         if request.mode == .mergeRequest {
             // the project comes from the URL pushed to (a local checkout: its origin)
             let o = request.mergeRequest
-            let kind = try ForgeDefaults.detectForge(explicit: o.forge, environment: env, repoURL: repo.remoteURL)
-            let api = try o.apiURL ?? ForgeDefaults.apiURL(forge: kind, environment: env, repoURL: repo.remoteURL)
+            let kind = try ForgeDefaults.detectForge(explicit: o.forge, environment: ci, repoURL: repo.remoteURL)
+            let api = try o.apiURL ?? ForgeDefaults.apiURL(forge: kind, environment: ci, repoURL: repo.remoteURL)
             forgeContext = (kind, api, try ForgeDefaults.projectPath(repoURL: repo.remoteURL, apiURL: api))
         }
         let target = repo.branch
         let images = request.images
         let pushBranch = request.pushBranch ?? (request.mode == .mergeRequest ? ForgeDefaults.pushBranch(images: images, targetBranch: target) : nil)
         // --author, else whoever started the CI job, else a local checkout's git identity, else imagebump's own
-        let author = request.author ?? GitAuthor.fromCI(env) ?? (ConfigRepo.isURL(request.location) ? nil : repo.configuredAuthor())
+        let author = request.author ?? GitAuthor.fromCI(ci) ?? (ConfigRepo.isURL(request.location) ? nil : repo.configuredAuthor())
             ?? GitAuthor.fallback
         var lastPlan: SetPlan?
         let result = try repo.publish(
@@ -78,7 +78,7 @@ public struct Publisher {
             message: { files in
                 let changes = (lastPlan?.changes ?? []).map { ChangeDescription(file: $0.file, old: $0.old, new: $0.new) }
                 return CommitMessage.build(template: request.messageTemplate, images: images, files: files, changes: changes,
-                                           provenance: request.provenance, environment: env)
+                                           provenance: request.provenance, ci: ci)
             },
             edit: { workdir in
                 let plan = try Self.plan(request.edit, at: workdir, retention: .stage)
@@ -106,13 +106,13 @@ public struct Publisher {
         let description = o.description.map {
             CommitMessage.expand($0, images: images, files: result.changedFiles,
                                  changes: rows.map { ChangeDescription(file: $0.file, old: $0.old, new: $0.new) })
-        } ?? MergeRequestDescription.render(changes: rows, provenance: MergeRequestDescription.provenanceLinks(environment: env))
+        } ?? MergeRequestDescription.render(changes: rows, provenance: MergeRequestDescription.provenanceLinks(environment: ci))
         let mr = MergeRequestRequest(
             forge: ctx.kind, apiURL: ctx.api, project: ctx.project, sourceBranch: result.branch, targetBranch: target,
             title: title, description: description, labels: o.labels, assignees: o.assignees, reviewers: o.reviewers,
             draft: o.draft, autoMerge: o.autoMerge, removeSourceBranch: o.removeSourceBranch, squash: o.squash,
-            token: token.secret, gitLabTokenKind: token.source.hasSuffix("CI_JOB_TOKEN") ? .jobToken : .privateToken,
-            tokenSource: token.source.replacingOccurrences(of: "token from ", with: ""), headSHA: result.commit,
+            token: token.secret, gitLabTokenKind: token.isGitLabJobToken ? .jobToken : .privateToken,
+            tokenSource: token.variable, headSHA: result.commit,
             transportOptions: TransportOptions(caFile: request.caFile, timeoutSeconds: request.timeoutSeconds))
         let opened: MergeRequestResult
         do {

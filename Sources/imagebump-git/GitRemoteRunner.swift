@@ -10,7 +10,7 @@ import Publish
 /// the working directory once, here), the `Publisher` runs it, `RunOutput` reports it.
 struct GitRemoteRunner: RemoteRunner {
     func run(_ command: SetCommand) throws {
-        let env = ProcessInfo.processInfo.environment
+        let ci = ProcessEnvironment.ci
         let cwd = FileManager.default.currentDirectoryPath
         func absolute(_ p: String?) -> String? { p.map { $0.hasPrefix("/") ? $0 : cwd + "/" + $0 } }
         let location = Self.location(command.repo, cwd: cwd)
@@ -18,7 +18,7 @@ struct GitRemoteRunner: RemoteRunner {
         let ancestry: SourceRepository?
         do {
             ancestry = try ApplicationRepository.open(explicit: command.edit.runOptions.sourceRepo, configLocation: location,
-                                                      workingDirectory: cwd, environment: env)
+                                                      workingDirectory: cwd, ci: ci)
         } catch { throw output.fail(error, report: RunReport(mode: command.mode.rawValue)) }
         if command.repo.repo == nil && [.write, .dryRun, .check].contains(command.mode) {
             // here only for --source-repo: a local edit with the stale-run check
@@ -42,7 +42,7 @@ struct GitRemoteRunner: RemoteRunner {
         }
         let credentials = Self.credentials(o, cwd: cwd)
         if let token = credentials.resolveToken(forLocation: location) {
-            if PlatformOutputs.isGitHubActions { Console.raw(1, "::add-mask::\(token.secret)\n") }
+            if ci.platform == .github { Console.raw(1, "::add-mask::\(token.secret)\n") }
             output.secrets = [token.secret]
         }
         guard let mode = PublishRequest.Mode(rawValue: command.mode.rawValue) else {
@@ -63,7 +63,7 @@ struct GitRemoteRunner: RemoteRunner {
                 edit: edit, messageTemplate: o.message, author: explicitAuthor,
                 provenance: Provenance(repository: o.sourceRepository, commit: o.sourceCommit, pipeline: o.sourcePipeline),
                 retries: o.retries, credentials: credentials, timeoutSeconds: TimeInterval(o.timeout), caFile: absolute(o.caFile),
-                mergeRequest: mr, environment: env)
+                mergeRequest: mr, ci: ci)
         } catch {
             throw output.fail(error, report: RunReport(mode: mode.rawValue))
         }
@@ -102,7 +102,8 @@ struct GitRemoteRunner: RemoteRunner {
     static func credentials(_ o: RepoOptions, cwd: String) -> GitCredentials {
         func absolute(_ p: String?) -> String? { p.map { $0.hasPrefix("/") ? $0 : cwd + "/" + $0 } }
         return GitCredentials(tokenEnv: o.tokenEnv, sshKeyPath: absolute(o.sshKey), knownHostsPath: absolute(o.knownHosts),
-                              insecureAcceptUnknownHostKeys: o.insecureAcceptHostKey, caFile: absolute(o.caFile))
+                              insecureAcceptUnknownHostKeys: o.insecureAcceptHostKey, caFile: absolute(o.caFile),
+                              environment: ProcessEnvironment.variables)
     }
 
     func withConfigCheckout<T>(_ o: RepoOptions, _ body: (String) throws -> T) throws -> T {

@@ -1,6 +1,7 @@
 import BuildInfo
 import Foundation
 import XCTest
+import CIEnvironment
 @testable import Forge
 import TestSupport
 
@@ -65,13 +66,42 @@ final class HelpersTests: XCTestCase {
     }
 
     func testProvenanceLinksDropURLCredentials() {
-        let links = MergeRequestDescription.provenanceLinks(environment: [
+        let gitlab = MergeRequestDescription.provenanceLinks(environment: [
             "CI_PIPELINE_URL": "https://ci:hunter2pass@gl.example/p/-/pipelines/9",
-            "CI_PROJECT_URL": "https://bot:hunter2pass@gl.example/p", "CI_COMMIT_SHA": "0123456789abcdef0123",
+            "CI_PROJECT_URL": "https://bot:hunter2pass@gl.example/p", "CI_COMMIT_SHA": "0123456789abcdef0123"])
+        let github = MergeRequestDescription.provenanceLinks(environment: [
             "GITHUB_SERVER_URL": "https://u:hunter2pass@ghe.example", "GITHUB_REPOSITORY": "o/r", "GITHUB_RUN_ID": "4"])
+        let links = gitlab + github
         XCTAssertEqual(links.map(\.url), ["https://***@gl.example/p/-/pipelines/9", "https://***@gl.example/p/-/commit/0123456789abcdef0123",
                                           "https://***@ghe.example/o/r/actions/runs/4"])
         XCTAssertFalse(MergeRequestDescription.render(changes: [], provenance: links).contains("hunter2"))
+    }
+
+    /// One run, one platform: a GitHub job's description links its workflow run only, even with GitLab's variables
+    /// set too, as its commit trailers do. (It used to link both platforms' pipelines.)
+    func testProvenanceLinksAreTheRunningPlatformsOnly() {
+        let env = ["GITHUB_ACTIONS": "true", "GITHUB_SERVER_URL": "https://github.com", "GITHUB_REPOSITORY": "o/r", "GITHUB_RUN_ID": "4",
+                   "CI_PIPELINE_URL": "https://gl.example/p/-/pipelines/9", "CI_JOB_URL": "https://gl.example/p/-/jobs/1"]
+        XCTAssertEqual(MergeRequestDescription.provenanceLinks(environment: CIEnvironment(env)),
+                       [ProvenanceLink(title: "Workflow run 4", url: "https://github.com/o/r/actions/runs/4")])
+        var gitlab = env
+        gitlab["GITHUB_ACTIONS"] = nil
+        gitlab["GITLAB_CI"] = "true"
+        gitlab["CI_JOB_NAME"] = "bump"
+        XCTAssertEqual(MergeRequestDescription.provenanceLinks(environment: CIEnvironment(gitlab)),
+                       [ProvenanceLink(title: "Pipeline", url: "https://gl.example/p/-/pipelines/9"),
+                        ProvenanceLink(title: "Job bump", url: "https://gl.example/p/-/jobs/1")])
+    }
+
+    /// The forge is the one whose CI runs the job only when its marker is exactly `true`, as both platforms set it
+    /// (this used to also take `1`/`yes`, while the log sections and outputs took only `true`); else the repo's host.
+    func testForgeFromTheCIMarkerTrueOnly() throws {
+        XCTAssertEqual(try ForgeDefaults.detectForge(explicit: nil, environment: ["GITLAB_CI": "1"], repoURL: "https://github.com/o/r"), .github)
+        XCTAssertThrowsError(try ForgeDefaults.detectForge(explicit: nil, environment: ["GITHUB_ACTIONS": "yes"], repoURL: nil))
+        XCTAssertEqual(try ForgeDefaults.detectForge(explicit: nil, environment: ["GITHUB_ACTIONS": "true"], repoURL: "https://gitlab.com/g/p"), .github)
+        // the API URL a GitLab job names is not used for GitHub, nor the other way round
+        XCTAssertEqual(try ForgeDefaults.apiURL(forge: .github, environment: ["GITLAB_CI": "true", "CI_API_V4_URL": "https://gl.corp/api/v4"],
+                                                repoURL: "https://github.com/o/r"), "https://api.github.com")
     }
 
     func testDescriptionRenderer() {

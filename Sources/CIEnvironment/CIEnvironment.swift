@@ -1,0 +1,145 @@
+/// What the CI platform's variables say about a run, read in one place: the platform running the job, who started
+/// it, what built the image (provenance), the forge's API and the job's checkout. A value built from an environment
+/// dictionary: it never reads the process environment (the executables read that once and pass it down).
+/// An empty variable counts as absent.
+public struct CIEnvironment: Sendable, Equatable {
+    public enum Platform: String, Sendable, CaseIterable {
+        case gitlab, github
+    }
+
+    /// The platform running this job, from the marker each sets to `true` in every job (`GITLAB_CI`,
+    /// `GITHUB_ACTIONS`; GitLab's wins if both are); nil outside CI. It decides workflow commands, log sections
+    /// and step outputs, and the forge when the repository's host does not.
+    public let platform: Platform?
+
+    /// The platform whose variables the answers below come from: `platform`; without a marker (a run outside CI
+    /// given some of a platform's variables by hand) the platform whose variables are set, GitLab's first.
+    public let source: Platform?
+
+    /// Whoever started the job: GitLab's user (`GITLAB_USER_NAME`, `GITLAB_USER_EMAIL`), GitHub's actor
+    /// (`GITHUB_ACTOR`, with the `ID+login@users.noreply.github.com` address GitHub links to the account when
+    /// `GITHUB_ACTOR_ID` is known).
+    public let actor: Actor?
+
+    /// What built the image.
+    public let provenance: Provenance
+
+    /// The forge's API as the job knows it: `CI_API_V4_URL` / `GITHUB_API_URL` (no trailing slash).
+    public let apiURL: String?
+
+    /// The job's checkout of the repository it runs for: `CI_PROJECT_DIR` / `GITHUB_WORKSPACE`.
+    public let workspace: String?
+
+    /// GitHub Actions' step output and step summary files (`GITHUB_OUTPUT`, `GITHUB_STEP_SUMMARY`), on GitHub only.
+    public let outputFile: String?
+    public let stepSummaryFile: String?
+
+    public struct Actor: Sendable, Equatable {
+        public let name: String
+        /// nil when the platform gives none.
+        public let email: String?
+    }
+
+    public struct Provenance: Sendable, Equatable {
+        /// The repository that built the image: `CI_PROJECT_URL`; `GITHUB_SERVER_URL/GITHUB_REPOSITORY`.
+        public var repositoryURL: String?
+        /// `CI_COMMIT_SHA` / `GITHUB_SHA`.
+        public var commitSHA: String?
+        /// The commit's page: `<project>/-/commit/<sha>`; `<repository>/commit/<sha>`.
+        public var commitURL: String?
+        /// The pipeline (GitLab) or workflow run (GitHub): `CI_PIPELINE_URL`, `CI_PIPELINE_ID`;
+        /// `<repository>/actions/runs/GITHUB_RUN_ID`, `GITHUB_RUN_ID`.
+        public var pipelineURL: String?
+        public var pipelineID: String?
+        /// The job (GitLab only): `CI_JOB_URL`, `CI_JOB_NAME`.
+        public var jobURL: String?
+        public var jobName: String?
+
+        public init(repositoryURL: String? = nil, commitSHA: String? = nil, commitURL: String? = nil, pipelineURL: String? = nil,
+                    pipelineID: String? = nil, jobURL: String? = nil, jobName: String? = nil) {
+            self.repositoryURL = repositoryURL; self.commitSHA = commitSHA; self.commitURL = commitURL
+            self.pipelineURL = pipelineURL; self.pipelineID = pipelineID; self.jobURL = jobURL; self.jobName = jobName
+        }
+    }
+
+    /// Outside CI: nothing.
+    public static let none = CIEnvironment([:])
+
+    public init(_ environment: [String: String]) {
+        let gitlab = Variables<GitLabVariable>(environment), github = Variables<GitHubVariable>(environment)
+        platform = gitlab[.marker] == "true" ? .gitlab : github[.marker] == "true" ? .github : nil
+        source = platform ?? (gitlab.anySet ? .gitlab : github.anySet ? .github : nil)
+        var actor: Actor?, provenance = Provenance(), apiURL: String?, workspace: String?
+        var outputFile: String?, stepSummaryFile: String?
+        switch source {
+        case .gitlab:
+            let v = gitlab
+            actor = v[.userName].map { Actor(name: $0, email: v[.userEmail]) }
+            let project = v[.projectURL].map(Self.trimSlash), sha = v[.commitSHA]
+            provenance = Provenance(
+                repositoryURL: project, commitSHA: sha, commitURL: project.flatMap { p in sha.map { "\(p)/-/commit/\($0)" } },
+                pipelineURL: v[.pipelineURL], pipelineID: v[.pipelineID], jobURL: v[.jobURL], jobName: v[.jobName])
+            apiURL = v[.apiURL].map(Self.trimSlash)
+            workspace = v[.projectDir]
+        case .github:
+            let v = github
+            actor = v[.actor].map { login in
+                // the ID-prefixed noreply address is the one GitHub links to the account (as actions/checkout users do)
+                let id = v[.actorID].flatMap { $0.allSatisfy { $0.isASCII && $0.isNumber } ? $0 : nil }
+                return Actor(name: login, email: "\(id.map { "\($0)+" } ?? "")\(login)@users.noreply.github.com")
+            }
+            let server = Self.trimSlash(v[.serverURL] ?? "https://github.com")
+            let repository = v[.repository].map { "\(server)/\($0)" }
+            let sha = v[.sha], run = v[.runID]
+            provenance = Provenance(
+                repositoryURL: repository, commitSHA: sha, commitURL: repository.flatMap { r in sha.map { "\(r)/commit/\($0)" } },
+                pipelineURL: repository.flatMap { r in run.map { "\(r)/actions/runs/\($0)" } }, pipelineID: run)
+            apiURL = v[.apiURL].map(Self.trimSlash)
+            workspace = v[.workspace]
+            if platform == .github { (outputFile, stepSummaryFile) = (v[.output], v[.stepSummary]) }
+        case nil:
+            break
+        }
+        self.actor = actor; self.provenance = provenance; self.apiURL = apiURL; self.workspace = workspace
+        self.outputFile = outputFile; self.stepSummaryFile = stepSummaryFile
+    }
+
+    /// `apiURL` when the variables are `forge`'s (a GitLab job's API is no GitHub API).
+    public func apiURL(for forge: Platform) -> String? { source == forge ? apiURL : nil }
+
+    static func trimSlash(_ s: String) -> String {
+        var s = Substring(s)
+        while s.hasSuffix("/") { s = s.dropLast() }
+        return String(s)
+    }
+}
+
+/// The variables read, per platform (any of them set makes a platform the `source` when no marker is).
+enum GitLabVariable: String, CaseIterable {
+    case marker = "GITLAB_CI", userName = "GITLAB_USER_NAME", userEmail = "GITLAB_USER_EMAIL"
+    case projectURL = "CI_PROJECT_URL", commitSHA = "CI_COMMIT_SHA", pipelineURL = "CI_PIPELINE_URL"
+    case pipelineID = "CI_PIPELINE_ID", jobURL = "CI_JOB_URL", jobName = "CI_JOB_NAME"
+    case apiURL = "CI_API_V4_URL", projectDir = "CI_PROJECT_DIR"
+}
+
+enum GitHubVariable: String, CaseIterable {
+    case marker = "GITHUB_ACTIONS", actor = "GITHUB_ACTOR", actorID = "GITHUB_ACTOR_ID"
+    case serverURL = "GITHUB_SERVER_URL", repository = "GITHUB_REPOSITORY", sha = "GITHUB_SHA", runID = "GITHUB_RUN_ID"
+    case apiURL = "GITHUB_API_URL", workspace = "GITHUB_WORKSPACE"
+    case output = "GITHUB_OUTPUT", stepSummary = "GITHUB_STEP_SUMMARY"
+}
+
+/// One platform's variables from an environment, an empty value as absent.
+struct Variables<Name: RawRepresentable & CaseIterable> where Name.RawValue == String {
+    let environment: [String: String]
+    init(_ environment: [String: String]) { self.environment = environment }
+    subscript(_ name: Name) -> String? { environment[name.rawValue].flatMap { $0.isEmpty ? nil : $0 } }
+    var anySet: Bool { Name.allCases.contains { self[$0] != nil } }
+}
+
+/// A dictionary literal is an environment: `let ci: CIEnvironment = ["GITLAB_CI": "true"]`.
+extension CIEnvironment: ExpressibleByDictionaryLiteral {
+    public init(dictionaryLiteral elements: (String, String)...) {
+        self.init(Dictionary(elements, uniquingKeysWith: { _, last in last }))
+    }
+}
