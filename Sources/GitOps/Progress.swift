@@ -10,8 +10,8 @@ public enum GitProgressEvent: Sendable, Equatable {
     case resolving(indexedDeltas: Int, totalDeltas: Int)
     /// Files checked out.
     case checkout(completed: Int, total: Int)
-    /// Objects sent while pushing.
-    case push(current: Int, total: Int, bytes: Int)
+    /// Objects sent while pushing; `bytes` nil when the transport does not count them.
+    case push(current: Int, total: Int, bytes: Int?)
     /// A message from the server ("remote: ..."), redacted.
     case remote(String)
     /// A step ended, e.g. "cloned https://host/repo.git (branch main)".
@@ -71,7 +71,7 @@ public final class ProgressPrinter: @unchecked Sendable {
         case let .checkout(done, total):
             phase("checking out files", done, total, extra: "")
         case let .push(current, total, bytes):
-            phase("writing objects", current, total, extra: " (\(Self.bytes(bytes)))")
+            phase("writing objects", current, total, extra: bytes.map { " (\(Self.bytes($0)))" } ?? "")
         }
     }
 

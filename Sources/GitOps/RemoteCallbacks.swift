@@ -220,7 +220,9 @@ private let sidebandCallback: git_transport_message_cb = { str, len, payload in
 
 private let pushProgressCallback: git_push_transfer_progress_cb = { current, total, bytes, payload in
     let ctx = RemoteContext.from(payload)
-    ctx.progress?(.push(current: Int(current), total: Int(total), bytes: Int(bytes)))
+    // libgit2's local transport (file://, a path) writes the pack through its indexer, whose byte count is not the
+    // pack's (4 B for any push): no byte count rather than a wrong one
+    ctx.progress?(.push(current: Int(current), total: Int(total), bytes: ctx.session.location.isNetwork ? Int(bytes) : nil))
     return 0
 }
 
