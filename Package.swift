@@ -54,11 +54,11 @@ let package = Package(
         .testTarget(name: "YAMLEditTests", dependencies: ["YAMLEdit", "TestSupport"]),
         .testTarget(name: "ImageRulesTests", dependencies: ["ImageRules", "YAMLEdit", "ImageReference", "TestSupport"]),
         .testTarget(name: "ImagebumpKitTests", dependencies: ["ImagebumpKit", "ImageReference", "TempCleanup"]),
-        .testTarget(name: "EnvironmentsTests", dependencies: ["Environments"]),
+        .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "TestSupport"]),
         .testTarget(name: "CIEnvironmentTests", dependencies: ["CIEnvironment"]),
         .testTarget(name: "GitOpsTests", dependencies: ["GitOps", "ImageRules"], exclude: ["Fixtures"]),
         .testTarget(name: "ForgeTests", dependencies: ["Forge", "BuildInfo", "CIEnvironment", "TestSupport"]),
-        // Test helpers: the loopback fake GitLab/GitHub API and the shared corpus location.
+        // Test helpers: the loopback fake GitLab/GitHub API, the shared corpus location, running a program.
         .target(name: "TestSupport", dependencies: ["Forge"], path: "Tests/TestSupport"),
         // Runs the built `imagebump` executable as a user would.
         .testTarget(name: "CLITests", dependencies: ["imagebump", "imagebump-git", "ImagebumpCLI", "BuildInfo", "TestSupport"]),

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import TestSupport
 @testable import Environments
 
 /// schema/imagebump-config.schema.json (for editors) says what the parser accepts, and examples/imagebump.yaml
@@ -48,18 +49,10 @@ final class ConfigSchemaTests: XCTestCase {
         try "environments:\n  dev: {files: [a], mode: pull}\n".write(toFile: dir + "/bad-mode.yaml", atomically: true, encoding: .utf8)
         try "environments:\n  dev: {mode: push}\n".write(toFile: dir + "/no-files.yaml", atomically: true, encoding: .utf8)
 
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: python)
-        p.arguments = ["-c", script, Self.schemaPath, Self.examplesRoot + "/imagebump.yaml",
-                       dir + "/unknown-key.yaml", dir + "/bad-mode.yaml", dir + "/no-files.yaml"]
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out; p.standardError = err
-        try p.run()
-        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
+        let r = try runProgram(python, ["-c", script, Self.schemaPath, Self.examplesRoot + "/imagebump.yaml",
+                                        dir + "/unknown-key.yaml", dir + "/bad-mode.yaml", dir + "/no-files.yaml"])
         // fails (never skips) without jsonschema or yaml: scripts/install-deps.sh installs them
-        XCTAssertEqual(p.terminationStatus, 0, stderr)
-        XCTAssertEqual(stdout, "imagebump.yaml valid\nunknown-key.yaml invalid\nbad-mode.yaml invalid\nno-files.yaml invalid\n")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout, "imagebump.yaml valid\nunknown-key.yaml invalid\nbad-mode.yaml invalid\nno-files.yaml invalid\n")
     }
 }

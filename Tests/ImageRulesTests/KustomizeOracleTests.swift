@@ -1,4 +1,5 @@
 import XCTest
+import TestSupport
 import Foundation
 @testable import ImageRules
 
@@ -94,17 +95,8 @@ final class KustomizeOracleTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: dir) }
         try Self.deployment.write(to: dir.appendingPathComponent("deploy.yaml"), atomically: true, encoding: .utf8)
         try kustomization.write(to: dir.appendingPathComponent("kustomization.yaml"), atomically: true, encoding: .utf8)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: kubectl)
-        p.arguments = ["kustomize", dir.path]
-        let pipe = Pipe(), errPipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = errPipe
-        try p.run()
-        let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let err = String(decoding: errPipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        XCTAssertEqual(p.terminationStatus, 0, "kubectl kustomize failed: \(err)\n\(kustomization)")
-        return out
+        let r = try runProgram(kubectl, ["kustomize", dir.path])
+        XCTAssertEqual(r.status, 0, "kubectl kustomize failed: \(r.stderr)\n\(kustomization)")
+        return r.stdout
     }
 }

@@ -75,18 +75,10 @@ sys.exit(1 if bad else 0)
             edited += 1
         }
         XCTAssertGreaterThan(edited, 100)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: python)
-        p.arguments = ["-c", Self.oracle, dir.path]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        print("PyYAML oracle: \(text.split(separator: "\n").last ?? "")")
-        XCTAssertEqual(p.terminationStatus, 0, text)
-        XCTAssertTrue(text.contains("checked \(edited)"), text)
+        let r = try runProgram(python, ["-c", Self.oracle, dir.path])
+        print("PyYAML oracle: \(r.stdout.split(separator: "\n").last ?? "")")
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        XCTAssertTrue(r.stdout.contains("checked \(edited)"), r.stdout + r.stderr)
     }
 
     /// The name of the first `image:` reference or kustomize `images:` entry in the stream.
