@@ -3,13 +3,13 @@
 /// dictionary: it never reads the process environment (the executables read that once and pass it down).
 /// An empty variable counts as absent.
 public struct CIEnvironment: Sendable, Equatable {
-    public enum Platform: String, Sendable, CaseIterable {
+    public enum Platform: String, Sendable {
         case gitlab, github
     }
 
     /// The platform running this job, from the marker each sets to `true` in every job (`GITLAB_CI`,
     /// `GITHUB_ACTIONS`; GitLab's wins if both are); nil outside CI. It decides workflow commands, log sections
-    /// and step outputs, and the forge when the repository's host does not.
+    /// and step outputs, and, without --forge, the forge (before the repository's host is looked at).
     public let platform: Platform?
 
     /// The platform whose variables the answers below come from: `platform`; without a marker (a run outside CI

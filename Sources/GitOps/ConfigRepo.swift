@@ -8,14 +8,15 @@ import TempCleanup
 /// ```swift
 /// let credentials = GitCredentials(tokenEnv: o.tokenEnv, sshKeyPath: o.sshKey, knownHostsPath: o.knownHosts,
 ///                                  insecureAcceptUnknownHostKeys: o.insecureAcceptHostKey, caFile: o.caFile)
-/// let author = try GitAuthor.resolve(o.author)          // --author, else CI variables, else imagebump <imagebump@localhost>
+/// let ci = CIEnvironment(ProcessInfo.processInfo.environment) // the CI job's variables, read once at the edge
+/// let author = try o.author.map(GitAuthor.init(parsing:)) ?? GitAuthor.fromCI(ci) ?? .fallback // --author, CI, imagebump
 /// var changes: [ChangeDescription] = []                 // refreshed by every (re-)application of the edit
 /// let result = try ConfigRepo.with(location: o.repo, branch: o.branch, credentials: credentials,
 ///                                  checkoutPaths: files /* nil: everything */, progress: ProgressPrinter().sink,
 ///                                  timeouts: NetworkTimeouts(seconds: 120)) { repo in
 ///     try repo.publish(pushBranch: o.pushBranch, author: author, push: true, retries: o.retries,
 ///                      message: { files in
-///                          CommitMessage.build(template: o.message, images: images, files: files, changes: changes)
+///                          CommitMessage.build(template: o.message, images: images, files: files, changes: changes, ci: ci)
 ///                      },
 ///                      edit: { root in
 ///                          changes = try applyEdits(root: root)  // the structured YAML edit under `root`

@@ -90,6 +90,8 @@ final class CIEnvironmentTests: XCTestCase {
         XCTAssertNil(CIEnvironment(env).actor)
         XCTAssertNil(CIEnvironment(env).provenance.pipelineURL)
         XCTAssertNil(CIEnvironment(env).provenance.pipelineID)
+        // an empty GitLab checkout variable does not hide GitHub's (the stale-run check's checkout took it)
+        XCTAssertEqual(CIEnvironment(["CI_PROJECT_DIR": "", "GITHUB_WORKSPACE": "/w"]).workspace, "/w")
     }
 
     /// The platform is what its marker says, exactly `true` as both platforms set it. (Forge detection used to take
