@@ -10,16 +10,21 @@ public enum ConfigFile {
     public static let names = ["imagebump.yaml", ".imagebump.yaml"]
 
     /// The config file for a run: `explicit` (`--config`, relative to `workingDirectory`) or one of `names` at
-    /// `root`; nil when there is none. Both names present at once is an error (which one wins would be a guess).
+    /// `root`; nil when there is none. Both names present at once is an error (which one wins would be a guess),
+    /// and so is one that is a link leading out of the repository: the repository may be someone else's clone.
     public static func locate(root: String, explicit: String?, workingDirectory: String) throws(ConfigError) -> String? {
         if let explicit {
             let path = join(workingDirectory, explicit)
             guard isRegularFile(path) else { throw ConfigError(file: explicit, message: "--config \(explicit): no such file") }
             return path
         }
-        let found = names.map { join(root, $0) }.filter(isRegularFile)
-        if found.count > 1 { throw ConfigError(file: found[0], message: "both \(names.joined(separator: " and ")) exist in \(root); keep one") }
-        return found.first
+        let found = names.filter { isRegularFile(join(root, $0)) }
+        if found.count > 1 { throw ConfigError(file: join(root, found[0]), message: "both \(names.joined(separator: " and ")) exist in \(root); keep one") }
+        guard let name = found.first else { return nil }
+        if let real = resolved(join(root, name)), let realRoot = resolved(root), !isInside(real, realRoot) {
+            throw ConfigError(file: name, message: "\(name) leads outside the repository (to \(real))")
+        }
+        return join(root, name)
     }
 
     /// Reads and validates the config at `path`, and checks that every environment's files exist inside `root`
@@ -87,12 +92,17 @@ extension EnvironmentsConfig {
                 guard let real = resolved(ConfigFile.join(root, path)) else {
                     throw at("\(path) (environment \(env.name)) does not exist in the repository")
                 }
-                guard real == realRoot || real.hasPrefix(realRoot == "/" ? "/" : realRoot + "/") else {
+                guard isInside(real, realRoot) else {
                     throw at("\(path) (environment \(env.name)) leads outside the repository (to \(real))")
                 }
             }
         }
     }
+}
+
+/// Whether the resolved path `real` is the resolved root or lies under it.
+private func isInside(_ real: String, _ realRoot: String) -> Bool {
+    real == realRoot || real.hasPrefix(realRoot == "/" ? "/" : realRoot + "/")
 }
 
 private func resolved(_ path: String) -> String? {

@@ -33,6 +33,21 @@ final class ConfigFileTests: XCTestCase {
         }
     }
 
+    func testAConfigFileLinkedFromOutsideTheRepositoryIsNotRead() throws {
+        let outside = FileManager.default.temporaryDirectory.appendingPathComponent("envcfg-outside-\(UUID().uuidString).yaml").path
+        try "environments: {dev: {files: [apps/dev]}}\n".write(toFile: outside, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: outside) }
+        try FileManager.default.createSymbolicLink(atPath: root + "/imagebump.yaml", withDestinationPath: outside)
+        XCTAssertThrowsError(try ConfigFile.locate(root: root, explicit: nil, workingDirectory: "/")) { e in
+            XCTAssertTrue("\(e)".hasPrefix("imagebump.yaml leads outside the repository (to "), "\(e)")
+        }
+        // a link that stays inside the repository is followed
+        try FileManager.default.removeItem(atPath: root + "/imagebump.yaml")
+        try write("apps/config.yaml", "environments: {dev: {files: [apps/dev]}}\n")
+        try FileManager.default.createSymbolicLink(atPath: root + "/imagebump.yaml", withDestinationPath: "apps/config.yaml")
+        XCTAssertEqual(try ConfigFile.locate(root: root, explicit: nil, workingDirectory: "/"), root + "/imagebump.yaml")
+    }
+
     func testLoadChecksThatFilesExistInsideTheRepository() throws {
         try write("imagebump.yaml", "environments:\n  dev: {files: [apps/dev]}\n")
         let c = try ConfigFile.load(path: root + "/imagebump.yaml", display: "imagebump.yaml", root: root)
