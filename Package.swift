@@ -23,7 +23,8 @@ let package = Package(
         .target(name: "ImageReference"),
         .target(name: "YAMLEdit", dependencies: ["CYAML"]),
         .target(name: "ImageRules", dependencies: ["ImageReference", "YAMLEdit"]),
-        .target(name: "ImagebumpKit", dependencies: ["ImageRules", "TempCleanup", "BuildInfo", .product(name: "Version", package: "Version")]),
+        .target(name: "ImagebumpKit", dependencies: ["ImageRules", "TempCleanup", "BuildInfo", .product(name: "Version", package: "Version")],
+                swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")]),
         // imagebump.yaml: environments (files, branch, mode) and the promotion order.
         .target(name: "Environments", dependencies: ["YAMLEdit", "ImageReference", "ImageRules"]),
         // One URL/remote-location parser and one backoff, shared by GitOps, Forge and Redaction.
@@ -41,7 +42,7 @@ let package = Package(
         .target(name: "Forge", dependencies: ["CCurl", "Remote", "Redaction", "BuildInfo", "CIEnvironment"]),
         .target(name: "ImagebumpCLI", dependencies: [
             "ImagebumpKit", "Environments", "BuildInfo", "CIEnvironment", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        ], swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")]),
         // Two executables so that a local edit never loads libgit2/libcurl (and their ~40 shared libraries):
         // `imagebump` parses the one command tree and hands runs that need git (a config repo, a commit, a merge
         // request: decided from the parsed command) to `imagebump-git` beside it.

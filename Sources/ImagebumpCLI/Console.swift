@@ -6,6 +6,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import CIEnvironment
 
 /// stdout/stderr writing, colour decision and JSON encoding for the CLI.
 public enum Console {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Environments
 import ImageReference
+import ImageRules
 import ImagebumpKit
 
 /// An edit without git: plan every file, then diff, check or write, and report.

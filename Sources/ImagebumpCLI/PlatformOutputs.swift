@@ -7,6 +7,7 @@ import Foundation
 import Glibc
 #endif
 import CIEnvironment
+import ImageRules
 import ImagebumpKit
 
 /// GitHub Actions outputs and step summary, GitLab dotenv reports — all from the run report, also on failure.
@@ -55,11 +56,11 @@ public enum PlatformOutputs {
 
     /// A value as inline code in a table cell: no line breaks, no `|` or backtick that would end it early.
     static func code(_ v: String) -> String {
-        "`" + PathQuoting.quoted(v).replacingOccurrences(of: "`", with: "'").replacingOccurrences(of: "|", with: "\\|") + "`"
+        "`" + PathQuoting.quoted(v).replacing("`", with: "'").replacing("|", with: "\\|") + "`"
     }
 
     static func markdown(_ v: String) -> String {
-        v.split(separator: "\n").joined(separator: "<br>").replacingOccurrences(of: "|", with: "\\|")
+        v.split(separator: "\n").joined(separator: "<br>").replacing("|", with: "\\|")
     }
 
     /// `KEY=value` lines; a value is one line (a multi-line error keeps its first line and says so).

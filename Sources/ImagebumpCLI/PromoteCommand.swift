@@ -1,5 +1,6 @@
 import ArgumentParser
 import Environments
+import ImageReference
 import ImagebumpKit
 import ImageRules
 

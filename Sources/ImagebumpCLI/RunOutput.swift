@@ -54,6 +54,6 @@ public struct RunOutput {
     }
 
     private func redact(_ s: String) -> String {
-        secrets.filter { $0.count >= 4 }.reduce(s) { $0.replacingOccurrences(of: $1, with: "***") }
+        secrets.filter { $0.count >= 4 }.reduce(s) { $0.replacing($1, with: "***") }
     }
 }
