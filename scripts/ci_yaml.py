@@ -8,19 +8,23 @@
       document with every input interpolated with its default, as GitLab renders an `include: component:`
       that passes no inputs) and OUTDIR/rendered-alt.json (every boolean flipped, every input with options
       set to another option). GitLab validates the rendered configuration, not the `$[[ ]]` text, so these
-      are what the caller validates against GitLab's schema.
+      are what the caller validates against GitLab's schema. `$[[ component.x ]]` (GitLab 18.6+): every field
+      used is declared in spec:component and vice versa, and each stands inside a longer string (version is null
+      for an include by SHA or branch, so a value that is only the expression would be null); rendered.json has
+      a released version, rendered-alt.json the null of an include by SHA.
   ci_yaml.py snippets FILE OUTDIR
       Extract every shell snippet (GitLab `before_script`/`script`/`after_script`; GitHub workflow and
       composite-action `run:`) into OUTDIR/NN-<name>.sh with a shebang for its shell and the job's declared
       variables exported, so shellcheck sees them as defined. GitHub `${{ ... }}` expressions become a
       placeholder word. Prints one line per snippet: `path<TAB>shell<TAB>where`.
-  ci_yaml.py job-script FILE JOB [--render] [--input NAME=VALUE]...
+  ci_yaml.py job-script FILE JOB [--render] [--input NAME=VALUE]... [--component FIELD=VALUE]...
       Print the `script:` of JOB (joined as the runner joins it) — used to compare the component's and the
       classic template's scripts. With --runner, print it as a POSIX sh script that runs each entry the
       way GitLab Runner does (echo `$ command`, stop at the first failing entry).
-  ci_yaml.py job-variables FILE JOB [--input NAME=VALUE]... [--set NAME=VALUE]...
+  ci_yaml.py job-variables FILE JOB [--input NAME=VALUE]... [--component FIELD=VALUE]... [--set NAME=VALUE]...
       Print `NAME=VALUE` entries (NUL-separated) of the global and job variables, component inputs rendered
-      (given --input values, else defaults) and `$VAR`/`${VAR}` expanded from the environment as the runner
+      (given --input values, else defaults; component context from --component, else null as for an include
+      by SHA) and `$VAR`/`${VAR}` expanded from the environment as the runner
       expands them.
   ci_yaml.py action-env ACTION_YML [NAME=VALUE]...
       Print `INPUT_<NAME>=VALUE` entries (NUL-separated) as the Actions runner sets them for a container
@@ -39,6 +43,8 @@ import sys
 import yaml
 
 INTERP = re.compile(r"\$\[\[\s*inputs\.([A-Za-z0-9_-]+)\s*\]\]")
+COMPONENT_INTERP = re.compile(r"\$\[\[\s*component\.([A-Za-z0-9_-]+)\s*\]\]")
+COMPONENT_FIELDS = {"name", "sha", "version", "reference"}  # spec:component's values (GitLab 18.6+)
 GHA_EXPR = re.compile(r"\$\{\{.*?\}\}", re.S)
 GITLAB_RESERVED = {
     "default", "include", "stages", "variables", "workflow", "spec", "image", "services", "cache",
@@ -76,11 +82,24 @@ def walk_strings(node, fn):
     return node
 
 
-def used_inputs(node) -> set[str]:
+def used_inputs(node, pattern=INTERP) -> set[str]:
     found: set[str] = set()
 
     def collect(s: str) -> str:
-        found.update(INTERP.findall(s))
+        found.update(pattern.findall(s))
+        return s
+
+    walk_strings(node, collect)
+    return found
+
+
+def whole_component_values(node) -> list[str]:
+    """Strings that are nothing but one `$[[ component.x ]]` (null when the field is)."""
+    found: list[str] = []
+
+    def collect(s: str) -> str:
+        if COMPONENT_INTERP.fullmatch(s.strip()):
+            found.append(s)
         return s
 
     walk_strings(node, collect)
@@ -95,8 +114,11 @@ def _input_value(name: str, decl: dict | None):
     return {"string": f"sample-{name}", "number": 1, "boolean": False, "array": []}[typ]
 
 
-def render(jobs, inputs: dict, given: dict | None = None):
+def render(jobs, inputs: dict, given: dict | None = None, component: dict | None = None):
+    """Interpolate as GitLab does: a string that is one expression takes its value's type; inside a longer string
+    a value is text (a null component field is empty). component: the context, unset fields null."""
     given = given or {}
+    component = component or {}
 
     def input_value(name, decl):  # noqa: F811 - given values take precedence over defaults
         if name in given:
@@ -107,6 +129,9 @@ def render(jobs, inputs: dict, given: dict | None = None):
         m = INTERP.fullmatch(s.strip())
         if m:
             return input_value(m.group(1), inputs.get(m.group(1)))
+        m = COMPONENT_INTERP.fullmatch(s.strip())
+        if m:
+            return component.get(m.group(1))
 
         def text(mm):
             v = input_value(mm.group(1), inputs.get(mm.group(1)))
@@ -114,7 +139,8 @@ def render(jobs, inputs: dict, given: dict | None = None):
                 return "true" if v else "false"
             return str(v)
 
-        return INTERP.sub(text, s)
+        s = INTERP.sub(text, s)
+        return COMPONENT_INTERP.sub(lambda mm: str(component.get(mm.group(1)) or ""), s)
 
     return walk_strings(jobs, fn)
 
@@ -146,6 +172,17 @@ def check_inputs(path: str, spec: dict, jobs) -> list[str]:
                 errors.append(f"{path}: input '{name}': default {d!r} does not match regex {decl['regex']}")
         if "options" in decl and typ == "boolean":
             errors.append(f"{path}: input '{name}': options are not allowed on a boolean input")
+    declared = (spec.get("spec") or {}).get("component") or []
+    for field in sorted(set(declared) - COMPONENT_FIELDS):
+        errors.append(f"{path}: spec:component: unknown field {field!r} (GitLab knows {sorted(COMPONENT_FIELDS)})")
+    used = used_inputs(jobs, COMPONENT_INTERP)
+    for field in sorted(used - set(declared)):
+        errors.append(f"{path}: $[[ component.{field} ]] is used but not declared in spec:component")
+    for field in sorted(set(declared) - used):
+        errors.append(f"{path}: spec:component field '{field}' is declared but never used")
+    for s in whole_component_values(jobs):
+        errors.append(f"{path}: {s!r} is only a component field, null for an include by SHA or branch: "
+                      "use it inside a longer string")
     return errors
 
 
@@ -156,7 +193,10 @@ def cmd_gitlab_split(path: str, outdir: str) -> None:
         die(f"{path}: no spec: header (not a component)")
     errors = check_inputs(path, spec, jobs)
     inputs = spec["spec"].get("inputs") or {}
-    rendered = render(jobs, inputs)
+    # A catalog release (every declared field set), and an include by SHA (version null).
+    released = {"name": "imagebump", "sha": "0" * 40, "version": "1.2.3", "reference": "1.2.3"}
+    by_sha = {"name": "imagebump", "sha": "0" * 40, "version": None, "reference": "0" * 40}
+    rendered = render(jobs, inputs, None, released)
     alt = {}
     for name, decl in inputs.items():
         decl = decl or {}
@@ -166,8 +206,9 @@ def cmd_gitlab_split(path: str, outdir: str) -> None:
             others = [o for o in decl["options"] if o != decl.get("default")]
             if others:
                 alt[name] = others[-1]
-    rendered_alt = render(jobs, inputs, alt)
+    rendered_alt = render(jobs, inputs, alt, by_sha)
     leftover = used_inputs(rendered) | used_inputs(rendered_alt)
+    leftover |= used_inputs(rendered, COMPONENT_INTERP) | used_inputs(rendered_alt, COMPONENT_INTERP)
     if leftover:
         errors.append(f"{path}: inputs left after rendering: {sorted(leftover)}")
     for name, data in (("spec", spec), ("rendered", rendered), ("rendered-alt", rendered_alt)):
@@ -253,20 +294,21 @@ def cmd_snippets(path: str, outdir: str) -> None:
         print(f"{out}\t{shell}\t{path}: {where} (snippet line = file line - {len(pre)})")
 
 
-def parse_inputs(args: list[str]) -> dict:
+def parse_inputs(args: list[str], flag: str = "--input") -> dict:
     given = {}
     for i, a in enumerate(args):
-        if a == "--input" and i + 1 < len(args):
+        if a == flag and i + 1 < len(args):
             k, _, v = args[i + 1].partition("=")
-            given[k] = {"true": True, "false": False}.get(v, v)
+            given[k] = {"true": True, "false": False}.get(v, v) if flag == "--input" else v
     return given
 
 
-def find_job(path: str, job: str, do_render: bool, given: dict | None = None):
+def find_job(path: str, job: str, do_render: bool, args: list[str]):
     spec, doc = split_component(path)
     if do_render and spec is not None:
-        doc = render(doc, spec["spec"].get("inputs") or {}, given)
-        job = render(job, spec["spec"].get("inputs") or {}, given)
+        given, component = parse_inputs(args), parse_inputs(args, "--component")
+        doc = render(doc, spec["spec"].get("inputs") or {}, given, component)
+        job = render(job, spec["spec"].get("inputs") or {}, given, component)
     if job not in doc:
         die(f"{path}: no job {job!r} (jobs: {', '.join(k for k in doc if isinstance(doc[k], dict))})")
     return doc, doc[job]
@@ -277,7 +319,7 @@ def sh_quote(s: str) -> str:
 
 
 def cmd_job_script(path: str, job: str, args: list[str]) -> None:
-    _, j = find_job(path, job, "--render" in args or "--runner" in args, parse_inputs(args))
+    _, j = find_job(path, job, "--render" in args or "--runner" in args, args)
     if "--runner" not in args:
         sys.stdout.write(gitlab_job_script(j) + "\n")
         return
@@ -294,7 +336,7 @@ VAR_REF = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*
 
 
 def cmd_job_variables(path: str, job: str, args: list[str]) -> None:
-    doc, j = find_job(path, job, True, parse_inputs(args))
+    doc, j = find_job(path, job, True, args)
     merged = dict(doc.get("variables") or {})
     merged.update(j.get("variables") or {})
     for i, a in enumerate(args):  # --set NAME=VALUE: an extending job's `variables:` (they merge over these)

@@ -237,6 +237,24 @@ expect "gitlab dry-run: the diff is in the log" grep -q "^+    newTag: \"$gl_sha
 expect "gitlab dry-run: the diff names the overlay" grep -qx -- "--- a/$overlay" "$work/gitlab/dry.log"
 expect "gitlab dry-run: remote unchanged" test "$(served rev-parse main)" = "$before" -a "$(served for-each-ref)" = "$refs_before"
 expect "gitlab dry-run: canary token not in the log" not_in_file "$canary" "$work/gitlab/dry.log"
+expect "gitlab dry-run (include by SHA: no component version): no version warning" \
+  not_in_file 'warning: this is component' "$work/gitlab/dry.log"
+
+echo "--- GitLab CI: component included as a catalog release (\$[[ component.version ]] resolved)"
+own_version="$("$bin" --version)"
+own_version="${own_version%% *}"
+gitlab_job "$work/gitlab/release.log" --input dry_run=true --component "version=$own_version"
+rc=$?
+expect "gitlab release include: job exits 0" test "$rc" = 0 || sed 's/^/      /' "$work/gitlab/release.log"
+expect "gitlab release include: the image's version is the component's, no warning" \
+  not_in_file 'warning: this is component' "$work/gitlab/release.log"
+gitlab_job "$work/gitlab/release-old-image.log" --input dry_run=true --component version=99.0.0
+rc=$?
+expect "gitlab release include, image at another version: job still runs" test "$rc" = 0 ||
+  sed 's/^/      /' "$work/gitlab/release-old-image.log"
+expect "gitlab release include, image at another version: warning names both versions" \
+  grep -q "warning: this is component 99.0.0, but its image runs imagebump $own_version (input 'image')" \
+  "$work/gitlab/release-old-image.log"
 gl_sha="$gl_sha_saved"
 
 # ---------------------------------------------------------------- GitHub Actions
