@@ -69,8 +69,8 @@ public enum Console {
 
     /// Colour only on a terminal, and never with NO_COLOR set (https://no-color.org).
     public static var colorEnabled: Bool {
-        colorEnabled(isTTY: isatty(STDOUT_FILENO) == 1, noColor: getenv("NO_COLOR").map { String(cString: $0) },
-                     term: getenv("TERM").map { String(cString: $0) })
+        colorEnabled(isTTY: isatty(STDOUT_FILENO) == 1, noColor: ProcessEnvironment.variables["NO_COLOR"],
+                     term: ProcessEnvironment.variables["TERM"])
     }
 
     public static func colorEnabled(isTTY: Bool, noColor: String?, term: String?) -> Bool {
