@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark (not a test): imagebump set vs sed -i, in one run, on
 #   (a) one kustomization file, (b) a generated tree of N manifests (default 10,000) where one image is bumped everywhere.
-# Prints median wall time over R runs (default 15 for (a), 5 for (b)), the ratio to sed, and imagebump's peak RSS.
+# Prints median wall time over R runs (default 15 for (a), 5 for (b)), the ratio to sed, and, from one more run of
+# each under /usr/bin/time, imagebump's CPU time (user + sys: less disturbed than wall time by other load on the
+# machine) and peak RSS (maximum resident set size).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N="${BENCH_FILES:-10000}"
@@ -80,13 +82,18 @@ ib_b() { "$bin" set --allow-downgrade -f "$work/b" "$img:$1"; }
 
 sa=$(timeit "$RA" sed_a); ia=$(timeit "$RA" ib_a)
 sb=$(timeit "$RB" sed_b); ib=$(timeit "$RB" ib_b)
-rss_a=$(/usr/bin/time -f %M "$bin" set -f "$work/a/kustomization.yaml" "$img:9.9.9" 2>&1 >/dev/null | tail -1)
-rss_b=$(/usr/bin/time -f %M "$bin" set -f "$work/b" "$img:9.9.9" 2>&1 >/dev/null | tail -1)
+# "peak-RSS-KiB user-s sys-s" of one run
+measured() { /usr/bin/time -f '%M %U %S' "$bin" set --allow-downgrade "$@" 2>&1 >/dev/null | tail -1; }
+read -r rss_a user_a sys_a < <(measured -f "$work/a/kustomization.yaml" "$img:9.9.9")
+read -r rss_b user_b sys_b < <(measured -f "$work/b" "$img:9.9.9")
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-echo "imagebump bench ($(nproc) cores, release build, static Swift runtime)"
-printf '%-44s %10s %10s %8s %12s\n' case "sed (ms)" "imagebump" ratio "peak RSS"
-printf '%-44s %10.1f %10.1f %8s %9d KiB\n' "(a) one kustomization.yaml" "$(ratio "$sa" 1000)" "$(ratio "$ia" 1000)" "$(ratio "$ia" "$sa")x" "$rss_a"
-printf '%-44s %10.1f %10.1f %8s %9d KiB\n' "(b) $N manifests, one image everywhere" "$(ratio "$sb" 1000)" "$(ratio "$ib" 1000)" "$(ratio "$ib" "$sb")x" "$rss_b"
+cpu_ms() { awk -v u="$1" -v s="$2" 'BEGIN { printf "%.0f", (u + s) * 1000 }'; }
+echo "imagebump bench ($(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), release build, static Swift runtime)"
+printf '%-44s %10s %10s %8s %10s %12s\n' case "sed (ms)" "imagebump" ratio "CPU (ms)" "peak RSS"
+printf '%-44s %10.1f %10.1f %8s %10s %9d KiB\n' "(a) one kustomization.yaml" "$(ratio "$sa" 1000)" "$(ratio "$ia" 1000)" \
+  "$(ratio "$ia" "$sa")x" "$(cpu_ms "$user_a" "$sys_a")" "$rss_a"
+printf '%-44s %10.1f %10.1f %8s %10s %9d KiB\n' "(b) $N manifests, one image everywhere" "$(ratio "$sb" 1000)" "$(ratio "$ib" 1000)" \
+  "$(ratio "$ib" "$sb")x" "$(cpu_ms "$user_b" "$sys_b")" "$rss_b"
 echo "targets: (a) <= 2x sed, (b) <= 2x find -exec sed -i {} +, peak RSS <= 40 MB"
 # (c) a guard against quadratic work: 40,000 tagged values (!!str) in one 800 KB file, --check only
 python3 -c "
