@@ -15,8 +15,9 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends libgit2-dev libyaml-dev libcurl4-openssl-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-# Resolve dependencies in their own layer so source edits do not refetch them. The committed Package.resolved is the
-# pin: --force-resolved-versions fails the build rather than resolve anything else.
+# Resolve dependencies in their own layer so source edits do not refetch them. Package.resolved is the pin:
+# --force-resolved-versions fails the build rather than resolve anything else. Its revisions were recorded against
+# mirrors: outside the development machines run scripts/repin-upstream.sh first (the release workflow does).
 COPY Package.swift Package.resolved ./
 RUN swift package resolve --force-resolved-versions
 COPY Sources ./Sources
