@@ -35,7 +35,7 @@ let package = Package(
         // The version, in one place.
         .target(name: "BuildInfo"),
         // The CI platform's variables read in one place: platform, actor, provenance, API URL, checkout.
-        .target(name: "CIEnvironment"),
+        .target(name: "CIEnvironment", dependencies: ["Remote"]),
         // libgit2's TCP stream, replaced: connections pinned to the named remote, connect and idle timeouts.
         .target(name: "CGitStream", dependencies: ["CGit2"]),
         .target(name: "GitOps", dependencies: ["CGit2", "CGitStream", "Remote", "Redaction", "TempCleanup", "ImagebumpKit", "CIEnvironment"]),

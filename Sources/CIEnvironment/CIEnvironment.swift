@@ -1,6 +1,8 @@
+import Remote
+
 /// What the CI platform's variables say about a run, read in one place: the platform running the job, who started
-/// it, what built the image (provenance), the forge's API and the job's checkout. A value built from an environment
-/// dictionary: it never reads the process environment (the executables read that once and pass it down).
+/// it, what built the image (provenance), the forge's API and server, and the job's checkout. A value built from an
+/// environment dictionary: it never reads the process environment (the executables read that once and pass it down).
 /// An empty variable counts as absent.
 public struct CIEnvironment: Sendable, Equatable {
     public enum Platform: String, Sendable {
@@ -9,7 +11,7 @@ public struct CIEnvironment: Sendable, Equatable {
 
     /// The platform running this job, from the marker each sets to `true` in every job (`GITLAB_CI`,
     /// `GITHUB_ACTIONS`; GitLab's wins if both are); nil outside CI. It decides workflow commands, log sections
-    /// and step outputs, and, without --forge, the forge (before the repository's host is looked at).
+    /// and step outputs, and, without --forge, the forge for a repository on the job's server (`isOnJobServer`).
     public let platform: Platform?
 
     /// The platform whose variables the answers below come from: `platform`; without a marker (a run outside CI
@@ -30,9 +32,40 @@ public struct CIEnvironment: Sendable, Equatable {
     /// The job's checkout of the repository it runs for: `CI_PROJECT_DIR` / `GITHUB_WORKSPACE`.
     public let workspace: String?
 
+    /// Each platform's server as its variables name it (the job's own server is `servers[source]`); a platform
+    /// whose variables name no host has none.
+    public let servers: [Platform: Server]
+
     /// GitHub Actions' step output and step summary files (`GITHUB_OUTPUT`, `GITHUB_STEP_SUMMARY`), on GitHub only.
     public let outputFile: String?
     public let stepSummaryFile: String?
+
+    /// Where a platform's server is. GitLab: `CI_SERVER_HOST` and `CI_API_V4_URL`'s host, and for SSH clone URLs
+    /// `CI_SERVER_SHELL_SSH_HOST`; GitHub: `GITHUB_SERVER_URL`'s host and `GITHUB_API_URL`'s (api.github.com is
+    /// github.com), the same for SSH. Hosts are lower-cased; ports are not compared (clone, SSH and API ports differ).
+    public struct Server: Sendable, Equatable {
+        public let webHosts: Set<String>
+        public let sshHost: String?
+
+        /// Whether `location` is on this server; nil when it has no host (a local path, `file://`).
+        public func hosts(_ location: RemoteURL) -> Bool? {
+            guard location.isNetwork, let host = location.host else { return nil }
+            return hosts(host: host, ssh: location.kind == .ssh)
+        }
+
+        /// Whether `host` is this server's (for an SSH URL: also its SSH host).
+        public func hosts(host: String, ssh: Bool) -> Bool {
+            let host = host.lowercased()
+            return webHosts.contains(host) || (ssh && sshHost == host)
+        }
+
+        init?(webHosts: [String?], sshHost: String?) {
+            let web = Set(webHosts.compactMap { $0?.lowercased() })
+            guard !web.isEmpty || sshHost != nil else { return nil }
+            self.webHosts = web
+            self.sshHost = sshHost?.lowercased()
+        }
+    }
 
     public struct Actor: Sendable, Equatable {
         public let name: String
@@ -102,6 +135,20 @@ public struct CIEnvironment: Sendable, Equatable {
         }
         self.actor = actor; self.provenance = provenance; self.apiURL = apiURL; self.workspace = workspace
         self.outputFile = outputFile; self.stepSummaryFile = stepSummaryFile
+        var servers: [Platform: Server] = [:]
+        servers[.gitlab] = Server(webHosts: [gitlab[.serverHost], gitlab[.apiURL].flatMap { RemoteURL($0).host }],
+                                  sshHost: gitlab[.sshHost])
+        servers[.github] = Server(webHosts: [github[.serverURL].flatMap { RemoteURL($0).host },
+                                             github[.apiURL].flatMap { RemoteURL($0).host }.map { $0.lowercased() == "api.github.com" ? "github.com" : $0 }],
+                                  sshHost: nil)
+        self.servers = servers
+    }
+
+    /// Whether the repository at `location` is on the server of the job's platform (`source`): nil when that cannot
+    /// be told (the location has no host, or the variables name no server).
+    public func isOnJobServer(_ location: String) -> Bool? {
+        guard let source, let server = servers[source] else { return nil }
+        return server.hosts(RemoteURL(location))
     }
 
     /// `apiURL` when the variables are `forge`'s (a GitLab job's API is no GitHub API).
@@ -120,6 +167,7 @@ enum GitLabVariable: String, CaseIterable {
     case projectURL = "CI_PROJECT_URL", commitSHA = "CI_COMMIT_SHA", pipelineURL = "CI_PIPELINE_URL"
     case pipelineID = "CI_PIPELINE_ID", jobURL = "CI_JOB_URL", jobName = "CI_JOB_NAME"
     case apiURL = "CI_API_V4_URL", projectDir = "CI_PROJECT_DIR"
+    case serverHost = "CI_SERVER_HOST", sshHost = "CI_SERVER_SHELL_SSH_HOST"
 }
 
 enum GitHubVariable: String, CaseIterable {

@@ -4,8 +4,10 @@ import Redaction
 
 /// Forge detection, default API URLs and project paths (pure functions of their inputs).
 public enum ForgeDefaults {
-    /// `--forge` when given; else the CI platform running the job (`CIEnvironment.platform`); else the repo
-    /// URL's host starting with `gitlab.` / `github.` (github.com too). Throws when none applies.
+    /// `--forge` when given; else the CI platform running the job (`CIEnvironment.platform`) when the repository is
+    /// on its server (`CIEnvironment.isOnJobServer`); else the repo URL's host starting with `gitlab.` / `github.`
+    /// (github.com too); else the job's platform when it cannot be told whether the repository is on its server (a
+    /// repository without a host, variables naming no server). Throws when none applies.
     public static func detectForge(explicit: String?, environment: CIEnvironment, repoURL: String?) throws -> ForgeKind {
         if let explicit, !explicit.isEmpty {
             guard let kind = ForgeKind(rawValue: explicit.lowercased()) else {
@@ -13,18 +15,24 @@ public enum ForgeDefaults {
             }
             return kind
         }
-        if let platform = environment.platform { return ForgeKind(platform) }
+        let onJobServer = repoURL.flatMap(environment.isOnJobServer)
+        if let platform = environment.platform, onJobServer == true { return ForgeKind(platform) }
         if let repoURL, let host = RemoteURL(repoURL).host?.lowercased() {
             if host.hasPrefix("gitlab.") || host == "gitlab.com" { return .gitlab }
             if host.hasPrefix("github.") || host == "github.com" { return .github }
         }
-        throw ForgeError(.configuration, "cannot tell whether the repository is on GitLab or GitHub: pass --forge gitlab|github (and --api-url for a self-managed host)")
+        if let platform = environment.platform, onJobServer == nil { return ForgeKind(platform) }
+        let elsewhere = environment.platform != nil && onJobServer == false
+            ? "the repository is not on the server running this job, so its CI platform does not decide: " : ""
+        throw ForgeError(.configuration, "cannot tell whether the repository is on GitLab or GitHub: \(elsewhere)pass --forge gitlab|github (and --api-url for a self-managed host)")
     }
 
-    /// The CI job's API URL for this forge (`CIEnvironment.apiURL(for:)`) when it has one; else from the repo URL's
-    /// host: `https://<host>/api/v4`; `https://api.github.com` for github.com, `https://<host>/api/v3` for GHES.
+    /// The CI job's API URL for this forge (`CIEnvironment.apiURL(for:)`) when it has one and the repository is on
+    /// the job's server (or that cannot be told: a repository without a host); else from the repo URL's host:
+    /// `https://<host>/api/v4`; `https://api.github.com` for github.com, `https://<host>/api/v3` for GHES. (The job's
+    /// API for a repository elsewhere would get that repository's token and project path.)
     public static func apiURL(forge: ForgeKind, environment: CIEnvironment, repoURL: String?) throws -> String {
-        if let v = environment.apiURL(for: forge.platform) { return v }
+        if repoURL.flatMap(environment.isOnJobServer) != false, let v = environment.apiURL(for: forge.platform) { return v }
         guard let repoURL, case let parts = RemoteURL(repoURL), parts.isNetwork, let host = parts.host?.lowercased() else {
             throw ForgeError(.configuration, "cannot derive the \(forge.displayName) API URL from the repository URL: pass --api-url")
         }

@@ -38,7 +38,7 @@ final class CredentialSession: @unchecked Sendable {
     }
 
     var httpCredentialDescription: String {
-        httpCredentials()?.source ?? credentials.tokenSearchDescription
+        httpCredentials()?.source ?? credentials.tokenSearchDescription(host: location.host)
     }
 
     /// An SSH private key: a file, or key content from the environment (kept in memory, never on disk).

@@ -1,3 +1,4 @@
+import CIEnvironment
 import Foundation
 
 /// How imagebump authenticates to the config repo's server, and how it verifies the server.
@@ -5,7 +6,8 @@ import Foundation
 /// Secrets are only ever read from the environment (or a key file), never from argv.
 /// - HTTPS token: `tokenEnv` if given (`--token-env NAME`), else the first set of
 ///   `IMAGEBUMP_TOKEN`, `GITLAB_TOKEN` (user `oauth2`), `CI_JOB_TOKEN` (user `gitlab-ci-token`),
-///   `GITHUB_TOKEN` (user `x-access-token`). Credentials embedded in the URL take precedence.
+///   `GITHUB_TOKEN` (user `x-access-token`). Credentials embedded in the URL take precedence. `CI_JOB_TOKEN` is
+///   only valid on the job's own GitLab: it is never used for another host (see `jobTokenRefused(host:)`).
 /// - SSH: `sshKeyPath` (`--ssh-key`), else key content in `sshKeyEnv` (default `IMAGEBUMP_SSH_KEY`), handed to
 ///   libssh2 from memory (never written to disk). Only ed25519 keys work with this machine's libssh2 build.
 ///   Host keys are checked against `knownHostsPath` (default `~/.ssh/known_hosts`); unknown or changed host keys
@@ -69,17 +71,25 @@ public struct GitCredentials: Sendable {
     /// custom variables (`x-access-token` for hosts containing "github", else `oauth2`).
     public func resolveToken(host: String?) -> Token? {
         let byHost = (host?.lowercased().contains("github") ?? false) ? "x-access-token" : "oauth2"
+        let refused = jobTokenRefused(host: host)
         if let name = tokenEnv {
-            guard let value = environment[name], !value.isEmpty else { return nil }
+            guard let value = environment[name], !value.isEmpty, !(refused && name == Self.gitLabJobTokenVariable) else { return nil }
             let known = Self.defaultTokenVariables.first { $0.name == name }?.user
             return Token(user: tokenUser ?? known ?? byHost, secret: value, variable: name)
         }
-        for (name, user) in Self.defaultTokenVariables {
+        for (name, user) in Self.defaultTokenVariables where !(refused && name == Self.gitLabJobTokenVariable) {
             if let value = environment[name], !value.isEmpty {
                 return Token(user: tokenUser ?? user ?? byHost, secret: value, variable: name)
             }
         }
         return nil
+    }
+
+    /// True when `CI_JOB_TOKEN` must not go to `host`: the job's GitLab is known (`CI_SERVER_HOST`, `CI_API_V4_URL`)
+    /// and `host` is another. Unknown (no host, no such variables: set by hand outside CI) leaves it usable.
+    public func jobTokenRefused(host: String?) -> Bool {
+        guard let host, let server = CIEnvironment(environment).servers[.gitlab] else { return false }
+        return !server.hosts(host: host, ssh: false)
     }
 
     /// `resolveToken(host:)` for the host of a repo location (URL or scp-like; nil host for a local path).
@@ -88,9 +98,18 @@ public struct GitCredentials: Sendable {
     }
 
     /// Where a token would be looked for, for "no token" messages.
-    public var tokenSearchDescription: String {
-        if let name = tokenEnv { return "no token: \(name) is not set" }
+    public func tokenSearchDescription(host: String?) -> String {
+        let job = Self.gitLabJobTokenVariable
+        let jobTokenHeld = environment[job].map { !$0.isEmpty } == true && jobTokenRefused(host: host)
+        let why = "\(job) is only sent to the job's own GitLab, not to \(host ?? "")"
+        if let name = tokenEnv { return "no token: " + (name == job && jobTokenHeld ? why : "\(name) is not set") }
         return "no token: none of " + Self.defaultTokenVariables.map(\.name).joined(separator: ", ") + " is set"
+            + (jobTokenHeld ? " (\(why))" : "")
+    }
+
+    /// `tokenSearchDescription(host:)` for the host of a repo location.
+    public func tokenSearchDescription(forLocation location: String) -> String {
+        tokenSearchDescription(host: RemoteURL(location).host)
     }
 
     /// CA file to configure, if any.

@@ -115,7 +115,7 @@ private let credentialsCallback: git_credential_acquire_cb = { out, _, usernameF
         guard let creds = session.httpCredentials() else {
             ctx.noCredentials = true
             ctx.credentialError = .authenticationFailed(url: session.location.display,
-                                                        source: session.credentials.tokenSearchDescription)
+                                                        source: session.credentials.tokenSearchDescription(host: session.location.host))
             setGitError("authentication required but no token available")
             return GIT_EAUTH.rawValue
         }

@@ -31,7 +31,7 @@ public struct Publisher {
         do {
             let token = request.credentials.resolveToken(forLocation: request.location)
             if request.mode == .mergeRequest && token == nil {
-                throw PublishError("--merge-request needs an API token (\(request.credentials.tokenSearchDescription)); GitLab: a project access token with api and write_repository scopes; GitHub: contents: write and pull-requests: write")
+                throw PublishError("--merge-request needs an API token (\(request.credentials.tokenSearchDescription(forLocation: request.location))); GitLab: a project access token with api and write_repository scopes; GitHub: contents: write and pull-requests: write")
             }
             if !request.mode.writes && !ConfigRepo.isURL(request.location) { // a local checkout is read as it is
                 let plan = try Self.plan(request.edit, at: request.location, retention: request.mode == .dryRun ? .preview : .summary)

@@ -17,6 +17,27 @@ final class CIEnvironmentTests: XCTestCase {
         "GITHUB_OUTPUT": "/runner/out", "GITHUB_STEP_SUMMARY": "/runner/summary",
     ]
 
+    /// Each platform's server, by its own variables; whether a location is on the job's server (nil: cannot tell).
+    func testTheServersAndWhetherARepositoryIsOnTheJobs() {
+        var gitlab = gitLabJob
+        gitlab["CI_SERVER_HOST"] = "GitLab.Example.Test"
+        gitlab["CI_SERVER_SHELL_SSH_HOST"] = "ssh.gitlab.example.test"
+        let ci = CIEnvironment(gitlab.merging(gitHubJob.filter { $0.key != "GITHUB_ACTIONS" }) { a, _ in a })
+        XCTAssertEqual(ci.servers[.gitlab]?.webHosts, ["gitlab.example.test"])
+        XCTAssertEqual(ci.servers[.gitlab]?.sshHost, "ssh.gitlab.example.test")
+        XCTAssertEqual(ci.servers[.github]?.webHosts, ["github.example.test"])
+        XCTAssertEqual(ci.isOnJobServer("https://gitlab.example.test:8443/team/config.git"), true)
+        XCTAssertEqual(ci.isOnJobServer("git@ssh.gitlab.example.test:team/config.git"), true)
+        XCTAssertEqual(ci.isOnJobServer("https://ssh.gitlab.example.test/team/config.git"), false)
+        XCTAssertEqual(ci.isOnJobServer("https://github.example.test/octo/config"), false, "the GitHub variables are not this job's")
+        XCTAssertNil(ci.isOnJobServer("/srv/config"))
+        XCTAssertNil(ci.isOnJobServer("file:///srv/config.git"))
+        let github = CIEnvironment(["GITHUB_ACTIONS": "true", "GITHUB_API_URL": "https://api.github.com"])
+        XCTAssertEqual(github.servers[.github]?.webHosts, ["github.com"])
+        XCTAssertEqual(github.isOnJobServer("git@github.com:octo/config.git"), true)
+        XCTAssertNil(CIEnvironment(["GITLAB_CI": "true"]).isOnJobServer("https://gitlab.com/t/c"), "no server named")
+    }
+
     func testAGitLabJob() {
         let ci = CIEnvironment(gitLabJob)
         XCTAssertEqual(ci.platform, .gitlab)

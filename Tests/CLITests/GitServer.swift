@@ -1,17 +1,19 @@
 import Foundation
 import XCTest
 
-/// A bare config repo served by a real `git daemon` on 127.0.0.1 (push enabled), seeded from files.
+/// A bare config repo served by a real `git daemon` on a loopback address (push enabled), seeded from files.
 final class GitDaemonRepo {
     let root: URL
     let bare: URL
     let process = Process()
     let port: Int
     let name: String
-    var url: String { "git://127.0.0.1:\(port)/\(name)" }
+    let host: String
+    var url: String { "git://\(host):\(port)/\(name)" }
 
-    init(files: [String: String], name: String = "config.git") throws {
+    init(files: [String: String], name: String = "config.git", host: String = "127.0.0.1") throws {
         self.name = name
+        self.host = host
         root = try Fixtures.scratch("gitd")
         bare = root.appendingPathComponent(name)
         try FileManager.default.createDirectory(at: bare.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -27,12 +29,12 @@ final class GitDaemonRepo {
             let p = Int.random(in: 20000..<60000)
             let proc = Process()
             proc.executableURL = URL(fileURLWithPath: "/usr/bin/git")
-            proc.arguments = ["daemon", "--reuseaddr", "--export-all", "--enable=receive-pack", "--listen=127.0.0.1",
+            proc.arguments = ["daemon", "--reuseaddr", "--export-all", "--enable=receive-pack", "--listen=\(host)",
                               "--port=\(p)", "--base-path=\(root.path)", root.path]
             proc.standardError = FileHandle.nullDevice
             proc.standardOutput = FileHandle.nullDevice
             try proc.run()
-            if Self.waitForPort(p) { started = p; process.executableURL = proc.executableURL; self.daemon = proc; break }
+            if Self.waitForPort(p, host: host) { started = p; process.executableURL = proc.executableURL; self.daemon = proc; break }
             proc.terminate(); proc.waitUntilExit()
         }
         guard let started else { throw XCTSkip("git daemon did not start") }
@@ -48,13 +50,13 @@ final class GitDaemonRepo {
 
     func file(_ path: String, at ref: String = "main") throws -> String { try git(["show", "\(ref):\(path)"]) }
 
-    static func waitForPort(_ port: Int) -> Bool {
+    static func waitForPort(_ port: Int, host: String = "127.0.0.1") -> Bool {
         for _ in 0..<100 {
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             var addr = sockaddr_in()
             addr.sin_family = sa_family_t(AF_INET)
             addr.sin_port = in_port_t(UInt16(port).bigEndian)
-            addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+            addr.sin_addr.s_addr = inet_addr(host)
             let ok = withUnsafePointer(to: &addr) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
             } == 0

@@ -8,7 +8,7 @@ import TestSupport
 final class HelpersTests: XCTestCase {
     func testForgeDetection() throws {
         XCTAssertEqual(try ForgeDefaults.detectForge(explicit: "GitHub", environment: ["GITLAB_CI": "true"], repoURL: nil), .github)
-        XCTAssertEqual(try ForgeDefaults.detectForge(explicit: nil, environment: ["GITLAB_CI": "true"], repoURL: "https://github.com/a/b"), .gitlab)
+        XCTAssertEqual(try ForgeDefaults.detectForge(explicit: nil, environment: ["GITLAB_CI": "true"], repoURL: "https://gitlab.corp/a/b"), .gitlab)
         XCTAssertEqual(try ForgeDefaults.detectForge(explicit: nil, environment: ["GITHUB_ACTIONS": "true"], repoURL: nil), .github)
         XCTAssertEqual(try ForgeDefaults.detectForge(explicit: nil, environment: [:], repoURL: "git@gitlab.example.com:g/p.git"), .gitlab)
         XCTAssertEqual(try ForgeDefaults.detectForge(explicit: nil, environment: [:], repoURL: "https://github.example.com/o/r"), .github)
@@ -98,10 +98,103 @@ final class HelpersTests: XCTestCase {
     func testForgeFromTheCIMarkerTrueOnly() throws {
         XCTAssertEqual(try ForgeDefaults.detectForge(explicit: nil, environment: ["GITLAB_CI": "1"], repoURL: "https://github.com/o/r"), .github)
         XCTAssertThrowsError(try ForgeDefaults.detectForge(explicit: nil, environment: ["GITHUB_ACTIONS": "yes"], repoURL: nil))
-        XCTAssertEqual(try ForgeDefaults.detectForge(explicit: nil, environment: ["GITHUB_ACTIONS": "true"], repoURL: "https://gitlab.com/g/p"), .github)
+        XCTAssertEqual(try ForgeDefaults.detectForge(explicit: nil, environment: ["GITHUB_ACTIONS": "true"], repoURL: "https://git.corp/g/p"), .github)
         // the API URL a GitLab job names is not used for GitHub, nor the other way round
         XCTAssertEqual(try ForgeDefaults.apiURL(forge: .github, environment: ["GITLAB_CI": "true", "CI_API_V4_URL": "https://gl.corp/api/v4"],
                                                 repoURL: "https://github.com/o/r"), "https://api.github.com")
+    }
+
+    // A GitLab job on gitlab.corp.example (the variables a real job has), and a GitHub job on github.com.
+    static let gitLabJob: CIEnvironment = [
+        "GITLAB_CI": "true", "CI_SERVER_HOST": "gitlab.corp.example", "CI_SERVER_SHELL_SSH_HOST": "ssh.gitlab.corp.example",
+        "CI_API_V4_URL": "https://gitlab.corp.example/api/v4"]
+    static let gitHubJob: CIEnvironment = [
+        "GITHUB_ACTIONS": "true", "GITHUB_SERVER_URL": "https://github.com", "GITHUB_API_URL": "https://api.github.com"]
+
+    /// The job's platform and API are the forge's only for a repository on the job's own server: by web host
+    /// (CI_SERVER_HOST, CI_API_V4_URL's) and, for SSH clone URLs, CI_SERVER_SHELL_SSH_HOST. Ports do not matter.
+    func testAGitLabJobsForgeAndAPIForARepositoryOnItsServer() throws {
+        let job = Self.gitLabJob
+        for repo in ["https://gitlab.corp.example/team/config.git", "https://GitLab.Corp.Example:8443/team/config",
+                     "git@ssh.gitlab.corp.example:team/config.git", "ssh://git@ssh.gitlab.corp.example:2222/team/config.git",
+                     "git@gitlab.corp.example:team/config.git"] {
+            XCTAssertEqual(try ForgeDefaults.detectForge(explicit: nil, environment: job, repoURL: repo), .gitlab, repo)
+            XCTAssertEqual(try ForgeDefaults.apiURL(forge: .gitlab, environment: job, repoURL: repo), "https://gitlab.corp.example/api/v4", repo)
+        }
+        // the server named by CI_API_V4_URL alone (no CI_SERVER_HOST) still counts; the job's relative URL root is
+        // removed from the project path of a repository on it
+        let relative: CIEnvironment = ["GITLAB_CI": "true", "CI_API_V4_URL": "https://host.example/gitlab/api/v4"]
+        let repo = "https://host.example/gitlab/team/config.git"
+        XCTAssertEqual(try ForgeDefaults.detectForge(explicit: nil, environment: relative, repoURL: repo), .gitlab)
+        let api = try ForgeDefaults.apiURL(forge: .gitlab, environment: relative, repoURL: repo)
+        XCTAssertEqual(api, "https://host.example/gitlab/api/v4")
+        XCTAssertEqual(try ForgeDefaults.projectPath(repoURL: repo, apiURL: api), "team/config")
+    }
+
+    /// A GitLab job whose config repository is on github.com or on another GitLab: the repository's host decides and
+    /// its own API is used (the job's API used to get the request, that repository's token and project path).
+    func testAGitLabJobsRepositoryElsewhereUsesTheRepositorysHost() throws {
+        let job = Self.gitLabJob
+        for repo in ["https://github.com/octo/config.git", "git@github.com:octo/config.git"] {
+            XCTAssertEqual(try ForgeDefaults.detectForge(explicit: nil, environment: job, repoURL: repo), .github, repo)
+            XCTAssertEqual(try ForgeDefaults.apiURL(forge: .github, environment: job, repoURL: repo), "https://api.github.com", repo)
+        }
+        for (repo, api) in [("https://gitlab.com/team/config.git", "https://gitlab.com/api/v4"),
+                            ("git@gitlab.other.example:team/config.git", "https://gitlab.other.example/api/v4"),
+                            ("https://gitlab.other.example:8443/team/config", "https://gitlab.other.example:8443/api/v4")] {
+            XCTAssertEqual(try ForgeDefaults.detectForge(explicit: nil, environment: job, repoURL: repo), .gitlab, repo)
+            XCTAssertEqual(try ForgeDefaults.apiURL(forge: .gitlab, environment: job, repoURL: repo), api, repo)
+        }
+        // the job's SSH host is where its SSH clone URLs point, not its web or API host
+        XCTAssertEqual(job.isOnJobServer("https://ssh.gitlab.corp.example/team/config"), false)
+        // another host without a forge-like name: no guess from the job, the error says why
+        XCTAssertThrowsError(try ForgeDefaults.detectForge(explicit: nil, environment: job, repoURL: "https://git.other.example/team/config")) {
+            XCTAssertTrue("\($0)".contains("not on the server running this job"), "\($0)")
+            XCTAssertTrue("\($0)".contains("--forge"), "\($0)")
+        }
+        XCTAssertEqual(try ForgeDefaults.apiURL(forge: .gitlab, environment: job, repoURL: "https://git.other.example/team/config"),
+                       "https://git.other.example/api/v4")
+        // explicit --forge wins (and --api-url is taken as given by the caller)
+        XCTAssertEqual(try ForgeDefaults.detectForge(explicit: "gitlab", environment: job, repoURL: "https://github.com/octo/config"), .gitlab)
+    }
+
+    /// A GitHub job (github.com) whose config repository is on gitlab.com; a GHES job with its repository on it.
+    func testAGitHubJobsRepositoryOnGitLabAndGHES() throws {
+        let repo = "https://gitlab.com/team/config.git"
+        XCTAssertEqual(try ForgeDefaults.detectForge(explicit: nil, environment: Self.gitHubJob, repoURL: repo), .gitlab)
+        XCTAssertEqual(try ForgeDefaults.apiURL(forge: .gitlab, environment: Self.gitHubJob, repoURL: repo), "https://gitlab.com/api/v4")
+        for github in ["https://github.com/octo/config", "git@github.com:octo/config.git"] {
+            XCTAssertEqual(try ForgeDefaults.detectForge(explicit: nil, environment: Self.gitHubJob, repoURL: github), .github)
+            XCTAssertEqual(try ForgeDefaults.apiURL(forge: .github, environment: Self.gitHubJob, repoURL: github), "https://api.github.com")
+        }
+        // api.github.com alone names github.com
+        let apiOnly: CIEnvironment = ["GITHUB_ACTIONS": "true", "GITHUB_API_URL": "https://api.github.com"]
+        XCTAssertEqual(apiOnly.isOnJobServer("git@github.com:octo/config.git"), true)
+        let ghes: CIEnvironment = ["GITHUB_ACTIONS": "true", "GITHUB_SERVER_URL": "https://ghes.corp.example",
+                                   "GITHUB_API_URL": "https://ghes.corp.example/api/v3"]
+        for onIt in ["https://ghes.corp.example/octo/config.git", "git@ghes.corp.example:octo/config.git"] {
+            XCTAssertEqual(try ForgeDefaults.detectForge(explicit: nil, environment: ghes, repoURL: onIt), .github, onIt)
+            XCTAssertEqual(try ForgeDefaults.apiURL(forge: .github, environment: ghes, repoURL: onIt), "https://ghes.corp.example/api/v3", onIt)
+        }
+        // a GHES job's repository on github.com: github.com's API, not the GHES one
+        XCTAssertEqual(try ForgeDefaults.apiURL(forge: .github, environment: ghes, repoURL: "https://github.com/octo/config"), "https://api.github.com")
+        XCTAssertEqual(try ForgeDefaults.apiURL(forge: .github, environment: ghes, repoURL: "https://github.other.example/o/r"),
+                       "https://github.other.example/api/v3")
+    }
+
+    /// What cannot be told keeps the job's platform and API: a repository without a host, a job whose variables
+    /// name no server. A repository named after a forge still goes to that forge.
+    func testUnknownServerOrLocalRepositoryKeepsTheJobsPlatform() throws {
+        for repo in ["/srv/config", "file:///srv/config.git"] {
+            XCTAssertNil(Self.gitLabJob.isOnJobServer(repo))
+            XCTAssertEqual(try ForgeDefaults.detectForge(explicit: nil, environment: Self.gitLabJob, repoURL: repo), .gitlab)
+            XCTAssertEqual(try ForgeDefaults.apiURL(forge: .gitlab, environment: Self.gitLabJob, repoURL: repo), "https://gitlab.corp.example/api/v4")
+            XCTAssertThrowsError(try ForgeDefaults.projectPath(repoURL: repo), "no project on any forge")
+        }
+        let bare: CIEnvironment = ["GITLAB_CI": "true"]
+        XCTAssertNil(bare.isOnJobServer("https://git.corp.example/team/config"))
+        XCTAssertEqual(try ForgeDefaults.detectForge(explicit: nil, environment: bare, repoURL: "https://git.corp.example/team/config"), .gitlab)
+        XCTAssertEqual(try ForgeDefaults.detectForge(explicit: nil, environment: bare, repoURL: "https://github.com/octo/config"), .github)
     }
 
     func testDescriptionRenderer() {

@@ -54,6 +54,27 @@ final class RedactionTests: XCTestCase {
 }
 
 final class CredentialTests: XCTestCase {
+    /// CI_JOB_TOKEN is valid on the job's own GitLab only: for another host the next token is used, or none; an
+    /// unknown server (the variable set by hand, no CI_SERVER_HOST / CI_API_V4_URL) leaves it usable.
+    func testTheJobTokenGoesOnlyToTheJobsGitLab() {
+        let job = ["GITLAB_CI": "true", "CI_SERVER_HOST": "gitlab.corp.example", "CI_API_V4_URL": "https://gitlab.corp.example/api/v4",
+                   "CI_JOB_TOKEN": "job"]
+        XCTAssertEqual(GitCredentials(environment: job).resolveToken(forLocation: "https://GitLab.corp.example/team/config.git")?.variable, "CI_JOB_TOKEN")
+        XCTAssertNil(GitCredentials(environment: job).resolveToken(forLocation: "https://github.com/octo/config.git"))
+        XCTAssertNil(GitCredentials(tokenEnv: "CI_JOB_TOKEN", environment: job).resolveToken(host: "gitlab.com"))
+        XCTAssertEqual(GitCredentials(tokenEnv: "CI_JOB_TOKEN", environment: job).tokenSearchDescription(host: "gitlab.com"),
+                       "no token: CI_JOB_TOKEN is only sent to the job's own GitLab, not to gitlab.com")
+        XCTAssertTrue(GitCredentials(environment: job).tokenSearchDescription(forLocation: "https://gitlab.com/t/c")
+            .hasSuffix("is set (CI_JOB_TOKEN is only sent to the job's own GitLab, not to gitlab.com)"))
+        var withGitHub = job
+        withGitHub["GITHUB_TOKEN"] = "gh"
+        XCTAssertEqual(GitCredentials(environment: withGitHub).resolveToken(host: "github.com")?.variable, "GITHUB_TOKEN")
+        // the API host alone names the server; no server named: usable as before
+        XCTAssertNil(GitCredentials(environment: ["CI_API_V4_URL": "https://gl.example/api/v4", "CI_JOB_TOKEN": "job"]).resolveToken(host: "other.example"))
+        XCTAssertEqual(GitCredentials(environment: ["GITLAB_CI": "true", "CI_JOB_TOKEN": "job"]).resolveToken(host: "other.example")?.secret, "job")
+        XCTAssertEqual(GitCredentials(environment: job).resolveToken(forLocation: "/srv/config")?.secret, "job", "no host: nothing is sent")
+    }
+
     func testTokenResolutionOrder() {
         var env = ["GITHUB_TOKEN": "gh", "CI_JOB_TOKEN": "job", "GITLAB_TOKEN": "gl"]
         var c = GitCredentials(environment: env)
