@@ -16,6 +16,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.." || exit 1
 
 [[ $(id -u) -eq 0 ]] || { echo "check-runtime-image: needs root (debootstrap, chroot)" >&2; exit 1; }
+# Programs in the chroot inherit the environment: a host TMPDIR (a private one, say) does not exist in there, and
+# ca-certificates' postinst fails on it. Host temp paths below are explicit.
+unset TMPDIR
 command -v debootstrap >/dev/null || {
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap
 }
