@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import ImageRules
 
 /// Finding and reading `imagebump.yaml`. Paths are resolved against explicit directories, never the process's cwd.
 public enum ConfigFile {
@@ -90,10 +91,10 @@ extension EnvironmentsConfig {
             for (path, site) in zip(env.files, env.fileSites) {
                 let at = { (m: String) in ConfigError(file: self.file, line: site.line, column: site.column, message: m) }
                 guard let real = resolved(ConfigFile.join(root, path)) else {
-                    throw at("\(path) (environment \(env.name)) does not exist in the repository")
+                    throw at("\(PathQuoting.quoted(path)) (environment \(env.name)) does not exist in the repository")
                 }
                 guard isInside(real, realRoot) else {
-                    throw at("\(path) (environment \(env.name)) leads outside the repository (to \(real))")
+                    throw at("\(PathQuoting.quoted(path)) (environment \(env.name)) leads outside the repository (to \(PathQuoting.quoted(real)))")
                 }
             }
         }

@@ -22,6 +22,9 @@ public struct HeldImage: Codable, Equatable, Sendable {
     /// `image[:tag][@digest]`.
     public var reference: String { ImageReference.format(name: image, tag: tag, digest: digest) }
 
+    /// `file:line` for messages and listings, the name quoted when it needs it (`PathQuoting`).
+    public var place: String { PathQuoting.quoted(file) + ":\(line)" }
+
     // `tag`/`digest` are written as null when absent, so every object has the same keys.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -52,7 +55,7 @@ public struct EnvironmentsReport: Codable, Equatable, Sendable {
             if e.images.isEmpty { out += "  (no images)\n" }
             let width = e.images.map(\.reference.count).max() ?? 0
             for i in e.images {
-                out += "  " + i.reference + String(repeating: " ", count: width - i.reference.count) + "  \(i.file):\(i.line)\n"
+                out += "  " + i.reference + String(repeating: " ", count: width - i.reference.count) + "  \(i.place)\n"
             }
         }
         return out

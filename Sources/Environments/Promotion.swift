@@ -27,7 +27,7 @@ public struct Promotion: Sendable, Equatable {
             guard let name = try? ImageName(parsing: h.image) else { continue }
             if let first = held[name.normalized] {
                 if first.tag != h.tag || first.digest != h.digest {
-                    throw fail("\(from) holds \(h.image) at two references, \(first.reference) (\(first.file):\(first.line)) and \(h.reference) (\(h.file):\(h.line)); make them one, or promote the others with --image")
+                    throw fail("\(from) holds \(h.image) at two references, \(first.reference) (\(first.place)) and \(h.reference) (\(h.place)); make them one, or promote the others with --image")
                 }
                 continue
             }
@@ -54,11 +54,11 @@ public struct Promotion: Sendable, Equatable {
         for n in chosen {
             let h = held[n]!
             guard h.tag != nil || h.digest != nil else {
-                throw fail("\(h.image) has neither tag nor digest in \(from) (\(h.file):\(h.line)): nothing to promote")
+                throw fail("\(h.image) has neither tag nor digest in \(from) (\(h.place)): nothing to promote")
             }
             guard inTarget.contains(n) || add else { missing.append(h); continue }
             do { specs.append(try ImageSpec(parsing: h.reference)) } catch {
-                throw fail("\(h.file):\(h.line): \(from) holds \(h.reference), which cannot be promoted: \(error)")
+                throw fail("\(h.place): \(from) holds \(h.reference), which cannot be promoted: \(error)")
             }
         }
         if specs.isEmpty {

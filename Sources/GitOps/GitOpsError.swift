@@ -1,5 +1,6 @@
 internal import CGit2
 import Foundation
+import ImageRules
 
 /// Errors thrown by the GitOps module. `description` never contains credentials.
 public enum GitOpsError: Error, CustomStringConvertible, Sendable {
@@ -35,8 +36,8 @@ public enum GitOpsError: Error, CustomStringConvertible, Sendable {
         case let .retriesExhausted(url, branch, attempts):
             return "could not push to \(url) branch \(branch): the branch kept moving; gave up after \(attempts) attempts"
         case let .dirtyWorkingTree(path, files):
-            let list = files.prefix(10).joined(separator: ", ")
-            return "working tree of \(path) is not clean (\(list)\(files.count > 10 ? ", ..." : "")); commit or stash first"
+            let list = files.prefix(10).map(PathQuoting.quoted).joined(separator: ", ")
+            return "working tree of \(PathQuoting.quoted(path)) is not clean (\(list)\(files.count > 10 ? ", ..." : "")); commit or stash first"
         case let .invalidArgument(msg):
             return msg
         case let .redirectRefused(url, target):

@@ -37,9 +37,10 @@ public struct PlanError: Error, CustomStringConvertible {
 }
 
 /// `file[:line[:column]]: message`, the form compilers print: editors and CI logs link it to the place, and
-/// `RunReport.ErrorInfo` reads the place back from it.
+/// `RunReport.ErrorInfo` reads the place back from it. The name is quoted when it needs it (`PathQuoting`), so
+/// that a file name from the repository cannot start a log line of its own.
 public func located(_ message: String, file: String, line: Int?, column: Int?) -> String {
-    var s = file
+    var s = PathQuoting.quoted(file)
     if let line { s += ":\(line)"; if let column { s += ":\(column)" } }
     return s + ": " + message
 }

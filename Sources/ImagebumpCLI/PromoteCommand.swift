@@ -66,7 +66,7 @@ public struct PromoteCommand: RoutedCommand {
         let promotion = try Promotion.plan(config, from: from, to: to, fromImages: try held(fromEnv), toImages: try held(toEnv),
                                            only: images, add: add, skipOrder: skipOrder)
         for h in promotion.notInTarget {
-            Console.warning("\(h.reference) (\(h.file):\(h.line)) is in \(from) but not in \(to): not promoted (use --add to add it)")
+            Console.warning("\(h.reference) (\(h.place)) is in \(from) but not in \(to): not promoted (use --add to add it)")
         }
         var s = setCommand
         s.edit.specs = promotion.specs.map(\.text)

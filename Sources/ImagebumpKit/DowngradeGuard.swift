@@ -18,7 +18,8 @@ public enum DowngradeGuard {
     /// `FILE:LINE: refusing to downgrade IMAGE from OLD to NEW (…use --allow-downgrade to roll back)`, the form
     /// shared with the stale-run guard.
     static func refusal(_ c: PlannedChange, from: String, to: String, why: String?) -> String {
-        "\(c.file):\(c.line): refusing to downgrade \(c.image) from \(from) to \(to) (\(why.map { $0 + "; " } ?? "")use --allow-downgrade to roll back)"
+        located("refusing to downgrade \(c.image) from \(from) to \(to) (\(why.map { $0 + "; " } ?? "")use --allow-downgrade to roll back)",
+                file: c.file, line: c.line, column: nil)
     }
 
     /// The tag read as a semantic version; nil when it is not one. Only full `MAJOR.MINOR.PATCH` counts: tags such

@@ -1,3 +1,5 @@
+import ImageRules
+
 /// A run without `-f` searches the whole repository; when its matches lie in more than one environment
 /// (`overlays/dev` and `overlays/production`), it probably changes more than the pipeline meant to.
 enum EnvironmentScope {
@@ -22,7 +24,7 @@ enum EnvironmentScope {
         let dirs = directories(files)
         let environments = Set(dirs.map { $0.split(separator: "/").last! })
         guard environments.count > 1 else { return nil }
-        return "no -f given, and the matches lie in \(environments.count) environments: \(dirs.joined(separator: ", ")); "
+        return "no -f given, and the matches lie in \(environments.count) environments: \(dirs.map(PathQuoting.quoted).joined(separator: ", ")); "
             + "name the files to change with -f (or leave some out with --exclude)"
     }
 }

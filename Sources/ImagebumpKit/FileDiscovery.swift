@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import ImageRules
 import TempCleanup
 
 /// A YAML file to look at.
@@ -18,7 +19,7 @@ public struct DiscoveredFile: Hashable, Sendable {
 public struct DiscoveryError: Error, CustomStringConvertible {
     public let path: String
     public let message: String
-    public var description: String { "\(path): \(message)" }
+    public var description: String { "\(PathQuoting.quoted(path)): \(message)" }
 }
 
 /// What `-f` arguments expand to.

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import ImageRules
 
 public struct FileIOError: Error, CustomStringConvertible {
     public enum Kind: Sendable { case io, tooLarge, changedSinceRead }
@@ -10,7 +11,7 @@ public struct FileIOError: Error, CustomStringConvertible {
     public let path: String
     public let message: String
     public var kind: Kind = .io
-    public var description: String { "\(path): \(message)" }
+    public var description: String { "\(PathQuoting.quoted(path)): \(message)" }
 }
 
 /// What changes when a file is written in place or replaced: compared before a staged file is renamed over it,

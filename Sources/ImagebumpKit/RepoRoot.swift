@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import ImageRules
 
 /// The directory a run works in (a checkout, a temporary clone, or the working directory of a local edit).
 /// Every path is resolved against it, and every file read or written must lie inside it after following all links:
@@ -54,13 +55,13 @@ public struct RepoRoot: Sendable {
             let err = errno
             var st = stat()
             if err == ENOENT, lstat(absolute, &st) == 0 {
-                throw DiscoveryError(path: shown, message: "is a link whose target \(Self.linkText(absolute) ?? "?") is not on disk"
+                throw DiscoveryError(path: shown, message: "is a link whose target \(Self.linkText(absolute).map(PathQuoting.quoted) ?? "?") is not on disk"
                                      + " (a --repo clone checks out only the -f paths: name the target with -f too)")
             }
             throw DiscoveryError(path: shown, message: String(cString: strerror(err)))
         }
         guard let rel = relative(real) else {
-            throw DiscoveryError(path: shown, message: "is a link that leads outside \(label) (to \(real)); refused")
+            throw DiscoveryError(path: shown, message: "is a link that leads outside \(label) (to \(PathQuoting.quoted(real))); refused")
         }
         return (real, rel)
     }

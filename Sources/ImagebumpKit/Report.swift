@@ -21,18 +21,28 @@ public struct RunReport: Codable, Sendable, Equatable {
         public var line: Int?
         public var column: Int?
 
-        /// The error's place: a `PlanError`'s fields, else the `path:line[:col]: message` form of its text.
+        /// The error's place: a `PlanError`'s fields, else the `path:line[:col]: message` form of its first line.
+        /// `file` is the name itself (as in `changes`), also where the message shows it quoted (`PathQuoting`).
         public init(_ error: Error, message: String) {
             self.message = message
             if let e = error as? PlanError {
                 file = e.file; line = e.line; column = e.column
                 return
             }
-            let first = message.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? message
-            let parts = first.split(separator: ":", maxSplits: 3, omittingEmptySubsequences: false)
-            guard parts.count >= 3, !parts[0].isEmpty, !parts[0].contains(" "), let l = Int(parts[1]), l > 0 else { return }
-            file = String(parts[0]); line = l
-            if parts.count == 4, let c = Int(parts[2]), c > 0 { column = c }
+            let first = message.prefix { $0 != "\n" }
+            let name: String, rest: Substring
+            if let q = PathQuoting.leadingQuoted(first) {
+                (name, rest) = q
+            } else {
+                guard let colon = first.firstIndex(of: ":") else { return }
+                name = String(first[..<colon]); rest = first[colon...]
+                guard !name.contains(" ") else { return } // prose ("could not push to https://…"), not a place
+            }
+            guard !name.isEmpty, rest.hasPrefix(":") else { return }
+            let parts = rest.dropFirst().split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
+            guard parts.count >= 2, let l = Int(parts[0]), l > 0 else { return }
+            file = name; line = l
+            if parts.count == 3, let c = Int(parts[1]), c > 0 { column = c }
         }
     }
 

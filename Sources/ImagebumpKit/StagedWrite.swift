@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import ImageRules
 import TempCleanup
 
 /// Replacing a set of files all or nothing: each new file is first written to a temp file beside its target
@@ -78,7 +79,7 @@ extension FileIO {
             var notes: [String] = []
             for d in done.reversed() {
                 if rename(d.original, d.staged.target) == 0 { TempCleanup.unregister(d.registration) }
-                else { notes.append("\(d.staged.shown): could not be restored (its original is \(d.original))") }
+                else { notes.append("\(PathQuoting.quoted(d.staged.shown)): could not be restored (its original is \(PathQuoting.quoted(d.original)))") }
             }
             discard(Array(staged[done.count...]))
             guard !notes.isEmpty else { return failure }

@@ -1,3 +1,5 @@
+import ImageRules
+
 /// A unified diff (`--- a/path` / `+++ b/path`, 3 lines of context) built on `CollectionDifference`.
 public enum UnifiedDiff {
     public struct Colors: Sendable {
