@@ -1,13 +1,11 @@
 import Foundation
+import TestSupport
 import XCTest
 
-/// Runs the built `imagebump` binary in a scratch directory.
-struct CLIResult {
-    let status: Int32
-    let stdout: String
-    let stderr: String
-}
+/// What a run of the built `imagebump` printed and how it ended.
+typealias CLIResult = ProgramResult
 
+/// Runs the built `imagebump` binary in a scratch directory.
 enum CLI {
     static var binary: URL {
         // the test bundle sits next to the products in .build/<config>/
@@ -27,26 +25,14 @@ enum CLI {
     }
 
     static func runProgram(_ path: String, _ args: [String], in cwd: URL, env: [String: String] = [:], unset: [String] = []) throws -> CLIResult {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: path)
-        p.arguments = args
-        p.currentDirectoryURL = cwd
         // no CI platform's variables leak in from the job running the tests: a test names the platform it plays
         var environment = ProcessInfo.processInfo.environment.filter { key, _ in
             !["GITLAB_", "GITHUB_", "CI_"].contains { key.hasPrefix($0) }
         }
         for k in unset { environment[k] = nil }
         for (k, v) in env { environment[k] = v }
-        p.environment = environment
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return CLIResult(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        // stderr through a file: a run that fills both pipes cannot block while stdout is read
+        return try TestSupport.runProgram(path, args, in: cwd.path, environment: environment)
     }
 
     private final class Marker {}

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// A bare config repo served by a real `git daemon` on a loopback address (push enabled), seeded from files.
@@ -71,19 +72,11 @@ final class GitDaemonRepo {
 enum Git {
     @discardableResult
     static func output(_ args: [String]) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/git")
-        p.arguments = args
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out; p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else {
-            throw NSError(domain: "git", code: Int(p.terminationStatus), userInfo: [NSLocalizedDescriptionKey: "git \(args.joined(separator: " ")): \(String(decoding: e, as: UTF8.self))"])
+        let r = try TestSupport.runProgram("/usr/bin/git", args)
+        guard r.status == 0 else {
+            throw NSError(domain: "git", code: Int(r.status), userInfo: [NSLocalizedDescriptionKey: "git \(args.joined(separator: " ")): \(r.stderr)"])
         }
-        return String(decoding: o, as: UTF8.self)
+        return r.stdout
     }
 
     static func run(_ args: [String]) throws { try output(args) }

@@ -7,13 +7,15 @@ public struct ProgramResult: Sendable {
     public let stderr: String
 }
 
-/// Runs `path` with `args` to completion. Standard error goes through a temp file, so a program that writes much
-/// to both streams cannot block on a full pipe while stdout is being read.
-public func runProgram(_ path: String, _ args: [String], in cwd: String? = nil) throws -> ProgramResult {
+/// Runs `path` with `args` to completion (in `environment`, else the test's own). Standard error goes through a
+/// temp file, so a program that writes much to both streams cannot block on a full pipe while stdout is being read.
+public func runProgram(_ path: String, _ args: [String], in cwd: String? = nil,
+                       environment: [String: String]? = nil) throws -> ProgramResult {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: path)
     p.arguments = args
     if let cwd { p.currentDirectoryURL = URL(fileURLWithPath: cwd) }
+    if let environment { p.environment = environment }
     let out = Pipe()
     let errPath = NSTemporaryDirectory() + "/imagebump-program-\(UUID().uuidString).err"
     _ = FileManager.default.createFile(atPath: errPath, contents: nil)
