@@ -43,9 +43,11 @@ enum Fixtures {
     static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static var examples: URL { repoRoot.appendingPathComponent("examples") }
 
+    /// A new directory in TMPDIR, removed when the running test finishes.
     static func scratch(_ name: String = "cli") throws -> URL {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("imagebump-\(name)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        ScratchCleanup.shared.add(dir)
         return dir
     }
 
@@ -69,5 +71,25 @@ enum Fixtures {
     static func write(_ text: String, to url: URL) throws {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data(text.utf8).write(to: url)
+    }
+}
+
+/// Removes the scratch directories made during a test once it has finished, passed or failed (after its tearDown,
+/// so a server serving one is stopped first): a test run leaves nothing in TMPDIR.
+final class ScratchCleanup: NSObject, XCTestObservation, @unchecked Sendable {
+    static let shared: ScratchCleanup = {
+        let c = ScratchCleanup()
+        XCTestObservationCenter.shared.addTestObserver(c)
+        return c
+    }()
+
+    private let lock = NSLock()
+    private var made: [URL] = []
+
+    func add(_ dir: URL) { lock.lock(); made.append(dir); lock.unlock() }
+
+    func testCaseDidFinish(_ testCase: XCTestCase) {
+        lock.lock(); let done = made; made = []; lock.unlock()
+        for dir in done { try? FileManager.default.removeItem(at: dir) }
     }
 }

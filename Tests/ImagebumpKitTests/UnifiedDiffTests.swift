@@ -40,6 +40,7 @@ final class UnifiedDiffTests: XCTestCase {
     func testPatchAppliesWithGitApply() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ib-diff-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
         let old = "images:\r\n- name: app\r\n  newTag: v1 # c\r\nx: 1"
         let new = old.replacingOccurrences(of: "v1", with: "\"1.20\"")
         try Data(old.utf8).write(to: dir.appendingPathComponent("k.yaml"))

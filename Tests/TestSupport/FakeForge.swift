@@ -7,6 +7,7 @@ public enum TestFiles {
         let dir = FileManager.default.temporaryDirectory
             .appendingPathComponent("imagebump-forge-tests-\(ProcessInfo.processInfo.processIdentifier)")
         try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(at: TestFiles.directory) } // shared by every test: gone with the run
         return dir
     }()
 
