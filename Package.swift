@@ -28,14 +28,14 @@ let package = Package(
         // imagebump.yaml: environments (files, branch, mode) and the promotion order.
         .target(name: "Environments", dependencies: ["YAMLEdit", "ImageReference", "ImageRules"]),
         // One URL/remote-location parser and one backoff, shared by GitOps, Forge and Redaction.
-        .target(name: "Remote"),
+        .target(name: "Remote", swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")]),
         .target(name: "Redaction", dependencies: ["Remote"]),
         // Removes registered temp paths (staged files, clones, key files) on SIGINT/SIGTERM/SIGHUP. DirectoryListing: reading a directory without Foundation.
         .target(name: "TempCleanup"),
         // The version, in one place.
         .target(name: "BuildInfo"),
         // The CI platform's variables read in one place: platform, actor, provenance, API URL, checkout.
-        .target(name: "CIEnvironment", dependencies: ["Remote"]),
+        .target(name: "CIEnvironment", dependencies: ["Remote"], swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")]),
         // libgit2's TCP stream, replaced: connections pinned to the named remote, connect and idle timeouts.
         .target(name: "CGitStream", dependencies: ["CGit2"]),
         .target(name: "GitOps", dependencies: ["CGit2", "CGitStream", "Remote", "Redaction", "TempCleanup", "ImagebumpKit", "CIEnvironment"]),

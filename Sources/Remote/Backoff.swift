@@ -1,4 +1,8 @@
-import Foundation
+// FoundationEssentials, not Foundation: `imagebump` links this module and must stay free of ICU (check-runtime-deps.sh).
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Exponential backoff with jitter, the one formula for every retry loop (git push re-apply, forge API): before
 /// retry `n` (1-based) wait `min(maximum, unit · 2^(n-1))` times a factor drawn uniformly from `jitter`, where

@@ -85,7 +85,7 @@ public struct RemoteURL: Sendable, Equatable {
             return
         }
         isScpLike = false; separator = ""
-        guard let schemeEnd = text.range(of: "://"), Self.isScheme(text[..<schemeEnd.lowerBound]) else {
+        guard let schemeEnd = text.firstRange(of: "://"), Self.isScheme(text[..<schemeEnd.lowerBound]) else {
             kind = .localPath; scheme = nil; prefix = ""; rest = text
             host = nil; hostPort = ""; explicitPort = nil; user = nil; rawUser = nil; password = nil; hasUserinfo = false
             return
