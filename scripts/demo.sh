@@ -26,7 +26,8 @@ echo "== imagebump set -f $overlay $image:$tag   (scratch copy: $work/gitops)"
 "$bin" set -f "$overlay" "$image:$tag"
 echo
 echo "== imagebump set --check (exit 0: up to date)"
-"$bin" set --check -f "$overlay" "$image:$tag" && echo "check: up to date"
+"$bin" set --check -f "$overlay" "$image:$tag"   # exit 2 (drift) stops the demo: set -e
+echo "check: up to date"
 if command -v kubectl >/dev/null; then
   echo
   echo "== kubectl kustomize $overlay | grep image:"
