@@ -153,7 +153,7 @@ public struct RepoOptions: ParsableArguments {
     @Option(help: "Attempts after a rejected push (fetch, re-apply the edit on the new head, push again).")
     public var retries = 5
 
-    @Option(help: ArgumentHelp("Environment variable holding the HTTPS token (default: IMAGEBUMP_TOKEN, then GITLAB_TOKEN/CI_JOB_TOKEN, GITHUB_TOKEN).", valueName: "NAME"))
+    @Option(help: ArgumentHelp("Environment variable holding the HTTPS token (default: IMAGEBUMP_TOKEN, then GITLAB_TOKEN/CI_JOB_TOKEN, GITHUB_TOKEN; CI_JOB_TOKEN only for the job's own GitLab).", valueName: "NAME"))
     public var tokenEnv: String?
 
     @Option(help: ArgumentHelp("SSH private key (ed25519) for ssh:// and git@ URLs; or put the key in IMAGEBUMP_SSH_KEY.", valueName: "path"))

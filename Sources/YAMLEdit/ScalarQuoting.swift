@@ -43,15 +43,12 @@ public enum ScalarQuoting {
         if lower.hasPrefix("0b") { return lower.count > 2 && lower.dropFirst(2).allSatisfy { $0 == "0" || $0 == "1" || $0 == "_" } }
         // mantissa [0-9_:]* [. [0-9_]*] [e[+-]?[0-9]+]
         var chars = Array(lower)
-        var exponentDigits: [Character] = []
         if let e = chars.firstIndex(of: "e") {
             var exp = Array(chars[(e + 1)...])
             if exp.first == "+" || exp.first == "-" { exp.removeFirst() }
             guard !exp.isEmpty, exp.allSatisfy(\.isNumber) else { return false }
-            exponentDigits = exp
             chars = Array(chars[..<e])
         }
-        _ = exponentDigits
         guard !chars.isEmpty else { return false }
         let dots = chars.filter { $0 == "." }.count
         guard dots <= 1 else { return false }

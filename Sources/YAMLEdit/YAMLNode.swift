@@ -93,6 +93,4 @@ public struct YAMLStream {
     /// Number of alias references per anchor name, with the anchor's definition order resolved as YAML does
     /// (a redefined anchor: the count is per definition id).
     public let aliasCounts: [Int: Int]
-    /// For each alias node id, the id of the anchored node it refers to.
-    public let aliasTargets: [Int: Int]
 }

@@ -80,7 +80,6 @@ struct TreeBuilder {
     var nextID = 0
     var anchors: [String: Int] = [:]
     var aliasCounts: [Int: Int] = [:]
-    var aliasTargets: [Int: Int] = [:]
     var inDocument = false
 
     init(source: YAMLSource) {
@@ -111,7 +110,6 @@ struct TreeBuilder {
                 throw YAMLError(line: node.line, column: node.column, message: "alias *\(name) refers to an undefined anchor")
             }
             aliasCounts[target, default: 0] += 1
-            aliasTargets[node.id] = target
             try attach(node)
         case YAML_MAPPING_START_EVENT, YAML_SEQUENCE_START_EVENT:
             let isMap = event.type == YAML_MAPPING_START_EVENT
@@ -206,7 +204,7 @@ struct TreeBuilder {
     }
 
     mutating func finish() -> YAMLStream {
-        YAMLStream(source: source, documents: documents, aliasCounts: aliasCounts, aliasTargets: aliasTargets)
+        YAMLStream(source: source, documents: documents, aliasCounts: aliasCounts)
     }
 
     private func string(_ p: UnsafeMutablePointer<yaml_char_t>?, _ n: Int) -> String {
