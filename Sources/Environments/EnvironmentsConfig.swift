@@ -68,8 +68,8 @@ public struct Environment: Sendable, Equatable {
     }
 }
 
-/// A problem with the config file, with the place where it is.
-public struct ConfigError: Error, Equatable, CustomStringConvertible {
+/// A problem with the config file (or a file it names), with the place where it is.
+public struct ConfigError: ProblemError, Equatable {
     public let file: String
     public let line: Int?
     public let column: Int?
@@ -79,6 +79,7 @@ public struct ConfigError: Error, Equatable, CustomStringConvertible {
         self.file = file; self.line = line; self.column = column; self.message = message
     }
 
-    /// `file:line[:column]: message`; without a line, the message alone.
-    public var description: String { line == nil ? message : located(message, file: file, line: line, column: column) }
+    /// At `file:line[:column]`; without a line, the message alone.
+    public var problems: [Problem] { [Problem(file: line == nil ? nil : file, line: line, column: column, message: message)] }
+    public var description: String { problems[0].description }
 }

@@ -58,7 +58,7 @@ public struct Promotion: Sendable, Equatable {
             }
             guard inTarget.contains(n) || add else { missing.append(h); continue }
             do { specs.append(try ImageSpec(parsing: h.reference)) } catch {
-                throw fail("\(h.place): \(from) holds \(h.reference), which cannot be promoted: \(error)")
+                throw ConfigError(file: h.file, line: h.line, message: "\(from) holds \(h.reference), which cannot be promoted: \(error)")
             }
         }
         if specs.isEmpty {

@@ -29,36 +29,6 @@ public enum PathQuoting {
         return out + "\""
     }
 
-    /// The inverse of `quoted` for a name at the start of `text` (a quoted one, `"…"`): the name and what follows
-    /// the closing quote. Nil when `text` does not start with a well-formed quoted name.
-    public static func leadingQuoted(_ text: Substring) -> (name: String, rest: Substring)? {
-        var scalars = text.unicodeScalars[...]
-        guard scalars.popFirst() == "\"" else { return nil }
-        var name = String.UnicodeScalarView()
-        while let s = scalars.popFirst() {
-            switch s {
-            case "\"": return (String(name), Substring(scalars))
-            case "\\":
-                guard let e = scalars.popFirst() else { return nil }
-                switch e {
-                case "n": name.append("\n")
-                case "t": name.append("\t")
-                case "r": name.append("\r")
-                case "\"", "\\": name.append(e)
-                case "0"..."7":
-                    let digits = [e] + scalars.prefix(2)
-                    guard digits.count == 3, let v = UInt32(String(String.UnicodeScalarView(digits)), radix: 8),
-                          let c = Unicode.Scalar(v) else { return nil }
-                    scalars.removeFirst(2)
-                    name.append(c)
-                default: return nil
-                }
-            default: name.append(s)
-            }
-        }
-        return nil
-    }
-
     /// A diff header name (`a/path`), quoted as a whole as git does: `"a/evil\n.yaml"`.
     public static func diffName(_ prefix: String, _ path: String) -> String {
         needsQuoting(path) ? quoted(prefix + path) : prefix + path

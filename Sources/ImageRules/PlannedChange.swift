@@ -23,7 +23,7 @@ public struct PlannedChange: Codable, Equatable, Sendable {
 }
 
 /// A problem with one file, with a place where there is one.
-public struct PlanError: Error, CustomStringConvertible {
+public struct PlanError: ProblemError {
     public let file: String
     public let line: Int?
     public let column: Int?
@@ -33,14 +33,6 @@ public struct PlanError: Error, CustomStringConvertible {
         self.file = file; self.line = line; self.column = column; self.message = message
     }
 
-    public var description: String { located(message, file: file, line: line, column: column) }
-}
-
-/// `file[:line[:column]]: message`, the form compilers print: editors and CI logs link it to the place, and
-/// `RunReport.ErrorInfo` reads the place back from it. The name is quoted when it needs it (`PathQuoting`), so
-/// that a file name from the repository cannot start a log line of its own.
-public func located(_ message: String, file: String, line: Int?, column: Int?) -> String {
-    var s = PathQuoting.quoted(file)
-    if let line { s += ":\(line)"; if let column { s += ":\(column)" } }
-    return s + ": " + message
+    public var problems: [Problem] { [Problem(file: file, line: line, column: column, message: message)] }
+    public var description: String { problems[0].description }
 }

@@ -7,16 +7,20 @@ import Foundation
 import Glibc
 #endif
 import CIEnvironment
+import ImageRules
 
 /// stdout/stderr writing, colour decision and JSON encoding for the CLI.
 public enum Console {
     public static func out(_ s: String, terminator: String = "\n") { write(1, neutralized(s) + terminator) }
 
-    /// Errors go to stderr; on GitHub Actions each line also becomes an `::error file=…,line=…::` annotation.
-    public static func error(_ s: String, prefix: Bool = true) {
-        write(2, neutralized((prefix ? "imagebump: error: " : "") + s) + "\n")
-        if prefix && onGitHubActions {
-            for line in s.split(separator: "\n") { write(1, annotation(String(line)) + "\n") }
+    /// An error without a place (a usage error).
+    public static func error(_ s: String) { error([Problem(message: s)]) }
+
+    /// Errors go to stderr, each problem's text in turn; on GitHub Actions each problem also becomes an annotation.
+    public static func error(_ problems: [Problem]) {
+        write(2, neutralized("imagebump: error: " + problems.map(\.description).joined(separator: "\n")) + "\n")
+        if onGitHubActions {
+            for p in problems { write(1, annotation(p)) }
         }
     }
 
@@ -42,13 +46,14 @@ public enum Console {
         escapeData(s).replacing(":", with: "%3A").replacing(",", with: "%2C")
     }
 
-    /// `path:line:col: message` → `::error file=path,line=L,col=C::message`.
-    static func annotation(_ line: String) -> String {
-        let parts = line.split(separator: ":", maxSplits: 3, omittingEmptySubsequences: false)
-        if parts.count == 4, Int(parts[1]) != nil, Int(parts[2]) != nil {
-            return "::error file=\(escapeProperty(parts[0])),line=\(parts[1]),col=\(parts[2])::\(escapeData(parts[3].drop { $0 == " " }))"
+    /// `::error file=F,line=L,col=C::message` from the problem's place (the name as it is, escaped as a property);
+    /// without a place, `::error::text` for each line of its text.
+    static func annotation(_ p: Problem) -> String {
+        if let at = p.place {
+            let col = at.column.map { ",col=\($0)" } ?? ""
+            return "::error file=\(escapeProperty(at.file)),line=\(at.line)\(col)::\(escapeData(p.message))\n"
         }
-        return "::error::" + escapeData(line)
+        return p.description.split(separator: "\n").map { "::error::" + escapeData($0) + "\n" }.joined()
     }
 
     public static func raw(_ fd: Int32, _ s: String) { write(fd, s) }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Environments
+import ImageRules
 import ImagebumpKit
 
 /// `imagebump get`: what each environment runs (read-only).
@@ -33,7 +34,7 @@ public struct GetCommand: ParsableCommand {
         do {
             report = try makeReport(workingDirectory: cwd)
         } catch {
-            Console.error("\(error)")
+            Console.error(Problem.list(error))
             throw ExitCode.failure
         }
         switch output {

@@ -98,7 +98,7 @@ public struct PromoteCommand: RoutedCommand {
         } catch let e as ExitCode {
             throw e
         } catch {
-            Console.error("\(error)")
+            Console.error(Problem.list(error))
             throw ExitCode.failure
         }
         try command.run()

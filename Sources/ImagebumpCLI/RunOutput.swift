@@ -1,4 +1,5 @@
 import ArgumentParser
+import ImageRules
 import ImagebumpKit
 
 /// Where a run's report goes, the same for every mode: stdout carries the result (the diff, the change lines and
@@ -41,9 +42,11 @@ public struct RunOutput {
     /// Reports a failure: the error on stderr (and as an annotation), with --output json one object on stdout,
     /// the platform outputs saying what did happen. Returns the error to throw (exit 1).
     public func fail(_ error: Error, report: RunReport) -> Error {
-        let text = redact("\(error)")
-        Console.error(text)
-        let failed = report.failed(error, message: text)
+        let problems = Problem.list(error).map {
+            Problem(file: $0.file.map(redact), line: $0.line, column: $0.column, message: redact($0.message))
+        }
+        Console.error(problems)
+        let failed = report.failed(message: problems.map(\.description).joined(separator: "\n"), problems: problems)
         if format == .json, let json = try? JSONOutput.encode(failed) { Console.out(json) }
         try? publish(failed)
         return ExitCode.failure

@@ -7,7 +7,7 @@ import Version
 public enum DowngradeGuard {
     /// One line per change whose old and new tags are both semantic versions (`MAJOR.MINOR.PATCH[-PRE]`, a leading
     /// `v` allowed) and the new one is lower. Equal versions are not changes, so they never get here.
-    public static func refusals(_ changes: [PlannedChange]) -> [String] {
+    public static func refusals(_ changes: [PlannedChange]) -> [Problem] {
         changes.compactMap { c in
             guard let old = ChangedTag(c.old), let new = ChangedTag(c.new), old.sameImage(as: new),
                   let from = semver(old.tag), let to = semver(new.tag), to < from else { return nil }
@@ -17,9 +17,9 @@ public enum DowngradeGuard {
 
     /// `FILE:LINE: refusing to downgrade IMAGE from OLD to NEW (…use --allow-downgrade to roll back)`, the form
     /// shared with the stale-run guard.
-    static func refusal(_ c: PlannedChange, from: String, to: String, why: String?) -> String {
-        located("refusing to downgrade \(c.image) from \(from) to \(to) (\(why.map { $0 + "; " } ?? "")use --allow-downgrade to roll back)",
-                file: c.file, line: c.line, column: nil)
+    static func refusal(_ c: PlannedChange, from: String, to: String, why: String?) -> Problem {
+        Problem(file: c.file, line: c.line,
+                message: "refusing to downgrade \(c.image) from \(from) to \(to) (\(why.map { $0 + "; " } ?? "")use --allow-downgrade to roll back)")
     }
 
     /// The tag read as a semantic version; nil when it is not one. Only full `MAJOR.MINOR.PATCH` counts: tags such

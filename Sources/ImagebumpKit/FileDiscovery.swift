@@ -16,10 +16,11 @@ public struct DiscoveredFile: Hashable, Sendable {
     public let explicit: Bool
 }
 
-public struct DiscoveryError: Error, CustomStringConvertible {
+public struct DiscoveryError: ProblemError {
     public let path: String
     public let message: String
-    public var description: String { "\(PathQuoting.quoted(path)): \(message)" }
+    public var problems: [Problem] { [Problem(file: path, message: message)] }
+    public var description: String { problems[0].description }
 }
 
 /// What `-f` arguments expand to.

@@ -5,13 +5,14 @@ import Darwin
 #endif
 import ImageRules
 
-public struct FileIOError: Error, CustomStringConvertible {
+public struct FileIOError: ProblemError {
     public enum Kind: Sendable { case io, tooLarge, changedSinceRead }
     /// The root-relative path (never a temporary clone's absolute path).
     public let path: String
     public let message: String
     public var kind: Kind = .io
-    public var description: String { "\(PathQuoting.quoted(path)): \(message)" }
+    public var problems: [Problem] { [Problem(file: path, message: message)] }
+    public var description: String { problems[0].description }
 }
 
 /// What changes when a file is written in place or replaced: compared before a staged file is renamed over it,

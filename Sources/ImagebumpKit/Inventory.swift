@@ -13,18 +13,18 @@ public enum Inventory {
     /// be read or parsed.
     public static func images(root: String, paths: [String], maxFileSize: Int = 16 << 20) throws -> [Entry] {
         let files: [DiscoveredFile]
-        do { files = try FileDiscovery.discover(paths, root: RepoRoot(root)).files } catch { throw SetJobError(messages: [error.description]) }
+        do { files = try FileDiscovery.discover(paths, root: RepoRoot(root)).files } catch { throw SetJobError(Problem.list(error)) }
         var out: [Entry] = []
-        var errors: [String] = []
+        var errors: [Problem] = []
         for f in files {
             do {
                 let bytes = try FileIO.read(f.realPath, shown: f.displayPath, limit: maxFileSize).bytes
                 out += try ImagePlanner.images(file: f.displayPath, bytes: bytes).map { Entry(file: f.displayPath, image: $0) }
             } catch {
-                errors.append("\(error)")
+                errors += Problem.list(error)
             }
         }
-        if !errors.isEmpty { throw SetJobError(messages: errors) }
+        if !errors.isEmpty { throw SetJobError(errors) }
         return out
     }
 }

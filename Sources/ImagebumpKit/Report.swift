@@ -21,28 +21,12 @@ public struct RunReport: Codable, Sendable, Equatable {
         public var line: Int?
         public var column: Int?
 
-        /// The error's place: a `PlanError`'s fields, else the `path:line[:col]: message` form of its first line.
-        /// `file` is the name itself (as in `changes`), also where the message shows it quoted (`PathQuoting`).
-        public init(_ error: Error, message: String) {
+        /// `message` is the error's text as printed; the place is its first problem's (`Problem.place`), never read
+        /// back from the text. `file` is the name itself (as in `changes`), also where the message shows it quoted (`PathQuoting`).
+        public init(message: String, problems: [Problem]) {
             self.message = message
-            if let e = error as? PlanError {
-                file = e.file; line = e.line; column = e.column
-                return
-            }
-            let first = message.prefix { $0 != "\n" }
-            let name: String, rest: Substring
-            if let q = PathQuoting.leadingQuoted(first) {
-                (name, rest) = q
-            } else {
-                guard let colon = first.firstIndex(of: ":") else { return }
-                name = String(first[..<colon]); rest = first[colon...]
-                guard !name.contains(" ") else { return } // prose ("could not push to https://…"), not a place
-            }
-            guard !name.isEmpty, rest.hasPrefix(":") else { return }
-            let parts = rest.dropFirst().split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
-            guard parts.count >= 2, let l = Int(parts[0]), l > 0 else { return }
-            file = name; line = l
-            if parts.count == 3, let c = Int(parts[1]), c > 0 { column = c }
+            guard let place = problems.first?.place else { return }
+            (file, line, column) = (place.file, place.line, place.column)
         }
     }
 
@@ -88,11 +72,11 @@ public struct RunReport: Codable, Sendable, Equatable {
     }
 
     /// This report marked failed (what happened before the failure is kept); `message` is the error's text as
-    /// printed (redacted).
-    public func failed(_ error: Error, message: String) -> RunReport {
+    /// printed and `problems` are its parts with their places (both redacted).
+    public func failed(message: String, problems: [Problem]) -> RunReport {
         var r = self
         r.status = .failed
-        r.error = ErrorInfo(error, message: message)
+        r.error = ErrorInfo(message: message, problems: problems)
         return r
     }
 

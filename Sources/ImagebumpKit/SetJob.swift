@@ -49,9 +49,11 @@ public struct SetPlan: Sendable {
     public var writtenPaths: [String] { files.map(\.file) }
 }
 
-public struct SetJobError: Error, CustomStringConvertible {
-    public let messages: [String]
-    public var description: String { messages.joined(separator: "\n") }
+/// Every problem a run found, each with its place where it has one (a file's parse error), in the order printed.
+public struct SetJobError: ProblemError {
+    public let problems: [Problem]
+    public init(_ problems: [Problem]) { self.problems = problems }
+    public var description: String { problems.map(\.description).joined(separator: "\n") }
 }
 
 public enum SetJob {
@@ -75,10 +77,10 @@ public enum SetJob {
         do {
             let root = try RepoRoot(request.root)
             discovery = try FileDiscovery.discover(named, root: root, excludes: request.excludes)
-        } catch { throw SetJobError(messages: [error.description]) }
+        } catch { throw SetJobError(Problem.list(error)) }
         let files = discovery.files
         if request.add && !files.contains(where: \.explicit) {
-            throw SetJobError(messages: ["--add needs the kustomization file named with -f (\(named.joined(separator: ", ")) names no file)"])
+            throw SetJobError([Problem(message: "--add needs the kustomization file named with -f (\(named.joined(separator: ", ")) names no file)")])
         }
         let planner = ImagePlanner(specs: request.specs)
         let needles = request.specs.map { Array($0.lastComponent.utf8) }
@@ -86,7 +88,7 @@ public enum SetJob {
         final class Results: @unchecked Sendable {
             var plans: [FilePlan?]
             var staged: [FileIO.Staged?]
-            var errors: [(Int, String)] = []
+            var errors: [(Int, [Problem])] = []
             var skipped: [(Int, String)] = []
             var matched: Set<Int> = []
             var imageNames: Set<String> = []
@@ -131,8 +133,8 @@ public enum SetJob {
                 }
             } catch let e as FileIOError where e.kind == .tooLarge && !f.explicit {
                 results.lock.sync { results.skipped.append((i, "\(e); skipped (name it with -f to edit it)")) }
-            } catch { // FileIOError and PlanError describe themselves as "file[:line:col]: message"
-                results.lock.sync { results.errors.append((i, "\(error)")) }
+            } catch { // FileIOError and PlanError: the file's problem with its place
+                results.lock.sync { results.errors.append((i, Problem.list(error))) }
             }
         }
         // Threads only pay off on larger trees; a few files are faster inline.
@@ -141,25 +143,25 @@ public enum SetJob {
         } else {
             DispatchQueue.concurrentPerform(iterations: files.count, execute: planOne)
         }
-        var messages = results.errors.sorted { $0.0 < $1.0 }.map(\.1)
+        var problems = results.errors.sorted { $0.0 < $1.0 }.flatMap(\.1)
         let searched = files.count - results.skipped.count
         if !request.allowMissing {
-            messages += discovery.emptyDirectories.map { "no YAML files under \($0)" }
+            problems += discovery.emptyDirectories.map { Problem(message: "no YAML files under \($0)") }
             // after a file's own error or an empty directory, a "no match" would mislead: the match may be there
-            let explained = !messages.isEmpty
+            let explained = !problems.isEmpty
             for (i, spec) in request.specs.enumerated() where !explained && !results.matched.contains(i) {
-                messages.append("no match for \(spec.name.written) (\(spec.text)) in \(searched) YAML file\(searched == 1 ? "" : "s") under \(named.joined(separator: ", ")); looked at kustomize images:, image: values and image volumes, Helm repository/tag, *Image keys, Argo CD kustomize.images and Flux markers (use --allow-missing to accept)"
-                    + (NameSuggestion.closest(to: spec.name, among: results.imageNames).map { "; did you mean \($0)?" } ?? ""))
+                problems.append(Problem(message: "no match for \(spec.name.written) (\(spec.text)) in \(searched) YAML file\(searched == 1 ? "" : "s") under \(named.joined(separator: ", ")); looked at kustomize images:, image: values and image volumes, Helm repository/tag, *Image keys, Argo CD kustomize.images and Flux markers (use --allow-missing to accept)"
+                    + (NameSuggestion.closest(to: spec.name, among: results.imageNames).map { "; did you mean \($0)?" } ?? "")))
             }
         }
         let plans = results.plans.compactMap { $0 }
         let changes = plans.flatMap(\.changes)
-        let guarded = messages.isEmpty ? ChangeGuards.check(changes, request) : (refusals: [], notes: [])
-        messages += guarded.refusals
+        let guarded = problems.isEmpty ? ChangeGuards.check(changes, request) : (refusals: [], notes: [])
+        problems += guarded.refusals
         let staged = results.staged.compactMap { $0 }
-        if !messages.isEmpty {
+        if !problems.isEmpty {
             FileIO.discard(staged)
-            throw SetJobError(messages: messages)
+            throw SetJobError(problems)
         }
         var notes = results.skipped.sorted { $0.0 < $1.0 }.map(\.1) + guarded.notes
         if request.paths.isEmpty, let w = EnvironmentScope.warning(matchedFiles: results.matchedFiles.map(\.1)) { notes.append(w) }
@@ -170,7 +172,7 @@ public enum SetJob {
     /// files that `.stage` planning wrote beside them, unless one of the files changed since it was read.
     public static func write(_ plan: SetPlan) throws {
         precondition(plan.staged.count == plan.files.count, "write() needs a plan made with retention .stage")
-        do { try FileIO.commit(plan.staged) } catch { throw SetJobError(messages: [error.description]) }
+        do { try FileIO.commit(plan.staged) } catch { throw SetJobError(Problem.list(error)) }
     }
 }
 

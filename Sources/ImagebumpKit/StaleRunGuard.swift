@@ -18,7 +18,7 @@ public enum AncestryAnswer: Equatable, Sendable {
 /// environment runs, so this is an earlier pipeline finishing late.
 public enum StaleRunGuard {
     public struct Outcome: Equatable, Sendable {
-        public var refusals: [String] = []
+        public var refusals: [Problem] = []
         /// At most one line: why some change could not be checked.
         public var note: String?
     }

@@ -69,7 +69,7 @@ public struct PublishRequest {
 /// A failed run: what did happen before the failure (a pushed branch, a commit) and why it failed.
 public struct PublishFailure: Error, CustomStringConvertible {
     public let report: RunReport
-    /// The error as it was thrown (a `PlanError` keeps its file and line), nil when `description` says more.
+    /// The error as it was thrown (a `ProblemError` keeps its places), nil when `description` says more.
     public let underlying: Error?
     public let description: String
 

@@ -10,7 +10,7 @@ final class DowngradeGuardTests: XCTestCase {
     }
 
     func testLowerSemverIsRefusedWithTheExactMessage() {
-        XCTAssertEqual(DowngradeGuard.refusals([change("registry.example.com/app:1.3.0", "registry.example.com/app:1.2.0")]),
+        XCTAssertEqual(DowngradeGuard.refusals([change("registry.example.com/app:1.3.0", "registry.example.com/app:1.2.0")]).map(\.description),
                        ["k.yaml:7: refusing to downgrade registry.example.com/app from 1.3.0 to 1.2.0 (use --allow-downgrade to roll back)"])
     }
 

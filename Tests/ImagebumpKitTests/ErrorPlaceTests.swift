@@ -2,21 +2,9 @@ import ImageRules
 @testable import ImagebumpKit
 import XCTest
 
-/// Errors name repository files quoted when they need it, and the report reads the place back from that text.
+/// Errors name repository files quoted when they need it; the report takes the place from the error's fields.
 final class ErrorPlaceTests: XCTestCase {
-    let names = ["apps/plain.yaml", "apps/evil\nERROR x.yaml", "a\"b\\c\t\r.yaml", "bell\u{07}\u{7F}.yaml"]
-
-    func testQuotedNamesReadBack() {
-        for name in names where PathQuoting.needsQuoting(name) {
-            let text = PathQuoting.quoted(name) + ":3: rest"
-            let (back, rest) = try! XCTUnwrap(PathQuoting.leadingQuoted(text[...]), text)
-            XCTAssertEqual(back, name)
-            XCTAssertEqual(rest, ":3: rest")
-        }
-        XCTAssertNil(PathQuoting.leadingQuoted("plain.yaml:1: x"))
-        XCTAssertNil(PathQuoting.leadingQuoted("\"unterminated\\n"))
-        XCTAssertNil(PathQuoting.leadingQuoted("\"bad escape \\q\""))
-    }
+    let names = ["apps/plain.yaml", "apps/a:1:2.yaml", "C:\\x,y.yaml", "apps/evil\nERROR x.yaml", "a\"b\\c\t\r.yaml", "bell\u{07}\u{7F}.yaml"]
 
     func testErrorsPrintOneLinePerNameAndPlainNamesAsBefore() {
         let plan = PlanError(file: "apps/evil\nERROR x.yaml", line: 3, column: 7, message: "bad")
@@ -29,18 +17,26 @@ final class ErrorPlaceTests: XCTestCase {
 
     func testTheReportsPlaceIsTheNameItself() {
         for name in names {
-            let message = PlanError(file: name, line: 12, column: 5, message: "something: wrong").description
-            // through a wrapper, as SetJob reports them: read back from the text
-            let info = RunReport.ErrorInfo(SetJobError(messages: [message, "second"]), message: message + "\nsecond")
-            XCTAssertEqual(info.file, name, message)
-            XCTAssertEqual(info.line, 12, message)
-            XCTAssertEqual(info.column, 5, message)
+            let plan = PlanError(file: name, line: 12, column: 5, message: "something: wrong")
+            // through a wrapper, as SetJob reports them
+            let error = SetJobError(plan.problems + [Problem(message: "second")])
+            XCTAssertEqual(error.description, plan.description + "\nsecond")
+            let info = RunReport.ErrorInfo(message: error.description, problems: Problem.list(error))
+            XCTAssertEqual(info.file, name, plan.description)
+            XCTAssertEqual(info.line, 12, plan.description)
+            XCTAssertEqual(info.column, 5, plan.description)
         }
-        let noColumn = RunReport.ErrorInfo(SetJobError(messages: []), message: "\"a\\nb.yaml\":4: refusing")
+        let refusal = DowngradeGuard.refusals([PlannedChange(file: "a\nb.yaml", line: 4, kind: .kustomize, image: "app",
+                                                             old: "app:1.2.0", new: "app:1.1.0")])
+        let noColumn = RunReport.ErrorInfo(message: "", problems: Problem.list(SetJobError(refusal)))
         XCTAssertEqual(noColumn.file, "a\nb.yaml"); XCTAssertEqual(noColumn.line, 4); XCTAssertNil(noColumn.column)
-        let prose = RunReport.ErrorInfo(SetJobError(messages: []), message: "could not push to https://h:443/x: no")
-        XCTAssertNil(prose.file)
-        let noLine = RunReport.ErrorInfo(SetJobError(messages: []), message: "\"a\\nb.yaml\": file is 2 MiB")
+        // text that looks like a place is not one: only the fields count
+        struct Prose: Error, CustomStringConvertible { var description: String }
+        for text in ["could not push to https://h:443/x: no", "a.yaml:3:4: looks placed"] {
+            let prose = RunReport.ErrorInfo(message: text, problems: Problem.list(Prose(description: text)))
+            XCTAssertNil(prose.file, text); XCTAssertNil(prose.line, text)
+        }
+        let noLine = RunReport.ErrorInfo(message: "", problems: Problem.list(FileIOError(path: "a\nb.yaml", message: "file is 2 MiB")))
         XCTAssertNil(noLine.file); XCTAssertNil(noLine.line)
     }
 }

@@ -53,7 +53,7 @@ func request(_ specs: [String], root: String, _ paths: [String] = [], excludes: 
 
 /// The messages of a failed plan (fails the test when planning succeeds).
 func planErrors(_ r: SetRequest) -> [String] {
-    do { _ = try SetJob.plan(r); return ["(planned without error)"] } catch let e as SetJobError { return e.messages } catch {
+    do { _ = try SetJob.plan(r); return ["(planned without error)"] } catch let e as SetJobError { return e.problems.map(\.description) } catch {
         return ["\(error)"]
     }
 }
