@@ -13,17 +13,17 @@ public enum ConfigFile {
     /// The config file for a run: `explicit` (`--config`, relative to `workingDirectory`) or one of `names` at
     /// `root`; nil when there is none. Both names present at once is an error (which one wins would be a guess),
     /// and so is one that is a link leading out of the repository: the repository may be someone else's clone.
-    public static func locate(root: String, explicit: String?, workingDirectory: String) throws(ConfigError) -> String? {
+    public static func locate(root: String, explicit: String?, workingDirectory: String) throws(Problem) -> String? {
         if let explicit {
             let path = join(workingDirectory, explicit)
-            guard isRegularFile(path) else { throw ConfigError(file: explicit, message: "--config \(explicit): no such file") }
+            guard isRegularFile(path) else { throw Problem(message: "--config \(explicit): no such file") }
             return path
         }
         let found = names.filter { isRegularFile(join(root, $0)) }
-        if found.count > 1 { throw ConfigError(file: join(root, found[0]), message: "both \(names.joined(separator: " and ")) exist in \(root); keep one") }
+        if found.count > 1 { throw Problem(message: "both \(names.joined(separator: " and ")) exist in \(root); keep one") }
         guard let name = found.first else { return nil }
         if let real = resolved(join(root, name)), let realRoot = resolved(root), !isInside(real, realRoot) {
-            throw ConfigError(file: name, message: "\(name) leads outside the repository (to \(real))")
+            throw Problem(message: "\(name) leads outside the repository (to \(real))")
         }
         return join(root, name)
     }
@@ -31,9 +31,9 @@ public enum ConfigFile {
     /// Reads and validates the config at `path`, and checks that every environment's files exist inside `root`
     /// (a symlink that leads out of the repository is refused too).
     /// - Parameter display: the path shown in messages.
-    public static func load(path: String, display: String, root: String) throws(ConfigError) -> EnvironmentsConfig {
+    public static func load(path: String, display: String, root: String) throws(Problem) -> EnvironmentsConfig {
         let bytes: [UInt8]
-        do { bytes = try readAll(path) } catch { throw ConfigError(file: display, message: "\(display): \(error.text)") }
+        do { bytes = try readAll(path) } catch { throw Problem(message: "\(display): \(error.text)") }
         let config = try EnvironmentsConfig(parsing: bytes, file: display)
         try config.checkFiles(inside: root)
         return config
@@ -85,11 +85,11 @@ public enum ConfigFile {
 
 extension EnvironmentsConfig {
     /// Every environment's files exist under `root`, and resolve (symlinks followed) to paths inside it.
-    public func checkFiles(inside root: String) throws(ConfigError) {
-        guard let realRoot = resolved(root) else { throw ConfigError(file: file, message: "\(root): cannot resolve the repository root") }
+    public func checkFiles(inside root: String) throws(Problem) {
+        guard let realRoot = resolved(root) else { throw Problem(message: "\(root): cannot resolve the repository root") }
         for env in environments {
             for (path, site) in zip(env.files, env.fileSites) {
-                let at = { (m: String) in ConfigError(file: self.file, line: site.line, column: site.column, message: m) }
+                let at = { (m: String) in Problem(file: self.file, line: site.line, column: site.column, message: m) }
                 guard let real = resolved(ConfigFile.join(root, path)) else {
                     throw at("\(PathQuoting.quoted(path)) (environment \(env.name)) does not exist in the repository")
                 }

@@ -1,3 +1,4 @@
+import ImageRules
 import YAMLEdit
 
 /// Top-level keys of `imagebump.yaml` (the JSON Schema's property names are checked against these in a test).
@@ -9,16 +10,16 @@ public enum EnvironmentKey: String, CaseIterable, Sendable { case files, mode, b
 extension EnvironmentsConfig {
     /// Parses and validates a config file. Every error names `file`, line and column.
     /// - Parameter file: the path shown in messages.
-    public init(parsing bytes: [UInt8], file: String) throws(ConfigError) {
+    public init(parsing bytes: [UInt8], file: String) throws(Problem) {
         let stream: YAMLStream
         do { stream = try YAMLParser.parse(bytes) } catch {
-            throw ConfigError(file: file, line: error.line, column: error.column, message: error.message)
+            throw Problem(file: file, line: error.line, column: error.column, message: error.message)
         }
         let p = ConfigParser(file: file)
         guard stream.documents.count <= 1 else {
             throw p.error(at: stream.documents.compactMap { $0 }.dropFirst().first, "one YAML document expected")
         }
-        guard let root = stream.documents.first ?? nil else { throw ConfigError(file: file, line: 1, column: 1, message: "the file is empty; it needs environments:") }
+        guard let root = stream.documents.first ?? nil else { throw Problem(file: file, line: 1, column: 1, message: "the file is empty; it needs environments:") }
         var environments: [Environment] = []
         var promotion: [String] = []
         var promotionNodes: [YAMLNode] = []
@@ -54,12 +55,12 @@ extension EnvironmentsConfig {
 struct ConfigParser {
     let file: String
 
-    func error(at node: YAMLNode?, _ message: String) -> ConfigError {
-        ConfigError(file: file, line: node?.line ?? 1, column: node?.column ?? 1, message: message)
+    func error(at node: YAMLNode?, _ message: String) -> Problem {
+        Problem(file: file, line: node?.line ?? 1, column: node?.column ?? 1, message: message)
     }
 
     /// A mapping's pairs with plain string keys, each key once.
-    func pairs(_ node: YAMLNode, what: String) throws(ConfigError) -> [(key: YAMLNode, value: YAMLNode)] {
+    func pairs(_ node: YAMLNode, what: String) throws(Problem) -> [(key: YAMLNode, value: YAMLNode)] {
         guard node.kind == .mapping else { throw error(at: node, "\(what) must be a mapping") }
         var seen: Set<String> = []
         for (k, v) in node.pairs {
@@ -70,20 +71,20 @@ struct ConfigParser {
         return node.pairs
     }
 
-    func string(_ node: YAMLNode, what: String) throws(ConfigError) -> String {
+    func string(_ node: YAMLNode, what: String) throws(Problem) -> String {
         guard node.kind == .scalar, node.isStringLike, !node.value.isEmpty else { throw error(at: node, "\(what) must be a non-empty string") }
         return node.value
     }
 
     /// A sequence of non-empty strings (a single string is accepted as a list of one).
-    func strings(_ node: YAMLNode, what: String) throws(ConfigError) -> [YAMLNode] {
+    func strings(_ node: YAMLNode, what: String) throws(Problem) -> [YAMLNode] {
         if node.kind == .scalar { _ = try string(node, what: what); return [node] }
         guard node.kind == .sequence else { throw error(at: node, "\(what) must be a list of strings") }
         for item in node.children { _ = try string(item, what: "each entry of \(what)") }
         return node.children
     }
 
-    func environment(name: YAMLNode, body: YAMLNode) throws(ConfigError) -> Environment {
+    func environment(name: YAMLNode, body: YAMLNode) throws(Problem) -> Environment {
         let n = name.value
         guard !n.isEmpty, n.utf8.allSatisfy({ isNameByte($0) }) else {
             throw error(at: name, "environment name \(n) may only contain letters, digits, '.', '_' and '-'")
@@ -122,7 +123,7 @@ struct ConfigParser {
 
     /// A path inside the repository, normalised (`apps/./x/../y` → `apps/y`); absolute paths and paths that leave
     /// the repository are refused.
-    func repoRelative(_ node: YAMLNode) throws(ConfigError) -> String {
+    func repoRelative(_ node: YAMLNode) throws(Problem) -> String {
         let p = node.value
         if p.hasPrefix("/") { throw error(at: node, "\(p) is absolute; files are relative to the repository root") }
         var parts: [Substring] = []

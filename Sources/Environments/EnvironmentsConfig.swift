@@ -17,26 +17,26 @@ public struct EnvironmentsConfig: Sendable, Equatable {
     public subscript(name: String) -> Environment? { environments.first { $0.name == name } }
 
     /// The environment called `name`, or an error listing the ones there are.
-    public func environment(_ name: String) throws(ConfigError) -> Environment {
+    public func environment(_ name: String) throws(Problem) -> Environment {
         guard let e = self[name] else {
-            throw ConfigError(file: file, message: "no environment \(name) in \(file) (it has: \(environments.map(\.name).joined(separator: ", ")))")
+            throw Problem(message: "no environment \(name) in \(file) (it has: \(environments.map(\.name).joined(separator: ", ")))")
         }
         return e
     }
 
     /// Checks that promoting `from` → `to` follows `promotion:` step by step. Without `promotion:` any pair is allowed.
-    public func checkOrder(from: String, to: String, skipOrder: Bool) throws(ConfigError) {
+    public func checkOrder(from: String, to: String, skipOrder: Bool) throws(Problem) {
         _ = try environment(from); _ = try environment(to)
-        if from == to { throw ConfigError(file: file, message: "cannot promote \(from) to itself") }
+        if from == to { throw Problem(message: "cannot promote \(from) to itself") }
         guard !promotion.isEmpty, !skipOrder else { return }
         guard let i = promotion.firstIndex(of: from), let j = promotion.firstIndex(of: to) else {
             let missing = promotion.contains(from) ? to : from
-            throw ConfigError(file: file, message: "\(missing) is not in promotion: [\(promotion.joined(separator: ", "))] of \(file) (use --skip-order to promote anyway)")
+            throw Problem(message: "\(missing) is not in promotion: [\(promotion.joined(separator: ", "))] of \(file) (use --skip-order to promote anyway)")
         }
         if j != i + 1 {
             let path = promotion.joined(separator: " → ")
             let why = j <= i ? "goes backwards" : "skips \(promotion[(i + 1)..<j].joined(separator: ", "))"
-            throw ConfigError(file: file, message: "promoting \(from) → \(to) \(why) in the promotion order \(path) of \(file) (use --skip-order to promote anyway)")
+            throw Problem(message: "promoting \(from) → \(to) \(why) in the promotion order \(path) of \(file) (use --skip-order to promote anyway)")
         }
     }
 }
@@ -66,20 +66,4 @@ public struct Environment: Sendable, Equatable {
         self.mode = mode; self.branch = branch
         self.labels = labels; self.reviewers = reviewers; self.assignees = assignees
     }
-}
-
-/// A problem with the config file (or a file it names), with the place where it is.
-public struct ConfigError: ProblemError, Equatable {
-    public let file: String
-    public let line: Int?
-    public let column: Int?
-    public let message: String
-
-    public init(file: String, line: Int? = nil, column: Int? = nil, message: String) {
-        self.file = file; self.line = line; self.column = column; self.message = message
-    }
-
-    /// At `file:line[:column]`; without a line, the message alone.
-    public var problems: [Problem] { [Problem(file: line == nil ? nil : file, line: line, column: column, message: message)] }
-    public var description: String { problems[0].description }
 }

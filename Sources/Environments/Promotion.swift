@@ -1,3 +1,4 @@
+import ImageRules
 import ImageReference
 
 /// `imagebump promote FROM TO`: the image specs that make TO run what FROM runs now.
@@ -16,9 +17,9 @@ public struct Promotion: Sendable, Equatable {
     ///   - only: image names to promote (`--image`); empty: every image FROM holds.
     ///   - add: also promote images TO does not hold yet (they are added to TO's kustomization).
     public static func plan(_ config: EnvironmentsConfig, from: String, to: String, fromImages: [HeldImage], toImages: [HeldImage],
-                            only: [String] = [], add: Bool = false, skipOrder: Bool = false) throws(ConfigError) -> Promotion {
+                            only: [String] = [], add: Bool = false, skipOrder: Bool = false) throws(Problem) -> Promotion {
         try config.checkOrder(from: from, to: to, skipOrder: skipOrder)
-        let fail = { (m: String) in ConfigError(file: config.file, message: m) }
+        let fail = { (m: String) in Problem(message: m) }
 
         // FROM's images by repository; one repository held at two references has no single value to promote
         var order: [String] = []
@@ -58,7 +59,7 @@ public struct Promotion: Sendable, Equatable {
             }
             guard inTarget.contains(n) || add else { missing.append(h); continue }
             do { specs.append(try ImageSpec(parsing: h.reference)) } catch {
-                throw ConfigError(file: h.file, line: h.line, message: "\(from) holds \(h.reference), which cannot be promoted: \(error)")
+                throw Problem(file: h.file, line: h.line, message: "\(from) holds \(h.reference), which cannot be promoted: \(error)")
             }
         }
         if specs.isEmpty {

@@ -5,8 +5,8 @@ import YAMLEdit
 struct DuplicateKey {
     let first: YAMLNode, second: YAMLNode
 
-    func error(file: String) -> PlanError {
-        PlanError(file: file, line: second.line, column: second.column,
+    func error(file: String) -> Problem {
+        Problem(file: file, line: second.line, column: second.column,
                   message: "the key '\(first.value)' is repeated (lines \(first.line):\(first.column) and \(second.line):\(second.column)); loaders keep only one of them, so nothing is edited: remove one")
     }
 }

@@ -16,7 +16,7 @@ extension ImagePlanner {
     /// Every image reference in `bytes`, per rule, in file order — the values `set` would consider, with the
     /// same precedence between rules. A pure function of the bytes (`file` names the file in errors and
     /// recognises `kustomization.yaml`); throws on invalid YAML.
-    public static func images(file: String, bytes: [UInt8]) throws(PlanError) -> [FoundImage] {
+    public static func images(file: String, bytes: [UInt8]) throws(Problem) -> [FoundImage] {
         let stream = try parse(file: file, bytes: bytes)
         return stream.documents.compactMap { $0 }.flatMap { root -> [FoundImage] in
             guard let document = DocumentScan(file: file, bytes: bytes, root: root) else { return [] }

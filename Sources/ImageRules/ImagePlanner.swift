@@ -37,7 +37,7 @@ public struct ImagePlanner: Sendable {
     /// - Parameters:
     ///   - file: path used in messages and to recognise `kustomization.yaml`.
     ///   - add: append a kustomize `images:` entry for specs that match nothing in this kustomization.
-    public func plan(file: String, bytes: [UInt8], add: Bool = false) throws(PlanError) -> FilePlan {
+    public func plan(file: String, bytes: [UInt8], add: Bool = false) throws(Problem) -> FilePlan {
         let stream = try parse(file: file, bytes: bytes)
         var writer = SiteWriter(editor: YAMLEditor(stream: stream), file: file, bytes: bytes)
         var changes: [PlannedChange] = []
@@ -70,24 +70,24 @@ public struct ImagePlanner: Sendable {
                 matched.formUnion(missing)
             }
         } catch let r as YAMLEditor.Refusal {
-            throw PlanError(file: file, line: r.line, column: r.column, message: r.message)
-        } catch let e as PlanError {
+            throw Problem(file: file, line: r.line, column: r.column, message: r.message)
+        } catch let e as Problem {
             throw e
         } catch {
-            throw PlanError(file: file, message: "\(error)")
+            throw Problem(file: file, message: "\(error)")
         }
         let updated: [UInt8]
         do { updated = try writer.editor.apply() } catch let e as YAMLEditor.VerificationError {
-            throw PlanError(file: file, line: e.line, column: e.column, message: e.message)
+            throw Problem(file: file, line: e.line, column: e.column, message: e.message)
         } catch {
-            throw PlanError(file: file, message: "\(error)")
+            throw Problem(file: file, message: "\(error)")
         }
         return FilePlan(file: file, original: bytes, updated: updated, changes: changes, matchedSpecs: matched, imageNames: names)
     }
 }
 
-func parse(file: String, bytes: [UInt8]) throws(PlanError) -> YAMLStream {
+func parse(file: String, bytes: [UInt8]) throws(Problem) -> YAMLStream {
     do { return try YAMLParser.parse(bytes) } catch {
-        throw PlanError(file: file, line: error.line, column: error.column, message: error.message)
+        throw Problem(file: file, line: error.line, column: error.column, message: error.message)
     }
 }

@@ -21,18 +21,3 @@ public struct PlannedChange: Codable, Equatable, Sendable {
         self.file = file; self.line = line; self.kind = kind; self.image = image; self.old = old; self.new = new
     }
 }
-
-/// A problem with one file, with a place where there is one.
-public struct PlanError: ProblemError {
-    public let file: String
-    public let line: Int?
-    public let column: Int?
-    public let message: String
-
-    public init(file: String, line: Int? = nil, column: Int? = nil, message: String) {
-        self.file = file; self.line = line; self.column = column; self.message = message
-    }
-
-    public var problems: [Problem] { [Problem(file: file, line: line, column: column, message: message)] }
-    public var description: String { problems[0].description }
-}

@@ -33,6 +33,11 @@ public protocol ProblemError: Error, CustomStringConvertible {
     var problems: [Problem] { get }
 }
 
+/// A problem thrown on its own (the planner's and the config reader's typed throws) is the one problem it reports.
+extension Problem: ProblemError {
+    public var problems: [Problem] { [self] }
+}
+
 extension Problem {
     /// The problems `error` reports: its own when it knows them, else one without a place, its text.
     public static func list(_ error: any Error) -> [Problem] {

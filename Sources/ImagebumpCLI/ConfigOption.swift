@@ -1,5 +1,6 @@
 import ArgumentParser
 import Environments
+import ImageRules
 
 /// `--config PATH`, shared by the commands that read `imagebump.yaml`.
 public struct ConfigOption: ParsableArguments {
@@ -10,7 +11,7 @@ public struct ConfigOption: ParsableArguments {
 
     /// The config of the repository at `root`, nil when it has none and no --config was given.
     /// - Parameter workingDirectory: what a relative --config is resolved against.
-    public func load(root: String, workingDirectory: String) throws(ConfigError) -> EnvironmentsConfig? {
+    public func load(root: String, workingDirectory: String) throws(Problem) -> EnvironmentsConfig? {
         guard let path = try ConfigFile.locate(root: root, explicit: config, workingDirectory: workingDirectory) else { return nil }
         // messages name the file as the user knows it: as given, or by its name at the root (never a clone's path)
         let display = config ?? String(path.dropFirst(root.hasSuffix("/") ? root.count : root.count + 1))
@@ -18,9 +19,9 @@ public struct ConfigOption: ParsableArguments {
     }
 
     /// Like `load`, for runs that cannot go on without a config.
-    public func require(root: String, workingDirectory: String, for what: String) throws(ConfigError) -> EnvironmentsConfig {
+    public func require(root: String, workingDirectory: String, for what: String) throws(Problem) -> EnvironmentsConfig {
         guard let c = try load(root: root, workingDirectory: workingDirectory) else {
-            throw ConfigError(file: "imagebump.yaml", message: "\(what) needs \(ConfigFile.names.joined(separator: " or ")) at the root of \(root) (or --config PATH)")
+            throw Problem(message: "\(what) needs \(ConfigFile.names.joined(separator: " or ")) at the root of \(root) (or --config PATH)")
         }
         return c
     }

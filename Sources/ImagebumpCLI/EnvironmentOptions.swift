@@ -1,5 +1,6 @@
 import ArgumentParser
 import Environments
+import ImageRules
 import ImagebumpKit
 
 /// `--env` and `--config`: where a run's files, branch and mode come from.
@@ -12,7 +13,7 @@ public struct EnvironmentOptions: ParsableArguments {
     @OptionGroup public var config: ConfigOption
 
     /// The environment named with --env, from the config of the repository at `root`; nil without --env.
-    public func resolve(root: String, workingDirectory: String) throws(ConfigError) -> Environment? {
+    public func resolve(root: String, workingDirectory: String) throws(Problem) -> Environment? {
         guard let name = environment else { return nil }
         return try config.require(root: root, workingDirectory: workingDirectory, for: "--env \(name)").environment(name)
     }
@@ -46,7 +47,7 @@ extension SetCommand {
     }
 
     /// `applying` the `--env` environment read from the repository at `root` (the checkout the run edits).
-    public func applyingEnvironment(root: String, workingDirectory: String) throws(ConfigError) -> SetCommand {
+    public func applyingEnvironment(root: String, workingDirectory: String) throws(Problem) -> SetCommand {
         guard let env = try environments.resolve(root: root, workingDirectory: workingDirectory) else { return self }
         return applying(env)
     }

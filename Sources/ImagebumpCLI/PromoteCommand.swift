@@ -58,7 +58,7 @@ public struct PromoteCommand: RoutedCommand {
         let config = try self.config.require(root: root, workingDirectory: workingDirectory, for: "promote")
         let (fromEnv, toEnv) = (try config.environment(from), try config.environment(to))
         if fromEnv.branch != toEnv.branch {
-            throw ConfigError(file: config.file, message: "\(from) and \(to) live on different branches (\(fromEnv.branch ?? "the run's branch"), \(toEnv.branch ?? "the run's branch")); promote reads both from one checkout, so it supports environments on one branch only")
+            throw Problem(message: "\(from) and \(to) live on different branches (\(fromEnv.branch ?? "the run's branch"), \(toEnv.branch ?? "the run's branch")); promote reads both from one checkout, so it supports environments on one branch only")
         }
         func held(_ env: Environment) throws -> [HeldImage] {
             try Inventory.images(root: root, paths: env.files, maxFileSize: runOptions.maxFileSize << 20).map { HeldImage($0.image, file: $0.file) }

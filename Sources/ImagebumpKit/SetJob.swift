@@ -133,7 +133,7 @@ public enum SetJob {
                 }
             } catch let e as FileIOError where e.kind == .tooLarge && !f.explicit {
                 results.lock.sync { results.skipped.append((i, "\(e); skipped (name it with -f to edit it)")) }
-            } catch { // FileIOError and PlanError: the file's problem with its place
+            } catch { // FileIOError and the planner's Problem: the file's problem with its place
                 results.lock.sync { results.errors.append((i, Problem.list(error))) }
             }
         }

@@ -253,7 +253,7 @@ final class ArgoAndFluxRuleTests: XCTestCase {
 final class PlannerErrorTests: XCTestCase {
     func testInvalidYAMLNamesLineAndColumn() {
         XCTAssertThrowsError(try bump("a: 1\n  b: 2\n", ["app:1"], file: "bad.yaml")) { e in
-            let err = e as! PlanError
+            let err = e as! Problem
             XCTAssertEqual(err.file, "bad.yaml")
             XCTAssertEqual(err.line, 2)
             XCTAssertNotNil(err.column)

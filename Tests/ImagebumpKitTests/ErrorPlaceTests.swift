@@ -7,9 +7,9 @@ final class ErrorPlaceTests: XCTestCase {
     let names = ["apps/plain.yaml", "apps/a:1:2.yaml", "C:\\x,y.yaml", "apps/evil\nERROR x.yaml", "a\"b\\c\t\r.yaml", "bell\u{07}\u{7F}.yaml"]
 
     func testErrorsPrintOneLinePerNameAndPlainNamesAsBefore() {
-        let plan = PlanError(file: "apps/evil\nERROR x.yaml", line: 3, column: 7, message: "bad")
+        let plan = Problem(file: "apps/evil\nERROR x.yaml", line: 3, column: 7, message: "bad")
         XCTAssertEqual(plan.description, "\"apps/evil\\nERROR x.yaml\":3:7: bad")
-        XCTAssertEqual(PlanError(file: "apps/a.yaml", line: 3, column: 7, message: "bad").description, "apps/a.yaml:3:7: bad")
+        XCTAssertEqual(Problem(file: "apps/a.yaml", line: 3, column: 7, message: "bad").description, "apps/a.yaml:3:7: bad")
         XCTAssertEqual(FileIOError(path: "apps/a.yaml", message: "gone").description, "apps/a.yaml: gone")
         XCTAssertEqual(FileIOError(path: "x\n.yaml", message: "gone").description, "\"x\\n.yaml\": gone")
         XCTAssertEqual(DiscoveryError(path: "x\n", message: "gone").description, "\"x\\n\": gone")
@@ -17,7 +17,7 @@ final class ErrorPlaceTests: XCTestCase {
 
     func testTheReportsPlaceIsTheNameItself() {
         for name in names {
-            let plan = PlanError(file: name, line: 12, column: 5, message: "something: wrong")
+            let plan = Problem(file: name, line: 12, column: 5, message: "something: wrong")
             // through a wrapper, as SetJob reports them
             let error = SetJobError(plan.problems + [Problem(message: "second")])
             XCTAssertEqual(error.description, plan.description + "\nsecond")

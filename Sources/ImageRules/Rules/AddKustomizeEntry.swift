@@ -18,7 +18,7 @@ enum AddKustomizeEntry {
         if let dup = duplicateKey(in: host, among: KustomizeImagesRule.imagesKey) { throw dup.error(file: file) }
         if let images = lists.first {
             guard images.kind == .sequence, images.isFlow || !images.children.isEmpty else {
-                throw PlanError(file: file, line: images.line, column: images.column, message: "cannot add to images: (it is not a list)")
+                throw Problem(file: file, line: images.line, column: images.column, message: "cannot add to images: (it is not a list)")
             }
             for pairs in entries { try editor.appendItem(to: images, pairs: pairs) }
         } else {
