@@ -156,7 +156,7 @@ final class SetCommandTests: XCTestCase {
     func testOversizedFileIsRefusedQuickly() throws {
         let dir = try Fixtures.scratch()
         let big = dir.appendingPathComponent("big.yaml")
-        FileManager.default.createFile(atPath: big.path, contents: nil)
+        guard FileManager.default.createFile(atPath: big.path, contents: nil) else { return XCTFail("could not create \(big.path)") }
         let h = try FileHandle(forWritingTo: big)
         let line = Data("- image: app:1\n".utf8)
         var chunk = Data(); for _ in 0..<65536 { chunk.append(line) }
