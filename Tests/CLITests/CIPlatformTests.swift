@@ -6,17 +6,13 @@ import TestSupport
 /// API, token kind) comes from the one reader, from the platform that runs the job.
 final class CIPlatformTests: XCTestCase {
     let canary = "canary-token-8e2d4a61"
-    let app = "registry.example.com/team/sample-app"
-
-    func overlay(_ tag: String) -> String {
-        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nimages:\n  - name: \(app)\n    newTag: \"\(tag)\"\n"
-    }
+    let app = SampleApp.image
 
     /// A GitHub Actions job whose environment also carries GitLab's variables (exported by a workflow, say):
     /// the commit is by the GitHub actor with GitHub's trailers. The author used to be GitLab's user and the
     /// trailers GitLab's, while the forge and the outputs were GitHub's.
     func testAGitHubJobIsDescribedByGitHubsVariablesOnly() throws {
-        let server = try GitDaemonRepo(files: ["k/kustomization.yaml": overlay("1.0.0")])
+        let server = try GitDaemonRepo(files: ["k/kustomization.yaml": SampleApp.overlay("1.0.0")])
         defer { server.stop() }
         let cwd = try Fixtures.scratch()
         let env = ["GITHUB_ACTIONS": "true", "GITHUB_ACTOR": "octo", "GITHUB_ACTOR_ID": "583231",
@@ -44,7 +40,7 @@ final class CIPlatformTests: XCTestCase {
         let forge = try FakeForge(token: canary, jobToken: "job-\(canary)")
         defer { forge.stop() }
         for (variable, value, header) in [("MY_CI_JOB_TOKEN", canary, "private-token"), ("CI_JOB_TOKEN", "job-\(canary)", "job-token")] {
-            let server = try GitDaemonRepo(files: ["k/kustomization.yaml": overlay("1.0.0")], name: "team/config.git")
+            let server = try GitDaemonRepo(files: ["k/kustomization.yaml": SampleApp.overlay("1.0.0")], name: "team/config.git")
             defer { server.stop() }
             try forge.reset(["gitlab_projects": ["team/config"]])
             let cwd = try Fixtures.scratch()

@@ -3,15 +3,11 @@ import XCTest
 
 /// Who a commit is by: --author, else whoever started the CI job, else a local checkout's git identity.
 final class IdentityTests: XCTestCase {
-    let app = "registry.example.com/team/sample-app"
+    let app = SampleApp.image
     let ci = ["GITLAB_USER_NAME", "GITLAB_USER_EMAIL", "GITHUB_ACTOR", "GITHUB_ACTOR_ID", "GITHUB_ACTIONS", "GITLAB_CI"]
 
-    func overlay(_ tag: String) -> String {
-        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nimages:\n  - name: \(app)\n    newTag: \"\(tag)\"\n"
-    }
-
     func testALocalCommitUsesTheCheckoutsGitIdentity() throws {
-        let server = try GitDaemonRepo(files: ["k/kustomization.yaml": overlay("1.0.0")])
+        let server = try GitDaemonRepo(files: ["k/kustomization.yaml": SampleApp.overlay("1.0.0")])
         defer { server.stop() }
         let checkout = try Fixtures.scratch().appendingPathComponent("checkout")
         try Git.run(["clone", "-q", server.url, checkout.path])
@@ -27,7 +23,7 @@ final class IdentityTests: XCTestCase {
     }
 
     func testOnGitHubActionsTheActorsIDNoreplyAddress() throws {
-        let server = try GitDaemonRepo(files: ["k/kustomization.yaml": overlay("1.0.0")])
+        let server = try GitDaemonRepo(files: ["k/kustomization.yaml": SampleApp.overlay("1.0.0")])
         defer { server.stop() }
         let cwd = try Fixtures.scratch()
         let r = try CLI.run(["set", "--push", "--repo", server.url, "\(app):2.0"], in: cwd,

@@ -4,12 +4,8 @@ import TestSupport
 
 /// What reaches a CI log and the CI outputs: the truth on failure, and nothing a file name can inject.
 final class PlatformOutputTests: XCTestCase {
-    let app = "registry.example.com/team/sample-app"
+    let app = SampleApp.image
     let token = "outputs-token-5e7a90"
-
-    func overlay(_ tag: String) -> String {
-        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nimages:\n  - name: \(app)\n    newTag: \"\(tag)\"\n"
-    }
 
     func values(_ text: String) -> [String: String] {
         Dictionary(text.split(separator: "\n").map { l in
@@ -19,7 +15,7 @@ final class PlatformOutputTests: XCTestCase {
     }
 
     func testOutputsAfterAFailedMergeRequestSayWhatHappened() throws {
-        let server = try GitDaemonRepo(files: ["apps/app/kustomization.yaml": overlay("1.0.0")], name: "team/config.git")
+        let server = try GitDaemonRepo(files: ["apps/app/kustomization.yaml": SampleApp.overlay("1.0.0")], name: "team/config.git")
         defer { server.stop() }
         let forge = try FakeForge(token: token)
         defer { forge.stop() }
@@ -56,7 +52,7 @@ final class PlatformOutputTests: XCTestCase {
     func testAFileNameCannotInjectAWorkflowCommandOrBreakTheDiff() throws {
         let repo = try Fixtures.scratch()
         let evil = "evil\n::warning title=injected::x\n.yaml"
-        try Fixtures.write(overlay("1.0.0"), to: repo.appendingPathComponent("apps/" + evil))
+        try Fixtures.write(SampleApp.overlay("1.0.0"), to: repo.appendingPathComponent("apps/" + evil))
         let out = repo.appendingPathComponent("gh-output"), summary = repo.appendingPathComponent("gh-summary")
         let env = ["GITHUB_ACTIONS": "true", "GITHUB_OUTPUT": out.path, "GITHUB_STEP_SUMMARY": summary.path, "NO_COLOR": "1"]
         for args in [["--dry-run"], [], ["-f", "apps/nothing-here.yaml"]] {

@@ -4,15 +4,11 @@ import XCTest
 /// `--dry-run` / `--check` with `--repo URL`: a clone is planned, the diff or the drift is reported, and nothing
 /// is committed or pushed. `--repo URL` without a mode is a usage error.
 final class RemotePreviewTests: XCTestCase {
-    let app = "registry.example.com/team/sample-app"
+    let app = SampleApp.image
     let path = "apps/app/overlays/production/kustomization.yaml"
 
-    func overlay(_ tag: String) -> String {
-        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nimages:\n  - name: \(app)\n    newTag: \"\(tag)\" # bumped\n"
-    }
-
     func testDryRunAndCheckAgainstACloneCommitNothing() throws {
-        let server = try GitDaemonRepo(files: [path: overlay("1.0.0"), "other/values.yaml": "image:\n  repository: x\n"])
+        let server = try GitDaemonRepo(files: [path: SampleApp.overlay("1.0.0", comment: "bumped"), "other/values.yaml": "image:\n  repository: x\n"])
         defer { server.stop() }
         let cwd = try Fixtures.scratch()
         let head = try server.git(["rev-parse", "main"])
@@ -34,11 +30,11 @@ final class RemotePreviewTests: XCTestCase {
 
         XCTAssertEqual(try server.git(["rev-parse", "main"]), head, "nothing pushed")
         XCTAssertEqual(try server.git(["for-each-ref"]), refs, "no branch created")
-        XCTAssertEqual(try server.file(path), overlay("1.0.0"))
+        XCTAssertEqual(try server.file(path), SampleApp.overlay("1.0.0", comment: "bumped"))
     }
 
     func testRepoURLWithoutAModeIsAUsageErrorNamingTheModes() throws {
-        let server = try GitDaemonRepo(files: [path: overlay("1.0.0")])
+        let server = try GitDaemonRepo(files: [path: SampleApp.overlay("1.0.0", comment: "bumped")])
         defer { server.stop() }
         let cwd = try Fixtures.scratch()
         let r = try CLI.run(["set", "--repo", server.url, "\(app):2.0"], in: cwd)
@@ -51,7 +47,7 @@ final class RemotePreviewTests: XCTestCase {
     }
 
     func testMissingTokenNamesTheChosenVariable() throws {
-        let server = try GitDaemonRepo(files: [path: overlay("1.0.0")])
+        let server = try GitDaemonRepo(files: [path: SampleApp.overlay("1.0.0", comment: "bumped")])
         defer { server.stop() }
         let cwd = try Fixtures.scratch()
         let r = try CLI.runProgram(CLI.binary.path, ["set", "--merge-request", "--token-env", "GITOPS_TOKEN", "--repo", server.url,

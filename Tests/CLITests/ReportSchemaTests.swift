@@ -6,12 +6,8 @@ import BuildInfo
 /// `--output json` of every mode — success, drift, failure — validates against schema/report.schema.json
 /// (checked with Python's jsonschema, an independent implementation), and failures print one object too.
 final class ReportSchemaTests: XCTestCase {
-    let app = "registry.example.com/team/sample-app"
+    let app = SampleApp.image
     let token = "schema-token-8d2c61"
-
-    func overlay(_ tag: String) -> String {
-        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nimages:\n  - name: \(app)\n    newTag: \"\(tag)\"\n"
-    }
 
     /// Runs imagebump with --output json; returns the one JSON document on stdout.
     func report(_ args: [String], in cwd: URL, env: [String: String] = [:], status: Int32,
@@ -43,7 +39,7 @@ final class ReportSchemaTests: XCTestCase {
         documents.append(try report(["set", "-f", dev, "registry.example.com/none:1"], in: repo, status: 1))
 
         // git modes against a git daemon and the fake forge
-        let server = try GitDaemonRepo(files: ["apps/app/kustomization.yaml": overlay("1.0.0")], name: "team/config.git")
+        let server = try GitDaemonRepo(files: ["apps/app/kustomization.yaml": SampleApp.overlay("1.0.0")], name: "team/config.git")
         defer { server.stop() }
         let forge = try FakeForge(token: token)
         defer { forge.stop() }
