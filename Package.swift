@@ -29,7 +29,9 @@ let package = Package(
         .target(name: "Environments", dependencies: ["YAMLEdit", "ImageReference", "ImageRules"]),
         // One URL/remote-location parser and one backoff, shared by GitOps, Forge and Redaction.
         .target(name: "Remote", swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")]),
-        .target(name: "Redaction", dependencies: ["Remote"]),
+        // Trimming, literal replacement, percent-encoding and %.1f without Foundation (and so without ICU).
+        .target(name: "PlainText", swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")]),
+        .target(name: "Redaction", dependencies: ["Remote", "PlainText"], swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")]),
         // Removes registered temp paths (staged files, clones, key files) on SIGINT/SIGTERM/SIGHUP. DirectoryListing: reading a directory without Foundation.
         .target(name: "TempCleanup"),
         // The version, in one place.
@@ -38,8 +40,8 @@ let package = Package(
         .target(name: "CIEnvironment", dependencies: ["Remote"], swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")]),
         // libgit2's TCP stream, replaced: connections pinned to the named remote, connect and idle timeouts.
         .target(name: "CGitStream", dependencies: ["CGit2"]),
-        .target(name: "GitOps", dependencies: ["CGit2", "CGitStream", "Remote", "Redaction", "TempCleanup", "ImagebumpKit", "CIEnvironment"]),
-        .target(name: "Forge", dependencies: ["CCurl", "Remote", "Redaction", "BuildInfo", "CIEnvironment"]),
+        .target(name: "GitOps", dependencies: ["CGit2", "CGitStream", "Remote", "Redaction", "TempCleanup", "ImagebumpKit", "CIEnvironment", "PlainText"], swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")]),
+        .target(name: "Forge", dependencies: ["CCurl", "Remote", "Redaction", "BuildInfo", "CIEnvironment", "PlainText"], swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")]),
         .target(name: "ImagebumpCLI", dependencies: [
             "ImagebumpKit", "Environments", "BuildInfo", "CIEnvironment", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")]),
@@ -48,8 +50,8 @@ let package = Package(
         // request: decided from the parsed command) to `imagebump-git` beside it.
         .executableTarget(name: "imagebump", dependencies: ["ImagebumpCLI", "TempCleanup"]),
         // One git run: clone/open → edit → commit → push with re-apply → merge request, reported as a RunReport.
-        .target(name: "Publish", dependencies: ["ImagebumpKit", "GitOps", "Forge"]),
-        .executableTarget(name: "imagebump-git", dependencies: ["ImagebumpCLI", "GitOps", "Publish", "TempCleanup"]),
+        .target(name: "Publish", dependencies: ["ImagebumpKit", "GitOps", "Forge"], swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")]),
+        .executableTarget(name: "imagebump-git", dependencies: ["ImagebumpCLI", "GitOps", "Publish", "TempCleanup", "CIEnvironment"], swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")]),
 
         .testTarget(name: "ImageReferenceTests", dependencies: ["ImageReference"]),
         .testTarget(name: "YAMLEditTests", dependencies: ["YAMLEdit", "TestSupport"]),
@@ -57,6 +59,7 @@ let package = Package(
         .testTarget(name: "ImagebumpKitTests", dependencies: ["ImagebumpKit", "ImageReference", "TempCleanup"]),
         .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "TestSupport"]),
         .testTarget(name: "CIEnvironmentTests", dependencies: ["CIEnvironment"]),
+        .testTarget(name: "PlainTextTests", dependencies: ["PlainText", "Forge"]),
         .testTarget(name: "GitOpsTests", dependencies: ["GitOps", "ImageRules"], exclude: ["Fixtures"]),
         .testTarget(name: "ForgeTests", dependencies: ["Forge", "BuildInfo", "CIEnvironment", "TestSupport"]),
         // Test helpers: the loopback fake GitLab/GitHub API, the shared corpus location, running a program.

@@ -35,12 +35,12 @@ if grep -Eq 'libswift|libFoundation|libdispatch|libBlocksRuntime|lib_FoundationI
   status=1
 fi
 
-# `imagebump` (edits only) must not carry ICU's data (icudt*_dat, ~34 MB, most of a binary's size): it comes with
-# Foundation beyond FoundationEssentials (String.range(of:), CharacterSet, DateFormatter, …), which only
-# imagebump-git uses. Checked on the unstripped build output (a stripped binary has no symbols to look at).
+# Neither executable may carry ICU's data (icudt*_dat, ~34 MB, most of a binary's size): it comes with Foundation
+# beyond FoundationEssentials (CharacterSet, DateFormatter, JSONSerialization, NSLock, …), even for one use.
+# Checked on the unstripped build output (a stripped binary has no symbols to look at).
 # (grep -c, not -q: under pipefail an early exit of grep would fail nm with SIGPIPE and hide the match.)
-if [[ $(basename "$bin") == imagebump && $(nm "$bin" 2>/dev/null | grep -Ec ' icudt[0-9]+_dat$') != 0 ]]; then
-  echo "imagebump links ICU data (icudt*_dat): one of its modules uses Foundation beyond FoundationEssentials" >&2
+if [[ $(nm "$bin" 2>/dev/null | grep -Ec ' icudt[0-9]+_dat$') != 0 ]]; then
+  echo "$(basename "$bin") links ICU data (icudt*_dat): one of its modules uses Foundation beyond FoundationEssentials" >&2
   status=1
 fi
 

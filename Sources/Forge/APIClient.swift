@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import PlainText
 import Remote
 
 /// What to name in a 401/403/404 message.
@@ -25,7 +26,7 @@ struct APIClient: Sendable {
         var headers = baseHeaders
         var body: Data? = nil
         if let json {
-            body = try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys])
+            body = try jsonData(json)
             headers.append(("Content-Type", "application/json"))
         }
         let request = HTTPRequest(method: method, url: url, headers: headers, body: body)
@@ -123,7 +124,7 @@ struct APIClient: Sendable {
 
     func decode(_ response: HTTPResponse, what: String) throws -> Any {
         do {
-            return try JSONSerialization.jsonObject(with: response.body, options: [.fragmentsAllowed])
+            return try jsonObject(response.body)
         } catch {
             throw ForgeError(.invalidResponse, "\(context.forgeName) API sent an answer that is not JSON while trying to \(what): \(redact.excerpt(response.body))", status: response.status)
         }
@@ -143,7 +144,7 @@ struct APIClient: Sendable {
         return arr
     }
 
-    static func seconds(_ t: TimeInterval) -> String { String(format: "%.1fs", t) }
+    static func seconds(_ t: TimeInterval) -> String { String(oneDecimal: t) + "s" }
 
     static func reason(_ status: Int) -> String {
         switch status {
@@ -166,13 +167,7 @@ struct APIClient: Sendable {
 
 /// Percent-encodes one path segment or query value (RFC 3986 unreserved characters kept).
 func percentEncode(_ s: String) -> String {
-    var allowed = CharacterSet.alphanumerics
-    allowed.insert(charactersIn: "-._~")
-    // alphanumerics includes non-ASCII letters; restrict to ASCII.
-    return s.unicodeScalars.map { scalar -> String in
-        if scalar.isASCII, allowed.contains(scalar) { return String(scalar) }
-        return String(scalar).utf8.map { String(format: "%%%02X", $0) }.joined()
-    }.joined()
+    s.percentEncoded { $0.isASCIIAlphanumeric || "-._~".unicodeScalars.contains($0) }
 }
 
 func queryString(_ items: [(String, String)]) -> String {
@@ -189,7 +184,7 @@ func trimSlash(_ s: String) -> String {
 /// (forges may normalise them), so an unchanged MR is not rewritten on every run.
 func sameText(_ a: String, _ b: String) -> Bool {
     func norm(_ s: String) -> String {
-        s.replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+        s.replacingEvery("\r\n", with: "\n").trimmingBlanksAndNewlines()
     }
     return norm(a) == norm(b)
 }

@@ -1,5 +1,6 @@
 import CIEnvironment
-import Foundation
+import FoundationEssentials
+import PlainText
 import Redaction
 
 /// Forge detection, default API URLs and project paths (pure functions of their inputs).
@@ -72,7 +73,7 @@ public enum ForgeDefaults {
             for suffix in ["/api/v4", "/api/v3"] where apiPath.hasSuffix(suffix) {
                 apiPath = String(apiPath.dropLast(suffix.count))
             }
-            let prefix = apiPath.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+            let prefix = apiPath.trimming { "/".unicodeScalars.contains($0) }
             if !prefix.isEmpty, path.hasPrefix(prefix + "/") {
                 path = String(path.dropFirst(prefix.count + 1))
             }
@@ -98,7 +99,7 @@ public enum ForgeDefaults {
             var hasher = FNV1a()
             for image in images.sorted() { hasher.add(image) }
             hasher.add(targetBranch)
-            slug = String(slug.prefix(80)).trimmingCharacters(in: CharacterSet(charactersIn: "-")) + "-" + String(format: "%08x", UInt32(truncatingIfNeeded: hasher.value))
+            slug = String(slug.prefix(80)).trimming { "-".unicodeScalars.contains($0) } + "-" + UInt32(truncatingIfNeeded: hasher.value).hex(width: 8)
         }
         return "imagebump/\(slug)"
     }
@@ -107,7 +108,7 @@ public enum ForgeDefaults {
         var out = ""
         var lastDash = false
         for scalar in s.lowercased().unicodeScalars {
-            if scalar.isASCII, CharacterSet.alphanumerics.contains(scalar) || scalar == "." || scalar == "_" {
+            if scalar.isASCIIAlphanumeric || scalar == "." || scalar == "_" {
                 out.unicodeScalars.append(scalar)
                 lastDash = false
             } else if !lastDash {
@@ -115,7 +116,7 @@ public enum ForgeDefaults {
                 lastDash = true
             }
         }
-        return out.trimmingCharacters(in: CharacterSet(charactersIn: "-."))
+        return out.trimming { "-.".unicodeScalars.contains($0) }
     }
 }
 

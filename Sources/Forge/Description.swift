@@ -1,6 +1,7 @@
 import BuildInfo
 import CIEnvironment
-import Foundation
+import FoundationEssentials
+import PlainText
 import Redaction
 
 /// One image change shown in the MR/PR description.
@@ -53,7 +54,7 @@ public enum MergeRequestDescription {
             lines.append("**Provenance**")
             lines.append("")
             for link in provenance {
-                lines.append("- [\(escapeLinkText(link.title))](\(link.url.replacingOccurrences(of: ")", with: "%29").replacingOccurrences(of: " ", with: "%20")))")
+                lines.append("- [\(escapeLinkText(link.title))](\(link.url.replacingEvery(")", with: "%29").replacingEvery(" ", with: "%20")))")
             }
         }
         lines.append("")
@@ -75,13 +76,13 @@ public enum MergeRequestDescription {
     }
 
     static func code(_ s: String) -> String {
-        let cleaned = s.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "|", with: "\\|")
+        let cleaned = s.replacingEvery("\n", with: " ").replacingEvery("|", with: "\\|")
         if cleaned.isEmpty { return "—" }
         let fence = cleaned.contains("`") ? "``" : "`"
         return "\(fence)\(cleaned)\(fence)"
     }
 
     static func escapeLinkText(_ s: String) -> String {
-        s.replacingOccurrences(of: "[", with: "\\[").replacingOccurrences(of: "]", with: "\\]")
+        s.replacingEvery("[", with: "\\[").replacingEvery("]", with: "\\]")
     }
 }

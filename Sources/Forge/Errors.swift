@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import PlainText
 import Redaction
 
 /// Every error the Forge module throws. `message` is complete, human-readable, already redacted
@@ -53,7 +54,7 @@ public struct Redactor: Sendable {
     /// A response body cut down for an error message: one line, at most `limit` characters, redacted.
     public func excerpt(_ body: Data, limit: Int = 300) -> String {
         var text = String(decoding: body.prefix(limit * 4), as: UTF8.self)
-        text = text.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
+        text = text.replacingEvery("\r", with: " ").replacingEvery("\n", with: " ")
         text = self(text)
         if text.count > limit { text = String(text.prefix(limit)) + "…" }
         return text

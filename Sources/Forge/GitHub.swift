@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import PlainText
 
 /// An open pull request as the GitHub REST API describes it (the fields imagebump uses).
 public struct GitHubPullRequest: Sendable, Equatable {
@@ -32,7 +33,7 @@ public struct GitHubPullRequest: Sendable, Equatable {
         requestedReviewers = (json["requested_reviewers"] as? [[String: Any]] ?? []).compactMap { $0["login"] as? String }
         requestedTeams = (json["requested_teams"] as? [[String: Any]] ?? []).compactMap { $0["slug"] as? String }
         draft = json["draft"] as? Bool ?? false
-        autoMergeEnabled = !(json["auto_merge"] == nil || json["auto_merge"] is NSNull)
+        autoMergeEnabled = !(json["auto_merge"] == nil || json["auto_merge"] is JSONNull)
     }
 }
 
@@ -60,7 +61,7 @@ public struct GitHubClient: Sendable {
                 transport: HTTPTransport, retry: RetryPolicy = .standard, log: (@Sendable (String) -> Void)? = nil) throws {
         self.apiURL = trimSlash(apiURL)
         self.graphQLURL = graphQLURL ?? ForgeDefaults.gitHubGraphQLURL(apiURL: apiURL)
-        let parts = repository.trimmingCharacters(in: CharacterSet(charactersIn: "/")).split(separator: "/").map(String.init)
+        let parts = repository.trimming { "/".unicodeScalars.contains($0) }.split(separator: "/").map(String.init)
         guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
             throw ForgeError(.configuration, "GitHub repository must be 'owner/repo', got '\(Redactor(secrets: [token])(repository))'")
         }

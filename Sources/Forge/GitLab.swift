@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import PlainText
 
 /// An open merge request as the GitLab v4 API describes it (the fields imagebump uses).
 public struct GitLabMergeRequest: Sendable, Equatable {
@@ -68,7 +69,7 @@ public struct GitLabClient: Sendable {
                 tokenSource: String? = nil, transport: HTTPTransport, retry: RetryPolicy = .standard,
                 log: (@Sendable (String) -> Void)? = nil) {
         self.apiURL = trimSlash(apiURL)
-        self.project = project.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        self.project = project.trimming { "/".unicodeScalars.contains($0) }
         let header = tokenKind == .jobToken ? "JOB-TOKEN" : "PRIVATE-TOKEN"
         let scope = tokenKind == .jobToken
             ? "a CI job token only reaches the endpoints GitLab allows for CI_JOB_TOKEN; use a project or personal access token with the api scope"

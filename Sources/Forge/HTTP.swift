@@ -1,5 +1,6 @@
 internal import CCurl
-import Foundation
+import FoundationEssentials
+import PlainText
 
 /// One HTTP request. Headers are kept in order; names are sent as given.
 public struct HTTPRequest: Sendable {
@@ -119,7 +120,7 @@ private let writeHeader: ib_curl_data_cb = { ptr, size, nmemb, userdata in
     }
     // A new status line (e.g. after "100 Continue") starts a new header block.
     if line.hasPrefix("HTTP/") { buffer.headerLines.removeAll() }
-    buffer.headerLines.append(line.trimmingCharacters(in: .whitespacesAndNewlines))
+    buffer.headerLines.append(line.trimmingBlanksAndNewlines())
     return count
 }
 
@@ -216,8 +217,8 @@ public struct CurlTransport: HTTPTransport {
         var headers: [String: String] = [:]
         for line in buffer.headerLines.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            let name = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
-            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            let name = line[..<colon].trimmingBlanks().lowercased()
+            let value = line[line.index(after: colon)...].trimmingBlanks()
             headers[name] = value
         }
         var redirect: UnsafeMutablePointer<CChar>? = nil

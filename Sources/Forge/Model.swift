@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Which forge API to talk to.
 public enum ForgeKind: String, Sendable, CaseIterable, Codable {

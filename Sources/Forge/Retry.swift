@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import PlainText
 import Remote
 
 /// How failed requests are retried. Sleeping and the clock are injectable so tests run fast.
@@ -19,7 +20,7 @@ public struct RetryPolicy: Sendable {
 
     public init(maxAttempts: Int = 5, baseDelay: TimeInterval = 1, maxDelay: TimeInterval = 16, jitter: Double = 0.25,
                 maxRateLimitWait: TimeInterval = 120, defaultRateLimitWait: TimeInterval = 60,
-                sleep: @escaping @Sendable (TimeInterval) -> Void = { if $0 > 0 { Thread.sleep(forTimeInterval: $0) } },
+                sleep: @escaping @Sendable (TimeInterval) -> Void = { if $0 > 0 { Backoff.sleep($0) } },
                 now: @escaping @Sendable () -> Date = { Date() },
                 random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
         self.maxAttempts = max(1, maxAttempts)
@@ -52,9 +53,9 @@ public struct RetryPolicy: Sendable {
         if let retryAfter = response.header("retry-after").flatMap({ parseRetryAfter($0) }) {
             return retryAfter
         }
-        if response.header("x-ratelimit-remaining")?.trimmingCharacters(in: .whitespaces) == "0",
+        if response.header("x-ratelimit-remaining")?.trimmingBlanks() == "0",
            let resetText = response.header("x-ratelimit-reset"),
-           let reset = Double(resetText.trimmingCharacters(in: .whitespaces)) {
+           let reset = Double(resetText.trimmingBlanks()) {
             return max(0, reset - now().timeIntervalSince1970) + 1
         }
         if status == 429 { return defaultRateLimitWaitFor429 }
@@ -65,13 +66,9 @@ public struct RetryPolicy: Sendable {
     private var defaultRateLimitWaitFor429: TimeInterval { min(defaultRateLimitWait, maxRateLimitWait) }
 
     func parseRetryAfter(_ value: String) -> TimeInterval? {
-        let trimmed = value.trimmingCharacters(in: .whitespaces)
+        let trimmed = value.trimmingBlanks()
         if let seconds = Double(trimmed) { return max(0, seconds) }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-        if let date = formatter.date(from: trimmed) { return max(0, date.timeIntervalSince(now())) }
+        if let date = parseIMFFixdate(trimmed) { return max(0, date.timeIntervalSince(now())) }
         return nil
     }
 }

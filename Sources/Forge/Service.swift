@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Remote
 
 /// The entry point the CLI calls: open the MR/PR for `sourceBranch`, or update the open one.

@@ -1,5 +1,6 @@
 internal import CGit2
-import Foundation
+import FoundationEssentials
+internal import Glibc
 
 // Swift ↔ C argument helpers for libgit2 calls.
 

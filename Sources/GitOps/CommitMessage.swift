@@ -1,5 +1,6 @@
 import CIEnvironment
-import Foundation
+import FoundationEssentials
+import PlainText
 import ImagebumpKit
 
 /// A commit author/committer identity.
@@ -14,12 +15,12 @@ public struct GitAuthor: Sendable, Equatable, CustomStringConvertible {
 
     /// Parses `Name <email>` (as given to `--author`).
     public init(parsing text: String) throws {
-        let t = text.trimmingCharacters(in: .whitespaces)
+        let t = text.trimmingBlanks()
         guard let lt = t.lastIndex(of: "<"), t.hasSuffix(">") else {
             throw GitOpsError.invalidArgument("invalid author '\(text)': expected \"Name <email>\"")
         }
-        let name = t[t.startIndex..<lt].trimmingCharacters(in: .whitespaces)
-        let email = String(t[t.index(after: lt)..<t.index(before: t.endIndex)]).trimmingCharacters(in: .whitespaces)
+        let name = t[t.startIndex..<lt].trimmingBlanks()
+        let email = String(t[t.index(after: lt)..<t.index(before: t.endIndex)]).trimmingBlanks()
         guard !name.isEmpty, !email.isEmpty, !email.contains("<"), !email.contains(">") else {
             throw GitOpsError.invalidArgument("invalid author '\(text)': expected \"Name <email>\"")
         }
@@ -106,15 +107,15 @@ public enum CommitMessage {
     public static func expand(_ template: String, images: [String], files: [String], changes: [ChangeDescription]) -> String {
         let changeLines = changes.map { "\($0.file): \($0.old) → \($0.new)" }.joined(separator: "\n")
         return template
-            .replacingOccurrences(of: "{images}", with: images.joined(separator: ", "))
-            .replacingOccurrences(of: "{files}", with: files.joined(separator: ", "))
-            .replacingOccurrences(of: "{changes}", with: changeLines)
+            .replacingEvery("{images}", with: images.joined(separator: ", "))
+            .replacingEvery("{files}", with: files.joined(separator: ", "))
+            .replacingEvery("{changes}", with: changeLines)
     }
 
     /// `message` followed by a blank line and the provenance trailers (none → `message` unchanged).
     /// Trailers already present in the message are not repeated. The result ends with a newline.
     public static func withTrailers(_ message: String, provenance: Provenance) -> String {
-        var body = message.trimmingCharacters(in: .whitespacesAndNewlines)
+        var body = message.trimmingBlanksAndNewlines()
         let trailers = provenance.trailers.filter { !body.contains($0) }
         if !trailers.isEmpty { body += "\n\n" + trailers.joined(separator: "\n") }
         return body + "\n"

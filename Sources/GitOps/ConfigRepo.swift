@@ -1,5 +1,5 @@
 internal import CGit2
-import Foundation
+import FoundationEssentials
 import TempCleanup
 
 /// A config repository ready to be edited: a temporary clone of a URL, or a local working tree used in place.
@@ -134,7 +134,7 @@ public final class ConfigRepo {
         let loc = try RemoteURL.gitRemote(location)
         try configureTLS(credentials, loc)
         let session = CredentialSession(credentials: credentials, location: loc)
-        var template = Array((NSTemporaryDirectory() + "/imagebump-clone-XXXXXX").utf8CString)
+        var template = Array((FileManager.default.temporaryDirectory.path + "/imagebump-clone-XXXXXX").utf8CString)
         guard let tmp = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }).map({ String(cString: $0) }) else {
             throw GitOpsError.invalidArgument("cannot create a temporary directory")
         }

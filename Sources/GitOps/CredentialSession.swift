@@ -1,10 +1,11 @@
-import Foundation
+import FoundationEssentials
+import PlainText
 
 /// Per-`ConfigRepo` credential state: the resolved configuration.
 final class CredentialSession: @unchecked Sendable {
     let credentials: GitCredentials
     let location: RemoteURL
-    let lock = NSLock()
+    let lock = Lock()
 
     init(credentials: GitCredentials, location: RemoteURL) {
         self.credentials = credentials
@@ -53,7 +54,7 @@ final class CredentialSession: @unchecked Sendable {
             return (.file(path), "SSH key \(path)")
         }
         guard var content = credentials.environment[credentials.sshKeyEnv], !content.isEmpty else { return nil }
-        if content.contains("\\n") && !content.contains("\n") { content = content.replacingOccurrences(of: "\\n", with: "\n") }
+        if content.contains("\\n") && !content.contains("\n") { content = content.replacingEvery("\\n", with: "\n") }
         if !content.hasSuffix("\n") { content += "\n" }
         return (.memory(content), "SSH key from \(credentials.sshKeyEnv)")
     }

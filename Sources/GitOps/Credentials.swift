@@ -1,5 +1,5 @@
 import CIEnvironment
-import Foundation
+import FoundationEssentials
 
 /// How imagebump authenticates to the config repo's server, and how it verifies the server.
 ///

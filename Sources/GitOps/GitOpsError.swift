@@ -1,5 +1,7 @@
 internal import CGit2
-import Foundation
+import FoundationEssentials
+internal import Glibc
+import PlainText
 import ImageRules
 
 /// Errors thrown by the GitOps module. `description` never contains credentials.
@@ -64,7 +66,7 @@ extension GitOpsError: LocalizedError {
 /// The text of libgit2's last error for this thread, redacted.
 func lastGitErrorMessage(secrets: [String] = []) -> String {
     guard let err = git_error_last(), let msg = err.pointee.message else { return "unknown libgit2 error" }
-    return redact(text: String(cString: msg).trimmingCharacters(in: .whitespacesAndNewlines), secrets: secrets)
+    return redact(text: String(cString: msg).trimmingBlanksAndNewlines(), secrets: secrets)
 }
 
 /// Throws `GitOpsError.git` when `code < 0`.

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import PlainText
 
 /// Minimal OpenSSH known_hosts checker (plain and hashed `|1|` host entries, `*`/`?` globs, `!` negation,
 /// `[host]:port` entries, `@revoked`; `@cert-authority` lines are ignored).
@@ -20,7 +21,7 @@ struct KnownHosts {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { entries = []; return }
         var out: [Entry] = []
         for rawLine in text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
-            let line = rawLine.trimmingCharacters(in: .whitespaces)
+            let line = rawLine.trimmingBlanks()
             if line.isEmpty || line.hasPrefix("#") { continue }
             var fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
             var marker: String? = nil

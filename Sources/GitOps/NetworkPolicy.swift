@@ -1,5 +1,5 @@
 internal import CGitStream
-import Foundation
+import FoundationEssentials
 
 /// How long a clone, fetch or push may wait: for a connection, and for the next byte in either direction.
 /// A stalled server (a receive hook that never returns, a peer that stops answering) ends the run with

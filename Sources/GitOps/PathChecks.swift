@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 extension ConfigRepo {
     /// Validates the edit closure's paths: relative to the root (absolute ones under the root are converted),

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import PlainText
 
 /// Progress reported by clone, fetch and push (from libgit2's callbacks). Never contains credentials.
 public enum GitProgressEvent: Sendable, Equatable {
@@ -31,7 +32,7 @@ public typealias GitProgressSink = (GitProgressEvent) -> Void
 public final class ProgressPrinter: @unchecked Sendable {
     private let isTTY: Bool
     private let write: (String) -> Void
-    private let lock = NSLock()
+    private let lock = Lock()
     private var lastRender = Date.distantPast
     /// The phase whose progress is showing (TTY: on the live line; plain: held back in `pendingLine`).
     private var livePhase = ""
@@ -45,10 +46,10 @@ public final class ProgressPrinter: @unchecked Sendable {
     /// - Parameters:
     ///   - isTTY: live line vs plain lines; default: whether stderr is a terminal.
     ///   - write: output function; default writes to stderr.
-    public init(isTTY: Bool = isatty(STDERR_FILENO) != 0, showOutcome: Bool = true, write: (@Sendable (String) -> Void)? = nil) {
+    public init(isTTY: Bool = standardErrorIsATerminal(), showOutcome: Bool = true, write: (@Sendable (String) -> Void)? = nil) {
         self.isTTY = isTTY
         self.showOutcome = showOutcome
-        self.write = write ?? { s in FileHandle.standardError.write(s.data(using: .utf8)!) }
+        self.write = write ?? { writeToStandardError($0) }
     }
 
     /// The sink to pass to `ConfigRepo.prepare` / `publish`.
@@ -62,7 +63,7 @@ public final class ProgressPrinter: @unchecked Sendable {
         case .outcome(let s): if showOutcome { line(s) } else { flush() }
         case .warning(let s): line("warning: " + s)
         case .remote(let s):
-            let t = s.trimmingCharacters(in: .whitespacesAndNewlines)
+            let t = s.trimmingBlanksAndNewlines()
             _ = t // server messages ("Counting objects…") only repeat the phases; kept out of CI logs
         case let .transfer(received, _, total, bytes):
             phase("receiving objects", received, total, extra: " (\(Self.bytes(bytes)))")
@@ -112,8 +113,8 @@ public final class ProgressPrinter: @unchecked Sendable {
     }
 
     static func bytes(_ n: Int) -> String {
-        if n >= 1 << 20 { return String(format: "%.1f MiB", Double(n) / 1048576) }
-        if n >= 1 << 10 { return String(format: "%.1f KiB", Double(n) / 1024) }
+        if n >= 1 << 20 { return String(oneDecimal: Double(n) / 1048576) + " MiB" }
+        if n >= 1 << 10 { return String(oneDecimal: Double(n) / 1024) + " KiB" }
         return "\(n) B"
     }
 }

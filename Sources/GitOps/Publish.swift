@@ -1,5 +1,5 @@
 internal import CGit2
-import Foundation
+import FoundationEssentials
 
 /// Outcome of `ConfigRepo.publish`.
 public struct PublishResult: Sendable, Equatable {
@@ -98,7 +98,7 @@ extension ConfigRepo {
                 }
                 progress?(.step("\(workBranch) moved on the remote (\(why)); re-applying on the new head"))
                 let delay = backoff.delay(forRetry: attempts, cycle: cycle)
-                if delay > 0 { Thread.sleep(forTimeInterval: delay) }
+                if delay > 0 { Backoff.sleep(delay) }
                 cycleStart = Date()
                 let newHead = try fetchBranch(branch)
                 if !isTemporaryClone && !force && !isAncestor(startHead, of: newHead) {

@@ -1,5 +1,6 @@
 internal import CGit2
-import Foundation
+import FoundationEssentials
+import PlainText
 
 /// State shared with libgit2's remote callbacks for one network operation (clone, fetch or push).
 final class RemoteContext {
@@ -56,7 +57,7 @@ final class RemoteContext {
         if let credentialError { return credentialError }
         let msg = lastGitErrorMessage(secrets: secrets)
         if ProcessInfo.processInfo.environment["IMAGEBUMP_DEBUG"] != nil {
-            FileHandle.standardError.write(Data("imagebump debug: \(operation): libgit2 \(code): \(msg) (authFailed=\(authFailed) noCredentials=\(noCredentials) calls=\(credentialCalls))\n".utf8))
+            writeToStandardError("imagebump debug: \(operation): libgit2 \(code): \(msg) (authFailed=\(authFailed) noCredentials=\(noCredentials) calls=\(credentialCalls))\n")
         }
         if authFailed || noCredentials || code == GIT_EAUTH.rawValue || Self.looksLikeAuthFailure(msg) {
             return .authenticationFailed(url: session.location.display, source: session.credentialDescription)
@@ -65,7 +66,7 @@ final class RemoteContext {
     }
 
     static func seconds(_ t: TimeInterval) -> String {
-        t == t.rounded() ? "\(Int(t)) s" : String(format: "%.1f s", t)
+        t == t.rounded() ? "\(Int(t)) s" : String(oneDecimal: t) + " s"
     }
 
     static func looksLikeAuthFailure(_ msg: String) -> Bool {
@@ -176,7 +177,7 @@ private let certificateCheckCallback: git_transport_certificate_check_cb = { cer
         }
         let key = [UInt8](UnsafeRawBufferPointer(start: raw, count: hk.hostkey_len))
         let path = session.credentials.knownHostsPath
-            ?? (session.credentials.environment["HOME"] ?? NSHomeDirectory()) + "/.ssh/known_hosts"
+            ?? (session.credentials.environment["HOME"] ?? FileManager.default.homeDirectoryForCurrentUser.path) + "/.ssh/known_hosts"
         let verdict = KnownHosts(path: path).verify(host: host, port: port, key: key)
         switch verdict {
         case .match: return 0

@@ -1,5 +1,5 @@
 internal import CGit2
-import Foundation
+import FoundationEssentials
 
 /// Push and fetch: the two network operations after the clone.
 extension ConfigRepo {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 extension RemoteURL {
     /// Safe to print: without credentials.

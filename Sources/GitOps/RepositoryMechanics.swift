@@ -1,5 +1,5 @@
 internal import CGit2
-import Foundation
+import FoundationEssentials
 
 /// libgit2 mechanics of a `ConfigRepo`: resolving, resetting, committing, checking out.
 extension ConfigRepo {
@@ -61,8 +61,8 @@ extension ConfigRepo {
             try check(git_index_read_tree(index, headTree), "reading HEAD's tree into the index")
         }
         for p in paths {
-            var isDir: ObjCBool = false
-            if FileManager.default.fileExists(atPath: workdir + "/" + p, isDirectory: &isDir), !isDir.boolValue {
+            var isDir = false
+            if FileManager.default.fileExists(atPath: workdir + "/" + p, isDirectory: &isDir), !isDir {
                 try check(git_index_add_bypath(index, p), "staging \(p)")
             } else {
                 try check(git_index_remove_bypath(index, p), "staging removal of \(p)")

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Remote
 
 /// Backoff between push attempts after a concurrent update won: the shared `Backoff`, with its unit scaled to the

@@ -1,5 +1,5 @@
 import CIEnvironment
-import Foundation
+import FoundationEssentials
 import Forge
 import GitOps
 import ImageReference

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import PlainText
 @_exported import Remote
 
 // Keeping credentials out of everything printed: one implementation and one mask for git (GitOps), the forge
@@ -12,7 +13,7 @@ import Foundation
 ///   (an SSH user name is not a secret).
 /// - Text before the scheme (`url=https://…`) is kept and the URL after it redacted.
 public func redact(url: String) -> String {
-    guard let separator = url.range(of: "://") else { return url }
+    guard let separator = url.scalarRange(of: "://") else { return url }
     var start = separator.lowerBound
     while start > url.startIndex, url[url.index(before: start)].isSchemeCharacter { start = url.index(before: start) }
     while start < separator.lowerBound, !url[start].isLetter { start = url.index(after: start) }
@@ -70,11 +71,11 @@ public func maskSecrets(_ text: String, secrets: [String]) -> String {
     var out = text
     let secrets = secrets.filter { $0.count >= 4 }.sorted { $0.count > $1.count }
     for secret in secrets {
-        out = out.replacingOccurrences(of: secret, with: redactionMask)
-        if let encoded = secret.addingPercentEncoding(withAllowedCharacters: .alphanumerics), encoded != secret {
-            out = out.replacingOccurrences(of: encoded, with: redactionMask)
+        out = out.replacingEvery(secret, with: redactionMask)
+        if case let encoded = secret.percentEncoded(keeping: \.isASCIIAlphanumeric), encoded != secret {
+            out = out.replacingEvery(encoded, with: redactionMask)
         }
-        for core in base64Cores(of: secret) { out = out.replacingOccurrences(of: core, with: redactionMask) }
+        for core in base64Cores(of: secret) { out = out.replacingEvery(core, with: redactionMask) }
     }
     for secret in secrets where secret.count >= 12 { out = maskPrefixes(out, of: secret) }
     return out
@@ -93,7 +94,7 @@ func base64Cores(of secret: String) -> [String] {
         guard end - start >= 8 else { continue }
         let core = String(encoded[start..<end])
         cores.append(core)
-        let urlSafe = core.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+        let urlSafe = core.replacingEvery("+", with: "-").replacingEvery("/", with: "_")
         if urlSafe != core { cores.append(urlSafe) }
     }
     return cores
@@ -104,7 +105,7 @@ func maskPrefixes(_ text: String, of secret: String) -> String {
     let head = String(secret.prefix(8))
     var out = ""
     var rest = Substring(text)
-    while let r = rest.range(of: head) {
+    while let r = rest.scalarRange(of: head) {
         out += rest[..<r.lowerBound]
         var end = r.upperBound
         var s = secret.index(secret.startIndex, offsetBy: 8)

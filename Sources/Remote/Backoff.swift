@@ -25,4 +25,13 @@ public struct Backoff: Sendable, Equatable {
         let d = min(maximum, u * pow(2, Double(max(0, retry - 1))))
         return d * (jitter.lowerBound + (jitter.upperBound - jitter.lowerBound) * random)
     }
+
+    /// Blocks the calling thread for `seconds` (nothing for 0 or less), resuming after signals, as Thread.sleep did.
+    public static func sleep(_ seconds: TimeInterval) {
+        guard seconds > 0 else { return }
+        let whole = seconds.rounded(.down)
+        var request = timespec(tv_sec: Int(whole), tv_nsec: Int((seconds - whole) * 1_000_000_000))
+        var remaining = timespec()
+        while nanosleep(&request, &remaining) != 0, errno == EINTR { request = remaining }
+    }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
+import CIEnvironment
 import Environments
-import Foundation
+import FoundationEssentials
 import GitOps
 import ImagebumpCLI
 import ImagebumpKit
