@@ -32,7 +32,7 @@ let package = Package(
         // Trimming, literal replacement, percent-encoding and %.1f without Foundation (and so without ICU).
         .target(name: "PlainText", swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")]),
         .target(name: "Redaction", dependencies: ["Remote", "PlainText"], swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")]),
-        // Removes registered temp paths (staged files, clones, key files) on SIGINT/SIGTERM/SIGHUP. DirectoryListing: reading a directory without Foundation.
+        // Removes registered temp paths (staged files, clones, key files) on SIGINT/SIGTERM/SIGHUP. DirectoryListing, Lock, writeAll: directories, a mutex and fd writes without Foundation.
         .target(name: "TempCleanup"),
         // The version, in one place.
         .target(name: "BuildInfo"),
@@ -43,7 +43,7 @@ let package = Package(
         .target(name: "GitOps", dependencies: ["CGit2", "CGitStream", "Remote", "Redaction", "TempCleanup", "ImagebumpKit", "CIEnvironment", "PlainText"], swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")]),
         .target(name: "Forge", dependencies: ["CCurl", "Remote", "Redaction", "BuildInfo", "CIEnvironment", "PlainText"], swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")]),
         .target(name: "ImagebumpCLI", dependencies: [
-            "ImagebumpKit", "Environments", "BuildInfo", "CIEnvironment", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "ImagebumpKit", "Environments", "BuildInfo", "CIEnvironment", "TempCleanup", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")]),
         // Two executables so that a local edit never loads libgit2/libcurl (and their ~40 shared libraries):
         // `imagebump` parses the one command tree and hands runs that need git (a config repo, a commit, a merge

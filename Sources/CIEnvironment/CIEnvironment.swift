@@ -108,11 +108,11 @@ public struct CIEnvironment: Sendable, Equatable {
         case .gitlab:
             let v = gitlab
             actor = v[.userName].map { Actor(name: $0, email: v[.userEmail]) }
-            let project = v[.projectURL].map(Self.trimSlash), sha = v[.commitSHA]
+            let project = v[.projectURL].map(trimSlash), sha = v[.commitSHA]
             provenance = Provenance(
                 repositoryURL: project, commitSHA: sha, commitURL: project.flatMap { p in sha.map { "\(p)/-/commit/\($0)" } },
                 pipelineURL: v[.pipelineURL], pipelineID: v[.pipelineID], jobURL: v[.jobURL], jobName: v[.jobName])
-            apiURL = v[.apiURL].map(Self.trimSlash)
+            apiURL = v[.apiURL].map(trimSlash)
             workspace = v[.projectDir]
         case .github:
             let v = github
@@ -121,13 +121,13 @@ public struct CIEnvironment: Sendable, Equatable {
                 let id = v[.actorID].flatMap { $0.allSatisfy { $0.isASCII && $0.isNumber } ? $0 : nil }
                 return Actor(name: login, email: "\(id.map { "\($0)+" } ?? "")\(login)@users.noreply.github.com")
             }
-            let server = Self.trimSlash(v[.serverURL] ?? "https://github.com")
+            let server = trimSlash(v[.serverURL] ?? "https://github.com")
             let repository = v[.repository].map { "\(server)/\($0)" }
             let sha = v[.sha], run = v[.runID]
             provenance = Provenance(
                 repositoryURL: repository, commitSHA: sha, commitURL: repository.flatMap { r in sha.map { "\(r)/commit/\($0)" } },
                 pipelineURL: repository.flatMap { r in run.map { "\(r)/actions/runs/\($0)" } }, pipelineID: run)
-            apiURL = v[.apiURL].map(Self.trimSlash)
+            apiURL = v[.apiURL].map(trimSlash)
             workspace = v[.workspace]
             if platform == .github { (outputFile, stepSummaryFile) = (v[.output], v[.stepSummary]) }
         case nil:
@@ -153,12 +153,6 @@ public struct CIEnvironment: Sendable, Equatable {
 
     /// `apiURL` when the variables are `forge`'s (a GitLab job's API is no GitHub API).
     public func apiURL(for forge: Platform) -> String? { source == forge ? apiURL : nil }
-
-    static func trimSlash(_ s: String) -> String {
-        var s = Substring(s)
-        while s.hasSuffix("/") { s = s.dropLast() }
-        return String(s)
-    }
 }
 
 /// The variables read, per platform (any of them set makes a platform the `source` when no marker is).

@@ -174,12 +174,6 @@ func queryString(_ items: [(String, String)]) -> String {
     items.map { "\(percentEncode($0.0))=\(percentEncode($0.1))" }.joined(separator: "&")
 }
 
-func trimSlash(_ s: String) -> String {
-    var s = s
-    while s.hasSuffix("/") { s.removeLast() }
-    return s
-}
-
 /// Descriptions compare equal when they differ only in line endings or surrounding whitespace
 /// (forges may normalise them), so an unchanged MR is not rewritten on every run.
 func sameText(_ a: String, _ b: String) -> Bool {

@@ -1,6 +1,7 @@
 import CIEnvironment
 import FoundationEssentials
 import PlainText
+import Remote
 import Redaction
 
 /// Forge detection, default API URLs and project paths (pure functions of their inputs).

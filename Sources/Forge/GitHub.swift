@@ -1,5 +1,6 @@
 import FoundationEssentials
 import PlainText
+import Remote
 
 /// An open pull request as the GitHub REST API describes it (the fields imagebump uses).
 public struct GitHubPullRequest: Sendable, Equatable {

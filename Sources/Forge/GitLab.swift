@@ -1,5 +1,6 @@
 import FoundationEssentials
 import PlainText
+import Remote
 
 /// An open merge request as the GitLab v4 API describes it (the fields imagebump uses).
 public struct GitLabMergeRequest: Sendable, Equatable {

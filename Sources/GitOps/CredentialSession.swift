@@ -1,5 +1,6 @@
 import FoundationEssentials
 import PlainText
+import TempCleanup
 
 /// Per-`ConfigRepo` credential state: the resolved configuration.
 final class CredentialSession: @unchecked Sendable {

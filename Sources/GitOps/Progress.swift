@@ -1,5 +1,6 @@
 import FoundationEssentials
 import PlainText
+import TempCleanup
 
 /// Progress reported by clone, fetch and push (from libgit2's callbacks). Never contains credentials.
 public enum GitProgressEvent: Sendable, Equatable {

@@ -8,6 +8,7 @@ import Glibc
 #endif
 import CIEnvironment
 import ImageRules
+import TempCleanup
 
 /// stdout/stderr writing, colour decision and JSON encoding for the CLI.
 public enum Console {
@@ -60,17 +61,7 @@ public enum Console {
 
     public static func warning(_ s: String) { write(2, neutralized("imagebump: warning: " + s) + "\n") }
 
-    private static func write(_ fd: Int32, _ s: String) {
-        var s = s
-        s.withUTF8 { buf in
-            var off = 0
-            while off < buf.count {
-                let n = Glibc.write(fd, buf.baseAddress! + off, buf.count - off)
-                if n < 0 { if errno == EINTR { continue }; return }
-                off += n
-            }
-        }
-    }
+    private static func write(_ fd: Int32, _ s: String) { writeAll(fd, s) }
 
     /// Colour only on a terminal, and never with NO_COLOR set (https://no-color.org).
     public static var colorEnabled: Bool {

@@ -183,3 +183,10 @@ private extension String {
         return String(validating: bytes, as: UTF8.self) ?? self
     }
 }
+
+/// `s` without trailing slashes (a base URL that paths are appended to).
+public func trimSlash(_ s: String) -> String {
+    var s = Substring(s)
+    while s.hasSuffix("/") { s = s.dropLast() }
+    return String(s)
+}

@@ -18,7 +18,7 @@ public enum TempCleanup {
         var installed = false
         /// Set when a signal arrived: nothing new is created after the paths to remove were taken.
         var stopping = false
-        let lock = NSLockLite()
+        let lock = Lock()
     }
     private static let state = State()
 
@@ -100,17 +100,5 @@ public enum TempCleanup {
         } else {
             unlink(path)
         }
-    }
-}
-
-/// A pthread mutex (this module avoids Foundation so that the edit-only executable stays small).
-final class NSLockLite: @unchecked Sendable {
-    private var mutex = pthread_mutex_t()
-    init() { pthread_mutex_init(&mutex, nil) }
-    deinit { pthread_mutex_destroy(&mutex) }
-    func withLock<T>(_ body: () throws -> T) rethrows -> T {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        return try body()
     }
 }
