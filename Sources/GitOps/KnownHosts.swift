@@ -1,58 +1,97 @@
 import FoundationEssentials
 import PlainText
 
-/// Minimal OpenSSH known_hosts checker (plain and hashed `|1|` host entries, `*`/`?` globs, `!` negation,
-/// `[host]:port` entries, `@revoked`; `@cert-authority` lines are ignored).
+/// OpenSSH's known_hosts, as `ssh` reads it: the file is bytes (a comment in any encoding does not hide the
+/// entries), host names are lowercased before matching (also before hashing, for `|1|salt|hash` entries), a
+/// host on a port other than 22 is written `[host]:port` (a plain `host` entry stands for port 22 only),
+/// `*`/`?` globs and `!` negations, `@revoked` keys are refused even when another line accepts them, and
+/// `@cert-authority` lines are recognised: libssh2 does not verify host certificates, so a host known only
+/// through one is refused with a message that says so.
 struct KnownHosts {
-    enum Verdict: Equatable { case match, mismatch, unknown, revoked }
+    enum Verdict: Equatable { case match, mismatch, unknown, revoked, certificateAuthorityOnly, unreadable }
+
+    enum Marker: Equatable { case revoked, certificateAuthority, other(String) }
 
     struct Entry {
-        var marker: String?
+        var marker: Marker?
         var patterns: String
         var keyType: String
         var key: [UInt8]
     }
 
     let path: String
+    /// False when the file could not be read (missing, no permission): every host is then unknown.
+    let readable: Bool
     let entries: [Entry]
 
     init(path: String) {
+        let bytes = FileManager.default.contents(atPath: path)
+        self.init(path: path, bytes: bytes.map { [UInt8]($0) })
+    }
+
+    init(path: String, bytes: [UInt8]?) {
         self.path = path
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { entries = []; return }
+        readable = bytes != nil
         var out: [Entry] = []
-        for rawLine in text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
-            let line = rawLine.trimmingBlanks()
+        for rawLine in (bytes ?? []).split(whereSeparator: { $0 == 0x0A || $0 == 0x0D }) {
+            // Bytes that are not UTF-8 become U+FFFD: they can only be in comments or names that match nothing.
+            let line = String(decoding: rawLine, as: UTF8.self).trimmingBlanks()
             if line.isEmpty || line.hasPrefix("#") { continue }
             var fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
-            var marker: String? = nil
-            if let first = fields.first, first.hasPrefix("@") { marker = first; fields.removeFirst() }
+            var marker: Marker? = nil
+            if let first = fields.first, first.hasPrefix("@") {
+                switch first.lowercased() {
+                case "@revoked": marker = .revoked
+                case "@cert-authority": marker = .certificateAuthority
+                default: marker = .other(first)
+                }
+                fields.removeFirst()
+            }
             guard fields.count >= 3, let key = Data(base64Encoded: fields[2]) else { continue }
             out.append(Entry(marker: marker, patterns: fields[0], keyType: fields[1], key: [UInt8](key)))
         }
         entries = out
     }
 
-    /// The host name as written in known_hosts: `host` for port 22, else `[host]:port`.
+    /// The host name as written in known_hosts: `host` for port 22, else `[host]:port`; lowercased, as ssh does.
     static func hostToken(host: String, port: Int?) -> String {
+        let host = host.lowercased()
         if let port, port != 22 { return "[\(host)]:\(port)" }
         return host
     }
 
     func verify(host: String, port: Int?, key: [UInt8]) -> Verdict {
+        guard readable else { return .unreadable }
         let token = Self.hostToken(host: host, port: port)
-        var sawHost = false
-        for entry in entries where entry.marker != "@cert-authority" {
-            guard Self.matches(patterns: entry.patterns, host: token) else { continue }
-            if entry.marker == "@revoked" {
-                if entry.key == key { return .revoked }
-                continue
-            }
-            sawHost = true
-            if entry.key == key { return .match }
-        }
-        return sawHost ? .mismatch : .unknown
+        let forHost = entries.filter { Self.matches(patterns: $0.patterns, host: token) }
+        if forHost.contains(where: { $0.marker == .revoked && $0.key == key }) { return .revoked }
+        let plain = forHost.filter { $0.marker == nil }
+        if plain.contains(where: { $0.key == key }) { return .match }
+        if !plain.isEmpty { return .mismatch }
+        if forHost.contains(where: { $0.marker == .certificateAuthority }) { return .certificateAuthorityOnly }
+        return .unknown
     }
 
+    /// Why `verdict` refuses the host's key (nil: accepted), with what to do about it.
+    func refusal(_ verdict: Verdict, host: String, port: Int?) -> String? {
+        let keyscan = "`ssh-keyscan\(port.map { $0 == 22 ? "" : " -p \($0)" } ?? "") \(host) >> \(path)` after verifying the fingerprint"
+        switch verdict {
+        case .match: return nil
+        case .unknown:
+            return "host not found in \(path) (add it, e.g. \(keyscan), or opt out explicitly with the insecure host-key option)"
+        case .unreadable:
+            return "\(path) does not exist or cannot be read (create it, e.g. \(keyscan), or name another file with --known-hosts)"
+        case .mismatch:
+            return "host key does not match the one in \(path) (possible man-in-the-middle attack)"
+        case .revoked:
+            return "host key is marked @revoked in \(path)"
+        case .certificateAuthorityOnly:
+            return "\(path) trusts this host only through a @cert-authority line, and imagebump's SSH library (libssh2) cannot"
+                + " verify host certificates; add the host's own key (e.g. \(keyscan))"
+        }
+    }
+
+    /// Whether a known_hosts host field matches `host` (a `hostToken`, already lowercased).
     static func matches(patterns: String, host: String) -> Bool {
         if patterns.hasPrefix("|1|") {
             let parts = patterns.split(separator: "|", omittingEmptySubsequences: true)
@@ -63,8 +102,8 @@ struct KnownHosts {
         var positive = false
         for pat in patterns.split(separator: ",") {
             if pat.hasPrefix("!") {
-                if glob(String(pat.dropFirst()).lowercased(), host.lowercased()) { return false }
-            } else if glob(String(pat).lowercased(), host.lowercased()) {
+                if glob(String(pat.dropFirst()).lowercased(), host) { return false }
+            } else if glob(String(pat).lowercased(), host) {
                 positive = true
             }
         }
@@ -83,44 +122,4 @@ struct KnownHosts {
         while pi < p.count && p[pi] == "*" { pi += 1 }
         return pi == p.count
     }
-}
-
-// MARK: - SHA-1 / HMAC-SHA1 (for hashed known_hosts entries only)
-
-func sha1(_ message: [UInt8]) -> [UInt8] {
-    var h: [UInt32] = [0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0]
-    var msg = message
-    let ml = UInt64(message.count) * 8
-    msg.append(0x80)
-    while msg.count % 64 != 56 { msg.append(0) }
-    for i in (0..<8).reversed() { msg.append(UInt8((ml >> (UInt64(i) * 8)) & 0xff)) }
-    var w = [UInt32](repeating: 0, count: 80)
-    for chunk in stride(from: 0, to: msg.count, by: 64) {
-        for i in 0..<16 {
-            w[i] = UInt32(msg[chunk + 4*i]) << 24 | UInt32(msg[chunk + 4*i + 1]) << 16
-                | UInt32(msg[chunk + 4*i + 2]) << 8 | UInt32(msg[chunk + 4*i + 3])
-        }
-        for i in 16..<80 { let x = w[i-3] ^ w[i-8] ^ w[i-14] ^ w[i-16]; w[i] = (x << 1) | (x >> 31) }
-        var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4]
-        for i in 0..<80 {
-            let f: UInt32, k: UInt32
-            switch i {
-            case 0..<20: f = (b & c) | (~b & d); k = 0x5A827999
-            case 20..<40: f = b ^ c ^ d; k = 0x6ED9EBA1
-            case 40..<60: f = (b & c) | (b & d) | (c & d); k = 0x8F1BBCDC
-            default: f = b ^ c ^ d; k = 0xCA62C1D6
-            }
-            let temp = ((a << 5) | (a >> 27)) &+ f &+ e &+ k &+ w[i]
-            e = d; d = c; c = (b << 30) | (b >> 2); b = a; a = temp
-        }
-        h[0] = h[0] &+ a; h[1] = h[1] &+ b; h[2] = h[2] &+ c; h[3] = h[3] &+ d; h[4] = h[4] &+ e
-    }
-    return h.flatMap { v in (0..<4).map { UInt8((v >> (24 - 8 * UInt32($0))) & 0xff) } }
-}
-
-func hmacSHA1(key: [UInt8], message: [UInt8]) -> [UInt8] {
-    var k = key.count > 64 ? sha1(key) : key
-    k += [UInt8](repeating: 0, count: 64 - k.count)
-    let ipad = k.map { $0 ^ 0x36 }, opad = k.map { $0 ^ 0x5c }
-    return sha1(opad + sha1(ipad + message))
 }

@@ -178,17 +178,11 @@ private let certificateCheckCallback: git_transport_certificate_check_cb = { cer
         let key = [UInt8](UnsafeRawBufferPointer(start: raw, count: hk.hostkey_len))
         let path = session.credentials.knownHostsPath
             ?? (session.credentials.environment["HOME"] ?? FileManager.default.homeDirectoryForCurrentUser.path) + "/.ssh/known_hosts"
-        let verdict = KnownHosts(path: path).verify(host: host, port: port, key: key)
-        switch verdict {
-        case .match: return 0
-        case .unknown:
-            ctx.hostKeyError = .hostKeyRejected(host: display, reason:
-                "host not found in \(path) (add it, e.g. `ssh-keyscan\(port.map { $0 == 22 ? "" : " -p \($0)" } ?? "") \(host) >> \(path)` after verifying the fingerprint, or opt out explicitly with the insecure host-key option)")
-        case .mismatch:
-            ctx.hostKeyError = .hostKeyRejected(host: display, reason: "host key does not match the one in \(path) (possible man-in-the-middle attack)")
-        case .revoked:
-            ctx.hostKeyError = .hostKeyRejected(host: display, reason: "host key is marked @revoked in \(path)")
+        let knownHosts = KnownHosts(path: path)
+        guard let reason = knownHosts.refusal(knownHosts.verify(host: host, port: port, key: key), host: host, port: port) else {
+            return 0
         }
+        ctx.hostKeyError = .hostKeyRejected(host: display, reason: reason)
         setGitError("SSH host key verification failed")
         return -1
     }
