@@ -1,7 +1,7 @@
 import ImageReference
 import ImageRules
 
-/// One image reference an environment's files hold (`imagebump get`, and what `promote` reads).
+/// One image reference an environment's files hold (what `promote` reads).
 public struct HeldImage: Codable, Equatable, Sendable {
     /// The effective repository (a kustomize entry's `newName` when it has one).
     public var image: String
@@ -33,31 +33,5 @@ public struct HeldImage: Codable, Equatable, Sendable {
         try c.encode(digest, forKey: .digest)
         try c.encode(file, forKey: .file)
         try c.encode(line, forKey: .line)
-    }
-}
-
-/// `imagebump get`: what each environment runs.
-public struct EnvironmentsReport: Codable, Equatable, Sendable {
-    public struct Entry: Codable, Equatable, Sendable {
-        public var name: String
-        public var images: [HeldImage]
-        public init(name: String, images: [HeldImage]) { self.name = name; self.images = images }
-    }
-
-    public var environments: [Entry]
-    public init(environments: [Entry]) { self.environments = environments }
-
-    /// One block per environment: its name, then `reference  file:line` per image.
-    public var text: String {
-        var out = ""
-        for e in environments {
-            out += e.name + ":\n"
-            if e.images.isEmpty { out += "  (no images)\n" }
-            let width = e.images.map(\.reference.count).max() ?? 0
-            for i in e.images {
-                out += "  " + i.reference + String(repeating: " ", count: width - i.reference.count) + "  \(i.place)\n"
-            }
-        }
-        return out
     }
 }

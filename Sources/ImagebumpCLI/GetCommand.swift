@@ -1,14 +1,19 @@
 import ArgumentParser
 import Environments
+import ImageReference
 import ImageRules
 import ImagebumpKit
 
-/// `imagebump get`: what each environment runs (read-only).
-public struct GetCommand: ParsableCommand {
+/// `imagebump get`: what each environment runs (read-only), in a local checkout or a clone of `--repo`.
+public struct GetCommand: RoutedCommand {
     public static let configuration = CommandConfiguration(
         commandName: "get",
-        abstract: "Show what each environment runs: every image's reference, file and line.",
-        discussion: "With imagebump.yaml: every environment, or those named with --env. Without one: what the -f paths hold."
+        abstract: "Show what each environment runs: the image each overlay renders, and where that value is set.",
+        discussion: """
+        With imagebump.yaml: every environment, or those named with --env. Without one: what the -f paths run. A \
+        kustomization directory is rendered as kustomize does (its resources:, bases: and components: inside the \
+        repository, each images: entry applied over its bases'); other files are listed as written.
+        """
     )
 
     @Option(name: .customLong("env"), help: ArgumentHelp("An environment of imagebump.yaml (repeatable; default: all).", valueName: "name"))
@@ -17,47 +22,109 @@ public struct GetCommand: ParsableCommand {
     @Option(name: [.short, .customLong("file")], help: ArgumentHelp("A YAML file or directory to list instead of environments (repeatable).", valueName: "path"))
     public var files: [String] = []
 
+    @Option(name: .customLong("image"), help: ArgumentHelp("Show only this image (repeatable).", valueName: "name"))
+    public var images: [String] = []
+
     @OptionGroup public var config: ConfigOption
 
     @Option(help: "Output format: text or json.")
     public var output: OutputFormat = .text
 
+    @OptionGroup(title: "Config repo (read-only)") public var repo: ReadRepoOptions
+
     public init() {}
+
+    public var route: Route { repo.repo == nil ? .local : .git }
 
     public func validate() throws {
         if !environments.isEmpty && !files.isEmpty { throw ValidationError("give --env or -f, not both") }
+        for i in images where (try? ImageName(parsing: i)) == nil { throw ValidationError("--image \(i): not an image name") }
+        if repo.timeout < 1 { throw ValidationError("--timeout must be at least 1 (seconds)") }
     }
 
     public func run() throws {
         let cwd = RepoRoot.currentDirectory()
-        let report: EnvironmentsReport
+        let report: GetReport
         do {
-            report = try makeReport(workingDirectory: cwd)
+            if route == .git {
+                guard let runner = RemoteHook.runner else {
+                    Console.error("this executable cannot clone; run imagebump-git")
+                    throw ExitCode.failure
+                }
+                report = try runner.withConfigCheckout(repo.options) { root in try makeReport(root: root, workingDirectory: cwd) }
+            } else {
+                report = try makeReport(root: nil, workingDirectory: cwd)
+            }
+        } catch let e as ExitCode {
+            throw e
         } catch {
             Console.error(Problem.list(error))
             throw ExitCode.failure
         }
         switch output {
         case .json: Console.out(try JSONOutput.encode(report))
-        case .text: Console.out(report.text, terminator: "")
+        case .text: Console.out(report.text(first: files.isEmpty ? "ENVIRONMENT" : "PATH"), terminator: "")
         }
     }
 
-    func makeReport(workingDirectory cwd: String) throws -> EnvironmentsReport {
+    /// - Parameter root: the checkout of --repo; nil: the repository around the working directory (-f paths are then
+    ///   relative to the working directory, as for set).
+    func makeReport(root checkout: String?, workingDirectory cwd: String) throws -> GetReport {
+        let wanted = Set(images.compactMap { try? ImageName(parsing: $0).normalized })
+        func running(_ root: String, _ paths: [String]) throws -> [RunningImage] {
+            let all = try RunningImages.collect(root: root, paths: paths)
+            return wanted.isEmpty ? all : all.filter { (try? ImageName(parsing: $0.image)).map { wanted.contains($0.normalized) } ?? false }
+        }
         if !files.isEmpty {
             // one entry per path, named by it
-            return EnvironmentsReport(environments: try files.map { f in
-                .init(name: f, images: try Inventory.images(root: cwd, paths: [f]).map { HeldImage($0.image, file: $0.file) })
-            })
+            let root = checkout ?? cwd
+            return GetReport(environments: try files.map { f in .init(name: f, images: try running(root, [f])) })
         }
-        let root = ConfigFile.repositoryRoot(from: cwd)
+        let root = checkout ?? ConfigFile.repositoryRoot(from: cwd)
         guard let config = try config.load(root: root, workingDirectory: cwd) else {
-            throw ValidationError("no \(ConfigFile.names.joined(separator: " or ")) at the root of \(root): give --config PATH, or -f PATH to list one path")
+            throw ValidationError("no \(ConfigFile.names.joined(separator: " or ")) at the root of \(checkout == nil ? root : "--repo"): give --config PATH, or -f PATH to list one path")
         }
         let names = environments.isEmpty ? config.environments.map(\.name) : environments
-        return EnvironmentsReport(environments: try names.map { name in
-            let env = try config.environment(name)
-            return .init(name: name, images: try Inventory.images(root: root, paths: env.files).map { HeldImage($0.image, file: $0.file) })
+        return GetReport(environments: try names.map { name in
+            .init(name: name, images: try running(root, try config.environment(name).files))
         })
+    }
+}
+
+/// The options of `get --repo`: where to clone from and how to authenticate; nothing is written or pushed.
+public struct ReadRepoOptions: ParsableArguments {
+    public init() {}
+
+    @Option(help: ArgumentHelp("The config repo to read: a URL (https://, http://, ssh://, git@host:path, git://, file://) cloned read-only into a temporary directory, or a local path. A public repository needs no token.", valueName: "url-or-path"))
+    public var repo: String?
+
+    @Option(help: "Branch to read (default: the remote's default branch / the current branch).")
+    public var branch: String?
+
+    @Option(help: ArgumentHelp("Environment variable holding the HTTPS token (default: IMAGEBUMP_TOKEN, then GITLAB_TOKEN/CI_JOB_TOKEN, GITHUB_TOKEN; none set: anonymous).", valueName: "NAME"))
+    public var tokenEnv: String?
+
+    @Option(help: ArgumentHelp("SSH private key (ed25519) for ssh:// and git@ URLs; or put the key in IMAGEBUMP_SSH_KEY.", valueName: "path"))
+    public var sshKey: String?
+
+    @Option(help: ArgumentHelp("known_hosts file used to verify the SSH host key (default: ~/.ssh/known_hosts).", valueName: "path"))
+    public var knownHosts: String?
+
+    @Flag(help: "Accept an SSH host key that is not in known_hosts (insecure; prefer --known-hosts).")
+    public var insecureAcceptHostKey = false
+
+    @Option(help: ArgumentHelp("CA certificates (PEM) for a server with a private CA; SSL_CERT_FILE is used too.", valueName: "path"))
+    public var caFile: String?
+
+    @Option(help: ArgumentHelp("Give up when connecting to the git server, or waiting for its next byte, takes longer.", valueName: "seconds"))
+    public var timeout = 120
+
+    /// The same as `set`'s repository options (the clone is made the same way), nothing else set.
+    var options: RepoOptions {
+        // a parsed RepoOptions (ArgumentParser values exist only once parsed), then these values
+        var o = try! RepoOptions.parse([])
+        o.repo = repo; o.branch = branch; o.tokenEnv = tokenEnv; o.sshKey = sshKey; o.knownHosts = knownHosts
+        o.insecureAcceptHostKey = insecureAcceptHostKey; o.caFile = caFile; o.timeout = timeout
+        return o
     }
 }

@@ -64,10 +64,14 @@ final class EnvironmentCommandTests: XCTestCase {
         XCTAssertTrue(stag["digest"] is NSNull, "absent digest is null: \(stag)")
 
         let one = try CLI.run(["get", "--env", "staging"], in: repo)
-        XCTAssertEqual(one.stdout, "staging:\n  \(app):1.20  \(staging):7\n")
+        XCTAssertEqual(one.stdout, """
+        ENVIRONMENT  OVERLAY                           IMAGE                                      SET AT
+        staging      apps/sample-app/overlays/staging  \(app):1.20  \(staging):7
+
+        """)
         let path = try CLI.run(["get", "-f", "apps/sample-app/overlays/dev", "--output", "json"], in: repo)
         XCTAssertEqual(path.status, 0, path.stderr)
-        XCTAssertTrue(path.stdout.hasPrefix(#"{"environments":[{"images":[{"digest":null,"file":"apps/sample-app/overlays/dev/kustomization.yaml","image":"registry.example.com/team/sample-app","line":8,"tag":"3f9c2ab"}],"name":"apps/sample-app/overlays/dev"}]}"#), path.stdout)
+        XCTAssertTrue(path.stdout.hasPrefix(#"{"environments":[{"images":[{"digest":null,"file":"apps/sample-app/overlays/dev/kustomization.yaml","image":"registry.example.com/team/sample-app","line":8,"overlay":"apps/sample-app/overlays/dev","tag":"3f9c2ab","workloads":["Deployment/sample-app"]}],"name":"apps/sample-app/overlays/dev"}]}"#), path.stdout)
     }
 
     func testPromoteLocallyDryRunAndOrder() throws {

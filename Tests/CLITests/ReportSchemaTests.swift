@@ -87,27 +87,8 @@ final class ReportSchemaTests: XCTestCase {
         XCTAssertNotEqual(try schemaErrors(bad), [[]], "a failed report without an error is rejected")
     }
 
-    /// The schema's complaints about each document, checked with Python's jsonschema (the schema itself first);
-    /// throws when the validator cannot run.
+    /// The schema's complaints about each document (`SchemaCheck`: Python's jsonschema); throws when it cannot run.
     func schemaErrors(_ documents: [[String: Any]]) throws -> [[String]] {
-        let dir = try Fixtures.scratch("schema")
-        let data = dir.appendingPathComponent("documents.json")
-        try JSONSerialization.data(withJSONObject: documents).write(to: data)
-        let schema = Fixtures.repoRoot.appendingPathComponent("schema/report.schema.json").path
-        let script = """
-        import json, sys, jsonschema
-        schema = json.load(open(sys.argv[1]))
-        jsonschema.Draft202012Validator.check_schema(schema)
-        validator = jsonschema.Draft202012Validator(schema)
-        print(json.dumps([[e.message for e in validator.iter_errors(d)] for d in json.load(open(sys.argv[2]))]))
-        """
-        let r = try CLI.runProgram("/usr/bin/env", ["python3", "-c", script, schema, data.path], in: dir)
-        guard r.status == 0, let errors = try? JSONDecoder().decode([[String]].self, from: Data(r.stdout.utf8)) else {
-            throw ValidatorFailed(output: r.stdout + r.stderr)
-        }
-        XCTAssertEqual(errors.count, documents.count)
-        return errors
+        try SchemaCheck.errors(documents, schema: "schema/report.schema.json")
     }
 }
-
-private struct ValidatorFailed: Error { let output: String }

@@ -60,20 +60,4 @@ final class PromotionTests: XCTestCase {
             XCTAssertEqual("\(e)", "none of the images to promote is in the files of staging (app); use --add to add them")
         }
     }
-
-    func testGetReportJSONAndText() throws {
-        let r = EnvironmentsReport(environments: [.init(name: "staging", images: [held("registry.example.com/app", "1.20", file: "s/kustomization.yaml", line: 7)]),
-                                                  .init(name: "production", images: [held("registry.example.com/app", nil, digest, file: "p/kustomization.yaml", line: 9)])])
-        let enc = JSONEncoder(); enc.outputFormatting = [.sortedKeys]
-        XCTAssertEqual(String(decoding: try enc.encode(r), as: UTF8.self),
-                       #"{"environments":[{"images":[{"digest":null,"file":"s\/kustomization.yaml","image":"registry.example.com\/app","line":7,"tag":"1.20"}],"name":"staging"},{"images":[{"digest":"\#(digest)","file":"p\/kustomization.yaml","image":"registry.example.com\/app","line":9,"tag":null}],"name":"production"}]}"#)
-        XCTAssertEqual(try JSONDecoder().decode(EnvironmentsReport.self, from: enc.encode(r)), r)
-        XCTAssertEqual(r.text, """
-        staging:
-          registry.example.com/app:1.20  s/kustomization.yaml:7
-        production:
-          registry.example.com/app@\(digest)  p/kustomization.yaml:9
-
-        """)
-    }
 }

@@ -1,0 +1,31 @@
+import ImageRules
+
+/// `imagebump get`: what each environment (or each `-f` path) runs. Its JSON is schema/get.schema.json.
+public struct GetReport: Codable, Equatable, Sendable {
+    public struct Entry: Codable, Equatable, Sendable {
+        /// The environment, or the `-f` path as given.
+        public var name: String
+        public var images: [RunningImage]
+        public init(name: String, images: [RunningImage]) { self.name = name; self.images = images }
+    }
+
+    public var environments: [Entry]
+    public init(environments: [Entry]) { self.environments = environments }
+
+    static let headers = ["OVERLAY", "IMAGE", "SET AT"]
+
+    /// A table with a header line: one row per image, the first column titled `first` (ENVIRONMENT, or PATH for
+    /// `-f` runs); an entry without images gets one row saying so. Columns are padded, the last is not.
+    public func text(first: String) -> String {
+        var rows = [[first] + Self.headers]
+        for e in environments {
+            if e.images.isEmpty { rows.append([e.name, "-", "(no images)", "-"]) }
+            for i in e.images { rows.append([e.name, PathQuoting.quoted(i.overlay), i.reference, i.place]) }
+        }
+        let widths = (0..<rows[0].count).map { c in rows.map { $0[c].count }.max() ?? 0 }
+        return rows.map { r in
+            r.indices.map { c in c == r.count - 1 ? r[c] : r[c] + String(repeating: " ", count: widths[c] - r[c].count) }
+                .joined(separator: "  ")
+        }.joined(separator: "\n") + "\n"
+    }
+}
