@@ -1,21 +1,22 @@
 import Foundation
 import XCTest
 
-/// Every README example that can run here is run as written, with the built `imagebump`, on a scratch copy of
-/// `examples/`: the README is read at test time, so an edit to it is checked by the next run.
+/// Every example of README.md and docs/*.md that can run here is run as written, with the built `imagebump`, on a
+/// scratch copy of `examples/`: the pages are read at test time, so an edit to one is checked by the next run.
 final class ReadmeExamplesTests: XCTestCase {
     /// ```console blocks: each `$ imagebump …` line runs in turn in one scratch copy per block (`git init` there, as the
-    /// README's transcripts say); what it printed, stdout then stderr, is the text shown under it.
+    /// pages' transcripts say); what it printed, stdout then stderr, is the text shown under it.
     func testConsoleTranscriptsAreWhatTheBinaryPrints() throws {
         let blocks = try Readme.fences().filter { $0.language == "console" }
-        XCTAssertFalse(blocks.isEmpty, "README.md has no ```console block")
+        XCTAssertFalse(blocks.filter { $0.page == "README.md" }.isEmpty, "README.md has no ```console block")
+        XCTAssertFalse(blocks.filter { $0.page.hasPrefix("docs/") }.isEmpty, "docs/ has no ```console block")
         for block in blocks {
-            let steps = try XCTUnwrap(Readme.transcript(block), "README.md:\(block.line): a console block is `$ command` lines, each followed by its output")
-            XCTAssertFalse(steps.isEmpty, "README.md:\(block.line): no command")
+            let steps = try XCTUnwrap(Readme.transcript(block), "\(block.place): a console block is `$ command` lines, each followed by its output")
+            XCTAssertFalse(steps.isEmpty, "\(block.place): no command")
             let repo = try Fixtures.copyExamples()
             try Git.run(["init", "-q", repo.path])
             for step in steps {
-                let place = "README.md:\(step.line): $ \(step.command)"
+                let place = "\(block.page):\(step.line): $ \(step.command)"
                 let args = try XCTUnwrap(Readme.imagebumpArguments(step.command), "\(place): not a plain `imagebump …` command")
                 let r = try CLI.run(args, in: repo)
                 XCTAssertEqual(r.stdout + r.stderr, step.shown, place)
@@ -29,7 +30,8 @@ final class ReadmeExamplesTests: XCTestCase {
     }
 
     /// ```sh blocks made only of offline `imagebump` runs: run in one scratch copy each, every command must succeed,
-    /// and a ```diff block right after one is the change it makes (a line ending in `…` matches any line it begins).
+    /// and a ```diff block right after one (on the same page) is the change it makes (a line ending in `…` matches any
+    /// line it begins).
     func testShellExamplesRunOfflineMakeTheChangeShown() throws {
         let fences = try Readme.fences()
         var diffsChecked = 0
@@ -39,33 +41,36 @@ final class ReadmeExamplesTests: XCTestCase {
             let before = try Fixtures.snapshot(repo)
             for (line, args) in commands {
                 let r = try CLI.run(args, in: repo)
-                XCTAssertEqual(r.status, 0, "README.md:\(line): imagebump \(args.joined(separator: " ")): \(r.stderr)")
+                XCTAssertEqual(r.status, 0, "\(block.page):\(line): imagebump \(args.joined(separator: " ")): \(r.stderr)")
             }
-            guard i + 1 < fences.count, fences[i + 1].language == "diff" else { continue }
+            guard i + 1 < fences.count, fences[i + 1].language == "diff", fences[i + 1].page == block.page else { continue }
             let diff = fences[i + 1]
             let after = try Fixtures.snapshot(repo)
             let changed = Set(before.keys).union(after.keys).filter { before[$0] != after[$0] }.sorted()
             let names = changed.map { String($0.dropFirst(repo.path.count + 1)) }
             guard changed.count == 1, let old = before[changed[0]], let new = after[changed[0]] else {
-                XCTFail("README.md:\(block.line): the diff at line \(diff.line) shows one file changed, the run changed \(names)")
+                XCTFail("\(block.place): the diff at line \(diff.line) shows one file changed, the run changed \(names)")
                 continue
             }
             if let why = Readme.mismatch(diff, old: String(decoding: old, as: UTF8.self), new: String(decoding: new, as: UTF8.self)) {
-                XCTFail("README.md:\(diff.line): \(names[0]): \(why)")
+                XCTFail("\(diff.place): \(names[0]): \(why)")
             }
             diffsChecked += 1
         }
-        XCTAssertGreaterThan(diffsChecked, 0, "no ```sh block of README.md with its ```diff was run")
+        XCTAssertGreaterThan(diffsChecked, 0, "no ```sh block of README.md or docs/ with its ```diff was run")
     }
 }
 
-/// README.md's fenced blocks and the little of shell and unified-diff syntax its examples use.
+/// The fenced blocks of README.md and docs/*.md, and the little of shell and unified-diff syntax their examples use.
 enum Readme {
     struct Fence {
+        /// The page, relative to the repository root (`README.md`, `docs/ci.md`).
+        let page: String
         let language: String
         /// 1-based line of the opening fence.
         let line: Int
         let lines: [String]
+        var place: String { "\(page):\(line)" }
     }
 
     struct Step {
@@ -74,13 +79,24 @@ enum Readme {
         let shown: String
     }
 
+    /// README.md, then every docs/*.md in name order.
+    static func pages() throws -> [String] {
+        let docs = try FileManager.default.contentsOfDirectory(atPath: Fixtures.repoRoot.appendingPathComponent("docs").path)
+        return ["README.md"] + docs.filter { $0.hasSuffix(".md") }.sorted().map { "docs/" + $0 }
+    }
+
+    /// The fenced blocks of every page, page by page.
     static func fences() throws -> [Fence] {
-        let text = try String(contentsOf: Fixtures.repoRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        try pages().flatMap { try fences(of: $0) }
+    }
+
+    static func fences(of page: String) throws -> [Fence] {
+        let text = try String(contentsOf: Fixtures.repoRoot.appendingPathComponent(page), encoding: .utf8)
         var fences: [Fence] = []
         var open: (language: String, line: Int, lines: [String])?
         for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).enumerated() {
             if var o = open {
-                if line == "```" { fences.append(Fence(language: o.language, line: o.line, lines: o.lines)); open = nil } else { o.lines.append(line); open = o }
+                if line == "```" { fences.append(Fence(page: page, language: o.language, line: o.line, lines: o.lines)); open = nil } else { o.lines.append(line); open = o }
             } else if line.hasPrefix("```") {
                 open = (String(line.dropFirst(3)), n + 1, [])
             }
@@ -113,7 +129,7 @@ enum Readme {
         return Array(words.dropFirst())
     }
 
-    /// The commands of a sh block (with `\` continuations joined and comments dropped) as (README line, arguments),
+    /// The commands of a sh block (with `\` continuations joined and comments dropped) as (page line, arguments),
     /// when every one is `imagebump` editing local files: nil when one is another program, needs a placeholder
     /// filled in (`…`) or publishes (`--repo`, `--commit`, `--push`, `--merge-request`, `--pull-request`: a remote).
     static func offlineImagebumpRuns(_ block: Fence) -> [(Int, [String])]? {
