@@ -17,6 +17,9 @@ public enum GitOpsError: Error, CustomStringConvertible, Sendable {
     case retriesExhausted(url: String, branch: String, attempts: Int)
     /// The local repository has uncommitted changes.
     case dirtyWorkingTree(path: String, files: [String])
+    /// A rejected push's retry would move the local checkout `path` onto the remote's `branch`, which adds these
+    /// untracked files of the user's: refused, as `git pull` refuses.
+    case untrackedFilesInTheWay(path: String, branch: String, files: [String])
     /// Invalid input (bad path, bad author, unknown branch, ...).
     case invalidArgument(String)
     /// The server at `url` redirected to `target` (host:port), another origin: not followed, so that no
@@ -40,6 +43,9 @@ public enum GitOpsError: Error, CustomStringConvertible, Sendable {
         case let .dirtyWorkingTree(path, files):
             let list = files.prefix(10).map(PathQuoting.quoted).joined(separator: ", ")
             return "working tree of \(PathQuoting.quoted(path)) is not clean (\(list)\(files.count > 10 ? ", ..." : "")); commit or stash first"
+        case let .untrackedFilesInTheWay(path, branch, files):
+            let list = files.prefix(10).map(PathQuoting.quoted).joined(separator: ", ")
+            return "the push to \(branch) was rejected and \(branch) on the remote now adds \(list)\(files.count > 10 ? ", ..." : ""), untracked in \(PathQuoting.quoted(path)): re-applying the edit there would overwrite \(files.count == 1 ? "it" : "them"); nothing was pushed. Move \(files.count == 1 ? "it" : "them") away (or commit \(files.count == 1 ? "it" : "them")) and run again"
         case let .invalidArgument(msg):
             return msg
         case let .redirectRefused(url, target):

@@ -106,6 +106,10 @@ extension ConfigRepo {
                     try hardReset(to: startHead)
                     throw GitOpsError.invalidArgument("\(displayLocation): local branch \(branch) has commits that are not on the remote; push or reset them first")
                 }
+                if !isTemporaryClone, case let inTheWay = try untrackedFilesInTheWay(movingTo: newHead), !inTheWay.isEmpty {
+                    try hardReset(to: startHead) // the checkout as it was: the user's files untouched, nothing pushed
+                    throw GitOpsError.untrackedFilesInTheWay(path: displayLocation, branch: branch, files: inTheWay)
+                }
                 if force { try resetBranch(workBranch, to: newHead) } else { try hardReset(to: newHead) }
             }
         }

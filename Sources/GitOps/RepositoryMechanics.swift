@@ -1,5 +1,6 @@
 internal import CGit2
 import FoundationEssentials
+import ImageRules
 
 /// libgit2 mechanics of a `ConfigRepo`: resolving, resetting, committing, checking out.
 extension ConfigRepo {
@@ -61,6 +62,9 @@ extension ConfigRepo {
             try check(git_index_read_tree(index, headTree), "reading HEAD's tree into the index")
         }
         for p in paths {
+            if let link = Self.gitlink(holding: p, in: index) {
+                throw GitOpsError.invalidArgument("\(PathQuoting.quoted(p)) is inside the submodule \(PathQuoting.quoted(link)); imagebump never stages files of a submodule nor changes its commit")
+            }
             var isDir = false
             if FileManager.default.fileExists(atPath: workdir + "/" + p, isDirectory: &isDir), !isDir {
                 try check(git_index_add_bypath(index, p), "staging \(p)")
@@ -91,6 +95,16 @@ extension ConfigRepo {
         }
         try check(rc, "committing", secrets: session.secrets)
         return oid
+    }
+
+    /// The submodule entry (a gitlink) at `path` or at one of its parent directories, if the index has one.
+    static func gitlink(holding path: String, in index: OpaquePointer?) -> String? {
+        var prefix = ""
+        for c in path.split(separator: "/") {
+            prefix += prefix.isEmpty ? String(c) : "/" + c
+            if let e = git_index_get_bypath(index, prefix, 0), e.pointee.mode == UInt32(GIT_FILEMODE_COMMIT.rawValue) { return prefix }
+        }
+        return nil
     }
 
     static func hex(_ oid: git_oid) -> String {

@@ -32,7 +32,8 @@ public struct Discovery: Sendable {
 
 /// Expands `-f` arguments against a root: files as given (YAML names only), directories searched recursively for
 /// `*.yaml`/`*.yml` (and kustomize's `Kustomization`). Hidden directories (`.git`) are skipped, hidden files
-/// (`.argocd-source-app.yaml`) are not. Links are followed — to files and directories — when they stay inside the
+/// (`.argocd-source-app.yaml`) are not. In a repository, submodules (directories with a `.git` of their own) are
+/// not searched, and a `-f` path inside one is refused: their files belong to another repository. Links are followed — to files and directories — when they stay inside the
 /// root; a link that leaves it is refused. Each real file is listed once.
 public enum FileDiscovery {
     public static func discover(_ paths: [String], root: RepoRoot, excludes: [String] = []) throws(DiscoveryError) -> Discovery {
@@ -40,6 +41,9 @@ public enum FileDiscovery {
         var out = Discovery()
         for path in paths {
             let (real, rel) = try root.resolveNamed(path)
+            if let sub = root.nestedRepository(holding: rel) {
+                throw DiscoveryError(path: path, message: "is inside the submodule \(PathQuoting.quoted(sub)) (a repository of its own); imagebump edits only files of \(root.label): run it in the submodule")
+            }
             var st = stat()
             guard stat(real, &st) == 0 else { throw DiscoveryError(path: path, message: String(cString: strerror(errno))) }
             if (st.st_mode & S_IFMT) == S_IFDIR {
@@ -118,6 +122,7 @@ public enum FileDiscovery {
                 if FileDiscovery.excluded(shown, by: excludes) || FileDiscovery.excluded(target.relative, by: excludes) { continue }
                 if type == S_IFDIR {
                     if name.hasPrefix(".") { continue } // .git, .github, editor state
+                    if root.nestedRepository(holding: target.relative) != nil { continue } // a submodule: another repository
                     try directory(real: target.real, relative: shown)
                 } else if type == S_IFREG, FileDiscovery.isYAMLName(name) {
                     add(DiscoveredFile(displayPath: target.relative, realPath: target.real, explicit: false))

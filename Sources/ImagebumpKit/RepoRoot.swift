@@ -13,14 +13,35 @@ public struct RepoRoot: Sendable {
     public let realPath: String
     /// How messages name the root: never by its path (a temporary clone's path means nothing to the user).
     let label: String
+    /// The root is a git working tree: a directory below it with its own `.git` is another repository (a
+    /// submodule), whose files this repository's commit must never hold.
+    let isRepository: Bool
 
     public init(_ path: String) throws(DiscoveryError) {
         guard let real = Self.resolveLinks(path) else {
             throw DiscoveryError(path: path, message: "cannot open the root directory: " + String(cString: strerror(errno)))
         }
         realPath = real
+        isRepository = Self.hasGitEntry(real)
+        label = isRepository ? "the repository" : "the working directory"
+    }
+
+    /// True when `directory` holds a `.git` (a directory, or a submodule's `gitdir:` file).
+    static func hasGitEntry(_ directory: String) -> Bool {
         var st = stat()
-        label = lstat(real + "/.git", &st) == 0 ? "the repository" : "the working directory"
+        return lstat(directory + "/.git", &st) == 0
+    }
+
+    /// The submodule (or other nested repository) holding root-relative `relative`: its first directory below the
+    /// root that has a `.git` of its own, nil when there is none or the root is no repository.
+    func nestedRepository(holding relative: String) -> String? {
+        guard isRepository else { return nil }
+        var prefix = ""
+        for c in relative.split(separator: "/") {
+            prefix += prefix.isEmpty ? String(c) : "/" + c
+            if Self.hasGitEntry(realPath + "/" + prefix) { return prefix }
+        }
+        return nil
     }
 
     /// `path` (relative to the root, or absolute) joined and normalised without touching the file system.
