@@ -72,6 +72,8 @@ else
   list files
   for f in "${LIST[@]}"; do args+=(--file "$f"); done
   if [[ -n $environment ]]; then args+=(--env "$environment"); fi
+  ((${#LIST[@]})) || [[ -n $environment ]] ||
+    fail "give the input 'files' (paths in the repository) or 'environment' (of its imagebump.yaml): without either the whole repository, production included, would be edited"
 fi
 case "$mode" in
   push | pull-request | check | none) ;;
@@ -113,24 +115,26 @@ if [[ -n $message ]]; then args+=(--message "$message"); fi
 author="$(input author)"
 if [[ -n $author ]]; then args+=(--author "$author"); fi
 
+# The pull request options go with every mode: an environment (or promote) with mode merge-request turns a push
+# into a pull request, and imagebump ignores them when it opens none.
+args+=(--forge github)
+title="$(input title)"
+if [[ -n $title ]]; then args+=(--title "$title"); fi
+list labels ','
+for l in "${LIST[@]}"; do args+=(--label "$l"); done
+list reviewers ','
+for r in "${LIST[@]}"; do args+=(--reviewer "$r"); done
+list assignees ','
+for a in "${LIST[@]}"; do args+=(--assignee "$a"); done
+if truthy draft; then args+=(--draft); fi
+if truthy auto-merge; then args+=(--auto-merge); fi
+
 if truthy dry-run; then
   args+=(--dry-run)
 else
   case "$mode" in
     push) args+=(--push) ;;
-    pull-request)
-      args+=(--pull-request --forge github)
-      title="$(input title)"
-      if [[ -n $title ]]; then args+=(--title "$title"); fi
-      list labels ','
-      for l in "${LIST[@]}"; do args+=(--label "$l"); done
-      list reviewers ','
-      for r in "${LIST[@]}"; do args+=(--reviewer "$r"); done
-      list assignees ','
-      for a in "${LIST[@]}"; do args+=(--assignee "$a"); done
-      if truthy draft; then args+=(--draft); fi
-      if truthy auto-merge; then args+=(--auto-merge); fi
-      ;;
+    pull-request) args+=(--pull-request) ;;
     check) args+=(--check) ;;
     none) ;;
   esac

@@ -4,8 +4,11 @@
 Runs the GitLab component's and the classic template's job script (rendered and run as GitLab Runner runs it,
 with the job variables expanded: scripts/ci_yaml.py) and the GitHub Action's entrypoint (INPUT_* as the Actions
 runner sets them), with IMAGEBUMP_BIN pointing at a recorder instead of imagebump, for each source × mode ×
-dry-run × token set/unset. Prints one JSON line per run:
-  {"source": "gitlab-component", "mode": "push", "dry_run": false, "token": true, "exit": 0, "argv": [...] or null}
+dry-run × token set/unset × scope (files and environment given, files only, neither). Every other input is
+given a value, so a test can check that each one reaches imagebump in every mode, with and without an
+environment. Prints one JSON line per run:
+  {"source": "gitlab-component", "mode": "push", "dry_run": false, "token": true, "scope": "env", "exit": 0,
+   "argv": [...] or null}
 (argv null: the template refused that combination before running imagebump). The modes tried are a superset of
 every documented mode, so whatever a template accepts is covered. Used by the in-process routing test
 (Tests/CLITests/CommandModelTests.swift). Needs PyYAML.
@@ -23,6 +26,8 @@ import ci_yaml  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MODES = ["push", "merge-request", "pull-request", "dry-run", "check", "none", "promote"]
+# env: files and environment given; files: no environment; none: neither (the templates refuse that)
+SCOPES = {"env": ("apps", "production"), "files": ("apps", ""), "none": ("", "")}
 
 
 def captured(fn, *args) -> str:
@@ -57,15 +62,18 @@ def main() -> None:
                   "CI_REGISTRY_IMAGE": "registry.example.test/acme/app", "CI_PROJECT_DIR": project}
         sources = {
             "gitlab-component": ("ci-templates/templates/imagebump/template.yml", "$[[ inputs.job_name ]]",
-                                 lambda m, d: ["--input", "repo=https://gitlab.example.test/acme/config.git",
-                                               "--input", "files=apps", "--input", f"mode={m}", "--input", f"dry_run={d}",
-                                               "--input", "labels=a,b", "--input", "auto_merge=true",
-                                               "--input", "environment=production", "--input", "promote_from=staging"]),
+                                 lambda m, d, f, e: ["--input", "repo=https://gitlab.example.test/acme/config.git",
+                                                     "--input", f"files={f}", "--input", f"mode={m}", "--input", f"dry_run={d}",
+                                                     "--input", "labels=a,b", "--input", "auto_merge=true",
+                                                     "--input", "branch=release", "--input", "message=msg {images}",
+                                                     "--input", f"environment={e}", "--input", "promote_from=staging"]),
             "gitlab-classic": ("ci-templates/imagebump.gitlab-ci.yml", ".imagebump",
-                               lambda m, d: ["--set", "IMAGEBUMP_REPO=https://gitlab.example.test/acme/config.git",
-                                             "--set", "IMAGEBUMP_FILES=apps", "--set", f"IMAGEBUMP_MODE={m}",
-                                             "--set", f"IMAGEBUMP_DRY_RUN={d}", "--set", "IMAGEBUMP_LABELS=a,b",
-                                             "--set", "IMAGEBUMP_ENVIRONMENT=production", "--set", "IMAGEBUMP_PROMOTE_FROM=staging"]),
+                               lambda m, d, f, e: ["--set", "IMAGEBUMP_REPO=https://gitlab.example.test/acme/config.git",
+                                                   "--set", f"IMAGEBUMP_FILES={f}", "--set", f"IMAGEBUMP_MODE={m}",
+                                                   "--set", f"IMAGEBUMP_DRY_RUN={d}", "--set", "IMAGEBUMP_LABELS=a,b",
+                                                   "--set", "IMAGEBUMP_AUTO_MERGE=true", "--set", "IMAGEBUMP_TARGET_BRANCH=release",
+                                                   "--set", "IMAGEBUMP_MESSAGE=msg {images}",
+                                                   "--set", f"IMAGEBUMP_ENVIRONMENT={e}", "--set", "IMAGEBUMP_PROMOTE_FROM=staging"]),
         }
         for source, (path, job, render) in sources.items():
             script = os.path.join(work, "script.sh")
@@ -74,19 +82,20 @@ def main() -> None:
             for mode in MODES:
                 for dry in ("false", "true"):
                     for token in (True, False):
-                        env = {**gitlab, **({"IMAGEBUMP_TOKEN": "x"} if token else {})}
-                        saved = dict(os.environ)
-                        os.environ.clear()
-                        os.environ.update(env)  # job-variables expands $VARS from the environment
-                        try:
-                            pairs = captured(ci_yaml.cmd_job_variables, path, job, render(mode, dry))
-                        finally:
+                        for scope, (files, environment) in SCOPES.items():
+                            env = {**gitlab, **({"IMAGEBUMP_TOKEN": "x"} if token else {})}
+                            saved = dict(os.environ)
                             os.environ.clear()
-                            os.environ.update(saved)
-                        env.update(p.split("=", 1) for p in pairs.split("\0") if p)
-                        rc, argv = run(["sh", script], env, project, argv_file)
-                        print(json.dumps({"source": source, "mode": mode, "dry_run": dry == "true", "token": token,
-                                          "exit": rc, "argv": argv}))
+                            os.environ.update(env)  # job-variables expands $VARS from the environment
+                            try:
+                                pairs = captured(ci_yaml.cmd_job_variables, path, job, render(mode, dry, files, environment))
+                            finally:
+                                os.environ.clear()
+                                os.environ.update(saved)
+                            env.update(p.split("=", 1) for p in pairs.split("\0") if p)
+                            rc, argv = run(["sh", script], env, project, argv_file)
+                            print(json.dumps({"source": source, "mode": mode, "dry_run": dry == "true", "token": token,
+                                              "scope": scope, "exit": rc, "argv": argv}))
         github = {**base, "GITHUB_ACTIONS": "true", "GITHUB_SERVER_URL": "https://github.example.test",
                   "GITHUB_WORKSPACE": workspace}
         for repository in ("", "acme/config"):
@@ -94,17 +103,17 @@ def main() -> None:
             for mode in MODES:
                 for dry in ("false", "true"):
                     for token in (True, False):
-                        given = ["images=ghcr.io/acme/app:1.2.3", "files=apps", f"repository={repository}", f"mode={mode}",
-                                 f"dry-run={dry}", "labels=a,b", "reviewers=r", "assignees=s", "draft=true",
-                                 "auto-merge=true", "title=t", "push-branch=bot", "author=A <a@b.c>",
-                                 "environment=production", "promote-from=staging",
-                                 f"token={'x' if token else ''}"]
-                        inputs = captured(ci_yaml.cmd_action_env, "action/action.yml", given)
-                        env = {**github, **dict(p.split("=", 1) for p in inputs.split("\0") if p)}
-                        rc, argv = run(["bash", os.path.join(ROOT, "action/entrypoint.sh")], env, workspace, argv_file)
-                        print(json.dumps({"source": source, "mode": mode, "dry_run": dry == "true", "token": token,
-                                          "exit": rc, "argv": argv}))
-
+                        for scope, (files, environment) in SCOPES.items():
+                            given = ["images=ghcr.io/acme/app:1.2.3", f"files={files}", f"repository={repository}",
+                                     f"mode={mode}", f"dry-run={dry}", "labels=a,b", "reviewers=r", "assignees=s",
+                                     "draft=true", "auto-merge=true", "title=t", "push-branch=bot", "author=A <a@b.c>",
+                                     "branch=release", "commit-message=msg {images}",
+                                     f"environment={environment}", "promote-from=staging", f"token={'x' if token else ''}"]
+                            inputs = captured(ci_yaml.cmd_action_env, "action/action.yml", given)
+                            env = {**github, **dict(p.split("=", 1) for p in inputs.split("\0") if p)}
+                            rc, argv = run(["bash", os.path.join(ROOT, "action/entrypoint.sh")], env, workspace, argv_file)
+                            print(json.dumps({"source": source, "mode": mode, "dry_run": dry == "true", "token": token,
+                                              "scope": scope, "exit": rc, "argv": argv}))
 
 if __name__ == "__main__":
     main()

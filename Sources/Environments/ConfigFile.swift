@@ -29,13 +29,14 @@ public enum ConfigFile {
     }
 
     /// Reads and validates the config at `path`, and checks that every environment's files exist inside `root`
-    /// (a symlink that leads out of the repository is refused too).
+    /// (a symlink that leads out of the repository is refused too) unless `checkFiles` is off (a sparse clone holds
+    /// only some of them).
     /// - Parameter display: the path shown in messages.
-    public static func load(path: String, display: String, root: String) throws(Problem) -> EnvironmentsConfig {
+    public static func load(path: String, display: String, root: String, checkFiles: Bool = true) throws(Problem) -> EnvironmentsConfig {
         let bytes: [UInt8]
         do { bytes = try readAll(path) } catch { throw Problem(message: "\(display): \(error.text)") }
         let config = try EnvironmentsConfig(parsing: bytes, file: display)
-        try config.checkFiles(inside: root)
+        if checkFiles { try config.checkFiles(inside: root) }
         return config
     }
 

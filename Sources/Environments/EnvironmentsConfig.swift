@@ -67,3 +67,10 @@ public struct Environment: Sendable, Equatable {
         self.labels = labels; self.reviewers = reviewers; self.assignees = assignees
     }
 }
+
+extension Environment {
+    /// Whether the root-relative `file` is one of the environment's files or lies in one of its directories.
+    public func holds(_ file: String) -> Bool {
+        files.contains { $0 == "." || file == $0 || file.hasPrefix($0 + "/") }
+    }
+}

@@ -7,16 +7,42 @@ import ImagebumpKit
 public struct EnvironmentOptions: ParsableArguments {
     public init() {}
 
-    @Option(name: .customLong("env"), help: ArgumentHelp("An environment of imagebump.yaml: its files (paths are then relative to the repository root), branch and mode (merge-request turns --push into a merge request). -f, --branch and merge request options given here win.", valueName: "name"))
-    public var environment: String?
+    @Option(name: .customLong("env"), help: ArgumentHelp("An environment of imagebump.yaml: its files (paths are then relative to the repository root), branch and mode (merge-request turns --push into a merge request). Repeatable, or a comma list: each environment is reached its own way, with one report entry each. -f, --branch and merge request options given here win.", valueName: "name"))
+    public var environment: [String] = []
 
     @OptionGroup public var config: ConfigOption
 
-    /// The environment named with --env, from the config of the repository at `root`; nil without --env.
-    public func resolve(root: String, workingDirectory: String) throws(Problem) -> Environment? {
-        guard let name = environment else { return nil }
-        return try config.require(root: root, workingDirectory: workingDirectory, for: "--env \(name)").environment(name)
+    /// The environments named with --env (`--env dev,staging --env production`), in order, each once.
+    public var names: [String] {
+        var seen = Set<String>()
+        // names hold no blanks (imagebump.yaml allows letters, digits, '.', '_', '-'): `dev, staging` is two
+        return environment.flatMap { $0.split(separator: ",") }.map { String($0.filter { $0 != " " && $0 != "\t" }) }
+            .filter { !$0.isEmpty && seen.insert($0).inserted }
     }
+
+    /// The environments named with --env, from the config of the repository at `root`; empty without --env.
+    public func resolve(root: String, workingDirectory: String) throws(Problem) -> [Environment] {
+        let names = self.names
+        guard !names.isEmpty else { return [] }
+        let config = try config.require(root: root, workingDirectory: workingDirectory, for: "--env \(names.joined(separator: ","))")
+        var out: [Environment] = []
+        for n in names { out.append(try config.environment(n)) }
+        return out
+    }
+
+    public func validate() throws {
+        if !environment.isEmpty && names.isEmpty { throw ValidationError("--env needs an environment name") }
+    }
+}
+
+/// One part of a run once imagebump.yaml is read: the `set` to run, and the environment it reaches. With an
+/// environment, the command's paths are relative to the repository root (as imagebump.yaml's are); without one,
+/// to the working directory.
+public struct RunTarget {
+    public var environment: String?
+    public var command: SetCommand
+
+    public init(environment: String?, command: SetCommand) { self.environment = environment; self.command = command }
 }
 
 extension SetCommand {
@@ -29,9 +55,9 @@ extension SetCommand {
         return .none
     }
 
-    /// This command with `env` applied: its files unless -f was given, its branch unless --branch was, a merge request
-    /// when its mode turns this run's publishing into one, and its merge request options unless given.
-    public func applying(_ env: Environment) -> SetCommand {
+    /// The target `env` makes of this command: its files unless -f was given, its branch unless --branch was, a
+    /// merge request when its mode turns this run's publishing into one, and its merge request options unless given.
+    public func target(_ env: Environment) -> RunTarget {
         var c = self
         if c.edit.files.isEmpty { c.edit.files = env.files }
         if c.repo.branch == nil { c.repo.branch = env.branch }
@@ -42,13 +68,14 @@ extension SetCommand {
         }
         let mr = env.mergeRequestOptions(labels: forge.label, reviewers: forge.reviewer, assignees: forge.assignee)
         c.forge.label = mr.labels; c.forge.reviewer = mr.reviewers; c.forge.assignee = mr.assignees
-        c.environments.environment = nil // applied
-        return c
+        c.environments.environment = [] // applied: the target names it
+        return RunTarget(environment: env.name, command: c)
     }
 
-    /// `applying` the `--env` environment read from the repository at `root` (the checkout the run edits).
-    public func applyingEnvironment(root: String, workingDirectory: String) throws(Problem) -> SetCommand {
-        guard let env = try environments.resolve(root: root, workingDirectory: workingDirectory) else { return self }
-        return applying(env)
+    /// The targets of this run, the `--env` environments read from the repository at `root` (the checkout the run
+    /// edits), one each in the order named; without --env, the command itself.
+    public func targets(root: String, workingDirectory: String) throws(Problem) -> [RunTarget] {
+        let envs = try environments.resolve(root: root, workingDirectory: workingDirectory)
+        return envs.isEmpty ? [RunTarget(environment: nil, command: self)] : envs.map(target)
     }
 }

@@ -8,22 +8,46 @@ import ImagebumpKit
 public enum LocalRun {
     /// - Parameter ancestry: the application repository for the stale-run check (given only by imagebump-git).
     public static func run(_ command: SetCommand, ancestry: (any CommitAncestry)? = nil) throws {
+        let cwd = RepoRoot.currentDirectory()
+        let targets: [RunTarget]
+        do {
+            targets = try command.targets(root: root(environment: command.environments.names.first, cwd: cwd), workingDirectory: cwd)
+        } catch {
+            throw RunOutput(format: command.edit.output, dotenv: command.repo.dotenv).fail(error, report: RunReport(mode: command.mode.rawValue))
+        }
+        try run(targets, of: command, ancestry: ancestry)
+    }
+
+    /// What a target's paths are relative to: with an environment, the repository's root (as in imagebump.yaml);
+    /// else the working directory.
+    static func root(environment: String?, cwd: String) -> String {
+        environment == nil ? cwd : ConfigFile.repositoryRoot(from: cwd)
+    }
+
+    /// Plans every target first (a failure leaves every file as it was), then writes them (write mode) and reports
+    /// one entry per target.
+    public static func run(_ targets: [RunTarget], of command: SetCommand, ancestry: (any CommitAncestry)? = nil) throws {
+        let cwd = RepoRoot.currentDirectory()
         var output = RunOutput(format: command.edit.output, dotenv: command.repo.dotenv)
-        let report = RunReport(mode: command.mode.rawValue)
-        let plan: SetPlan
+        var plans: [SetPlan] = []
         do {
             let specs = try SetCommand.parse(command.edit.specs)
-            let cwd = RepoRoot.currentDirectory()
-            // with --env, paths are relative to the repository's root (as in imagebump.yaml); else to the working directory
-            let root = command.environments.environment == nil ? cwd : ConfigFile.repositoryRoot(from: cwd)
-            var request = try command.applyingEnvironment(root: root, workingDirectory: cwd).edit.request(specs, root: root)
-            request.ancestry = ancestry
-            plan = try Self.plan(request, edit: command.edit)
-            if command.mode == .write { try SetJob.write(plan) }
+            for t in targets {
+                var request = t.command.edit.request(specs, root: root(environment: t.environment, cwd: cwd))
+                request.ancestry = ancestry
+                request.policy = EnvironmentPolicy(explicit: command.environments.config.config, workingDirectory: cwd)
+                plans.append(try Self.plan(request, edit: t.command.edit))
+            }
+            if command.mode == .write { for p in plans { try SetJob.write(p) } }
         } catch {
-            throw output.fail(error, report: report)
+            if command.mode == .write { for p in plans { FileIO.discard(p.staged) } }
+            throw output.fail(error, report: RunReport(mode: command.mode.rawValue))
         }
-        try present(plan, edit: command.edit, mode: command.mode, output: &output)
+        var next = plans.makeIterator()
+        try output.run(targets, mode: command.mode.rawValue) { t, output in
+            let plan = next.next()!
+            return (present(plan, edit: t.command.edit, mode: t.command.mode), command.mode == .write)
+        }
     }
 
     /// Plans `request` keeping what the mode needs (a diff needs the contents, a write the staged files).
@@ -31,13 +55,13 @@ public enum LocalRun {
         try SetJob.plan(request, retention: edit.dryRun ? .preview : (edit.check ? .summary : .stage))
     }
 
-    /// Prints the diff (--dry-run) and the report of a planned run that wrote (write mode) or not.
-    public static func present(_ plan: SetPlan, edit: EditOptions, mode: SetCommand.Mode, output: inout RunOutput) throws {
+    /// Prints the notes and the diff (--dry-run) of a planned run, and returns its report.
+    public static func present(_ plan: SetPlan, edit: EditOptions, mode: SetCommand.Mode) -> RunReport {
         for w in plan.notes { Console.warning(w) }
         if edit.dryRun && edit.output == .text { // with --output json, stdout carries only the JSON document
             let colors: UnifiedDiff.Colors = Console.colorEnabled ? .ansi : .none
             for f in plan.files { Console.out(UnifiedDiff.render(path: f.file, old: f.original, new: f.updated, colors: colors), terminator: "") }
         }
-        try output.finish(RunReport(mode: mode.rawValue, plan: plan, check: edit.check), wrote: mode == .write)
+        return RunReport(mode: mode.rawValue, plan: plan, check: edit.check)
     }
 }

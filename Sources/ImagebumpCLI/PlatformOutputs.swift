@@ -14,8 +14,18 @@ import ImagebumpKit
 public enum PlatformOutputs {
     static var platform: CIEnvironment.Platform? { ProcessEnvironment.ci.platform }
 
-    /// The outputs, in order: (GitHub output name, dotenv name, value).
+    /// The outputs, in order: (GitHub output name, dotenv name, value). A run of several environments adds each
+    /// one's outputs, named after it: `dev-changed`, `IMAGEBUMP_DEV_CHANGED`.
     static func outputs(_ r: RunReport) -> [(github: String, dotenv: String, value: String)] {
+        own(r) + (r.environments ?? []).flatMap { e in
+            let name = e.environment ?? ""
+            let github = String(name.map { $0 == "." ? "_" : $0 })
+            let dotenv = String(name.uppercased().map { $0.isLetter || $0.isNumber ? $0 : "_" })
+            return own(e).map { (github + "-" + $0.github, "IMAGEBUMP_" + dotenv + "_" + $0.dotenv.dropFirst("IMAGEBUMP_".count), $0.value) }
+        }
+    }
+
+    private static func own(_ r: RunReport) -> [(github: String, dotenv: String, value: String)] {
         [("changed", "IMAGEBUMP_CHANGED", r.changed ? "true" : "false"),
          ("commit", "IMAGEBUMP_COMMIT", r.commit ?? ""),
          ("branch", "IMAGEBUMP_BRANCH", r.branch ?? ""),

@@ -44,7 +44,7 @@ public struct PromoteCommand: RoutedCommand {
         s.edit.add = add
         s.repo = repo
         s.forge = forge
-        s.environments.environment = to
+        s.environments.environment = [to]
         s.environments.config = config
         return s
     }
@@ -53,8 +53,8 @@ public struct PromoteCommand: RoutedCommand {
 
     public func validate() throws { var s = setCommand; try s.validate() }
 
-    /// Reads FROM's and TO's images in the repository at `root` and returns the `set` to run there.
-    public func resolve(root: String, workingDirectory: String) throws -> SetCommand {
+    /// Reads FROM's and TO's images in the repository at `root` and returns the `set` to run there, reaching TO.
+    public func resolve(root: String, workingDirectory: String) throws -> RunTarget {
         let config = try self.config.require(root: root, workingDirectory: workingDirectory, for: "promote")
         let (fromEnv, toEnv) = (try config.environment(from), try config.environment(to))
         if fromEnv.branch != toEnv.branch {
@@ -73,27 +73,23 @@ public struct PromoteCommand: RoutedCommand {
         // --add needs the kustomization file itself
         if add { s.edit.files = toEnv.files.map { Self.kustomization(in: $0, root: root) ?? $0 } }
         if repo.message == CommitTemplate.default { s.repo.message = "chore(deploy): \(promotion.summary)\n\n{changes}" }
-        s = s.applying(toEnv)
-        if s.forge.mergeRequest {
-            if forge.description == nil { s.forge.description = "\(promotion.summary.prefix(1).uppercased())\(promotion.summary.dropFirst()):\n\n{changes}" }
+        var target = s.target(toEnv)
+        if target.command.forge.mergeRequest {
+            if forge.description == nil { target.command.forge.description = "\(promotion.summary.prefix(1).uppercased())\(promotion.summary.dropFirst()):\n\n{changes}" }
             // one merge request per (environment, images): a re-run with newer versions updates it
-            if repo.pushBranch == nil { s.repo.pushBranch = Self.branch(to: to, images: promotion.specs.map { $0.name.path }) }
+            if repo.pushBranch == nil { target.command.repo.pushBranch = Self.branch(to: to, images: promotion.specs.map { $0.name.path }) }
         }
-        return s
+        return target
     }
 
     public func run() throws {
         let cwd = RepoRoot.currentDirectory()
-        var command: SetCommand
+        let target: RunTarget
         do {
             if route == .git {
-                guard let runner = RemoteHook.runner else {
-                    Console.error("this executable cannot clone, commit or push; run imagebump-git")
-                    throw ExitCode.failure
-                }
-                command = try runner.withConfigCheckout(repo) { root in try resolve(root: root, workingDirectory: cwd) }
+                target = try SetCommand.gitRunner().withConfigCheckout(repo) { root in try resolve(root: root, workingDirectory: cwd) }
             } else {
-                command = try resolve(root: ConfigFile.repositoryRoot(from: cwd), workingDirectory: cwd)
+                target = try resolve(root: ConfigFile.repositoryRoot(from: cwd), workingDirectory: cwd)
             }
         } catch let e as ExitCode {
             throw e
@@ -101,7 +97,7 @@ public struct PromoteCommand: RoutedCommand {
             Console.error(Problem.list(error))
             throw ExitCode.failure
         }
-        try command.run()
+        try SetCommand.run([target], of: target.command)
     }
 
     /// `imagebump/promote-<env>-<image names>`: stable per (environment, images).

@@ -80,7 +80,10 @@ enum Subcommands {
 
 /// How `imagebump-git` runs a `set` that needs git.
 public protocol RemoteRunner {
+    /// Runs `command`, its --env environments read from the config repo.
     func run(_ command: SetCommand) throws
+    /// Runs `targets`, resolved already from `command` (a promotion's).
+    func run(_ targets: [RunTarget], of command: SetCommand) throws
     /// Runs `body` in a read-only checkout of the config repo `repo` names (a URL is cloned into a temporary directory,
     /// removed afterwards): where `promote` reads imagebump.yaml and the environments' images before its `set`.
     func withConfigCheckout<T>(_ repo: RepoOptions, _ body: (String) throws -> T) throws -> T

@@ -4,15 +4,25 @@ import ImagebumpKit
 
 /// Where a run's report goes, the same for every mode: stdout carries the result (the diff, the change lines and
 /// the git result, or one JSON document), stderr progress and diagnostics; the platform outputs get the report.
+/// A run of several targets (`--env dev,staging`) prints each one's result as it finishes, under its name, and
+/// one report for all of them at the end.
 public struct RunOutput {
     public let format: OutputFormat
     public let dotenv: String?
     /// Masked out of every error message.
     public var secrets: [String] = []
+    /// The run has more than one target: each one's text is headed by its environment.
+    public var several = false
     /// The change lines were already printed (before the push).
     private var changesShown = false
 
     public init(format: OutputFormat, dotenv: String?) { self.format = format; self.dotenv = dotenv }
+
+    /// Starts a target's part of the output: its header when the run has several.
+    public mutating func begin(_ target: RunTarget) {
+        changesShown = false
+        if several, format == .text, let e = target.environment { Console.out("environment \(e):") }
+    }
 
     /// Prints the change lines now (text), so that they come before the push's progress and result.
     public mutating func showChanges(_ report: RunReport, wrote: Bool) {
@@ -21,35 +31,75 @@ public struct RunOutput {
         changesShown = true
     }
 
+    /// Prints one target's result (text): the change lines, the git result.
+    public mutating func show(_ report: RunReport, wrote: Bool) {
+        guard format == .text else { return }
+        if report.branch == nil { // no git: the change lines (or "already up to date") are the result
+            for l in TextReport.changeLines(report, wrote: wrote) { Console.out(l) }
+        } else {
+            if report.commit != nil { showChanges(report, wrote: wrote) }
+            if let l = TextReport.outcomeLine(report) { Console.out(l) }
+            if let l = TextReport.mergeRequestLine(report) { Console.out(l) }
+        }
+    }
+
     /// Prints the finished run's report and writes the platform outputs; exit 2 for --check with drift.
     public mutating func finish(_ report: RunReport, wrote: Bool) throws {
-        switch format {
-        case .json:
-            Console.out(try JSONOutput.encode(report))
-        case .text:
-            if report.branch == nil { // no git: the change lines (or "already up to date") are the result
-                for l in TextReport.changeLines(report, wrote: wrote) { Console.out(l) }
-            } else {
-                if report.commit != nil { showChanges(report, wrote: wrote) }
-                if let l = TextReport.outcomeLine(report) { Console.out(l) }
-                if let l = TextReport.mergeRequestLine(report) { Console.out(l) }
-            }
+        show(report, wrote: wrote)
+        try complete(report)
+    }
+
+    /// Ends the run with `report` (shown already): the JSON document, the platform outputs; exit 1 when it
+    /// failed, 2 for --check with drift.
+    public func complete(_ report: RunReport) throws {
+        if report.status == .failed {
+            if format == .json, let json = try? JSONOutput.encode(report) { Console.out(json) }
+            try? publish(report)
+            throw ExitCode.failure
         }
+        if format == .json { Console.out(try JSONOutput.encode(report)) }
         try publish(report)
         if report.status == .drift { throw ExitCode(2) }
+    }
+
+    /// Prints a failure: the error on stderr (and as an annotation). Returns `report` marked failed, saying what
+    /// did happen before it.
+    public func failed(_ error: Error, report: RunReport) -> RunReport {
+        let problems = Problem.list(error).map {
+            Problem(file: $0.file.map(redact), line: $0.line, column: $0.column, message: redact($0.message))
+        }
+        Console.error(problems)
+        return report.failed(message: problems.map(\.description).joined(separator: "\n"), problems: problems)
     }
 
     /// Reports a failure: the error on stderr (and as an annotation), with --output json one object on stdout,
     /// the platform outputs saying what did happen. Returns the error to throw (exit 1).
     public func fail(_ error: Error, report: RunReport) -> Error {
-        let problems = Problem.list(error).map {
-            Problem(file: $0.file.map(redact), line: $0.line, column: $0.column, message: redact($0.message))
-        }
-        Console.error(problems)
-        let failed = report.failed(message: problems.map(\.description).joined(separator: "\n"), problems: problems)
-        if format == .json, let json = try? JSONOutput.encode(failed) { Console.out(json) }
-        try? publish(failed)
+        do { try complete(failed(error, report: report)) } catch { return error }
         return ExitCode.failure
+    }
+
+    /// Runs `targets` one after another, each printed as it finishes, and ends with one report: a target's own, or
+    /// with several, one entry each. Stops at the first target that fails (`body` throws its report, printed).
+    public mutating func run(_ targets: [RunTarget], mode: String,
+                             _ body: (RunTarget, inout RunOutput) throws(TargetFailure) -> (report: RunReport, wrote: Bool)) throws {
+        several = targets.count > 1
+        var entries: [RunReport] = []
+        for t in targets {
+            begin(t)
+            do {
+                var (r, wrote) = try body(t, &self)
+                r.environment = t.environment
+                show(r, wrote: wrote)
+                entries.append(r)
+            } catch {
+                var r = error.report
+                r.environment = t.environment
+                entries.append(r)
+                break
+            }
+        }
+        try complete(several ? RunReport(mode: mode, entries: entries) : entries[0])
     }
 
     private func publish(_ report: RunReport) throws {
@@ -59,4 +109,10 @@ public struct RunOutput {
     private func redact(_ s: String) -> String {
         secrets.filter { $0.count >= 4 }.reduce(s) { $0.replacing($1, with: "***") }
     }
+}
+
+/// A target that failed: its error is printed already; `report` says what did happen.
+public struct TargetFailure: Error {
+    public let report: RunReport
+    public init(report: RunReport) { self.report = report }
 }

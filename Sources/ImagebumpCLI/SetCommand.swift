@@ -60,15 +60,28 @@ public struct SetCommand: RoutedCommand {
 
     public func run() throws {
         if route == .git {
-            // `imagebump` hands these runs over after parsing; only `imagebump-git`, which sets the runner, gets here
-            guard let runner = RemoteHook.runner else {
-                Console.error("this executable cannot clone, commit or push; run imagebump-git")
-                throw ExitCode.failure
-            }
-            try runner.run(self)
+            try Self.gitRunner().run(self)
             return
         }
         try LocalRun.run(self)
+    }
+
+    /// Runs `targets` (a promotion's, resolved already) the way `command` routes.
+    static func run(_ targets: [RunTarget], of command: SetCommand) throws {
+        if command.route == .git {
+            try gitRunner().run(targets, of: command)
+            return
+        }
+        try LocalRun.run(targets, of: command)
+    }
+
+    /// `imagebump` hands git runs over after parsing; only `imagebump-git`, which sets the runner, gets here.
+    static func gitRunner() throws -> any RemoteRunner {
+        guard let runner = RemoteHook.runner else {
+            Console.error("this executable cannot clone, commit or push; run imagebump-git")
+            throw ExitCode.failure
+        }
+        return runner
     }
 
     /// The image specs, parsed; two specs naming one image are refused.

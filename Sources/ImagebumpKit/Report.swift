@@ -60,6 +60,11 @@ public struct RunReport: Codable, Sendable, Equatable {
     public var alreadyOnRemote: Bool?
     public var mergeRequest: MergeRequestInfo?
     public var error: ErrorInfo?
+    /// The imagebump.yaml environment this run (or entry) reached (`--env`, `promote`).
+    public var environment: String?
+    /// With several `--env` environments: one report each, in the order named (up to the first that failed); the
+    /// fields above then sum them up, and the git fields (commit, branch, merge request) are the entries' own.
+    public var environments: [RunReport]?
 
     public init(mode: String, status: Status = .ok, changed: Bool = false, changes: [PlannedChange] = [], filesSearched: Int? = nil) {
         self.mode = mode; self.status = status; self.changed = changed; self.changes = changes; self.filesSearched = filesSearched
@@ -78,6 +83,16 @@ public struct RunReport: Codable, Sendable, Equatable {
         r.status = .failed
         r.error = ErrorInfo(message: message, problems: problems)
         return r
+    }
+
+    /// The report of a run that reached several environments, one `entries` each: failed when one failed (its
+    /// error), else drift when one drifted; changed when one changed; the changes of all.
+    public init(mode: String, entries: [RunReport]) {
+        let status: Status = entries.contains { $0.status == .failed } ? .failed : (entries.contains { $0.status == .drift } ? .drift : .ok)
+        self.init(mode: mode, status: status, changed: entries.contains(where: \.changed), changes: entries.flatMap(\.changes),
+                  filesSearched: entries.allSatisfy { $0.filesSearched == nil } ? nil : entries.compactMap(\.filesSearched).reduce(0, +))
+        error = entries.first { $0.error != nil }?.error
+        environments = entries
     }
 
     /// Distinct files changed, in order.

@@ -23,6 +23,10 @@ public struct SetRequest: Sendable {
     public var allowDowngrade: Bool
     /// The application repository, for refusing a commit tag older than the deployed one (nil: not checked).
     public var ancestry: (any CommitAncestry)?
+    /// What the repository allows (its environments); nil: anything.
+    public var policy: (any ChangePolicy)?
+    /// How the change will be published (set by the publisher); nil: not published (a local edit, a preview, a commit).
+    public var delivery: Delivery?
 
     public init(specs: [ImageSpec], root: String, paths: [String], excludes: [String] = [], add: Bool = false,
                 allowMissing: Bool = false, maxFileSize: Int = 16 << 20, allowDowngrade: Bool = false,
@@ -76,6 +80,9 @@ public enum SetJob {
         let discovery: Discovery
         do {
             let root = try RepoRoot(request.root)
+            if let scope = request.policy?.scopeProblems(root: request.root, paths: request.paths), !scope.isEmpty {
+                throw SetJobError(scope)
+            }
             discovery = try FileDiscovery.discover(named, root: root, excludes: request.excludes)
         } catch { throw SetJobError(Problem.list(error)) }
         let files = discovery.files

@@ -48,19 +48,23 @@ public struct PublishRequest {
     public var mergeRequest: MergeRequestOptions
     /// The CI job this run is part of: author, provenance, forge and its API.
     public var ci: CIEnvironment
+    /// The imagebump.yaml environment the run reaches (`--env`, `promote`), nil for none.
+    public var environment: String?
 
     public init(mode: Mode, location: String, branch: String?, pushBranch: String?, specs: [ImageSpec], edit: SetRequest,
                 messageTemplate: String, author: GitAuthor?, provenance: Provenance, retries: Int, credentials: GitCredentials,
-                timeoutSeconds: TimeInterval, caFile: String?, mergeRequest: MergeRequestOptions, ci: CIEnvironment) {
+                timeoutSeconds: TimeInterval, caFile: String?, mergeRequest: MergeRequestOptions, ci: CIEnvironment,
+                environment: String? = nil) {
         self.mode = mode; self.location = location; self.branch = branch; self.pushBranch = pushBranch; self.specs = specs
         self.edit = edit; self.messageTemplate = messageTemplate; self.author = author; self.provenance = provenance
         self.retries = retries; self.credentials = credentials; self.timeoutSeconds = timeoutSeconds; self.caFile = caFile
-        self.mergeRequest = mergeRequest; self.ci = ci
+        self.mergeRequest = mergeRequest; self.ci = ci; self.environment = environment
     }
 
     /// A clone only needs the edited paths on disk (commits still carry every file): checkout dominates clone time.
+    /// The policy's files (imagebump.yaml) are checked out too.
     var sparsePaths: [String]? {
-        edit.paths.isEmpty || edit.paths.contains { $0 == "." || $0 == "./" } ? nil : edit.paths
+        edit.paths.isEmpty || edit.paths.contains { $0 == "." || $0 == "./" } ? nil : edit.paths + (edit.policy?.readPaths ?? [])
     }
 
     var images: [String] { specs.map(\.description) }

@@ -73,6 +73,9 @@ public struct Publisher {
         let author = request.author ?? GitAuthor.fromCI(ci) ?? (ConfigRepo.isURL(request.location) ? nil : repo.configuredAuthor())
             ?? GitAuthor.fallback
         var lastPlan: SetPlan?
+        var edit = request.edit
+        edit.delivery = request.mode == .mergeRequest ? .mergeRequest(target: target)
+            : (request.mode == .push ? .push(branch: pushBranch ?? target) : nil)
         let result = try repo.publish(
             pushBranch: pushBranch, author: author, push: request.mode != .commit, retries: request.retries,
             message: { files in
@@ -81,7 +84,7 @@ public struct Publisher {
                                            provenance: request.provenance, ci: ci)
             },
             edit: { workdir in
-                let plan = try Self.plan(request.edit, at: workdir, retention: .stage)
+                let plan = try Self.plan(edit, at: workdir, retention: .stage)
                 try SetJob.write(plan)
                 if lastPlan == nil {
                     for w in plan.notes { warning?(w) }

@@ -10,7 +10,13 @@ import Publish
 /// `imagebump set` runs that need git: the parsed command becomes a `PublishRequest` (paths resolved against
 /// the working directory once, here), the `Publisher` runs it, `RunOutput` reports it.
 struct GitRemoteRunner: RemoteRunner {
-    func run(_ command: SetCommand) throws {
+    func run(_ command: SetCommand) throws { try run(nil, of: command) }
+
+    func run(_ targets: [RunTarget], of command: SetCommand) throws { try run(Optional(targets), of: command) }
+
+    /// `given`: the targets resolved already (a promotion's); nil: `command`'s --env environments, read from the
+    /// config repo itself.
+    private func run(_ given: [RunTarget]?, of command: SetCommand) throws {
         let ci = ProcessEnvironment.ci
         let cwd = FileManager.default.currentDirectoryPath
         func absolute(_ p: String?) -> String? { p.map { $0.hasPrefix("/") ? $0 : cwd + "/" + $0 } }
@@ -23,37 +29,47 @@ struct GitRemoteRunner: RemoteRunner {
         } catch { throw output.fail(error, report: RunReport(mode: command.mode.rawValue)) }
         if command.repo.repo == nil && [.write, .dryRun, .check].contains(command.mode) {
             // here only for --source-repo: a local edit with the stale-run check
-            try LocalRun.run(command, ancestry: ancestry)
+            if let given { try LocalRun.run(given, of: command, ancestry: ancestry) } else { try LocalRun.run(command, ancestry: ancestry) }
             return
         }
-        // --env: the environment's files, branch and mode, read from the config repo itself
-        var command = command
-        if command.environments.environment != nil {
+        var targets = given ?? [RunTarget(environment: nil, command: command)]
+        if given == nil && !command.environments.names.isEmpty {
             do {
-                command = try withConfigCheckout(command.repo) { root in try command.applyingEnvironment(root: root, workingDirectory: cwd) }
+                targets = try withConfigCheckout(command.repo) { root in try command.targets(root: root, workingDirectory: cwd) }
             } catch { throw output.fail(error, report: RunReport(mode: command.mode.rawValue)) }
         }
-        let o = command.repo, f = command.forge
-        if ConfigRepo.isURL(location) && command.mode == .commit {
+        if ConfigRepo.isURL(location), let t = targets.first(where: { $0.command.mode == .commit }) {
             // a usage error (64), found here because only this executable parses remote locations
-            Console.error(o.commit
+            Console.error(t.command.repo.commit
                 ? "--commit without --push on \(redact(url: location)) would commit into a temporary clone that is then removed; add --push, or give a local checkout as --repo"
                 : "--repo \(redact(url: location)) needs a mode: --push, --merge-request, --dry-run or --check")
             throw ExitCode.validationFailure
         }
-        let credentials = Self.credentials(o, cwd: cwd)
+        let credentials = Self.credentials(command.repo, cwd: cwd)
         if let token = credentials.resolveToken(forLocation: location) {
             if ci.platform == .github { Console.raw(1, "::add-mask::\(token.secret)\n") }
             output.secrets = [token.secret]
         }
+        try output.run(targets, mode: command.mode.rawValue) { (t, output) throws(TargetFailure) in
+            try publish(t, location: location, credentials: credentials, ancestry: ancestry, ci: ci, cwd: cwd, output: &output)
+        }
+    }
+
+    /// One target: the command becomes a `PublishRequest`, the `Publisher` runs it.
+    private func publish(_ target: RunTarget, location: String, credentials: GitCredentials, ancestry: SourceRepository?,
+                         ci: CIEnvironment, cwd: String, output: inout RunOutput) throws(TargetFailure) -> (report: RunReport, wrote: Bool) {
+        func absolute(_ p: String?) -> String? { p.map { $0.hasPrefix("/") ? $0 : cwd + "/" + $0 } }
+        let command = target.command
+        let o = command.repo, f = command.forge
         guard let mode = PublishRequest.Mode(rawValue: command.mode.rawValue) else {
-            throw output.fail(CLIError("\(command.mode.rawValue) runs without git"), report: RunReport(mode: command.mode.rawValue))
+            throw TargetFailure(report: output.failed(CLIError("\(command.mode.rawValue) runs without git"), report: RunReport(mode: command.mode.rawValue)))
         }
         let request: PublishRequest
         do {
             let specs = try SetCommand.parse(command.edit.specs)
             var edit = command.request(specs, root: location)
             edit.ancestry = ancestry
+            edit.policy = EnvironmentPolicy(explicit: command.environments.config.config, workingDirectory: cwd)
             var mr = PublishRequest.MergeRequestOptions()
             mr.forge = f.forge; mr.apiURL = f.apiURL; mr.title = f.title; mr.description = f.description
             mr.labels = f.label; mr.assignees = f.assignee; mr.reviewers = f.reviewer
@@ -64,12 +80,13 @@ struct GitRemoteRunner: RemoteRunner {
                 edit: edit, messageTemplate: o.message, author: explicitAuthor,
                 provenance: Provenance(repository: o.sourceRepository, commit: o.sourceCommit, pipeline: o.sourcePipeline),
                 retries: o.retries, credentials: credentials, timeoutSeconds: TimeInterval(o.timeout), caFile: absolute(o.caFile),
-                mergeRequest: mr, ci: ci)
+                mergeRequest: mr, ci: ci, environment: target.environment)
         } catch {
-            throw output.fail(error, report: RunReport(mode: mode.rawValue))
+            throw TargetFailure(report: output.failed(error, report: RunReport(mode: mode.rawValue)))
         }
         let printer = ProgressPrinter(showOutcome: false)
         var shown = output
+        defer { output = shown }
         let publisher = Publisher(progress: printer.sink,
                                   planned: { shown.showChanges($0, wrote: true) },
                                   warning: { Console.warning($0) })
@@ -83,16 +100,15 @@ struct GitRemoteRunner: RemoteRunner {
             outcome = result!
         } catch let failure as PublishFailure {
             printer.finish()
-            throw shown.fail(failure.underlying ?? failure, report: failure.report)
+            throw TargetFailure(report: shown.failed(failure.underlying ?? failure, report: failure.report))
         } catch {
             printer.finish()
-            throw shown.fail(error, report: RunReport(mode: mode.rawValue))
+            throw TargetFailure(report: shown.failed(error, report: RunReport(mode: mode.rawValue)))
         }
         if let plan = outcome.preview {
-            try LocalRun.present(plan, edit: command.edit, mode: command.mode, output: &shown)
-        } else {
-            try shown.finish(outcome.report, wrote: true)
+            return (LocalRun.present(plan, edit: command.edit, mode: command.mode), false)
         }
+        return (outcome.report, true)
     }
 
     /// The config repo a run names: a URL as given, a path made absolute; none: the working directory.

@@ -7,11 +7,11 @@ import BuildInfo
 /// that can run it; --version and subcommand suggestions.
 final class CommandModelTests: XCTestCase {
     struct Recorded: Decodable {
-        let source: String, mode: String, dry_run: Bool, token: Bool, exit: Int32
+        let source: String, mode: String, dry_run: Bool, token: Bool, scope: String, exit: Int32
         let argv: [String]?
     }
 
-    /// The argv of every source × mode × dry-run × token combination, recorded by running the GitLab templates'
+    /// The argv of every source × mode × dry-run × token × scope combination, recorded by running the GitLab templates'
     /// job scripts and the action's entrypoint with a recorder in place of imagebump (scripts/ci_argv.py).
     func recordedCommandLines() throws -> [Recorded] {
         let script = Fixtures.repoRoot.appendingPathComponent("scripts/ci_argv.py").path
@@ -22,19 +22,20 @@ final class CommandModelTests: XCTestCase {
 
     func testEveryCommandLineTheCITemplatesBuildParsesAndIsRoutedByItsMode() throws {
         let recorded = try recordedCommandLines()
-        XCTAssertEqual(recorded.count, 4 * 7 * 2 * 2, "every source × mode × dry-run × token was tried")
+        XCTAssertEqual(recorded.count, 4 * 7 * 2 * 2 * 3, "every source × mode × dry-run × token × scope was tried")
         let modeOf: [String: SetCommand.Mode] = ["push": .push, "merge-request": .mergeRequest, "pull-request": .mergeRequest,
                                                  "check": .check, "dry-run": .dryRun, "none": .write]
         var accepted: [String: Set<String>] = [:]
         var parsed: [[String]: Result<Any, Error>] = [:] // many combinations build the same command line
         for r in recorded {
-            let what = "\(r.source) mode=\(r.mode) dry-run=\(r.dry_run) token=\(r.token)"
+            let what = "\(r.source) mode=\(r.mode) dry-run=\(r.dry_run) token=\(r.token) scope=\(r.scope)"
             guard let argv = r.argv else {
                 XCTAssertEqual(r.exit, 64, "\(what): refused by the template as a usage error")
                 continue
             }
+            XCTAssertNotEqual(r.scope, "none", "\(what): neither files nor environment is refused, not a run of the whole repository")
             XCTAssertEqual(r.exit, 0, what)
-            accepted[r.source, default: []].insert(r.dry_run ? "dry-run" : r.mode)
+            if r.scope == "env" { accepted[r.source, default: []].insert(r.dry_run ? "dry-run" : r.mode) }
             let result = parsed[argv] ?? Result { try Entry.parse(argv) }
             parsed[argv] = result
             let command: Any
@@ -43,13 +44,16 @@ final class CommandModelTests: XCTestCase {
             }
             if let promote = command as? PromoteCommand {
                 XCTAssertEqual(r.mode, "promote", what)
+                XCTAssertEqual(r.scope, "env", what)
+                checkInputs(r, repo: promote.repo, forge: promote.forge, files: nil, what: what)
                 XCTAssertEqual([promote.from, promote.to], ["staging", "production"], what)
                 XCTAssertEqual(promote.runOptions.dryRun, r.dry_run, what)
                 XCTAssertEqual(promote.route, .git, "\(what): \(argv)")
                 continue
             }
             guard let set = command as? SetCommand else { XCTFail("\(what): not a set command"); continue }
-            XCTAssertEqual(set.environments.environment, "production", what)
+            XCTAssertEqual(set.environments.names, r.scope == "env" ? ["production"] : [], what)
+            checkInputs(r, repo: set.repo, forge: set.forge, files: set.edit.files, what: what)
             XCTAssertEqual(set.mode, r.dry_run ? .dryRun : modeOf[r.mode], "\(what): \(argv)")
             // every template mode names a config repo (needs git), except the action's edit of the workspace
             let local = r.source == "github-action" && r.mode == "none"
@@ -64,6 +68,28 @@ final class CommandModelTests: XCTestCase {
         }
         XCTAssertTrue(accepted["github-action", default: []].contains("none"))
         XCTAssertFalse(accepted["github-action-repository", default: []].contains("none"), "mode none with a repository is refused")
+    }
+
+    /// Every input the recorder gave a value reaches imagebump in every mode, with and without an environment (an
+    /// environment may turn a push into a merge request, so the merge request inputs are never left out).
+    func checkInputs(_ r: Recorded, repo: RepoOptions, forge: ForgeOptions, files: [String]?, what: String,
+                     file: StaticString = #filePath, line: UInt = #line) {
+        if let files { XCTAssertEqual(files, ["apps"], what, file: file, line: line) }
+        XCTAssertEqual(repo.branch, "release", what, file: file, line: line)
+        XCTAssertEqual(repo.message, "msg {images}", what, file: file, line: line)
+        XCTAssertEqual(forge.label, ["a", "b"], what, file: file, line: line)
+        XCTAssertTrue(forge.autoMerge, what, file: file, line: line)
+        if r.source.hasPrefix("gitlab") {
+            XCTAssertTrue(forge.removeSourceBranch, "\(what): remove_source_branch defaults to true", file: file, line: line)
+        } else {
+            XCTAssertEqual(forge.reviewer, ["r"], what, file: file, line: line)
+            XCTAssertEqual(forge.assignee, ["s"], what, file: file, line: line)
+            XCTAssertEqual(forge.title, "t", what, file: file, line: line)
+            XCTAssertTrue(forge.draft, what, file: file, line: line)
+            XCTAssertEqual(forge.forge, "github", what, file: file, line: line)
+            XCTAssertEqual(repo.pushBranch, "bot", what, file: file, line: line)
+            XCTAssertEqual(repo.author, "A <a@b.c>", what, file: file, line: line)
+        }
     }
 
     func testRoutingFollowsTheParsedOptions() {

@@ -27,6 +27,11 @@ final class ReportSchemaTests: XCTestCase {
         documents.append(try report(["set", "--check", "-f", dev, "\(app):1.30"], in: repo, status: 2))
         documents.append(try report(["set", "-f", dev, "\(app):1.30"], in: repo, status: 0))
         documents.append(try report(["set", "--check", "-f", dev, "\(app):1.30"], in: repo, status: 0))
+        // several environments: one entry each
+        let several = try report(["set", "--check", "--env", "dev,staging", "\(app):1.30"], in: repo, status: 2)
+        XCTAssertEqual((several["environments"] as? [[String: Any]])?.map { $0["status"] as? String }, ["ok", "drift"])
+        documents.append(several)
+        documents.append(try report(["set", "--env", "dev,staging", "\(app):1.30"], in: repo, status: 0))
         // failures: a parse error (file and line), a bad spec, nothing matched
         try Fixtures.write("spec:\n  image: \(app):1.0\n  bad: [unclosed\n", to: repo.appendingPathComponent("broken/x.yaml"))
         let parse = try report(["set", "-f", "broken", "\(app):1.31"], in: repo, status: 1)

@@ -2,12 +2,13 @@ import Foundation
 import XCTest
 
 /// The default scope is the whole root: `--exclude` narrows it, and a run without -f whose matches lie in more than
-/// one environment says so (issue 9).
+/// one environment says so (issue 9); in a repository with imagebump.yaml such a run is an error (#18.3).
 final class ScopeTests: XCTestCase {
     let app = "registry.example.com/team/sample-app"
 
     func testWholeRepoRunWarnsNamingTheEnvironmentsAndExcludeLeavesThemOut() throws {
         let repo = try Fixtures.copyExamples()
+        try FileManager.default.removeItem(at: repo.appendingPathComponent("imagebump.yaml")) // no environments declared
         let production = "apps/sample-app/overlays/production/kustomization.yaml"
         let before = try String(contentsOf: repo.appendingPathComponent(production), encoding: .utf8)
         let r = try CLI.run(["set", "--exclude", "production", "--exclude", "apps/*/base", "\(app):1.22"], in: repo)

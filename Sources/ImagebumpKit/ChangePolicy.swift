@@ -1,0 +1,20 @@
+import ImageRules
+
+/// How a planned change reaches its branch: what a policy about the repository allows or refuses.
+public enum Delivery: Sendable, Equatable {
+    /// Committed and pushed straight to `branch`.
+    case push(branch: String)
+    /// Pushed to a bot branch and proposed by a merge request into `target`.
+    case mergeRequest(target: String)
+}
+
+/// A rule the repository being edited sets for the edit (imagebump.yaml's environments), read from that repository's
+/// root — the clone for git runs — and checked before anything is written.
+public protocol ChangePolicy: Sendable {
+    /// Files at the root the policy reads (a sparse clone must check them out).
+    var readPaths: [String] { get }
+    /// Problems with what the run is scoped to, before any file is read; `paths` are the `-f` paths (empty: the whole root).
+    func scopeProblems(root: String, paths: [String]) -> [Problem]
+    /// Refusals of changes to `files` (root-relative, in order) delivered as `delivery`.
+    func refusals(changedFiles files: [String], root: String, delivery: Delivery) -> [Problem]
+}
