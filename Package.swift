@@ -22,7 +22,7 @@ let package = Package(
 
         .target(name: "ImageReference"),
         .target(name: "YAMLEdit", dependencies: ["CYAML"]),
-        .target(name: "ImageRules", dependencies: ["ImageReference", "YAMLEdit"]),
+        .target(name: "ImageRules", dependencies: ["ImageReference", "YAMLEdit", "PlainText"]),
         .target(name: "ImagebumpKit", dependencies: ["ImageRules", "TempCleanup", "BuildInfo", .product(name: "Version", package: "Version")],
                 swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")]),
         // imagebump.yaml: environments (files, branch, mode) and the promotion order.

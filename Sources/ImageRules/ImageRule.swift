@@ -8,11 +8,11 @@ protocol ImageRule: Sendable {
 
 enum ImageRules {
     /// The rules, highest precedence first: a value claimed by a rule is not seen by the rules after it
-    /// (a kustomize `images:` entry is not also a Helm mapping, a Helm `registry`/`image` pair is not also a
-    /// container image, a marked `image:` value is reported as a Flux marker, an `image:` value is not also
+    /// (a kustomize `images:` entry is not also a Helm mapping, an Argo CD parameter is not also a values mapping,
+    /// a Helm `registry`/`image` pair is not also a container image, a marked `image:` value is reported as a Flux marker, an `image:` value is not also
     /// an `*Image` key).
     static let precedence: [any ImageRule] = [
-        KustomizeImagesRule(), ArgoCDImagesRule(), HelmValuesRule(), FluxSetterRule(), ContainerImageRule(), ImageKeyRule(),
+        KustomizeImagesRule(), ArgoCDImagesRule(), ArgoCDHelmParametersRule(), HelmValuesRule(), FluxSetterRule(), ContainerImageRule(), ImageKeyRule(),
     ]
 
     /// Every site of the document, in the order the values stand in the file.

@@ -28,45 +28,73 @@ struct SiteWriter {
                 if entry["digest"] == nil, let d = inline?.digest { try set(entry, "digest", to: d) }
                 return ImageReference(name: name ?? old.name, tag: old.tag, digest: old.digest)
             }
-            try setOrRemove(entry, "newTag", to: spec.tag)
+            // a tag written in `name` selects only that tag: setting the same one as newTag changes nothing
+            let selectorTag = stringValue(entry, "name").flatMap { ImageReference.written($0.value) }?.tag
+            if !(entry["newTag"] == nil && spec.tag == selectorTag && spec.newName == nil) {
+                try setOrRemove(entry, "newTag", to: spec.tag)
+            }
             try setOrRemove(entry, "digest", to: spec.digest)
             return ImageReference(name: name ?? old.name, tag: spec.tag, digest: spec.digest)
 
-        case .helm(let m, let registry, let repository, let tagKey):
+        case .helm(let h):
+            let m = h.mapping
             var name = old.name
-            if let n = spec.newName {
+            if let n = spec.newName, n != old.name {
+                if let why = h.renameBlocked { throw refusal(h.repository, "cannot rename \(old.name.written) here: \(why); rename it by hand") }
                 name = n
-                if let registry {
+                if let key = h.renameKey {
+                    try set(m, key, to: n.written)
+                } else if let registry = h.registry {
                     try editor.setScalar(registry, to: n.domain ?? "docker.io")
-                    try editor.setScalar(repository, to: n.path)
+                    try editor.setScalar(h.repository, to: n.path)
                 } else {
-                    try editor.setScalar(repository, to: n.written)
+                    try editor.setScalar(h.repository, to: n.written)
                 }
             }
             if spec.isRenameOnly { return ImageReference(name: name, tag: old.tag, digest: old.digest) }
-            if let t = spec.tag { try set(m, tagKey, to: t) }
-            try setOrEmpty(m["digest"], to: spec.digest, orInsertInto: m)
+            if let t = spec.tag { try set(m, h.tagKey, to: t) }
+            try setOrEmpty(m, h.digest, to: spec.digest)
+            for node in h.staleDigests where !node.value.isEmpty { try editor.setScalar(node, to: "") }
             return ImageReference(name: name, tag: spec.tag ?? old.tag, digest: spec.digest)
 
-        case .imageAndTagKey(let image, let tagNode):
+        case .helmParameters(let g):
             var name = old.name
-            if let n = spec.newName { name = n; try editor.setScalar(image, to: n.written) }
-            if let t = spec.tag { try editor.setScalar(tagNode, to: t) }
-            if let d = spec.digest { try editor.setScalar(image, to: ImageReference(name: name, digest: d).description) }
+            if let n = spec.newName, n != old.name {
+                guard let nameItem = g.name else { throw refusal(g.list, "cannot rename \(old.name.written) here: its name is in valuesObject, not in a parameter") }
+                name = n
+                if let registry = g.registry {
+                    try setParameter(registry.item, to: n.domain ?? "docker.io")
+                    try setParameter(nameItem.item, to: n.path)
+                } else {
+                    try setParameter(nameItem.item, to: n.written)
+                }
+            }
+            if spec.isRenameOnly { return ImageReference(name: name, tag: old.tag, digest: old.digest) }
+            if let t = spec.tag {
+                if let tag = g.tag { try setParameter(tag.item, to: t) } else { try appendParameter(g, "tag", t) }
+            }
+            let written = g.digest.flatMap { stringValue($0.item, "value")?.value }.flatMap { $0.isEmpty ? nil : $0 }
+            let form = DigestField(key: g.digest?.key ?? "digest", bare: written.map { !$0.contains(":") } ?? (g.digest?.key == "sha"))
+            if let dg = spec.digest {
+                let text = try digestText(form, dg, at: g.digest?.item ?? g.list)
+                if let item = g.digest?.item { try setParameter(item, to: text) } else { try appendParameter(g, "digest", text) }
+            } else if let item = g.digest?.item, let v = stringValue(item, "value"), !v.value.isEmpty {
+                try editor.setScalar(v, to: "")
+            }
             return ImageReference(name: name, tag: spec.tag ?? old.tag, digest: spec.digest)
 
         case .fluxPolicy(let names, let tags, let digests):
             if let n = spec.newName { for node in names { try editor.setScalar(node, to: n.written) } }
             if spec.isRenameOnly { return ImageReference(name: spec.newName ?? old.name, tag: old.tag, digest: old.digest) }
             if let t = spec.tag { for node in tags { try editor.setScalar(node, to: t) } }
-            for node in digests { try setOrEmpty(node, to: spec.digest, orInsertInto: nil) }
+            for node in digests { try editor.setScalar(node, to: spec.digest ?? "") }
             return ImageReference(name: spec.newName ?? old.name, tag: spec.tag ?? old.tag,
                                   digest: digests.isEmpty ? old.digest : spec.digest)
         }
     }
 
     private mutating func set(_ m: YAMLNode, _ key: String, to value: String) throws {
-        if let node = m[key] {
+        if let node = m[key].map(resolved) {
             guard node.kind == .scalar else {
                 throw Problem(file: file, line: node.line, column: node.column, message: "\(key) is not a scalar value")
             }
@@ -88,14 +116,42 @@ struct SiteWriter {
         }
     }
 
-    /// Sets a digest the spec gives (inserting the key into `mapping` when there is none), and empties a
-    /// stale one it does not give: a leftover digest would keep pulling the old image.
-    private mutating func setOrEmpty(_ node: YAMLNode?, to value: String?, orInsertInto mapping: YAMLNode?) throws {
+    /// Sets a digest the spec gives, in the form its key wants (inserting the key when there is none), and empties
+    /// a stale one it does not give: a leftover digest would keep pulling the old image.
+    private mutating func setOrEmpty(_ m: YAMLNode, _ field: DigestField, to value: String?) throws {
+        let node = m[field.key].map(resolved)
         if let value {
-            if let node { try editor.setScalar(node, to: value) }
-            else if let mapping { try editor.insertPair(into: mapping, key: "digest", value: value) }
+            try set(m, field.key, to: try digestText(field, value, at: node ?? m))
         } else if let node, node.kind == .scalar, !node.value.isEmpty {
             try editor.setScalar(node, to: "")
         }
+    }
+
+    private func digestText(_ field: DigestField, _ digest: String, at node: YAMLNode) throws -> String {
+        switch field.text(for: digest) {
+        case .success(let text): return text
+        case .failure: throw refusal(node, "'\(field.key)' holds a bare sha256 digest (the chart writes '@sha256:' before it), so \(digest.prefix(7))… cannot be written there; give a sha256 digest")
+        }
+    }
+
+    /// Sets a parameter item's `value`, adding `forcestring: true` when Helm's `--set` would not keep it a string.
+    private mutating func setParameter(_ item: YAMLNode, to value: String) throws {
+        if let v = item["value"].map(resolved) { try editor.setScalar(v, to: value) } else { try editor.insertPair(into: item, key: "value", value: value) }
+        guard ParameterGroup.typedBySet(value) else { return }
+        if let f = item["forcestring"].map(resolved) {
+            if f.value != "true" { try editor.setToken(f, to: "true") }
+        } else {
+            try editor.insertPair(into: item, key: "forcestring", value: "true", token: true)
+        }
+    }
+
+    private mutating func appendParameter(_ g: ParameterGroup, _ key: String, _ value: String) throws {
+        var pairs = [("name", g.prefix + key), ("value", value)]
+        if ParameterGroup.typedBySet(value) { pairs.append(("forcestring", "true")) }
+        try editor.appendItem(to: g.list, pairs: pairs, plainKeys: ["forcestring"])
+    }
+
+    private func refusal(_ node: YAMLNode, _ message: String) -> Problem {
+        Problem(file: file, line: node.line, column: node.column, message: message)
     }
 }

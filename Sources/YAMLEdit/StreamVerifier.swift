@@ -8,6 +8,8 @@ struct StreamVerifier {
 
     let original: YAMLStream
     let replacements: [Int: String]
+    /// Replacements written as plain tokens on purpose (see `YAMLEditor.setToken`).
+    var tokens: Set<Int> = []
 
     /// The original stream as the sequence of events libyaml produced for it.
     private func expectedEvents() -> [Expected] {
@@ -58,7 +60,7 @@ struct StreamVerifier {
                     guard cstr(s.tag) == n.tag, cstr(s.anchor) == n.anchor else { throw fail("a different node", n) }
                     let value = String(decoding: UnsafeBufferPointer(start: s.value, count: s.length), as: UTF8.self)
                     if let problem = YAMLEditor.scalarProblem(n, value: value, style: YAMLNode.ScalarStyle(s.style),
-                                                              replacement: replacements[n.id]) {
+                                                              replacement: replacements[n.id], token: tokens.contains(n.id)) {
                         throw fail(problem, n)
                     }
                 case (YAML_ALIAS_EVENT, .node(let n)) where n.kind == .alias:

@@ -7,6 +7,8 @@ public struct YAMLEditor {
     private var insertions: [Int: [(key: String, value: ExpectedValue)]] = [:]
     private var appended: [Int: [ExpectedValue]] = [:]
     private var removals: [Int: Set<Int>] = [:]
+    /// Nodes whose replacement is a plain non-string token on purpose (`forcestring: true`).
+    private var tokens: Set<Int> = []
 
     public init(stream: YAMLStream) { self.stream = stream }
 
@@ -23,26 +25,48 @@ public struct YAMLEditor {
     public mutating func setScalar(_ node: YAMLNode, to value: String) throws(Refusal) {
         guard node.kind == .scalar else { throw refusal(node, "not a scalar value") }
         if node.value == value { return }
-        if node.style == .plain && node.value.isEmpty {
-            throw refusal(node, "cannot edit an empty value in place; give it a value first")
-        }
         try checkNotAliased(node)
         let text = ScalarQuoting.render(value, preferring: node.style, inFlow: isInFlow(node))
-        edits.append(ByteEdit(range: node.valueStart..<node.end, replacement: Array(text.utf8)))
+        try replace(node, with: text)
         replacements[node.id] = value
     }
 
+    /// Replaces a scalar with a plain token that does not read back as a string (`true`), for fields that are
+    /// not strings (Argo CD's `forcestring`).
+    public mutating func setToken(_ node: YAMLNode, to token: String) throws(Refusal) {
+        guard node.kind == .scalar, node.tag == nil else { throw refusal(node, "not a plain scalar value") }
+        if node.value == token && node.style == .plain { return }
+        try checkNotAliased(node)
+        try replace(node, with: token)
+        replacements[node.id] = token
+        tokens.insert(node.id)
+    }
+
+    /// Writes `text` over a scalar's value. An empty plain value (`tag:`, `tag:  # note`, `{tag: , …}`) has no bytes
+    /// of its own: the text goes right after the `:`, one space apart, and the rest of the line (a comment) stays.
+    private mutating func replace(_ node: YAMLNode, with text: String) throws(Refusal) {
+        if node.style == .plain && node.value.isEmpty && node.valueStart == node.end {
+            guard let colon = Self.colon(before: node.valueStart, in: bytes) else {
+                throw refusal(node, "cannot edit an empty value in place; give it a value first")
+            }
+            edits.append(ByteEdit(range: colon + 1..<colon + 1, replacement: Array((" " + text).utf8)))
+        } else {
+            edits.append(ByteEdit(range: node.valueStart..<node.end, replacement: Array(text.utf8)))
+        }
+    }
+
     /// Appends `key: value` to a mapping, in the mapping's own style and indentation.
-    public mutating func insertPair(into mapping: YAMLNode, key: String, value: String) throws(Refusal) {
+    /// With `token`, the value is written plain whatever it resolves to (`forcestring: true`).
+    public mutating func insertPair(into mapping: YAMLNode, key: String, value: String, token: Bool = false) throws(Refusal) {
         guard mapping.kind == .mapping else { throw refusal(mapping, "not a mapping") }
         try checkNotAliased(mapping)
-        let rendered = key + ": " + ScalarQuoting.render(value, preferring: .plain, inFlow: mapping.isFlow)
+        let rendered = key + ": " + Self.render(value, inFlow: mapping.isFlow, plain: token)
         if mapping.isFlow {
             insertInFlow(mapping, rendered)
         } else {
             try appendToBlockMapping(mapping) { indent, newline in newline + indent + rendered }
         }
-        insertions[mapping.id, default: []].append((key, .scalar(value)))
+        insertions[mapping.id, default: []].append((key, token ? .token(value) : .scalar(value)))
     }
 
     /// Appends `key:` with a list of mappings of strings, in the mapping's own style: a block list under a
@@ -51,7 +75,7 @@ public struct YAMLEditor {
         guard mapping.kind == .mapping, !items.isEmpty else { throw refusal(mapping, "not a mapping") }
         try checkNotAliased(mapping)
         if mapping.isFlow {
-            insertInFlow(mapping, key + ": [" + items.map(renderFlowItem).joined(separator: ", ") + "]")
+            insertInFlow(mapping, key + ": [" + items.map { renderFlowItem($0) }.joined(separator: ", ") + "]")
         } else {
             try appendToBlockMapping(mapping) { indent, newline in
                 items.reduce(newline + indent + key + ":") { $0 + Self.renderBlockItem($1, indent: indent, newline: newline) }
@@ -72,31 +96,36 @@ public struct YAMLEditor {
         edits.append(ByteEdit(range: at..<at, replacement: Array(text(indent, newline).utf8)))
     }
 
-    /// Appends a `- key: value…` item to a sequence (block, or flow including `[]`).
-    public mutating func appendItem(to sequence: YAMLNode, pairs: [(String, String)]) throws(Refusal) {
+    /// Appends a `- key: value…` item to a sequence (block, or flow including `[]`); the values of `plainKeys` are
+    /// written as plain tokens (`forcestring: true`).
+    public mutating func appendItem(to sequence: YAMLNode, pairs: [(String, String)], plainKeys: Set<String> = []) throws(Refusal) {
         guard sequence.kind == .sequence, sequence.isFlow || !sequence.children.isEmpty else {
             throw refusal(sequence, "not a sequence that can take an item")
         }
         try checkNotAliased(sequence)
         if sequence.isFlow {
             if let last = sequence.children.last {
-                edits.append(ByteEdit(range: last.end..<last.end, replacement: Array((", " + renderFlowItem(pairs)).utf8)))
+                edits.append(ByteEdit(range: last.end..<last.end, replacement: Array((", " + renderFlowItem(pairs, plainKeys)).utf8)))
             } else {
                 let bracket = sequence.valueStart + 1
-                edits.append(ByteEdit(range: bracket..<bracket, replacement: Array(renderFlowItem(pairs).utf8)))
+                edits.append(ByteEdit(range: bracket..<bracket, replacement: Array(renderFlowItem(pairs, plainKeys).utf8)))
             }
         } else {
             let last = sequence.children[sequence.children.count - 1]
             let at = lineEnd(after: last.end)
             let nl = stream.source.usesCRLF(near: last.end) ? "\r\n" : "\n"
             let indent = String(repeating: " ", count: max(0, sequence.column - 1))
-            edits.append(ByteEdit(range: at..<at, replacement: Array(Self.renderBlockItem(pairs, indent: indent, newline: nl).utf8)))
+            edits.append(ByteEdit(range: at..<at, replacement: Array(Self.renderBlockItem(pairs, indent: indent, newline: nl, plainKeys: plainKeys).utf8)))
         }
-        appended[sequence.id, default: []].append(.mapping(pairs.map { ($0.0, .scalar($0.1)) }))
+        appended[sequence.id, default: []].append(.mapping(pairs.map { ($0.0, plainKeys.contains($0.0) ? .token($0.1) : .scalar($0.1)) }))
     }
 
-    private func renderFlowItem(_ pairs: [(String, String)]) -> String {
-        "{" + pairs.map { $0.0 + ": " + ScalarQuoting.render($0.1, preferring: .plain, inFlow: true) }.joined(separator: ", ") + "}"
+    private func renderFlowItem(_ pairs: [(String, String)], _ plainKeys: Set<String> = []) -> String {
+        "{" + pairs.map { $0.0 + ": " + Self.render($0.1, inFlow: true, plain: plainKeys.contains($0.0)) }.joined(separator: ", ") + "}"
+    }
+
+    private static func render(_ value: String, inFlow: Bool, plain: Bool) -> String {
+        plain ? value : ScalarQuoting.render(value, preferring: .plain, inFlow: inFlow)
     }
 
     /// `{a: b}` → `{a: b, text}`; `{}` → `{text}`
@@ -109,10 +138,10 @@ public struct YAMLEditor {
         }
     }
 
-    private static func renderBlockItem(_ pairs: [(String, String)], indent: String, newline: String) -> String {
+    private static func renderBlockItem(_ pairs: [(String, String)], indent: String, newline: String, plainKeys: Set<String> = []) -> String {
         var text = ""
         for (i, (k, v)) in pairs.enumerated() {
-            text += newline + indent + (i == 0 ? "- " : "  ") + k + ": " + ScalarQuoting.render(v, preferring: .plain, inFlow: false)
+            text += newline + indent + (i == 0 ? "- " : "  ") + k + ": " + render(v, inFlow: false, plain: plainKeys.contains(k))
         }
         return text
     }
@@ -148,7 +177,7 @@ public struct YAMLEditor {
         let out = try ByteSplice.apply(edits, to: bytes)
         if insertions.isEmpty && removals.isEmpty && appended.isEmpty {
             // value replacements only (the common case): compare events as they stream, no second tree
-            try StreamVerifier(original: stream, replacements: replacements).verify(out)
+            try StreamVerifier(original: stream, replacements: replacements, tokens: tokens).verify(out)
             // same structure as the original, so the same keys
             try Self.refuseDuplicateKeys(stream)
             return out
@@ -198,7 +227,8 @@ public struct YAMLEditor {
         guard old.kind == new.kind, old.tag == new.tag, old.anchor == new.anchor else { throw fail("a different node") }
         switch old.kind {
         case .scalar:
-            if let problem = Self.scalarProblem(old, value: new.value, style: new.style, replacement: replacements[old.id]) {
+            if let problem = Self.scalarProblem(old, value: new.value, style: new.style, replacement: replacements[old.id],
+                                                token: tokens.contains(old.id)) {
                 throw fail(problem)
             }
         case .alias:
@@ -230,9 +260,10 @@ public struct YAMLEditor {
 
     /// What is wrong with a re-read scalar (value and style) compared with the original and the intended
     /// replacement, or nil when it is as intended. Shared by the tree and the streaming verification.
-    static func scalarProblem(_ old: YAMLNode, value: String, style: YAMLNode.ScalarStyle, replacement: String?) -> String? {
+    static func scalarProblem(_ old: YAMLNode, value: String, style: YAMLNode.ScalarStyle, replacement: String?, token: Bool = false) -> String? {
         if let expected = replacement {
             if value != expected { return "value '\(value)' instead of '\(expected)'" }
+            if token { return style == .plain ? nil : "a quoted value where a plain token was intended" }
             if old.isStringLike && style == .plain && ScalarQuoting.resolvesToNonString(value) {
                 return "a value that would not read back as a string"
             }
@@ -249,6 +280,13 @@ public struct YAMLEditor {
                 throw refusal(node, "value is part of anchor &\(n.anchor!) which \(uses) alias\(uses == 1 ? "" : "es") refer\(uses == 1 ? "s" : "") to; editing it would change those too")
             }
         }
+    }
+
+    /// The `:` an empty value stands after (libyaml places it there, or at the next `,`/`}` in a flow mapping).
+    static func colon(before offset: Int, in bytes: [UInt8]) -> Int? {
+        var i = offset
+        while i > 0 && (bytes[i - 1] == 0x20 || bytes[i - 1] == 0x09) { i -= 1 }
+        return i > 0 && bytes[i - 1] == UInt8(ascii: ":") ? i - 1 : nil
     }
 
     private func isInFlow(_ node: YAMLNode) -> Bool {
@@ -284,6 +322,8 @@ public struct YAMLEditor {
 /// What an inserted node must read back as: strings only, never re-typed.
 enum ExpectedValue {
     case scalar(String)
+    /// A plain scalar written as is (`true`): not a string, on purpose.
+    case token(String)
     case mapping([(String, ExpectedValue)])
     case sequence([ExpectedValue])
 
@@ -292,6 +332,8 @@ enum ExpectedValue {
         switch self {
         case .scalar(let v):
             return node.kind == .scalar && node.value == v && !(node.style == .plain && ScalarQuoting.resolvesToNonString(v))
+        case .token(let v):
+            return node.kind == .scalar && node.value == v && node.style == .plain
         case .mapping(let pairs):
             let got = node.pairs
             return node.kind == .mapping && got.count == pairs.count

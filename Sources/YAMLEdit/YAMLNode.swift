@@ -24,6 +24,8 @@ public final class YAMLNode {
     // unowned(unsafe): a node never outlives its stream (which owns every node through the roots), and weak
     // references made parsing twice as slow through side-table refcounting.
     public internal(set) unowned(unsafe) var parent: YAMLNode?
+    /// For an alias, the anchored node it refers to (same lifetime rule as `parent`).
+    public internal(set) unowned(unsafe) var aliasTarget: YAMLNode?
     /// Pre-order index within its stream, stable between two parses of the same bytes.
     public internal(set) var id: Int = 0
 

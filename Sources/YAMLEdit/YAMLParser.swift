@@ -78,7 +78,7 @@ struct TreeBuilder {
     var stack: [YAMLNode] = []
     var currentRoot: YAMLNode?
     var nextID = 0
-    var anchors: [String: Int] = [:]
+    var anchors: [String: YAMLNode] = [:]
     var aliasCounts: [Int: Int] = [:]
     var inDocument = false
 
@@ -109,7 +109,8 @@ struct TreeBuilder {
             guard let target = anchors[name] else {
                 throw YAMLError(line: node.line, column: node.column, message: "alias *\(name) refers to an undefined anchor")
             }
-            aliasCounts[target, default: 0] += 1
+            aliasCounts[target.id, default: 0] += 1
+            node.aliasTarget = target
             try attach(node)
         case YAML_MAPPING_START_EVENT, YAML_SEQUENCE_START_EVENT:
             let isMap = event.type == YAML_MAPPING_START_EVENT
@@ -154,7 +155,7 @@ struct TreeBuilder {
                 node.line = line; node.column = column
             }
         }
-        if let anchor { anchors[anchor] = node.id }
+        if let anchor { anchors[anchor] = node }
         return node
     }
 

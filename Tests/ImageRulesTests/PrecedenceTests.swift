@@ -9,7 +9,7 @@ import YAMLEdit
 final class PrecedenceTests: XCTestCase {
     func testPrecedenceOrderIsTheDeclaredOne() {
         XCTAssertEqual(ImageRules.precedence.map { String(describing: type(of: $0)) },
-                       ["KustomizeImagesRule", "ArgoCDImagesRule", "HelmValuesRule", "FluxSetterRule", "ContainerImageRule", "ImageKeyRule"])
+                       ["KustomizeImagesRule", "ArgoCDImagesRule", "ArgoCDHelmParametersRule", "HelmValuesRule", "FluxSetterRule", "ContainerImageRule", "ImageKeyRule"])
     }
 
     func testAValueClaimedByTheKustomizeRuleIsNotAlsoAFluxMarker() throws {

@@ -130,11 +130,11 @@ final class ContainerRuleTests: XCTestCase {
         XCTAssertEqual(plan.changes.map { $0.line }, [8, 10, 15, 25])
     }
 
-    func testImageTagSiblingIsKindKey() throws {
+    func testImageTagSiblingIsAHelmMapping() throws {
         let text = "image: docker.elastic.co/elasticsearch/elasticsearch\nimageTag: \"8.5.1\"\n"
         let (out, plan) = try bump(text, ["docker.elastic.co/elasticsearch/elasticsearch:8.6.0"], file: "values.yaml")
         XCTAssertEqual(out, "image: docker.elastic.co/elasticsearch/elasticsearch\nimageTag: \"8.6.0\"\n")
-        XCTAssertEqual(plan.changes.first?.kind, .key)
+        XCTAssertEqual(plan.changes.first?.kind, .helm)
     }
 
     func testFluxImageRepositoryIsNotAnImageToRun() throws {
@@ -262,8 +262,8 @@ final class PlannerErrorTests: XCTestCase {
     }
 
     func testAliasedImageIsRefused() {
-        XCTAssertThrowsError(try bump("base: &img app:1\ncontainers:\n- image: *img\nx:\n  image: &i2 app:1\ny: *i2\n", ["app:2"], file: "a.yaml")) { e in
-            XCTAssertTrue("\(e)".contains("a.yaml:5:"), "\(e)")
+        XCTAssertThrowsError(try bump("x:\n  image: &i2 app:1\ny: *i2\n", ["app:2"], file: "a.yaml")) { e in
+            XCTAssertTrue("\(e)".contains("a.yaml:2:"), "\(e)")
             XCTAssertTrue("\(e)".contains("anchor &i2"), "\(e)")
         }
     }

@@ -47,7 +47,9 @@ final class CorpusPropertyTests: XCTestCase {
                 let old = expected[idx]
                 expected[idx] = FlatNode(kind: old.kind, tag: old.tag, anchor: old.anchor, value: newValue, children: 0)
                 XCTAssertEqual(flatten(reparsed), expected, "\(name): editing line \(node.line) changed other nodes")
-                XCTAssertEqual(Array(out[..<node.valueStart]), Array(bytes[..<node.valueStart]), "\(name): bytes before the value changed")
+                // an empty value is written right after its `:` (in a flow mapping that is before the node's own place)
+                let from = node.value.isEmpty && node.style == .plain ? (YAMLEditor.colon(before: node.valueStart, in: bytes).map { $0 + 1 } ?? node.valueStart) : node.valueStart
+                XCTAssertEqual(Array(out[..<from]), Array(bytes[..<from]), "\(name): bytes before the value changed")
                 let tailLen = bytes.count - node.end
                 XCTAssertEqual(Array(out.suffix(tailLen)), Array(bytes.suffix(tailLen)), "\(name): bytes after the value changed")
             } catch is YAMLEditor.Refusal {

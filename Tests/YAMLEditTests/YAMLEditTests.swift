@@ -135,8 +135,11 @@ final class SetScalarTests: XCTestCase {
         XCTAssertEqual(try edit("x: y\nimage: app:1", key: "image", to: "app:2"), "x: y\nimage: app:2")
     }
 
-    func testEmptyValueRefused() {
-        XCTAssertThrowsError(try edit("image:\nb: c\n", key: "image", to: "app:2"))
+    func testEmptyValueIsWrittenInPlaceKeepingItsComment() throws {
+        XCTAssertEqual(try edit("image:\nb: c\n", key: "image", to: "app:2"), "image: app:2\nb: c\n")
+        XCTAssertEqual(try edit("tag:  # set by CI\nb: c\n", key: "tag", to: "1.20"), "tag: \"1.20\"  # set by CI\nb: c\n")
+        XCTAssertEqual(try edit("a:\n  tag:\r\n  b: c\r\n", key: "tag", to: "v2"), "a:\n  tag: v2\r\n  b: c\r\n")
+        XCTAssertEqual(try edit("{tag: , b: c}\n", key: "tag", to: "v2"), "{tag: v2 , b: c}\n")
     }
 }
 

@@ -2,7 +2,7 @@ import ImageReference
 import YAMLEdit
 
 /// Argo CD `kustomize.images` strings (`spec.source(s).kustomize.images`, `.argocd-source-<app>.yaml`):
-/// `[NAME=]NEWNAME[:TAG][@DIGEST]`, rewritten in the same form.
+/// `[NAME=]NEWNAME[:TAG][@DIGEST]`, rewritten in the same form. Precedence: second.
 struct ArgoCDImagesRule: ImageRule {
     func sites(in d: DocumentScan, claimed: Set<Int>) -> [ImageSite] {
         var out: [ImageSite] = []

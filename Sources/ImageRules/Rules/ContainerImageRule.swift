@@ -2,11 +2,12 @@ import ImageReference
 import YAMLEdit
 
 /// The scalar value of any `image:` key (containers, init and ephemeral containers, Helm `image: repo:tag`)
-/// and an image volume's `image.reference` (Kubernetes 1.31+). An untagged `image: repo` with an `imageTag:`
-/// sibling (Elastic charts) keeps its tag there (kind `key`). A value counts when its name part is a valid
-/// image name, whatever its tag or digest (`app:{GENERATED_TAG}`, a short digest).
+/// and an image volume's `image.reference` (Kubernetes 1.31+). A value counts when its name part is a valid
+/// image name, whatever its tag or digest (`app:{GENERATED_TAG}`, a short digest); an alias counts as its
+/// anchored value (whose edit is then refused by name). Precedence: sixth — an untagged `image:` with a tag key
+/// beside it is a Helm mapping (rule 4), a marked one a Flux marker (rule 5).
 struct ContainerImageRule: ImageRule {
-    static let image: Set<String> = ["image"], reference: Set<String> = ["reference"], imageAndTag: Set<String> = ["image", "imageTag"]
+    static let image: Set<String> = ["image"], reference: Set<String> = ["reference"]
 
     func sites(in d: DocumentScan, claimed: Set<Int>) -> [ImageSite] {
         var out: [ImageSite] = []
@@ -19,15 +20,10 @@ struct ContainerImageRule: ImageRule {
                                      line: v.line, claims: [v], uniqueKeys: [(m, Self.image), (value, Self.reference)]))
                 return
             }
+            let value = resolved(value)
             guard value.isStringLike, !claimed.contains(value.id), let ref = ImageReference.written(value.value) else { return }
-            if ref.tag == nil, ref.digest == nil, let tag = m["imageTag"], tag.kind == .scalar, !claimed.contains(tag.id) {
-                out.append(ImageSite(kind: .key, shape: .imageAndTagKey(image: value, tag: tag), selectors: [ref.name],
-                                     current: ImageReference(name: ref.name, tag: tag.value.isEmpty ? nil : tag.value),
-                                     line: tag.line, claims: [value, tag], uniqueKeys: [(m, Self.imageAndTag)]))
-            } else {
-                out.append(ImageSite(kind: .container, shape: .reference(value, prefix: ""), selectors: [ref.name], current: ref,
-                                     line: value.line, claims: [value], uniqueKeys: [(m, Self.image)]))
-            }
+            out.append(ImageSite(kind: .container, shape: .reference(value, prefix: ""), selectors: [ref.name], current: ref,
+                                 line: value.line, claims: [value], uniqueKeys: [(m, Self.image)]))
         }
         return out
     }

@@ -4,7 +4,7 @@ import YAMLEdit
 /// Flux image-automation setter markers, `# {"$imagepolicy": "ns:policy[:name|:tag|:digest]"}`. A marked
 /// full reference is an image wherever it stands. The markers of one policy are one image: its `:name`
 /// value, or else its full reference, names the image for the `:tag` and `:digest` values, whatever their
-/// keys are called. Values a rule of higher precedence claimed still name the policy's image.
+/// keys are called. Values a rule of higher precedence claimed still name the policy's image. Precedence: fifth.
 struct FluxSetterRule: ImageRule {
     func sites(in d: DocumentScan, claimed: Set<Int>) -> [ImageSite] {
         var order: [String] = []

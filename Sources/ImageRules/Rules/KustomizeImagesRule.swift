@@ -8,6 +8,7 @@ public let kustomizationFileNames = ["kustomization.yaml", "kustomization.yml", 
 /// level, or a top-level `images:` list that can only be a kustomize one) and in Flux `Kustomization`
 /// `spec.images`. `name` selects images (a tag written there selects only that tag and stays); a tag or
 /// digest written inside `newName` is moved to `newTag`/`digest`, where kustomize renders it correctly.
+/// Precedence: first — its entries are never also Helm mappings, Flux markers or `image:` values.
 struct KustomizeImagesRule: ImageRule {
     static let entryKeys: Set<String> = ["name", "newName", "newTag", "digest"]
     static let imagesKey: Set<String> = ["images"]
@@ -71,7 +72,8 @@ struct KustomizeImagesRule: ImageRule {
         return ImageSite(kind: .kustomize, shape: .kustomizeEntry(entry),
                          selectors: [name?.name, newName?.name].compactMap { $0 }, current: current,
                          line: (newTag ?? digest ?? entry["name"] ?? entry).line,
-                         claims: entry.pairs.map(\.value),
+                         // only the fields kustomize reads: a Flux-marked `newDigest` stays its policy's (rule 5)
+                         claims: entry.pairs.filter { Self.entryKeys.contains($0.key.value) }.map(\.value),
                          uniqueKeys: [(entry, Self.entryKeys), (host, Self.imagesKey)])
     }
 }
