@@ -57,6 +57,15 @@ if [[ -n $token ]]; then
   export IMAGEBUMP_TOKEN="$token"
 fi
 unset INPUT_TOKEN token
+# The source repository's token (the stale-run check fetches its history): masked and handed over by name too.
+source_token="$(input source-token)"
+if [[ -n $source_token ]]; then
+  while IFS= read -r line; do
+    if [[ -n $line ]]; then echo "::add-mask::$line"; fi
+  done <<<"$source_token"
+  export IMAGEBUMP_SOURCE_TOKEN="$source_token"
+fi
+unset source_token
 
 mode="$(input mode)"
 mode="${mode:-push}"
@@ -102,6 +111,12 @@ elif [[ $mode != none ]]; then
     mkdir -p "$XDG_CONFIG_HOME/git"
     printf '[safe]\n\tdirectory = %s\n' "$workspace" >"$XDG_CONFIG_HOME/git/config"
   fi
+fi
+
+source_repository="$(input source-repository)"
+if [[ -n $source_repository ]]; then
+  args+=(--source-repo "$source_repository")
+  if [[ -n ${IMAGEBUMP_SOURCE_TOKEN:-} ]]; then args+=(--source-token-env IMAGEBUMP_SOURCE_TOKEN); fi
 fi
 
 branch="$(input branch)"
@@ -158,4 +173,5 @@ echo "::group::imagebump arguments"
 } | sed -E 's#(://)[^/@[:space:]]+@#\1***@#g'
 echo "::endgroup::"
 
-exec "$bin" "${args[@]}"
+# (INPUT_SOURCE-TOKEN cannot be unset by the shell: its name holds a hyphen)
+exec env -u INPUT_SOURCE-TOKEN "$bin" "${args[@]}"

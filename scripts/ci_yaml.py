@@ -28,7 +28,8 @@
       expands them.
   ci_yaml.py action-env ACTION_YML [NAME=VALUE]...
       Print `INPUT_<NAME>=VALUE` entries (NUL-separated) as the Actions runner sets them for a container
-      action: every declared input, given value or default (`${{ github.token }}` → $GITHUB_TOKEN).
+      action: every declared input, given value or default (`${{ github.token }}` → $GITHUB_TOKEN, any
+      `${{ github.NAME }}` → $GITHUB_NAME).
   ci_yaml.py action-check ACTION_YML ENTRYPOINT
       Check that every input the entrypoint reads is declared in action.yml and vice versa, and that the
       outputs are the ones imagebump writes to $GITHUB_OUTPUT.
@@ -363,7 +364,8 @@ def cmd_action_env(action_yml: str, pairs: list[str]) -> None:
             value = given.pop(name)
         else:
             value = str((decl or {}).get("default", ""))
-            value = value.replace("${{ github.token }}", os.environ.get("GITHUB_TOKEN", ""))
+            # `${{ github.NAME }}` as the runner fills it: github.token → $GITHUB_TOKEN, github.server_url → $GITHUB_SERVER_URL
+            value = re.sub(r"\$\{\{\s*github\.([a-z_]+)\s*\}\}", lambda m: os.environ.get("GITHUB_" + m.group(1).upper(), ""), value)
         sys.stdout.write(f"INPUT_{name.upper().replace(' ', '_')}={value}\0")
     if given:
         die(f"{action_yml}: no such inputs: {', '.join(sorted(given))}")

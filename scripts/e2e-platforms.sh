@@ -3,7 +3,8 @@
 # git server (and, for MR/PR mode, the loopback fake GitLab/GitHub API of the Swift tests):
 #   GitLab: the CI/CD component's job (rendered with inputs as GitLab renders it), its `script:` run the way
 #           GitLab Runner runs it (sh, `set -e`, each entry echoed) with the predefined CI_* variables and
-#           the job's variables (expanded), in an empty $CI_PROJECT_DIR (GIT_STRATEGY: none).
+#           the job's variables (expanded), in $CI_PROJECT_DIR: empty for GIT_STRATEGY none, else the runner's shallow
+#           fetch (GIT_DEPTH) of the application repository, also served by the loopback daemon.
 #   GitHub: action/entrypoint.sh run the way the runner runs a container action: every INPUT_* set (given
 #           value or default), GITHUB_* variables, $GITHUB_OUTPUT / $GITHUB_STEP_SUMMARY files, cwd
 #           $GITHUB_WORKSPACE.
@@ -139,6 +140,18 @@ repo_url="git://127.0.0.1:$port/gitops.git"
 git ls-remote "$repo_url" >/dev/null 2>&1 || { echo "e2e-platforms: git daemon did not start:" >&2; cat "$work/daemon.log" >&2; exit 1; }
 echo "loopback git server: $repo_url"
 
+# The application repository the images are built from (served too: the GitLab job's runner fetches it, the
+# GitHub Action's stale-run check clones it). app_commit LABEL: a new commit on its main; prints its SHA.
+app_src="$work/app-src"
+git_q init "$app_src" && git_q -C "$app_src" commit --allow-empty -m "app: initial"
+mkdir -p "$work/srv/acme"
+git_q clone --bare "$app_src" "$work/srv/acme/app.git"
+app_url="git://127.0.0.1:$port/acme/app.git"
+app_commit() {
+  git_q -C "$app_src" commit --allow-empty -m "app: $1" && git_q -C "$app_src" push "$work/srv/acme/app.git" HEAD:main
+  git -C "$app_src" rev-parse HEAD
+}
+
 served() { git --git-dir="$work/srv/gitops.git" "$@"; }
 not_in_file() { ! grep -qF -- "$1" "$2"; }
 not_in_text() { ! grep -qF -- "$1" <<<"$2"; }
@@ -198,12 +211,33 @@ gitlab_job() { # gitlab_job OUTFILE [--input NAME=VALUE]...: run the component's
   mapfile -d '' -t jvars < <(env -i "${genv[@]}" "$PY" "$root/scripts/ci_yaml.py" job-variables \
     "$root/$component" "$job" "${render[@]}")
   "$PY" "$root/scripts/ci_yaml.py" job-script "$root/$component" "$job" --runner "${render[@]}" >"$work/gitlab/script.sh"
-  (cd "$project_dir" && env -i "${genv[@]}" "${jvars[@]}" sh "$work/gitlab/script.sh") >"$out" 2>&1
+  runner_checkout "$project_dir" "${jvars[@]}" >"$out" 2>&1 || return 1
+  (cd "$project_dir" && env -i "${genv[@]}" "${jvars[@]}" sh "$work/gitlab/script.sh") >>"$out" 2>&1
+}
+
+# runner_checkout DIR JOB_VARIABLE...: what GitLab Runner does before the script for GIT_STRATEGY fetch/clone: a
+# shallow fetch (GIT_DEPTH) of the pipeline's ref and the branch through the job token (here: the loopback daemon),
+# then a detached checkout of CI_COMMIT_SHA. GIT_STRATEGY none: nothing.
+runner_checkout() {
+  local dir="$1" strategy="" depth="" v
+  shift
+  for v in "$@"; do
+    case "$v" in GIT_STRATEGY=*) strategy="${v#*=}" ;; GIT_DEPTH=*) depth="${v#*=}" ;; esac
+  done
+  [[ $strategy == fetch || $strategy == clone ]] || return 0
+  git --git-dir="$work/srv/acme/app.git" update-ref refs/pipelines/1001 "$gl_sha"
+  echo "runner: fetching $app_url (depth ${depth:-full}) and checking out $gl_sha"
+  if ! { git_q init "$dir" && git_q -C "$dir" remote add origin "$app_url" &&
+    git_q -C "$dir" fetch ${depth:+--depth "$depth"} origin "+refs/pipelines/1001:refs/pipelines/1001" \
+      "+refs/heads/main:refs/remotes/origin/main" && git_q -C "$dir" checkout -f "$gl_sha"; }; then
+    echo "runner: checkout of $gl_sha failed"
+    return 1
+  fi
 }
 
 component=ci-templates/templates/imagebump/template.yml
 job='$[[ inputs.job_name ]]'
-gl_sha="$(printf 'gitlab-app-commit' | sha1sum | cut -c1-40)"
+gl_sha="$(app_commit gitlab-app-commit)"
 echo "--- GitLab CI: component job, push mode"
 before="$(served rev-parse main)"
 gitlab_job "$work/gitlab/run1.log"
@@ -229,7 +263,7 @@ echo "--- GitLab CI: component job, dry_run: true"
 before="$(served rev-parse main)"
 refs_before="$(served for-each-ref)"
 gl_sha_saved="$gl_sha"
-gl_sha="$(printf 'gitlab-app-commit-dry' | sha1sum | cut -c1-40)"
+gl_sha="$(app_commit gitlab-app-commit-dry)"
 gitlab_job "$work/gitlab/dry.log" --input dry_run=true
 rc=$?
 expect "gitlab dry-run: job exits 0" test "$rc" = 0 || sed 's/^/      /' "$work/gitlab/dry.log"
@@ -258,7 +292,6 @@ expect "gitlab release include, image at another version: warning names both ver
 gl_sha="$gl_sha_saved"
 
 # ---------------------------------------------------------------- GitHub Actions
-gh_sha="$(printf 'github-app-commit' | sha1sum | cut -c1-40)"
 github_action() { # github_action OUTFILE [NAME=VALUE...]: run the container action's entrypoint as the runner would
   local out="$1" d="$work/github"
   shift
@@ -285,7 +318,7 @@ github_action() { # github_action OUTFILE [NAME=VALUE...]: run the container act
   )
   local -a inputs=()
   mapfile -d '' -t inputs < <(env -i "${genv[@]}" "$PY" "$root/scripts/ci_yaml.py" action-env "$root/action/action.yml" \
-    branch=main "files=$overlay" "$@")
+    branch=main "files=$overlay" "source-repository=$app_url" "$@")
   (cd "$d/workspace" && env -i "${genv[@]}" "${inputs[@]}" "$root/action/entrypoint.sh") >"$out" 2>&1
 }
 
@@ -316,7 +349,7 @@ EOF
 echo "--- GitLab CI: classic template, a job extending .imagebump"
 component=ci-templates/imagebump.gitlab-ci.yml
 job=.imagebump
-gl_sha="$(printf 'gitlab-app-commit-classic' | sha1sum | cut -c1-40)"
+gl_sha="$(app_commit gitlab-app-commit-classic)"
 before="$(served rev-parse main)"
 gitlab_job "$work/gitlab/run3.log"
 rc=$?
@@ -325,6 +358,7 @@ check_landed "gitlab classic" "$before" registry.example.test/acme/worker "$gl_s
 expect "gitlab classic: dotenv has the pushed commit" grep -qx "IMAGEBUMP_COMMIT=$(served rev-parse main)" "$dotenv"
 
 echo "--- GitHub Actions: container action entrypoint, push mode"
+gh_sha="$(app_commit github-app-commit)"
 before="$(served rev-parse main)"
 github_action "$work/gh-run1.log" "images=registry.example.test/acme/worker:$gh_sha" "repository=$repo_url"
 rc=$?
@@ -349,7 +383,7 @@ expect "github: re-run output changed=false" test "$(output_value changed "$work
 echo "--- GitHub Actions: dry-run: true"
 before="$(served rev-parse main)"
 refs_before="$(served for-each-ref)"
-dry_sha="$(printf 'github-app-commit-dry' | sha1sum | cut -c1-40)"
+dry_sha="$(app_commit github-app-commit-dry)"
 github_action "$work/gh-dry.log" "images=registry.example.test/acme/worker:$dry_sha" "repository=$repo_url" dry-run=true
 rc=$?
 expect "github dry-run: action exits 0" test "$rc" = 0 || sed 's/^/      /' "$work/gh-dry.log"
@@ -392,7 +426,7 @@ expect "github promote: production runs what staging runs" \
 expect "github promote: output changed=true" test "$(output_value changed "$work/github/file_commands/output")" = true
 
 echo "--- GitHub Actions: no repository input, commit to the workspace checkout (owned by the runner's user)"
-gh_sha="$(printf 'github-app-commit-2' | sha1sum | cut -c1-40)"
+gh_sha="$(app_commit github-app-commit-2)"
 before="$(served rev-parse main)"
 github_action "$work/gh-run3.log" "images=registry.example.test/acme/app:$gh_sha"
 rc=$?
@@ -491,7 +525,7 @@ if ((mr_supported)); then
   gl_api="$forge/api/v4"
   forge_ctl reset '{"gitlab_projects": ["group/project"], "github_repos": ["octo/config"]}' >/dev/null
   mr_create='[r for r in R if r["method"] == "POST" and r["path"] == "/api/v4/projects/group/project/merge_requests"]'
-  gl_sha="$(printf 'gitlab-app-commit-mr-1' | sha1sum | cut -c1-40)"
+  gl_sha="$(app_commit gitlab-app-commit-mr-1)"
   main_before="$(git --git-dir="$gl_gd" rev-parse main)"
   gitlab_job "$work/gitlab/mr1.log" --input mode=merge-request --input "labels=deploy,imagebump"
   rc=$?
@@ -519,7 +553,7 @@ if ((mr_supported)); then
   expect "gitlab MR: canary token not in the job log" not_in_file "$canary" "$work/gitlab/mr1.log"
 
   echo "--- GitLab CI: component job, merge-request mode, re-run with a new tag"
-  gl_sha="$(printf 'gitlab-app-commit-mr-2' | sha1sum | cut -c1-40)"
+  gl_sha="$(app_commit gitlab-app-commit-mr-2)"
   gitlab_job "$work/gitlab/mr2.log" --input mode=merge-request --input "labels=deploy,imagebump"
   rc=$?
   expect "gitlab MR re-run: job exits 0" test "$rc" = 0 || sed 's/^/      /' "$work/gitlab/mr2.log"
@@ -541,7 +575,7 @@ if ((mr_supported)); then
   gh_gd="$work/srv/octo/config.git"
   gh_api="$forge"
   pr_create='[r for r in R if r["method"] == "POST" and r["path"] == "/repos/octo/config/pulls"]'
-  gh_sha="$(printf 'github-app-commit-pr-1' | sha1sum | cut -c1-40)"
+  gh_sha="$(app_commit github-app-commit-pr-1)"
   main_before="$(git --git-dir="$gh_gd" rev-parse main)"
   gh_out="$work/github/file_commands/output"
   gh_summary="$work/github/file_commands/summary"
@@ -572,7 +606,7 @@ if ((mr_supported)); then
     test "$(cat "$gh_out" "$gh_summary" | grep -cF "$canary")" = 0
 
   echo "--- GitHub Actions: pull-request mode, re-run with a new tag"
-  gh_sha="$(printf 'github-app-commit-pr-2' | sha1sum | cut -c1-40)"
+  gh_sha="$(app_commit github-app-commit-pr-2)"
   github_action "$work/gh-pr2.log" "images=registry.example.test/acme/worker:$gh_sha" \
     "repository=git://127.0.0.1:$port/octo/config.git" mode=pull-request labels=deploy,imagebump
   rc=$?
@@ -589,6 +623,73 @@ if ((mr_supported)); then
     test "$(grep -F "$canary" "$work/gh-pr2.log" | grep -cvxF "::add-mask::$canary")" = 0
   unset gh_api
 fi
+
+# ---------------------------------------------------------------- the stale-run guard in both integrations
+# A late pipeline (an older commit of the application finishing after a newer one deployed) must be refused. The
+# GitLab job reads the runner's shallow checkout (GIT_STRATEGY fetch, GIT_DEPTH); the Action has imagebump fetch
+# `source-repository`. Where the history cannot tell, the log says so once and the run goes on.
+echo "--- stale-run guard: GitLab component job (runner's shallow checkout)"
+component=ci-templates/templates/imagebump/template.yml
+job='$[[ inputs.job_name ]]'
+new_bare stale/gitlab
+stale_gd="$work/srv/stale/gitlab.git"
+gl_repo="git://127.0.0.1:$port/stale/gitlab.git"
+older="$(app_commit stale-older)"
+newer="$(app_commit stale-newer)"
+gl_sha="$newer"
+gitlab_job "$work/gitlab/stale-newer.log"
+rc=$?
+expect "gitlab stale: the newer commit deploys" test "$rc" = 0 || sed 's/^/      /' "$work/gitlab/stale-newer.log"
+expect "gitlab stale: no warning when the history tells" not_in_file "warning:" "$work/gitlab/stale-newer.log"
+deployed="$(git --git-dir="$stale_gd" rev-parse main)"
+gl_sha="$older"
+gitlab_job "$work/gitlab/stale-late.log"
+rc=$?
+expect "gitlab stale: the late pipeline of the older commit fails (exit 1)" test "$rc" = 1 || sed 's/^/      /' "$work/gitlab/stale-late.log"
+expect "gitlab stale: nothing pushed" test "$(git --git-dir="$stale_gd" rev-parse main)" = "$deployed"
+expect "gitlab stale: the log says it is older than the deployed commit" \
+  grep -q "$older is an ancestor of the deployed commit" "$work/gitlab/stale-late.log"
+app_commit stale-middle >/dev/null
+gl_sha="$(app_commit stale-newest)"
+gitlab_job "$work/gitlab/stale-shallow.log" --input source_depth=1
+rc=$?
+expect "gitlab stale, deployed commit deeper than GIT_DEPTH: the job still runs" test "$rc" = 0 ||
+  sed 's/^/      /' "$work/gitlab/stale-shallow.log"
+expect "gitlab stale, deployed commit deeper than GIT_DEPTH: one warning says why the check is skipped" \
+  test "$(grep -c "warning: cannot tell whether $gl_sha is older than the deployed $newer (.*); the stale-run check is skipped" \
+    "$work/gitlab/stale-shallow.log")" = 1
+unset gl_repo
+
+echo "--- stale-run guard: GitHub Action (imagebump fetches source-repository)"
+new_bare stale/github
+stale_gd="$work/srv/stale/github.git"
+stale_repo="git://127.0.0.1:$port/stale/github.git"
+older="$(app_commit stale-gh-older)"
+newer="$(app_commit stale-gh-newer)"
+github_action "$work/gh-stale-newer.log" "images=registry.example.test/acme/app:$newer" "repository=$stale_repo"
+rc=$?
+expect "github stale: the newer commit deploys" test "$rc" = 0 || sed 's/^/      /' "$work/gh-stale-newer.log"
+deployed="$(git --git-dir="$stale_gd" rev-parse main)"
+github_action "$work/gh-stale-newer2.log" "images=registry.example.test/acme/app:$(app_commit stale-gh-newer-2)" "repository=$stale_repo"
+rc=$?
+expect "github stale: a newer commit over a deployed commit deploys, no warning" \
+  test "$rc" = 0 -a "$(grep -c 'warning:' "$work/gh-stale-newer2.log")" = 0 || sed 's/^/      /' "$work/gh-stale-newer2.log"
+deployed="$(git --git-dir="$stale_gd" rev-parse main)"
+github_action "$work/gh-stale-late.log" "images=registry.example.test/acme/app:$older" "repository=$stale_repo"
+rc=$?
+expect "github stale: the late run of the older commit fails (exit 1)" test "$rc" = 1 || sed 's/^/      /' "$work/gh-stale-late.log"
+expect "github stale: nothing pushed" test "$(git --git-dir="$stale_gd" rev-parse main)" = "$deployed"
+expect "github stale: the log says it is older than the deployed commit" \
+  grep -q "$older is an ancestor of the deployed commit" "$work/gh-stale-late.log"
+expect "github stale: the source token only in ::add-mask:: lines" \
+  test "$(grep -F "$canary" "$work/gh-stale-late.log" | grep -cvxF "::add-mask::$canary")" = 0
+github_action "$work/gh-stale-nosource.log" "images=registry.example.test/acme/app:$(app_commit stale-gh-newest)" \
+  "repository=$stale_repo" "source-repository=git://127.0.0.1:$port/acme/missing.git"
+rc=$?
+expect "github stale, source repository unreachable: the run goes on" test "$rc" = 0 || sed 's/^/      /' "$work/gh-stale-nosource.log"
+expect "github stale, source repository unreachable: one warning with the reason" \
+  test "$(grep -c 'warning: cannot tell whether .*(fetching git://127.0.0.1:[0-9]*/acme/missing.git failed: .*); the stale-run check is skipped' \
+    "$work/gh-stale-nosource.log")" = 1
 
 echo ""
 echo "e2e-platforms: $passed passed, $failed failed"

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CIEnvironment
 import Environments
 import ImageReference
 import ImageRules
@@ -6,7 +7,8 @@ import ImagebumpKit
 
 /// An edit without git: plan every file, then diff, check or write, and report.
 public enum LocalRun {
-    /// - Parameter ancestry: the application repository for the stale-run check (given only by imagebump-git).
+    /// - Parameter ancestry: the application repository for the stale-run check (given only by imagebump-git; in a CI
+    ///   job, none makes the check say why it is skipped).
     public static func run(_ command: SetCommand, ancestry: (any CommitAncestry)? = nil) throws {
         let cwd = RepoRoot.currentDirectory()
         let targets: [RunTarget]
@@ -34,7 +36,9 @@ public enum LocalRun {
             let specs = try SetCommand.parse(command.edit.specs)
             for t in targets {
                 var request = t.command.edit.request(specs, root: root(environment: t.environment, cwd: cwd))
-                request.ancestry = ancestry
+                // in a CI job the stale-run check is never skipped silently: without history, the run says why (once)
+                request.ancestry = ancestry ?? (ProcessEnvironment.ci.platform == nil ? nil
+                    : NoHistory("this run reads no git history: give --source-repo, a checkout or URL of the application repository"))
                 request.policy = EnvironmentPolicy(explicit: command.environments.config.config, workingDirectory: cwd)
                 plans.append(try Self.plan(request, edit: t.command.edit))
             }

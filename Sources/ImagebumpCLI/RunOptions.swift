@@ -19,8 +19,11 @@ public struct RunOptions: ParsableArguments {
     @Flag(help: "Permit a lower semantic version, or an older commit than the one deployed (a rollback).")
     public var allowDowngrade = false
 
-    @Option(help: ArgumentHelp("The application repository (a local checkout) whose history tells whether a commit tag is older than the deployed one. Default in publishing runs: CI_PROJECT_DIR / GITHUB_WORKSPACE.", valueName: "path"))
+    @Option(help: ArgumentHelp("The application repository whose history tells whether a commit tag is older than the deployed one: a local checkout, or a URL whose history is fetched when a commit tag is to be replaced. Default in publishing runs: CI_PROJECT_DIR / GITHUB_WORKSPACE.", valueName: "path-or-url"))
     public var sourceRepo: String?
+
+    @Option(help: ArgumentHelp("Environment variable holding the token for fetching a --source-repo URL (default: the order of --token-env).", valueName: "NAME"))
+    public var sourceTokenEnv: String?
 
     public func validate() throws {
         if maxFileSize < 1 { throw ValidationError("--max-file-size must be at least 1") }

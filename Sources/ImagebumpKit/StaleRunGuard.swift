@@ -14,6 +14,14 @@ public enum AncestryAnswer: Equatable, Sendable {
     case undecidable(String)
 }
 
+/// No history to ask (a CI job without the application's checkout, a source repository that could not be fetched):
+/// every question is undecidable for `reason`, so the run says once why the stale-run check was skipped.
+public struct NoHistory: CommitAncestry {
+    public let reason: String
+    public init(_ reason: String) { self.reason = reason }
+    public func isAncestor(_ ancestor: String, of descendant: String) -> AncestryAnswer { .undecidable(reason) }
+}
+
 /// Refuses a commit-hash tag that is older than the deployed one: the new commit is an ancestor of the commit the
 /// environment runs, so this is an earlier pipeline finishing late.
 public enum StaleRunGuard {

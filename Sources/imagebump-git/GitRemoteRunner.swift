@@ -22,11 +22,16 @@ struct GitRemoteRunner: RemoteRunner {
         func absolute(_ p: String?) -> String? { p.map { $0.hasPrefix("/") ? $0 : cwd + "/" + $0 } }
         let location = Self.location(command.repo, cwd: cwd)
         var output = RunOutput(format: command.edit.output, dotenv: absolute(command.repo.dotenv))
-        let ancestry: SourceRepository?
+        let ancestry: (any CommitAncestry)?
         do {
-            ancestry = try ApplicationRepository.open(explicit: command.edit.runOptions.sourceRepo, configLocation: location,
-                                                      workingDirectory: cwd, ci: ci)
+            let run = command.edit.runOptions
+            var sourceCredentials = Self.credentials(command.repo, cwd: cwd)
+            sourceCredentials.tokenEnv = run.sourceTokenEnv
+            ancestry = try ApplicationRepository.open(explicit: run.sourceRepo, configLocation: location, workingDirectory: cwd, ci: ci,
+                                                      credentials: sourceCredentials,
+                                                      timeouts: NetworkTimeouts(seconds: TimeInterval(command.repo.timeout)))
         } catch { throw output.fail(error, report: RunReport(mode: command.mode.rawValue)) }
+        defer { (ancestry as? SourceHistory)?.close() }
         if command.repo.repo == nil && [.write, .dryRun, .check].contains(command.mode) {
             // here only for --source-repo: a local edit with the stale-run check
             if let given { try LocalRun.run(given, of: command, ancestry: ancestry) } else { try LocalRun.run(command, ancestry: ancestry) }
@@ -56,7 +61,7 @@ struct GitRemoteRunner: RemoteRunner {
     }
 
     /// One target: the command becomes a `PublishRequest`, the `Publisher` runs it.
-    private func publish(_ target: RunTarget, location: String, credentials: GitCredentials, ancestry: SourceRepository?,
+    private func publish(_ target: RunTarget, location: String, credentials: GitCredentials, ancestry: (any CommitAncestry)?,
                          ci: CIEnvironment, cwd: String, output: inout RunOutput) throws(TargetFailure) -> (report: RunReport, wrote: Bool) {
         func absolute(_ p: String?) -> String? { p.map { $0.hasPrefix("/") ? $0 : cwd + "/" + $0 } }
         let command = target.command

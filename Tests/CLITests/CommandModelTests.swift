@@ -55,9 +55,10 @@ final class CommandModelTests: XCTestCase {
             XCTAssertEqual(set.environments.names, r.scope == "env" ? ["production"] : [], what)
             checkInputs(r, repo: set.repo, forge: set.forge, files: set.edit.files, what: what)
             XCTAssertEqual(set.mode, r.dry_run ? .dryRun : modeOf[r.mode], "\(what): \(argv)")
-            // every template mode names a config repo (needs git), except the action's edit of the workspace
-            let local = r.source == "github-action" && r.mode == "none"
-            XCTAssertEqual(set.route, local ? .local : .git, "\(what): \(argv)")
+            // every template mode names a config repo (needs git); the action's edit of the workspace needs it for
+            // the stale-run check, which reads the source repository's history (--source-repo)
+            XCTAssertEqual(set.route, .git, "\(what): \(argv)")
+            if r.source.hasPrefix("github-action") { XCTAssertNotNil(set.edit.runOptions.sourceRepo, "\(what): \(argv)") }
             XCTAssertEqual(set.repo.tokenEnv != nil, r.token, "\(what): the token is handed over by name only when set")
         }
         for source in ["gitlab-component", "gitlab-classic"] {

@@ -87,3 +87,63 @@ extension StaleRunTests {
         XCTAssertTrue(try server.file("k/kustomization.yaml").contains(newest)) // quoted when it would read as a number
     }
 }
+
+/// #18.8: the history a CI job has — a shallow checkout, a URL to fetch, or none — decides, or the job says why not.
+extension StaleRunTests {
+    func testAShallowCheckoutDecidesWhenItHoldsBothCommitsAndAURLIsFetched() throws {
+        let work = try Fixtures.scratch("stale-shallow")
+        let appDir = work.appendingPathComponent("app")
+        let ids = try appRepo(appDir)
+        let config = work.appendingPathComponent("config")
+        let overlay = config.appendingPathComponent("kustomization.yaml")
+        func deploy(_ tag: String) throws { try Fixtures.write("images:\n  - name: \(app)\n    newTag: \(tag)\n", to: overlay) }
+        // a checkout with GIT_DEPTH 2 holds c2 and c3: c2 over c3 is a late run, c3 over c2 is not
+        _ = try Git.output(["clone", "-q", "--depth", "2", "file://" + appDir.path, work.appendingPathComponent("shallow").path])
+        try deploy(ids[2])
+        let late = try CLI.run(["set", "--source-repo", "../shallow", "-f", "kustomization.yaml", "\(app):\(ids[1])"], in: config)
+        XCTAssertEqual(late.status, 1, late.stderr)
+        XCTAssertTrue(late.stderr.contains("(\(ids[1]) is an ancestor of the deployed commit"), late.stderr)
+        try deploy(ids[1])
+        let newer = try CLI.run(["set", "--source-repo", "../shallow", "-f", "kustomization.yaml", "\(app):\(ids[2])"], in: config)
+        XCTAssertEqual(newer.status, 0, newer.stderr)
+        XCTAssertEqual(newer.stderr, "", "decided without a warning")
+
+        // --source-repo URL: the history is fetched from the git daemon (no checkout left behind)
+        let server = try GitDaemonRepo(files: ["main.go": "0\n"], name: "acme/app.git")
+        defer { server.stop() }
+        _ = try Git.output(["-C", appDir.path, "push", "-q", "--force", server.bare.path, "main"])
+        let tmp = try Fixtures.scratch("stale-tmp")
+        try deploy(ids[2])
+        let fetched = try CLI.run(["set", "--source-repo", server.url, "-f", "kustomization.yaml", "\(app):\(ids[0])"], in: config, env: ["TMPDIR": tmp.path])
+        XCTAssertEqual(fetched.status, 1, fetched.stderr)
+        XCTAssertTrue(fetched.stderr.contains("(\(ids[0]) is an ancestor of the deployed commit"), fetched.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: tmp.path), [], "the temporary clone is removed")
+    }
+
+    func testACIJobWithoutTheApplicationsHistoryWarnsOnceWithTheReason() throws {
+        let work = try Fixtures.scratch("stale-ci")
+        let ids = try appRepo(work.appendingPathComponent("app"))
+        let server = try GitDaemonRepo(files: ["k/kustomization.yaml": "images:\n  - name: \(app)\n    newTag: \(ids[1])\n  - name: \(app)-worker\n    newTag: \(ids[1])\n"])
+        defer { server.stop() }
+        let empty = work.appendingPathComponent("builds")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        // GIT_STRATEGY: none — CI_PROJECT_DIR holds no checkout
+        let r = try CLI.run(["set", "--push", "--repo", server.url, "-f", "k", "\(app):\(ids[2])", "\(app)-worker:\(ids[2])"], in: empty,
+                            env: ["GITLAB_CI": "true", "CI_PROJECT_DIR": empty.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let warnings = r.stderr.split(separator: "\n").filter { $0.contains("warning:") }
+        XCTAssertEqual(warnings, ["imagebump: warning: cannot tell whether \(ids[2]) is older than the deployed \(ids[1]) (CI_PROJECT_DIR holds no git checkout of the application (the job's GIT_STRATEGY is none?)); the stale-run check is skipped"], r.stderr)
+        // a tag that is no commit id needs no history: not a word
+        let semver = try CLI.run(["set", "--push", "--repo", server.url, "-f", "k", "\(app):1.2.3"], in: empty,
+                                 env: ["GITLAB_CI": "true", "CI_PROJECT_DIR": empty.path])
+        XCTAssertEqual(semver.status, 0, semver.stderr)
+        XCTAssertFalse(semver.stderr.contains("warning:"), semver.stderr)
+        // the edit-only executable in a GitHub job: says it reads no history
+        let local = work.appendingPathComponent("local")
+        try Fixtures.write("image: \(app):\(ids[1])\n", to: local.appendingPathComponent("d.yaml"))
+        let edit = try CLI.run(["set", "-f", "d.yaml", "\(app):\(ids[2])"], in: local, env: ["GITHUB_ACTIONS": "true"])
+        XCTAssertEqual(edit.status, 0, edit.stderr)
+        XCTAssertEqual(edit.stderr.components(separatedBy: "the stale-run check is skipped").count, 2, edit.stderr)
+        XCTAssertTrue(edit.stderr.contains("this run reads no git history: give --source-repo"), edit.stderr)
+    }
+}
