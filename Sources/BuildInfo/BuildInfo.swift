@@ -3,11 +3,14 @@
 /// action's and GitLab component's image tags with it); the release build then also sets `commit` (not committed).
 public enum BuildInfo {
     public static let version = "0.3.0"
-    /// The git commit the binary was built from (nil for a development build).
+    /// The git commit the binary was built from (nil for a development build: only `scripts/stamp-version.sh vX.Y.Z` sets it).
     public static let commit: String? = nil
 
-    /// "0.3.0" or "0.3.0 (abc1234)".
-    public static var description: String {
-        commit.map { "\(version) (\($0.prefix(12)))" } ?? version
+    /// What `--version` prints: "0.3.0 (abc123456789)", or for a build not stamped by a release (a development build,
+    /// which cannot know its commit without reading git at build time) "0.3.0 (unknown commit)".
+    public static var description: String { describe(version: version, commit: commit) }
+
+    public static func describe(version: String, commit: String?) -> String {
+        "\(version) (\(commit.map { String($0.prefix(12)) } ?? "unknown commit"))"
     }
 }

@@ -11,7 +11,9 @@ public struct Promotion: Sendable, Equatable {
     public let notInTarget: [HeldImage]
 
     /// The commit subject, and the first line of the merge request: "promote staging → production".
-    public var summary: String { "promote \(from) → \(to)" }
+    public var summary: String { Self.summary(from: from, to: to) }
+
+    public static func summary(from: String, to: String) -> String { "promote \(from) → \(to)" }
 
     /// - Parameters:
     ///   - only: image names to promote (`--image`); empty: every image FROM holds.

@@ -35,6 +35,9 @@ public enum PlatformOutputs {
          ("error", "IMAGEBUMP_ERROR", r.error?.message ?? "")]
     }
 
+    /// The dotenv file's keys, in order (for `--dotenv`'s help).
+    static var dotenvKeys: [String] { outputs(RunReport(mode: "write")).map(\.dotenv) }
+
     /// Writes GitHub Actions' step outputs and step summary (set on GitHub Actions only), and the dotenv file when asked.
     public static func publish(_ r: RunReport, dotenv: String?) throws {
         let ci = ProcessEnvironment.ci
@@ -60,7 +63,7 @@ public enum PlatformOutputs {
         if let commit = r.commit {
             s += "\nCommit `\(commit)`" + (r.branch.map { " \(r.pushed == true ? "pushed to" : "on") \(code($0))" } ?? "") + "\n"
         }
-        if let mr = r.mergeRequest { s += "\nMerge request: \(mr.url)\n" }
+        if let mr = r.mergeRequest { s += "\n\(mr.noun.prefix(1).uppercased())\(mr.noun.dropFirst()): \(mr.url)\n" }
         return s
     }
 

@@ -72,7 +72,7 @@ public struct PromoteCommand: RoutedCommand {
         s.edit.specs = promotion.specs.map(\.text)
         // --add needs the kustomization file itself
         if add { s.edit.files = toEnv.files.map { Self.kustomization(in: $0, root: root) ?? $0 } }
-        if repo.message == CommitTemplate.default { s.repo.message = "chore(deploy): \(promotion.summary)\n\n{changes}" }
+        if repo.message == nil { s.repo.message = CommitTemplate.promotion(promotion.summary) }
         var target = s.target(toEnv)
         if target.command.forge.mergeRequest {
             if forge.description == nil { target.command.forge.description = "\(promotion.summary.prefix(1).uppercased())\(promotion.summary.dropFirst()):\n\n{changes}" }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Environments
 import ImageReference
 import ImagebumpKit
 
@@ -157,8 +158,11 @@ public struct RepoOptions: ParsableArguments {
     @Option(help: "Push to this branch instead (created from --branch's head; updated on re-runs).")
     public var pushBranch: String?
 
-    @Option(help: ArgumentHelp("Commit message template; placeholders {images}, {files}, {changes}.", valueName: "template"))
-    public var message = CommitTemplate.default
+    @Option(help: ArgumentHelp("Commit message template; placeholders {images}, {files}, {changes} (default: \(CommitTemplate.default); for promote: \(CommitTemplate.promotion(Promotion.summary(from: "FROM", to: "TO")).split(separator: "\n")[0]), then one line per change).", valueName: "template"))
+    public var message: String?
+
+    /// `--message`, or the default template when it was not given.
+    public var messageTemplate: String { message ?? CommitTemplate.default }
 
     @Option(help: ArgumentHelp("Commit author (default: from the CI platform's variables, else imagebump <imagebump@localhost>).", valueName: "Name <email>"))
     public var author: String?
@@ -193,7 +197,7 @@ public struct RepoOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Provenance trailer Source-Pipeline: (default: from CI variables).", valueName: "url"))
     public var sourcePipeline: String?
 
-    @Option(help: ArgumentHelp("Write changed/commit/branch/mr-url/mr-number as KEY=value lines (GitLab artifacts:reports:dotenv).", valueName: "path"))
+    @Option(help: ArgumentHelp("Write \(PlatformOutputs.dotenvKeys.joined(separator: ", ")) as KEY=value lines (GitLab artifacts:reports:dotenv), also when the run fails.", valueName: "path"))
     public var dotenv: String?
 }
 
@@ -210,19 +214,19 @@ public struct ForgeOptions: ParsableArguments {
     @Option(help: ArgumentHelp("API base URL (default: CI_API_V4_URL / GITHUB_API_URL, https://<host>/api/v4, https://api.github.com, https://<host>/api/v3).", valueName: "url"))
     public var apiURL: String?
 
-    @Option(help: ArgumentHelp("Merge request title template (default: the commit subject).", valueName: "template"))
+    @Option(help: ArgumentHelp("Merge request / pull request title template (default: the commit subject).", valueName: "template"))
     public var title: String?
 
-    @Option(help: ArgumentHelp("Merge request description template (default: a table of every change and the provenance links).", valueName: "template"))
+    @Option(help: ArgumentHelp("Merge request / pull request description template (default: a table of every change and the provenance links).", valueName: "template"))
     public var description: String?
 
     @Option(help: "Label to set (repeatable).")
     public var label: [String] = []
 
-    @Option(help: ArgumentHelp("Assignee username (repeatable).", valueName: "username"))
+    @Option(help: ArgumentHelp("Assignee username (repeatable; a leading @ is dropped).", valueName: "username"))
     public var assignee: [String] = []
 
-    @Option(help: ArgumentHelp("Reviewer username (repeatable).", valueName: "username"))
+    @Option(help: ArgumentHelp("Reviewer (repeatable): a username (a leading @ is dropped); on GitHub also a team as org/team, requested as a team reviewer.", valueName: "username|org/team"))
     public var reviewer: [String] = []
 
     @Flag(help: "Open as a draft.")

@@ -2,4 +2,7 @@
 /// the edit-only CLI's option default and GitOps' `CommitMessage` read the same constant.
 public enum CommitTemplate {
     public static let `default` = "chore(deploy): bump {images}"
+
+    /// `promote`'s template: the summary ("promote staging → production") as subject, one line per change below.
+    public static func promotion(_ summary: String) -> String { "chore(deploy): \(summary)\n\n{changes}" }
 }

@@ -36,9 +36,16 @@ public struct RunReport: Codable, Sendable, Equatable {
         public var created: Bool
         /// False when an existing merge request already matched (nothing to update).
         public var updated: Bool
-        public init(url: String, number: Int, created: Bool, updated: Bool) {
-            self.url = url; self.number = number; self.created = created; self.updated = updated
+        /// `gitlab` or `github`: which forge, so that output calls it what that forge does.
+        public var forge: String?
+        public init(url: String, number: Int, created: Bool, updated: Bool, forge: String? = nil) {
+            self.url = url; self.number = number; self.created = created; self.updated = updated; self.forge = forge
         }
+
+        /// "pull request" on GitHub, "merge request" on GitLab.
+        public var noun: String { Self.noun(forge: forge) }
+
+        public static func noun(forge: String?) -> String { forge == "github" ? "pull request" : "merge request" }
     }
 
     /// The imagebump version that ran.
@@ -131,6 +138,6 @@ public enum TextReport {
     }
 
     public static func mergeRequestLine(_ r: RunReport) -> String? {
-        r.mergeRequest.map { "\($0.created ? "opened" : ($0.updated ? "updated" : "unchanged")) merge request \($0.url)" }
+        r.mergeRequest.map { "\($0.created ? "opened" : ($0.updated ? "updated" : "unchanged")) \($0.noun) \($0.url)" }
     }
 }

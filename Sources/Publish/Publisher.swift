@@ -121,10 +121,11 @@ public struct Publisher {
         do {
             opened = try MergeRequestService().openOrUpdate(mr)
         } catch {
-            throw PublishFailure(report: report, description: "\(error)\nthe branch \(result.branch) was pushed; re-run the same command to open or update the merge request")
+            throw PublishFailure(report: report, description: "\(error)\nthe branch \(result.branch) was pushed; re-run the same command to open or update the \(RunReport.MergeRequestInfo.noun(forge: ctx.kind.rawValue))")
         }
         for w in opened.warnings { warning?(w) }
-        report.mergeRequest = .init(url: opened.url, number: opened.number, created: opened.created, updated: opened.updated)
+        report.mergeRequest = .init(url: opened.url, number: opened.number, created: opened.created, updated: opened.updated,
+                                    forge: ctx.kind.rawValue)
     }
 
     /// Plans `edit` with its paths relative to `root` (the clone or the checkout).

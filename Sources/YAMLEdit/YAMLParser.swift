@@ -55,18 +55,28 @@ public enum YAMLParser {
         if let failure { throw failure }
     }
 
+    /// libyaml's error as one message at one place. Its context mark is where the token or collection being read
+    /// starts (an unclosed quote, a flow sequence's `[`): the message names it, and when the problem is only that
+    /// the input ended, the error is placed there instead of at the end of the file.
     private static func parserError(_ parser: yaml_parser_t, source: YAMLSource) -> YAMLError {
         let problem = parser.problem.map { String(cString: $0) } ?? "invalid YAML"
-        var message = problem
-        if let ctx = parser.context { message += " " + String(cString: ctx) }
-        var mark = parser.problem_mark
         if parser.error == YAML_READER_ERROR {
             // Reader errors carry a byte offset, not a mark.
             let (l, c) = source.lineColumn(of: min(parser.problem_offset + source.bomLength, source.bytes.count))
-            return YAMLError(line: l, column: c, message: message)
+            return YAMLError(line: l, column: c, message: problem)
         }
-        if mark.line == 0 && mark.column == 0 && mark.index == 0, parser.context != nil { mark = parser.context_mark }
-        return YAMLError(line: mark.line + 1, column: mark.column + 1, message: message)
+        let at = (line: parser.problem_mark.line + 1, column: parser.problem_mark.column + 1)
+        guard let ctx = parser.context.map({ String(cString: $0) }) else {
+            return YAMLError(line: at.line, column: at.column, message: problem)
+        }
+        let start = (line: parser.context_mark.line + 1, column: parser.context_mark.column + 1)
+        let unset = parser.problem_mark.line == 0 && parser.problem_mark.column == 0 && parser.problem_mark.index == 0
+        if unset || start == at { return YAMLError(line: start.line, column: start.column, message: "\(problem) \(ctx)") }
+        if parser.problem_mark.index + source.bomLength >= source.bytes.count {
+            return YAMLError(line: start.line, column: start.column,
+                             message: "\(problem) (at line \(at.line), column \(at.column), the end of the file) \(ctx) that starts here")
+        }
+        return YAMLError(line: at.line, column: at.column, message: "\(problem) \(ctx) that starts at line \(start.line), column \(start.column)")
     }
 }
 

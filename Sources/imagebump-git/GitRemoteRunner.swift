@@ -82,7 +82,7 @@ struct GitRemoteRunner: RemoteRunner {
             let explicitAuthor = try o.author.flatMap { $0.isEmpty ? nil : try GitAuthor(parsing: $0) }
             request = PublishRequest(
                 mode: mode, location: location, branch: o.branch, pushBranch: o.pushBranch, specs: specs,
-                edit: edit, messageTemplate: o.message, author: explicitAuthor,
+                edit: edit, messageTemplate: o.messageTemplate, author: explicitAuthor,
                 provenance: Provenance(repository: o.sourceRepository, commit: o.sourceCommit, pipeline: o.sourcePipeline),
                 retries: o.retries, credentials: credentials, timeoutSeconds: TimeInterval(o.timeout), caFile: absolute(o.caFile),
                 mergeRequest: mr, ci: ci, environment: target.environment)

@@ -24,7 +24,7 @@ final class ParseErrorAndPushProgressTests: XCTestCase {
         for (how, r) in runs {
             XCTAssertEqual(r.status, 1, "\(how): \(r.stderr)")
             let errors = r.stderr.split(separator: "\n").filter { $0.hasPrefix("imagebump: error:") }
-            XCTAssertEqual(errors, ["imagebump: error: bad.yaml:2:4: did not find expected ',' or ']' while parsing a flow sequence"],
+            XCTAssertEqual(errors, ["imagebump: error: bad.yaml:2:4: did not find expected ',' or ']' while parsing a flow sequence that starts at line 1, column 8"],
                            "\(how): \(r.stderr)")
             XCTAssertFalse(r.stderr.contains("no match"), "\(how): \(r.stderr)")
         }

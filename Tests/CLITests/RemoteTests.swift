@@ -150,22 +150,27 @@ extension RemoteTests {
                    "GITHUB_SERVER_URL": "https://github.example.test", "GITHUB_REPOSITORY": "octo/app", "GITHUB_SHA": "feedface",
                    "GITHUB_RUN_ID": "99"]
         let r = try CLI.run(["set", "--pull-request", "--repo", server.url, "--forge", "github", "--api-url", forge.baseURL,
-                             "--label", "deploy", "--reviewer", "alice", "--auto-merge", "ghcr.io/octo/app:v1.1.0"], in: cwd, env: env)
+                             "--label", "deploy", "--reviewer", "alice", "--reviewer", "octo/sre", "--auto-merge", "ghcr.io/octo/app:v1.1.0"], in: cwd, env: env)
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertFalse(r.stderr.contains(canary))
         XCTAssertEqual(r.stdout.components(separatedBy: "\n").filter { $0.contains(canary) }, ["::add-mask::\(canary)"])
-        XCTAssertTrue(r.stdout.contains("opened merge request http"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("opened pull request http"), r.stdout)
+        XCTAssertFalse(r.stdout.contains("merge request"), "GitHub calls it a pull request: \(r.stdout)")
         let reqs = try forge.requests()
         XCTAssertTrue(reqs.allSatisfy { $0.violations.isEmpty }, "\(reqs.flatMap(\.violations))")
         XCTAssertEqual(reqs.filter { $0.method == "POST" && $0.path == "/repos/octo/config/pulls" }.count, 1)
         XCTAssertTrue(reqs.contains { $0.path.hasSuffix("/labels") }, "labels set")
-        XCTAssertTrue(reqs.contains { $0.path.hasSuffix("/requested_reviewers") }, "reviewers requested")
+        let review = try XCTUnwrap(reqs.first { $0.path.hasSuffix("/requested_reviewers") }, "reviewers requested")
+        XCTAssertEqual(review.json["reviewers"] as? [String], ["alice"])
+        XCTAssertEqual(review.json["team_reviewers"] as? [String], ["sre"], "org/team is requested as a team reviewer")
         XCTAssertTrue(reqs.contains { $0.path.hasSuffix("graphql") }, "auto-merge enabled through GraphQL")
         let out = try String(contentsOf: outputFile, encoding: .utf8)
         XCTAssertTrue(out.contains("changed=true\n"), out)
         XCTAssertTrue(out.contains("pr-number=1\n"), out)
         XCTAssertTrue(out.contains("branch=imagebump/"), out)
-        XCTAssertTrue(try String(contentsOf: summary, encoding: .utf8).contains("| `values.yaml` | 3 | `ghcr.io/octo/app` | `ghcr.io/octo/app:v1.0.0` | `ghcr.io/octo/app:v1.1.0` |"))
+        let summaryText = try String(contentsOf: summary, encoding: .utf8)
+        XCTAssertTrue(summaryText.contains("| `values.yaml` | 3 | `ghcr.io/octo/app` | `ghcr.io/octo/app:v1.0.0` | `ghcr.io/octo/app:v1.1.0` |"))
+        XCTAssertTrue(summaryText.contains("\nPull request: http"), summaryText)
         let body = reqs.first { $0.method == "POST" && $0.path == "/repos/octo/config/pulls" }?.json["body"] as? String ?? ""
         XCTAssertTrue(body.contains("ghcr.io/octo/app:v1.1.0"), body)
     }

@@ -60,6 +60,21 @@ final class SpanTests: XCTestCase {
         XCTAssertEqual(b.line, 3)
     }
 
+    /// An unclosed quote is found at the end of the file; the error is placed at the quote and says where the file
+    /// ended. An error inside a collection names where the collection starts.
+    func testErrorsPointAtTheStartOfAnUnfinishedToken() {
+        let cases: [(String, YAMLError)] = [
+            ("image: app:1.0\nname: \"unclosed\nother: x\n",
+             YAMLError(line: 2, column: 7, message: "found unexpected end of stream (at line 4, column 1, the end of the file) while scanning a quoted scalar that starts here")),
+            ("a: 'b\n", YAMLError(line: 1, column: 4, message: "found unexpected end of stream (at line 2, column 1, the end of the file) while scanning a quoted scalar that starts here")),
+            ("image: [app:1.0\nfoo: : bar\n",
+             YAMLError(line: 2, column: 4, message: "did not find expected ',' or ']' while parsing a flow sequence that starts at line 1, column 8")),
+        ]
+        for (text, expected) in cases {
+            XCTAssertThrowsError(try YAMLParser.parse(Array(text.utf8)), text) { XCTAssertEqual($0 as? YAMLError, expected, text) }
+        }
+    }
+
     func testErrorsCarryLineAndColumn() {
         XCTAssertThrowsError(try YAMLParser.parse(Array("a: 1\nb: [1, 2\nc: 3\n".utf8))) { e in
             let err = e as! YAMLError
