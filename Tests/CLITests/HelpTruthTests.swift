@@ -49,7 +49,7 @@ final class HelpTruthTests: XCTestCase {
         XCTAssertEqual(subject.replacing("FROM", with: "dev").replacing("TO", with: "staging"), committed)
         // and set's default is the one `set` commits
         XCTAssertTrue(text.contains("(default: chore(deploy): bump {images};"), text)
-        let set = try CLI.run(["set", "--push", "--repo", server.url, "\(app):1.4.0"], in: try Fixtures.scratch())
+        let set = try CLI.run(["set", "--push", "--env", "staging", "--repo", server.url, "\(app):1.4.0"], in: try Fixtures.scratch())
         XCTAssertEqual(set.status, 0, set.stderr)
         XCTAssertEqual(try server.git(["log", "-1", "--format=%s", "main"]).trimmingCharacters(in: .newlines), "chore(deploy): bump \(app):1.4.0")
     }
