@@ -71,7 +71,7 @@ public final class ConfigRepo {
     public func close() {
         if let repo { git_repository_free(repo); self.repo = nil }
         if let tempDir {
-            try? FileManager.default.removeItem(atPath: tempDir)
+            TempCleanup.removeTree(tempDir) // names as bytes: not every name in a clone is UTF-8
             self.tempDir = nil
         }
         if let tempRegistration { TempCleanup.unregister(tempRegistration); self.tempRegistration = nil }
@@ -144,7 +144,7 @@ public final class ConfigRepo {
         var ok = false
         defer {
             if !ok {
-                try? FileManager.default.removeItem(atPath: tempDir)
+                TempCleanup.removeTree(tempDir) // names as bytes: not every name in a clone is UTF-8
                 TempCleanup.unregister(registration)
             }
         }

@@ -29,6 +29,25 @@ public enum PathQuoting {
         return out + "\""
     }
 
+    /// A name given as bytes: `quoted(_:)` when they are UTF-8, else quoted with every byte outside printable ASCII
+    /// in octal, as git writes such names by default (`"apps/\377.yaml"`).
+    public static func quoted(bytes: [UInt8]) -> String {
+        if let text = String(validating: bytes, as: UTF8.self) { return quoted(text) }
+        var out = "\""
+        for b in bytes {
+            switch b {
+            case 0x22: out += "\\\""
+            case 0x5C: out += "\\\\"
+            case 0x0A: out += "\\n"
+            case 0x09: out += "\\t"
+            case 0x0D: out += "\\r"
+            case 0x20..<0x7F: out.unicodeScalars.append(Unicode.Scalar(b))
+            default: out += "\\" + String(b, radix: 8).leftPadded(to: 3)
+            }
+        }
+        return out + "\""
+    }
+
     /// A diff header name (`a/path`), quoted as a whole as git does: `"a/evil\n.yaml"`.
     public static func diffName(_ prefix: String, _ path: String) -> String {
         needsQuoting(path) ? quoted(prefix + path) : prefix + path

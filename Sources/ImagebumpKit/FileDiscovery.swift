@@ -19,8 +19,21 @@ public struct DiscoveredFile: Hashable, Sendable {
 public struct DiscoveryError: ProblemError {
     public let path: String
     public let message: String
-    public var problems: [Problem] { [Problem(file: path, message: message)] }
+    /// `path` is a name no `String` holds (not UTF-8), already quoted: it is named in the message, not as the file.
+    var pathIsQuotedBytes = false
+    public var problems: [Problem] {
+        [pathIsQuotedBytes ? Problem(message: path + ": " + message) : Problem(file: path, message: message)]
+    }
     public var description: String { problems[0].description }
+
+    init(path: String, message: String) { self.path = path; self.message = message }
+
+    /// A name that is not UTF-8 where a YAML file or a directory to search could be: refused rather than skipped.
+    init(notUTF8 name: [UInt8], under relative: String) {
+        path = PathQuoting.quoted(bytes: relative.isEmpty ? name : Array(relative.utf8) + [0x2F] + name)
+        message = "the name is not UTF-8: imagebump cannot name it in a report, a diff or a commit, and does not skip it; rename it"
+        pathIsQuotedBytes = true
+    }
 }
 
 /// What `-f` arguments expand to.
@@ -79,6 +92,15 @@ public enum FileDiscovery {
         }
     }
 
+    /// A name (bytes) in directory `real` that discovery would read: a YAML file name, or a directory that is
+    /// not hidden (followed through a link as discovery follows it).
+    static func mayHoldYAML(_ name: [UInt8], in real: String) -> Bool {
+        if name.first == 0x2E { return false }
+        if isYAMLName(String(decoding: name, as: UTF8.self)) { return true }
+        var st = stat()
+        return DirectoryListing.withCString(Array(real.utf8) + [0x2F] + name) { stat($0, &st) } == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+    }
+
     private struct Walk {
         let root: RepoRoot
         let excludes: [String]
@@ -98,9 +120,14 @@ public enum FileDiscovery {
         /// `real` is a resolved directory inside the root; `relative` is the path walked to it (links as named).
         mutating func directory(real: String, relative: String) throws(DiscoveryError) {
             guard seenDirs.insert(real).inserted else { return } // a link back up the tree, or listed already
-            var names: [String]
-            do { names = try DirectoryListing.names(real) } catch {
+            let entries: [DirectoryListing.Entry]
+            do { entries = try DirectoryListing.entries(real) } catch {
                 throw DiscoveryError(path: relative.isEmpty ? "." : relative, message: String(cString: strerror(error.code)))
+            }
+            var names: [String] = []
+            for e in entries {
+                if let name = e.name { names.append(name) }
+                else if FileDiscovery.mayHoldYAML(e.bytes, in: real) { throw DiscoveryError(notUTF8: e.bytes, under: relative) }
             }
             names.sort() // stable, reproducible order of changes and diffs
             for name in names {

@@ -91,14 +91,17 @@ public enum TempCleanup {
     }
 
     /// `rm -rf path` without following symlinks.
-    public static func removeTree(_ path: String) {
+    public static func removeTree(_ path: String) { removeTree(bytes: Array(path.utf8)) }
+
+    /// Names are bytes here: a clone of a repository can hold a file whose name is not UTF-8, and it goes too.
+    private static func removeTree(bytes path: [UInt8]) {
         var st = stat()
-        guard lstat(path, &st) == 0 else { return }
+        guard DirectoryListing.withCString(path, { lstat($0, &st) }) == 0 else { return }
         if (st.st_mode & S_IFMT) == S_IFDIR {
-            for n in (try? DirectoryListing.names(path)) ?? [] { removeTree(path + "/" + n) }
-            rmdir(path)
+            for e in (try? DirectoryListing.entries(cPath: path)) ?? [] { removeTree(bytes: path + [0x2F] + e.bytes) }
+            _ = DirectoryListing.withCString(path) { rmdir($0) }
         } else {
-            unlink(path)
+            _ = DirectoryListing.withCString(path) { unlink($0) }
         }
     }
 }

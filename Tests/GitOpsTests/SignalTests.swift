@@ -23,6 +23,10 @@ final class SignalTests: ServerTestCase {
         try Fixtures.run(["git", "init", "-q", "-b", "main", seed])
         try FileManager.default.createDirectory(atPath: seed + "/deploy", withIntermediateDirectories: true)
         try "image: registry.example.com/team/app:1.0\n".write(toFile: seed + "/deploy/app.yaml", atomically: true, encoding: .utf8)
+        // a name that is not UTF-8 (not YAML, so the run goes on to the push): the clone holding it must go too
+        let latin1 = Array((seed + "/deploy/notes-").utf8) + [0xE9] + Array(".txt".utf8) + [0]
+        let fd = latin1.withUnsafeBufferPointer { $0.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_WRONLY | O_CREAT, 0o644) } }
+        XCTAssertGreaterThanOrEqual(fd, 0); close(fd)
         try Fixtures.run(["git", "add", "-A"], cwd: seed)
         try Fixtures.run(["git", "commit", "-q", "-m", "seed"], cwd: seed)
         try Fixtures.run(["git", "push", "-q", bare, "main"], cwd: seed)
