@@ -39,7 +39,6 @@ public struct GetCommand: RoutedCommand {
     public func validate() throws {
         if !environments.isEmpty && !files.isEmpty { throw ValidationError("give --env or -f, not both") }
         for i in images where (try? ImageName(parsing: i)) == nil { throw ValidationError("--image \(i): not an image name") }
-        if repo.timeout < 1 { throw ValidationError("--timeout must be at least 1 (seconds)") }
     }
 
     public func run() throws {
@@ -116,8 +115,8 @@ public struct ReadRepoOptions: ParsableArguments {
     @Option(help: ArgumentHelp("CA certificates (PEM) for a server with a private CA; SSL_CERT_FILE is used too.", valueName: "path"))
     public var caFile: String?
 
-    @Option(help: ArgumentHelp("Give up when connecting to the git server, or waiting for its next byte, takes longer.", valueName: "seconds"))
-    public var timeout = 120
+    @Option(help: ArgumentHelp("Give up when connecting to the git server, or waiting for its next byte, takes longer.", valueName: "seconds"), transform: Seconds.parse)
+    public var timeout = Seconds(120)
 
     /// The same as `set`'s repository options (the clone is made the same way), nothing else set.
     var options: RepoOptions {

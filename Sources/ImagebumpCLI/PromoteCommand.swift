@@ -61,7 +61,7 @@ public struct PromoteCommand: RoutedCommand {
             throw Problem(message: "\(from) and \(to) live on different branches (\(fromEnv.branch ?? "the run's branch"), \(toEnv.branch ?? "the run's branch")); promote reads both from one checkout, so it supports environments on one branch only")
         }
         func held(_ env: Environment) throws -> [HeldImage] {
-            try Inventory.images(root: root, paths: env.files, maxFileSize: runOptions.maxFileSize << 20).map { HeldImage($0.image, file: $0.file) }
+            try Inventory.images(root: root, paths: env.files, maxFileSize: runOptions.maxFileSize.bytes).map { HeldImage($0.image, file: $0.file) }
         }
         let promotion = try Promotion.plan(config, from: from, to: to, fromImages: try held(fromEnv), toImages: try held(toEnv),
                                            only: images, add: add, skipOrder: skipOrder)

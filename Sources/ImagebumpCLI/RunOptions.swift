@@ -13,8 +13,8 @@ public struct RunOptions: ParsableArguments {
     @Option(help: "Output format: text or json.")
     public var output: OutputFormat = .text
 
-    @Option(help: ArgumentHelp("Refuse files larger than this many MiB.", valueName: "MiB"))
-    public var maxFileSize = 16
+    @Option(help: ArgumentHelp("Refuse files larger than this many MiB.", valueName: "MiB"), transform: MiB.parse)
+    public var maxFileSize = MiB(16)
 
     @Flag(help: "Permit a lower semantic version, or an older commit than the one deployed (a rollback).")
     public var allowDowngrade = false
@@ -24,8 +24,4 @@ public struct RunOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp("Environment variable holding the token for fetching a --source-repo URL (default: the order of --token-env).", valueName: "NAME"))
     public var sourceTokenEnv: String?
-
-    public func validate() throws {
-        if maxFileSize < 1 { throw ValidationError("--max-file-size must be at least 1") }
-    }
 }

@@ -55,8 +55,6 @@ public struct SetCommand: RoutedCommand {
                 .filter(\.1).map(\.0).joined(separator: " and ")
             throw ValidationError("\(edit.dryRun ? "--dry-run" : "--check") writes nothing, so it cannot be combined with \(given)")
         }
-        if repo.retries < 0 { throw ValidationError("--retries must be 0 or more") }
-        if repo.timeout < 1 { throw ValidationError("--timeout must be at least 1 (seconds)") }
     }
 
     public func run() throws {
@@ -128,11 +126,11 @@ public struct EditOptions: ParsableArguments {
     public var dryRun: Bool { runOptions.dryRun }
     public var check: Bool { runOptions.check }
     public var output: OutputFormat { runOptions.output }
-    public var maxFileSize: Int { runOptions.maxFileSize }
+    public var maxFileSize: Int { runOptions.maxFileSize.bytes }
 
     public func request(_ specs: [ImageSpec], root: String) -> SetRequest {
         SetRequest(specs: specs, root: root, paths: files, excludes: exclude, add: add, allowMissing: allowMissing,
-                   maxFileSize: maxFileSize << 20, allowDowngrade: runOptions.allowDowngrade)
+                   maxFileSize: maxFileSize, allowDowngrade: runOptions.allowDowngrade)
     }
 
     public func validate() throws {
@@ -167,8 +165,8 @@ public struct RepoOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Commit author (default: from the CI platform's variables, else imagebump <imagebump@localhost>).", valueName: "Name <email>"))
     public var author: String?
 
-    @Option(help: "Attempts after a rejected push (fetch, re-apply the edit on the new head, push again).")
-    public var retries = 5
+    @Option(help: "Attempts after a rejected push (fetch, re-apply the edit on the new head, push again).", transform: RetryCount.parse)
+    public var retries = RetryCount(5)
 
     @Option(help: ArgumentHelp("Environment variable holding the HTTPS token (default: IMAGEBUMP_TOKEN, then GITLAB_TOKEN/CI_JOB_TOKEN, GITHUB_TOKEN; CI_JOB_TOKEN only for the job's own GitLab).", valueName: "NAME"))
     public var tokenEnv: String?
@@ -185,8 +183,8 @@ public struct RepoOptions: ParsableArguments {
     @Option(help: ArgumentHelp("CA certificates (PEM) for a server with a private CA; SSL_CERT_FILE is used too.", valueName: "path"))
     public var caFile: String?
 
-    @Option(help: ArgumentHelp("Give up when connecting to the git server or forge API, or waiting for its next byte, takes longer.", valueName: "seconds"))
-    public var timeout = 120
+    @Option(help: ArgumentHelp("Give up when connecting to the git server or forge API, or waiting for its next byte, takes longer.", valueName: "seconds"), transform: Seconds.parse)
+    public var timeout = Seconds(120)
 
     @Option(help: ArgumentHelp("Provenance trailer Source-Repository: (default: from CI variables).", valueName: "url"))
     public var sourceRepository: String?

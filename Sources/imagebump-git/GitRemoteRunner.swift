@@ -84,7 +84,7 @@ struct GitRemoteRunner: RemoteRunner {
                 mode: mode, location: location, branch: o.branch, pushBranch: o.pushBranch, specs: specs,
                 edit: edit, messageTemplate: o.messageTemplate, author: explicitAuthor,
                 provenance: Provenance(repository: o.sourceRepository, commit: o.sourceCommit, pipeline: o.sourcePipeline),
-                retries: o.retries, credentials: credentials, timeoutSeconds: TimeInterval(o.timeout), caFile: absolute(o.caFile),
+                retries: o.retries.value, credentials: credentials, timeoutSeconds: TimeInterval(o.timeout.value), caFile: absolute(o.caFile),
                 mergeRequest: mr, ci: ci, environment: target.environment)
         } catch {
             throw TargetFailure(report: output.failed(error, report: RunReport(mode: mode.rawValue)))
@@ -133,6 +133,6 @@ struct GitRemoteRunner: RemoteRunner {
         let location = Self.location(o, cwd: cwd)
         if !ConfigRepo.isURL(location) { return try body(ConfigFile.repositoryRoot(from: location)) } // a local checkout, in place
         return try ConfigRepo.with(location: location, branch: o.branch, credentials: Self.credentials(o, cwd: cwd),
-                                   timeouts: NetworkTimeouts(seconds: TimeInterval(o.timeout))) { repo in try body(repo.workdir) }
+                                   timeouts: NetworkTimeouts(seconds: TimeInterval(o.timeout.value))) { repo in try body(repo.workdir) }
     }
 }
