@@ -13,6 +13,7 @@ static inline CURLcode ib_setopt_callback(CURL *h, CURLoption o, ib_curl_data_cb
 static inline CURLcode ib_setopt_off_t(CURL *h, CURLoption o, curl_off_t v) { return curl_easy_setopt(h, o, v); }
 static inline CURLcode ib_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode ib_getinfo_string(CURL *h, CURLINFO i, char **v) { return curl_easy_getinfo(h, i, v); }
+static inline CURLcode ib_getinfo_off_t(CURL *h, CURLINFO i, curl_off_t *v) { return curl_easy_getinfo(h, i, v); }
 
 /* Options and infos as plain constants (some are built by macros in curl.h). */
 static const CURLoption IB_CURLOPT_URL = CURLOPT_URL;
@@ -42,4 +43,5 @@ static const CURLoption IB_CURLOPT_ACCEPT_ENCODING = CURLOPT_ACCEPT_ENCODING;
 static const CURLoption IB_CURLOPT_USERAGENT = CURLOPT_USERAGENT;
 static const CURLINFO IB_CURLINFO_RESPONSE_CODE = CURLINFO_RESPONSE_CODE;
 static const CURLINFO IB_CURLINFO_REDIRECT_URL = CURLINFO_REDIRECT_URL;
+static const CURLINFO IB_CURLINFO_SIZE_DOWNLOAD_T = CURLINFO_SIZE_DOWNLOAD_T;
 #endif

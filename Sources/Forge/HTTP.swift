@@ -98,15 +98,42 @@ private let curlGlobalInit: Bool = {
     curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
 }()
 
+/// What a forge may send back: its API answers are small JSON documents, so a body past these bounds is refused
+/// before it fills memory (a 1 MB gzip answer once grew the process to 1 GiB).
+public enum ResponseLimits {
+    /// The decoded body, at most.
+    public static let maxBodyBytes = 8 << 20
+    /// Decoded bytes per byte received, at most, once the body passed `ratioCheckedFrom` (JSON compresses ~10:1).
+    public static let maxCompressionRatio = 100
+    public static let ratioCheckedFrom = 1 << 20
+}
+
 private final class TransferBuffer {
     var body = Data()
     var headerLines: [String] = []
+    /// Why the body was refused (the write callback then stops the transfer).
+    var refusal: String?
+    let handle: UnsafeMutableRawPointer
+    init(handle: UnsafeMutableRawPointer) { self.handle = handle }
 }
 
 private let writeBody: ib_curl_data_cb = { ptr, size, nmemb, userdata in
     let count = size * nmemb
     guard let ptr, let userdata else { return count }
     let buffer = Unmanaged<TransferBuffer>.fromOpaque(userdata).takeUnretainedValue()
+    let decoded = buffer.body.count + count
+    if decoded > ResponseLimits.maxBodyBytes {
+        buffer.refusal = "the answer is larger than \(ResponseLimits.maxBodyBytes >> 20) MiB"
+        return 0 // libcurl ends the transfer (CURLE_WRITE_ERROR)
+    }
+    if decoded > ResponseLimits.ratioCheckedFrom {
+        var received: curl_off_t = 0
+        if ib_getinfo_off_t(buffer.handle, IB_CURLINFO_SIZE_DOWNLOAD_T, &received) == CURLE_OK, received > 0,
+           decoded / Int(received) > ResponseLimits.maxCompressionRatio {
+            buffer.refusal = "the answer decompresses to more than \(ResponseLimits.maxCompressionRatio) times its size (\(received) bytes received, \(decoded) decoded so far)"
+            return 0
+        }
+    }
     ptr.withMemoryRebound(to: UInt8.self, capacity: count) { buffer.body.append($0, count: count) }
     return count
 }
@@ -139,7 +166,7 @@ public struct CurlTransport: HTTPTransport {
         }
         defer { curl_easy_cleanup(handle) }
 
-        let buffer = TransferBuffer()
+        let buffer = TransferBuffer(handle: handle)
         let bufferPointer = Unmanaged.passUnretained(buffer).toOpaque()
         let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
@@ -207,6 +234,9 @@ public struct CurlTransport: HTTPTransport {
             }
         }
 
+        if result != CURLE_OK, let refusal = buffer.refusal {
+            throw TransportError(kind: .other, message: "\(request.method) \(Redactor.stripQuery(request.url)): \(refusal); refused")
+        }
         if result != CURLE_OK {
             let detail = String(cString: errorBuffer)
             let text = detail.isEmpty ? String(cString: curl_easy_strerror(result)) : detail

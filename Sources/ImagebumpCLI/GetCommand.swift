@@ -57,7 +57,10 @@ public struct GetCommand: RoutedCommand {
         } catch let e as ExitCode {
             throw e
         } catch {
-            Console.error(Problem.list(error))
+            let problems = Problem.list(error)
+            Console.error(problems)
+            // --output json: one document on stdout also when the run fails (schema/get.schema.json)
+            if output == .json, let json = try? JSONOutput.encode(Failure(problems)) { Console.out(json) }
             throw ExitCode.failure
         }
         switch output {
@@ -68,6 +71,13 @@ public struct GetCommand: RoutedCommand {
 
     /// - Parameter root: the checkout of --repo; nil: the repository around the working directory (-f paths are then
     ///   relative to the working directory, as for set).
+    /// What `--output json` prints for a failed run: `{"status": "failed", "error": {...}}`, the error as `set` reports it.
+    struct Failure: Encodable {
+        let status = "failed"
+        let error: RunReport.ErrorInfo
+        init(_ problems: [Problem]) { error = .init(message: problems.map(\.description).joined(separator: "\n"), problems: problems) }
+    }
+
     func makeReport(root checkout: String?, workingDirectory cwd: String) throws -> GetReport {
         let wanted = Set(images.compactMap { try? ImageName(parsing: $0).normalized })
         func running(_ root: String, _ paths: [String]) throws -> [RunningImage] {

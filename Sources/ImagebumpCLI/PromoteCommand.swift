@@ -94,8 +94,10 @@ public struct PromoteCommand: RoutedCommand {
         } catch let e as ExitCode {
             throw e
         } catch {
-            Console.error(Problem.list(error))
-            throw ExitCode.failure
+            // a refusal before the `set` (the order of promotion, an unknown environment): reported as `set` reports
+            var report = RunReport(mode: SetCommand.mode(repo: repo, forge: forge, run: runOptions).rawValue)
+            report.environment = to
+            throw RunOutput(format: runOptions.output, dotenv: repo.dotenv).fail(error, report: report)
         }
         try SetCommand.run([target], of: target.command)
     }

@@ -60,7 +60,8 @@ private extension Character {
 public let redactionMask = "***"
 
 /// `text` with every secret replaced by `redactionMask`, in each form a server may echo it back in:
-/// - the value itself, and percent-encoded (as inside URLs);
+/// - the value itself, and escaped: percent-encoded (as inside URLs) with any mix of escaped and plain characters
+///   and either case of hex digits, since servers differ in what they escape, and `/` as JSON's `\/`;
 /// - base64, alone or inside a longer base64 text such as a Basic `Authorization` header (`user:secret`), in
 ///   standard and URL-safe alphabets (the characters that encode only the secret's bytes, for each of the three
 ///   alignments);
@@ -72,13 +73,42 @@ public func maskSecrets(_ text: String, secrets: [String]) -> String {
     let secrets = secrets.filter { $0.count >= 4 }.sorted { $0.count > $1.count }
     for secret in secrets {
         out = out.replacingEvery(secret, with: redactionMask)
-        if case let encoded = secret.percentEncoded(keeping: \.isASCIIAlphanumeric), encoded != secret {
-            out = out.replacingEvery(encoded, with: redactionMask)
-        }
+        out = maskEscapedCopies(out, of: secret)
         for core in base64Cores(of: secret) { out = out.replacingEvery(core, with: redactionMask) }
     }
     for secret in secrets where secret.count >= 12 { out = maskPrefixes(out, of: secret) }
     return out
+}
+
+/// `text` with every copy of `secret` in which some characters are escaped (`%2B`/`%2b` for `+`, `\/` for `/`)
+/// masked. Compared byte by byte: each byte of the secret is matched by itself or by one of its escapes.
+func maskEscapedCopies(_ text: String, of secret: String) -> String {
+    let t = Array(text.utf8), s = Array(secret.utf8)
+    guard t.contains(0x25) || t.contains(0x5C) else { return text } // no `%`, no `\`: no escaped copy
+    func hex(_ c: UInt8) -> UInt8? {
+        switch c {
+        case 0x30...0x39: return c - 0x30
+        case 0x41...0x46: return c - 0x41 + 10
+        case 0x61...0x66: return c - 0x61 + 10
+        default: return nil
+        }
+    }
+    /// Where a copy starting at `start` ends, nil when there is none.
+    func copy(at start: Int) -> Int? {
+        var p = start
+        for b in s {
+            if p < t.count, t[p] == b { p += 1 }
+            else if p + 2 < t.count, t[p] == 0x25, let hi = hex(t[p + 1]), let lo = hex(t[p + 2]), hi << 4 | lo == b { p += 3 }
+            else if b == 0x2F, p + 1 < t.count, t[p] == 0x5C, t[p + 1] == 0x2F { p += 2 }
+            else { return nil }
+        }
+        return p
+    }
+    var out: [UInt8] = [], i = 0
+    while i < t.count {
+        if let end = copy(at: i) { out += redactionMask.utf8; i = end } else { out.append(t[i]); i += 1 }
+    }
+    return String(decoding: out, as: UTF8.self)
 }
 
 /// For each alignment of `secret` inside a byte stream (offset 0, 1 or 2 modulo 3), the base64 characters that

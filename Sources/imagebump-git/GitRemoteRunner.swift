@@ -29,7 +29,7 @@ struct GitRemoteRunner: RemoteRunner {
             sourceCredentials.tokenEnv = run.sourceTokenEnv
             ancestry = try ApplicationRepository.open(explicit: run.sourceRepo, configLocation: location, workingDirectory: cwd, ci: ci,
                                                       credentials: sourceCredentials,
-                                                      timeouts: NetworkTimeouts(seconds: TimeInterval(command.repo.timeout)))
+                                                      timeouts: NetworkTimeouts(seconds: TimeInterval(command.repo.timeout.value)))
         } catch { throw output.fail(error, report: RunReport(mode: command.mode.rawValue)) }
         defer { (ancestry as? SourceHistory)?.close() }
         if command.repo.repo == nil && [.write, .dryRun, .check].contains(command.mode) {

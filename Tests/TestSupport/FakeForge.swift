@@ -128,9 +128,10 @@ public final class FakeForge {
 
     /// Scripts a fault: the next `times` requests matching method and path regex get it.
     public func fault(method: String? = nil, path: String, status: Int = 500, headers: [String: String] = [:],
-               body: Any = ["message": "fault"], times: Int = 1, action: String = "status", seconds: Double = 0) throws {
+               body: Any = ["message": "fault"], times: Int = 1, action: String = "status", seconds: Double = 0,
+               size: Int = 0) throws {
         var f: [String: Any] = ["path": path, "status": status, "headers": headers, "body": body, "times": times,
-                                "action": action, "seconds": seconds]
+                                "action": action, "seconds": seconds, "size": size]
         if let method { f["method"] = method }
         try post("/__control/faults", f)
     }

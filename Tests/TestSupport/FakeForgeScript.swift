@@ -161,6 +161,27 @@ class Handler(BaseHTTPRequestHandler):
             except Exception:
                 pass
             return True
+        if action in ("big", "gzip"):
+            # An answer of `size` bytes (spaces: valid JSON around nothing), plain or as one gzip stream (~1000:1).
+            size = f.get("size", 0)
+            data = b" " * size
+            if action == "gzip":
+                import zlib
+                c = zlib.compressobj(9, zlib.DEFLATED, 31)
+                chunk = b" " * (1 << 20)
+                data = b"".join([c.compress(chunk) for _ in range(size >> 20)] + [c.flush()])
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            if action == "gzip":
+                self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            try:
+                self.wfile.write(data)
+            except Exception:
+                pass  # the client hung up on it: what a bounded client does
+            self.close_connection = True
+            return True
         if action == "delay":
             time.sleep(f.get("seconds", 2))
             return False
