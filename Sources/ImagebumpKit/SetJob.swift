@@ -156,9 +156,14 @@ public enum SetJob {
             problems += discovery.emptyDirectories.map { Problem(message: "no YAML files under \($0)") }
             // after a file's own error or an empty directory, a "no match" would mislead: the match may be there
             let explained = !problems.isEmpty
-            for (i, spec) in request.specs.enumerated() where !explained && !results.matched.contains(i) {
-                problems.append(Problem(message: "no match for \(spec.name.written) (\(spec.text)) in \(searched) YAML file\(searched == 1 ? "" : "s") under \(named.joined(separator: ", ")); looked at kustomize images:, image: values and image volumes, Helm repository/tag, *Image keys, Argo CD kustomize.images and Flux markers (use --allow-missing to accept)"
-                    + (NameSuggestion.closest(to: spec.name, among: results.imageNames).map { "; did you mean \($0)?" } ?? "")))
+            let unmatched = explained ? [] : request.specs.indices.filter { !results.matched.contains($0) }
+            let elsewhere = MatchElsewhere.places(request, unmatched: unmatched, searched: Set(files.map(\.realPath)))
+            for i in unmatched {
+                let spec = request.specs[i]
+                // found outside the -f paths: say where, rather than suggest a similar image of the searched files
+                let hint = elsewhere[i].map { "; \(spec.name.written) is in \($0.joined(separator: ", ")), outside \(named.joined(separator: ", "))" }
+                    ?? NameSuggestion.closest(to: spec.name, among: results.imageNames).map { "; did you mean \($0)?" } ?? ""
+                problems.append(Problem(message: "no match for \(spec.name.written) (\(spec.text)) in \(searched) YAML file\(searched == 1 ? "" : "s") under \(named.joined(separator: ", ")); looked at kustomize images:, image: values and image volumes, Helm repository/tag, *Image keys, Argo CD kustomize.images and Flux markers (use --allow-missing to accept)" + hint))
             }
         }
         let plans = results.plans.compactMap { $0 }
