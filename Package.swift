@@ -26,7 +26,7 @@ let package = Package(
         .target(name: "ImagebumpKit", dependencies: ["ImageRules", "TempCleanup", "BuildInfo", .product(name: "Version", package: "Version")],
                 swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")]),
         // imagebump.yaml: environments (files, branch, mode) and the promotion order.
-        .target(name: "Environments", dependencies: ["YAMLEdit", "ImageReference", "ImageRules"]),
+        .target(name: "Environments", dependencies: ["YAMLEdit", "ImageReference", "ImageRules", "TempCleanup"]),
         // One URL/remote-location parser and one backoff, shared by GitOps, Forge and Redaction.
         .target(name: "Remote", swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")]),
         // Trimming, literal replacement, percent-encoding and %.1f without Foundation (and so without ICU).

@@ -91,6 +91,17 @@ extension EnvironmentsConfig {
         for env in environments {
             for (path, site) in zip(env.files, env.fileSites) {
                 let at = { (m: String) in Problem(file: self.file, line: site.line, column: site.column, message: m) }
+                let pattern = PathPattern(path)
+                if pattern.isGlob {
+                    let found = pattern.expand(root: root)
+                    guard !found.isEmpty else { throw at("\(PathQuoting.quoted(path)) (environment \(env.name)) matches nothing in the repository") }
+                    for f in found {
+                        guard let real = resolved(ConfigFile.join(root, f.path)), isInside(real, realRoot) else {
+                            throw at("\(PathQuoting.quoted(f.path)) (\(path), environment \(env.name)) leads outside the repository")
+                        }
+                    }
+                    continue
+                }
                 guard let real = resolved(ConfigFile.join(root, path)) else {
                     throw at("\(PathQuoting.quoted(path)) (environment \(env.name)) does not exist in the repository")
                 }

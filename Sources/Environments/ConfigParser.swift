@@ -2,7 +2,7 @@ import ImageRules
 import YAMLEdit
 
 /// Top-level keys of `imagebump.yaml` (the JSON Schema's property names are checked against these in a test).
-public enum ConfigKey: String, CaseIterable, Sendable { case environments, promotion }
+public enum ConfigKey: String, CaseIterable, Sendable { case environments, promotion, apps }
 
 /// Keys of one environment.
 public enum EnvironmentKey: String, CaseIterable, Sendable { case files, mode, branch, labels, reviewers, assignees }
@@ -23,9 +23,10 @@ extension EnvironmentsConfig {
         var environments: [Environment] = []
         var promotion: [String] = []
         var promotionNodes: [YAMLNode] = []
+        var apps: [App] = []
         for (key, value) in try p.pairs(root, what: "the top level") {
             guard let k = ConfigKey(rawValue: key.value) else {
-                throw p.error(at: key, "unknown key \(key.value) (expected \(ConfigKey.allCases.map(\.rawValue).joined(separator: " or ")))")
+                throw p.error(at: key, "unknown key \(key.value) (expected one of \(ConfigKey.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
             switch k {
             case .environments:
@@ -36,6 +37,8 @@ extension EnvironmentsConfig {
             case .promotion:
                 promotionNodes = try p.strings(value, what: "promotion:")
                 promotion = promotionNodes.map(\.value)
+            case .apps:
+                for (name, body) in try p.pairs(value, what: "apps:") { apps.append(try p.app(name: name, body: body)) }
             }
         }
         guard !environments.isEmpty else { throw p.error(at: root, "missing environments:") }
@@ -47,7 +50,7 @@ extension EnvironmentsConfig {
             }
             guard seen.insert(n.value).inserted else { throw p.error(at: n, "\(n.value) appears twice in promotion:") }
         }
-        self.init(file: file, environments: environments, promotion: promotion)
+        self.init(file: file, environments: environments, promotion: promotion, apps: apps)
     }
 }
 
@@ -119,6 +122,27 @@ struct ConfigParser {
         }
         guard let files, !files.isEmpty else { throw error(at: name, "environment \(n) has no files (give files: [path, …])") }
         return Environment(name: n, files: files, fileSites: sites, mode: mode, branch: branch, labels: labels, reviewers: reviewers, assignees: assignees)
+    }
+
+    /// An app: `name: [paths]`, or `name: {files: [paths]}` (paths may hold globs, as an environment's).
+    func app(name: YAMLNode, body: YAMLNode) throws(Problem) -> App {
+        let n = name.value
+        guard !n.isEmpty, n.utf8.allSatisfy({ isNameByte($0) }) else {
+            throw error(at: name, "app name \(n) may only contain letters, digits, '.', '_' and '-'")
+        }
+        var filesNode = body
+        if body.kind == .mapping {
+            var files: YAMLNode?
+            for (k, v) in try pairs(body, what: "app \(n)") {
+                guard k.value == "files" else { throw error(at: k, "unknown key \(k.value) in app \(n) (expected files)") }
+                files = v
+            }
+            guard let files else { throw error(at: name, "app \(n) has no files (give files: [path, …])") }
+            filesNode = files
+        }
+        var files: [String] = []
+        for f in try strings(filesNode, what: "files of app \(n)") { files.append(try repoRelative(f)) }
+        return App(name: n, files: files)
     }
 
     /// A path inside the repository, normalised (`apps/./x/../y` → `apps/y`); absolute paths and paths that leave

@@ -1,8 +1,8 @@
 import ImageReference
 import ImageRules
 
-/// One image reference an environment's files hold (what `promote` reads).
-public struct HeldImage: Codable, Equatable, Sendable {
+/// One image an environment runs (what `promote` reads): its effective reference and where that is set.
+public struct HeldImage: Equatable, Sendable {
     /// The effective repository (a kustomize entry's `newName` when it has one).
     public var image: String
     public var tag: String?
@@ -10,9 +10,11 @@ public struct HeldImage: Codable, Equatable, Sendable {
     /// Relative to the repository root.
     public var file: String
     public var line: Int
+    /// The app it belongs to (`EnvironmentsConfig.app(of:in:)`; "" for a single-app environment).
+    public var app: String
 
-    public init(image: String, tag: String?, digest: String?, file: String, line: Int) {
-        self.image = image; self.tag = tag; self.digest = digest; self.file = file; self.line = line
+    public init(image: String, tag: String?, digest: String?, file: String, line: Int, app: String = "") {
+        self.image = image; self.tag = tag; self.digest = digest; self.file = file; self.line = line; self.app = app
     }
 
     public init(_ found: FoundImage, file: String) {
@@ -24,14 +26,4 @@ public struct HeldImage: Codable, Equatable, Sendable {
 
     /// `file:line` for messages and listings, the name quoted when it needs it (`PathQuoting`).
     public var place: String { PathQuoting.quoted(file) + ":\(line)" }
-
-    // `tag`/`digest` are written as null when absent, so every object has the same keys.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(image, forKey: .image)
-        try c.encode(tag, forKey: .tag)
-        try c.encode(digest, forKey: .digest)
-        try c.encode(file, forKey: .file)
-        try c.encode(line, forKey: .line)
-    }
 }

@@ -9,9 +9,11 @@ public struct EnvironmentsConfig: Sendable, Equatable {
     public let environments: [Environment]
     /// Environment names, first to last (empty when the file has no `promotion:`).
     public let promotion: [String]
+    /// The apps of a multi-app repository (`apps:`), empty when the file has none.
+    public let apps: [App]
 
-    public init(file: String, environments: [Environment], promotion: [String]) {
-        self.file = file; self.environments = environments; self.promotion = promotion
+    public init(file: String, environments: [Environment], promotion: [String], apps: [App] = []) {
+        self.file = file; self.environments = environments; self.promotion = promotion; self.apps = apps
     }
 
     public subscript(name: String) -> Environment? { environments.first { $0.name == name } }
@@ -47,7 +49,8 @@ public struct Environment: Sendable, Equatable {
     public enum Mode: String, Sendable, CaseIterable { case push, mergeRequest = "merge-request" }
 
     public let name: String
-    /// Files or directories, relative to the config repo's root (normalised: no `.`/`..` components).
+    /// Files or directories, relative to the config repo's root (normalised: no `.`/`..` components); may hold
+    /// globs (`*`, `**`: `PathPattern`).
     public let files: [String]
     /// Where each of `files` is written in the config file, for messages about it.
     public let fileSites: [Site]
@@ -69,8 +72,34 @@ public struct Environment: Sendable, Equatable {
 }
 
 extension Environment {
-    /// Whether the root-relative `file` is one of the environment's files or lies in one of its directories.
-    public func holds(_ file: String) -> Bool {
-        files.contains { $0 == "." || file == $0 || file.hasPrefix($0 + "/") }
+    /// `files` as patterns (`apps/*/overlays/dev`).
+    public var patterns: [PathPattern] { files.map(PathPattern.init) }
+
+    /// Whether the root-relative `file` is one of the environment's files or lies in one of its directories (globs
+    /// matched, not expanded: a sparse clone may not hold the others).
+    public func holds(_ file: String) -> Bool { patterns.contains { $0.holds(file) } }
+
+    /// The environment's files in the repository at `root`, globs expanded (sorted), each path once.
+    public func paths(root: String) -> [String] {
+        var seen = Set<String>()
+        return patterns.flatMap { $0.isGlob ? $0.expand(root: root).map(\.path) : [$0.text] }.filter { seen.insert($0).inserted }
+    }
+}
+
+/// One app of `apps:`: the files that are its manifests in every environment (its base and overlays).
+public struct App: Sendable, Equatable {
+    public let name: String
+    public let files: [String]
+    public init(name: String, files: [String]) { self.name = name; self.files = files }
+}
+
+extension EnvironmentsConfig {
+    /// The app the root-relative `path` (an overlay, a file) of environment `env` belongs to: the `apps:` entry whose
+    /// files hold it; without `apps:`, what the wildcards of env's pattern matched (`apps/*/overlays/dev` gives
+    /// `sample-app` for `apps/sample-app/overlays/dev`); "" when neither tells (one app for the whole environment).
+    public func app(of path: String, in env: Environment) -> String {
+        if !apps.isEmpty { return apps.first { $0.files.contains { PathPattern($0).holds(path) } }?.name ?? "" }
+        for p in env.patterns where p.isGlob { if let c = p.capture(holding: path) { return c } }
+        return ""
     }
 }

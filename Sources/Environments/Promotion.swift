@@ -1,41 +1,51 @@
 import ImageRules
 import ImageReference
 
-/// `imagebump promote FROM TO`: the image specs that make TO run what FROM runs now.
+/// `imagebump promote FROM TO`: the image specs that make TO run what FROM runs now, app by app (`HeldImage.app`):
+/// an image is promoted to the TO part of the app it belongs to in FROM, never to another app's.
 public struct Promotion: Sendable, Equatable {
     public let from: String
     public let to: String
     /// One spec per promoted image (`NAME:TAG[@DIGEST]` as FROM holds it), in FROM's order.
     public let specs: [ImageSpec]
-    /// Images FROM holds that TO's files do not (reported, not added unless `add`).
+    /// Images FROM holds that TO does not run (reported, not added unless `add`).
     public let notInTarget: [HeldImage]
+    /// Per promoted image (normalised name): the apps whose TO kustomization gets a new `images:` entry for it —
+    /// TO runs it from a base outside TO's files (editing the base would change every environment), or does not
+    /// run it and `add` was given.
+    public let additions: [String: Set<String>]
 
     /// The commit subject, and the first line of the merge request: "promote staging → production".
     public var summary: String { Self.summary(from: from, to: to) }
 
     public static func summary(from: String, to: String) -> String { "promote \(from) → \(to)" }
 
+    struct Key: Hashable { let app: String; let name: String }
+
     /// - Parameters:
+    ///   - fromImages, toImages: what FROM and TO run (their effective images, bases included), each with its app.
     ///   - only: image names to promote (`--image`); empty: every image FROM holds.
-    ///   - add: also promote images TO does not hold yet (they are added to TO's kustomization).
+    ///   - add: also promote images TO does not run yet (they are added to the app's TO kustomization).
     public static func plan(_ config: EnvironmentsConfig, from: String, to: String, fromImages: [HeldImage], toImages: [HeldImage],
                             only: [String] = [], add: Bool = false, skipOrder: Bool = false) throws(Problem) -> Promotion {
         try config.checkOrder(from: from, to: to, skipOrder: skipOrder)
+        let toEnv = try config.environment(to)
         let fail = { (m: String) in Problem(message: m) }
+        func key(_ h: HeldImage) -> Key? { (try? ImageName(parsing: h.image)).map { Key(app: h.app, name: $0.normalized) } }
 
-        // FROM's images by repository; one repository held at two references has no single value to promote
-        var order: [String] = []
-        var held: [String: HeldImage] = [:]
+        // FROM's images by (app, repository); one held at two references has no single value to promote
+        var order: [Key] = []
+        var held: [Key: HeldImage] = [:]
         for h in fromImages {
-            guard let name = try? ImageName(parsing: h.image) else { continue }
-            if let first = held[name.normalized] {
+            guard let k = key(h) else { continue }
+            if let first = held[k] {
                 if first.tag != h.tag || first.digest != h.digest {
                     throw fail("\(from) holds \(h.image) at two references, \(first.reference) (\(first.place)) and \(h.reference) (\(h.place)); make them one, or promote the others with --image")
                 }
                 continue
             }
-            held[name.normalized] = h
-            order.append(name.normalized)
+            held[k] = h
+            order.append(k)
         }
         guard !order.isEmpty else { throw fail("the files of \(from) hold no image references") }
 
@@ -44,29 +54,51 @@ public struct Promotion: Sendable, Equatable {
             chosen = []
             for n in only {
                 guard let name = try? ImageName(parsing: n) else { throw fail("--image \(n): not an image name") }
-                guard held[name.normalized] != nil else {
-                    throw fail("\(from) does not hold \(n) (it holds: \(order.map { held[$0]!.image }.joined(separator: ", ")))")
+                let keys = order.filter { $0.name == name.normalized }
+                guard !keys.isEmpty else {
+                    throw fail("\(from) does not hold \(n) (it holds: \(unique(order.map { held[$0]!.image }).joined(separator: ", ")))")
                 }
-                if !chosen.contains(name.normalized) { chosen.append(name.normalized) }
+                for k in keys where !chosen.contains(k) { chosen.append(k) }
             }
         }
 
-        let inTarget = Set(toImages.compactMap { try? ImageName(parsing: $0.image).normalized })
+        // what TO runs, and what it sets in its own files (not only through a base)
+        var inTarget = Set<Key>(), ownValue = Set<Key>()
+        for h in toImages {
+            guard let k = key(h) else { continue }
+            inTarget.insert(k)
+            if toEnv.holds(h.file) { ownValue.insert(k) }
+        }
         var specs: [ImageSpec] = []
+        var promotedBy: [String: HeldImage] = [:]
         var missing: [HeldImage] = []
-        for n in chosen {
-            let h = held[n]!
+        var additions: [String: Set<String>] = [:]
+        for k in chosen {
+            let h = held[k]!
             guard h.tag != nil || h.digest != nil else {
                 throw fail("\(h.image) has neither tag nor digest in \(from) (\(h.place)): nothing to promote")
             }
-            guard inTarget.contains(n) || add else { missing.append(h); continue }
+            guard inTarget.contains(k) || add else { missing.append(h); continue }
+            if !inTarget.contains(k) || !ownValue.contains(k) { additions[k.name, default: []].insert(k.app) }
+            if let other = promotedBy[k.name] {
+                guard other.reference == h.reference else {
+                    throw fail("\(from) runs \(h.image) at \(other.reference) in app \(other.app) (\(other.place)) and at \(h.reference) in app \(h.app) (\(h.place)); a promotion sets one reference per image")
+                }
+                continue
+            }
+            promotedBy[k.name] = h
             do { specs.append(try ImageSpec(parsing: h.reference)) } catch {
                 throw Problem(file: h.file, line: h.line, message: "\(from) holds \(h.reference), which cannot be promoted: \(error)")
             }
         }
         if specs.isEmpty {
-            throw fail("none of the images to promote is in the files of \(to) (\(missing.map(\.image).joined(separator: ", "))); use --add to add them")
+            throw fail("none of the images to promote is in the files of \(to) (\(unique(missing.map(\.image)).joined(separator: ", "))); use --add to add them")
         }
-        return Promotion(from: from, to: to, specs: specs, notInTarget: missing)
+        return Promotion(from: from, to: to, specs: specs, notInTarget: missing, additions: additions)
     }
+}
+
+private func unique(_ names: [String]) -> [String] {
+    var seen = Set<String>()
+    return names.filter { seen.insert($0).inserted }
 }

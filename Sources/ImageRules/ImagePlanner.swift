@@ -37,7 +37,8 @@ public struct ImagePlanner: Sendable {
     /// - Parameters:
     ///   - file: path used in messages and to recognise `kustomization.yaml`.
     ///   - add: append a kustomize `images:` entry for specs that match nothing in this kustomization.
-    public func plan(file: String, bytes: [UInt8], add: Bool = false) throws(Problem) -> FilePlan {
+    ///   - addable: the specs (indices) that may be appended here; nil: every one.
+    public func plan(file: String, bytes: [UInt8], add: Bool = false, addable: Set<Int>? = nil) throws(Problem) -> FilePlan {
         let stream = try parse(file: file, bytes: bytes)
         var writer = SiteWriter(editor: YAMLEditor(stream: stream), file: file, bytes: bytes)
         var changes: [PlannedChange] = []
@@ -65,7 +66,7 @@ public struct ImagePlanner: Sendable {
                 }
             }
             if add, let kustomization {
-                let missing = specs.indices.filter { !matched.contains($0) }
+                let missing = specs.indices.filter { !matched.contains($0) && addable?.contains($0) != false }
                 changes += try AddKustomizeEntry.add(missing.map { specs[$0] }, to: kustomization, file: file, editor: &writer.editor)
                 matched.formUnion(missing)
             }

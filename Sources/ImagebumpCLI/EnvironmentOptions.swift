@@ -1,6 +1,7 @@
 import ArgumentParser
 import Environments
 import ImageRules
+import ImageReference
 import ImagebumpKit
 
 /// `--env` and `--config`: where a run's files, branch and mode come from.
@@ -41,8 +42,19 @@ public struct EnvironmentOptions: ParsableArguments {
 public struct RunTarget {
     public var environment: String?
     public var command: SetCommand
+    /// With `--add`: where each image may be added (`SetRequest.addScopes`); nil: any named kustomization.
+    public var addScopes: [String: [String]]?
 
-    public init(environment: String?, command: SetCommand) { self.environment = environment; self.command = command }
+    public init(environment: String?, command: SetCommand, addScopes: [String: [String]]? = nil) {
+        self.environment = environment; self.command = command; self.addScopes = addScopes
+    }
+
+    /// The edit this target asks for, its paths relative to `root`.
+    public func request(_ specs: [ImageSpec], root: String) -> SetRequest {
+        var r = command.edit.request(specs, root: root)
+        r.addScopes = addScopes
+        return r
+    }
 }
 
 extension SetCommand {
@@ -55,11 +67,12 @@ extension SetCommand {
         return .none
     }
 
-    /// The target `env` makes of this command: its files unless -f was given, its branch unless --branch was, a
-    /// merge request when its mode turns this run's publishing into one, and its merge request options unless given.
-    public func target(_ env: Environment) -> RunTarget {
+    /// The target `env` makes of this command: its files unless -f was given (globs expanded in the repository at
+    /// `root`), its branch unless --branch was, a merge request when its mode turns this run's publishing into one,
+    /// and its merge request options unless given.
+    public func target(_ env: Environment, root: String) -> RunTarget {
         var c = self
-        if c.edit.files.isEmpty { c.edit.files = env.files }
+        if c.edit.files.isEmpty { c.edit.files = env.paths(root: root) }
         if c.repo.branch == nil { c.repo.branch = env.branch }
         if env.publishing(asked) == .mergeRequest && !forge.mergeRequest {
             c.forge.mergeRequest = true
@@ -76,6 +89,6 @@ extension SetCommand {
     /// edits), one each in the order named; without --env, the command itself.
     public func targets(root: String, workingDirectory: String) throws(Problem) -> [RunTarget] {
         let envs = try environments.resolve(root: root, workingDirectory: workingDirectory)
-        return envs.isEmpty ? [RunTarget(environment: nil, command: self)] : envs.map(target)
+        return envs.isEmpty ? [RunTarget(environment: nil, command: self)] : envs.map { target($0, root: root) }
     }
 }

@@ -95,7 +95,7 @@ public struct GetCommand: RoutedCommand {
         }
         let names = environments.isEmpty ? config.environments.map(\.name) : environments
         return GetReport(environments: try names.map { name in
-            .init(name: name, images: try running(root, try config.environment(name).files))
+            .init(name: name, images: try running(root, try config.environment(name).paths(root: root)))
         })
     }
 }

@@ -35,7 +35,7 @@ public enum LocalRun {
         do {
             let specs = try SetCommand.parse(command.edit.specs)
             for t in targets {
-                var request = t.command.edit.request(specs, root: root(environment: t.environment, cwd: cwd))
+                var request = t.request(specs, root: root(environment: t.environment, cwd: cwd))
                 // in a CI job the stale-run check is never skipped silently: without history, the run says why (once)
                 request.ancestry = ancestry ?? (ProcessEnvironment.ci.platform == nil ? nil
                     : NoHistory("this run reads no git history: give --source-repo, a checkout or URL of the application repository"))

@@ -23,7 +23,7 @@ public struct PromoteCommand: RoutedCommand {
     @Option(name: .customLong("image"), help: ArgumentHelp("Promote only this image (repeatable).", valueName: "name"))
     public var images: [String] = []
 
-    @Flag(help: "Also add images that FROM holds and TO does not (to TO's kustomization).")
+    @Flag(help: "Also add images that FROM holds and TO does not (to the kustomization of their own app in TO).")
     public var add = false
 
     @Flag(help: "Allow promoting out of the order of promotion: (skipping or going back).")
@@ -60,20 +60,44 @@ public struct PromoteCommand: RoutedCommand {
         if fromEnv.branch != toEnv.branch {
             throw Problem(message: "\(from) and \(to) live on different branches (\(fromEnv.branch ?? "the run's branch"), \(toEnv.branch ?? "the run's branch")); promote reads both from one checkout, so it supports environments on one branch only")
         }
+        // what each environment runs, bases included, app by app; then what its files hold that no workload in the
+        // repository runs (an images: entry for a remote base)
         func held(_ env: Environment) throws -> [HeldImage] {
-            try Inventory.images(root: root, paths: env.files, maxFileSize: runOptions.maxFileSize.bytes).map { HeldImage($0.image, file: $0.file) }
+            let paths = env.paths(root: root), limit = runOptions.maxFileSize.bytes
+            let running = try RunningImages.collect(root: root, paths: paths, maxFileSize: limit).map {
+                HeldImage(image: $0.image, tag: $0.tag, digest: $0.digest, file: $0.file, line: $0.line, app: config.app(of: $0.overlay, in: env))
+            }
+            let seen = Set(running.map { "\($0.app) \($0.image)" })
+            let written = try Inventory.images(root: root, paths: paths, maxFileSize: limit).map {
+                var h = HeldImage($0.image, file: $0.file)
+                h.app = config.app(of: $0.file, in: env)
+                return h
+            }
+            return running + written.filter { !seen.contains("\($0.app) \($0.image)") }
         }
         let promotion = try Promotion.plan(config, from: from, to: to, fromImages: try held(fromEnv), toImages: try held(toEnv),
                                            only: images, add: add, skipOrder: skipOrder)
         for h in promotion.notInTarget {
-            Console.warning("\(h.reference) (\(h.place)) is in \(from) but not in \(to): not promoted (use --add to add it)")
+            Console.warning("\(h.reference) (\(h.place)) is in \(from)\(h.app.isEmpty ? "" : " (app \(h.app))") but not in \(to): not promoted (use --add to add it)")
         }
         var s = setCommand
         s.edit.specs = promotion.specs.map(\.text)
-        // --add needs the kustomization file itself
-        if add { s.edit.files = toEnv.files.map { Self.kustomization(in: $0, root: root) ?? $0 } }
+        var addScopes: [String: [String]]?
+        s.edit.add = !promotion.additions.isEmpty
+        if s.edit.add {
+            // an image TO runs from a base (or --add) gets an images: entry in its own app's TO kustomizations only;
+            // they are named first, so they count as named with -f (the directories are still searched)
+            let paths = toEnv.paths(root: root)
+            let kustomizations = paths.compactMap { p in
+                let named = kustomizationFileNames.contains(String(p.split(separator: "/").last ?? "")) ? p : nil
+                return (Self.kustomization(in: p, root: root) ?? named).map { (file: $0, app: config.app(of: p, in: toEnv)) }
+            }
+            s.edit.files = kustomizations.map(\.file) + paths
+            addScopes = promotion.additions.mapValues { apps in kustomizations.filter { apps.contains($0.app) }.map(\.file) }
+        }
         if repo.message == nil { s.repo.message = CommitTemplate.promotion(promotion.summary) }
-        var target = s.target(toEnv)
+        var target = s.target(toEnv, root: root)
+        target.addScopes = addScopes
         if target.command.forge.mergeRequest {
             if forge.description == nil { target.command.forge.description = "\(promotion.summary.prefix(1).uppercased())\(promotion.summary.dropFirst()):\n\n{changes}" }
             // one merge request per (environment, images): a re-run with newer versions updates it

@@ -25,6 +25,9 @@ public struct SetRequest: Sendable {
     public var ancestry: (any CommitAncestry)?
     /// What the repository allows (its environments); nil: anything.
     public var policy: (any ChangePolicy)?
+    /// With `add`: per image (normalised name), the root-relative kustomization files an entry may be appended to
+    /// (a promotion adds an image only to its own app's); nil: any kustomization named with -f.
+    public var addScopes: [String: [String]]?
     /// How the change will be published (set by the publisher); nil: not published (a local edit, a preview, a commit).
     public var delivery: Delivery?
 
@@ -118,8 +121,12 @@ public enum SetJob {
                 }
                 // A file that does not contain the last path component of any spec's image cannot refer to it:
                 // skip parsing (most files of a large tree), except a kustomization that --add may extend.
-                if !(request.add && f.explicit) && !needles.contains(where: { contains(bytes, $0) }) { return }
-                let plan = try planner.plan(file: f.displayPath, bytes: bytes, add: request.add && f.explicit)
+                let addable = request.addScopes.map { scopes in
+                    Set(request.specs.indices.filter { scopes[request.specs[$0].name.normalized]?.contains(f.displayPath) == true })
+                }
+                let add = request.add && f.explicit && addable?.isEmpty != true
+                if !add && !needles.contains(where: { contains(bytes, $0) }) { return }
+                let plan = try planner.plan(file: f.displayPath, bytes: bytes, add: add, addable: addable)
                 var keep: FilePlan? = nil
                 var stagedFile: FileIO.Staged? = nil
                 if plan.changed {

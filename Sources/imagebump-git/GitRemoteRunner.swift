@@ -72,7 +72,7 @@ struct GitRemoteRunner: RemoteRunner {
         let request: PublishRequest
         do {
             let specs = try SetCommand.parse(command.edit.specs)
-            var edit = command.request(specs, root: location)
+            var edit = target.request(specs, root: location)
             edit.ancestry = ancestry
             edit.policy = EnvironmentPolicy(explicit: command.environments.config.config, workingDirectory: cwd)
             var mr = PublishRequest.MergeRequestOptions()

@@ -49,7 +49,7 @@ final class ConfigParsingTests: XCTestCase {
 
     func testUnknownTopLevelKeyNamesLineAndColumn() {
         XCTAssertEqual(failure("environments:\n  dev: {files: [a]}\npromote: [dev]\n"),
-                       "imagebump.yaml:3:1: unknown key promote (expected environments or promotion)")
+                       "imagebump.yaml:3:1: unknown key promote (expected one of environments, promotion, apps)")
     }
 
     func testUnknownEnvironmentKey() {
