@@ -60,7 +60,7 @@ public struct PathPattern: Sendable, Equatable {
             }
             if c == "**" { walk(i + 1, rel) } // zero components
             let dir = rel.isEmpty ? root : root + "/" + rel.joined(separator: "/")
-            guard let names = try? DirectoryListing.names(dir) else { return }
+            guard let names = (try? DirectoryListing.entries(dir))?.compactMap(\.name) else { return } // a name that is not UTF-8 cannot be in imagebump.yaml
             for n in names.sorted() where !n.hasPrefix(".") || c.hasPrefix(".") {
                 if c == "**" {
                     if isDirectory(rel + [n]) { walk(i, rel + [n]) } // more components
