@@ -73,10 +73,8 @@ struct SiteWriter {
             if let t = spec.tag {
                 if let tag = g.tag { try setParameter(tag.item, to: t) } else { try appendParameter(g, "tag", t) }
             }
-            let written = g.digest.flatMap { stringValue($0.item, "value")?.value }.flatMap { $0.isEmpty ? nil : $0 }
-            let form = DigestField(key: g.digest?.key ?? "digest", bare: written.map { !$0.contains(":") } ?? (g.digest?.key == "sha"))
             if let dg = spec.digest {
-                let text = try digestText(form, dg, at: g.digest?.item ?? g.list)
+                let text = try digestText(g.digestForm, dg, at: g.digest?.item ?? g.list)
                 if let item = g.digest?.item { try setParameter(item, to: text) } else { try appendParameter(g, "digest", text) }
             } else if let item = g.digest?.item, let v = stringValue(item, "value"), !v.value.isEmpty {
                 try editor.setScalar(v, to: "")
