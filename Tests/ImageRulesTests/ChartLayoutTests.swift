@@ -89,6 +89,10 @@ final class ChartLayoutTests: XCTestCase {
         let (out2, plan2) = try bump(tagOnly, ["registry.local/guestbook:2.0.0"], file: "app.yaml")
         XCTAssertTrue(out2.contains("      - name: image.tag\n        value: \"2.0.0\"\n"), out2)
         XCTAssertEqual(plan2.changes.map(\.kind), [.argocd, .helm])
+        // its name is not in a parameter: a rename has nowhere to go in the parameters, and says so
+        XCTAssertThrowsError(try bump(tagOnly, ["registry.local/guestbook=mirror.local/guestbook:2.0.0"], file: "app.yaml")) { e in
+            XCTAssertTrue("\(e)".contains("its name is in valuesObject"), "\(e)")
+        }
     }
 
     // 2. an untagged image: beside a tag key: only the tag changes (argo-cd chart, redis-ha exporter)
@@ -192,6 +196,10 @@ final class ChartLayoutTests: XCTestCase {
         XCTAssertTrue(plain.matchedSpecs.isEmpty, "with chroot: true the image is controller-chroot")
         let (out2, _) = try bump(chroot, ["registry.k8s.io/ingress-nginx/controller-chroot:v1.15.2@\(digestB)"], file: "values.yaml")
         XCTAssertTrue(out2.contains("    digest: \"\"\n    digestChroot: \(digestB)\n"), out2)
+        XCTAssertThrowsError(try bump(chroot, ["registry.k8s.io/ingress-nginx/controller-chroot=mirror.local/controller-chroot:v1"], file: "values.yaml")) { e in
+            XCTAssertTrue("\(e)".contains("values.yaml:10:"), "\(e)")
+            XCTAssertTrue("\(e)".contains("'-chroot' variant"), "\(e)")
+        }
     }
 
     // 4. a Flux :digest marker on newDigest belongs to its policy, not to the kustomize entry it stands in
