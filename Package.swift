@@ -56,11 +56,11 @@ let package = Package(
         .testTarget(name: "ImageReferenceTests", dependencies: ["ImageReference"]),
         .testTarget(name: "YAMLEditTests", dependencies: ["YAMLEdit", "TestSupport"]),
         .testTarget(name: "ImageRulesTests", dependencies: ["ImageRules", "YAMLEdit", "ImageReference", "TestSupport"]),
-        .testTarget(name: "ImagebumpKitTests", dependencies: ["ImagebumpKit", "ImageReference", "TempCleanup"]),
+        .testTarget(name: "ImagebumpKitTests", dependencies: ["ImagebumpKit", "ImageReference", "TempCleanup", "TestSupport"]),
         .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "TestSupport"]),
         .testTarget(name: "CIEnvironmentTests", dependencies: ["CIEnvironment"]),
         .testTarget(name: "PlainTextTests", dependencies: ["PlainText", "Forge"]),
-        .testTarget(name: "GitOpsTests", dependencies: ["GitOps", "ImageRules"], exclude: ["Fixtures"]),
+        .testTarget(name: "GitOpsTests", dependencies: ["GitOps", "ImageRules", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ForgeTests", dependencies: ["Forge", "BuildInfo", "CIEnvironment", "TestSupport"]),
         // Test helpers: the loopback fake GitLab/GitHub API, the shared corpus location, running a program.
         .target(name: "TestSupport", dependencies: ["Forge"], path: "Tests/TestSupport"),

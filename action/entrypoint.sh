@@ -78,7 +78,7 @@ if [[ $mode == promote ]]; then
   mode=push
 else
   args=(set --output text)
-  list files
+  list files $'\n' # one path per line: a path may hold spaces
   for f in "${LIST[@]}"; do args+=(--file "$f"); done
   if [[ -n $environment ]]; then args+=(--env "$environment"); fi
   ((${#LIST[@]})) || [[ -n $environment ]] ||
@@ -170,7 +170,7 @@ echo "::group::imagebump arguments"
   printf 'imagebump'
   printf ' %q' "${args[@]}"
   printf '\n'
-} | sed -E 's#(://)[^/@[:space:]]+@#\1***@#g'
+} | sed -E 's#(://)[^/[:space:]]*@#\1***@#g'
 echo "::endgroup::"
 
 # (INPUT_SOURCE-TOKEN cannot be unset by the shell: its name holds a hyphen)

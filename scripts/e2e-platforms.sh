@@ -425,6 +425,31 @@ expect "github promote: production runs what staging runs" \
   grep -q 'newTag: 2.2.0' <<<"$(envs show main:envs/production/kustomization.yaml)"
 expect "github promote: output changed=true" test "$(output_value changed "$work/github/file_commands/output")" = true
 
+echo "--- GitHub Actions: files whose paths hold spaces (one path per line)"
+spaces_src="$work/spaces-src"
+mkdir -p "$spaces_src/apps/my app" "$spaces_src/apps/other app"
+for d in "my app" "other app"; do
+  printf 'images:\n  - name: registry.example.test/acme/app\n    newTag: 1.0.0\n' >"$spaces_src/apps/$d/kustomization.yaml"
+done
+git_q init "$spaces_src" && git_q -C "$spaces_src" add -A && git_q -C "$spaces_src" commit -m "paths with spaces"
+git_q clone --bare "$spaces_src" "$work/srv/spaces.git"
+github_action "$work/gh-spaces.log" "repository=git://127.0.0.1:$port/spaces.git" \
+  "images=registry.example.test/acme/app:1.1.0" "files=apps/my app
+  apps/other app/kustomization.yaml  "
+rc=$?
+expect "github spaces: action exits 0" test "$rc" = 0 || sed 's/^/      /' "$work/gh-spaces.log"
+for d in "my app" "other app"; do
+  expect "github spaces: apps/$d was bumped" grep -q 'newTag: 1.1.0' \
+    <<<"$(git --git-dir="$work/srv/spaces.git" show "main:apps/$d/kustomization.yaml")"
+done
+
+echo "--- GitLab CI: a URL password holding a raw @ is redacted whole in the log"
+url_secret="ss-$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
+gl_repo="http://bot:pa@$url_secret@127.0.0.1:9/acme/none.git" gitlab_job "$work/gitlab/at-password.log" --input dry_run=true
+expect "gitlab raw @ password: the command line shows the URL redacted" \
+  grep -qF 'http://***@127.0.0.1:9/acme/none.git' "$work/gitlab/at-password.log"
+expect "gitlab raw @ password: no part of the password in the log" not_in_file "$url_secret" "$work/gitlab/at-password.log"
+
 echo "--- GitHub Actions: no repository input, commit to the workspace checkout (owned by the runner's user)"
 gh_sha="$(app_commit github-app-commit-2)"
 before="$(served rev-parse main)"

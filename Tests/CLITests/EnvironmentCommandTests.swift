@@ -96,13 +96,22 @@ final class EnvironmentCommandTests: XCTestCase {
         XCTAssertTrue(prod.contains("value: 4"), "the rest of the file is kept")
 
         // again: nothing to do; and the downgrade guard holds for promotions too
-        XCTAssertEqual(try CLI.run(["promote", "staging", "production"], in: repo).status, 0)
+        let promoted = try Fixtures.snapshot(repo)
+        let again = try CLI.run(["promote", "staging", "production"], in: repo)
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertTrue(again.stdout.contains("already up to date"), again.stdout)
+        XCTAssertEqual(try Fixtures.snapshot(repo), promoted, "nothing written")
         try Fixtures.write(try text(repo, staging).replacingOccurrences(of: "\"1.20\"", with: "0.9.0"), to: repo.appendingPathComponent(staging))
         try Fixtures.write(try text(repo, production).replacingOccurrences(of: "\"1.20\"", with: "1.0.0"), to: repo.appendingPathComponent(production))
         let down = try CLI.run(["promote", "staging", "production"], in: repo)
         XCTAssertEqual(down.status, 1)
         XCTAssertTrue(down.stderr.contains("refusing to downgrade \(app) from 1.0.0 to 0.9.0 (use --allow-downgrade to roll back)"), down.stderr)
-        XCTAssertEqual(try CLI.run(["promote", "staging", "production", "--allow-downgrade"], in: repo).status, 0)
+        XCTAssertTrue(try text(repo, production).contains("newTag: 1.0.0"), "the refused downgrade wrote nothing")
+        let rollback = try CLI.run(["promote", "staging", "production", "--allow-downgrade"], in: repo)
+        XCTAssertEqual(rollback.status, 0, rollback.stderr)
+        XCTAssertTrue(rollback.stdout.contains("\(app):1.0.0 -> \(app):0.9.0"), rollback.stdout)
+        let rolledBack = try text(repo, production)
+        XCTAssertTrue(rolledBack.contains("newTag: 0.9.0"), rolledBack)
     }
 
     /// A config repo with three environments on one branch, production behind a merge request.

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 import BuildInfo
 import ImagebumpCLI
@@ -170,7 +171,7 @@ final class SetCommandTests: XCTestCase {
 
     func testKubectlRendersTheBumpedOverlay() throws {
         guard let kubectl = ["/usr/bin/kubectl", "/usr/local/bin/kubectl"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            throw XCTSkip("kubectl not installed")
+            throw unavailable("kubectl not installed")
         }
         let repo = try Fixtures.copyExamples()
         let r = try CLI.run(["set", "-f", "apps/sample-app/overlays/production", "\(app):1.22.0@sha256:" + String(repeating: "c", count: 64)], in: repo)

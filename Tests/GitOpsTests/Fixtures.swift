@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import GitOps
 
@@ -21,7 +22,7 @@ enum Fixtures {
     }
 
     static func require(_ name: String) throws -> String {
-        guard let p = which(name) else { throw XCTSkip("\(name) is not installed") }
+        guard let p = which(name) else { throw unavailable("\(name) is not installed (scripts/install-deps.sh installs it)") }
         return p
     }
 
@@ -340,7 +341,7 @@ extension Fixtures {
     static func startSSHD(dir: String) throws -> SSHServer {
         let sshd = try require("sshd")
         let keygen = try require("ssh-keygen")
-        guard getuid() == 0 else { throw XCTSkip("sshd fixture needs root") }
+        guard getuid() == 0 else { throw unavailable("sshd fixture needs root") }
         try? FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
         let hostKey = dir + "/host_ed25519", clientKey = dir + "/client_ed25519", otherKey = dir + "/other_ed25519"
         try run([keygen, "-q", "-t", "ed25519", "-N", "", "-f", hostKey])

@@ -1,3 +1,4 @@
+import TestSupport
 import XCTest
 @testable import GitOps
 
@@ -16,7 +17,7 @@ final class SignalTests: ServerTestCase {
     }
 
     func testSignalDuringPushRemovesTheTemporaryClone() throws {
-        guard let binary = Self.binary else { throw XCTSkip("imagebump-git is not built") }
+        guard let binary = Self.binary else { throw unavailable("imagebump-git is not built") }
         let bare = dir + "/config.git"
         let seed = dir + "/seed"
         try Fixtures.run(["git", "init", "-q", "--bare", "-b", "main", bare])

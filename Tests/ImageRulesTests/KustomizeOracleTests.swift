@@ -79,7 +79,7 @@ final class KustomizeOracleTests: XCTestCase {
 
     func testKubectlKustomizeRendersTheNewImageForEveryKustomizationCase() throws {
         guard let kubectl = ["/usr/bin/kubectl", "/usr/local/bin/kubectl"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            throw XCTSkip("kubectl is not installed: the kustomize oracle cannot run")
+            throw unavailable("kubectl is not installed: the kustomize oracle cannot run")
         }
         for c in Self.cases {
             let (out, plan) = try bump(c.kustomization, c.specs, file: c.file, add: c.add)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 import TempCleanup
 @testable import ImagebumpKit
@@ -74,7 +75,7 @@ final class StagedWriteTests: XCTestCase {
     }
 
     func testOwnerGroupAndModeAreKeptOnTheReplacedFile() throws {
-        guard geteuid() == 0 else { throw XCTSkip("needs root to give a file to another owner") }
+        guard geteuid() == 0 else { throw unavailable("needs root to give a file to another owner") }
         let path = repo.path + "/a.yaml"
         XCTAssertEqual(chown(path, 4321, 8765), 0)
         XCTAssertEqual(chmod(path, 0o640), 0)
