@@ -85,26 +85,6 @@ public enum ForgeDefaults {
         return path
     }
 
-    /// A stable bot branch name: `imagebump/<slug of images>-<target branch>`, at most ~100 characters.
-    public static func pushBranch(images: [String], targetBranch: String) -> String {
-        let names = images.map { image -> String in
-            // last path component without tag/digest
-            var name = image
-            if let at = name.firstIndex(of: "@") { name = String(name[..<at]) }
-            if let slash = name.lastIndex(of: "/") { name = String(name[name.index(after: slash)...]) }
-            if let colon = name.firstIndex(of: ":") { name = String(name[..<colon]) }
-            return name
-        }.uniqued().sorted()
-        var slug = slugify((names.isEmpty ? ["images"] : names).joined(separator: "-") + "-" + targetBranch)
-        if slug.count > 90 {
-            var hasher = FNV1a()
-            for image in images.sorted() { hasher.add(image) }
-            hasher.add(targetBranch)
-            slug = String(slug.prefix(80)).trimming { "-".unicodeScalars.contains($0) } + "-" + UInt32(truncatingIfNeeded: hasher.value).hex(width: 8)
-        }
-        return "imagebump/\(slug)"
-    }
-
     static func slugify(_ s: String) -> String {
         var out = ""
         var lastDash = false

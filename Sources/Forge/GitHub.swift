@@ -11,6 +11,10 @@ public struct GitHubPullRequest: Sendable, Equatable {
     public var htmlURL: String
     public var baseRef: String
     public var headRef: String
+    /// `owner:branch` of the head, and the repositories (`owner/repo`) of head and base ("" when the answer did not say).
+    public var headLabel: String
+    public var headRepo: String
+    public var baseRepo: String
     public var labels: [String]
     public var assignees: [String]
     public var requestedReviewers: [String]
@@ -29,6 +33,12 @@ public struct GitHubPullRequest: Sendable, Equatable {
         htmlURL = json["html_url"] as? String ?? ""
         baseRef = (json["base"] as? [String: Any])?["ref"] as? String ?? ""
         headRef = (json["head"] as? [String: Any])?["ref"] as? String ?? ""
+        headLabel = (json["head"] as? [String: Any])?["label"] as? String ?? ""
+        func repo(_ side: String) -> String {
+            ((json[side] as? [String: Any])?["repo"] as? [String: Any])?["full_name"] as? String ?? ""
+        }
+        headRepo = repo("head")
+        baseRepo = repo("base")
         labels = (json["labels"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
         assignees = (json["assignees"] as? [[String: Any]] ?? []).compactMap { $0["login"] as? String }
         requestedReviewers = (json["requested_reviewers"] as? [[String: Any]] ?? []).compactMap { $0["login"] as? String }
@@ -85,6 +95,31 @@ public struct GitHubClient: Sendable {
         let url = "\(repoURL)/pulls?" + queryString([("head", head), ("state", "open")])
         let response = try api.send("GET", url, what: "list open pull requests for '\(head)'")
         return try api.array(response, what: "list pull requests").map { try GitHubPullRequest(json: $0) }
+    }
+
+    /// `GET /repos/{owner}/{repo}/pulls?base=..&state=open&per_page=100`: where a PR is found by its key.
+    public func openPullRequests(base: String) throws -> [GitHubPullRequest] {
+        let url = "\(repoURL)/pulls?" + queryString([("base", base), ("state", "open"), ("per_page", "100")])
+        let response = try api.send("GET", url, what: "list open pull requests into '\(base)'")
+        return try api.array(response, what: "list pull requests").map { try GitHubPullRequest(json: $0) }
+    }
+
+    /// `GET /repos/{owner}/{repo}`: whether the token may push (nil when the answer does not say, as for app tokens).
+    public func canPush() throws -> Bool? {
+        let response = try api.send("GET", repoURL, what: "read repository \(owner)/\(repo)")
+        return (try api.object(response, what: "read a repository")["permissions"] as? [String: Any])?["push"] as? Bool
+    }
+
+    /// `GET /repos/{owner}/{repo}/assignees/{login}`: 204 when the user can be assigned (a collaborator), 404 if not.
+    public func isAssignable(_ login: String) throws -> Bool {
+        let response = try api.send("GET", "\(repoURL)/assignees/\(percentEncode(login))", accept: [404],
+                                    what: "check that '\(login)' can be assigned")
+        return response.status != 404
+    }
+
+    /// `POST /repos/{owner}/{repo}/issues/{n}/comments`
+    public func addComment(number: Int, body: String) throws {
+        _ = try api.send("POST", "\(repoURL)/issues/\(number)/comments", json: ["body": body], what: "comment on pull request #\(number)")
     }
 
     /// `POST /repos/{owner}/{repo}/pulls`
@@ -148,8 +183,7 @@ public struct GitHubClient: Sendable {
 
 extension MergeRequestService {
     func gitHubOpenOrUpdate(_ r: MergeRequestRequest, transport: HTTPTransport) throws -> MergeRequestResult {
-        let client = try GitHubClient(apiURL: r.apiURL, repository: r.project, token: r.token, tokenSource: r.tokenSource,
-                                      graphQLURL: r.graphQLURL, transport: transport, retry: retry, log: log)
+        let client = try gitHubClient(r, transport: transport)
         let redact = Redactor(secrets: [r.token])
         let labels = r.labels.filter { !$0.isEmpty }.uniqued()
         let assignees = r.assignees.filter { !$0.isEmpty }.map { $0.hasPrefix("@") ? String($0.dropFirst()) : $0 }.uniqued()
@@ -157,9 +191,11 @@ extension MergeRequestService {
         let userReviewers = reviewerNames.filter { !$0.contains("/") }
         let teamReviewers = reviewerNames.filter { $0.contains("/") }.map { String($0.split(separator: "/").last ?? "") }
 
+        var warnings: [String] = []
         func findExisting() throws -> GitHubPullRequest? {
-            let open = try client.openPullRequests(headOwner: r.headOwner, branch: r.sourceBranch)
-            return open.first(where: { $0.baseRef == r.targetBranch }) ?? open.first
+            let found = try gitHubFind(r, client: client)
+            warnings += found.warnings
+            return found.pr
         }
 
         var created = false
@@ -169,7 +205,7 @@ extension MergeRequestService {
             pr = existing
         } else {
             let head = r.headOwner.map { "\($0):\(r.sourceBranch)" } ?? r.sourceBranch
-            var fields: [String: Any] = ["title": r.title, "body": r.description, "head": head, "base": r.targetBranch]
+            var fields: [String: Any] = ["title": r.title, "body": r.markedDescription, "head": head, "base": r.targetBranch]
             if r.draft { fields["draft"] = true }
             switch try client.createPullRequest(fields) {
             case .created(let new):
@@ -187,8 +223,7 @@ extension MergeRequestService {
         if !created {
             var fields: [String: Any] = [:]
             if pr.title != r.title { fields["title"] = r.title }
-            if !sameText(pr.body, r.description) { fields["body"] = r.description }
-            if pr.baseRef != r.targetBranch { fields["base"] = r.targetBranch }
+            if !sameText(pr.body, r.markedDescription) { fields["body"] = r.markedDescription }
             if !fields.isEmpty {
                 pr = try client.updatePullRequest(number: pr.number, fields)
                 updated = true
@@ -211,7 +246,6 @@ extension MergeRequestService {
             updated = updated || !created
         }
 
-        var warnings: [String] = []
         if r.draft && !created && !pr.draft {
             warnings.append("pull request #\(pr.number) is not a draft; imagebump only sets draft when it opens a pull request")
         }

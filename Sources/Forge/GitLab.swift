@@ -18,6 +18,9 @@ public struct GitLabMergeRequest: Sendable, Equatable {
     public var squash: Bool
     public var forceRemoveSourceBranch: Bool
     public var mergeWhenPipelineSucceeds: Bool
+    /// The projects the MR comes from and goes into (nil when the answer did not say).
+    public var sourceProjectID: Int?
+    public var targetProjectID: Int?
 
     init(json: [String: Any]) throws {
         guard let iid = json["iid"] as? Int else {
@@ -45,6 +48,8 @@ public struct GitLabMergeRequest: Sendable, Equatable {
         forceRemoveSourceBranch = json["force_remove_source_branch"] as? Bool ?? false
         mergeWhenPipelineSucceeds = (json["merge_when_pipeline_succeeds"] as? Bool ?? false)
             || (json["auto_merge_enabled"] as? Bool ?? false)
+        sourceProjectID = json["source_project_id"] as? Int
+        targetProjectID = json["target_project_id"] as? Int ?? json["project_id"] as? Int
     }
 }
 
@@ -89,6 +94,31 @@ public struct GitLabClient: Sendable {
         let url = "\(projectURL)/merge_requests?" + queryString([("source_branch", sourceBranch), ("state", "opened")])
         let response = try api.send("GET", url, what: "list open merge requests for branch '\(sourceBranch)'")
         return try api.array(response, what: "list merge requests").map { try GitLabMergeRequest(json: $0) }
+    }
+
+    /// `GET /projects/:id/merge_requests?target_branch=..&state=opened&per_page=100`: where an MR is found by its key.
+    public func openMergeRequests(targetBranch: String) throws -> [GitLabMergeRequest] {
+        let url = "\(projectURL)/merge_requests?" + queryString([("target_branch", targetBranch), ("state", "opened"), ("per_page", "100")])
+        let response = try api.send("GET", url, what: "list open merge requests into '\(targetBranch)'")
+        return try api.array(response, what: "list merge requests").map { try GitLabMergeRequest(json: $0) }
+    }
+
+    /// `GET /projects/:id`: the project's id and the token's access level on it (nil when the answer names none).
+    public func readProject() throws -> (id: Int, accessLevel: Int?) {
+        let response = try api.send("GET", projectURL, what: "read project \(project)")
+        let obj = try api.object(response, what: "read a project")
+        guard let id = obj["id"] as? Int else {
+            throw ForgeError(.invalidResponse, "GitLab API sent project \(api.redact(project)) without an id")
+        }
+        let permissions = obj["permissions"] as? [String: Any] ?? [:]
+        let levels = ["project_access", "group_access"].compactMap { (permissions[$0] as? [String: Any])?["access_level"] as? Int }
+        return (id, levels.max())
+    }
+
+    /// `POST /projects/:id/merge_requests/:iid/notes`
+    public func addNote(iid: Int, body: String) throws {
+        _ = try api.send("POST", "\(projectURL)/merge_requests/\(iid)/notes", json: ["body": body],
+                         what: "comment on merge request !\(iid)")
     }
 
     /// `POST /projects/:id/merge_requests`
@@ -146,17 +176,22 @@ public struct GitLabClient: Sendable {
 
 extension MergeRequestService {
     func gitLabOpenOrUpdate(_ r: MergeRequestRequest, transport: HTTPTransport) throws -> MergeRequestResult {
-        let client = GitLabClient(apiURL: r.apiURL, project: r.project, token: r.token, tokenKind: r.gitLabTokenKind,
-                                  tokenSource: r.tokenSource, transport: transport, retry: retry, log: log)
+        let client = gitLabClient(r, transport: transport)
         let redact = Redactor(secrets: [r.token])
         let title = r.draft && !Self.hasDraftPrefix(r.title) ? "Draft: \(r.title)" : r.title
         let labels = r.labels.filter { !$0.isEmpty }.uniqued()
         let assigneeIDs = try r.assignees.filter { !$0.isEmpty }.uniqued().map { try client.userID(username: $0) }
         let reviewerIDs = try r.reviewers.filter { !$0.isEmpty }.uniqued().map { try client.userID(username: $0) }
 
+        var warnings: [String] = []
+        var projectID: Int?
         func findExisting() throws -> GitLabMergeRequest? {
-            let open = try client.openMergeRequests(sourceBranch: r.sourceBranch)
-            return open.first(where: { $0.targetBranch == r.targetBranch }) ?? open.first
+            let found = try gitLabFind(r, client: client, projectID: {
+                if projectID == nil { projectID = try client.readProject().id }
+                return projectID!
+            })
+            warnings += found.warnings
+            return found.mr
         }
 
         var created = false
@@ -167,7 +202,7 @@ extension MergeRequestService {
         } else {
             var fields: [String: Any] = [
                 "source_branch": r.sourceBranch, "target_branch": r.targetBranch,
-                "title": title, "description": r.description,
+                "title": title, "description": r.markedDescription,
             ]
             if !labels.isEmpty { fields["labels"] = labels.joined(separator: ",") }
             if !assigneeIDs.isEmpty { fields["assignee_ids"] = assigneeIDs }
@@ -190,8 +225,7 @@ extension MergeRequestService {
         if !created {
             var fields: [String: Any] = [:]
             if mr.title != title { fields["title"] = title }
-            if !sameText(mr.description, r.description) { fields["description"] = r.description }
-            if mr.targetBranch != r.targetBranch { fields["target_branch"] = r.targetBranch }
+            if !sameText(mr.description, r.markedDescription) { fields["description"] = r.markedDescription }
             let missingLabels = labels.filter { !mr.labels.contains($0) }
             if !missingLabels.isEmpty { fields["add_labels"] = missingLabels.joined(separator: ",") }
             if !Set(assigneeIDs).isSubset(of: Set(mr.assigneeIDs)) { fields["assignee_ids"] = (mr.assigneeIDs + assigneeIDs).uniqued() }
@@ -205,7 +239,6 @@ extension MergeRequestService {
             }
         }
 
-        var warnings: [String] = []
         var autoMerge: Bool? = nil
         if r.autoMerge {
             if mr.mergeWhenPipelineSucceeds {

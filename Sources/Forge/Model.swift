@@ -52,6 +52,12 @@ public struct MergeRequestRequest: Sendable {
     public var headOwner: String?
     /// CA file, timeouts, User-Agent.
     public var transportOptions: TransportOptions
+    /// What the MR changes: written into the description as a hidden marker, and how an open MR is found when its
+    /// branch has another name. nil: found by `sourceBranch` only.
+    public var key: MergeRequestKey?
+
+    /// The description as sent: `description` with the key's marker.
+    var markedDescription: String { key.map { $0.marking(description) } ?? description }
 
     public init(forge: ForgeKind, apiURL: String, project: String, sourceBranch: String, targetBranch: String,
                 title: String, description: String, labels: [String] = [], assignees: [String] = [],
@@ -59,7 +65,7 @@ public struct MergeRequestRequest: Sendable {
                 removeSourceBranch: Bool = false, squash: Bool = false, token: String,
                 gitLabTokenKind: GitLabTokenKind = .privateToken, tokenSource: String? = nil,
                 headSHA: String? = nil, graphQLURL: String? = nil, headOwner: String? = nil,
-                transportOptions: TransportOptions = TransportOptions()) {
+                transportOptions: TransportOptions = TransportOptions(), key: MergeRequestKey? = nil) {
         self.forge = forge
         self.apiURL = apiURL
         self.project = project
@@ -81,6 +87,7 @@ public struct MergeRequestRequest: Sendable {
         self.graphQLURL = graphQLURL
         self.headOwner = headOwner
         self.transportOptions = transportOptions
+        self.key = key
     }
 }
 

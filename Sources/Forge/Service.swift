@@ -20,6 +20,21 @@ public struct MergeRequestService: Sendable {
     /// (GitLab 409 / GitHub 422 "already exists") finds and updates the winner. Throws `ForgeError`
     /// whose message never contains the token.
     public func openOrUpdate(_ request: MergeRequestRequest) throws -> MergeRequestResult {
+        var result = try withRedaction(request) { service, transport in
+            switch request.forge {
+            case .gitlab: return try service.gitLabOpenOrUpdate(request, transport: transport)
+            case .github: return try service.gitHubOpenOrUpdate(request, transport: transport)
+            }
+        }
+        if RemoteURL(request.apiURL).kind == .http {
+            result.warnings.append("sent the \(request.forge.displayName) API token to \(Redactor(secrets: [request.token])(Redactor.stripQuery(request.apiURL))) over plain http:// (unencrypted); use https://")
+        }
+        return result
+    }
+
+    /// Runs `body` with a service whose log is redacted and the request's transport, after checking the token and
+    /// the API URL; every error it throws becomes a `ForgeError` without the token.
+    func withRedaction<T>(_ request: MergeRequestRequest, _ body: (MergeRequestService, HTTPTransport) throws -> T) throws -> T {
         let redact = Redactor(secrets: [request.token])
         let service = MergeRequestService(transport: transport, retry: retry,
                                           log: log.map { sink in { @Sendable message in sink(redact(message)) } })
@@ -32,15 +47,7 @@ public struct MergeRequestService: Sendable {
             throw ForgeError(.configuration, "invalid \(request.forge.displayName) API URL '\(redact(request.apiURL))': expected https://host/...")
         }
         do {
-            var result: MergeRequestResult
-            switch request.forge {
-            case .gitlab: result = try service.gitLabOpenOrUpdate(request, transport: transport)
-            case .github: result = try service.gitHubOpenOrUpdate(request, transport: transport)
-            }
-            if api.kind == .http {
-                result.warnings.append("sent the \(request.forge.displayName) API token to \(redact(Redactor.stripQuery(request.apiURL))) over plain http:// (unencrypted); use https://")
-            }
-            return result
+            return try body(service, transport)
         } catch let error as ForgeError {
             var e = error
             e.message = redact(e.message)

@@ -46,6 +46,8 @@ public final class ConfigRepo {
     let remoteName: String?
     /// Sparse clone: only these paths are in the working tree (nil = everything).
     public let checkoutPaths: [String]?
+    /// A local checkout: the branch it was on when opened, restored by `close()`.
+    var originalBranch: String?
 
     private init(repo: OpaquePointer, workdir: String, tempDir: String?, tempRegistration: TempCleanup.Registration? = nil,
                  displayLocation: String, branch: String,
@@ -69,6 +71,7 @@ public final class ConfigRepo {
 
     /// Frees libgit2 resources and removes the temporary clone (if any). Idempotent.
     public func close() {
+        restoreCheckout()
         if let repo { git_repository_free(repo); self.repo = nil }
         if let tempDir {
             TempCleanup.removeTree(tempDir) // names as bytes: not every name in a clone is UTF-8
@@ -221,13 +224,16 @@ public final class ConfigRepo {
         guard var current = currentBranch(repo) else {
             throw GitOpsError.invalidArgument("\(path): HEAD is detached or unborn; check out a branch or pass a branch")
         }
+        let original = current
         if let branch, branch != current {
             try checkoutBranch(repo, branch, path: path)
             current = branch
         }
         keep = true
         progress?(.step("using \(abs) in place (branch \(current))"))
-        return ConfigRepo(repo: repo, workdir: workdir, tempDir: nil, displayLocation: abs, branch: current,
-                          session: session, progress: progress, timeouts: timeouts, remoteName: remoteName)
+        let opened = ConfigRepo(repo: repo, workdir: workdir, tempDir: nil, displayLocation: abs, branch: current,
+                                session: session, progress: progress, timeouts: timeouts, remoteName: remoteName)
+        opened.originalBranch = original
+        return opened
     }
 }

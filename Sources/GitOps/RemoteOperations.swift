@@ -39,7 +39,7 @@ extension ConfigRepo {
 
     /// Runs one network call on the configured remote with a `RemoteContext` for `phase` (its callbacks need it
     /// alive during the call); returns the call's result and the context, which holds what went wrong.
-    private func withRemote(in repo: OpaquePointer, phase: RemoteContext.Phase,
+    func withRemote(in repo: OpaquePointer, phase: RemoteContext.Phase,
                             _ call: (OpaquePointer?, RemoteContext) -> Int32) throws -> (Int32, RemoteContext) {
         guard let remoteName else { throw GitOpsError.invalidArgument("no remote") }
         var remote: OpaquePointer?
@@ -57,17 +57,9 @@ extension ConfigRepo {
 
     /// Fetches `branch` from the remote and returns its new head.
     func fetchBranch(_ branch: String) throws -> git_oid {
-        guard let repo, let remoteName else { throw GitOpsError.invalidArgument("no remote") }
-        let tracking = "refs/remotes/\(remoteName)/\(branch)"
-        let (rc, ctx) = try withRemote(in: repo, phase: .fetching) { remote, ctx in
-            var opts = git_fetch_options()
-            git_fetch_options_init(&opts, UInt32(GIT_FETCH_OPTIONS_VERSION))
-            opts.callbacks = ctx.makeCallbacks()
-            return withStrArray(["+refs/heads/\(branch):\(tracking)"]) { arr in ctx.run { git_remote_fetch(remote, arr, &opts, nil) } }
+        guard let oid = try fetchIfPresent(branch) else {
+            throw GitOpsError.git(operation: "fetch from \(session.location.display)", message: "no branch \(branch) on the remote", code: -1)
         }
-        if rc < 0 { throw ctx.error(operation: "fetch from \(session.location.display)", code: rc) }
-        var oid = git_oid()
-        try check(git_reference_name_to_id(&oid, repo, tracking), "resolving \(tracking)")
         return oid
     }
 

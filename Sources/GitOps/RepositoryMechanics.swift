@@ -22,14 +22,19 @@ extension ConfigRepo {
         var obj: OpaquePointer?
         try check(git_object_lookup(&obj, repo, &oid, GIT_OBJECT_COMMIT), "looking up commit")
         defer { git_object_free(obj) }
+        let rc = withForcedCheckout { co in git_reset(repo, obj, GIT_RESET_HARD, &co) }
+        try check(rc, "resetting to \(Self.hex(oid).prefix(12))")
+    }
+
+    /// Runs `call` with checkout options that overwrite the working tree, limited to the sparse checkout's paths.
+    func withForcedCheckout(_ call: (inout git_checkout_options) -> Int32) -> Int32 {
         var co = git_checkout_options()
         git_checkout_options_init(&co, UInt32(GIT_CHECKOUT_OPTIONS_VERSION))
         co.checkout_strategy = GIT_CHECKOUT_FORCE.rawValue
-        let rc = withOptionalStrArray(checkoutPaths) { paths in
+        return withOptionalStrArray(checkoutPaths) { paths in
             if let paths { co.paths = paths.pointee }
-            return git_reset(repo, obj, GIT_RESET_HARD, &co)
+            return call(&co)
         }
-        try check(rc, "resetting to \(Self.hex(oid).prefix(12))")
     }
 
     /// Points local branch `name` at `oid`, checks it out and hard-resets the working tree.

@@ -99,9 +99,8 @@ public struct PromoteCommand: RoutedCommand {
         var target = s.target(toEnv, root: root)
         target.addScopes = addScopes
         if target.command.forge.mergeRequest {
+            // one merge request per (environment, images), shared with `set --env`: a re-run with newer versions updates it
             if forge.description == nil { target.command.forge.description = "\(promotion.summary.prefix(1).uppercased())\(promotion.summary.dropFirst()):\n\n{changes}" }
-            // one merge request per (environment, images): a re-run with newer versions updates it
-            if repo.pushBranch == nil { target.command.repo.pushBranch = Self.branch(to: to, images: promotion.specs.map { $0.name.path }) }
         }
         return target
     }
@@ -124,13 +123,6 @@ public struct PromoteCommand: RoutedCommand {
             throw RunOutput(format: runOptions.output, dotenv: repo.dotenv).fail(error, report: report)
         }
         try SetCommand.run([target], of: target.command)
-    }
-
-    /// `imagebump/promote-<env>-<image names>`: stable per (environment, images).
-    static func branch(to env: String, images: [String]) -> String {
-        let names = Set(images.map { String($0.split(separator: "/").last ?? Substring($0)) }).sorted()
-        let slug = (["promote", env] + names).joined(separator: "-").lowercased().map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "_" ? $0 : "-" }
-        return "imagebump/" + String(String(slug).prefix(90))
     }
 
     /// `dir/kustomization.yaml` (or .yml, Kustomization) when `path` is a directory holding one.

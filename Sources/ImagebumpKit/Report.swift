@@ -48,6 +48,18 @@ public struct RunReport: Codable, Sendable, Equatable {
         public static func noun(forge: String?) -> String { forge == "github" ? "pull request" : "merge request" }
     }
 
+    /// An open merge request the target branch had overtaken (it holds the MR's values or newer): closed with a
+    /// comment, its branch deleted.
+    public struct ClosedMergeRequest: Codable, Sendable, Equatable {
+        public var url: String
+        public var number: Int
+        public var branch: String
+        public var forge: String?
+        public init(url: String, number: Int, branch: String, forge: String? = nil) {
+            self.url = url; self.number = number; self.branch = branch; self.forge = forge
+        }
+    }
+
     /// The imagebump version that ran.
     public var version = BuildInfo.description
     /// write, dry-run, check, commit, push or merge-request.
@@ -66,6 +78,7 @@ public struct RunReport: Codable, Sendable, Equatable {
     /// The branch already had this change (a re-run): nothing was pushed.
     public var alreadyOnRemote: Bool?
     public var mergeRequest: MergeRequestInfo?
+    public var supersededMergeRequest: ClosedMergeRequest?
     public var error: ErrorInfo?
     /// The imagebump.yaml environment this run (or entry) reached (`--env`, `promote`).
     public var environment: String?
@@ -139,5 +152,6 @@ public enum TextReport {
 
     public static func mergeRequestLine(_ r: RunReport) -> String? {
         r.mergeRequest.map { "\($0.created ? "opened" : ($0.updated ? "updated" : "unchanged")) \($0.noun) \($0.url)" }
+            ?? r.supersededMergeRequest.map { "closed \(RunReport.MergeRequestInfo.noun(forge: $0.forge)) \($0.url): its target branch already holds its images or newer ones; deleted \($0.branch)" }
     }
 }

@@ -51,6 +51,8 @@ public struct SetPlan: Sendable {
     /// Things the user should know that did not stop the run (a check that could not be made, a skipped oversized
     /// file, matches in several environments).
     public let notes: [String]
+    /// Indices of the request's specs that matched something (changed or already in place), in order.
+    public let matchedSpecs: [Int]
     public var changed: Bool { !files.isEmpty }
     /// The root-relative real paths written (links resolved): what a commit must stage.
     public var writtenPaths: [String] { files.map(\.file) }
@@ -184,7 +186,8 @@ public enum SetJob {
         }
         var notes = results.skipped.sorted { $0.0 < $1.0 }.map(\.1) + guarded.notes
         if request.paths.isEmpty, let w = EnvironmentScope.warning(matchedFiles: results.matchedFiles.map(\.1)) { notes.append(w) }
-        return SetPlan(files: plans, staged: staged, changes: changes, searchedFiles: searched, notes: notes)
+        return SetPlan(files: plans, staged: staged, changes: changes, searchedFiles: searched, notes: notes,
+                       matchedSpecs: results.matched.sorted())
     }
 
     /// Replaces every changed file, all or nothing (see `FileIO.commit` for exactly what holds): renames the temp

@@ -58,24 +58,35 @@ public struct Publisher {
 
     private func publish(_ request: PublishRequest, repo: ConfigRepo, token: GitCredentials.Token?, report: inout RunReport) throws {
         let ci = request.ci
-        var forgeContext: (kind: ForgeKind, api: String, project: String)?
-        if request.mode == .mergeRequest {
-            // the project comes from the URL pushed to (a local checkout: its origin)
-            let o = request.mergeRequest
-            let kind = try ForgeDefaults.detectForge(explicit: o.forge, environment: ci, repoURL: repo.remoteURL)
-            let api = try o.apiURL ?? ForgeDefaults.apiURL(forge: kind, environment: ci, repoURL: repo.remoteURL)
-            forgeContext = (kind, api, try ForgeDefaults.projectPath(repoURL: repo.remoteURL, apiURL: api))
-        }
         let target = repo.branch
-        let images = request.images
-        let pushBranch = request.pushBranch ?? (request.mode == .mergeRequest ? ForgeDefaults.pushBranch(images: images, targetBranch: target) : nil)
+        var flow: MergeRequestFlow?
+        var pushBranch = request.pushBranch
+        var edit = request.edit
+        edit.delivery = request.mode == .mergeRequest ? .mergeRequest(target: target)
+            : (request.mode == .push ? .push(branch: pushBranch ?? target) : nil)
+        if request.mode == .mergeRequest, let token {
+            if request.branch == nil && target.hasPrefix("imagebump/") {
+                throw PublishError("\(repo.displayLocation) is on \(target), a bot branch: a merge request into it is never what is meant; check out the branch to merge into, or name it with --branch")
+            }
+            // before anything is written or pushed: the forge's checks, the open MR, and the guards against its values
+            let first = try Self.plan(edit, at: repo.workdir, retention: .summary)
+            var f = try MergeRequestFlow(request, repo: repo, token: token, plan: first)
+            try f.preflight(explicitBranch: request.pushBranch != nil, warning: warning)
+            let fromOpen = try f.changesFromOpenMergeRequest(edit, repo: repo)
+            if first.changes.isEmpty, let fromOpen {
+                report = RunReport(mode: request.mode.rawValue, changed: false, changes: [], filesSearched: first.searchedFiles)
+                report.supersededMergeRequest = try f.closeSuperseded(changes: fromOpen, repo: repo)
+                return
+            }
+            pushBranch = f.mr.sourceBranch
+            flow = f
+        }
         // --author, else whoever started the CI job, else a local checkout's git identity, else imagebump's own
         let author = request.author ?? GitAuthor.fromCI(ci) ?? (ConfigRepo.isURL(request.location) ? nil : repo.configuredAuthor())
             ?? GitAuthor.fallback
         var lastPlan: SetPlan?
-        var edit = request.edit
-        edit.delivery = request.mode == .mergeRequest ? .mergeRequest(target: target)
-            : (request.mode == .push ? .push(branch: pushBranch ?? target) : nil)
+        // the images the change is about: never one that matched nothing (--allow-missing)
+        var images: [String] { lastPlan.map { MergeRequestFlow.keyImages(request.specs, $0) }?.map(\.description) ?? request.images }
         let result = try repo.publish(
             pushBranch: pushBranch, author: author, push: request.mode != .commit, retries: request.retries,
             message: { files in
@@ -100,7 +111,7 @@ public struct Publisher {
         report.pushed = result.pushed
         report.attempts = result.attempts
         report.alreadyOnRemote = result.alreadyOnRemote ? true : nil
-        guard request.mode == .mergeRequest, let ctx = forgeContext, result.commit != nil, let token else { return }
+        guard let flow, result.commit != nil else { return }
         let o = request.mergeRequest
         let rows = report.changes.map { ImageChangeRow(file: $0.file, image: $0.image, old: $0.old, new: $0.new) }
         let subject = CommitMessage.expand(request.messageTemplate, images: images, files: result.changedFiles, changes: [])
@@ -110,22 +121,15 @@ public struct Publisher {
             CommitMessage.expand($0, images: images, files: result.changedFiles,
                                  changes: rows.map { ChangeDescription(file: $0.file, old: $0.old, new: $0.new) })
         } ?? MergeRequestDescription.render(changes: rows, provenance: MergeRequestDescription.provenanceLinks(environment: ci))
-        let mr = MergeRequestRequest(
-            forge: ctx.kind, apiURL: ctx.api, project: ctx.project, sourceBranch: result.branch, targetBranch: target,
-            title: title, description: description, labels: o.labels, assignees: o.assignees, reviewers: o.reviewers,
-            draft: o.draft, autoMerge: o.autoMerge, removeSourceBranch: o.removeSourceBranch, squash: o.squash,
-            token: token.secret, gitLabTokenKind: token.isGitLabJobToken ? .jobToken : .privateToken,
-            tokenSource: token.variable, headSHA: result.commit,
-            transportOptions: TransportOptions(caFile: request.caFile, timeoutSeconds: request.timeoutSeconds))
         let opened: MergeRequestResult
         do {
-            opened = try MergeRequestService().openOrUpdate(mr)
+            opened = try flow.open(title: title, description: description, headSHA: result.commit)
         } catch {
-            throw PublishFailure(report: report, description: "\(error)\nthe branch \(result.branch) was pushed; re-run the same command to open or update the \(RunReport.MergeRequestInfo.noun(forge: ctx.kind.rawValue))")
+            throw PublishFailure(report: report, description: "\(error)\nthe branch \(result.branch) was pushed; re-run the same command to open or update the \(RunReport.MergeRequestInfo.noun(forge: flow.mr.forge.rawValue))")
         }
         for w in opened.warnings { warning?(w) }
         report.mergeRequest = .init(url: opened.url, number: opened.number, created: opened.created, updated: opened.updated,
-                                    forge: ctx.kind.rawValue)
+                                    forge: flow.mr.forge.rawValue)
     }
 
     /// Plans `edit` with its paths relative to `root` (the clone or the checkout).

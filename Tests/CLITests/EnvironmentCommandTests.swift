@@ -157,7 +157,7 @@ final class EnvironmentCommandTests: XCTestCase {
         let mr1 = try XCTUnwrap(j1["mergeRequest"] as? [String: Any], "mode: merge-request turns --push into a merge request: \(r1.stdout)")
         XCTAssertEqual(mr1["created"] as? Bool, true)
         let branch = try XCTUnwrap(j1["branch"] as? String)
-        XCTAssertEqual(branch, "imagebump/promote-production-sample-app")
+        XCTAssertTrue(branch.hasPrefix("imagebump/main/production/sample-app-"), "keyed by target, environment and images, as set --env: \(branch)")
         XCTAssertTrue(try server.file("envs/production/kustomization.yaml", at: branch).contains("newTag: 1.2.0"))
         XCTAssertTrue(try server.file("envs/production/kustomization.yaml").contains("newTag: 1.1.0"), "production's branch is never pushed to")
         let post = try XCTUnwrap(try forge.requests().first { $0.method == "POST" && $0.path.hasSuffix("/merge_requests") })
@@ -185,7 +185,9 @@ final class EnvironmentCommandTests: XCTestCase {
         let mainBefore = try server.git(["rev-parse", "main"])
         let r3 = try CLI.run(["set", "--env", "production", "--push", "--repo", server.url, "--output", "json", "\(app):1.2.2"], in: cwd, env: env)
         XCTAssertEqual(r3.status, 0, r3.stderr)
-        XCTAssertNotNil((try JSONSerialization.jsonObject(with: Data(r3.stdout.utf8)) as? [String: Any])?["mergeRequest"], r3.stdout)
+        let j3 = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r3.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual((j3["mergeRequest"] as? [String: Any])?["number"] as? Int, mr1["number"] as? Int, "set --env production updates promote's MR: \(r3.stdout)")
+        XCTAssertEqual(j3["branch"] as? String, branch)
         XCTAssertEqual(try server.git(["rev-parse", "main"]), mainBefore)
         for r in [r1, r2, r3] { XCTAssertFalse(r.stdout.contains(canary) || r.stderr.contains(canary)) }
     }

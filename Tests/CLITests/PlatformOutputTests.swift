@@ -23,7 +23,9 @@ final class PlatformOutputTests: XCTestCase {
         let out = cwd.appendingPathComponent("output"), summary = cwd.appendingPathComponent("summary")
         try Data().write(to: out); try Data().write(to: summary)
         let env = ["IMAGEBUMP_TOKEN": token, "GITHUB_ACTIONS": "true", "GITHUB_OUTPUT": out.path, "GITHUB_STEP_SUMMARY": summary.path]
-        // no such project at the fake GitHub API: the bot branch is pushed, then the API call fails
+        // the checks before the push pass, the bot branch is pushed, then creating the pull request fails
+        try forge.reset(["github_repos": ["team/config"]])
+        try forge.fault(method: "POST", path: "/pulls$", status: 422, body: ["message": "Validation Failed"])
         let r = try CLI.run(["set", "--pull-request", "--repo", server.url, "--forge", "github", "--api-url", forge.baseURL,
                              "--dotenv", "out.env", "\(app):2.0"], in: cwd, env: env)
         XCTAssertEqual(r.status, 1, r.stderr)

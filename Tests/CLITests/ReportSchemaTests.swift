@@ -59,8 +59,15 @@ final class ReportSchemaTests: XCTestCase {
         let opened = try report(mrArgs + ["\(app):2.1"], in: cwd, env: env, status: 0)
         XCTAssertNotNil(opened["mergeRequest"])
         documents.append(opened)
-        // the merge request API fails after the bot branch was pushed (no such project on the GitHub side of the
-        // fake forge): the report says what did happen
+        // 2.1 reaches main directly: the open merge request is closed as superseded
+        documents.append(try report(["set", "--push", "--repo", server.url, "\(app):2.1"], in: cwd, env: env, status: 0))
+        let superseded = try report(mrArgs + ["\(app):2.1"], in: cwd, env: env, status: 0)
+        XCTAssertNotNil(superseded["supersededMergeRequest"], "\(superseded)")
+        documents.append(superseded)
+        // the merge request API fails after the bot branch was pushed (creating the pull request is refused): the
+        // report says what did happen
+        try forge.reset(["gitlab_projects": ["team/config"], "github_repos": ["team/config"]])
+        try forge.fault(method: "POST", path: "/pulls$", status: 422, body: ["message": "Validation Failed"])
         let brokenAPI = ["set", "--merge-request", "--repo", server.url, "--forge", "github", "--api-url", forge.baseURL]
         let partial = try report(brokenAPI + ["\(app):2.2"], in: cwd, env: env, status: 1)
         XCTAssertEqual(partial["status"] as? String, "failed")

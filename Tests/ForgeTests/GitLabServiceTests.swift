@@ -66,7 +66,7 @@ final class GitLabServiceTests: FakeForgeTestCase {
         XCTAssertEqual(second, MergeRequestResult(url: first.url, number: 1, created: false, updated: false, autoMergeEnabled: true,
                                                   warnings: second.warnings.filter { $0.contains("over plain http://") }))
         reqs = try forge.requests()
-        XCTAssertEqual(reqs.count, 10)
+        XCTAssertEqual(reqs.count, 11, "users, the list, and the project the listed MR must belong to")
         XCTAssertTrue(reqs.dropFirst(6).allSatisfy { $0.method == "GET" })
 
         // New tag: title/description change and one more label → one PUT on the same iid.
@@ -105,8 +105,8 @@ final class GitLabServiceTests: FakeForgeTestCase {
         XCTAssertEqual(result.number, 1)
         let reqs = try forge.requests()
         assertClean(reqs)
-        XCTAssertEqual(reqs.map(\.method), ["GET", "POST", "GET", "PUT"])
-        XCTAssertEqual(reqs[3].json["title"] as? String, "Bump web to 1.2.4")
+        XCTAssertEqual(reqs.map(\.method), ["GET", "POST", "GET", "GET", "PUT"], "list, create (409), list, the project, update")
+        XCTAssertEqual(reqs[4].json["title"] as? String, "Bump web to 1.2.4")
         let mrs = ((try forge.state())["gitlab"] as? [String: Any])?["group/sub/config"] as? [[String: Any]] ?? []
         XCTAssertEqual(mrs.count, 1)
     }

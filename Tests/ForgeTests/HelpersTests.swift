@@ -57,12 +57,21 @@ final class HelpersTests: XCTestCase {
         XCTAssertEqual(percentEncode("a b+c"), "a%20b%2Bc")
     }
 
-    func testPushBranch() {
-        XCTAssertEqual(ForgeDefaults.pushBranch(images: ["registry.example.com/team/web:1.2", "nginx@sha256:abc", "team/web"], targetBranch: "main"),
-                       "imagebump/nginx-web-main")
-        let long = ForgeDefaults.pushBranch(images: (1...30).map { "reg/very-long-image-name-\($0)" }, targetBranch: "production")
-        XCTAssertLessThanOrEqual(long.count, 100)
-        XCTAssertEqual(long, ForgeDefaults.pushBranch(images: (1...30).reversed().map { "reg/very-long-image-name-\($0)" }, targetBranch: "production"))
+    func testMergeRequestKeyBranchAndMarker() {
+        let key = MergeRequestKey(targetBranch: "release/1.x", scope: .files(["./apps/web/", "apps/api", "apps/web"]),
+                                  images: ["registry.example.com/team/web", "nginx"])
+        XCTAssertEqual(key, MergeRequestKey(targetBranch: "release/1.x", scope: .files(["apps/api", "apps/web"]), images: ["nginx", "registry.example.com/team/web"]),
+                       "the -f set and the images are normalised")
+        XCTAssertTrue(key.branch.hasPrefix("imagebump/release-1.x/apps-api-apps-web/nginx-web-"), key.branch)
+        XCTAssertNotEqual(key.branch, MergeRequestKey(targetBranch: "release/1.x", scope: .files(["apps/api-apps/web"]), images: key.images).branch,
+                          "equal slugs, different keys: different branches")
+        let env = MergeRequestKey(targetBranch: "main", scope: .environment("prod-->x"), images: ["a/b"])
+        XCTAssertEqual(env.marker, "<!-- imagebump-key: v1;target=main;env=prod--%3Ex;images=a/b -->", "a value never ends the comment")
+        let text = env.marking("table\n")
+        XCTAssertEqual(MergeRequestKey.canonical(inDescription: text), env.canonical)
+        XCTAssertEqual(env.marking(text), text, "marked once")
+        let long = MergeRequestKey(targetBranch: "main", scope: .environment("production"), images: (1...30).map { "reg/very-long-image-name-\($0)" })
+        XCTAssertLessThanOrEqual(long.branch.count, 170)
     }
 
     func testProvenanceLinksDropURLCredentials() {

@@ -147,5 +147,18 @@ public final class FakeForge {
     }
 
     public func state() throws -> [String: Any] { try get("/__control/state") as? [String: Any] ?? [:] }
+
+    /// Opens an MR (GitLab: `project`) or PR (GitHub: `repo`) as someone else would; returns it as the API lists it.
+    @discardableResult
+    public func seed(_ fields: [String: Any]) throws -> [String: Any] {
+        try post("/__control/seed", fields) as? [String: Any] ?? [:]
+    }
+
+    /// The MRs of a GitLab project or the PRs of a GitHub repository, with their notes/comments.
+    public func mergeRequests(gitlab project: String? = nil, github repo: String? = nil) throws -> [[String: Any]] {
+        let s = try state()
+        if let project { return (s["gitlab"] as? [String: Any])?[project] as? [[String: Any]] ?? [] }
+        return (s["github"] as? [String: Any])?[repo ?? ""] as? [[String: Any]] ?? []
+    }
 }
 

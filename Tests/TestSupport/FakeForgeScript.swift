@@ -223,6 +223,13 @@ class Handler(BaseHTTPRequestHandler):
                 out = {"gitlab": {k: v["mrs"] for k, v in STATE["gitlab_projects"].items()},
                        "github": {k: v["prs"] for k, v in STATE["github_repos"].items()}}
                 return self.send_json(200, out)
+            if path == "/__control/seed":
+                # an MR/PR someone else opened (a human's), as the API would list it
+                if "project" in cfg:
+                    mr = self.gitlab_new_mr(cfg["project"], cfg)
+                    return self.send_json(200, self.gitlab_mr_json(cfg["project"], mr))
+                pr = self.github_new_pr(cfg["repo"], cfg)
+                return self.send_json(200, self.github_pr_json(pr))
         self.send_json(404, {"message": "no such control"})
 
     # --- GitLab v4 ------------------------------------------------------------------------------
@@ -253,12 +260,13 @@ class Handler(BaseHTTPRequestHandler):
               "labels": split_labels(body.get("labels", "")),
               "assignee_ids": list(body.get("assignee_ids", [])), "reviewer_ids": list(body.get("reviewer_ids", [])),
               "squash": body.get("squash", False), "force_remove_source_branch": body.get("remove_source_branch", False),
-              "merge_when_pipeline_succeeds": False, "sha": "0" * 40}
+              "merge_when_pipeline_succeeds": False, "sha": "0" * 40,
+              "source_project_id": body.get("source_project_id", p["id"]), "target_project_id": p["id"], "notes": []}
         p["mrs"].append(mr)
         return mr
 
     def gitlab_mr_json(self, project, mr):
-        out = {k: v for k, v in mr.items() if k not in ("assignee_ids", "reviewer_ids")}
+        out = {k: v for k, v in mr.items() if k not in ("assignee_ids", "reviewer_ids", "notes")}
         out["draft"] = mr["title"].startswith("Draft:")
         out["work_in_progress"] = out["draft"]
         out["assignees"] = [self.gitlab_user(i) for i in mr["assignee_ids"]]
@@ -286,7 +294,15 @@ class Handler(BaseHTTPRequestHandler):
             name = names[0]
             uid = STATE["gitlab_users"].get(name)
             return self.send_json(200, [] if uid is None else [self.gitlab_user(uid)])
-        m = re.match(r"^/projects/([^/]+)/merge_requests(?:/(\d+)(/merge)?)?$", rest)
+        pm = re.match(r"^/projects/([^/]+)$", rest)
+        if pm and method == "GET":
+            p = STATE["gitlab_projects"].get(urllib.parse.unquote(pm.group(1)))
+            if p is None:
+                return self.send_json(404, {"message": "404 Project Not Found"})
+            return self.send_json(200, {"id": p["id"], "path_with_namespace": urllib.parse.unquote(pm.group(1)),
+                                        "permissions": {"project_access": {"access_level": p.get("access_level", 40)},
+                                                        "group_access": None}})
+        m = re.match(r"^/projects/([^/]+)/merge_requests(?:/(\d+)(/merge|/notes)?)?$", rest)
         if not m:
             v.append("unknown GitLab endpoint %s" % rest)
             return self.send_json(404, {"message": "404 Not Found"})
@@ -301,10 +317,10 @@ class Handler(BaseHTTPRequestHandler):
             if iid is None and method == "GET":
                 if query.get("state") != ["opened"]:
                     v.append("list without state=opened")
-                if "source_branch" not in query:
-                    v.append("list without source_branch")
+                if "source_branch" not in query and "target_branch" not in query:
+                    v.append("list without source_branch or target_branch")
                 mrs = [mr for mr in p["mrs"] if mr["state"] == "opened"
-                       and mr["source_branch"] == query.get("source_branch", [None])[0]]
+                       and all(mr[k] == query[k][0] for k in ("source_branch", "target_branch") if k in query)]
                 return self.send_json(200, [self.gitlab_mr_json(project, mr) for mr in mrs])
             if iid is None and method == "POST":
                 check_keys(body, GITLAB_CREATE_KEYS, ["source_branch", "target_branch", "title"], v)
@@ -322,7 +338,11 @@ class Handler(BaseHTTPRequestHandler):
             mr = next((x for x in p["mrs"] if x["iid"] == iid), None)
             if mr is None:
                 return self.send_json(404, {"message": "404 Not found"})
-            if m.group(3) and method == "PUT":
+            if m.group(3) == "/notes" and method == "POST":
+                check_keys(body, {"body": str}, ["body"], v)
+                mr["notes"].append(body.get("body", ""))
+                return self.send_json(201, {"id": len(mr["notes"]), "body": body.get("body", "")})
+            if m.group(3) == "/merge" and method == "PUT":
                 check_keys(body, GITLAB_MERGE_KEYS, [], v)
                 if not (body.get("merge_when_pipeline_succeeds") or body.get("auto_merge")):
                     v.append("merge call without merge_when_pipeline_succeeds/auto_merge")
@@ -339,6 +359,10 @@ class Handler(BaseHTTPRequestHandler):
                 for k in ("title", "description", "target_branch", "squash"):
                     if k in body:
                         mr[k] = body[k]
+                if "state_event" in body:
+                    if body["state_event"] not in ("close", "reopen"):
+                        v.append("state_event %r" % body["state_event"])
+                    mr["state"] = "closed" if body["state_event"] == "close" else "opened"
                 if "remove_source_branch" in body:
                     mr["force_remove_source_branch"] = body["remove_source_branch"]
                 if "labels" in body:
@@ -389,15 +413,17 @@ class Handler(BaseHTTPRequestHandler):
         pr = {"id": STATE["next_id"], "node_id": "PR_kwDO%06d" % STATE["next_id"], "number": n, "state": "open",
               "title": body["title"], "body": body.get("body"), "draft": body.get("draft", False),
               "labels": [], "assignees": [], "requested_reviewers": [], "requested_teams": [],
-              "head": {"ref": head_ref, "label": "%s:%s" % (head_owner, head_ref), "sha": "1" * 40},
-              "base": {"ref": body["base"], "label": "%s:%s" % (owner, body["base"])},
-              "auto_merge": None, "repo": repo}
+              "head": {"ref": head_ref, "label": "%s:%s" % (head_owner, head_ref), "sha": "1" * 40,
+                       "repo": {"full_name": body.get("head_repo", head_owner + "/" + repo.split("/")[1])}},
+              "base": {"ref": body["base"], "label": "%s:%s" % (owner, body["base"]), "repo": {"full_name": repo}},
+              "auto_merge": None, "repo": repo, "comments": []}
         r["prs"].append(pr)
         return pr
 
     def github_pr_json(self, pr):
         out = dict(pr)
         repo = out.pop("repo")
+        out.pop("comments", None)
         out["html_url"] = "%s/%s/pull/%d" % (self.github_web(), repo, pr["number"])
         out["url"] = "%s%s/repos/%s/pulls/%d" % (self.base_url(), ARGS.github_prefix, repo, pr["number"])
         out["labels"] = [{"id": abs(hash(l)) % 10000, "name": l, "color": "ededed", "default": False} for l in pr["labels"]]
@@ -410,7 +436,22 @@ class Handler(BaseHTTPRequestHandler):
         v = record["violations"]
         if not self.github_headers_ok(record):
             return
-        m = re.match(r"^/repos/([^/]+)/([^/]+)/(pulls|issues)(?:/(\d+)(?:/(labels|assignees|requested_reviewers))?)?$", rest)
+        rm = re.match(r"^/repos/([^/]+)/([^/]+)(?:/assignees/([^/]+))?$", rest)
+        if rm and method == "GET":
+            r = STATE["github_repos"].get("%s/%s" % (rm.group(1), rm.group(2)))
+            if r is None:
+                return self.send_json(404, {"message": "Not Found", "status": "404"})
+            if rm.group(3) is not None:
+                login = urllib.parse.unquote(rm.group(3))
+                if login not in STATE["github_users"]:
+                    return self.send_json(404, {"message": "Not Found", "status": "404"})
+                self.send_response(204)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            return self.send_json(200, {"full_name": "%s/%s" % (rm.group(1), rm.group(2)),
+                                        "permissions": {"push": r.get("push", True), "pull": True}})
+        m = re.match(r"^/repos/([^/]+)/([^/]+)/(pulls|issues)(?:/(\d+)(?:/(labels|assignees|requested_reviewers|comments))?)?$", rest)
         if not m:
             v.append("unknown GitHub endpoint %s" % rest)
             return self.send_json(404, {"message": "Not Found"})
@@ -424,10 +465,14 @@ class Handler(BaseHTTPRequestHandler):
             if kind == "pulls" and num is None and method == "GET":
                 if query.get("state") != ["open"]:
                     v.append("list without state=open")
-                head = query.get("head", [""])[0]
-                if ":" not in head:
+                head = query.get("head", [None])[0]
+                base = query.get("base", [None])[0]
+                if head is None and base is None:
+                    v.append("list without head or base")
+                if head is not None and ":" not in head:
                     v.append("head filter not in owner:branch form: %r" % head)
-                prs = [p for p in r["prs"] if p["state"] == "open" and p["head"]["label"] == head]
+                prs = [p for p in r["prs"] if p["state"] == "open" and (head is None or p["head"]["label"] == head)
+                       and (base is None or p["base"]["ref"] == base)]
                 return self.send_json(200, [self.github_pr_json(p) for p in prs])
             if kind == "pulls" and num is None and method == "POST":
                 check_keys(body, GITHUB_CREATE_KEYS, ["title", "head", "base"], v)
@@ -455,6 +500,10 @@ class Handler(BaseHTTPRequestHandler):
                 if "base" in body:
                     pr["base"]["ref"] = body["base"]
                 return self.send_json(200, self.github_pr_json(pr))
+            if kind == "issues" and sub == "comments" and method == "POST":
+                check_keys(body, {"body": str}, ["body"], v)
+                pr["comments"].append(body.get("body", ""))
+                return self.send_json(201, {"id": len(pr["comments"]), "body": body.get("body", "")})
             if kind == "issues" and sub == "labels" and method == "POST":
                 check_keys(body, {"labels": list}, ["labels"], v)
                 for l in body.get("labels", []):

@@ -1,0 +1,89 @@
+import FoundationEssentials
+import Forge
+import GitOps
+import ImageReference
+import ImagebumpKit
+import ImageRules
+
+/// The merge request side of a `--merge-request` run, in the order it happens: everything the forge can check before
+/// anything is pushed, the guards against what the open MR already holds, closing an MR its target branch has
+/// overtaken, and opening or updating the MR once its branch is pushed.
+struct MergeRequestFlow {
+    let service = MergeRequestService()
+    /// Source branch, target, project, key and options; title and description are filled in by `open`.
+    var mr: MergeRequestRequest
+    /// The open MR of this key, found before the push.
+    private(set) var existing: ExistingMergeRequest?
+
+    /// The key and the forge request for a run whose first plan (against the target branch) is `plan`.
+    init(_ request: PublishRequest, repo: ConfigRepo, token: GitCredentials.Token, plan: SetPlan) throws {
+        let o = request.mergeRequest, ci = request.ci
+        let kind = try ForgeDefaults.detectForge(explicit: o.forge, environment: ci, repoURL: repo.remoteURL)
+        let api = try o.apiURL ?? ForgeDefaults.apiURL(forge: kind, environment: ci, repoURL: repo.remoteURL)
+        let project = try ForgeDefaults.projectPath(repoURL: repo.remoteURL, apiURL: api)
+        let key = MergeRequestKey(targetBranch: repo.branch,
+                                  scope: request.environment.map { .environment($0) } ?? .files(request.edit.paths),
+                                  images: Self.keyImages(request.specs, plan).map(\.name.normalized))
+        mr = MergeRequestRequest(
+            forge: kind, apiURL: api, project: project, sourceBranch: request.pushBranch ?? key.branch, targetBranch: repo.branch,
+            title: "", description: "", labels: o.labels, assignees: o.assignees, reviewers: o.reviewers,
+            draft: o.draft, autoMerge: o.autoMerge, removeSourceBranch: o.removeSourceBranch, squash: o.squash,
+            token: token.secret, gitLabTokenKind: token.isGitLabJobToken ? .jobToken : .privateToken,
+            tokenSource: token.variable, transportOptions: TransportOptions(caFile: request.caFile, timeoutSeconds: request.timeoutSeconds),
+            key: key)
+    }
+
+    /// The images the MR is about: those the run changes; with nothing to change, those it found (to find the MR
+    /// the target branch may have overtaken). Never one that matched nothing (`--allow-missing`).
+    static func keyImages(_ specs: [ImageSpec], _ plan: SetPlan) -> [ImageSpec] {
+        let changed = Set(plan.changes.map(\.image))
+        let picked = plan.changes.isEmpty ? plan.matchedSpecs.map { specs[$0] } : specs.filter { changed.contains($0.name.written) }
+        return picked.isEmpty ? specs : picked
+    }
+
+    /// Checks the forge before anything is pushed and finds the open MR of the key; the branch to push is then
+    /// `mr.sourceBranch` (the open MR's, when it was found by its marker under another name).
+    mutating func preflight(explicitBranch: Bool, warning: ((String) -> Void)?) throws {
+        let found = try service.preflight(mr)
+        for w in found.warnings { warning?(w) }
+        existing = found.existing
+        if let existing, !explicitBranch { mr.sourceBranch = existing.sourceBranch }
+    }
+
+    /// The run's edit planned on what the open MR's branch holds: the downgrade and stale-run guards refuse a run
+    /// older than the MR. Returns the changes from the MR's values to the run's (nil without an open MR or branch).
+    func changesFromOpenMergeRequest(_ edit: SetRequest, repo: ConfigRepo) throws -> [PlannedChange]? {
+        guard let existing else { return nil }
+        var onBranch = edit
+        onBranch.allowMissing = true // the MR's branch may lack what the target has; only its values matter here
+        return try repo.withRemoteBranch(existing.sourceBranch) { workdir in
+            do {
+                return try Publisher.plan(onBranch, at: workdir, retention: .summary).changes
+            } catch let e as SetJobError {
+                throw SetJobError(e.problems.map {
+                    Problem(file: $0.file, line: $0.line, column: $0.column,
+                            message: "\($0.message); the open merge request \(existing.url) (\(existing.sourceBranch)) holds it")
+                })
+            }
+        }
+    }
+
+    /// The target branch already holds the run's values, which are not older than the open MR's (`changes`: from the
+    /// MR's values to the target's): the MR is closed with a comment saying so and its branch deleted.
+    func closeSuperseded(changes: [PlannedChange], repo: ConfigRepo) throws -> RunReport.ClosedMergeRequest? {
+        guard let existing else { return nil }
+        let rows = changes.map { ImageChangeRow(file: $0.file, image: $0.image, old: $0.old, new: $0.new) }
+        try service.close(mr, number: existing.number,
+                          comment: MergeRequestDescription.supersededNote(target: mr.targetBranch, changes: rows))
+        try repo.deleteRemoteBranch(existing.sourceBranch)
+        return RunReport.ClosedMergeRequest(url: existing.url, number: existing.number, branch: existing.sourceBranch,
+                                            forge: mr.forge.rawValue)
+    }
+
+    /// Opens the MR for the pushed branch, or updates the open one.
+    func open(title: String, description: String, headSHA: String?) throws -> MergeRequestResult {
+        var r = mr
+        r.title = title; r.description = description; r.headSHA = headSHA
+        return try service.openOrUpdate(r)
+    }
+}
