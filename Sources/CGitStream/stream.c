@@ -25,6 +25,9 @@ typedef struct {
     int pinned;
     int connect_timeout_ms;
     int idle_timeout_ms;
+    /* CLOCK_MONOTONIC milliseconds by which the whole operation must be done (0: no deadline). */
+    long long deadline_ms;
+    int phase_timeout_ms;
     _Atomic int event;
     char event_where[300];
 } policy;
@@ -39,6 +42,8 @@ typedef struct {
     int s;
     int connect_timeout_ms;
     int idle_timeout_ms;
+    long long deadline_ms;
+    int phase_timeout_ms;
     /* The policy of the thread that opened the stream (its operation outlives the stream). */
     policy *owner;
     /* libssh2 reads and writes the socket itself, past ib_read/ib_write: a watchdog thread ends a connection on
@@ -61,6 +66,24 @@ static void fail(int event, const char *host, const char *port, const char *mess
     git_error_set_str(GIT_ERROR_NET, message);
 }
 
+static long long now_ms(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* How long the next wait may take: the idle timeout, cut to what is left before the deadline (-1: no limit;
+   0: the deadline has passed). */
+static int wait_budget(int idle_ms, long long deadline_ms) {
+    long long budget = idle_ms > 0 ? idle_ms : -1;
+    if (deadline_ms > 0) {
+        long long left = deadline_ms - now_ms();
+        if (left <= 0) return 0;
+        if (budget < 0 || left < budget) budget = left;
+    }
+    return (int)budget;
+}
+
 static void *watch(void *arg) {
     ib_stream *st = arg;
     unsigned int idle = (unsigned int)st->idle_timeout_ms;
@@ -71,6 +94,12 @@ static void *watch(void *arg) {
         until.tv_sec += 1;
         pthread_cond_timedwait(&st->cv, &st->mu, &until);
         if (st->stopping) break;
+        if (st->deadline_ms > 0 && now_ms() >= st->deadline_ms) {
+            record(st->owner, IMAGEBUMP_STREAM_DEADLINE, st->host, st->port);
+            shutdown(st->s, SHUT_RDWR);
+            break;
+        }
+        if (idle == 0) continue;
         struct tcp_info info;
         socklen_t len = sizeof info;
         if (getsockopt(st->s, IPPROTO_TCP, TCP_INFO, &info, &len) == 0
@@ -85,7 +114,7 @@ static void *watch(void *arg) {
 }
 
 static void start_watchdog(ib_stream *st) {
-    if (st->idle_timeout_ms <= 0) return;
+    if (st->idle_timeout_ms <= 0 && st->deadline_ms <= 0) return;
     pthread_condattr_t attr;
     pthread_condattr_init(&attr);
     pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
@@ -113,20 +142,20 @@ static void stop_watchdog(ib_stream *st) {
 static int wait_for(int fd, short events, int timeout_ms) {
     struct pollfd p = { .fd = fd, .events = events };
     for (;;) {
-        int rc = poll(&p, 1, timeout_ms > 0 ? timeout_ms : -1);
+        int rc = poll(&p, 1, timeout_ms);
         if (rc < 0 && errno == EINTR) continue;
         return rc < 0 ? -1 : (rc == 0 ? 0 : 1);
     }
 }
 
-static int connect_one(const struct addrinfo *ai, int timeout_ms, int *timed_out) {
+static int connect_one(const struct addrinfo *ai, int timeout_ms, long long deadline_ms, int *timed_out) {
     int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
     if (fd < 0) return -1;
     int flags = fcntl(fd, F_GETFL, 0);
     fcntl(fd, F_SETFL, flags | O_NONBLOCK);
     int rc = connect(fd, ai->ai_addr, ai->ai_addrlen);
     if (rc < 0 && errno == EINPROGRESS) {
-        int ready = wait_for(fd, POLLOUT, timeout_ms);
+        int ready = wait_for(fd, POLLOUT, wait_budget(timeout_ms, deadline_ms));
         if (ready == 0) { *timed_out = 1; close(fd); return -1; }
         int err = 0;
         socklen_t len = sizeof err;
@@ -141,35 +170,6 @@ static int connect_one(const struct addrinfo *ai, int timeout_ms, int *timed_out
     }
     fcntl(fd, F_SETFL, flags); /* blocking again: libssh2 uses the socket directly */
     return fd;
-}
-
-static int ib_connect(git_stream *stream) {
-    ib_stream *st = (ib_stream *)stream;
-    struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM }, *info = NULL;
-    char msg[512];
-    int rc = getaddrinfo(st->host, st->port, &hints, &info);
-    if (rc != 0) {
-        snprintf(msg, sizeof msg, "failed to resolve address for %s: %s", st->host, gai_strerror(rc));
-        fail(IMAGEBUMP_STREAM_OK, st->host, st->port, msg);
-        return -1;
-    }
-    int timed_out = 0, last_errno = 0;
-    for (struct addrinfo *ai = info; ai; ai = ai->ai_next) {
-        st->s = connect_one(ai, st->connect_timeout_ms, &timed_out);
-        if (st->s >= 0) break;
-        last_errno = errno;
-    }
-    freeaddrinfo(info);
-    if (st->s >= 0) { start_watchdog(st); return 0; }
-    if (timed_out) {
-        snprintf(msg, sizeof msg, "connecting to %s:%s timed out after %d s", st->host, st->port,
-                 st->connect_timeout_ms / 1000);
-        fail(IMAGEBUMP_STREAM_CONNECT_TIMEOUT, st->host, st->port, msg);
-    } else {
-        snprintf(msg, sizeof msg, "failed to connect to %s:%s: %s", st->host, st->port, strerror(last_errno));
-        fail(IMAGEBUMP_STREAM_OK, st->host, st->port, msg);
-    }
-    return -1;
 }
 
 static int idle_timeout(ib_stream *st, const char *what) {
@@ -188,10 +188,58 @@ static int io_error(ib_stream *st, const char *what) {
     return -1;
 }
 
+static int deadline_passed(ib_stream *st) {
+    char msg[512];
+    snprintf(msg, sizeof msg, "not done with %s:%s within %d s (timed out)", st->host, st->port,
+             st->phase_timeout_ms / 1000);
+    fail(IMAGEBUMP_STREAM_DEADLINE, st->host, st->port, msg);
+    return -1;
+}
+
+/* Waits for `events` on the socket within the idle timeout and the deadline; 0 ready, -1 failed (error set). */
+static int wait_ready(ib_stream *st, short events, const char *what) {
+    int budget = wait_budget(st->idle_timeout_ms, st->deadline_ms);
+    int ready = budget == 0 ? 0 : wait_for(st->s, events, budget);
+    if (ready > 0) return 0;
+    if (ready < 0) return io_error(st, what);
+    if (st->deadline_ms > 0 && now_ms() >= st->deadline_ms) return deadline_passed(st);
+    return idle_timeout(st, events == POLLIN ? "received from" : "could be sent to");
+}
+
+static int ib_connect(git_stream *stream) {
+    ib_stream *st = (ib_stream *)stream;
+    struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM }, *info = NULL;
+    char msg[512];
+    int rc = getaddrinfo(st->host, st->port, &hints, &info);
+    if (rc != 0) {
+        snprintf(msg, sizeof msg, "failed to resolve address for %s: %s", st->host, gai_strerror(rc));
+        fail(IMAGEBUMP_STREAM_OK, st->host, st->port, msg);
+        return -1;
+    }
+    int timed_out = 0, last_errno = 0;
+    for (struct addrinfo *ai = info; ai; ai = ai->ai_next) {
+        st->s = connect_one(ai, st->connect_timeout_ms, st->deadline_ms, &timed_out);
+        if (st->s >= 0) break;
+        last_errno = errno;
+    }
+    freeaddrinfo(info);
+    if (st->s >= 0) { start_watchdog(st); return 0; }
+    if (timed_out && st->deadline_ms > 0 && now_ms() >= st->deadline_ms) {
+        deadline_passed(st);
+    } else if (timed_out) {
+        snprintf(msg, sizeof msg, "connecting to %s:%s timed out after %d s", st->host, st->port,
+                 st->connect_timeout_ms / 1000);
+        fail(IMAGEBUMP_STREAM_CONNECT_TIMEOUT, st->host, st->port, msg);
+    } else {
+        snprintf(msg, sizeof msg, "failed to connect to %s:%s: %s", st->host, st->port, strerror(last_errno));
+        fail(IMAGEBUMP_STREAM_OK, st->host, st->port, msg);
+    }
+    return -1;
+}
+
 static ssize_t ib_read(git_stream *stream, void *data, size_t len) {
     ib_stream *st = (ib_stream *)stream;
-    int ready = wait_for(st->s, POLLIN, st->idle_timeout_ms);
-    if (ready == 0) return idle_timeout(st, "received from");
+    if (wait_ready(st, POLLIN, "receiving data from") < 0) return -1;
     ssize_t n;
     do { n = recv(st->s, data, len, 0); } while (n < 0 && errno == EINTR);
     if (n < 0) return io_error(st, "receiving data from");
@@ -201,8 +249,7 @@ static ssize_t ib_read(git_stream *stream, void *data, size_t len) {
 static ssize_t ib_write(git_stream *stream, const char *data, size_t len, int flags) {
     ib_stream *st = (ib_stream *)stream;
     (void)flags;
-    int ready = wait_for(st->s, POLLOUT, st->idle_timeout_ms);
-    if (ready == 0) return idle_timeout(st, "could be sent to");
+    if (wait_ready(st, POLLOUT, "sending data to") < 0) return -1;
     ssize_t n;
     do { n = send(st->s, data, len, MSG_NOSIGNAL); } while (n < 0 && errno == EINTR);
     if (n < 0) return io_error(st, "sending data to");
@@ -255,6 +302,8 @@ static int ib_init(git_stream **out, const char *host, const char *port) {
     st->s = -1;
     st->connect_timeout_ms = current.connect_timeout_ms;
     st->idle_timeout_ms = current.idle_timeout_ms;
+    st->deadline_ms = current.deadline_ms;
+    st->phase_timeout_ms = current.phase_timeout_ms;
     st->owner = &current;
     if (!st->host || !st->port) { ib_free(&st->parent); return -1; }
     *out = &st->parent;
@@ -266,7 +315,8 @@ int imagebump_stream_install(void) {
     return git_stream_register(GIT_STREAM_STANDARD, &reg);
 }
 
-void imagebump_stream_policy_begin(const char *host, int port, int connect_timeout_ms, int idle_timeout_ms) {
+void imagebump_stream_policy_begin(const char *host, int port, int connect_timeout_ms, int idle_timeout_ms,
+                                   int phase_timeout_ms) {
     memset(&current, 0, sizeof current);
     if (host) {
         current.pinned = 1;
@@ -275,6 +325,8 @@ void imagebump_stream_policy_begin(const char *host, int port, int connect_timeo
     }
     current.connect_timeout_ms = connect_timeout_ms;
     current.idle_timeout_ms = idle_timeout_ms;
+    current.phase_timeout_ms = phase_timeout_ms;
+    current.deadline_ms = phase_timeout_ms > 0 ? now_ms() + phase_timeout_ms : 0;
 }
 
 void imagebump_stream_policy_end(void) { memset(&current, 0, sizeof current); }

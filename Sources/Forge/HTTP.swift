@@ -81,9 +81,10 @@ public struct TransportOptions: Sendable {
         self.userAgent = userAgent
     }
 
-    /// `--timeout SECONDS`: connecting and each stall may take that long; a whole request at most twice that.
-    public init(caFile: String? = nil, timeoutSeconds seconds: TimeInterval) {
-        self.init(caFile: caFile, timeout: 2 * seconds, connectTimeout: seconds, idleTimeout: seconds)
+    /// `--timeout SECONDS`: connecting and each stall may take that long; a whole request at most twice that, and
+    /// never longer than `phaseTimeout` (`--phase-timeout`).
+    public init(caFile: String? = nil, timeoutSeconds seconds: TimeInterval, phaseTimeout: TimeInterval = .infinity) {
+        self.init(caFile: caFile, timeout: min(2 * seconds, phaseTimeout), connectTimeout: seconds, idleTimeout: seconds)
     }
 
     /// The CA file actually used: the explicit one, else `SSL_CERT_FILE` when set and non-empty.

@@ -153,35 +153,10 @@ public final class ConfigRepo {
         }
 
         let ctx = RemoteContext(session: session, progress: progress, phase: .cloning, timeouts: timeouts)
-        var opts = git_clone_options()
-        git_clone_options_init(&opts, UInt32(GIT_CLONE_OPTIONS_VERSION))
-        opts.fetch_opts.callbacks = ctx.makeCallbacks()
-        opts.checkout_opts.checkout_strategy = GIT_CHECKOUT_SAFE.rawValue
-        opts.checkout_opts.progress_cb = checkoutProgressCallback
-        opts.checkout_opts.progress_payload = Unmanaged.passUnretained(ctx).toOpaque()
         progress?(.step("cloning \(loc.display)\(branch.map { " (branch \($0))" } ?? "")"))
-        var repo: OpaquePointer?
-        let rc: Int32 = withOptionalStrArray(checkoutPaths) { paths in
-            if let paths { opts.checkout_opts.paths = paths.pointee }
-            return withOptionalCString(branch) { br in
-                opts.checkout_branch = br
-                return ctx.run { git_clone(&repo, loc.withoutCredentials, dest, &opts) }
-            }
-        }
-        if rc < 0 {
-            if let repo { git_repository_free(repo) }
-            let msg = lastGitErrorMessage(secrets: session.secrets)
-            if let branch, msg.contains("refs/remotes/origin/\(branch)") {
-                throw GitOpsError.invalidArgument("branch '\(branch)' not found in \(loc.display)")
-            }
-            throw ctx.error(operation: "clone of \(loc.display)", code: rc)
-        }
-        withExtendedLifetime(ctx) {}
-        guard let repo else { throw GitOpsError.git(operation: "clone of \(loc.display)", message: "no repository", code: -1) }
-        let current = currentBranch(repo)
-        guard let current else {
-            git_repository_free(repo)
-            throw GitOpsError.invalidArgument("\(loc.display) has no branches (empty repository?)")
+        let (repo, current) = try withExtendedLifetime(ctx) {
+            try cloneSingleBranch(url: loc.withoutCredentials, into: dest, branch: branch, checkoutPaths: checkoutPaths,
+                                  ctx: ctx, display: loc.display)
         }
         progress?(.done("cloned \(loc.display) (branch \(current))"))
         ok = true

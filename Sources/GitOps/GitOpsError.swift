@@ -25,8 +25,11 @@ public enum GitOpsError: Error, CustomStringConvertible, Sendable {
     /// The server at `url` redirected to `target` (host:port), another origin: not followed, so that no
     /// credential is sent there.
     case redirectRefused(url: String, target: String)
-    /// The remote did not answer in time. `phase`: "cloning", "fetching from", "pushing to".
+    /// The remote did not answer in time, or did not finish within the phase's deadline. `phase`: "cloning",
+    /// "fetching from", "pushing to".
     case timedOut(url: String, phase: String, detail: String)
+    /// The remote sent more than `limit` bytes in one clone or fetch: stopped, so that it cannot fill the disk.
+    case receiveLimitExceeded(url: String, phase: String, limit: Int64)
     /// A libgit2 call failed: `operation` (e.g. "push to https://host/repo.git"), libgit2's message (redacted), code.
     case git(operation: String, message: String, code: Int32)
 
@@ -52,7 +55,11 @@ public enum GitOpsError: Error, CustomStringConvertible, Sendable {
             return "\(url) redirected to \(target), another host or port: refused (credentials are only sent to the"
                 + " host and port you named; give the final URL as the repository)"
         case let .timedOut(url, phase, detail):
-            return "timed out \(phase) \(url): \(detail) (raise the limit with --timeout SECONDS)"
+            let option = detail.hasPrefix("not done with") ? "--phase-timeout" : "--timeout"  // the deadline, or a wait
+            return "timed out \(phase) \(url): \(detail) (raise the limit with \(option) SECONDS)"
+        case let .receiveLimitExceeded(url, phase, limit):
+            return "stopped \(phase) \(url): the server sent more than \(limit >> 20) MiB, the limit for one transfer"
+                + " (a config repo is far smaller; raise the limit with --max-pack-size MIB if this one is not)"
         case let .git(operation, message, code):
             return "\(operation) failed: \(message)\(code != 0 && code != -1 ? " (libgit2 error \(code))" : "")"
         }

@@ -1,21 +1,35 @@
 internal import CGitStream
 import FoundationEssentials
 
-/// How long a clone, fetch or push may wait: for a connection, and for the next byte in either direction.
-/// A stalled server (a receive hook that never returns, a peer that stops answering) ends the run with
-/// `GitOpsError.timedOut` instead of hanging it. (libssh2 reads the socket itself: for SSH a watchdog ends a
-/// connection on which no data moved either way for `idle`.)
+/// How long a clone, fetch or push may wait: for a connection, for the next byte in either direction, and in all
+/// (`phase`, a deadline that a server keeping the connection alive or trickling bytes cannot push back); and how
+/// much it may receive (`maxPackBytes`, so that an endless pack cannot fill $TMPDIR). A stalled server (a receive
+/// hook that never returns, a peer that stops answering) ends the run with `GitOpsError.timedOut` instead of
+/// hanging it. (libssh2 reads the socket itself: for SSH a watchdog ends a connection on which no data moved
+/// either way for `idle`, or whose deadline has passed.)
 public struct NetworkTimeouts: Sendable, Equatable {
     public var connect: TimeInterval
     public var idle: TimeInterval
+    /// The whole operation (one clone, fetch or push); 0: no deadline.
+    public var phase: TimeInterval
+    /// Bytes one clone or fetch may receive; 0: no limit.
+    public var maxPackBytes: Int64
 
-    public init(connect: TimeInterval = 30, idle: TimeInterval = 120) {
+    public static let defaultPhase: TimeInterval = 600
+    public static let defaultMaxPackBytes: Int64 = 2 << 30
+
+    public init(connect: TimeInterval = 30, idle: TimeInterval = 120, phase: TimeInterval = defaultPhase,
+                maxPackBytes: Int64 = defaultMaxPackBytes) {
         self.connect = connect
         self.idle = idle
+        self.phase = phase
+        self.maxPackBytes = maxPackBytes
     }
 
-    /// Both limits set to `seconds` (`--timeout`).
-    public init(seconds: TimeInterval) { self.init(connect: seconds, idle: seconds) }
+    /// Connect and idle limits set to `seconds` (`--timeout`), the deadline to `phase` (`--phase-timeout`).
+    public init(seconds: TimeInterval, phase: TimeInterval = defaultPhase, maxPackBytes: Int64 = defaultMaxPackBytes) {
+        self.init(connect: seconds, idle: seconds, phase: phase, maxPackBytes: maxPackBytes)
+    }
 
     public static let `default` = NetworkTimeouts()
 }
@@ -26,6 +40,7 @@ enum StreamEvent: Equatable {
     case otherOrigin(target: String)
     case connectTimeout(target: String)
     case idleTimeout(target: String)
+    case deadline(target: String)
 }
 
 /// Registers imagebump's stream with libgit2 (see imagebump_stream.h). Once per process, after git_libgit2_init.
@@ -39,7 +54,8 @@ func withNetworkPolicy<T>(_ location: RemoteURL, _ timeouts: NetworkTimeouts,
     func ms(_ t: TimeInterval) -> Int32 { t > 0 ? Int32(min(t * 1000, Double(Int32.max))) : 0 }
     let pinned = location.isNetwork ? location.host : nil
     withOptionalCString(pinned) { host in
-        imagebump_stream_policy_begin(host, Int32(location.port ?? 0), ms(timeouts.connect), ms(timeouts.idle))
+        imagebump_stream_policy_begin(host, Int32(location.port ?? 0), ms(timeouts.connect), ms(timeouts.idle),
+                                      ms(timeouts.phase))
     }
     defer { imagebump_stream_policy_end() }
     let result = try body()
@@ -50,6 +66,7 @@ func withNetworkPolicy<T>(_ location: RemoteURL, _ timeouts: NetworkTimeouts,
     case Int(IMAGEBUMP_STREAM_OTHER_ORIGIN): return (result, .otherOrigin(target: target))
     case Int(IMAGEBUMP_STREAM_CONNECT_TIMEOUT): return (result, .connectTimeout(target: target))
     case Int(IMAGEBUMP_STREAM_IDLE_TIMEOUT): return (result, .idleTimeout(target: target))
+    case Int(IMAGEBUMP_STREAM_DEADLINE): return (result, .deadline(target: target))
     default: return (result, nil)
     }
 }

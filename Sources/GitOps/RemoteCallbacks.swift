@@ -21,6 +21,8 @@ final class RemoteContext {
     /// (ref, status) for refs the server rejected during push.
     var rejectedRefs: [(ref: String, status: String)] = []
     var sshKeyAttempts = 0
+    /// The server sent more than `timeouts.maxPackBytes`: the transfer was stopped.
+    var receivedTooMuch = false
 
     init(session: CredentialSession, progress: GitProgressSink?, phase: Phase, timeouts: NetworkTimeouts) {
         self.session = session
@@ -51,7 +53,14 @@ final class RemoteContext {
             return .timedOut(url: display, phase: phase.rawValue,
                              detail: "no data from \(target) for \(Self.seconds(timeouts.idle))"
                                  + (phase == .pushing ? "; the push was not confirmed: re-running is safe" : ""))
+        case .deadline(let target)?:
+            return .timedOut(url: display, phase: phase.rawValue,
+                             detail: "not done with \(target) within \(Self.seconds(timeouts.phase))"
+                                 + (phase == .pushing ? "; the push was not confirmed: re-running is safe" : ""))
         case nil: break
+        }
+        if receivedTooMuch {
+            return .receiveLimitExceeded(url: display, phase: phase.rawValue, limit: timeouts.maxPackBytes)
         }
         if let hostKeyError { return hostKeyError }
         if let credentialError { return credentialError }
@@ -192,7 +201,13 @@ private let certificateCheckCallback: git_transport_certificate_check_cb = { cer
 
 private let transferProgressCallback: git_indexer_progress_cb = { stats, payload in
     let ctx = RemoteContext.from(payload)
-    guard let sink = ctx.progress, let s = stats?.pointee else { return 0 }
+    guard let s = stats?.pointee else { return 0 }
+    if ctx.timeouts.maxPackBytes > 0 && Int64(s.received_bytes) > ctx.timeouts.maxPackBytes {
+        ctx.receivedTooMuch = true  // libgit2 stops the transfer when this callback fails
+        setGitError("received more than the limit")
+        return -1
+    }
+    guard let sink = ctx.progress else { return 0 }
     if s.total_deltas > 0 && s.received_objects == s.total_objects {
         sink(.resolving(indexedDeltas: Int(s.indexed_deltas), totalDeltas: Int(s.total_deltas)))
     } else {

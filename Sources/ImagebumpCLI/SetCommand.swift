@@ -186,6 +186,12 @@ public struct RepoOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Give up when connecting to the git server or forge API, or waiting for its next byte, takes longer.", valueName: "seconds"), transform: Seconds.parse)
     public var timeout = Seconds(120)
 
+    @Option(help: ArgumentHelp("Give up when one clone, fetch, push or forge call takes longer in all, even while the server keeps the connection busy (keepalives, a trickle).", valueName: "seconds"), transform: Seconds.parse)
+    public var phaseTimeout = Seconds(600)
+
+    @Option(help: ArgumentHelp("Stop a clone or fetch that receives more than this, so that a hostile or broken server cannot fill $TMPDIR.", valueName: "MiB"), transform: MiB.parse)
+    public var maxPackSize = MiB(2048)
+
     @Option(help: ArgumentHelp("Provenance trailer Source-Repository: (default: from CI variables).", valueName: "url"))
     public var sourceRepository: String?
 

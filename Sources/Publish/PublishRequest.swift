@@ -44,6 +44,9 @@ public struct PublishRequest {
     public var retries: Int
     public var credentials: GitCredentials
     public var timeoutSeconds: TimeInterval
+    /// The git transport's limits: `timeoutSeconds` for connecting and each wait, the deadline of each clone,
+    /// fetch, push and forge call (`--phase-timeout`), and what one clone or fetch may receive (`--max-pack-size`).
+    public var networkTimeouts: NetworkTimeouts
     public var caFile: String?
     public var mergeRequest: MergeRequestOptions
     /// The CI job this run is part of: author, provenance, forge and its API.
@@ -58,6 +61,7 @@ public struct PublishRequest {
         self.mode = mode; self.location = location; self.branch = branch; self.pushBranch = pushBranch; self.specs = specs
         self.edit = edit; self.messageTemplate = messageTemplate; self.author = author; self.provenance = provenance
         self.retries = retries; self.credentials = credentials; self.timeoutSeconds = timeoutSeconds; self.caFile = caFile
+        self.networkTimeouts = NetworkTimeouts(seconds: timeoutSeconds)
         self.mergeRequest = mergeRequest; self.ci = ci; self.environment = environment
     }
 

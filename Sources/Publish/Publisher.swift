@@ -39,7 +39,7 @@ public struct Publisher {
             }
             try ConfigRepo.with(location: request.location, branch: request.branch, credentials: request.credentials,
                                 checkoutPaths: ConfigRepo.isURL(request.location) ? request.sparsePaths : nil, progress: progress,
-                                timeouts: NetworkTimeouts(seconds: request.timeoutSeconds)) { repo in
+                                timeouts: request.networkTimeouts) { repo in
                 if !request.mode.writes {
                     let plan = try Self.plan(request.edit, at: repo.workdir, retention: request.mode == .dryRun ? .preview : .summary)
                     report = RunReport(mode: request.mode.rawValue, plan: plan, check: request.mode == .check)

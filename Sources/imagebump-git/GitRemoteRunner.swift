@@ -69,7 +69,7 @@ struct GitRemoteRunner: RemoteRunner {
         guard let mode = PublishRequest.Mode(rawValue: command.mode.rawValue) else {
             throw TargetFailure(report: output.failed(CLIError("\(command.mode.rawValue) runs without git"), report: RunReport(mode: command.mode.rawValue)))
         }
-        let request: PublishRequest
+        var request: PublishRequest
         do {
             let specs = try SetCommand.parse(command.edit.specs)
             var edit = target.request(specs, root: location)
@@ -86,6 +86,7 @@ struct GitRemoteRunner: RemoteRunner {
                 provenance: Provenance(repository: o.sourceRepository, commit: o.sourceCommit, pipeline: o.sourcePipeline),
                 retries: o.retries.value, credentials: credentials, timeoutSeconds: TimeInterval(o.timeout.value), caFile: absolute(o.caFile),
                 mergeRequest: mr, ci: ci, environment: target.environment)
+            request.networkTimeouts = Self.timeouts(o)
         } catch {
             throw TargetFailure(report: output.failed(error, report: RunReport(mode: mode.rawValue)))
         }
@@ -128,11 +129,16 @@ struct GitRemoteRunner: RemoteRunner {
                               environment: ProcessEnvironment.variables)
     }
 
+    static func timeouts(_ o: RepoOptions) -> NetworkTimeouts {
+        NetworkTimeouts(seconds: TimeInterval(o.timeout.value), phase: TimeInterval(o.phaseTimeout.value),
+                        maxPackBytes: Int64(o.maxPackSize.bytes))
+    }
+
     func withConfigCheckout<T>(_ o: RepoOptions, _ body: (String) throws -> T) throws -> T {
         let cwd = FileManager.default.currentDirectoryPath
         let location = Self.location(o, cwd: cwd)
         if !ConfigRepo.isURL(location) { return try body(ConfigFile.repositoryRoot(from: location)) } // a local checkout, in place
         return try ConfigRepo.with(location: location, branch: o.branch, credentials: Self.credentials(o, cwd: cwd),
-                                   timeouts: NetworkTimeouts(seconds: TimeInterval(o.timeout.value))) { repo in try body(repo.workdir) }
+                                   timeouts: Self.timeouts(o)) { repo in try body(repo.workdir) }
     }
 }

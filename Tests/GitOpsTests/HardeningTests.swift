@@ -3,8 +3,7 @@ import XCTest
 
 final class ResultBox<T>: @unchecked Sendable { var result: Result<T, Error>? }
 
-/// Credentials go only to the origin the user named; a stalled remote ends the run with a clear error.
-final class HardeningTests: ServerTestCase {
+extension ServerTestCase {
     /// Runs `body` on another thread and waits at most `limit` seconds for it (a hang fails the test instead of
     /// hanging the suite; tearDown then stops the servers, which ends the hung call).
     func bounded<T>(_ limit: TimeInterval, _ body: @escaping @Sendable () throws -> T) -> Result<T, Error>? {
@@ -25,7 +24,10 @@ final class HardeningTests: ServerTestCase {
         XCTAssertEqual(remote, url, file: file, line: line)
         return (error, phase, detail)
     }
+}
 
+/// Credentials go only to the origin the user named; a stalled remote ends the run with a clear error.
+final class HardeningTests: ServerTestCase {
     /// B (127.0.0.2) serves the repo and would accept the token, recording every request in `record`; A
     /// (127.0.0.1) only redirects there.
     func redirectToAnotherOrigin() throws -> (a: ServerProcess, b: ServerProcess, record: String) {

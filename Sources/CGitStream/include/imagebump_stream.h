@@ -15,8 +15,9 @@
 int imagebump_stream_install(void);
 
 /// From now on, this thread's libgit2 connections go only to host:port (NULL host: anywhere), with the timeouts
-/// in milliseconds (0: none).
-void imagebump_stream_policy_begin(const char *host, int port, int connect_timeout_ms, int idle_timeout_ms);
+/// in milliseconds (0: none); every connection of the operation ends phase_timeout_ms from now.
+void imagebump_stream_policy_begin(const char *host, int port, int connect_timeout_ms, int idle_timeout_ms,
+                                   int phase_timeout_ms);
 
 /// Clears this thread's policy and what happened under it.
 void imagebump_stream_policy_end(void);
@@ -29,6 +30,8 @@ enum {
     IMAGEBUMP_STREAM_CONNECT_TIMEOUT = 2,
     /// No byte could be sent or received for the idle timeout.
     IMAGEBUMP_STREAM_IDLE_TIMEOUT = 3,
+    /// The operation was not done within its phase timeout (a total deadline, kept also while data trickles in).
+    IMAGEBUMP_STREAM_DEADLINE = 4,
 };
 
 /// What went wrong under this thread's policy (IMAGEBUMP_STREAM_*), and the host:port involved, written to
