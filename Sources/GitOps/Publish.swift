@@ -51,6 +51,8 @@ extension ConfigRepo {
             throw GitOpsError.invalidArgument("\(displayLocation) has no 'origin' remote to push to")
         }
         if force {
+            // The clone holds only `branch`: learn what the remote's bot branch holds (an up-to-date one is kept).
+            if isTemporaryClone { _ = try fetchIfPresent(workBranch) }
             // (Re)build the bot branch from the target branch's head.
             let head = try headCommitOid()
             try resetBranch(workBranch, to: head)
