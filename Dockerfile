@@ -12,7 +12,7 @@ FROM swift:${SWIFT_VERSION}-bookworm AS build
 # Debian's development packages, versions fixed by the bookworm release the image is built on.
 # hadolint ignore=DL3008
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libgit2-dev libyaml-dev libcurl4-openssl-dev \
+ && apt-get install -y --no-install-recommends libgit2-dev libmbedtls-dev libyaml-dev libcurl4-openssl-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Resolve dependencies in their own layer so source edits do not refetch them. Package.resolved is the pin:

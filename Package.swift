@@ -39,7 +39,9 @@ let package = Package(
         // The CI platform's variables read in one place: platform, actor, provenance, API URL, checkout.
         .target(name: "CIEnvironment", dependencies: ["Remote"], swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")]),
         // libgit2's TCP stream, replaced: connections pinned to the named remote, connect and idle timeouts.
-        .target(name: "CGitStream", dependencies: ["CGit2"]),
+        // mbedTLS (libgit2's TLS library, so already loaded at run time): IP-address certificates, which libgit2 1.5
+        // does not match (see imagebump_ip_certificate.h).
+        .target(name: "CGitStream", dependencies: ["CGit2"], linkerSettings: [.linkedLibrary("mbedx509"), .linkedLibrary("mbedcrypto")]),
         .target(name: "GitOps", dependencies: ["CGit2", "CGitStream", "Remote", "Redaction", "TempCleanup", "ImagebumpKit", "CIEnvironment", "PlainText"], swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")]),
         .target(name: "Forge", dependencies: ["CCurl", "Remote", "Redaction", "BuildInfo", "CIEnvironment", "PlainText"], swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")]),
         .target(name: "ImagebumpCLI", dependencies: [

@@ -23,6 +23,14 @@ typedef struct {
     char host[256];
     char port[16];
     int pinned;
+    /* The proxy the operation goes through (has_proxy): connections to it are allowed, and what they ask it for
+       is checked against host:port. */
+    int has_proxy;
+    char proxy_host[256];
+    char proxy_port[16];
+    /* libgit2 1.5 writes a plain-http request for a proxy in absolute form (GET http://host/...) but opens the
+       connection to the origin: with proxy_forward, that connection goes to the proxy instead. */
+    int proxy_forward;
     int connect_timeout_ms;
     int idle_timeout_ms;
     /* CLOCK_MONOTONIC milliseconds by which the whole operation must be done (0: no deadline). */
@@ -44,6 +52,10 @@ typedef struct {
     int idle_timeout_ms;
     long long deadline_ms;
     int phase_timeout_ms;
+    /* A connection to the proxy: each HTTP request written to it must be for the pinned origin (CONNECT host:port,
+       or an absolute http:// URL); after a CONNECT the tunnel carries TLS, which is not looked into. */
+    int via_proxy;
+    int tunneled;
     /* The policy of the thread that opened the stream (its operation outlives the stream). */
     policy *owner;
     /* libssh2 reads and writes the socket itself, past ib_read/ib_write: a watchdog thread ends a connection on
@@ -246,9 +258,76 @@ static ssize_t ib_read(git_stream *stream, void *data, size_t len) {
     return n;
 }
 
+/* Host names compare case-insensitively, IPv6 literals with or without their brackets. */
+static int same_host(const char *a, const char *b) {
+    size_t la = strlen(a), lb = strlen(b);
+    if (la >= 2 && a[0] == '[' && a[la - 1] == ']') { a++; la -= 2; }
+    if (lb >= 2 && b[0] == '[' && b[lb - 1] == ']') { b++; lb -= 2; }
+    return la == lb && strncasecmp(a, b, la) == 0;
+}
+
+/* Splits "host:port" or "[v6]:port" (port defaulting to `default_port`) into its parts; 0 when well formed. */
+static int split_authority(const char *a, size_t len, char *host, size_t hsize, char *port, size_t psize,
+                           const char *default_port) {
+    const char *colon = NULL;
+    if (len && a[0] == '[') {
+        const char *close = memchr(a, ']', len);
+        if (!close) return -1;
+        colon = (close + 1 < a + len && close[1] == ':') ? close + 1 : NULL;
+        if (!colon && close + 1 != a + len) return -1;
+    } else {
+        colon = memchr(a, ':', len);
+    }
+    size_t hlen = colon ? (size_t)(colon - a) : len;
+    size_t plen = colon ? len - hlen - 1 : strlen(default_port);
+    if (hlen == 0 || hlen >= hsize || plen == 0 || plen >= psize) return -1;
+    memcpy(host, a, hlen); host[hlen] = '\0';
+    memcpy(port, colon ? colon + 1 : default_port, plen); port[plen] = '\0';
+    return 0;
+}
+
+/* For a connection to the proxy: the origin an HTTP request written to it asks for must be the pinned one.
+   0: allowed (or not a request line); -1: refused, error set. */
+static int check_proxy_request(ib_stream *st, const char *data, size_t len) {
+    size_t m = 0;
+    while (m < len && m < 16 && data[m] >= 'A' && data[m] <= 'Z') m++;
+    if (m == 0 || m >= len || data[m] != ' ') return 0; /* a body or TLS record, not a request line */
+    const char *target = data + m + 1;
+    const char *end = memchr(target, ' ', len - m - 1);
+    if (!end) return 0;
+    size_t tlen = (size_t)(end - target);
+    char host[256], port[16];
+    int ok = 0;
+    if (m == 7 && memcmp(data, "CONNECT", 7) == 0) {
+        ok = split_authority(target, tlen, host, sizeof host, port, sizeof port, "443") == 0;
+        if (ok) st->tunneled = 1;
+    } else {
+        size_t skip = tlen > 7 && strncasecmp(target, "http://", 7) == 0 ? 7
+                    : tlen > 8 && strncasecmp(target, "https://", 8) == 0 ? 8 : 0;
+        if (skip) {
+            const char *a = target + skip;
+            const char *slash = memchr(a, '/', tlen - skip);
+            size_t alen = slash ? (size_t)(slash - a) : tlen - skip;
+            const char *at = memchr(a, '@', alen); /* userinfo is not part of the origin */
+            if (at) { alen -= (size_t)(at + 1 - a); a = at + 1; }
+            ok = split_authority(a, alen, host, sizeof host, port, sizeof port, skip == 7 ? "80" : "443") == 0;
+        } else {
+            snprintf(host, sizeof host, "?"); snprintf(port, sizeof port, "?");
+        }
+    }
+    if (ok && same_host(host, st->owner->host) && strcmp(port, st->owner->port) == 0) return 0;
+    char msg[700];
+    snprintf(msg, sizeof msg, "refusing to ask the proxy for %s:%s: only %s:%s, the remote you named, is reached "
+             "through it (a redirect to another host or port is not followed, so that credentials cannot leak)",
+             host, port, st->owner->host, st->owner->port);
+    fail(IMAGEBUMP_STREAM_OTHER_ORIGIN, host, port, msg);
+    return -1;
+}
+
 static ssize_t ib_write(git_stream *stream, const char *data, size_t len, int flags) {
     ib_stream *st = (ib_stream *)stream;
     (void)flags;
+    if (st->via_proxy && !st->tunneled && check_proxy_request(st, data, len) < 0) return -1;
     if (wait_ready(st, POLLOUT, "sending data to") < 0) return -1;
     ssize_t n;
     do { n = send(st->s, data, len, MSG_NOSIGNAL); } while (n < 0 && errno == EINTR);
@@ -272,16 +351,9 @@ static void ib_free(git_stream *stream) {
     free(st);
 }
 
-/* Host names compare case-insensitively, IPv6 literals with or without their brackets. */
-static int same_host(const char *a, const char *b) {
-    size_t la = strlen(a), lb = strlen(b);
-    if (la >= 2 && a[0] == '[' && a[la - 1] == ']') { a++; la -= 2; }
-    if (lb >= 2 && b[0] == '[' && b[lb - 1] == ']') { b++; lb -= 2; }
-    return la == lb && strncasecmp(a, b, la) == 0;
-}
-
 static int ib_init(git_stream **out, const char *host, const char *port) {
-    if (current.pinned && (!same_host(host, current.host) || strcmp(port, current.port) != 0)) {
+    int to_proxy = current.has_proxy && same_host(host, current.proxy_host) && strcmp(port, current.proxy_port) == 0;
+    if (current.pinned && !to_proxy && (!same_host(host, current.host) || strcmp(port, current.port) != 0)) {
         char msg[700];
         snprintf(msg, sizeof msg, "refusing to connect to %s:%s: only %s:%s, the remote you named, gets a connection "
                  "(a redirect to another host or port is not followed, so that credentials cannot leak)",
@@ -297,14 +369,16 @@ static int ib_init(git_stream **out, const char *host, const char *port) {
     st->parent.write = ib_write;
     st->parent.close = ib_close;
     st->parent.free = ib_free;
-    st->host = strdup(host);
-    st->port = strdup(port);
+    int forward = current.pinned && current.has_proxy && current.proxy_forward && !to_proxy;
+    st->host = strdup(forward ? current.proxy_host : host);
+    st->port = strdup(forward ? current.proxy_port : port);
     st->s = -1;
     st->connect_timeout_ms = current.connect_timeout_ms;
     st->idle_timeout_ms = current.idle_timeout_ms;
     st->deadline_ms = current.deadline_ms;
     st->phase_timeout_ms = current.phase_timeout_ms;
     st->owner = &current;
+    st->via_proxy = (to_proxy || forward) && current.pinned;
     if (!st->host || !st->port) { ib_free(&st->parent); return -1; }
     *out = &st->parent;
     return 0;
@@ -316,8 +390,14 @@ int imagebump_stream_install(void) {
 }
 
 void imagebump_stream_policy_begin(const char *host, int port, int connect_timeout_ms, int idle_timeout_ms,
-                                   int phase_timeout_ms) {
+                                   int phase_timeout_ms, const char *proxy_host, int proxy_port, int proxy_forward) {
     memset(&current, 0, sizeof current);
+    if (proxy_host) {
+        current.has_proxy = 1;
+        snprintf(current.proxy_host, sizeof current.proxy_host, "%s", proxy_host);
+        snprintf(current.proxy_port, sizeof current.proxy_port, "%d", proxy_port);
+        current.proxy_forward = proxy_forward;
+    }
     if (host) {
         current.pinned = 1;
         snprintf(current.host, sizeof current.host, "%s", host);

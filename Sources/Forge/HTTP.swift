@@ -1,6 +1,7 @@
 internal import CCurl
 import FoundationEssentials
 import PlainText
+import Remote
 
 /// One HTTP request. Headers are kept in order; names are sent as given.
 public struct HTTPRequest: Sendable {
@@ -71,6 +72,9 @@ public struct TransportOptions: Sendable {
     /// A transfer slower than 1 byte/s for this many seconds (a stalled server) is abandoned.
     public var idleTimeout: TimeInterval
     public var userAgent: String
+    /// Where the proxy settings (http_proxy, https_proxy, all_proxy, no_proxy) are read: the rules are the git
+    /// transport's (Remote's `Proxy`), so that both reach a host the same way.
+    public var environment: [String: String] = ProcessInfo.processInfo.environment
 
     public init(caFile: String? = nil, timeout: TimeInterval = 30, connectTimeout: TimeInterval = 10,
                 idleTimeout: TimeInterval = 30, userAgent: String = "imagebump") {
@@ -83,8 +87,10 @@ public struct TransportOptions: Sendable {
 
     /// `--timeout SECONDS`: connecting and each stall may take that long; a whole request at most twice that, and
     /// never longer than `phaseTimeout` (`--phase-timeout`).
-    public init(caFile: String? = nil, timeoutSeconds seconds: TimeInterval, phaseTimeout: TimeInterval = .infinity) {
+    public init(caFile: String? = nil, timeoutSeconds seconds: TimeInterval, phaseTimeout: TimeInterval = .infinity,
+                environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.init(caFile: caFile, timeout: min(2 * seconds, phaseTimeout), connectTimeout: seconds, idleTimeout: seconds)
+        self.environment = environment
     }
 
     /// The CA file actually used: the explicit one, else `SSL_CERT_FILE` when set and non-empty.
@@ -183,8 +189,14 @@ public struct CurlTransport: HTTPTransport {
         // No "Expect: 100-continue" round trip for JSON bodies.
         if !hasExpect { headerList = curl_slist_append(headerList, "Expect:") }
 
+        let proxy: Proxy?
+        do { proxy = try Proxy.forTarget(RemoteURL(request.url), environment: options.environment) } catch {
+            throw TransportError(kind: .other, message: "cannot use the proxy: \(error)")
+        }
         var codes: [CURLcode] = []
         codes.append(ib_setopt_string(handle, IB_CURLOPT_URL, request.url))
+        // the proxy the git transport uses for this host, or explicitly none ("": libcurl reads no variable itself)
+        codes.append(ib_setopt_string(handle, IB_CURLOPT_PROXY, proxy?.url ?? ""))
         codes.append(ib_setopt_long(handle, IB_CURLOPT_NOSIGNAL, 1))
         codes.append(ib_setopt_string(handle, IB_CURLOPT_PROTOCOLS_STR, "http,https"))
         codes.append(ib_setopt_long(handle, IB_CURLOPT_FOLLOWLOCATION, 0))

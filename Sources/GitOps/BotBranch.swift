@@ -43,7 +43,11 @@ extension ConfigRepo {
             var opts = git_fetch_options()
             git_fetch_options_init(&opts, UInt32(GIT_FETCH_OPTIONS_VERSION))
             opts.callbacks = ctx.makeCallbacks()
-            let rc = withStrArray(["+refs/heads/\(branch):\(tracking)"]) { arr in ctx.run { git_remote_fetch(remote, arr, &opts, nil) } }
+            opts.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE  // the one branch, as the clone
+            let rc = ctx.withProxyOptions { proxy in
+                opts.proxy_opts = proxy
+                return withStrArray(["+refs/heads/\(branch):\(tracking)"]) { arr in ctx.run { git_remote_fetch(remote, arr, &opts, nil) } }
+            }
             // the heads the server advertised stay readable after the fetch disconnected
             var heads: UnsafeMutablePointer<UnsafePointer<git_remote_head>?>?
             var count = 0

@@ -136,7 +136,7 @@ public final class ConfigRepo {
                               checkoutPaths: [String]?, progress: GitProgressSink?, timeouts: NetworkTimeouts) throws -> ConfigRepo {
         let loc = try RemoteURL.gitRemote(location)
         try configureTLS(credentials, loc)
-        let session = CredentialSession(credentials: credentials, location: loc)
+        let session = try CredentialSession(credentials: credentials, location: loc)
         var template = Array((FileManager.default.temporaryDirectory.path + "/imagebump-clone-XXXXXX").utf8CString)
         guard let tmp = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }).map({ String(cString: $0) }) else {
             throw GitOpsError.invalidArgument("cannot create a temporary directory")
@@ -195,7 +195,7 @@ public final class ConfigRepo {
             git_error_clear()
         }
         try configureTLS(credentials, loc)
-        let session = CredentialSession(credentials: credentials, location: loc)
+        let session = try CredentialSession(credentials: credentials, location: loc)
         guard var current = currentBranch(repo) else {
             throw GitOpsError.invalidArgument("\(path): HEAD is detached or unborn; check out a branch or pass a branch")
         }

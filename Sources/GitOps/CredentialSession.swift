@@ -1,16 +1,22 @@
 import FoundationEssentials
 import PlainText
+import Remote
 import TempCleanup
 
 /// Per-`ConfigRepo` credential state: the resolved configuration.
 final class CredentialSession: @unchecked Sendable {
     let credentials: GitCredentials
     let location: RemoteURL
+    /// The proxy the environment names for `location` (http_proxy, https_proxy, all_proxy, no_proxy).
+    let proxy: Proxy?
     let lock = Lock()
 
-    init(credentials: GitCredentials, location: RemoteURL) {
+    init(credentials: GitCredentials, location: RemoteURL) throws {
         self.credentials = credentials
         self.location = location
+        do { proxy = try Proxy.forTarget(location, environment: credentials.environment) } catch {
+            throw GitOpsError.invalidArgument("cannot use the proxy for \(location.display): \(error)")
+        }
     }
 
     private var warnedPlainHTTP = false
@@ -26,6 +32,7 @@ final class CredentialSession: @unchecked Sendable {
     var secrets: [String] {
         var s = credentials.secretValues
         if let p = location.password { s.append(p) }
+        if let p = proxy?.location.password { s.append(p) }
         if location.kind == .http || location.kind == .https, let u = location.user, location.password == nil { s.append(u) }
         return s
     }

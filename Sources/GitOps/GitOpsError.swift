@@ -11,8 +11,10 @@ public enum GitOpsError: Error, CustomStringConvertible, Sendable {
     case authenticationFailed(url: String, source: String)
     /// The SSH host key is not in known_hosts, or differs from it.
     case hostKeyRejected(host: String, reason: String)
-    /// The push was rejected by the remote for a reason other than a concurrent update.
-    case pushRejected(url: String, ref: String, status: String)
+    /// The push was rejected by the remote for a reason other than a concurrent update. `serverSaid`: the
+    /// server's own `remote:` lines (e.g. GitLab's "You are not allowed to push code to protected branches"),
+    /// redacted, without progress lines.
+    case pushRejected(url: String, ref: String, status: String, serverSaid: [String])
     /// Still not landed after all attempts (concurrent updates kept winning).
     case retriesExhausted(url: String, branch: String, attempts: Int)
     /// The local repository has uncommitted changes.
@@ -39,8 +41,11 @@ public enum GitOpsError: Error, CustomStringConvertible, Sendable {
             return "authentication failed for \(url) (\(source))"
         case let .hostKeyRejected(host, reason):
             return "SSH host key for \(host) refused: \(reason)"
-        case let .pushRejected(url, ref, status):
+        case let .pushRejected(url, ref, status, serverSaid):
+            // one `remote:` line each, as git prints them, quoted when they hold control characters: no line of
+            // the server's can start a workflow command or rewrite the terminal
             return "push to \(url) rejected for \(ref): \(status)"
+                + serverSaid.map { "\nremote: " + PathQuoting.quoted($0) }.joined()
         case let .retriesExhausted(url, branch, attempts):
             return "could not push to \(url) branch \(branch): the branch kept moving; gave up after \(attempts) attempts"
         case let .dirtyWorkingTree(path, files):

@@ -1,5 +1,7 @@
+internal import CGit2
 internal import CGitStream
 import FoundationEssentials
+import Remote
 
 /// How long a clone, fetch or push may wait: for a connection, for the next byte in either direction, and in all
 /// (`phase`, a deadline that a server keeping the connection alive or trickling bytes cannot push back); and how
@@ -47,15 +49,18 @@ enum StreamEvent: Equatable {
 func installNetworkStream() -> Int32 { imagebump_stream_install() }
 
 /// Runs `body` (one libgit2 clone, fetch or push on this thread) with connections pinned to `location`'s host and
-/// port (network URLs; a file path pins nothing) and the timeouts applied. Returns what the stream refused, if
-/// anything.
-func withNetworkPolicy<T>(_ location: RemoteURL, _ timeouts: NetworkTimeouts,
+/// port (network URLs; a file path pins nothing), or to `proxy` for requests to that host and port only, and the
+/// timeouts applied. Returns what the stream refused, if anything.
+func withNetworkPolicy<T>(_ location: RemoteURL, _ timeouts: NetworkTimeouts, proxy: Proxy? = nil,
                           _ body: () throws -> T) rethrows -> (result: T, event: StreamEvent?) {
     func ms(_ t: TimeInterval) -> Int32 { t > 0 ? Int32(min(t * 1000, Double(Int32.max))) : 0 }
     let pinned = location.isNetwork ? location.host : nil
     withOptionalCString(pinned) { host in
-        imagebump_stream_policy_begin(host, Int32(location.port ?? 0), ms(timeouts.connect), ms(timeouts.idle),
-                                      ms(timeouts.phase))
+        withOptionalCString(proxy?.location.host) { proxyHost in
+            imagebump_stream_policy_begin(host, Int32(location.port ?? 0), ms(timeouts.connect), ms(timeouts.idle),
+                                          ms(timeouts.phase), proxyHost, Int32(proxy?.location.port ?? 0),
+                                          location.kind == .http ? 1 : 0)
+        }
     }
     defer { imagebump_stream_policy_end() }
     let result = try body()
@@ -68,5 +73,20 @@ func withNetworkPolicy<T>(_ location: RemoteURL, _ timeouts: NetworkTimeouts,
     case Int(IMAGEBUMP_STREAM_IDLE_TIMEOUT): return (result, .idleTimeout(target: target))
     case Int(IMAGEBUMP_STREAM_DEADLINE): return (result, .deadline(target: target))
     default: return (result, nil)
+    }
+}
+
+extension RemoteContext {
+    /// libgit2's proxy options for one call: the proxy the environment names for the remote (see `Proxy`), or
+    /// none; libgit2 then reads no proxy setting of its own.
+    func withProxyOptions<R>(_ body: (git_proxy_options) -> R) -> R {
+        var options = git_proxy_options()
+        git_proxy_options_init(&options, UInt32(GIT_PROXY_OPTIONS_VERSION))
+        guard let proxy = session.proxy else { return body(options) }
+        return proxy.url.withCString { url in
+            options.type = GIT_PROXY_SPECIFIED
+            options.url = url
+            return body(options)
+        }
     }
 }

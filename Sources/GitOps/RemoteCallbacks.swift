@@ -1,4 +1,5 @@
 internal import CGit2
+internal import CGitStream
 import FoundationEssentials
 import PlainText
 
@@ -21,6 +22,11 @@ final class RemoteContext {
     /// (ref, status) for refs the server rejected during push.
     var rejectedRefs: [(ref: String, status: String)] = []
     var sshKeyAttempts = 0
+    /// The server's own messages (sideband `remote:` lines, progress left out), redacted: the last few are kept
+    /// for the error when the push is rejected.
+    private(set) var serverMessages: [String] = []
+    /// Why a certificate for an IP address was refused (see the certificate check).
+    var certificateRefusal: String?
     /// The server sent more than `timeouts.maxPackBytes`: the transfer was stopped.
     var receivedTooMuch = false
 
@@ -33,12 +39,21 @@ final class RemoteContext {
 
     /// Runs one libgit2 network call with connections pinned to the named remote and the timeouts applied.
     func run(_ body: () -> Int32) -> Int32 {
-        let (rc, event) = withNetworkPolicy(session.location, timeouts, body)
+        let (rc, event) = withNetworkPolicy(session.location, timeouts, proxy: session.proxy, body)
         streamEvent = event
         return rc
     }
 
     var secrets: [String] { session.secrets }
+
+    /// Keeps one sideband line of the server's unless it is progress ("Resolving deltas:  50% (1/2)"); at most the
+    /// last 20, each at most 500 characters.
+    func keepServerMessage(_ line: String) {
+        let text = line.trimmingBlanks()
+        guard !text.isEmpty, !text.contains("% ("), !text.hasSuffix(", done.") else { return }
+        serverMessages.append(String(redact(text: text, secrets: secrets).prefix(500)))
+        if serverMessages.count > 20 { serverMessages.removeFirst() }
+    }
 
     /// Converts a failed libgit2 call into the most specific error.
     func error(operation: String, code: Int32) -> GitOpsError {
@@ -63,6 +78,7 @@ final class RemoteContext {
             return .receiveLimitExceeded(url: display, phase: phase.rawValue, limit: timeouts.maxPackBytes)
         }
         if let hostKeyError { return hostKeyError }
+        if let certificateRefusal { return .git(operation: operation, message: certificateRefusal, code: code) }
         if let credentialError { return credentialError }
         let msg = lastGitErrorMessage(secrets: secrets)
         if ProcessInfo.processInfo.environment["IMAGEBUMP_DEBUG"] != nil {
@@ -103,6 +119,9 @@ final class RemoteContext {
         Unmanaged<RemoteContext>.fromOpaque(payload!).takeUnretainedValue()
     }
 }
+
+/// The CA bundle mbedTLS uses when none is named (Debian's ca-certificates).
+private let defaultCAFile = "/etc/ssl/certs/ca-certificates.crt"
 
 private func setGitError(_ message: String) {
     _ = message.withCString { git_error_set_str(Int32(GIT_ERROR_NET.rawValue), $0) }
@@ -195,7 +214,20 @@ private let certificateCheckCallback: git_transport_certificate_check_cb = { cer
         setGitError("SSH host key verification failed")
         return -1
     }
-    // TLS: let libgit2's (mbedTLS) verification decide; never override a failed verification.
+    // TLS: libgit2's (mbedTLS) verification decides. mbedTLS 2.28 matches DNS names only, so a certificate for the
+    // IP address in the URL is checked here the way curl checks it; any other failed verification stands.
+    if valid == 0, cert.pointee.cert_type == GIT_CERT_X509, let ip = ctx.session.location.ipAddress {
+        let x509 = UnsafeRawPointer(cert).assumingMemoryBound(to: git_cert_x509.self).pointee
+        let ca = ctx.session.credentials.effectiveCAFile ?? defaultCAFile
+        var why = [CChar](repeating: 0, count: 512)
+        let rc = imagebump_verify_ip_certificate(x509.data.assumingMemoryBound(to: UInt8.self), x509.len, ca, ip, &why, why.count)
+        if rc == 0 { return 0 }
+        let reason = why.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        ctx.certificateRefusal = "TLS certificate of \(ip) refused: \(reason) (give the CA that issued it with --ca-file,"
+            + " or use a host name the certificate names)"
+        setGitError(ctx.certificateRefusal!)
+        return -1
+    }
     return valid != 0 ? 0 : GIT_PASSTHROUGH.rawValue
 }
 
@@ -219,11 +251,11 @@ private let transferProgressCallback: git_indexer_progress_cb = { stats, payload
 
 private let sidebandCallback: git_transport_message_cb = { str, len, payload in
     let ctx = RemoteContext.from(payload)
-    guard let sink = ctx.progress, let str, len > 0 else { return 0 }
-    let data = Data(bytes: str, count: Int(len))
-    let text = String(decoding: data, as: UTF8.self)
+    guard let str, len > 0 else { return 0 }
+    let text = String(decoding: UnsafeRawBufferPointer(start: str, count: Int(len)), as: UTF8.self)
     for piece in text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
-        sink(.remote(redact(text: String(piece), secrets: ctx.secrets)))
+        ctx.keepServerMessage(String(piece))
+        ctx.progress?(.remote(redact(text: String(piece), secrets: ctx.secrets)))
     }
     return 0
 }

@@ -12,7 +12,10 @@ extension ConfigRepo {
             git_push_options_init(&opts, UInt32(GIT_PUSH_OPTIONS_VERSION))
             opts.callbacks = ctx.makeCallbacks()
             progress?(.step("pushing to \(session.location.display) (\(branch))"))
-            return withStrArray([refspec]) { arr in ctx.run { git_remote_push(remote, arr, &opts) } }
+            return ctx.withProxyOptions { proxy in
+                opts.proxy_opts = proxy
+                return withStrArray([refspec]) { arr in ctx.run { git_remote_push(remote, arr, &opts) } }
+            }
         }
         if rc < 0 {
             let msg = lastGitErrorMessage(secrets: session.secrets)
@@ -32,7 +35,8 @@ extension ConfigRepo {
             let retryable = ["fetch first", "non-fast-forward", "non-fastforward", "stale", "lock", "failed to update ref",
                              "but expected", "already exists", "incorrect old value"].contains { s.contains($0) }
             if retryable { return .stale(rejected.status) }
-            throw GitOpsError.pushRejected(url: session.location.display, ref: rejected.ref, status: rejected.status)
+            throw GitOpsError.pushRejected(url: session.location.display, ref: rejected.ref, status: rejected.status,
+                                           serverSaid: ctx.serverMessages)
         }
         return .pushed
     }

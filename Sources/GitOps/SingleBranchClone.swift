@@ -27,10 +27,10 @@ extension ConfigRepo {
         fetchOptions.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE
         var chosen = branch
         var noDefaultBranch = false
-        let rc: Int32 = ctx.run {
+        let rc: Int32 = ctx.withProxyOptions { proxy in ctx.run {
+            fetchOptions.proxy_opts = proxy
             if chosen == nil {  // ask the remote which branch its HEAD names, on the connection the fetch then uses
-                var proxy = git_proxy_options()
-                git_proxy_options_init(&proxy, UInt32(GIT_PROXY_OPTIONS_VERSION))
+                var proxy = proxy
                 let connected = git_remote_connect(remote, GIT_DIRECTION_FETCH, &callbacks, &proxy, nil)
                 if connected < 0 { return connected }
                 var buf = git_buf()
@@ -44,7 +44,7 @@ extension ConfigRepo {
             }
             let spec = "+refs/heads/\(chosen!):refs/remotes/origin/\(chosen!)"
             return withStrArray([spec]) { git_remote_fetch(remote, $0, &fetchOptions, nil) }
-        }
+        } }
         if rc < 0 { throw ctx.error(operation: "clone of \(display)", code: rc) }
         guard !noDefaultBranch, let name = chosen else {
             throw GitOpsError.invalidArgument("\(display) has no branches (empty repository?)")

@@ -50,6 +50,14 @@ public struct RemoteURL: Sendable, Equatable {
         return "\(scheme)://\(host.lowercased()):\(port)"
     }
 
+    /// The host when it is an IP address (IPv4 dotted quad, or IPv6 as written between brackets), else nil.
+    public var ipAddress: String? {
+        guard let host, !host.isEmpty else { return nil }
+        if host.contains(":") { return host }  // only an IPv6 literal holds a colon here
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts.allSatisfy { !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) } ? host : nil
+    }
+
     /// True for the network kinds a connection is made for.
     public var isNetwork: Bool { [.http, .https, .ssh, .git].contains(kind) }
 

@@ -7,22 +7,11 @@ import XCTest
 /// names the phase, the remote and the option (#16.13, #24.3).
 final class NetworkLimitTests: XCTestCase {
     /// Starts the hostile server in `mode`; returns it and its port (it stops by itself after 60 s).
-    func hostile(_ mode: String) throws -> (Process, Int) {
-        let script = Fixtures.repoRoot.appendingPathComponent("Tests/GitOpsTests/Fixtures/hostile_git_server.py").path
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        p.arguments = [script, "--mode", mode, "--max-seconds", "60", "--max-bytes", "\(256 << 20)"]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        addTeardownBlock { p.terminate(); p.waitUntilExit() }
-        var line = Data()
-        while let byte = try out.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) { line += byte }
-        guard let port = Int(String(decoding: line, as: UTF8.self).replacingOccurrences(of: "PORT ", with: "")) else {
-            throw XCTSkip("hostile server did not start")
-        }
-        return (p, port)
+    func hostile(_ mode: String) throws -> (LoopbackScript, Int) {
+        let server = try LoopbackScript(LoopbackScript.gitFixture("hostile_git_server.py"),
+                                        ["--mode", mode, "--max-seconds", "60", "--max-bytes", "\(256 << 20)"])
+        addTeardownBlock { server.stop() }
+        return (server, server.port)
     }
 
     func testPhaseTimeoutEndsATrickle() throws {

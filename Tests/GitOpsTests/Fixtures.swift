@@ -311,9 +311,9 @@ extension Fixtures {
         throw lastError!
     }
 
-    /// A test CA and a `localhost` server certificate (SAN DNS:localhost) made with the openssl CLI.
+    /// A test CA and a `localhost` server certificate (SAN DNS:localhost, or `san`) made with the openssl CLI.
     /// Returns (caCert, serverCert, serverKey).
-    static func makeTLS(dir: String) throws -> (ca: String, cert: String, key: String) {
+    static func makeTLS(dir: String, san: String = "DNS:localhost") throws -> (ca: String, cert: String, key: String) {
         let openssl = try require("openssl")
         let ca = dir + "/ca.pem", caKey = dir + "/ca.key", cert = dir + "/server.pem", key = dir + "/server.key"
         let csr = dir + "/server.csr", ext = dir + "/ext.cnf"
@@ -321,7 +321,7 @@ extension Fixtures {
                  "-subj", "/CN=imagebump test CA", "-addext", "basicConstraints=critical,CA:TRUE",
                  "-addext", "keyUsage=critical,keyCertSign,cRLSign"])
         try run([openssl, "req", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", csr, "-subj", "/CN=localhost"])
-        try "subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n"
+        try "subjectAltName=\(san)\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n"
             .write(toFile: ext, atomically: true, encoding: .utf8)
         try run([openssl, "x509", "-req", "-in", csr, "-CA", ca, "-CAkey", caKey, "-CAcreateserial", "-out", cert,
                  "-days", "2", "-extfile", ext])

@@ -14,10 +14,12 @@
 /// Registers the stream with libgit2 (once per process; call after git_libgit2_init). Returns libgit2's code.
 int imagebump_stream_install(void);
 
-/// From now on, this thread's libgit2 connections go only to host:port (NULL host: anywhere), with the timeouts
-/// in milliseconds (0: none); every connection of the operation ends phase_timeout_ms from now.
+/// From now on, this thread's libgit2 connections go only to host:port (NULL host: anywhere), or to the proxy
+/// proxy_host:proxy_port (NULL: none) for requests to host:port only, with the timeouts in milliseconds (0: none);
+/// every connection of the operation ends phase_timeout_ms from now. proxy_forward (a plain-http origin): the
+/// connections libgit2 opens to host:port go to the proxy, which gets the requests in absolute form.
 void imagebump_stream_policy_begin(const char *host, int port, int connect_timeout_ms, int idle_timeout_ms,
-                                   int phase_timeout_ms);
+                                   int phase_timeout_ms, const char *proxy_host, int proxy_port, int proxy_forward);
 
 /// Clears this thread's policy and what happened under it.
 void imagebump_stream_policy_end(void);

@@ -1,0 +1,136 @@
+import XCTest
+import Remote
+@testable import GitOps
+
+/// http_proxy, https_proxy, all_proxy and no_proxy are honoured as git and curl honour them, and credentials go
+/// only to the named origin, also through the proxy (#16.14). The proxy is Fixtures/recording_proxy.py on
+/// 127.0.0.1, which serves loopback targets only and logs each request it gets.
+final class ProxyTests: ServerTestCase {
+    var proxyLog = ""
+
+    func startProxy() throws -> String {
+        let python = try Fixtures.require("python3")
+        proxyLog = dir + "/proxy.log"
+        let proxy = try ServerProcess.start([python, Fixtures.fixturesDir + "/recording_proxy.py", "--log", proxyLog,
+                                             "--max-seconds", "90"],
+                                            env: ProcessInfo.processInfo.environment, port: nil, logDir: dir)
+        servers.append(proxy)
+        return "http://127.0.0.1:\(proxy.port)"
+    }
+
+    var seen: [String] {
+        ((try? String(contentsOfFile: proxyLog, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+    }
+
+    /// The test's environment without any proxy variable of the machine's, plus `extra`.
+    func environment(token: String?, _ extra: [String: String]) -> [String: String] {
+        var e = env(token: token)
+        for k in ["http_proxy", "https_proxy", "all_proxy", "no_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"] {
+            e.removeValue(forKey: k)
+        }
+        return e.merging(extra) { $1 }
+    }
+
+    func httpsOrigin() throws -> (bare: String, url: String, ca: String, port: Int) {
+        let bare = try Fixtures.makeBareRepo(root: dir)
+        let tls = try Fixtures.makeTLS(dir: dir)
+        let https = try Fixtures.startHTTP(root: dir, password: canary, cert: tls.cert, key: tls.key, logDir: dir)
+        servers.append(https)
+        return (bare, "https://localhost:\(https.port)/config.git", tls.ca, https.port)
+    }
+
+    func credentials(ca: String, _ e: [String: String]) -> GitCredentials {
+        var e = e
+        e["SSL_CERT_FILE"] = ca
+        e["GIT_SSL_CAINFO"] = ca
+        return GitCredentials(caFile: ca, environment: e)
+    }
+
+    func testHTTPSGoesThroughTheProxysTunnelWhichNeverSeesTheToken() throws {
+        let (bare, url, ca, port) = try httpsOrigin()
+        let proxy = try startProxy()
+        for variable in ["https_proxy", "HTTPS_PROXY", "all_proxy"] {
+            try? FileManager.default.removeItem(atPath: proxyLog)
+            let creds = credentials(ca: ca, environment(token: canary, [variable: proxy]))
+            XCTAssertTrue(try bump(url, credentials: creds, index: 5, tag: "via-\(variable)").pushed, variable)
+            try assertLanded(bare, index: 5, tag: "via-\(variable)")
+            XCTAssertFalse(seen.isEmpty, "\(variable): the proxy was not used")
+            XCTAssertEqual(Set(seen), ["CONNECT localhost:\(port) HTTP/1.1 auth=no"], variable)
+        }
+        assertNoCanary((try? String(contentsOfFile: proxyLog, encoding: .utf8)) ?? "")
+    }
+
+    func testPlainHTTPGoesThroughTheProxyInAbsoluteForm() throws {
+        let bare = try Fixtures.makeBareRepo(root: dir)
+        let http = try Fixtures.startHTTP(root: dir, password: canary, logDir: dir)
+        servers.append(http)
+        let proxy = try startProxy()
+        let url = "http://127.0.0.1:\(http.port)/config.git"
+        let creds = GitCredentials(environment: environment(token: canary, ["http_proxy": proxy]))
+        XCTAssertTrue(try bump(url, credentials: creds, index: 6, tag: "forwarded").pushed)
+        try assertLanded(bare, index: 6, tag: "forwarded")
+        XCTAssertTrue(seen.contains("GET \(url)/info/refs?service=git-upload-pack HTTP/1.1 auth=no"), "\(seen)")
+        XCTAssertTrue(seen.contains { $0.hasPrefix("POST \(url)/git-receive-pack HTTP/1.1") }, "\(seen)")
+        XCTAssertTrue(seen.allSatisfy { $0.contains(" \(url)/") }, "a request for another origin: \(seen)")
+        // curl and git ignore the upper-case HTTP_PROXY (a CGI request can set it): so does imagebump
+        try? FileManager.default.removeItem(atPath: proxyLog)
+        let upper = GitCredentials(environment: environment(token: canary, ["HTTP_PROXY": proxy]))
+        XCTAssertTrue(try bump(url, credentials: upper, index: 6, tag: "direct").pushed)
+        XCTAssertEqual(seen, [])
+    }
+
+    func testNoProxyInEitherCaseGoesDirect() throws {
+        let (bare, url, ca, _) = try httpsOrigin()
+        let proxy = try startProxy()
+        for (variable, list) in [("no_proxy", "example.com, localhost"), ("NO_PROXY", ".localhost,other"), ("no_proxy", "*")] {
+            let creds = credentials(ca: ca, environment(token: canary, ["https_proxy": proxy, variable: list]))
+            XCTAssertTrue(try bump(url, credentials: creds, index: 7, tag: "direct-\(variable)-\(list.count)").pushed)
+            try assertLanded(bare, index: 7, tag: "direct-\(variable)-\(list.count)")
+        }
+        XCTAssertEqual(seen, [], "no_proxy named the host: the proxy got nothing")
+    }
+
+    func testARedirectToAnotherOriginIsRefusedThroughTheProxyToo() throws {
+        try Fixtures.makeBareRepo(root: dir)
+        let record = dir + "/other-origin.log"
+        let b = try Fixtures.startHTTP(root: dir, password: canary, bind: "127.0.0.2", recordAuth: record, logDir: dir)
+        servers.append(b)
+        let a = try Fixtures.startHTTP(root: dir, password: nil, redirectTo: "http://127.0.0.2:\(b.port)", logDir: dir)
+        servers.append(a)
+        let proxy = try startProxy()
+        let url = "http://127.0.0.1:\(a.port)/config.git"
+        let creds = GitCredentials(environment: environment(token: canary, ["http_proxy": proxy]))
+        XCTAssertThrowsError(try bump(url, credentials: creds, tag: "never")) { error in
+            guard case let GitOpsError.redirectRefused(from, target) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(from, url)
+            XCTAssertEqual(target, "127.0.0.2:\(b.port)")
+        }
+        XCTAssertTrue(seen.allSatisfy { $0.contains(" \(url)/") }, "the proxy was asked for another origin: \(seen)")
+        XCTAssertEqual((try? String(contentsOfFile: record, encoding: .utf8)) ?? "", "", "the other origin got a request")
+    }
+
+    func testASOCKSProxyIsRefusedClearly() throws {
+        let creds = GitCredentials(environment: environment(token: nil, ["https_proxy": "socks5://127.0.0.1:1080"]))
+        XCTAssertThrowsError(try bump("https://localhost:1/config.git", credentials: creds, tag: "never")) { error in
+            XCTAssertEqual("\(error)", "cannot use the proxy for https://localhost:1/config.git: https_proxy: a socks5:// proxy"
+                           + " is not supported; give an http:// or https:// proxy")
+        }
+    }
+
+    func testProxyRules() throws {
+        func proxy(_ url: String, _ e: [String: String]) throws -> String? { try Proxy.forTarget(RemoteURL(url), environment: e)?.url }
+        XCTAssertEqual(try proxy("https://h/x", ["https_proxy": "p:3128", "HTTPS_PROXY": "q:1"]), "http://p:3128")
+        XCTAssertEqual(try proxy("https://h/x", ["HTTPS_PROXY": "http://q:1"]), "http://q:1")
+        XCTAssertEqual(try proxy("http://h/x", ["https_proxy": "http://p:1"]), nil)
+        XCTAssertEqual(try proxy("http://h/x", ["ALL_PROXY": "http://a:1"]), "http://a:1")
+        XCTAssertEqual(try proxy("http://h/x", ["all_proxy": "http://a:1", "ALL_PROXY": "http://b:1"]), "http://a:1")
+        XCTAssertEqual(try proxy("ssh://h/x", ["all_proxy": "http://a:1"]), nil)
+        XCTAssertEqual(try proxy("git://h/x", ["all_proxy": "http://a:1"]), nil)
+        XCTAssertEqual(try proxy("https://git.corp.example/x", ["https_proxy": "http://p:1", "no_proxy": ".corp.example"]), nil)
+        XCTAssertEqual(try proxy("https://corp.example/x", ["https_proxy": "http://p:1", "no_proxy": "corp.example"]), nil)
+        XCTAssertEqual(try proxy("https://notcorp.example/x", ["https_proxy": "http://p:1", "no_proxy": "corp.example"]), "http://p:1")
+        XCTAssertEqual(try proxy("https://10.1.2.3/x", ["https_proxy": "http://p:1", "NO_PROXY": "10.0.0.0/8"]), nil)
+        XCTAssertEqual(try proxy("https://11.1.2.3/x", ["https_proxy": "http://p:1", "NO_PROXY": "10.0.0.0/8"]), "http://p:1")
+        XCTAssertEqual(try proxy("https://h/x", ["https_proxy": ""]), nil)
+    }
+}
