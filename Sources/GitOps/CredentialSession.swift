@@ -67,6 +67,15 @@ final class CredentialSession: @unchecked Sendable {
         return (.memory(content), "SSH key from \(credentials.sshKeyEnv)")
     }
 
+    /// The algorithm of the SSH key offered (see `SSHKeyType`), nil when there is none or it cannot be read.
+    var sshKeyType: String? {
+        switch try? sshKey()?.key {
+        case .file(let path)?: return (try? String(contentsOfFile: path, encoding: .utf8)).flatMap(SSHKeyType.of(privateKey:))
+        case .memory(let content)?: return SSHKeyType.of(privateKey: content)
+        case nil: return nil
+        }
+    }
+
     var sshCredentialDescription: String {
         if let path = credentials.sshKeyPath { return "SSH key \(path)" }
         if credentials.environment[credentials.sshKeyEnv] != nil { return "SSH key from \(credentials.sshKeyEnv)" }

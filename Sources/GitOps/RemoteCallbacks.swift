@@ -85,7 +85,9 @@ final class RemoteContext {
             writeToStandardError("imagebump debug: \(operation): libgit2 \(code): \(msg) (authFailed=\(authFailed) noCredentials=\(noCredentials) calls=\(credentialCalls))\n")
         }
         if authFailed || noCredentials || code == GIT_EAUTH.rawValue || Self.looksLikeAuthFailure(msg) {
-            return .authenticationFailed(url: session.location.display, source: session.credentialDescription)
+            var source = session.credentialDescription
+            if sshKeyAttempts > 0, !noCredentials, let hint = SSHKeyType.refusalHint(session.sshKeyType) { source += "; " + hint }
+            return .authenticationFailed(url: session.location.display, source: source)
         }
         return .git(operation: operation, message: msg, code: code)
     }

@@ -24,10 +24,7 @@ extension ServerTestCase {
         XCTAssertEqual(remote, url, file: file, line: line)
         return (error, phase, detail)
     }
-}
 
-/// Credentials go only to the origin the user named; a stalled remote ends the run with a clear error.
-final class HardeningTests: ServerTestCase {
     /// B (127.0.0.2) serves the repo and would accept the token, recording every request in `record`; A
     /// (127.0.0.1) only redirects there.
     func redirectToAnotherOrigin() throws -> (a: ServerProcess, b: ServerProcess, record: String) {
@@ -39,7 +36,10 @@ final class HardeningTests: ServerTestCase {
         servers.append(a)
         return (a, b, record)
     }
+}
 
+/// Credentials go only to the origin the user named; a stalled remote ends the run with a clear error.
+final class HardeningTests: ServerTestCase {
     func testRedirectToAnotherOriginIsRefusedAndTheOtherServerGetsNoCredentials() throws {
         let (a, b, record) = try redirectToAnotherOrigin()
         let url = "http://127.0.0.1:\(a.port)/config.git"

@@ -91,12 +91,7 @@ final class ProxyTests: ServerTestCase {
     }
 
     func testARedirectToAnotherOriginIsRefusedThroughTheProxyToo() throws {
-        try Fixtures.makeBareRepo(root: dir)
-        let record = dir + "/other-origin.log"
-        let b = try Fixtures.startHTTP(root: dir, password: canary, bind: "127.0.0.2", recordAuth: record, logDir: dir)
-        servers.append(b)
-        let a = try Fixtures.startHTTP(root: dir, password: nil, redirectTo: "http://127.0.0.2:\(b.port)", logDir: dir)
-        servers.append(a)
+        let (a, b, record) = try redirectToAnotherOrigin()
         let proxy = try startProxy()
         let url = "http://127.0.0.1:\(a.port)/config.git"
         let creds = GitCredentials(environment: environment(token: canary, ["http_proxy": proxy]))

@@ -69,7 +69,8 @@ public struct Recorded {
 
 /// The python fake forge, started on a free loopback port and stopped by the test.
 public final class FakeForge {
-    public let process = Process()
+    private let server: LoopbackScript
+    public var process: Process { server.process }
     private let stdin = Pipe()
     public let port: Int
     public let baseURL: String
@@ -78,38 +79,19 @@ public final class FakeForge {
     public init(token: String, jobToken: String = "job-token-for-tests", gitlabPrefix: String = "/api/v4",
          githubPrefix: String = "", graphqlPath: String = "/graphql", tls: TestFiles.TLS? = nil,
          bind: String = "127.0.0.1") throws {
-        var args = [TestFiles.script.path, "--token", token, "--job-token", jobToken,
+        var args = ["--token", token, "--job-token", jobToken,
                     "--gitlab-prefix", gitlabPrefix, "--github-prefix", githubPrefix, "--graphql-path", graphqlPath,
                     "--bind", bind]
         if let tls { args += ["--tls-cert", tls.cert, "--tls-key", tls.key] }
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + args
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardInput = stdin
-        try process.run()
-        // First line: "PORT <n>".
-        var line = Data()
-        let deadline = Date().addingTimeInterval(15)
-        while !line.contains(UInt8(ascii: "\n")) && Date() < deadline {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line.append(chunk)
-        }
-        let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard text.hasPrefix("PORT "), let port = Int(text.dropFirst(5)) else {
-            process.terminate()
-            throw NSError(domain: "FakeForge", code: 1, userInfo: [NSLocalizedDescriptionKey: "fake forge did not start: \(text)"])
-        }
-        self.port = port
+        server = try LoopbackScript(TestFiles.script.path, args, stdin: stdin, stderr: true)
+        port = server.port
         baseURL = tls == nil ? "http://\(bind):\(port)" : "https://localhost:\(port)"
         control = CurlTransport(options: TransportOptions(caFile: tls?.caFile, timeout: 10))
     }
 
     public func stop() {
         try? stdin.fileHandleForWriting.close()
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
+        server.stop()
     }
 
     @discardableResult

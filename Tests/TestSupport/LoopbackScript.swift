@@ -5,13 +5,15 @@ public final class LoopbackScript {
     public let process = Process()
     public let port: Int
 
-    /// Starts `python3 script args…` and waits (at most 15 s) for its port.
-    public init(_ script: String, _ args: [String]) throws {
+    /// Starts `python3 script args…` and waits (at most 15 s) for its port; `stdin`: the script's standard input
+    /// (default: none), `stderr`: whether its standard error goes to the test's.
+    public init(_ script: String, _ args: [String], stdin: Pipe? = nil, stderr: Bool = false) throws {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", script] + args
         let out = Pipe()
         process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
+        if let stdin { process.standardInput = stdin }
+        if !stderr { process.standardError = FileHandle.nullDevice }
         try process.run()
         var line = Data()
         let deadline = Date().addingTimeInterval(15)
