@@ -15,7 +15,9 @@ BRANCHES=${BENCH_BRANCHES:-20000}
 TAGS=${BENCH_TAGS:-20000}
 RUNS=${BENCH_RUNS:-3}
 IB=${IMAGEBUMP:-$(swift build --show-bin-path)/imagebump}
-[ -x "$IB" ] && [ -x "$(dirname "$IB")/imagebump-git" ] || { echo "build first: swift build (or set IMAGEBUMP)"; exit 2; }
+if [ ! -x "$IB" ] || [ ! -x "$(dirname "$IB")/imagebump-git" ]; then
+  echo "build first: swift build (or set IMAGEBUMP)"; exit 2
+fi
 
 WORK=$(mktemp -d /tmp/imagebump-bench-refs-XXXXXX)
 SERVER_PID=""
