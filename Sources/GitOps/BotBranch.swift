@@ -25,11 +25,15 @@ extension ConfigRepo {
             git_push_options_init(&opts, UInt32(GIT_PUSH_OPTIONS_VERSION))
             opts.callbacks = ctx.makeCallbacks()
             progress?(.step("deleting \(name) on \(session.location.display)"))
-            return withStrArray([":refs/heads/\(name)"]) { arr in ctx.run { git_remote_push(remote, arr, &opts) } }
+            return ctx.withProxyOptions { proxy in
+                opts.proxy_opts = proxy
+                return withStrArray([":refs/heads/\(name)"]) { arr in ctx.run { git_remote_push(remote, arr, &opts) } }
+            }
         }
         if rc < 0 { throw ctx.error(operation: "deleting \(name) on \(session.location.display)", code: rc) }
         if let rejected = ctx.rejectedRefs.first {
-            throw GitOpsError.pushRejected(url: session.location.display, ref: rejected.ref, status: rejected.status)
+            throw GitOpsError.pushRejected(url: session.location.display, ref: rejected.ref, status: rejected.status,
+                                           serverSaid: ctx.serverMessages)
         }
     }
 
