@@ -21,7 +21,7 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
         .target(name: "ImageReference"),
-        .target(name: "YAMLEdit", dependencies: ["CYAML"]),
+        .target(name: "YAMLEdit", dependencies: ["CYAML", "PlainText"]),
         .target(name: "ImageRules", dependencies: ["ImageReference", "YAMLEdit", "PlainText"]),
         .target(name: "ImagebumpKit", dependencies: ["ImageRules", "TempCleanup", "BuildInfo", .product(name: "Version", package: "Version")],
                 swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")]),
@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "GitOps", dependencies: ["CGit2", "CGitStream", "Remote", "Redaction", "TempCleanup", "ImagebumpKit", "CIEnvironment", "PlainText"], swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")]),
         .target(name: "Forge", dependencies: ["CCurl", "Remote", "Redaction", "BuildInfo", "CIEnvironment", "PlainText"], swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")]),
         .target(name: "ImagebumpCLI", dependencies: [
-            "ImagebumpKit", "Environments", "BuildInfo", "CIEnvironment", "TempCleanup", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "ImagebumpKit", "Environments", "BuildInfo", "CIEnvironment", "TempCleanup", "PlainText", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")]),
         // Two executables so that a local edit never loads libgit2/libcurl (and their ~40 shared libraries):
         // `imagebump` parses the one command tree and hands runs that need git (a config repo, a commit, a merge

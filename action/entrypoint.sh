@@ -43,8 +43,17 @@ truthy() {
   esac
 }
 
+# command_data TEXT: TEXT as a workflow command's data (%, CR, LF escaped as the runner unescapes them), so that an
+# input value holding a line break cannot end the command and start a line of its own.
+command_data() {
+  local d="$*"
+  d="${d//%/%25}"
+  d="${d//$'\r'/%0D}"
+  printf '%s' "${d//$'\n'/%0A}"
+}
+
 fail() {
-  echo "::error title=imagebump action::$*"
+  echo "::error title=imagebump action::$(command_data "$*")"
   exit 64
 }
 
@@ -52,7 +61,8 @@ fail() {
 token="$(input token)"
 if [[ -n $token ]]; then
   while IFS= read -r line; do
-    if [[ -n $line ]]; then echo "::add-mask::$line"; fi
+    line="${line%$'\r'}"
+    if [[ -n $line ]]; then echo "::add-mask::$(command_data "$line")"; fi
   done <<<"$token"
   export IMAGEBUMP_TOKEN="$token"
 fi

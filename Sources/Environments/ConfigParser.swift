@@ -26,7 +26,7 @@ extension EnvironmentsConfig {
         var apps: [App] = []
         for (key, value) in try p.pairs(root, what: "the top level") {
             guard let k = ConfigKey(rawValue: key.value) else {
-                throw p.error(at: key, "unknown key \(key.value) (expected one of \(ConfigKey.allCases.map(\.rawValue).joined(separator: ", ")))")
+                throw p.error(at: key, "unknown key \(PathQuoting.quoted(key.value)) (expected one of \(ConfigKey.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
             switch k {
             case .environments:
@@ -46,9 +46,9 @@ extension EnvironmentsConfig {
         var seen: Set<String> = []
         for n in promotionNodes {
             guard names.contains(n.value) else {
-                throw p.error(at: n, "unknown environment \(n.value) in promotion: (environments: \(environments.map(\.name).joined(separator: ", ")))")
+                throw p.error(at: n, "unknown environment \(PathQuoting.quoted(n.value)) in promotion: (environments: \(environments.map(\.name).joined(separator: ", ")))")
             }
-            guard seen.insert(n.value).inserted else { throw p.error(at: n, "\(n.value) appears twice in promotion:") }
+            guard seen.insert(n.value).inserted else { throw p.error(at: n, "\(PathQuoting.quoted(n.value)) appears twice in promotion:") }
         }
         self.init(file: file, environments: environments, promotion: promotion, apps: apps)
     }
@@ -68,7 +68,7 @@ struct ConfigParser {
         var seen: Set<String> = []
         for (k, v) in node.pairs {
             guard k.kind == .scalar, k.isStringLike else { throw error(at: k, "keys must be plain strings") }
-            guard seen.insert(k.value).inserted else { throw error(at: k, "duplicate key \(k.value)") }
+            guard seen.insert(k.value).inserted else { throw error(at: k, "duplicate key \(PathQuoting.quoted(k.value))") }
             if v.kind == .alias { throw error(at: v, "aliases are not supported in the config file") }
         }
         return node.pairs
@@ -90,7 +90,7 @@ struct ConfigParser {
     func environment(name: YAMLNode, body: YAMLNode) throws(Problem) -> Environment {
         let n = name.value
         guard !n.isEmpty, n.utf8.allSatisfy({ isNameByte($0) }) else {
-            throw error(at: name, "environment name \(n) may only contain letters, digits, '.', '_' and '-'")
+            throw error(at: name, "environment name \(PathQuoting.quoted(n)) may only contain letters, digits, '.', '_' and '-'")
         }
         var files: [String]?
         var sites: [Environment.Site] = []
@@ -99,7 +99,7 @@ struct ConfigParser {
         var labels: [String] = [], reviewers: [String] = [], assignees: [String] = []
         for (key, value) in try pairs(body, what: "environment \(n)") {
             guard let k = EnvironmentKey(rawValue: key.value) else {
-                throw error(at: key, "unknown key \(key.value) in environment \(n) (expected one of \(EnvironmentKey.allCases.map(\.rawValue).joined(separator: ", ")))")
+                throw error(at: key, "unknown key \(PathQuoting.quoted(key.value)) in environment \(n) (expected one of \(EnvironmentKey.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
             switch k {
             case .files:
@@ -111,7 +111,7 @@ struct ConfigParser {
             case .mode:
                 let m = try string(value, what: "mode")
                 guard let parsed = Environment.Mode(rawValue: m) else {
-                    throw error(at: value, "unknown mode \(m) (expected \(Environment.Mode.allCases.map(\.rawValue).joined(separator: " or ")))")
+                    throw error(at: value, "unknown mode \(PathQuoting.quoted(m)) (expected \(Environment.Mode.allCases.map(\.rawValue).joined(separator: " or ")))")
                 }
                 mode = parsed
             case .branch: branch = try string(value, what: "branch")
@@ -149,12 +149,12 @@ struct ConfigParser {
     /// the repository are refused.
     func repoRelative(_ node: YAMLNode) throws(Problem) -> String {
         let p = node.value
-        if p.hasPrefix("/") { throw error(at: node, "\(p) is absolute; files are relative to the repository root") }
+        if p.hasPrefix("/") { throw error(at: node, "\(PathQuoting.quoted(p)) is absolute; files are relative to the repository root") }
         var parts: [Substring] = []
         for c in p.split(separator: "/", omittingEmptySubsequences: true) {
             if c == "." { continue }
             if c == ".." {
-                guard parts.popLast() != nil else { throw error(at: node, "\(p) is outside the repository") }
+                guard parts.popLast() != nil else { throw error(at: node, "\(PathQuoting.quoted(p)) is outside the repository") }
                 continue
             }
             parts.append(c)

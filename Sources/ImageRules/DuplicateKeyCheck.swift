@@ -1,3 +1,4 @@
+import PlainText
 import YAMLEdit
 
 /// A key written twice in a mapping that holds (or would hold) an image value: kubectl and PyYAML use the
@@ -7,7 +8,7 @@ struct DuplicateKey {
 
     func error(file: String) -> Problem {
         Problem(file: file, line: second.line, column: second.column,
-                  message: "the key '\(first.value)' is repeated (lines \(first.line):\(first.column) and \(second.line):\(second.column)); loaders keep only one of them, so nothing is edited: remove one")
+                  message: "the key '\(CQuoting.escapingControls(first.value))' is repeated (lines \(first.line):\(first.column) and \(second.line):\(second.column)); loaders keep only one of them, so nothing is edited: remove one")
     }
 }
 

@@ -94,7 +94,7 @@ struct SiteWriter {
     private mutating func set(_ m: YAMLNode, _ key: String, to value: String) throws {
         if let node = m[key].map(resolved) {
             guard node.kind == .scalar else {
-                throw Problem(file: file, line: node.line, column: node.column, message: "\(key) is not a scalar value")
+                throw Problem(file: file, line: node.line, column: node.column, message: "\(PathQuoting.quoted(key)) is not a scalar value")
             }
             try editor.setScalar(node, to: value)
         } else {

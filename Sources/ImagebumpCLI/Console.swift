@@ -8,6 +8,7 @@ import Glibc
 #endif
 import CIEnvironment
 import ImageRules
+import PlainText
 import TempCleanup
 
 /// stdout/stderr writing, colour decision and JSON encoding for the CLI.
@@ -17,34 +18,49 @@ public enum Console {
     /// An error without a place (a usage error).
     public static func error(_ s: String) { error([Problem(message: s)]) }
 
-    /// Errors go to stderr, each problem's text in turn; on GitHub Actions each problem also becomes an annotation.
+    /// Errors go to stderr, each problem's text in turn; on GitHub Actions each problem also becomes an annotation,
+    /// on stderr too, so that stdout carries only the result (one JSON document with `--output json`).
     public static func error(_ problems: [Problem]) {
         write(2, neutralized("imagebump: error: " + problems.map(\.description).joined(separator: "\n")) + "\n")
         if onGitHubActions {
-            for p in problems { write(1, annotation(p)) }
+            for p in problems { write(2, annotation(p)) }
         }
     }
 
     static var onGitHubActions: Bool { ProcessEnvironment.ci.platform == .github }
 
-    /// On GitHub Actions a line starting with `::` is a workflow command. imagebump's own commands go through
-    /// `raw`; any other line that would start with `::` (a hostile file name or value) is indented so the runner
-    /// shows it instead of running it.
-    static func neutralized(_ s: String) -> String {
-        guard onGitHubActions, s.contains("::") else { return s }
-        return s.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            line.drop { $0 == " " || $0 == "\t" || $0 == "\r" }.hasPrefix("::") ? "  " + line.filter { $0 != "\r" } : String(line)
-        }.joined(separator: "\n")
+    /// Text for stdout/stderr that no CI runner takes as a workflow command (`LogText`), on every platform: a job
+    /// can run imagebump inside `docker run` on a GitHub runner without `GITHUB_ACTIONS` set. imagebump's own
+    /// commands go through `raw`.
+    static func neutralized(_ s: String) -> String { LogText.neutralized(s) }
+
+    /// Stderr text (progress), written so that no line of it runs as a workflow command.
+    public static func progress(_ s: String) { write(2, neutralized(s)) }
+
+    /// On GitHub Actions, `::add-mask::` for a secret imagebump read itself, so that the runner masks it in the log.
+    /// On stderr (the runner reads workflow commands from stdout and stderr alike), never on stdout, which is the
+    /// report; and not when stderr is a regular file: no runner reads that, and the secret would be written into it.
+    public static func addMask(_ secret: String) {
+        guard onGitHubActions, !secret.isEmpty, !isRegularFile(STDERR_FILENO) else { return }
+        let lines = secret.split(whereSeparator: { $0.isNewline }).map(String.init)
+        for piece in Set([secret] + (lines.count > 1 ? lines : [])) where !piece.isEmpty {
+            write(2, "::add-mask::\(escapeData(piece))\n")
+        }
     }
 
-    /// A workflow command's message: `%`, CR and LF escaped (GitHub's rules).
+    static func isRegularFile(_ fd: Int32) -> Bool {
+        var st = stat()
+        return fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
+    }
+
+    /// A workflow command's message: `%`, CR and LF escaped (GitHub's rules), scalar by scalar (a CRLF too).
     public static func escapeData(_ s: some StringProtocol) -> String {
-        String(s).replacing("%", with: "%25").replacing("\r", with: "%0D").replacing("\n", with: "%0A")
+        s.replacingEvery("%", with: "%25").replacingEvery("\r", with: "%0D").replacingEvery("\n", with: "%0A")
     }
 
     /// A workflow command's property value: as data, plus `:` and `,`.
     static func escapeProperty(_ s: some StringProtocol) -> String {
-        escapeData(s).replacing(":", with: "%3A").replacing(",", with: "%2C")
+        escapeData(s).replacingEvery(":", with: "%3A").replacingEvery(",", with: "%2C")
     }
 
     /// `::error file=F,line=L,col=C::message` from the problem's place (the name as it is, escaped as a property);
@@ -78,6 +94,21 @@ public enum JSONOutput {
     public static func encode<T: Encodable>(_ value: T) throws -> String {
         let enc = JSONEncoder()
         enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try enc.encode(value), as: UTF8.self)
+        return oneLine(String(decoding: try enc.encode(value), as: UTF8.self))
+    }
+
+    /// The encoder's compact text, also safe as one line of a CI log: the line separators JSON allows raw in a string
+    /// (NEL, U+2028, U+2029) and the `[` of a `##[` (a legacy workflow command anywhere in a line) written as
+    /// `\u` escapes. `#` occurs only inside strings, so `##[` never spans a string's end.
+    static func oneLine(_ json: String) -> String {
+        var out = ""
+        for s in json.unicodeScalars {
+            switch s.value {
+            case 0x85, 0x2028, 0x2029: out += "\\u" + s.value.hex(width: 4)
+            case 0x5B where out.hasSuffix("##"): out += "\\u005b"
+            default: out.unicodeScalars.append(s)
+            }
+        }
+        return out
     }
 }

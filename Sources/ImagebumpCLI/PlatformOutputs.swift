@@ -9,6 +9,7 @@ import Glibc
 import CIEnvironment
 import ImageRules
 import ImagebumpKit
+import PlainText
 
 /// GitHub Actions outputs and step summary, GitLab dotenv reports — all from the run report, also on failure.
 public enum PlatformOutputs {
@@ -41,17 +42,20 @@ public enum PlatformOutputs {
     /// Writes GitHub Actions' step outputs and step summary (set on GitHub Actions only), and the dotenv file when asked.
     public static func publish(_ r: RunReport, dotenv: String?) throws {
         let ci = ProcessEnvironment.ci
-        if let path = ci.outputFile { try append(path, lines(outputs(r).map { ($0.github, $0.value) })) }
+        if let path = ci.outputFile { try append(path, githubOutput(outputs(r).map { ($0.github, $0.value) })) }
         if let path = ci.stepSummaryFile { try append(path, summary(r)) }
         if let dotenv {
-            try Data(lines(outputs(r).map { ($0.dotenv, $0.value) }).utf8).write(to: URL(fileURLWithPath: dotenv))
+            try Data(dotenvReport(outputs(r).map { ($0.dotenv, $0.value) }).utf8).write(to: URL(fileURLWithPath: dotenv))
         }
     }
 
     /// The step summary: what failed (if anything), then a Markdown table of the changes and the commit / MR.
+    /// Values from files are code spans (`MarkdownText`); the error is a fenced code block.
     public static func summary(_ r: RunReport) -> String {
         var s = "### imagebump\n\n"
-        if let e = r.error { s += "**Failed:** \(markdown(e.message))\n\n" }
+        if let e = r.error {
+            s += "**Failed:**\n\n" + MarkdownText.codeBlock(e.message.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map(String.init)) + "\n"
+        }
         if r.changes.isEmpty {
             if r.error == nil { s += "Already up to date: nothing to change.\n" }
         } else {
@@ -61,28 +65,60 @@ public enum PlatformOutputs {
             }
         }
         if let commit = r.commit {
-            s += "\nCommit `\(commit)`" + (r.branch.map { " \(r.pushed == true ? "pushed to" : "on") \(code($0))" } ?? "") + "\n"
+            s += "\nCommit \(MarkdownText.code(commit))" + (r.branch.map { " \(r.pushed == true ? "pushed to" : "on") \(MarkdownText.code($0))" } ?? "") + "\n"
         }
-        if let mr = r.mergeRequest { s += "\n\(mr.noun.prefix(1).uppercased())\(mr.noun.dropFirst()): \(mr.url)\n" }
+        if let mr = r.mergeRequest { s += "\n\(mr.noun.prefix(1).uppercased())\(mr.noun.dropFirst()): \(link(mr.url))\n" }
         return s
     }
 
-    /// A value as inline code in a table cell: no line breaks, no `|` or backtick that would end it early.
-    static func code(_ v: String) -> String {
-        "`" + PathQuoting.quoted(v).replacing("`", with: "'").replacing("|", with: "\\|") + "`"
+    /// A value as inline code in a table cell: one line, no `|` or backtick that would end it early.
+    static func code(_ v: String) -> String { MarkdownText.tableCode(PathQuoting.quoted(v)) }
+
+    /// An `http(s)` URL of plain characters as an autolink; anything else (a hostile forge's answer) as code.
+    static func link(_ url: String) -> String {
+        let plain = url.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value < 0x7F && !"<>\"'`|\\".unicodeScalars.contains($0) }
+        return plain && (url.hasPrefix("https://") || url.hasPrefix("http://")) ? "<\(url)>" : MarkdownText.code(url)
     }
 
-    static func markdown(_ v: String) -> String {
-        v.split(separator: "\n").joined(separator: "<br>").replacing("|", with: "\\|")
-    }
-
-    /// `KEY=value` lines; a value is one line (a multi-line error keeps its first line and says so).
-    private static func lines(_ kv: [(String, String)]) -> String {
+    /// `$GITHUB_OUTPUT` lines as the runner reads them (one `NAME=VALUE` per LF-ended line): a value with a line
+    /// break or another control character is written in the documented multi-line form, `NAME<<DELIMITER`, the
+    /// value, `DELIMITER`, with a random delimiter that the value does not contain.
+    static func githubOutput(_ kv: [(String, String)]) -> String {
         kv.map { k, v in
-            let first = v.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
-            let one = (first == v ? v : first + " (…)").filter { $0 != "\r" }
-            return "\(k)=\(one)"
-        }.joined(separator: "\n") + "\n"
+            guard v.unicodeScalars.contains(where: CQuoting.isControl) else { return "\(k)=\(v)\n" }
+            var delimiter: String
+            repeat { delimiter = "ghadelimiter_" + UInt64.random(in: .min ... .max).hex(width: 16) + UInt64.random(in: .min ... .max).hex(width: 16) }
+            while v.contains(delimiter)
+            return "\(k)<<\(delimiter)\n\(v)\n\(delimiter)\n"
+        }.joined()
+    }
+
+    /// The most a dotenv value takes: GitLab refuses a whole dotenv report over 5 KiB by default.
+    static let dotenvValueLimit = (error: 2048, other: 400)
+
+    /// GitLab's dotenv report: `KEY=VALUE` lines, read one LF-ended line at a time, the value stripped of blanks, and
+    /// later expanded (`$NAME`, `${NAME}`, `%NAME%`; raw: false). A value is one line: control characters are C
+    /// escapes (`\n`), `$` and a `%` before a name are written `\044` / `\045`, so that no value names a variable,
+    /// and a long value (an error) is cut at `dotenvValueLimit` bytes, ending in `…`.
+    static func dotenvReport(_ kv: [(String, String)]) -> String {
+        kv.map { k, v in "\(k)=\(dotenvValue(v, limit: k == "IMAGEBUMP_ERROR" ? dotenvValueLimit.error : dotenvValueLimit.other))\n" }.joined()
+    }
+
+    static func dotenvValue(_ v: String, limit: Int) -> String {
+        let scalars = Array(v.unicodeScalars)
+        let pieces = scalars.indices.map { i -> String in
+            let s = scalars[i], next = i + 1 < scalars.count ? scalars[i + 1] : nil
+            let startsName = next.map { $0 == "_" || ("a"..."z").contains($0) || ("A"..."Z").contains($0) } ?? false
+            return s == "$" ? "\\044" : (s == "%" && startsName ? "\\045" : (CQuoting.escape(s) ?? String(s)))
+        }
+        let full = pieces.joined()
+        guard full.utf8.count > limit else { return full }
+        var out = ""
+        for p in pieces {
+            if out.utf8.count + p.utf8.count > limit - "…".utf8.count { break }
+            out += p
+        }
+        return out + "…"
     }
 
     private static func append(_ path: String, _ text: String) throws {
@@ -97,7 +133,7 @@ public enum PlatformOutputs {
     public static func section(_ name: String, _ title: String, _ body: () throws -> Void) rethrows {
         switch platform {
         case .github: Console.raw(2, "::group::\(Console.escapeData(title))\n")
-        case .gitlab: Console.raw(2, "\u{1B}[0Ksection_start:\(Int(Date().timeIntervalSince1970)):\(name)[collapsed=true]\r\u{1B}[0K\(title)\n")
+        case .gitlab: Console.raw(2, "\u{1B}[0Ksection_start:\(Int(Date().timeIntervalSince1970)):\(name)[collapsed=true]\r\u{1B}[0K\(LogText.neutralized(CQuoting.escapingControls(title)))\n")
         case nil: break
         }
         defer {

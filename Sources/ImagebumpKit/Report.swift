@@ -122,7 +122,8 @@ public struct RunReport: Codable, Sendable, Equatable {
     }
 }
 
-/// Human-readable lines for `--output text`; file names quoted as in the diff headers (`PathQuoting`).
+/// Human-readable lines for `--output text`; file names, values and the forge's URL quoted as in the diff headers
+/// (`PathQuoting`), so that none of them ends a line.
 public enum TextReport {
     /// The change lines and the summary line ("updated 2 files (3 changes)").
     public static func changeLines(_ r: RunReport, wrote: Bool) -> [String] {
@@ -131,7 +132,7 @@ public enum TextReport {
             return ["already up to date (\(n) file\(n == 1 ? "" : "s") searched)"]
         }
         var out = r.changes.map {
-            "\(PathQuoting.quoted($0.file)):\($0.line): \($0.kind.rawValue) \($0.old.isEmpty ? "(added)" : $0.old) -> \($0.new)"
+            "\(PathQuoting.quoted($0.file)):\($0.line): \($0.kind.rawValue) \($0.old.isEmpty ? "(added)" : PathQuoting.quoted($0.old)) -> \(PathQuoting.quoted($0.new))"
         }
         let n = r.changedFiles.count, c = r.changes.count
         out.append("\(wrote ? "updated" : "would update") \(n) file\(n == 1 ? "" : "s") (\(c) change\(c == 1 ? "" : "s"))")
@@ -151,7 +152,7 @@ public enum TextReport {
     }
 
     public static func mergeRequestLine(_ r: RunReport) -> String? {
-        r.mergeRequest.map { "\($0.created ? "opened" : ($0.updated ? "updated" : "unchanged")) \($0.noun) \($0.url)" }
-            ?? r.supersededMergeRequest.map { "closed \(RunReport.MergeRequestInfo.noun(forge: $0.forge)) \($0.url): its target branch already holds its images or newer ones; deleted \($0.branch)" }
+        r.mergeRequest.map { "\($0.created ? "opened" : ($0.updated ? "updated" : "unchanged")) \($0.noun) \(PathQuoting.quoted($0.url))" }
+            ?? r.supersededMergeRequest.map { "closed \(RunReport.MergeRequestInfo.noun(forge: $0.forge)) \(PathQuoting.quoted($0.url)): its target branch already holds its images or newer ones; deleted \(PathQuoting.quoted($0.branch))" }
     }
 }

@@ -1,3 +1,5 @@
+import PlainText
+
 /// Plans byte-level edits against a parsed stream, applies them, and proves by re-parsing that nothing but
 /// the intended values changed.
 public struct YAMLEditor {
@@ -196,7 +198,7 @@ public struct YAMLEditor {
     /// A result with a repeated key means different things to different loaders: never written.
     private static func refuseDuplicateKeys(_ s: YAMLStream) throws(VerificationError) {
         guard let (a, b) = s.firstDuplicateKey() else { return }
-        throw VerificationError(message: "the key '\(a.value)' is repeated in one mapping (\(a.line):\(a.column) and \(b.line):\(b.column)); loaders disagree on which one counts; refusing to write",
+        throw VerificationError(message: "the key '\(CQuoting.escapingControls(a.value))' is repeated in one mapping (\(a.line):\(a.column) and \(b.line):\(b.column)); loaders disagree on which one counts; refusing to write",
                                 line: b.line, column: b.column)
     }
 
@@ -252,7 +254,7 @@ public struct YAMLEditor {
             }
             for (want, got) in zip(added, newPairs.dropFirst(kept.count)) {
                 guard got.key.kind == .scalar, got.key.value == want.key, want.value.matches(got.value) else {
-                    throw fail("an inserted key '\(want.key)' that does not read back as intended")
+                    throw fail("an inserted key '\(CQuoting.escapingControls(want.key))' that does not read back as intended")
                 }
             }
         }
@@ -262,7 +264,7 @@ public struct YAMLEditor {
     /// replacement, or nil when it is as intended. Shared by the tree and the streaming verification.
     static func scalarProblem(_ old: YAMLNode, value: String, style: YAMLNode.ScalarStyle, replacement: String?, token: Bool = false) -> String? {
         if let expected = replacement {
-            if value != expected { return "value '\(value)' instead of '\(expected)'" }
+            if value != expected { return "value '\(CQuoting.escapingControls(value))' instead of '\(CQuoting.escapingControls(expected))'" }
             if token { return style == .plain ? nil : "a quoted value where a plain token was intended" }
             if old.isStringLike && style == .plain && ScalarQuoting.resolvesToNonString(value) {
                 return "a value that would not read back as a string"

@@ -52,7 +52,7 @@ struct GitRemoteRunner: RemoteRunner {
         }
         let credentials = Self.credentials(command.repo, cwd: cwd)
         if let token = credentials.resolveToken(forLocation: location) {
-            if ci.platform == .github { Console.raw(1, "::add-mask::\(token.secret)\n") }
+            Console.addMask(token.secret)
             output.secrets = [token.secret]
         }
         try output.run(targets, mode: command.mode.rawValue) { (t, output) throws(TargetFailure) in
@@ -90,7 +90,7 @@ struct GitRemoteRunner: RemoteRunner {
         } catch {
             throw TargetFailure(report: output.failed(error, report: RunReport(mode: mode.rawValue)))
         }
-        let printer = ProgressPrinter(showOutcome: false)
+        let printer = ProgressPrinter(showOutcome: false, write: { Console.progress($0) })
         var shown = output
         defer { output = shown }
         let publisher = Publisher(progress: printer.sink,

@@ -31,8 +31,9 @@ final class ErrorPlaceReportTests: XCTestCase {
 
             let g = try CLI.run(["set", "-f", name, "\(app):2.0"], in: dir, env: ["GITHUB_ACTIONS": "true"])
             XCTAssertEqual(g.status, 1, g.stderr)
-            XCTAssertEqual(g.stderr, "imagebump: error: \(printed):4:5: \(repeated)\n")
-            XCTAssertEqual(g.stdout, "::error file=\(property),line=4,col=5::\(repeated)\n")
+            // the annotation on stderr, after the text: stdout carries only the result
+            XCTAssertEqual(g.stderr, "imagebump: error: \(printed):4:5: \(repeated)\n::error file=\(property),line=4,col=5::\(repeated)\n")
+            XCTAssertEqual(g.stdout, "")
         }
     }
 
@@ -43,8 +44,8 @@ final class ErrorPlaceReportTests: XCTestCase {
         let refusal = "refusing to downgrade \(app) from 1.3.0 to 1.2.0 (use --allow-downgrade to roll back)"
         let g = try CLI.run(["set", "-f", name, "\(app):1.2.0"], in: dir, env: ["GITHUB_ACTIONS": "true"])
         XCTAssertEqual(g.status, 1, g.stderr)
-        XCTAssertEqual(g.stderr, "imagebump: error: \(printed):3: \(refusal)\n")
-        XCTAssertEqual(g.stdout, "::error file=\(property),line=3::\(refusal)\n")
+        XCTAssertEqual(g.stderr, "imagebump: error: \(printed):3: \(refusal)\n::error file=\(property),line=3::\(refusal)\n")
+        XCTAssertEqual(g.stdout, "")
         let j = try CLI.run(["set", "--output", "json", "-f", name, "\(app):1.2.0"], in: dir)
         let error = try XCTUnwrap(try json(j.stdout)["error"] as? [String: Any], j.stdout)
         XCTAssertEqual(error["file"] as? String, name)
@@ -58,6 +59,7 @@ final class ErrorPlaceReportTests: XCTestCase {
         XCTAssertEqual(g.status, 1, g.stderr)
         let error = try XCTUnwrap(try json(g.stdout)["error"] as? [String: Any], g.stdout)
         XCTAssertNil(error["file"], "\(error)"); XCTAssertNil(error["line"], "\(error)")
-        XCTAssertTrue(g.stdout.hasPrefix("::error::nowhere:1:2.yaml: "), g.stdout)
+        XCTAssertTrue(g.stderr.contains("\n::error::nowhere:1:2.yaml: "), g.stderr)
+        XCTAssertEqual(GitHubRunner.logLines(g.stdout).count, 1, "stdout is the JSON document alone: \(g.stdout)")
     }
 }

@@ -29,7 +29,7 @@ final class PlatformOutputTests: XCTestCase {
         let r = try CLI.run(["set", "--pull-request", "--repo", server.url, "--forge", "github", "--api-url", forge.baseURL,
                              "--dotenv", "out.env", "\(app):2.0"], in: cwd, env: env)
         XCTAssertEqual(r.status, 1, r.stderr)
-        let gh = values(try String(contentsOf: out, encoding: .utf8))
+        let gh = Dictionary(try GitHubRunner.outputs(try String(contentsOf: out, encoding: .utf8)), uniquingKeysWith: { _, last in last })
         let branch = try XCTUnwrap(gh["branch"])
         let pushed = try server.git(["rev-parse", branch]).trimmingCharacters(in: .whitespacesAndNewlines)
         XCTAssertEqual(gh["changed"], "true")

@@ -30,6 +30,8 @@ def reset_state(cfg=None):
         STATE["github_repos"].setdefault(r, {"prs": [], "next": 1, "allow_auto_merge": True}).update(v)
     STATE["github_users"] = set(cfg.get("github_users", ["alice", "bob", "carol", "imagebump-bot"]))
     STATE["next_id"] = 5000
+    # a hostile server: every MR/PR answer carries this web URL (a test of what imagebump does with it)
+    STATE["web_url"] = cfg.get("web_url")
     del REQUESTS[:]
     del FAULTS[:]
 
@@ -272,7 +274,7 @@ class Handler(BaseHTTPRequestHandler):
         out["assignees"] = [self.gitlab_user(i) for i in mr["assignee_ids"]]
         out["assignee"] = out["assignees"][0] if out["assignees"] else None
         out["reviewers"] = [self.gitlab_user(i) for i in mr["reviewer_ids"]]
-        out["web_url"] = "%s/%s/-/merge_requests/%d" % (self.gitlab_web_root(), project, mr["iid"])
+        out["web_url"] = STATE["web_url"] or "%s/%s/-/merge_requests/%d" % (self.gitlab_web_root(), project, mr["iid"])
         out["detailed_merge_status"] = "mergeable"
         return out
 
@@ -424,7 +426,7 @@ class Handler(BaseHTTPRequestHandler):
         out = dict(pr)
         repo = out.pop("repo")
         out.pop("comments", None)
-        out["html_url"] = "%s/%s/pull/%d" % (self.github_web(), repo, pr["number"])
+        out["html_url"] = STATE["web_url"] or "%s/%s/pull/%d" % (self.github_web(), repo, pr["number"])
         out["url"] = "%s%s/repos/%s/pulls/%d" % (self.base_url(), ARGS.github_prefix, repo, pr["number"])
         out["labels"] = [{"id": abs(hash(l)) % 10000, "name": l, "color": "ededed", "default": False} for l in pr["labels"]]
         out["assignees"] = [{"login": a, "id": 1, "type": "User"} for a in pr["assignees"]]
