@@ -101,7 +101,7 @@ public enum PlatformOutputs {
     /// escapes (`\n`), `$` and a `%` before a name are written `\044` / `\045`, so that no value names a variable,
     /// and a long value (an error) is cut at `dotenvValueLimit` bytes, ending in `…`.
     static func dotenvReport(_ kv: [(String, String)]) -> String {
-        kv.map { k, v in "\(k)=\(dotenvValue(v, limit: k == "IMAGEBUMP_ERROR" ? dotenvValueLimit.error : dotenvValueLimit.other))\n" }.joined()
+        kv.map { k, v in "\(k)=\(dotenvValue(v, limit: k.hasSuffix("_ERROR") ? dotenvValueLimit.error : dotenvValueLimit.other))\n" }.joined()
     }
 
     static func dotenvValue(_ v: String, limit: Int) -> String {
