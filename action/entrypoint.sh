@@ -57,22 +57,26 @@ fail() {
   exit 64
 }
 
-# The token: mask it first, then hand it over by name only.
-token="$(input token)"
-if [[ -n $token ]]; then
+# mask SECRET: ::add-mask:: for each of its lines, so the runner masks it wherever it shows up.
+mask() {
+  local line
   while IFS= read -r line; do
     line="${line%$'\r'}"
     if [[ -n $line ]]; then echo "::add-mask::$(command_data "$line")"; fi
-  done <<<"$token"
+  done <<<"$1"
+}
+
+# The token: mask it first, then hand it over by name only.
+token="$(input token)"
+if [[ -n $token ]]; then
+  mask "$token"
   export IMAGEBUMP_TOKEN="$token"
 fi
 unset INPUT_TOKEN token
 # The source repository's token (the stale-run check fetches its history): masked and handed over by name too.
 source_token="$(input source-token)"
 if [[ -n $source_token ]]; then
-  while IFS= read -r line; do
-    if [[ -n $line ]]; then echo "::add-mask::$line"; fi
-  done <<<"$source_token"
+  mask "$source_token"
   export IMAGEBUMP_SOURCE_TOKEN="$source_token"
 fi
 unset source_token
