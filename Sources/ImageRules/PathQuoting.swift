@@ -24,7 +24,7 @@ public enum PathQuoting {
             case 0x09: out += "\\t"
             case 0x0D: out += "\\r"
             case 0x20..<0x7F: out.unicodeScalars.append(Unicode.Scalar(b))
-            default: out += "\\" + String(b, radix: 8).leftPadded(to: 3)
+            default: out += CQuoting.octal(b)
             }
         }
         return out + "\""

@@ -42,9 +42,12 @@ public enum CQuoting {
         case "\n": return "\\n"
         case "\t": return "\\t"
         case "\r": return "\\r"
-        default: return String(s).utf8.map { "\\" + String($0, radix: 8).leftPadded(to: 3) }.joined()
+        default: return String(s).utf8.map(octal).joined()
         }
     }
+
+    /// One byte as a three-digit octal escape (`\377`).
+    public static func octal(_ byte: UInt8) -> String { "\\" + String(byte, radix: 8).leftPadded(to: 3) }
 
     private static func append(_ s: Unicode.Scalar, to out: inout String) {
         if let e = escape(s) { out += e } else { out.unicodeScalars.append(s) }
