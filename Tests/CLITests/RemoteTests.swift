@@ -171,7 +171,7 @@ extension RemoteTests {
         XCTAssertTrue(out.contains("branch=imagebump/"), out)
         let summaryText = try String(contentsOf: summary, encoding: .utf8)
         XCTAssertTrue(summaryText.contains("| `values.yaml` | 3 | `ghcr.io/octo/app` | `ghcr.io/octo/app:v1.0.0` | `ghcr.io/octo/app:v1.1.0` |"))
-        XCTAssertTrue(summaryText.contains("\nPull request: http"), summaryText)
+        XCTAssertTrue(summaryText.contains("\nPull request: <http://"), summaryText)
         let body = reqs.first { $0.method == "POST" && $0.path == "/repos/octo/config/pulls" }?.json["body"] as? String ?? ""
         XCTAssertTrue(body.contains("ghcr.io/octo/app:v1.1.0"), body)
     }
