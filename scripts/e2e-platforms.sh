@@ -183,6 +183,8 @@ gitlab_job() { # gitlab_job OUTFILE [--input NAME=VALUE]...: run the component's
   local out="$1" project_dir="$work/gitlab/builds/acme/app"
   shift
   local -a render=(--input "repo=${gl_repo:-$repo_url}" --input "files=$overlay" --input branch=main "$@")
+  # $gl_as_written: only the given inputs (an example pipeline's, as written) and the repo
+  if [[ -n ${gl_as_written:-} ]]; then render=("$@" --input "repo=${gl_repo:-$repo_url}"); fi
   if [[ $job == .imagebump ]]; then  # classic template: a job extending .imagebump sets these variables
     # shellcheck disable=SC2016 # ${CI_COMMIT_SHA} is for GitLab's variable expansion, as a user writes it
     render=(--set "IMAGEBUMP_REPO=$repo_url" --set "IMAGEBUMP_FILES=$overlay" --set IMAGEBUMP_TARGET_BRANCH=main
@@ -202,7 +204,7 @@ gitlab_job() { # gitlab_job OUTFILE [--input NAME=VALUE]...: run the component's
     CI_PIPELINE_URL=http://127.0.0.1:9/acme/app/-/pipelines/1001
     CI_JOB_ID=5001 CI_JOB_NAME=update-manifest CI_JOB_STAGE=deploy CI_JOB_URL=http://127.0.0.1:9/acme/app/-/jobs/5001
     CI_JOB_TOKEN=job-token-not-for-push CI_REGISTRY=registry.example.test
-    CI_REGISTRY_IMAGE=registry.example.test/acme/app
+    CI_REGISTRY_IMAGE="${gl_image:-registry.example.test/acme/app}"
     GITLAB_USER_LOGIN=dev GITLAB_USER_NAME="Dev Eloper" GITLAB_USER_EMAIL=dev@example.test
     IMAGEBUMP_TOKEN="$canary" IMAGEBUMP_BIN="$bin"
   )
@@ -316,9 +318,11 @@ github_action() { # github_action OUTFILE [NAME=VALUE...]: run the container act
     GITHUB_ENV="$d/file_commands/env" RUNNER_OS=Linux RUNNER_ARCH=X64 RUNNER_TEMP="$d/temp"
     GITHUB_TOKEN="$canary" IMAGEBUMP_BIN="$bin"
   )
-  local -a inputs=()
+  local -a inputs=() gh_defaults=(branch=main "files=$overlay")
+  # $gh_as_written: only the given inputs (an example workflow's step, as written)
+  if [[ -n ${gh_as_written:-} ]]; then gh_defaults=(); fi
   mapfile -d '' -t inputs < <(env -i "${genv[@]}" "$PY" "$root/scripts/ci_yaml.py" action-env "$root/action/action.yml" \
-    branch=main "files=$overlay" "source-repository=$app_url" "$@")
+    "${gh_defaults[@]}" "source-repository=$app_url" "$@")
   (cd "$d/workspace" && env -i "${genv[@]}" "${inputs[@]}" "$root/action/entrypoint.sh") >"$out" 2>&1
 }
 
@@ -715,6 +719,93 @@ expect "github stale, source repository unreachable: the run goes on" test "$rc"
 expect "github stale, source repository unreachable: one warning with the reason" \
   test "$(grep -c 'warning: cannot tell whether .*(fetching git://127.0.0.1:[0-9]*/acme/missing.git failed: .*); the stale-run check is skipped' \
     "$work/gh-stale-nosource.log")" = 1
+
+# ---------------------------------------------------------------- examples/: the documented CI files, as written
+# The config repo is a served copy of examples/ (two apps; imagebump.yaml: dev and staging by push, production by
+# merge request). The GitLab pipeline's imagebump includes and the GitHub workflow's action steps are read from the
+# example files themselves (scripts/ci_pipeline.py); only the config repo's URL is the loopback one.
+if ((mr_supported)); then
+  ex_src="$work/examples-src"
+  cp -R "$root/examples" "$ex_src"
+  git_q init "$ex_src" && git_q -C "$ex_src" add -A && git_q -C "$ex_src" commit -m "examples/"
+  ex_url="git://127.0.0.1:$port/acme/gitops-config.git"
+  ex() { git --git-dir="$work/srv/acme/gitops-config.git" "$@"; }
+  ex_serve() { # a fresh config repo from examples/, a fresh fake forge
+    rm -rf "$work/srv/acme/gitops-config.git" && git_q clone --bare "$ex_src" "$work/srv/acme/gitops-config.git"
+    forge_ctl reset '{"gitlab_projects": ["acme/gitops-config"], "github_repos": ["acme/gitops-config"],
+      "gitlab_users": {"platform-team": 21}, "github_users": ["platform-team"]}' >/dev/null
+  }
+  sa=apps/sample-app/overlays
+  # check_examples LABEL TAG MR_COUNT_EXPR BRANCH: dev and staging run TAG on main, production and the worker
+  # untouched there; one open MR/PR whose branch changes only sample-app's production overlay, to TAG
+  check_examples() {
+    local label="$1" tag="$2" mrs="$3" branch="$4"
+    expect "$label: dev runs sample-app:$tag" grep -q "newTag: \"\?$tag" <(ex show "main:$sa/dev/kustomization.yaml")
+    expect "$label: staging runs sample-app:$tag" grep -q "newTag: \"\?$tag" <(ex show "main:$sa/staging/kustomization.yaml")
+    expect "$label: production untouched on main (mode merge-request)" \
+      test "$(ex show "main:$sa/production/kustomization.yaml")" = "$(cat "$ex_src/$sa/production/kustomization.yaml")"
+    expect "$label: the worker untouched" test -z "$(ex diff --name-only "$ex_initial" main -- apps/worker)"
+    expect "$label: one open merge request" forge_is 1 "$mrs"
+    expect "$label: the MR branch changes only sample-app's production overlay" \
+      test "$(ex diff --name-only main "refs/heads/$branch" 2>&1)" = "$sa/production/kustomization.yaml"
+    expect "$label: ... to $tag" grep -q "newTag: \"\?$tag" <(ex show "refs/heads/$branch:$sa/production/kustomization.yaml")
+    expect "$label: no API contract violations" forge_is "[]" "[v for r in R for v in r['violations']]"
+  }
+
+  echo "--- examples/: GitLab, examples/ci/gitlab/app-repo-environments.gitlab-ci.yml as written"
+  ex_serve
+  ex_initial="$(ex rev-parse main)"
+  pipeline=examples/ci/gitlab/app-repo-environments.gitlab-ci.yml
+  component=ci-templates/templates/imagebump/template.yml
+  job='$[[ inputs.job_name ]]'
+  gl_repo="$ex_url" gl_api="$forge/api/v4" gl_image=registry.example.com/team/sample-app
+  ex_pipeline() { # ex_pipeline LABEL: every imagebump job of the pipeline in file order (the manual promotion started)
+    local j
+    local -a given
+    for j in $("$PY" "$root/scripts/ci_pipeline.py" gitlab-includes "$root/$pipeline"); do
+      mapfile -d '' -t given < <("$PY" "$root/scripts/ci_pipeline.py" gitlab-inputs "$root/$pipeline" "$j")
+      gl_as_written=1 gitlab_job "$work/gitlab/ex-$1-$j.log" "${given[@]}"
+      expect "examples gitlab $1: job $j exits 0" test $? = 0 || sed 's/^/      /' "$work/gitlab/ex-$1-$j.log"
+    done
+  }
+  gl_sha="$(app_commit examples-gitlab-1)"
+  ex_pipeline 1
+  ex_branch="$(dotenv_value IMAGEBUMP_BRANCH "$dotenv")"
+  check_examples "examples gitlab" "${gl_sha:0:8}" "len(S['gitlab']['acme/gitops-config'])" "$ex_branch"
+  expect "examples gitlab: the MR has imagebump.yaml's labels" \
+    forge_is "['deploy', 'production']" "sorted(S['gitlab']['acme/gitops-config'][0]['labels'])"
+  gl_sha="$(app_commit examples-gitlab-2)"
+  ex_pipeline 2
+  check_examples "examples gitlab, the next build" "${gl_sha:0:8}" "len(S['gitlab']['acme/gitops-config'])" "$ex_branch"
+  unset gl_repo gl_api gl_image
+
+  echo "--- examples/: GitHub, examples/ci/github/workflows/environments.yml as written"
+  ex_serve
+  workflow=examples/ci/github/workflows/environments.yml
+  gh_api="$forge"
+  ex_workflow() { # ex_workflow LABEL: every imagebump step of the workflow, each matrix value in order
+    local j i
+    local -a given
+    while IFS=$'\t' read -r -u 3 j i; do
+      mapfile -d '' -t given < <("$PY" "$root/scripts/ci_pipeline.py" github-inputs "$root/$workflow" "$j" "$i" \
+        --context "needs.build.outputs.tag=${gh_sha:0:7}" --context "secrets.GITOPS_TOKEN=$canary")
+      gh_as_written=1 github_action "$work/gh-ex-$1-$j-$i.log" "${given[@]}" "repository=$ex_url"
+      expect "examples github $1: $j #$i exits 0" test $? = 0 || sed 's/^/      /' "$work/gh-ex-$1-$j-$i.log"
+    done 3< <("$PY" "$root/scripts/ci_pipeline.py" github-steps "$root/$workflow")
+  }
+  gh_sha="$(app_commit examples-github-1)"
+  ex_workflow 1
+  ex_branch="$(output_value branch "$work/github/file_commands/output")"
+  check_examples "examples github" "${gh_sha:0:7}" "len(S['github']['acme/gitops-config'])" "$ex_branch"
+  expect "examples github: the PR asks imagebump.yaml's reviewers" \
+    forge_is "['platform-team']" "S['github']['acme/gitops-config'][0]['requested_reviewers']"
+  gh_sha="$(app_commit examples-github-2)"
+  ex_workflow 2
+  check_examples "examples github, the next build" "${gh_sha:0:7}" "len(S['github']['acme/gitops-config'])" "$ex_branch"
+  expect "examples github: the canary token only in ::add-mask:: lines" \
+    test "$(cat "$work"/gh-ex-*.log | grep -F "$canary" | grep -cvxF "::add-mask::$canary")" = 0
+  unset gh_api
+fi
 
 echo ""
 echo "e2e-platforms: $passed passed, $failed failed"

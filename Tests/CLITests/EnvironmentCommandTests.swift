@@ -67,6 +67,7 @@ final class EnvironmentCommandTests: XCTestCase {
         XCTAssertEqual(one.stdout, """
         ENVIRONMENT  OVERLAY                           IMAGE                                      SET AT
         staging      apps/sample-app/overlays/staging  \(app):1.20  \(staging):7
+        staging      apps/worker/overlays/staging      registry.example.com/team/worker:2.5.0     apps/worker/overlays/staging/kustomization.yaml:6
 
         """)
         let path = try CLI.run(["get", "-f", "apps/sample-app/overlays/dev", "--output", "json"], in: repo)

@@ -28,6 +28,11 @@ final class GetCommandTests: XCTestCase {
 
     func testAnImageSetOnlyInABaseIsShownAndTheBasePlaceholderIsNot() throws {
         let repo = try Fixtures.copyExamples()
+        // the worker's overlays without images: entries: it runs its base's tag
+        for env in ["dev", "staging", "production"] {
+            try Fixtures.write("resources:\n  - ../../base\nnamespace: worker-\(env)\n",
+                               to: repo.appendingPathComponent("apps/worker/overlays/\(env)/kustomization.yaml"))
+        }
         let r = try CLI.run(["get", "-f", "apps/worker/overlays/staging", "-f", "apps/sample-app/overlays/staging"], in: repo)
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertEqual(r.stdout, """

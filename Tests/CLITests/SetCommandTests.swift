@@ -147,7 +147,9 @@ final class SetCommandTests: XCTestCase {
     func testAddAppendsKustomizeEntry() throws {
         let repo = try Fixtures.copyExamples()
         let k = "apps/worker/overlays/production/kustomization.yaml"
-        let before = try String(contentsOf: repo.appendingPathComponent(k), encoding: .utf8)
+        // an overlay without images: (the worker then runs its base's tag)
+        let before = "resources:\n  - ../../base\nnamespace: worker-production\n"
+        try Fixtures.write(before, to: repo.appendingPathComponent(k))
         let r = try CLI.run(["set", "--add", "-f", k, "registry.example.com/team/worker:2.5.0"], in: repo)
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertEqual(try String(contentsOf: repo.appendingPathComponent(k), encoding: .utf8),
