@@ -115,12 +115,12 @@ final class GetCommandTests: XCTestCase {
         XCTAssertEqual(local.status, 0, local.stderr)
         // no token variable set at all: a public repository needs none
         let tokens = ["IMAGEBUMP_TOKEN", "GITLAB_TOKEN", "CI_JOB_TOKEN", "GITHUB_TOKEN"]
-        let remote = try CLI.runProgram(CLI.binary.path, ["get", "--repo", server.url], in: cwd, unset: tokens)
+        let remote = try CLI.runProgram(CLI.binary.path, ["get", "--repo", server.url, "--timeout", "30"], in: cwd, unset: tokens)
         XCTAssertEqual(remote.status, 0, remote.stderr)
         XCTAssertEqual(remote.stdout, local.stdout)
         XCTAssertTrue(remote.stdout.hasPrefix("ENVIRONMENT  OVERLAY"), remote.stdout)
         let one = try json(CLI.runProgram(CLI.binary.path, ["get", "--repo", server.url, "--env", "production", "--output", "json"], in: cwd, unset: tokens))
-        XCTAssertEqual(references(one).values.first?.first?.hasPrefix("\(app):1.19.4@sha256:"), true, "\(one)")
+        XCTAssertEqual(references(one)["apps/sample-app/overlays/production"]?.first?.hasPrefix("\(app):1.19.4@sha256:"), true, "\(one)")
         XCTAssertEqual(try server.git(["for-each-ref"]), before, "nothing pushed")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: cwd.path), [], "nothing written to the working directory")
 
