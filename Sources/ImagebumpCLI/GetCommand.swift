@@ -16,7 +16,7 @@ public struct GetCommand: RoutedCommand {
         """
     )
 
-    @Option(name: .customLong("env"), help: ArgumentHelp("An environment of imagebump.yaml (repeatable; default: all).", valueName: "name"))
+    @Option(name: .customLong("env"), help: ArgumentHelp("An environment of imagebump.yaml (repeatable; default: all).", valueName: "name"), completion: Completions.environments)
     public var environments: [String] = []
 
     @Option(name: [.short, .customLong("file")], help: ArgumentHelp("A YAML file or directory to list instead of environments (repeatable).", valueName: "path"))

@@ -17,8 +17,8 @@ public struct PromoteCommand: RoutedCommand {
         """
     )
 
-    @Argument(help: "The environment to promote from.") public var from: String
-    @Argument(help: "The environment to promote to.") public var to: String
+    @Argument(help: "The environment to promote from.", completion: Completions.environments) public var from: String
+    @Argument(help: "The environment to promote to.", completion: Completions.environments) public var to: String
 
     @Option(name: .customLong("image"), help: ArgumentHelp("Promote only this image (repeatable).", valueName: "name"))
     public var images: [String] = []

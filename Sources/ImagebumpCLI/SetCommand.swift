@@ -212,7 +212,7 @@ public struct ForgeOptions: ParsableArguments {
           help: "Push to a bot branch and open or update a merge request (GitLab) / pull request (GitHub) into --branch.")
     public var mergeRequest = false
 
-    @Option(help: ArgumentHelp("Which API: gitlab or github (default: from the CI environment, else the repo host).", valueName: "gitlab|github"))
+    @Option(help: ArgumentHelp("Which API: gitlab or github (default: from the CI environment, else the repo host).", valueName: "gitlab|github"), completion: Completions.forges)
     public var forge: String?
 
     @Option(help: ArgumentHelp("API base URL (default: CI_API_V4_URL / GITHUB_API_URL, https://<host>/api/v4, https://api.github.com, https://<host>/api/v3).", valueName: "url"))

@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""docs/reference.md from the command tree itself: `imagebump --experimental-dump-help` (swift-argument-parser's
+JSON description of every command, option, default and help text), so the options are written once, in the code.
+
+    scripts/gen_reference.py [--imagebump BIN]            rewrite docs/reference.md
+    scripts/gen_reference.py --check [--imagebump BIN]    exit 1 (and say so) when docs/reference.md differs
+
+BIN defaults to the debug build (.build/debug/imagebump). ReferenceDocTests runs --check with the tested binary.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PAGE = os.path.join(ROOT, "docs", "reference.md")
+
+HEADER = """# Command reference
+
+What you want to do: look up one option of one command — its value, default and meaning. This page is generated
+from the command tree (`scripts/gen_reference.py`, from `imagebump --experimental-dump-help`); `ReferenceDocTests`
+fails when it and the binary disagree, so edit the help text in `Sources/ImagebumpCLI/` and regenerate, never this
+page. What the options do together, with examples: [Commands and options](commands.md). The same text is in
+`imagebump help <command>` and the man page (`swift package generate-manual`).
+"""
+
+
+def load(binary):
+    out = subprocess.run([binary, "--experimental-dump-help"], check=True, capture_output=True, text=True).stdout
+    return json.loads(out)["command"]
+
+
+def commands(root):
+    """(path, command) for every displayed subcommand, depth first; `help` is ArgumentParser's own."""
+    for sub in root.get("subcommands", []):
+        if sub["commandName"] == "help" or not sub.get("shouldDisplay", True):
+            continue
+        yield [root["commandName"], sub["commandName"]], sub
+        for path, c in commands(sub):
+            yield [root["commandName"]] + path, c
+
+
+def shown(command):
+    return [a for a in command.get("arguments", []) if a.get("shouldDisplay", True)
+            and a.get("preferredName", {}).get("name") not in ("help", "version")]
+
+
+def spelled(a):
+    """`-f, --file <path>` as --help writes it."""
+    if a["kind"] == "positional":
+        return f"<{a['valueName']}>" + ("..." if a.get("isRepeating") else "")
+    names = ", ".join(("-" if n["kind"] == "short" else "--") + n["name"] for n in a["names"])
+    return names + (f" <{a['valueName']}>" if a["kind"] == "option" else "")
+
+
+def usage(path, command):
+    args = shown(command)
+    positional = " ".join(spelled(a) for a in args if a["kind"] == "positional")
+    return " ".join(path + (["[options]"] if any(a["kind"] != "positional" for a in args) else []) + ([positional] if positional else []))
+
+
+def item(a):
+    notes = []
+    if a.get("isRepeating") and a["kind"] != "positional":
+        notes.append("repeatable")
+    if "defaultValue" in a and a["kind"] == "option":
+        notes.append(f"default: `{a['defaultValue']}`")
+    if a.get("allValues"):
+        notes.append("one of " + ", ".join(f"`{v}`" for v in a["allValues"]))
+    text = a.get("abstract", "").strip()
+    if a.get("discussion"):
+        text += " " + a["discussion"].strip()
+    return f"- `{spelled(a)}`" + (f" ({'; '.join(notes)})" if notes else "") + (f" — {text}" if text else "")
+
+
+def markdown(root):
+    out = [HEADER]
+    out.append(f"`{root['commandName']}`: {root['abstract']} `--version` prints the version, `--help` (or `help <command>`) the help.\n")
+    for path, c in commands(root):
+        out.append(f"## `{' '.join(path)}`\n")
+        out.append(c.get("abstract", "") + "\n")
+        out.append("```\n" + usage(path, c) + "\n```\n")
+        if c.get("discussion"):
+            out.append(c["discussion"].strip() + "\n")
+        sections = []
+        for a in shown(c):
+            title = a.get("sectionTitle") or ("Arguments" if a["kind"] == "positional" else "Options")
+            if title not in [s for s, _ in sections]:
+                sections.append((title, []))
+            next(items for s, items in sections if s == title).append(item(a))
+        for title, items in sections:
+            out.append(f"### {title}\n")
+            out.append("\n".join(items) + "\n")
+    return "\n".join(out)
+
+
+def main():
+    p = argparse.ArgumentParser(description="docs/reference.md from imagebump --experimental-dump-help")
+    p.add_argument("--imagebump", default=os.path.join(ROOT, ".build", "debug", "imagebump"))
+    p.add_argument("--check", action="store_true", help="exit 1 when docs/reference.md differs from the binary's tree")
+    p.add_argument("--page", default=PAGE, help="the page to write or check (default: docs/reference.md)")
+    o = p.parse_args()
+    root = load(o.imagebump)
+    text = markdown(root)
+    if o.check:
+        with open(o.page, encoding="utf-8") as f:
+            if f.read() != text:
+                print(f"{os.path.relpath(o.page, ROOT)} differs from the command tree: run scripts/gen_reference.py", file=sys.stderr)
+                return 1
+        return 0
+    with open(o.page, "w", encoding="utf-8") as f:
+        f.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
