@@ -125,8 +125,8 @@ public struct ReadRepoOptions: ParsableArguments {
     @Option(help: ArgumentHelp("CA certificates (PEM) for a server with a private CA; SSL_CERT_FILE is used too.", valueName: "path"))
     public var caFile: String?
 
-    @Option(help: ArgumentHelp("Give up when connecting to the git server, or waiting for its next byte, takes longer.", valueName: "seconds"), transform: Seconds.parse)
-    public var timeout = Seconds(120)
+    @Option(help: Seconds.help("Give up when connecting to the git server, or waiting for its next byte, takes longer.", valueName: "seconds"), transform: Seconds.parse)
+    public var timeout = Seconds.standard
 
     /// The same as `set`'s repository options (the clone is made the same way), nothing else set.
     var options: RepoOptions {

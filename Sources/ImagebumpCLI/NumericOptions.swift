@@ -6,6 +6,8 @@ import ArgumentParser
 /// one of these types and `transform: T.parse` (CommandModelTests walks the command tree to hold to that).
 public protocol BoundedInteger: ExpressibleByArgument, Sendable, Equatable, CustomStringConvertible {
     static var range: ClosedRange<Int> { get }
+    /// The value an option of this type has when not given.
+    static var standard: Self { get }
     var value: Int { get }
     init(uncheckedValue: Int)
 }
@@ -31,6 +33,12 @@ extension BoundedInteger {
         return Self(uncheckedValue: v)
     }
 
+    /// The option's help with its default and range: ArgumentParser shows no default for an option declared with
+    /// `transform:`, so the help says it (and docs/reference.md, generated from the help, with it).
+    public static func help(_ text: String, valueName: String? = nil) -> ArgumentHelp {
+        ArgumentHelp("\(text) (default: \(standard); \(range.lowerBound) to \(range.upperBound))", valueName: valueName)
+    }
+
     public var description: String { String(value) }
     public var defaultValueDescription: String { description }
 }
@@ -38,6 +46,7 @@ extension BoundedInteger {
 /// Seconds to wait on a server: at least 1, at most a day.
 public struct Seconds: BoundedInteger {
     public static let range = 1...86_400
+    public static let standard = Seconds(120)
     public let value: Int
     public init(uncheckedValue: Int) { value = uncheckedValue }
 }
@@ -45,6 +54,7 @@ public struct Seconds: BoundedInteger {
 /// A size in MiB: at least 1, at most 4 GiB (kept in bytes as an Int).
 public struct MiB: BoundedInteger {
     public static let range = 1...4_096
+    public static let standard = MiB(16)
     public let value: Int
     public init(uncheckedValue: Int) { value = uncheckedValue }
     public var bytes: Int { value << 20 }
@@ -53,6 +63,7 @@ public struct MiB: BoundedInteger {
 /// How many times to try again: 0 to 100.
 public struct RetryCount: BoundedInteger {
     public static let range = 0...100
+    public static let standard = RetryCount(5)
     public let value: Int
     public init(uncheckedValue: Int) { value = uncheckedValue }
 }

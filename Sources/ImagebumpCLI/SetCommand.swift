@@ -165,8 +165,8 @@ public struct RepoOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Commit author (default: from the CI platform's variables, else imagebump <imagebump@localhost>).", valueName: "Name <email>"))
     public var author: String?
 
-    @Option(help: "Attempts after a rejected push (fetch, re-apply the edit on the new head, push again).", transform: RetryCount.parse)
-    public var retries = RetryCount(5)
+    @Option(help: RetryCount.help("Attempts after a rejected push (fetch, re-apply the edit on the new head, push again)."), transform: RetryCount.parse)
+    public var retries = RetryCount.standard
 
     @Option(help: ArgumentHelp("Environment variable holding the HTTPS token (default: IMAGEBUMP_TOKEN, then GITLAB_TOKEN/CI_JOB_TOKEN, GITHUB_TOKEN; CI_JOB_TOKEN only for the job's own GitLab).", valueName: "NAME"))
     public var tokenEnv: String?
@@ -183,8 +183,8 @@ public struct RepoOptions: ParsableArguments {
     @Option(help: ArgumentHelp("CA certificates (PEM) for a server with a private CA; SSL_CERT_FILE is used too.", valueName: "path"))
     public var caFile: String?
 
-    @Option(help: ArgumentHelp("Give up when connecting to the git server or forge API, or waiting for its next byte, takes longer.", valueName: "seconds"), transform: Seconds.parse)
-    public var timeout = Seconds(120)
+    @Option(help: Seconds.help("Give up when connecting to the git server or forge API, or waiting for its next byte, takes longer.", valueName: "seconds"), transform: Seconds.parse)
+    public var timeout = Seconds.standard
 
     @Option(help: ArgumentHelp("Give up when one clone, fetch, push or forge call takes longer in all, even while the server keeps the connection busy (keepalives, a trickle).", valueName: "seconds"), transform: Seconds.parse)
     public var phaseTimeout = Seconds(600)

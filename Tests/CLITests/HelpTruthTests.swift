@@ -1,5 +1,6 @@
 import BuildInfo
 import Foundation
+import ImagebumpCLI
 import XCTest
 
 /// What `--help` and `--version` say is what the binaries do: each claim is read from the help text and checked
@@ -65,6 +66,19 @@ final class HelpTruthTests: XCTestCase {
         let written = try String(contentsOf: cwd.appendingPathComponent("out.env"), encoding: .utf8)
             .split(separator: "\n").map { String($0.prefix { $0 != "=" }) }
         XCTAssertEqual(named, written)
+    }
+
+    /// The defaults the help gives for the range-checked options (declared with `transform:`, which ArgumentParser
+    /// shows no default for) are the values a run without them has.
+    func testNumericDefaultsInHelpAreTheParsedDefaults() throws {
+        let text = try help(["set"])
+        let parsed = try XCTUnwrap(try Imagebump.parseAsRoot(["set", "a:1"]) as? SetCommand)
+        for (option, value) in [("--timeout <seconds>", parsed.repo.timeout.value), ("--retries <retries>", parsed.repo.retries.value),
+                                ("--max-file-size <MiB>", parsed.edit.runOptions.maxFileSize.value)] {
+            let after = try between(text, option + " ", " --", "set --help") // up to the next option
+            let shown = try between(after, "(default: ", ";", option)
+            XCTAssertEqual(shown, String(value), option)
+        }
     }
 
     /// GitHub team reviewers are in the help (the run that requests one is RemoteTests' pull request test).
