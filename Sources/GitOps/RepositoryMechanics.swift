@@ -43,6 +43,8 @@ extension ConfigRepo {
         var commit: OpaquePointer?
         try check(git_commit_lookup(&commit, repo, &oid), "looking up commit")
         defer { git_commit_free(commit) }
+        // libgit2 refuses to force-move the branch HEAD is on (a retry of a push to the bot branch): detach first
+        try check(git_repository_set_head_detached(repo, &oid), "detaching HEAD")
         var ref: OpaquePointer?
         try check(git_branch_create(&ref, repo, name, commit, 1), "creating branch \(name)")
         git_reference_free(ref)
