@@ -54,7 +54,7 @@ public enum MergeRequestDescription {
             lines.append("**Provenance**")
             lines.append("")
             for link in provenance {
-                lines.append("- [\(escapeLinkText(link.title))](\(link.url.replacingEvery(")", with: "%29").replacingEvery(" ", with: "%20")))")
+                lines.append("- [\(MarkdownText.literal(link.title))](\(CQuoting.escapingControls(link.url).replacingEvery(")", with: "%29").replacingEvery(" ", with: "%20")))")
             }
         }
         lines.append("")
@@ -75,14 +75,5 @@ public enum MergeRequestDescription {
         return links.compactMap { title, url in url.map { ProvenanceLink(title: title, url: redact(url: $0)) } }
     }
 
-    static func code(_ s: String) -> String {
-        let cleaned = s.replacingEvery("\n", with: " ").replacingEvery("|", with: "\\|")
-        if cleaned.isEmpty { return "—" }
-        let fence = cleaned.contains("`") ? "``" : "`"
-        return "\(fence)\(cleaned)\(fence)"
-    }
-
-    static func escapeLinkText(_ s: String) -> String {
-        s.replacingEvery("[", with: "\\[").replacingEvery("]", with: "\\]")
-    }
+    static func code(_ s: String) -> String { MarkdownText.tableCode(s) }
 }

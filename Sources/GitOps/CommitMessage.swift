@@ -102,14 +102,18 @@ public struct ChangeDescription: Sendable, Equatable {
 
 /// Commit message construction.
 public enum CommitMessage {
-    /// Expands `{images}` (comma-separated, e.g. `app:1.2.3, web:2.0`), `{files}` (comma-separated) and
-    /// `{changes}` (one line per change: `file: old → new`).
+    /// Expands `{images}` (comma-separated, e.g. `app:1.2.3, web:2.0`), `{files}` (comma-separated code spans) and
+    /// `{changes}` (one line per change: ``- `file`: `old` → `new` ``). The same text becomes the MR/PR title and
+    /// description (and GitLab's own MR form fills a description from it), so a file name or an old value, which
+    /// come from the repository, is a code span (`MarkdownText.code`: one line, no mention, no HTML) and never starts
+    /// a line: no quick action (`/approve`) and no trailer comes from a file. `{images}` are the run's specs,
+    /// checked against the image reference grammar, written as they are.
     public static func expand(_ template: String, images: [String], files: [String], changes: [ChangeDescription]) -> String {
-        let changeLines = changes.map { "\($0.file): \($0.old) → \($0.new)" }.joined(separator: "\n")
+        let changeLines = changes.map { "- \(MarkdownText.code($0.file)): \(MarkdownText.code($0.old)) → \(MarkdownText.code($0.new))" }
         return template
-            .replacingEvery("{images}", with: images.joined(separator: ", "))
-            .replacingEvery("{files}", with: files.joined(separator: ", "))
-            .replacingEvery("{changes}", with: changeLines)
+            .replacingEvery("{images}", with: images.map(CQuoting.escapingControls).joined(separator: ", "))
+            .replacingEvery("{files}", with: files.map(MarkdownText.code).joined(separator: ", "))
+            .replacingEvery("{changes}", with: changeLines.joined(separator: "\n"))
     }
 
     /// `message` followed by a blank line and the provenance trailers (none → `message` unchanged).

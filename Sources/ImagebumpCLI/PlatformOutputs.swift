@@ -72,7 +72,7 @@ public enum PlatformOutputs {
     }
 
     /// A value as inline code in a table cell: one line, no `|` or backtick that would end it early.
-    static func code(_ v: String) -> String { MarkdownText.tableCode(PathQuoting.quoted(v)) }
+    static func code(_ v: String) -> String { MarkdownText.tableCode(v) }
 
     /// An `http(s)` URL of plain characters as an autolink; anything else (a hostile forge's answer) as code.
     static func link(_ url: String) -> String {

@@ -3,10 +3,11 @@
 /// which a code span's opening backtick never is. Line breaks and other control characters are C escapes
 /// (`CQuoting`), so a value stays on its line.
 public enum MarkdownText {
-    /// `value` as an inline code span, one line: a fence longer than any run of backticks inside it (padded with a
-    /// space where it starts or ends with a backtick or a space, which CommonMark strips again); "—" when empty.
+    /// `value` as an inline code span, one line: its C-quoted form (`CQuoting.quoted`, as the diff names a file) in a
+    /// fence longer than any run of backticks inside it (padded with a space where it starts or ends with a backtick
+    /// or a space, which CommonMark strips again); "—" when empty.
     public static func code(_ value: String) -> String {
-        let text = CQuoting.escapingControls(value)
+        let text = CQuoting.quoted(value)
         if text.isEmpty { return "—" }
         let fence = String(repeating: "`", count: longestRun(of: "`", in: text) + 1)
         let pad = text.first == "`" || text.last == "`" || text.first == " " || text.last == " " ? " " : ""
@@ -18,8 +19,9 @@ public enum MarkdownText {
         code(value).replacingEvery("|", with: "\\|")
     }
 
-    /// Free text (a link's title, a CI job name) as literal Markdown: ASCII punctuation backslash-escaped, control
-    /// characters as C escapes, and `@` followed by a zero-width joiner so that it mentions no one.
+    /// Free text (a link's title, a CI job name) as literal Markdown: the punctuation inline Markdown, HTML, references
+    /// and emoji start with backslash-escaped, control characters as C escapes, and `@` followed by a word joiner
+    /// (U+2060) so that it mentions no one.
     public static func literal(_ value: String) -> String {
         var out = ""
         for s in CQuoting.escapingControls(value).unicodeScalars {
@@ -40,8 +42,8 @@ public enum MarkdownText {
         return ([fence + "text"] + body + [fence]).joined(separator: "\n") + "\n"
     }
 
-    /// What CommonMark lets a backslash escape.
-    static let asciiPunctuation = "!\"#$%&'()*+,-./:;<=>?[\\]^_`{|}~"
+    /// What `literal` escapes (CommonMark lets a backslash escape any ASCII punctuation).
+    static let asciiPunctuation = "\\`*_[]<>!&|~#$:"
 
     static func longestRun(of c: Character, in text: String) -> Int {
         var best = 0, run = 0

@@ -139,7 +139,7 @@ final class EnvironmentCommandTests: XCTestCase {
         XCTAssertTrue(try server.file("envs/staging/kustomization.yaml").contains("newTag: 1.3.0"))
         XCTAssertTrue(try server.file("envs/production/kustomization.yaml").contains("newTag: 1.1.0"))
         let message = try server.git(["log", "-1", "--format=%B", "main"])
-        XCTAssertTrue(message.hasPrefix("chore(deploy): promote dev → staging\n\nenvs/staging/kustomization.yaml: \(app):1.2.0 → \(app):1.3.0\n"), message)
+        XCTAssertTrue(message.hasPrefix("chore(deploy): promote dev → staging\n\n- `envs/staging/kustomization.yaml`: `\(app):1.2.0` → `\(app):1.3.0`\n"), message)
     }
 
     func testPromoteToProductionOpensOneMergeRequestAndSetEnvPushBecomesOne() throws {
@@ -163,7 +163,7 @@ final class EnvironmentCommandTests: XCTestCase {
         XCTAssertTrue(try server.file("envs/production/kustomization.yaml").contains("newTag: 1.1.0"), "production's branch is never pushed to")
         let post = try XCTUnwrap(try forge.requests().first { $0.method == "POST" && $0.path.hasSuffix("/merge_requests") })
         XCTAssertEqual(post.json["title"] as? String, "chore(deploy): promote staging → production")
-        XCTAssertTrue((post.json["description"] as? String)?.hasPrefix("Promote staging → production:\n\nenvs/production/kustomization.yaml: \(app):1.1.0 → \(app):1.2.0") == true, "\(post.json)")
+        XCTAssertTrue((post.json["description"] as? String)?.hasPrefix("Promote staging → production:\n\n- `envs/production/kustomization.yaml`: `\(app):1.1.0` → `\(app):1.2.0`") == true, "\(post.json)")
         XCTAssertEqual(post.json["labels"] as? String, "deploy")
 
         // staging moves on; the re-run updates the same merge request

@@ -64,7 +64,7 @@ final class OutputInjectionTests: XCTestCase {
         let md = try String(contentsOf: summary, encoding: .utf8)
         let mdLines = GitHubRunner.logLines(md)
         XCTAssertFalse(mdLines.contains { $0.hasPrefix("commit=") || $0.hasPrefix("::") || $0.hasPrefix("##[") }, md)
-        XCTAssertTrue(md.contains("Merge request: `https://forge.test/mr/1\\r\\ncommit=INJECTED"), md)
+        XCTAssertTrue(md.contains("Merge request: `\"https://forge.test/mr/1\\r\\ncommit=INJECTED"), md)
     }
 
     /// Values, a digest and a raw CR in a file: neither the diff, the change lines nor the JSON report can run a

@@ -116,7 +116,7 @@ final class CommitMessageTests: XCTestCase {
         let m = CommitMessage.expand("chore(deploy): bump {images}\n\n{changes}\nfiles: {files}",
                                      images: ["app:1.2.3", "web:2.0"], files: ["a.yaml", "b.yaml"],
                                      changes: [ChangeDescription(file: "a.yaml", old: "app:1.2.2", new: "app:1.2.3")])
-        XCTAssertEqual(m, "chore(deploy): bump app:1.2.3, web:2.0\n\na.yaml: app:1.2.2 → app:1.2.3\nfiles: a.yaml, b.yaml")
+        XCTAssertEqual(m, "chore(deploy): bump app:1.2.3, web:2.0\n\n- `a.yaml`: `app:1.2.2` → `app:1.2.3`\nfiles: `a.yaml`, `b.yaml`")
     }
 
     func testGitLabProvenanceAndAuthor() throws {
