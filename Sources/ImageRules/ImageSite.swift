@@ -41,6 +41,11 @@ func stringValue(_ mapping: YAMLNode, _ key: String) -> YAMLNode? {
     return v
 }
 
+/// The value of a scalar `node` unless it is empty: a key written without a value is as good as absent.
+func nonEmptyValue(_ node: YAMLNode?) -> String? {
+    node.flatMap { $0.kind == .scalar && !$0.value.isEmpty ? $0.value : nil }
+}
+
 /// An alias's anchored node; any other node itself.
 func resolved(_ node: YAMLNode) -> YAMLNode {
     node.kind == .alias ? node.aliasTarget ?? node : node

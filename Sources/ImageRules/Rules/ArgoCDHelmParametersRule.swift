@@ -12,8 +12,10 @@ import YAMLEdit
 /// or digest with no tag parameter beside it (Image Updater's `image-spec`) is rewritten as a whole reference.
 struct ArgoCDHelmParametersRule: ImageRule {
     enum Role { case name, registry, tag, digest }
-    static let roles: [String: Role] = ["repository": .name, "name": .name, "image": .name, "registry": .registry,
-                                        "tag": .tag, "version": .tag, "imageTag": .tag, "digest": .digest, "sha": .digest]
+    /// The key after the prefix: the tag and digest keys are the Helm values rule's, so both read a chart alike.
+    static let roles: [String: Role] = Dictionary(uniqueKeysWithValues:
+        [("repository", .name), ("name", .name), ("image", .name), ("registry", .registry)]
+            + HelmValuesRule.tagKeys.map { ($0, Role.tag) } + HelmValuesRule.imageDigestKeys.map { ($0, Role.digest) })
     static let itemKeys: Set<String> = ["name", "value", "forcestring"]
 
     func sites(in d: DocumentScan, claimed: Set<Int>) -> [ImageSite] {
@@ -52,7 +54,7 @@ struct ArgoCDHelmParametersRule: ImageRule {
         let values = [g.name, g.registry, g.tag, g.digest].compactMap { $0.flatMap { stringValue($0.item, "value") } }
         guard !values.contains(where: { claimed.contains($0.id) }) else { return nil }
         let uniqueKeys = [g.name, g.registry, g.tag, g.digest].compactMap { $0.map { ($0.item, Self.itemKeys) } }
-        func value(_ p: (key: String, item: YAMLNode)?) -> String? { p.flatMap { stringValue($0.item, "value")?.value }.flatMap { $0.isEmpty ? nil : $0 } }
+        func value(_ p: (key: String, item: YAMLNode)?) -> String? { nonEmptyValue(p.flatMap { stringValue($0.item, "value") }) }
         let name: ImageName
         if let n = value(g.name) {
             let registry = value(g.registry)
@@ -96,8 +98,7 @@ struct ParameterGroup {
 
     /// The digest's form: that of its current value, else bare for a `sha` parameter.
     var digestForm: DigestField {
-        let written = digest.flatMap { stringValue($0.item, "value")?.value }.flatMap { $0.isEmpty ? nil : $0 }
-        return DigestField(key: digest?.key ?? "digest", bare: written.map { !$0.contains(":") } ?? (digest?.key == "sha"))
+        DigestField.form(key: digest?.key ?? "digest", value: digest.flatMap { stringValue($0.item, "value") }, keyNode: nil, bytes: [])
     }
 
     /// Whether Helm's `--set` would read `value` as something other than a string (strvals' typedVal: booleans,

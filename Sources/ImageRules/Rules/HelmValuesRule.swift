@@ -17,16 +17,17 @@ import YAMLEdit
 /// in the form that key wants (`DigestField`); the other digest keys present are emptied with any change.
 struct HelmValuesRule: ImageRule {
     static let tagKeys = ["tag", "version", "imageTag"]
-    static let digestKeys = ["digest", "sha", "digestChroot"]
+    /// The digest keys of an image's own mapping (and of Argo CD parameters); `digestChroot` is ingress-nginx's variant's.
+    static let imageDigestKeys = ["digest", "sha"]
+    static let digestKeys = imageDigestKeys + ["digestChroot"]
     static let keys: Set<String> = Set(["registry", "repository", "image", "name"] + tagKeys + digestKeys)
 
     func sites(in d: DocumentScan, claimed: Set<Int>) -> [ImageSite] {
         d.mappings.compactMap { m in
             guard let h = Self.fields(of: m, in: d), !claimed.contains(h.repository.id) else { return nil }
             let tagNode = m[h.tagKey].map(resolved), digestNode = m[h.digest.key].map(resolved)
-            func given(_ n: YAMLNode?) -> String? { n.flatMap { $0.kind == .scalar && !$0.value.isEmpty ? $0.value : nil } }
             return ImageSite(kind: .helm, shape: .helm(h), selectors: [h.name],
-                             current: ImageReference(name: h.name, tag: given(tagNode), digest: given(digestNode).map(h.digest.digest(fromWritten:))),
+                             current: ImageReference(name: h.name, tag: nonEmptyValue(tagNode), digest: nonEmptyValue(digestNode).map(h.digest.digest(fromWritten:))),
                              line: (tagNode ?? h.repository).line,
                              claims: [h.repository, tagNode, digestNode, h.registry].compactMap { $0 } + h.staleDigests,
                              uniqueKeys: [(m, Self.keys)])
@@ -64,7 +65,7 @@ struct HelmValuesRule: ImageRule {
         let ownName = try? ImageName(parsing: written)
         let registry = own?.value ?? (ownName?.domain == nil ? global?.value : nil)
         guard let name = try? ImageName(parsing: registry.map { $0 + "/" + written } ?? written) else { return nil }
-        let digestKey = chroot ? "digestChroot" : digestKeys.dropLast().first { m[$0] != nil } ?? "digest"
+        let digestKey = chroot ? "digestChroot" : imageDigestKeys.first { m[$0] != nil } ?? "digest"
         let keyNode = m.pairs.first { $0.key.value == digestKey }?.key
         let digest = DigestField.form(key: digestKey, value: m[digestKey].map(resolved), keyNode: keyNode, bytes: d.bytes)
         let stale = digestKeys.filter { $0 != digestKey }.compactMap { stringValue(m, $0) }

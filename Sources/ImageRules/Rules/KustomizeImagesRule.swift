@@ -65,10 +65,9 @@ struct KustomizeImagesRule: ImageRule {
         let newName = stringValue(entry, "newName").flatMap { ImageReference.written($0.value) }
         guard let effective = newName ?? name else { return nil }
         let newTag = entry["newTag"], digest = entry["digest"]
-        func given(_ n: YAMLNode?) -> String? { n.flatMap { $0.kind == .scalar && !$0.value.isEmpty ? $0.value : nil } }
         let current = ImageReference(name: effective.name,
-                                     tag: given(newTag) ?? newName?.tag ?? name?.tag,
-                                     digest: given(digest) ?? newName?.digest ?? name?.digest)
+                                     tag: nonEmptyValue(newTag) ?? newName?.tag ?? name?.tag,
+                                     digest: nonEmptyValue(digest) ?? newName?.digest ?? name?.digest)
         return ImageSite(kind: .kustomize, shape: .kustomizeEntry(entry),
                          selectors: [name?.name, newName?.name].compactMap { $0 }, current: current,
                          line: (newTag ?? digest ?? entry["name"] ?? entry).line,
