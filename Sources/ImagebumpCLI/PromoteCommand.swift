@@ -89,7 +89,7 @@ public struct PromoteCommand: RoutedCommand {
             // they are named first, so they count as named with -f (the directories are still searched)
             let paths = toEnv.paths(root: root)
             let kustomizations = paths.compactMap { p in
-                let named = kustomizationFileNames.contains(String(p.split(separator: "/").last ?? "")) ? p : nil
+                let named = isKustomizationFile(p) ? p : nil
                 return (Self.kustomization(in: p, root: root) ?? named).map { (file: $0, app: config.app(of: p, in: toEnv)) }
             }
             s.edit.files = kustomizations.map(\.file) + paths
@@ -127,10 +127,6 @@ public struct PromoteCommand: RoutedCommand {
 
     /// `dir/kustomization.yaml` (or .yml, Kustomization) when `path` is a directory holding one.
     static func kustomization(in path: String, root: String) -> String? {
-        for name in kustomizationFileNames {
-            let p = path == "." ? name : path + "/" + name
-            if ConfigFile.isRegularFile(ConfigFile.join(root, p)) { return p }
-        }
-        return nil
+        KustomizeBuild.kustomizationFileName(in: ConfigFile.join(root, path)).map { path == "." ? $0 : path + "/" + $0 }
     }
 }

@@ -35,9 +35,15 @@ public struct KustomizeBuild {
 
     /// The kustomization file in the directory `real` (an absolute real path), if it has one.
     public static func kustomizationFile(in real: String) -> String? {
-        kustomizationFileNames.lazy.map { real + "/" + $0 }.first { path in
+        kustomizationFileName(in: real).map { real + "/" + $0 }
+    }
+
+    /// The name of the kustomization file in the directory `path`, the first of `kustomizationFileNames` that is a
+    /// regular file there (links followed), as kustomize looks for it.
+    public static func kustomizationFileName(in path: String) -> String? {
+        kustomizationFileNames.first { name in
             var st = stat()
-            return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
+            return stat(path + "/" + name, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
         }
     }
 

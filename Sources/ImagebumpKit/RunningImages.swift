@@ -52,13 +52,13 @@ public enum RunningImages {
         var overlays: [String] = []  // real directories, in discovery order
         for p in paths {
             guard let (real, _) = try? root.resolveNamed(p) else { continue }
-            let dir = kustomizationFileNames.contains(String(real.split(separator: "/").last ?? "")) ? parent(real) : real
+            let dir = isKustomizationFile(real) ? parent(real) : real
             if KustomizeBuild.kustomizationFile(in: dir) != nil, !overlays.contains(dir) { overlays.append(dir) }
         }
         // under other directories: every kustomization directory found, built later unless another one pulls it in
         let explicit = Set(overlays)
         var found: [String] = []
-        for f in files where kustomizationFileNames.contains(String(f.realPath.split(separator: "/").last ?? "")) {
+        for f in files where isKustomizationFile(f.realPath) {
             let dir = parent(f.realPath)
             if !explicit.contains(dir), !overlays.contains(where: { dir.hasPrefix($0 + "/") }), !found.contains(dir) { found.append(dir) }
         }

@@ -4,6 +4,11 @@ import YAMLEdit
 /// Names kustomize accepts for its configuration file, in the order it looks for them in a directory.
 public let kustomizationFileNames = ["kustomization.yaml", "kustomization.yml", "Kustomization"]
 
+/// Whether the last component of `path` is one of `kustomizationFileNames`.
+public func isKustomizationFile(_ path: String) -> Bool {
+    kustomizationFileNames.contains(String(path.split(separator: "/").last ?? ""))
+}
+
 /// Kustomize `images:` entries: in a kustomization (by file name, `apiVersion`, kustomize keys at the top
 /// level, or a top-level `images:` list that can only be a kustomize one) and in Flux `Kustomization`
 /// `spec.images`. `name` selects images (a tag written there selects only that tag and stays); a tag or
@@ -12,7 +17,6 @@ public let kustomizationFileNames = ["kustomization.yaml", "kustomization.yml", 
 struct KustomizeImagesRule: ImageRule {
     static let entryKeys: Set<String> = ["name", "newName", "newTag", "digest"]
     static let imagesKey: Set<String> = ["images"]
-    static let fileNames = Set(kustomizationFileNames)
     /// Top-level keys that mark a Kustomization without apiVersion/kind.
     static let topLevelKeys: Set<String> = ["resources", "bases", "components", "patches", "patchesStrategicMerge", "patchesJson6902",
                                             "namePrefix", "nameSuffix", "namespace", "commonLabels", "labels", "commonAnnotations",
@@ -27,10 +31,9 @@ struct KustomizeImagesRule: ImageRule {
             guard let spec = d.root["spec"], spec.kind == .mapping else { return nil }
             return (spec, values(of: "images", in: spec), false)
         }
-        let base = d.file.lastIndex(of: "/").map { String(d.file[d.file.index(after: $0)...]) } ?? d.file
         let lists = values(of: "images", in: d.root)
         let untyped = d.root["kind"] == nil || d.kind == "Kustomization" || d.kind == "Component"
-        let looksLike = fileNames.contains(base) || d.apiVersion.hasPrefix("kustomize.config.k8s.io")
+        let looksLike = isKustomizationFile(d.file) || d.apiVersion.hasPrefix("kustomize.config.k8s.io")
             || (untyped && stride(from: 0, to: d.root.children.count, by: 2).contains { topLevelKeys.contains(d.root.children[$0].value) })
             || (untyped && !lists.isEmpty && lists.allSatisfy(isImagesList))
         return looksLike ? (d.root, lists, true) : nil
