@@ -24,9 +24,12 @@ public struct RenderedImage: Sendable, Equatable {
 public struct KustomizeBuild {
     let root: RepoRoot
     let maxFileSize: Int
-    /// Every file read (real paths), kustomizations included: what the build accounts for.
+    /// Every file the last `images(directory:)` read (real paths), kustomizations included: what it accounts for.
     public private(set) var visited: Set<String> = []
     private var stack: [String] = []
+    /// What each file parsed to, by real path: a base that several overlays pull in is read and parsed once per run.
+    private var kustomizations: [String: Kustomization] = [:]
+    private var containers: [String: [RenderedImage]] = [:]
 
     public init(root: RepoRoot, maxFileSize: Int = 16 << 20) {
         self.root = root
@@ -49,7 +52,8 @@ public struct KustomizeBuild {
 
     /// The images the kustomization directory `real` renders, in resource order.
     public mutating func images(directory real: String) throws -> [RenderedImage] {
-        try build(real, onto: [])
+        visited = []
+        return try build(real, onto: [])
     }
 
     /// Builds the kustomization in `dir` on top of `gathered` (empty for a resource; what the parent has gathered
@@ -63,7 +67,8 @@ public struct KustomizeBuild {
         stack.append(dir)
         defer { stack.removeLast() }
         visited.insert(file)
-        let k = try Kustomization(file: shown, bytes: FileIO.read(file, shown: shown, limit: maxFileSize).bytes)
+        let k = try kustomizations[file] ?? Kustomization(file: shown, bytes: FileIO.read(file, shown: shown, limit: maxFileSize).bytes)
+        kustomizations[file] = k
         var out = gathered
         for entry in k.resources {
             let target = try resolve(entry, from: dir, file: shown)
@@ -86,9 +91,12 @@ public struct KustomizeBuild {
 
     private mutating func workloads(_ real: String) throws -> [RenderedImage] {
         visited.insert(real)
+        if let known = containers[real] { return known }
         let shown = root.relative(real) ?? real
-        return try WorkloadContainer.all(file: shown, bytes: FileIO.read(real, shown: shown, limit: maxFileSize).bytes)
+        let images = try WorkloadContainer.all(file: shown, bytes: FileIO.read(real, shown: shown, limit: maxFileSize).bytes)
             .map { RenderedImage(image: $0.image, file: shown, line: $0.line, workload: $0.workload) }
+        containers[real] = images
+        return images
     }
 
     /// An entry's target as a real path inside the root.

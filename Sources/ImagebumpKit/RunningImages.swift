@@ -64,10 +64,11 @@ public enum RunningImages {
         }
         var rendered: [(overlay: String, images: [RenderedImage], read: Set<String>)] = []
         var errors: [Problem] = []
+        var build = KustomizeBuild(root: root, maxFileSize: maxFileSize) // one for all: shared bases are parsed once
         for dir in overlays + found {
             do {
-                var build = KustomizeBuild(root: root, maxFileSize: maxFileSize)
-                rendered.append((dir, try build.images(directory: dir), build.visited))
+                let images = try build.images(directory: dir)
+                rendered.append((dir, images, build.visited))
             } catch { errors += Problem.list(error) }
         }
         // a kustomization another one pulls in (a base) is not an overlay of its own
