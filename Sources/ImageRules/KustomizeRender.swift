@@ -107,7 +107,6 @@ public struct Kustomization: Sendable, Equatable {
 public struct WorkloadContainer: Sendable, Equatable {
     /// `Kind/name` of the document (`Deployment/sample-app`).
     public let workload: String
-    public let container: String
     public let image: String
     public let line: Int
 
@@ -119,7 +118,7 @@ public struct WorkloadContainer: Sendable, Equatable {
                 guard let key = n.keyInParent, key.value == "containers" || key.value == "initContainers", n.kind == .sequence else { return }
                 for c in n.children where c.kind == .mapping {
                     guard let image = c["image"], image.isStringLike, !image.value.isEmpty else { continue }
-                    out.append(WorkloadContainer(workload: workload, container: c["name"]?.value ?? "", image: image.value, line: image.line))
+                    out.append(WorkloadContainer(workload: workload, image: image.value, line: image.line))
                 }
             }
         }
