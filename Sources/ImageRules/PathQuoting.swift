@@ -17,15 +17,10 @@ public enum PathQuoting {
         if let text = String(validating: bytes, as: UTF8.self) { return quoted(text) }
         var out = "\""
         for b in bytes {
-            switch b {
-            case 0x22: out += "\\\""
-            case 0x5C: out += "\\\\"
-            case 0x0A: out += "\\n"
-            case 0x09: out += "\\t"
-            case 0x0D: out += "\\r"
-            case 0x20..<0x7F: out.unicodeScalars.append(Unicode.Scalar(b))
-            default: out += CQuoting.octal(b)
-            }
+            let s = Unicode.Scalar(b)
+            if b >= 0x80 { out += CQuoting.octal(b) } // a byte of no UTF-8 name: always octal
+            else if s == "\"" || s == "\\" { out += "\\" + String(s) }
+            else { out += CQuoting.escape(s) ?? String(s) }
         }
         return out + "\""
     }
