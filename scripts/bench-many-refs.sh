@@ -19,15 +19,9 @@ if [ ! -x "$IB" ] || [ ! -x "$(dirname "$IB")/imagebump-git" ]; then
   echo "build first: swift build (or set IMAGEBUMP)"; exit 2
 fi
 
-WORK=$(mktemp -d /tmp/imagebump-bench-refs-XXXXXX)
-SERVER_PID=""
-cleanup() {
-  if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null GIT_TERMINAL_PROMPT=0
-export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@localhost GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@localhost
+# shellcheck source=scripts/bench-lib.sh
+. scripts/bench-lib.sh
+bench_work imagebump-bench-refs
 
 echo "== generating config repo: main with 200 commits, $BRANCHES branches, $TAGS tags"
 git init -q --bare -b main "$WORK/config.git"
@@ -53,11 +47,7 @@ git --git-dir "$WORK/config.git" pack-refs --all
 git --git-dir "$WORK/config.git" repack -adq
 echo "   refs: $(git --git-dir "$WORK/config.git" for-each-ref | wc -l)"
 
-python3 Tests/GitOpsTests/Fixtures/git_http_server.py --root "$WORK" --port 0 > "$WORK/port" 2>"$WORK/server.log" &
-SERVER_PID=$!
-for _ in $(seq 100); do grep -q PORT "$WORK/port" 2>/dev/null && break; sleep 0.1; done
-URL="http://127.0.0.1:$(sed -n 's/PORT //p' "$WORK/port")/config.git"
-echo "== server: $URL"
+bench_serve
 
 median() { sort -n | sed -n "$(( (RUNS + 1) / 2 ))p"; }
 now() { date +%s.%N; }

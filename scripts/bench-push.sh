@@ -20,16 +20,9 @@ FILES=${BENCH_FILES:-2000}
 RUNS=${BENCH_RUNS:-3}
 CONC=${BENCH_CONCURRENCY:-20}
 
-WORK=$(mktemp -d /tmp/imagebump-bench-XXXXXX)
-SERVER_PID=""
-cleanup() {
-  if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null GIT_TERMINAL_PROMPT=0
-export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@localhost GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@localhost
+# shellcheck source=scripts/bench-lib.sh
+. scripts/bench-lib.sh
+bench_work imagebump-bench
 
 echo "== generating config repo: $COMMITS commits x $FILES files"
 t0=$(date +%s.%N)
@@ -70,12 +63,7 @@ git --git-dir "$WORK/config.git" repack -adq
 t1=$(date +%s.%N)
 echo "   generated in $(echo "$t1 - $t0" | bc) s; pack size $(du -sh "$WORK/config.git/objects/pack" | cut -f1)"
 
-python3 Tests/GitOpsTests/Fixtures/git_http_server.py --root "$WORK" --port 0 > "$WORK/port" 2>"$WORK/server.log" &
-SERVER_PID=$!
-for _ in $(seq 100); do grep -q PORT "$WORK/port" 2>/dev/null && break; sleep 0.1; done
-PORT=$(sed -n 's/PORT //p' "$WORK/port")
-URL="http://127.0.0.1:$PORT/config.git"
-echo "== server: $URL"
+bench_serve
 
 echo "== git CLI: git clone && sed -i && git commit && git push  ($RUNS runs)"
 cli_times=()

@@ -173,7 +173,7 @@ fi
 
 # ---------------------------------------------------------------- shell
 for f in "${shell_files[@]}"; do
-  check "shellcheck: $f" shellcheck "$f"
+  check "shellcheck: $f" shellcheck -x "$f"  # -x: follows scripts/bench-lib.sh into the scripts that source it
 done
 snippets="$work/snippets"
 for f in "${gitlab_files[@]}" "${action_files[@]}" "${workflow_files[@]}"; do
