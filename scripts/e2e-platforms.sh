@@ -237,8 +237,12 @@ runner_checkout() {
   fi
 }
 
-component=ci-templates/templates/imagebump/template.yml
-job='$[[ inputs.job_name ]]'
+# use_component: gitlab_job runs the CI/CD component's job (the classic template's is set where it is tested)
+use_component() {
+  component=ci-templates/templates/imagebump/template.yml
+  job='$[[ inputs.job_name ]]'
+}
+use_component
 gl_sha="$(app_commit gitlab-app-commit)"
 echo "--- GitLab CI: component job, push mode"
 before="$(served rev-parse main)"
@@ -407,8 +411,7 @@ printf 'images:\n  - name: registry.example.test/acme/app\n    newTag: 2.0.0\n' 
 git_q init "$envs_src" && git_q -C "$envs_src" add -A && git_q -C "$envs_src" commit -m "environments"
 git_q clone --bare "$envs_src" "$work/srv/envs.git"
 envs() { git --git-dir="$work/srv/envs.git" "$@"; }
-component=ci-templates/templates/imagebump/template.yml
-job='$[[ inputs.job_name ]]'
+use_component
 gl_repo="git://127.0.0.1:$port/envs.git" gitlab_job "$work/gitlab/promote.log" \
   --input mode=promote --input promote_from=staging --input environment=production
 rc=$?
@@ -530,6 +533,12 @@ new_bare() {
   mkdir -p "$(dirname "$work/srv/$1.git")"
   git_q clone --bare "$src" "$work/srv/$1.git"
 }
+# component_on NAME: gitlab_job runs the component's job against a fresh bare copy NAME of the config repo (gl_repo)
+component_on() {
+  use_component
+  new_bare "$1"
+  gl_repo="git://127.0.0.1:$port/$1.git"
+}
 # check_bot_branch LABEL GITDIR BRANCH MAIN_BEFORE TAG: BRANCH holds the edit (only the tag line), main untouched
 check_bot_branch() {
   local label="$1" gd="$2" branch="$3" main_before="$4" tag="$5" diff
@@ -546,11 +555,8 @@ dotenv_value() { sed -n "s/^$1=//p" "$2"; }
 
 if ((mr_supported)); then
   echo "--- GitLab CI: component job, merge-request mode (fake GitLab API at $forge/api/v4)"
-  component=ci-templates/templates/imagebump/template.yml
-  job='$[[ inputs.job_name ]]'
-  new_bare group/project
+  component_on group/project
   gl_gd="$work/srv/group/project.git"
-  gl_repo="git://127.0.0.1:$port/group/project.git"
   gl_api="$forge/api/v4"
   forge_ctl reset '{"gitlab_projects": ["group/project"], "github_repos": ["octo/config"]}' >/dev/null
   mr_create='[r for r in R if r["method"] == "POST" and r["path"] == "/api/v4/projects/group/project/merge_requests"]'
@@ -658,11 +664,8 @@ fi
 # GitLab job reads the runner's shallow checkout (GIT_STRATEGY fetch, GIT_DEPTH); the Action has imagebump fetch
 # `source-repository`. Where the history cannot tell, the log says so once and the run goes on.
 echo "--- stale-run guard: GitLab component job (runner's shallow checkout)"
-component=ci-templates/templates/imagebump/template.yml
-job='$[[ inputs.job_name ]]'
-new_bare stale/gitlab
+component_on stale/gitlab
 stale_gd="$work/srv/stale/gitlab.git"
-gl_repo="git://127.0.0.1:$port/stale/gitlab.git"
 older="$(app_commit stale-older)"
 newer="$(app_commit stale-newer)"
 gl_sha="$newer"
@@ -756,8 +759,7 @@ if ((mr_supported)); then
   ex_serve
   ex_initial="$(ex rev-parse main)"
   pipeline=examples/ci/gitlab/app-repo-environments.gitlab-ci.yml
-  component=ci-templates/templates/imagebump/template.yml
-  job='$[[ inputs.job_name ]]'
+  use_component
   gl_repo="$ex_url" gl_api="$forge/api/v4" gl_image=registry.example.com/team/sample-app
   ex_pipeline() { # ex_pipeline LABEL: every imagebump job of the pipeline in file order (the manual promotion started)
     local j
