@@ -108,7 +108,8 @@ def main() -> None:
                                      f"mode={mode}", f"dry-run={dry}", "labels=a,b", "reviewers=r", "assignees=s",
                                      "draft=true", "auto-merge=true", "title=t", "push-branch=bot", "author=A <a@b.c>",
                                      "branch=release", "commit-message=msg {images}",
-                                     f"environment={environment}", "promote-from=staging", f"token={'x' if token else ''}"]
+                                     f"environment={environment}", "promote-from=staging", f"token={'x' if token else ''}",
+                                     "source-repository=https://github.example.test/acme/app.git", "source-token=st"]
                             inputs = captured(ci_yaml.cmd_action_env, "action/action.yml", given)
                             env = {**github, **dict(p.split("=", 1) for p in inputs.split("\0") if p)}
                             rc, argv = run(["bash", os.path.join(ROOT, "action/entrypoint.sh")], env, workspace, argv_file)

@@ -45,7 +45,7 @@ final class CommandModelTests: XCTestCase {
             if let promote = command as? PromoteCommand {
                 XCTAssertEqual(r.mode, "promote", what)
                 XCTAssertEqual(r.scope, "env", what)
-                checkInputs(r, repo: promote.repo, forge: promote.forge, files: nil, what: what)
+                checkInputs(r, repo: promote.repo, forge: promote.forge, run: promote.runOptions, files: nil, what: what)
                 XCTAssertEqual([promote.from, promote.to], ["staging", "production"], what)
                 XCTAssertEqual(promote.runOptions.dryRun, r.dry_run, what)
                 XCTAssertEqual(promote.route, .git, "\(what): \(argv)")
@@ -53,7 +53,7 @@ final class CommandModelTests: XCTestCase {
             }
             guard let set = command as? SetCommand else { XCTFail("\(what): not a set command"); continue }
             XCTAssertEqual(set.environments.names, r.scope == "env" ? ["production"] : [], what)
-            checkInputs(r, repo: set.repo, forge: set.forge, files: set.edit.files, what: what)
+            checkInputs(r, repo: set.repo, forge: set.forge, run: set.edit.runOptions, files: set.edit.files, what: what)
             XCTAssertEqual(set.mode, r.dry_run ? .dryRun : modeOf[r.mode], "\(what): \(argv)")
             // every template mode names a config repo (needs git); the action's edit of the workspace needs it for
             // the stale-run check, which reads the source repository's history (--source-repo)
@@ -73,7 +73,7 @@ final class CommandModelTests: XCTestCase {
 
     /// Every input the recorder gave a value reaches imagebump in every mode, with and without an environment (an
     /// environment may turn a push into a merge request, so the merge request inputs are never left out).
-    func checkInputs(_ r: Recorded, repo: RepoOptions, forge: ForgeOptions, files: [String]?, what: String,
+    func checkInputs(_ r: Recorded, repo: RepoOptions, forge: ForgeOptions, run: RunOptions, files: [String]?, what: String,
                      file: StaticString = #filePath, line: UInt = #line) {
         if let files { XCTAssertEqual(files, ["apps"], what, file: file, line: line) }
         XCTAssertEqual(repo.branch, "release", what, file: file, line: line)
@@ -90,6 +90,8 @@ final class CommandModelTests: XCTestCase {
             XCTAssertEqual(forge.forge, "github", what, file: file, line: line)
             XCTAssertEqual(repo.pushBranch, "bot", what, file: file, line: line)
             XCTAssertEqual(repo.author, "A <a@b.c>", what, file: file, line: line)
+            XCTAssertEqual(run.sourceRepo, "https://github.example.test/acme/app.git", what, file: file, line: line)
+            XCTAssertEqual(run.sourceTokenEnv, "IMAGEBUMP_SOURCE_TOKEN", "\(what): source-token is handed over by name", file: file, line: line)
         }
     }
 
