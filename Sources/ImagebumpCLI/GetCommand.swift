@@ -30,7 +30,7 @@ public struct GetCommand: RoutedCommand {
     @Option(help: "Output format: text or json.")
     public var output: OutputFormat = .text
 
-    @OptionGroup(title: "Config repo (read-only)") public var repo: ReadRepoOptions
+    @OptionGroup(title: "Config repo (read-only)") public var repo: RepoAccessOptions
 
     public init() {}
 
@@ -50,7 +50,7 @@ public struct GetCommand: RoutedCommand {
                     Console.error("this executable cannot clone; run imagebump-git")
                     throw ExitCode.failure
                 }
-                report = try runner.withConfigCheckout(repo.options) { root in try makeReport(root: root, workingDirectory: cwd) }
+                report = try runner.withConfigCheckout(repo) { root in try makeReport(root: root, workingDirectory: cwd) }
             } else {
                 report = try makeReport(root: nil, workingDirectory: cwd)
             }
@@ -97,43 +97,5 @@ public struct GetCommand: RoutedCommand {
         return GetReport(environments: try names.map { name in
             .init(name: name, images: try running(root, try config.environment(name).paths(root: root)))
         })
-    }
-}
-
-/// The options of `get --repo`: where to clone from and how to authenticate; nothing is written or pushed.
-public struct ReadRepoOptions: ParsableArguments {
-    public init() {}
-
-    @Option(help: ArgumentHelp("The config repo to read: a URL (https://, http://, ssh://, git@host:path, git://, file://) cloned read-only into a temporary directory, or a local path. A public repository needs no token.", valueName: "url-or-path"))
-    public var repo: String?
-
-    @Option(help: "Branch to read (default: the remote's default branch / the current branch).")
-    public var branch: String?
-
-    @Option(help: ArgumentHelp("Environment variable holding the HTTPS token (default: IMAGEBUMP_TOKEN, then GITLAB_TOKEN/CI_JOB_TOKEN, GITHUB_TOKEN; none set: anonymous).", valueName: "NAME"))
-    public var tokenEnv: String?
-
-    @Option(help: ArgumentHelp("SSH private key (ed25519) for ssh:// and git@ URLs; or put the key in IMAGEBUMP_SSH_KEY.", valueName: "path"))
-    public var sshKey: String?
-
-    @Option(help: ArgumentHelp("known_hosts file used to verify the SSH host key (default: ~/.ssh/known_hosts).", valueName: "path"))
-    public var knownHosts: String?
-
-    @Flag(help: "Accept an SSH host key that is not in known_hosts (insecure; prefer --known-hosts).")
-    public var insecureAcceptHostKey = false
-
-    @Option(help: ArgumentHelp("CA certificates (PEM) for a server with a private CA; SSL_CERT_FILE is used too.", valueName: "path"))
-    public var caFile: String?
-
-    @Option(help: Seconds.help("Give up when connecting to the git server, or waiting for its next byte, takes longer.", valueName: "seconds"), transform: Seconds.parse)
-    public var timeout = Seconds.standard
-
-    /// The same as `set`'s repository options (the clone is made the same way), nothing else set.
-    var options: RepoOptions {
-        // a parsed RepoOptions (ArgumentParser values exist only once parsed), then these values
-        var o = try! RepoOptions.parse([])
-        o.repo = repo; o.branch = branch; o.tokenEnv = tokenEnv; o.sshKey = sshKey; o.knownHosts = knownHosts
-        o.insecureAcceptHostKey = insecureAcceptHostKey; o.caFile = caFile; o.timeout = timeout
-        return o
     }
 }

@@ -3,11 +3,10 @@ import ArgumentParser
 /// A whole-number option value, checked against its range when the command line is parsed: a value out of range
 /// is a usage error (exit 64) naming the option and the range, before anything is cloned or pushed, never an
 /// overflow later (a huge --timeout once crashed the run after its push). Every numeric option is declared with
-/// one of these types and `transform: T.parse` (CommandModelTests walks the command tree to hold to that).
+/// one of these types as `@Option(bounded: "help") var x = T(default)` (NumericOptionTests walks the command tree to
+/// hold to that).
 public protocol BoundedInteger: ExpressibleByArgument, Sendable, Equatable, CustomStringConvertible {
     static var range: ClosedRange<Int> { get }
-    /// The value an option of this type has when not given.
-    static var standard: Self { get }
     var value: Int { get }
     init(uncheckedValue: Int)
 }
@@ -33,10 +32,9 @@ extension BoundedInteger {
         return Self(uncheckedValue: v)
     }
 
-    /// The option's help with its default and range: ArgumentParser shows no default for an option declared with
-    /// `transform:`, so the help says it (and docs/reference.md, generated from the help, with it).
-    public static func help(_ text: String, valueName: String? = nil) -> ArgumentHelp {
-        ArgumentHelp("\(text) (default: \(standard); \(range.lowerBound) to \(range.upperBound))", valueName: valueName)
+    /// `text` with the option's default and range.
+    static func help(_ text: String, default value: Self, valueName: String?) -> ArgumentHelp {
+        ArgumentHelp("\(text) (default: \(value); \(range.lowerBound) to \(range.upperBound))", valueName: valueName)
     }
 
     public var description: String { String(value) }
@@ -46,7 +44,6 @@ extension BoundedInteger {
 /// Seconds to wait on a server: at least 1, at most a day.
 public struct Seconds: BoundedInteger {
     public static let range = 1...86_400
-    public static let standard = Seconds(120)
     public let value: Int
     public init(uncheckedValue: Int) { value = uncheckedValue }
 }
@@ -54,7 +51,6 @@ public struct Seconds: BoundedInteger {
 /// A size in MiB: at least 1, at most 4 GiB (kept in bytes as an Int).
 public struct MiB: BoundedInteger {
     public static let range = 1...4_096
-    public static let standard = MiB(16)
     public let value: Int
     public init(uncheckedValue: Int) { value = uncheckedValue }
     public var bytes: Int { value << 20 }
@@ -63,7 +59,16 @@ public struct MiB: BoundedInteger {
 /// How many times to try again: 0 to 100.
 public struct RetryCount: BoundedInteger {
     public static let range = 0...100
-    public static let standard = RetryCount(5)
     public let value: Int
     public init(uncheckedValue: Int) { value = uncheckedValue }
+}
+
+extension Option where Value: BoundedInteger {
+    /// A range-checked option whose help states its default, the declaration's value, and its range: ArgumentParser
+    /// shows no default for an option declared with `transform:` (needed for the range's message), so the help says
+    /// it (and docs/reference.md, generated from the help, with it).
+    public init(wrappedValue: Value, bounded text: String, valueName: String? = nil) {
+        self.init(wrappedValue: wrappedValue, help: Value.help(text, default: wrappedValue, valueName: valueName),
+                  transform: { try Value.parse($0) })
+    }
 }

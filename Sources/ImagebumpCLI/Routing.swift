@@ -85,8 +85,9 @@ public protocol RemoteRunner {
     /// Runs `targets`, resolved already from `command` (a promotion's).
     func run(_ targets: [RunTarget], of command: SetCommand) throws
     /// Runs `body` in a read-only checkout of the config repo `repo` names (a URL is cloned into a temporary directory,
-    /// removed afterwards): where `promote` reads imagebump.yaml and the environments' images before its `set`.
-    func withConfigCheckout<T>(_ repo: RepoOptions, _ body: (String) throws -> T) throws -> T
+    /// removed afterwards): where `promote` reads imagebump.yaml and the environments' images before its `set`, and
+    /// what `get --repo` reads.
+    func withConfigCheckout<T>(_ repo: RepoAccessOptions, _ body: (String) throws -> T) throws -> T
 }
 
 public enum RemoteHook {

@@ -13,8 +13,8 @@ public struct RunOptions: ParsableArguments {
     @Option(help: "Output format: text or json.")
     public var output: OutputFormat = .text
 
-    @Option(help: MiB.help("Refuse files larger than this many MiB.", valueName: "MiB"), transform: MiB.parse)
-    public var maxFileSize = MiB.standard
+    @Option(bounded: "Refuse files larger than this many MiB.", valueName: "MiB")
+    public var maxFileSize = MiB(16)
 
     @Flag(help: "Permit a lower semantic version, or an older commit than the one deployed (a rollback).")
     public var allowDowngrade = false

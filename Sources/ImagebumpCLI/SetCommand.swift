@@ -138,14 +138,18 @@ public struct EditOptions: ParsableArguments {
     }
 }
 
+/// `set`'s and `promote`'s config repo options: the shared access options, and what to commit and push.
+@dynamicMemberLookup
 public struct RepoOptions: ParsableArguments {
     public init() {}
 
-    @Option(help: ArgumentHelp("The config repo: a URL (https://, http://, ssh://, git@host:path, git://, file://) cloned into a temporary directory, or a local path used in place (clean working tree).", valueName: "url-or-path"))
-    public var repo: String?
+    @OptionGroup public var access: RepoAccessOptions
 
-    @Option(help: "Branch to start from and push to (default: the remote's default branch / the current branch).")
-    public var branch: String?
+    /// The access options read as this group's own (`repo.branch`).
+    public subscript<T>(dynamicMember path: WritableKeyPath<RepoAccessOptions, T>) -> T {
+        get { access[keyPath: path] }
+        set { access[keyPath: path] = newValue }
+    }
 
     @Flag(help: "Commit the change.")
     public var commit = false
@@ -165,32 +169,8 @@ public struct RepoOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Commit author (default: from the CI platform's variables, else imagebump <imagebump@localhost>).", valueName: "Name <email>"))
     public var author: String?
 
-    @Option(help: RetryCount.help("Attempts after a rejected push (fetch, re-apply the edit on the new head, push again)."), transform: RetryCount.parse)
-    public var retries = RetryCount.standard
-
-    @Option(help: ArgumentHelp("Environment variable holding the HTTPS token (default: IMAGEBUMP_TOKEN, then GITLAB_TOKEN/CI_JOB_TOKEN, GITHUB_TOKEN; CI_JOB_TOKEN only for the job's own GitLab).", valueName: "NAME"))
-    public var tokenEnv: String?
-
-    @Option(help: ArgumentHelp("SSH private key (ed25519) for ssh:// and git@ URLs; or put the key in IMAGEBUMP_SSH_KEY.", valueName: "path"))
-    public var sshKey: String?
-
-    @Option(help: ArgumentHelp("known_hosts file used to verify the SSH host key (default: ~/.ssh/known_hosts).", valueName: "path"))
-    public var knownHosts: String?
-
-    @Flag(help: "Accept an SSH host key that is not in known_hosts (insecure; prefer --known-hosts).")
-    public var insecureAcceptHostKey = false
-
-    @Option(help: ArgumentHelp("CA certificates (PEM) for a server with a private CA; SSL_CERT_FILE is used too.", valueName: "path"))
-    public var caFile: String?
-
-    @Option(help: Seconds.help("Give up when connecting to the git server or forge API, or waiting for its next byte, takes longer.", valueName: "seconds"), transform: Seconds.parse)
-    public var timeout = Seconds.standard
-
-    @Option(help: ArgumentHelp("Give up when one clone, fetch, push or forge call takes longer in all, even while the server keeps the connection busy (keepalives, a trickle).", valueName: "seconds"), transform: Seconds.parse)
-    public var phaseTimeout = Seconds(600)
-
-    @Option(help: ArgumentHelp("Stop a clone or fetch that receives more than this, so that a hostile or broken server cannot fill $TMPDIR.", valueName: "MiB"), transform: MiB.parse)
-    public var maxPackSize = MiB(2048)
+    @Option(bounded: "Attempts after a rejected push (fetch, re-apply the edit on the new head, push again).")
+    public var retries = RetryCount(5)
 
     @Option(help: ArgumentHelp("Provenance trailer Source-Repository: (default: from CI variables).", valueName: "url"))
     public var sourceRepository: String?

@@ -20,12 +20,12 @@ struct GitRemoteRunner: RemoteRunner {
         let ci = ProcessEnvironment.ci
         let cwd = FileManager.default.currentDirectoryPath
         func absolute(_ p: String?) -> String? { p.map { $0.hasPrefix("/") ? $0 : cwd + "/" + $0 } }
-        let location = Self.location(command.repo, cwd: cwd)
+        let location = Self.location(command.repo.access, cwd: cwd)
         var output = RunOutput(format: command.edit.output, dotenv: absolute(command.repo.dotenv))
         let ancestry: (any CommitAncestry)?
         do {
             let run = command.edit.runOptions
-            var sourceCredentials = Self.credentials(command.repo, cwd: cwd)
+            var sourceCredentials = Self.credentials(command.repo.access, cwd: cwd)
             sourceCredentials.tokenEnv = run.sourceTokenEnv
             ancestry = try ApplicationRepository.open(explicit: run.sourceRepo, configLocation: location, workingDirectory: cwd, ci: ci,
                                                       credentials: sourceCredentials,
@@ -40,7 +40,7 @@ struct GitRemoteRunner: RemoteRunner {
         var targets = given ?? [RunTarget(environment: nil, command: command)]
         if given == nil && !command.environments.names.isEmpty {
             do {
-                targets = try withConfigCheckout(command.repo) { root in try command.targets(root: root, workingDirectory: cwd) }
+                targets = try withConfigCheckout(command.repo.access) { root in try command.targets(root: root, workingDirectory: cwd) }
             } catch { throw output.fail(error, report: RunReport(mode: command.mode.rawValue)) }
         }
         if ConfigRepo.isURL(location), let t = targets.first(where: { $0.command.mode == .commit }) {
@@ -50,7 +50,7 @@ struct GitRemoteRunner: RemoteRunner {
                 : "--repo \(redact(url: location)) needs a mode: --push, --merge-request, --dry-run or --check")
             throw ExitCode.validationFailure
         }
-        let credentials = Self.credentials(command.repo, cwd: cwd)
+        let credentials = Self.credentials(command.repo.access, cwd: cwd)
         if let token = credentials.resolveToken(forLocation: location) {
             Console.addMask(token.secret)
             output.secrets = [token.secret]
@@ -86,7 +86,7 @@ struct GitRemoteRunner: RemoteRunner {
                 provenance: Provenance(repository: o.sourceRepository, commit: o.sourceCommit, pipeline: o.sourcePipeline),
                 retries: o.retries.value, credentials: credentials, timeoutSeconds: TimeInterval(o.timeout.value), caFile: absolute(o.caFile),
                 mergeRequest: mr, ci: ci, environment: target.environment)
-            request.networkTimeouts = Self.timeouts(o)
+            request.networkTimeouts = Self.timeouts(o.access)
         } catch {
             throw TargetFailure(report: output.failed(error, report: RunReport(mode: mode.rawValue)))
         }
@@ -118,23 +118,23 @@ struct GitRemoteRunner: RemoteRunner {
     }
 
     /// The config repo a run names: a URL as given, a path made absolute; none: the working directory.
-    static func location(_ o: RepoOptions, cwd: String) -> String {
+    static func location(_ o: RepoAccessOptions, cwd: String) -> String {
         o.repo.map { ConfigRepo.isURL($0) || $0.hasPrefix("/") ? $0 : cwd + "/" + $0 } ?? cwd
     }
 
-    static func credentials(_ o: RepoOptions, cwd: String) -> GitCredentials {
+    static func credentials(_ o: RepoAccessOptions, cwd: String) -> GitCredentials {
         func absolute(_ p: String?) -> String? { p.map { $0.hasPrefix("/") ? $0 : cwd + "/" + $0 } }
         return GitCredentials(tokenEnv: o.tokenEnv, sshKeyPath: absolute(o.sshKey), knownHostsPath: absolute(o.knownHosts),
                               insecureAcceptUnknownHostKeys: o.insecureAcceptHostKey, caFile: absolute(o.caFile),
                               environment: ProcessEnvironment.variables)
     }
 
-    static func timeouts(_ o: RepoOptions) -> NetworkTimeouts {
+    static func timeouts(_ o: RepoAccessOptions) -> NetworkTimeouts {
         NetworkTimeouts(seconds: TimeInterval(o.timeout.value), phase: TimeInterval(o.phaseTimeout.value),
                         maxPackBytes: Int64(o.maxPackSize.bytes))
     }
 
-    func withConfigCheckout<T>(_ o: RepoOptions, _ body: (String) throws -> T) throws -> T {
+    func withConfigCheckout<T>(_ o: RepoAccessOptions, _ body: (String) throws -> T) throws -> T {
         let cwd = FileManager.default.currentDirectoryPath
         let location = Self.location(o, cwd: cwd)
         if !ConfigRepo.isURL(location) { return try body(ConfigFile.repositoryRoot(from: location)) } // a local checkout, in place

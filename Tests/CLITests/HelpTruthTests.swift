@@ -69,15 +69,24 @@ final class HelpTruthTests: XCTestCase {
     }
 
     /// The defaults the help gives for the range-checked options (declared with `transform:`, which ArgumentParser
-    /// shows no default for) are the values a run without them has.
+    /// shows no default for) are the values a run without them has: every bounded option of every command.
     func testNumericDefaultsInHelpAreTheParsedDefaults() throws {
-        let text = try help(["set"])
-        let parsed = try XCTUnwrap(try Imagebump.parseAsRoot(["set", "a:1"]) as? SetCommand)
-        for (option, value) in [("--timeout <seconds>", parsed.repo.timeout.value), ("--retries <retries>", parsed.repo.retries.value),
-                                ("--max-file-size <MiB>", parsed.edit.runOptions.maxFileSize.value)] {
-            let after = try between(text, option + " ", " --", "set --help") // up to the next option
-            let shown = try between(after, "(default: ", ";", option)
-            XCTAssertEqual(shown, String(value), option)
+        var checked: [String] = []
+        for (name, command) in try CommandTree.commands() {
+            let text = try help([name])
+            for o in CommandTree.options(of: command) {
+                guard let value = o.value as? any BoundedInteger else { continue }
+                // the option's entry ("--timeout <seconds> Give up ..."; the usage line has "<seconds>]"), up to the next option
+                let entry = try XCTUnwrap(text.firstMatch(of: try Regex("\(o.name) <[^>]+> ")), "\(name) --help: no entry for \(o.name)")
+                let after = try between(String(text[entry.range.lowerBound...]), " ", " --", "\(name) --help")
+                let shown = try between(after, "(default: ", ";", "\(name) \(o.name)")
+                XCTAssertEqual(shown, String(value.value), "\(name) \(o.name)")
+                checked.append("\(name) \(o.name)")
+            }
+        }
+        for reached in ["set --timeout", "set --retries", "set --max-file-size", "set --phase-timeout", "set --max-pack-size",
+                        "promote --max-file-size", "get --timeout"] {
+            XCTAssertTrue(checked.contains(reached), "the walk reaches \(reached): \(checked)")
         }
     }
 

@@ -6,41 +6,17 @@ import XCTest
 /// Every numeric option is range-checked when the command line is parsed (issue 16 item 11): out of range is a
 /// usage error (64) before anything is cloned or pushed, never a crash after the push.
 final class NumericOptionTests: XCTestCase {
-    /// The least each subcommand needs to parse; a new subcommand must be added here, so the walk covers it.
-    let minimalArguments: [String: [String]] = ["set": ["app:1"], "promote": ["a", "b"], "get": []]
-
-    /// Every option declared in `value` and its option groups, as (long name, the property wrapper's type).
-    func options(of value: Any) -> [(name: String, type: String)] {
-        var out: [(String, String)] = []
-        for child in Mirror(reflecting: value).children {
-            let type = String(describing: Swift.type(of: child.value))
-            if type.hasPrefix("OptionGroup<") {
-                // the parsed group's value: OptionGroup._parsedValue is .value(group)
-                let parsed = Mirror(reflecting: child.value).children.first { $0.label == "_parsedValue" }?.value
-                if let group = parsed.flatMap({ Mirror(reflecting: $0).children.first?.value }) { out += options(of: group) }
-            } else if type.hasPrefix("Option<") || type.hasPrefix("Argument<") {
-                let label = String((child.label ?? "").drop { $0 == "_" })
-                let kebab = label.reduce(into: "") { s, c in s += c.isUppercase ? "-" + c.lowercased() : String(c) }
-                out.append(("--" + kebab, type))
-            }
-        }
-        return out
-    }
-
     /// Walks the whole command tree: no option or argument is a bare number type; each numeric one is bounded.
     func numericOptions() throws -> [(command: String, option: String)] {
         var found: [(String, String)] = []
         let plain: Set = ["Int", "Int8", "Int16", "Int32", "Int64", "UInt", "UInt8", "UInt16", "UInt32", "UInt64",
                           "Double", "Float", "Float80", "Decimal"]
-        for sub in Imagebump.configuration.subcommands {
-            let name = sub.configuration.commandName!
-            guard let args = minimalArguments[name] else { XCTFail("add \(name)'s minimal arguments to NumericOptionTests"); continue }
-            let command = try Imagebump.parseAsRoot([name] + args)
-            for (option, type) in options(of: command) {
-                let generics = type.split { "<>, ".contains($0) }.dropFirst().map(String.init)
+        for (name, command) in try CommandTree.commands() {
+            for o in CommandTree.options(of: command) {
+                let generics = o.type.split { "<>, ".contains($0) }.dropFirst().map(String.init)
                 XCTAssertFalse(generics.contains { plain.contains($0) },
-                               "\(name) \(option) is declared as \(type): use a BoundedInteger (Seconds, MiB, RetryCount or a new one) with transform: T.parse")
-                if generics.contains(where: { ["Seconds", "MiB", "RetryCount"].contains($0) }) { found.append((name, option)) }
+                               "\(name) \(o.name) is declared as \(o.type): use a BoundedInteger (Seconds, MiB, RetryCount or a new one) with @Option(bounded:)")
+                if o.value is any BoundedInteger { found.append((name, o.name)) }
             }
         }
         return found
@@ -54,7 +30,7 @@ final class NumericOptionTests: XCTestCase {
         let cwd = try Fixtures.scratch()
         for (command, option) in found {
             for bad in ["9223372036854775807", "99999999999999999999", "-1", "1e300", "12abc"] {
-                let r = try CLI.run([command, "\(option)=\(bad)"] + minimalArguments[command]!, in: cwd)
+                let r = try CLI.run([command, "\(option)=\(bad)"] + CommandTree.minimalArguments[command]!, in: cwd)
                 XCTAssertEqual(r.status, 64, "\(command) \(option) \(bad): \(r.stderr)")
                 XCTAssertTrue(r.stderr.contains("must be a whole number from "), "\(command) \(option) \(bad): \(r.stderr)")
             }
