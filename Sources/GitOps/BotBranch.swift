@@ -20,21 +20,10 @@ extension ConfigRepo {
     /// Deletes `name` on the remote (a push of nothing to it).
     public func deleteRemoteBranch(_ name: String) throws {
         guard let repo else { throw GitOpsError.invalidArgument("repository already closed") }
-        let (rc, ctx) = try withRemote(in: repo, phase: .pushing) { remote, ctx in
-            var opts = git_push_options()
-            git_push_options_init(&opts, UInt32(GIT_PUSH_OPTIONS_VERSION))
-            opts.callbacks = ctx.makeCallbacks()
-            progress?(.step("deleting \(name) on \(session.location.display)"))
-            return ctx.withProxyOptions { proxy in
-                opts.proxy_opts = proxy
-                return withStrArray([":refs/heads/\(name)"]) { arr in ctx.run { git_remote_push(remote, arr, &opts) } }
-            }
-        }
-        if rc < 0 { throw ctx.error(operation: "deleting \(name) on \(session.location.display)", code: rc) }
-        if let rejected = ctx.rejectedRefs.first {
-            throw GitOpsError.pushRejected(url: session.location.display, ref: rejected.ref, status: rejected.status,
-                                           serverSaid: ctx.serverMessages)
-        }
+        let what = "deleting \(name) on \(session.location.display)"
+        let (rc, ctx) = try push([":refs/heads/\(name)"], step: what, repo: repo)
+        if rc < 0 { throw ctx.error(operation: what, code: rc) }
+        if let rejected = ctx.rejectedRefs.first { throw ctx.rejection(rejected) }
     }
 
     /// Fetches `branch` into its remote-tracking ref. nil when the remote does not advertise it (a tracking ref left

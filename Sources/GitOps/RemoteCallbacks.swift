@@ -92,6 +92,11 @@ final class RemoteContext {
         return .git(operation: operation, message: msg, code: code)
     }
 
+    /// The error for a ref the server refused to update, with what the server said.
+    func rejection(_ rejected: (ref: String, status: String)) -> GitOpsError {
+        .pushRejected(url: session.location.display, ref: rejected.ref, status: rejected.status, serverSaid: serverMessages)
+    }
+
     static func seconds(_ t: TimeInterval) -> String {
         t == t.rounded() ? "\(Int(t)) s" : String(oneDecimal: t) + " s"
     }

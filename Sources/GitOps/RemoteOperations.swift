@@ -7,16 +7,7 @@ extension ConfigRepo {
 
     func pushOnce(branch: String, force: Bool, repo: OpaquePointer) throws -> PushOutcome {
         let refspec = (force ? "+" : "") + "refs/heads/\(branch):refs/heads/\(branch)"
-        let (rc, ctx) = try withRemote(in: repo, phase: .pushing) { remote, ctx in
-            var opts = git_push_options()
-            git_push_options_init(&opts, UInt32(GIT_PUSH_OPTIONS_VERSION))
-            opts.callbacks = ctx.makeCallbacks()
-            progress?(.step("pushing to \(session.location.display) (\(branch))"))
-            return ctx.withProxyOptions { proxy in
-                opts.proxy_opts = proxy
-                return withStrArray([refspec]) { arr in ctx.run { git_remote_push(remote, arr, &opts) } }
-            }
-        }
+        let (rc, ctx) = try push([refspec], step: "pushing to \(session.location.display) (\(branch))", repo: repo)
         if rc < 0 {
             let msg = lastGitErrorMessage(secrets: session.secrets)
             if rc == GIT_ENONFASTFORWARD.rawValue || msg.contains("non-fastforwardable")
@@ -35,10 +26,24 @@ extension ConfigRepo {
             let retryable = ["fetch first", "non-fast-forward", "non-fastforward", "stale", "lock", "failed to update ref",
                              "but expected", "already exists", "incorrect old value"].contains { s.contains($0) }
             if retryable { return .stale(rejected.status) }
-            throw GitOpsError.pushRejected(url: session.location.display, ref: rejected.ref, status: rejected.status,
-                                           serverSaid: ctx.serverMessages)
+            throw ctx.rejection(rejected)
         }
         return .pushed
+    }
+
+    /// One push of `refspecs` to the configured remote, `step` shown as progress: libgit2's result and the context
+    /// holding what went wrong (`error`) and the refs the server rejected (`rejectedRefs`).
+    func push(_ refspecs: [String], step: String, repo: OpaquePointer) throws -> (Int32, RemoteContext) {
+        try withRemote(in: repo, phase: .pushing) { remote, ctx in
+            var opts = git_push_options()
+            git_push_options_init(&opts, UInt32(GIT_PUSH_OPTIONS_VERSION))
+            opts.callbacks = ctx.makeCallbacks()
+            progress?(.step(step))
+            return ctx.withProxyOptions { proxy in
+                opts.proxy_opts = proxy
+                return withStrArray(refspecs) { arr in ctx.run { git_remote_push(remote, arr, &opts) } }
+            }
+        }
     }
 
     /// Runs one network call on the configured remote with a `RemoteContext` for `phase` (its callbacks need it
