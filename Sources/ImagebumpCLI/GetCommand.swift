@@ -50,7 +50,7 @@ public struct GetCommand: RoutedCommand {
                     Console.error("this executable cannot clone; run imagebump-git")
                     throw ExitCode.failure
                 }
-                report = try runner.withConfigCheckout(repo) { root in try makeReport(root: root, workingDirectory: cwd) }
+                report = try runner.withConfigCheckout(repo, workingDirectory: cwd) { root in try makeReport(root: root, workingDirectory: cwd) }
             } else {
                 report = try makeReport(root: nil, workingDirectory: cwd)
             }

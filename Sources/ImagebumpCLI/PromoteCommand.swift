@@ -110,7 +110,7 @@ public struct PromoteCommand: RoutedCommand {
         let target: RunTarget
         do {
             if route == .git {
-                target = try SetCommand.gitRunner().withConfigCheckout(repo.access) { root in try resolve(root: root, workingDirectory: cwd) }
+                target = try SetCommand.gitRunner().withConfigCheckout(repo.access, workingDirectory: cwd) { root in try resolve(root: root, workingDirectory: cwd) }
             } else {
                 target = try resolve(root: ConfigFile.repositoryRoot(from: cwd), workingDirectory: cwd)
             }

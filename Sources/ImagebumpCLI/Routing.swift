@@ -86,8 +86,8 @@ public protocol RemoteRunner {
     func run(_ targets: [RunTarget], of command: SetCommand) throws
     /// Runs `body` in a read-only checkout of the config repo `repo` names (a URL is cloned into a temporary directory,
     /// removed afterwards): where `promote` reads imagebump.yaml and the environments' images before its `set`, and
-    /// what `get --repo` reads.
-    func withConfigCheckout<T>(_ repo: RepoAccessOptions, _ body: (String) throws -> T) throws -> T
+    /// what `get --repo` reads. A relative path in `repo` is taken against `cwd`.
+    func withConfigCheckout<T>(_ repo: RepoAccessOptions, workingDirectory cwd: String, _ body: (String) throws -> T) throws -> T
 }
 
 public enum RemoteHook {

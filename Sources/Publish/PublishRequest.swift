@@ -43,9 +43,8 @@ public struct PublishRequest {
     public var provenance: Provenance
     public var retries: Int
     public var credentials: GitCredentials
-    public var timeoutSeconds: TimeInterval
-    /// The git transport's limits: `timeoutSeconds` for connecting and each wait, the deadline of each clone,
-    /// fetch, push and forge call (`--phase-timeout`), and what one clone or fetch may receive (`--max-pack-size`).
+    /// The network's limits: connecting and each wait (`--timeout`), the deadline of each clone, fetch, push and
+    /// forge call (`--phase-timeout`), and what one clone or fetch may receive (`--max-pack-size`).
     public var networkTimeouts: NetworkTimeouts
     public var caFile: String?
     public var mergeRequest: MergeRequestOptions
@@ -56,12 +55,11 @@ public struct PublishRequest {
 
     public init(mode: Mode, location: String, branch: String?, pushBranch: String?, specs: [ImageSpec], edit: SetRequest,
                 messageTemplate: String, author: GitAuthor?, provenance: Provenance, retries: Int, credentials: GitCredentials,
-                timeoutSeconds: TimeInterval, caFile: String?, mergeRequest: MergeRequestOptions, ci: CIEnvironment,
+                networkTimeouts: NetworkTimeouts, caFile: String?, mergeRequest: MergeRequestOptions, ci: CIEnvironment,
                 environment: String? = nil) {
         self.mode = mode; self.location = location; self.branch = branch; self.pushBranch = pushBranch; self.specs = specs
         self.edit = edit; self.messageTemplate = messageTemplate; self.author = author; self.provenance = provenance
-        self.retries = retries; self.credentials = credentials; self.timeoutSeconds = timeoutSeconds; self.caFile = caFile
-        self.networkTimeouts = NetworkTimeouts(seconds: timeoutSeconds)
+        self.retries = retries; self.credentials = credentials; self.networkTimeouts = networkTimeouts; self.caFile = caFile
         self.mergeRequest = mergeRequest; self.ci = ci; self.environment = environment
     }
 

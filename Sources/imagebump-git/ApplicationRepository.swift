@@ -14,7 +14,7 @@ enum ApplicationRepository {
                      credentials: GitCredentials, timeouts: NetworkTimeouts) throws -> (any CommitAncestry)? {
         if let explicit {
             if RemoteURL.isURL(explicit) { return SourceHistory(location: explicit, credentials: credentials, timeouts: timeouts) }
-            let path = explicit.hasPrefix("/") ? explicit : cwd + "/" + explicit
+            let path = GitRemoteRunner.absolute(explicit, cwd: cwd)
             do { return try SourceRepository(path: path) } catch {
                 throw CLIError("--source-repo \(explicit): not a git repository (\(error))")
             }

@@ -18,18 +18,17 @@ struct GitRemoteRunner: RemoteRunner {
     /// config repo itself.
     private func run(_ given: [RunTarget]?, of command: SetCommand) throws {
         let ci = ProcessEnvironment.ci
-        let cwd = FileManager.default.currentDirectoryPath
-        func absolute(_ p: String?) -> String? { p.map { $0.hasPrefix("/") ? $0 : cwd + "/" + $0 } }
+        let cwd = RepoRoot.currentDirectory()
         let location = Self.location(command.repo.access, cwd: cwd)
-        var output = RunOutput(format: command.edit.output, dotenv: absolute(command.repo.dotenv))
+        var output = RunOutput(format: command.edit.output, dotenv: Self.absolute(command.repo.dotenv, cwd: cwd))
+        let credentials = Self.credentials(command.repo.access, cwd: cwd)
         let ancestry: (any CommitAncestry)?
         do {
             let run = command.edit.runOptions
-            var sourceCredentials = Self.credentials(command.repo.access, cwd: cwd)
+            var sourceCredentials = credentials
             sourceCredentials.tokenEnv = run.sourceTokenEnv
             ancestry = try ApplicationRepository.open(explicit: run.sourceRepo, configLocation: location, workingDirectory: cwd, ci: ci,
-                                                      credentials: sourceCredentials,
-                                                      timeouts: NetworkTimeouts(seconds: TimeInterval(command.repo.timeout.value)))
+                                                      credentials: sourceCredentials, timeouts: NetworkTimeouts(seconds: TimeInterval(command.repo.timeout.value)))
         } catch { throw output.fail(error, report: RunReport(mode: command.mode.rawValue)) }
         defer { (ancestry as? SourceHistory)?.close() }
         if command.repo.repo == nil && [.write, .dryRun, .check].contains(command.mode) {
@@ -40,7 +39,7 @@ struct GitRemoteRunner: RemoteRunner {
         var targets = given ?? [RunTarget(environment: nil, command: command)]
         if given == nil && !command.environments.names.isEmpty {
             do {
-                targets = try withConfigCheckout(command.repo.access) { root in try command.targets(root: root, workingDirectory: cwd) }
+                targets = try withConfigCheckout(command.repo.access, workingDirectory: cwd) { root in try command.targets(root: root, workingDirectory: cwd) }
             } catch { throw output.fail(error, report: RunReport(mode: command.mode.rawValue)) }
         }
         if ConfigRepo.isURL(location), let t = targets.first(where: { $0.command.mode == .commit }) {
@@ -50,7 +49,6 @@ struct GitRemoteRunner: RemoteRunner {
                 : "--repo \(redact(url: location)) needs a mode: --push, --merge-request, --dry-run or --check")
             throw ExitCode.validationFailure
         }
-        let credentials = Self.credentials(command.repo.access, cwd: cwd)
         if let token = credentials.resolveToken(forLocation: location) {
             Console.addMask(token.secret)
             output.secrets = [token.secret]
@@ -63,7 +61,6 @@ struct GitRemoteRunner: RemoteRunner {
     /// One target: the command becomes a `PublishRequest`, the `Publisher` runs it.
     private func publish(_ target: RunTarget, location: String, credentials: GitCredentials, ancestry: (any CommitAncestry)?,
                          ci: CIEnvironment, cwd: String, output: inout RunOutput) throws(TargetFailure) -> (report: RunReport, wrote: Bool) {
-        func absolute(_ p: String?) -> String? { p.map { $0.hasPrefix("/") ? $0 : cwd + "/" + $0 } }
         let command = target.command
         let o = command.repo, f = command.forge
         guard let mode = PublishRequest.Mode(rawValue: command.mode.rawValue) else {
@@ -84,9 +81,8 @@ struct GitRemoteRunner: RemoteRunner {
                 mode: mode, location: location, branch: o.branch, pushBranch: o.pushBranch, specs: specs,
                 edit: edit, messageTemplate: o.messageTemplate, author: explicitAuthor,
                 provenance: Provenance(repository: o.sourceRepository, commit: o.sourceCommit, pipeline: o.sourcePipeline),
-                retries: o.retries.value, credentials: credentials, timeoutSeconds: TimeInterval(o.timeout.value), caFile: absolute(o.caFile),
-                mergeRequest: mr, ci: ci, environment: target.environment)
-            request.networkTimeouts = Self.timeouts(o.access)
+                retries: o.retries.value, credentials: credentials, networkTimeouts: Self.timeouts(o.access),
+                caFile: Self.absolute(o.caFile, cwd: cwd), mergeRequest: mr, ci: ci, environment: target.environment)
         } catch {
             throw TargetFailure(report: output.failed(error, report: RunReport(mode: mode.rawValue)))
         }
@@ -119,11 +115,15 @@ struct GitRemoteRunner: RemoteRunner {
 
     /// The config repo a run names: a URL as given, a path made absolute; none: the working directory.
     static func location(_ o: RepoAccessOptions, cwd: String) -> String {
-        o.repo.map { ConfigRepo.isURL($0) || $0.hasPrefix("/") ? $0 : cwd + "/" + $0 } ?? cwd
+        o.repo.map { ConfigRepo.isURL($0) ? $0 : absolute($0, cwd: cwd) } ?? cwd
     }
 
+    /// A path given on the command line, made absolute against the working directory read once per run.
+    static func absolute(_ path: String, cwd: String) -> String { path.hasPrefix("/") ? path : cwd + "/" + path }
+    static func absolute(_ path: String?, cwd: String) -> String? { path.map { absolute($0, cwd: cwd) } }
+
     static func credentials(_ o: RepoAccessOptions, cwd: String) -> GitCredentials {
-        func absolute(_ p: String?) -> String? { p.map { $0.hasPrefix("/") ? $0 : cwd + "/" + $0 } }
+        func absolute(_ p: String?) -> String? { Self.absolute(p, cwd: cwd) }
         return GitCredentials(tokenEnv: o.tokenEnv, sshKeyPath: absolute(o.sshKey), knownHostsPath: absolute(o.knownHosts),
                               insecureAcceptUnknownHostKeys: o.insecureAcceptHostKey, caFile: absolute(o.caFile),
                               environment: ProcessEnvironment.variables)
@@ -134,8 +134,7 @@ struct GitRemoteRunner: RemoteRunner {
                         maxPackBytes: Int64(o.maxPackSize.bytes))
     }
 
-    func withConfigCheckout<T>(_ o: RepoAccessOptions, _ body: (String) throws -> T) throws -> T {
-        let cwd = FileManager.default.currentDirectoryPath
+    func withConfigCheckout<T>(_ o: RepoAccessOptions, workingDirectory cwd: String, _ body: (String) throws -> T) throws -> T {
         let location = Self.location(o, cwd: cwd)
         if !ConfigRepo.isURL(location) { return try body(ConfigFile.repositoryRoot(from: location)) } // a local checkout, in place
         return try ConfigRepo.with(location: location, branch: o.branch, credentials: Self.credentials(o, cwd: cwd),
