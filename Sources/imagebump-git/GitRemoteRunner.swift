@@ -27,8 +27,9 @@ struct GitRemoteRunner: RemoteRunner {
             let run = command.edit.runOptions
             var sourceCredentials = credentials
             sourceCredentials.tokenEnv = run.sourceTokenEnv
+            // the application's history is fetched under the same limits as the config repo
             ancestry = try ApplicationRepository.open(explicit: run.sourceRepo, configLocation: location, workingDirectory: cwd, ci: ci,
-                                                      credentials: sourceCredentials, timeouts: NetworkTimeouts(seconds: TimeInterval(command.repo.timeout.value)))
+                                                      credentials: sourceCredentials, timeouts: Self.timeouts(command.repo.access))
         } catch { throw output.fail(error, report: RunReport(mode: command.mode.rawValue)) }
         defer { (ancestry as? SourceHistory)?.close() }
         if command.repo.repo == nil && [.write, .dryRun, .check].contains(command.mode) {

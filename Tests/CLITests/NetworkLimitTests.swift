@@ -35,6 +35,19 @@ final class NetworkLimitTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: tmp.path), [])
     }
 
+    /// The application's history (`--source-repo URL`, fetched for the stale-run guard) is fetched under the same
+    /// limits as the config repo: a trickling source server is given up after --phase-timeout, not the default.
+    func testPhaseTimeoutBoundsTheSourceRepositoryFetch() throws {
+        let (_, port) = try hostile("trickle")
+        let url = "git://127.0.0.1:\(port)/app.git"
+        let old = String(repeating: "a", count: 40), new = String(repeating: "b", count: 40)
+        let dir = try Fixtures.scratch()
+        try Fixtures.write("image: registry.example.com/app:\(old)\n", to: dir.appendingPathComponent("deploy.yaml"))
+        let r = try CLI.run(["set", "--source-repo", url, "--phase-timeout", "2", "-f", "deploy.yaml",
+                             "registry.example.com/app:\(new)"], in: dir)
+        XCTAssertTrue(r.stderr.contains("not done with 127.0.0.1:\(port) within 2 s"), r.stderr)
+    }
+
     func testLimitsOutOfRangeAreUsageErrors() throws {
         let cwd = try Fixtures.scratch()
         for (option, value) in [("--phase-timeout", "0"), ("--phase-timeout", "86401"), ("--max-pack-size", "0")] {
