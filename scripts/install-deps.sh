@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages imagebump builds and tests with (idempotent; skips apt when all are present).
 set -euo pipefail
-pkgs=(libyaml-dev libgit2-dev libmbedtls-dev libcurl4-openssl-dev git openssh-server openssh-client openssl ca-certificates python3 python3-yaml python3-jsonschema)
+pkgs=(libyaml-dev libgit2-dev libmbedtls-dev libcurl4-openssl-dev git openssh-server openssh-client openssl ca-certificates python3 python3-yaml python3-jsonschema
+      docker-registry skopeo apache2-utils) # the registry tests: distribution 2.8, pushing images, htpasswd -B
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -30,55 +30,10 @@ struct APIClient: Sendable {
             headers.append(("Content-Type", "application/json"))
         }
         let request = HTTPRequest(method: method, url: url, headers: headers, body: body)
-        let shownURL = redact(Redactor.stripQuery(url))
-        var attempt = 0
-        while true {
-            attempt += 1
-            let response: HTTPResponse
-            do {
-                response = try sendFollowingSameOrigin(request, what: what)
-            } catch let error as TransportError {
-                let message = redact(error.message)
-                if error.isRetryable && attempt < retry.maxAttempts {
-                    let delay = retry.backoff(retry: attempt)
-                    log?("\(context.forgeName) API: \(message); retrying in \(Self.seconds(delay))")
-                    retry.sleep(delay)
-                    continue
-                }
-                let tries = attempt > 1 ? " (after \(attempt) tries)" : ""
-                var hint = ""
-                if error.kind == .tls {
-                    hint = " — check the server certificate and pass its CA with --ca-file (or SSL_CERT_FILE)"
-                }
-                throw ForgeError(.transport, "\(context.forgeName) API unreachable while trying to \(what)\(tries): \(message)\(hint)")
-            }
-
-            if response.status < 400 || accept.contains(response.status) { return response }
-
-            if let wait = retry.rateLimitWait(response) {
-                if wait > retry.maxRateLimitWait {
-                    throw ForgeError(.rateLimited, "\(context.forgeName) API rate limit hit while trying to \(what): the server asks to wait \(Int(wait.rounded(.up)))s, longer than the \(Int(retry.maxRateLimitWait))s allowed; re-run later", status: response.status)
-                }
-                if attempt < retry.maxAttempts {
-                    log?("\(context.forgeName) API rate limit (\(response.status)); waiting \(Self.seconds(wait))")
-                    retry.sleep(wait)
-                    continue
-                }
-                throw ForgeError(.rateLimited, "\(context.forgeName) API still rate limited after \(attempt) tries while trying to \(what); re-run later", status: response.status)
-            }
-
-            if response.status >= 500 {
-                if attempt < retry.maxAttempts {
-                    let delay = retry.backoff(retry: attempt)
-                    log?("\(context.forgeName) API answered \(response.status); retrying in \(Self.seconds(delay))")
-                    retry.sleep(delay)
-                    continue
-                }
-                throw ForgeError(.server, "\(context.forgeName) API answered \(response.status) \(Self.reason(response.status)) to \(method) \(shownURL) after \(attempt) tries while trying to \(what): \(redact.excerpt(response.body))", status: response.status)
-            }
-
-            throw mapClientError(response, method: method, shownURL: shownURL, what: what)
-        }
+        let sender = RetryingSender(retry: retry, redact: redact, log: log, service: "\(context.forgeName) API")
+        let response = try sender.send(request, what: what) { try sendFollowingSameOrigin($0, what: what) }
+        if response.status < 400 || accept.contains(response.status) { return response }
+        throw mapClientError(response, method: method, shownURL: redact(Redactor.stripQuery(url)), what: what)
     }
 
     /// Sends `request`, following a redirect only when it is a GET to the same origin (scheme, host, port), at

@@ -72,3 +72,63 @@ public struct RetryPolicy: Sendable {
         return nil
     }
 }
+
+/// The retry loop every HTTP client here shares (forge APIs, registries): a transport failure that may pass and a
+/// 5xx are retried with back-off, a rate limit (429, or 403 saying so) waits as asked (within `maxRateLimitWait`).
+/// Any other answer is returned for the caller to read, a 4xx included.
+struct RetryingSender {
+    var retry: RetryPolicy
+    var redact: Redactor
+    var log: (@Sendable (String) -> Void)?
+    /// What the messages call the server: "GitLab API", "registry 127.0.0.1:5000".
+    var service: String
+
+    func send(_ request: HTTPRequest, what: String, through transport: (HTTPRequest) throws -> HTTPResponse) throws -> HTTPResponse {
+        let shownURL = redact(Redactor.stripQuery(request.url))
+        var attempt = 0
+        while true {
+            attempt += 1
+            let response: HTTPResponse
+            do {
+                response = try transport(request)
+            } catch let error as TransportError {
+                let message = redact(error.message)
+                if error.isRetryable && attempt < retry.maxAttempts {
+                    let delay = retry.backoff(retry: attempt)
+                    log?("\(service): \(message); retrying in \(APIClient.seconds(delay))")
+                    retry.sleep(delay)
+                    continue
+                }
+                let tries = attempt > 1 ? " (after \(attempt) tries)" : ""
+                var hint = ""
+                if error.kind == .tls {
+                    hint = " — check the server certificate and pass its CA with --ca-file (or SSL_CERT_FILE)"
+                }
+                throw ForgeError(.transport, "\(service) unreachable while trying to \(what)\(tries): \(message)\(hint)")
+            }
+
+            if let wait = retry.rateLimitWait(response) {
+                if wait > retry.maxRateLimitWait {
+                    throw ForgeError(.rateLimited, "\(service) rate limit hit while trying to \(what): the server asks to wait \(Int(wait.rounded(.up)))s, longer than the \(Int(retry.maxRateLimitWait))s allowed; re-run later", status: response.status)
+                }
+                if attempt < retry.maxAttempts {
+                    log?("\(service) rate limit (\(response.status)); waiting \(APIClient.seconds(wait))")
+                    retry.sleep(wait)
+                    continue
+                }
+                throw ForgeError(.rateLimited, "\(service) still rate limited after \(attempt) tries while trying to \(what); re-run later", status: response.status)
+            }
+
+            if response.status >= 500 {
+                if attempt < retry.maxAttempts {
+                    let delay = retry.backoff(retry: attempt)
+                    log?("\(service) answered \(response.status); retrying in \(APIClient.seconds(delay))")
+                    retry.sleep(delay)
+                    continue
+                }
+                throw ForgeError(.server, "\(service) answered \(response.status) \(APIClient.reason(response.status)) to \(request.method) \(shownURL) after \(attempt) tries while trying to \(what): \(redact.excerpt(response.body))", status: response.status)
+            }
+            return response
+        }
+    }
+}

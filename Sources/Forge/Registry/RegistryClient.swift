@@ -1,0 +1,205 @@
+import FoundationEssentials
+import PlainText
+import Remote
+
+/// What a registry says a manifest reference points at.
+public struct ManifestDescriptor: Sendable, Equatable {
+    /// The top-level digest (an index or manifest list's own, never a child's).
+    public var digest: String
+    public var mediaType: String?
+}
+
+/// An OCI distribution-spec client (v1.1) for the two questions imagebump asks: does `NAME:REF` exist and what is
+/// its digest (HEAD, which Docker Hub does not count as a pull), and which tags does `NAME` have. Requests go
+/// through the forge client's transport and retry rules (timeouts, proxy, back-off, 429); authentication is
+/// anonymous first, then what the registry's `WWW-Authenticate` asks for: Basic with the registry's own
+/// credential, or a Bearer token fetched from the realm it names (sent the registry's credential, nothing else).
+public final class RegistryClient {
+    /// Every manifest type, so that a registry answers for an index too (it says 404 for one that was not asked
+    /// for) and never rewrites a manifest list into one child.
+    static let manifestTypes = [
+        "application/vnd.oci.image.index.v1+json",
+        "application/vnd.docker.distribution.manifest.list.v2+json",
+        "application/vnd.oci.image.manifest.v1+json",
+        "application/vnd.docker.distribution.manifest.v2+json",
+    ]
+    static let pageSize = 1000
+    static let maxPages = 1000
+
+    let transport: HTTPTransport
+    let retry: RetryPolicy
+    let credentials: RegistryCredentialSources
+    let log: (@Sendable (String) -> Void)?
+    /// `Authorization` values that worked, per API host and repository: a run asks a registry many questions.
+    private var authorizations: [String: String] = [:]
+    /// Secrets used so far, masked in every message.
+    private var secrets: [String] = []
+
+    public init(transport: HTTPTransport, retry: RetryPolicy = .standard, credentials: RegistryCredentialSources,
+                log: (@Sendable (String) -> Void)? = nil) {
+        self.transport = transport; self.retry = retry; self.credentials = credentials; self.log = log
+    }
+
+    /// The manifest `reference` (a tag or a digest) of `location`'s repository. HEAD by default; GET reads the body
+    /// and checks `Docker-Content-Digest` against it (also the fallback when a HEAD answer names no digest).
+    public func manifest(_ location: RegistryLocation, reference: String, get: Bool = false) throws -> ManifestDescriptor {
+        let url = location.url("manifests/" + reference)
+        let what = "look up \(location.repository):\(reference) on \(location.registry)"
+        let headers = [("Accept", Self.manifestTypes.joined(separator: ", "))]
+        let response = try send(get ? "GET" : "HEAD", url, headers: headers, location: location, what: what)
+        if response.status == 404 && !get {
+            return try manifest(location, reference: reference, get: true) // a HEAD answer has no body to say why
+        }
+        guard response.status == 200 else { throw failure(response, location: location, reference: reference, url: url) }
+        let mediaType = response.header("content-type")
+        let named = response.header("docker-content-digest")?.trimmingBlanks()
+        if !get {
+            guard let named, !named.isEmpty else { return try manifest(location, reference: reference, get: true) }
+            return ManifestDescriptor(digest: named, mediaType: mediaType)
+        }
+        let computed = SHA256.digest(response.body)
+        if let named, !named.isEmpty, named != computed {
+            throw ForgeError(.invalidResponse, "registry \(location.apiHost) sent a manifest for \(location.repository):\(reference) whose bytes hash to \(computed), not the \(Self.shown(named)) its Docker-Content-Digest names: refused")
+        }
+        return ManifestDescriptor(digest: computed, mediaType: mediaType)
+    }
+
+    struct TagList: Decodable { var tags: [String]? }
+
+    /// Every tag of `location`'s repository, sorted (ASCII) and without repeats: pages followed through `Link:
+    /// <…>; rel="next"` (on the registry's own origin only), and a server that ignores `n` and `last` gives all
+    /// at once.
+    public func tags(_ location: RegistryLocation) throws -> [String] {
+        var url = location.url("tags/list?n=\(Self.pageSize)")
+        var seenURLs: Set<String> = []
+        var tags: Set<String> = []
+        let what = "list the tags of \(location.repository) on \(location.registry)"
+        for _ in 0..<Self.maxPages {
+            seenURLs.insert(url)
+            let response = try send("GET", url, headers: [("Accept", "application/json")], location: location, what: what)
+            guard response.status == 200 else { throw failure(response, location: location, reference: nil, url: url) }
+            guard let page = try? JSONDecoder().decode(TagList.self, from: response.body) else {
+                throw ForgeError(.invalidResponse, "registry \(location.apiHost) sent a tag list that is not JSON {\"tags\": [...]} while trying to \(what): \(redact.excerpt(response.body))")
+            }
+            tags.formUnion(page.tags ?? [])
+            guard let next = response.header("link").flatMap({ Self.nextLink($0, from: url) }) else { break }
+            guard RemoteURL(next).origin == RemoteURL(url).origin else {
+                throw ForgeError(.redirect, "registry \(location.apiHost) pointed the next page of tags at \(Self.shown(Redactor.stripQuery(next))), another origin: not followed, so that its credentials stay with it")
+            }
+            guard seenURLs.insert(next).inserted else { break } // a server that repeats a page
+            url = next
+        }
+        return tags.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
+
+    /// The `rel="next"` target of a `Link` header, resolved against `base` (RFC 8288).
+    static func nextLink(_ header: String, from base: String) -> String? {
+        for part in header.split(separator: ",") {
+            guard let open = part.firstIndex(of: "<"), let close = part.firstIndex(of: ">"), open < close else { continue }
+            let params = part[part.index(after: close)...].lowercased()
+            guard params.contains("rel=\"next\"") || params.contains("rel=next") else { continue }
+            let target = String(part[part.index(after: open)..<close])
+            if target.hasPrefix("https://") || target.hasPrefix("http://") { return target }
+            guard let origin = RemoteURL(base).origin else { return nil }
+            return target.hasPrefix("/") ? origin + target : nil
+        }
+        return nil
+    }
+
+    private var redact: Redactor { Redactor(secrets: secrets) }
+
+    /// Sends one request with the authorization that worked before; on 401 answers the challenge once.
+    private func send(_ method: String, _ url: String, headers: [(String, String)], location: RegistryLocation, what: String) throws -> HTTPResponse {
+        let key = location.apiHost + "/" + location.repository
+        var request = HTTPRequest(method: method, url: url, headers: headers)
+        if let auth = authorizations[key] { request.headers.append(("Authorization", auth)) }
+        let service = "registry \(location.apiHost)"
+        var response = try sender(service).send(request, what: what, through: transport.send)
+        guard response.status == 401 else { return response } // (a token that expired is renewed from this challenge)
+        guard let challenge = response.header("www-authenticate").flatMap(RegistryChallenge.init(header:)) else { return response }
+        let credential = try credentials.credential(for: location.registry)
+        if let credential { secrets.append(credential.secret) }
+        let auth: String
+        switch challenge.scheme {
+        case .basic:
+            guard let credential else {
+                throw ForgeError(.authentication, "\(service) needs a user name and password to \(what) (Basic) and none was found: \(Self.credentialHint(location))", status: 401)
+            }
+            auth = credential.basic
+        case .bearer:
+            auth = "Bearer " + (try token(challenge, location: location, credential: credential, what: what))
+        }
+        authorizations[key] = auth
+        request.headers = headers + [("Authorization", auth)]
+        response = try sender(service).send(request, what: what, through: transport.send)
+        if response.status == 401 {
+            let whose = credential.map { "the credential from \($0.source)" } ?? "anonymous access"
+            authorizations[key] = nil
+            throw ForgeError(.authentication, "\(service) refused \(whose) to \(what) (401 Unauthorized): \(Self.errorText(response, redact))\(credential == nil ? "; " + Self.credentialHint(location) : "")", status: 401)
+        }
+        return response
+    }
+
+    private func sender(_ service: String) -> RetryingSender {
+        RetryingSender(retry: retry, redact: redact, log: log, service: service)
+    }
+
+    struct TokenAnswer: Decodable { var token: String?; var access_token: String? }
+
+    /// The token flow of distribution's auth spec: GET realm?service=…&scope=…, Basic with the registry's credential
+    /// when it has one; the answer's `token`, else `access_token`.
+    private func token(_ challenge: RegistryChallenge, location: RegistryLocation, credential: RegistryCredential?, what: String) throws -> String {
+        guard let realm = challenge.realm, RemoteURL(realm).kind == .https else {
+            throw ForgeError(.configuration, "registry \(location.apiHost) names a token realm that is not an https URL (\(Self.shown(challenge.realm ?? "none"))): no credential is sent there")
+        }
+        var query: [(String, String)] = []
+        if let service = challenge.service { query.append(("service", service)) }
+        query.append(("scope", challenge.scope ?? "repository:\(location.repository):pull"))
+        let url = realm + (realm.contains("?") ? "&" : "?") + queryString(query)
+        var request = HTTPRequest(method: "GET", url: url, headers: [("Accept", "application/json")])
+        if let credential { request.headers.append(("Authorization", credential.basic)) }
+        let realmService = "token server \(RemoteURL(realm).origin ?? realm) (for registry \(location.apiHost))"
+        let response = try sender(realmService).send(request, what: what, through: transport.send)
+        guard response.status == 200 else {
+            let whose = credential.map { "the credential from \($0.source)" } ?? "anonymous access"
+            throw ForgeError(response.status == 401 || response.status == 403 ? .authentication : .http,
+                             "\(realmService) refused \(whose) (\(response.status) \(APIClient.reason(response.status))): \(Self.errorText(response, redact))", status: response.status)
+        }
+        guard let answer = try? JSONDecoder().decode(TokenAnswer.self, from: response.body),
+              let token = [answer.token, answer.access_token].compactMap({ $0 }).first(where: { !$0.isEmpty }) else {
+            throw ForgeError(.invalidResponse, "\(realmService) sent no token (JSON with token or access_token): \(redact.excerpt(response.body, limit: 120))")
+        }
+        secrets.append(token)
+        return token
+    }
+
+    /// A registry's refusal: the status and what its `errors` say (`MANIFEST_UNKNOWN: manifest unknown`).
+    private func failure(_ response: HTTPResponse, location: RegistryLocation, reference: String?, url: String) -> ForgeError {
+        let subject = reference.map { "\(location.repository):\($0)" } ?? location.repository
+        let head = "registry \(location.apiHost) answered \(response.status) \(APIClient.reason(response.status)) for \(subject)"
+        let kind: ForgeError.Kind = response.status == 404 ? .notFound : (response.status == 403 ? .permission : .http)
+        return ForgeError(kind, "\(head): \(Self.errorText(response, redact))", status: response.status)
+    }
+
+    struct ErrorList: Decodable {
+        struct Entry: Decodable { var code: String?; var message: String? }
+        var errors: [Entry]?
+    }
+
+    /// What a registry's error body says, on one line (its `errors[].code: message`, else an excerpt).
+    static func errorText(_ response: HTTPResponse, _ redact: Redactor) -> String {
+        if let list = try? JSONDecoder().decode(ErrorList.self, from: response.body), let errors = list.errors, !errors.isEmpty {
+            let text = errors.map { [$0.code, $0.message].compactMap { $0 }.joined(separator: ": ") }.joined(separator: "; ")
+            return redact.excerpt(Data(text.utf8), limit: 200)
+        }
+        let body = redact.excerpt(response.body, limit: 200)
+        return body.isEmpty ? "no details" : body
+    }
+
+    /// A value from the server shown in a message: one line, short.
+    static func shown(_ text: String) -> String { Redactor(secrets: []).excerpt(Data(text.utf8), limit: 120) }
+
+    static func credentialHint(_ location: RegistryLocation) -> String {
+        "log in with docker login \(location.registry) (config.json or a credential helper), or give --registry-auth-env \(location.registry)=VARIABLE holding USER:PASSWORD"
+    }
+}
