@@ -30,8 +30,15 @@ extension EnvironmentsConfig {
             }
             switch k {
             case .environments:
+                var keys: [String: YAMLNode] = [:]
                 for (name, body) in try p.pairs(value, what: "environments:") {
                     environments.append(try p.environment(name: name, body: body))
+                    // dev-1 and dev.1 would both report as IMAGEBUMP_DEV_1_*: the later one would overwrite the other.
+                    let key = Environment.reportKey(name.value)
+                    if let first = keys[key] {
+                        throw p.error(at: name, "environment \(name.value) and \(first.value) (line \(first.line)) would share the report keys IMAGEBUMP_\(key)_*; rename one")
+                    }
+                    keys[key] = name
                 }
                 if environments.isEmpty { throw p.error(at: value, "environments: is empty") }
             case .promotion:

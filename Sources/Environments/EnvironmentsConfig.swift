@@ -72,6 +72,18 @@ public struct Environment: Sendable, Equatable {
 }
 
 extension Environment {
+    /// The name as it appears in report keys (`IMAGEBUMP_<KEY>_CHANGED` in the dotenv report): ASCII letters
+    /// upper-cased, ASCII digits kept, every other character `_`. Two environments of one file never share a key.
+    public static func reportKey(_ name: String) -> String {
+        String(String.UnicodeScalarView(name.unicodeScalars.map { s in
+            switch s {
+            case "a"..."z": Unicode.Scalar(s.value - 32)!
+            case "A"..."Z", "0"..."9": s
+            default: "_"
+            }
+        }))
+    }
+
     /// `files` as patterns (`apps/*/overlays/dev`).
     public var patterns: [PathPattern] { files.map(PathPattern.init) }
 

@@ -7,6 +7,7 @@ import Foundation
 import Glibc
 #endif
 import CIEnvironment
+import Environments
 import ImageRules
 import ImagebumpKit
 import PlainText
@@ -18,11 +19,16 @@ public enum PlatformOutputs {
     /// The outputs, in order: (GitHub output name, dotenv name, value). A run of several environments adds each
     /// one's outputs, named after it: `dev-changed`, `IMAGEBUMP_DEV_CHANGED`.
     static func outputs(_ r: RunReport) -> [(github: String, dotenv: String, value: String)] {
-        own(r) + (r.environments ?? []).flatMap { e in
+        groups(r).flatMap(\.outputs)
+    }
+
+    /// The outputs by whom they are about: the run first (environment nil), then each environment it reached.
+    static func groups(_ r: RunReport) -> [(environment: String?, outputs: [(github: String, dotenv: String, value: String)])] {
+        [(nil, own(r))] + (r.environments ?? []).map { e in
             let name = e.environment ?? ""
             let github = String(name.map { $0 == "." ? "_" : $0 })
-            let dotenv = String(name.uppercased().map { $0.isLetter || $0.isNumber ? $0 : "_" })
-            return own(e).map { (github + "-" + $0.github, "IMAGEBUMP_" + dotenv + "_" + $0.dotenv.dropFirst("IMAGEBUMP_".count), $0.value) }
+            let dotenv = Environment.reportKey(name)
+            return (name, own(e).map { (github + "-" + $0.github, "IMAGEBUMP_" + dotenv + "_" + $0.dotenv.dropFirst("IMAGEBUMP_".count), $0.value) })
         }
     }
 
@@ -45,7 +51,11 @@ public enum PlatformOutputs {
         if let path = ci.outputFile { try append(path, githubOutput(outputs(r).map { ($0.github, $0.value) })) }
         if let path = ci.stepSummaryFile { try append(path, summary(r)) }
         if let dotenv {
-            try Data(dotenvReport(outputs(r).map { ($0.dotenv, $0.value) }).utf8).write(to: URL(fileURLWithPath: dotenv))
+            let report = dotenvReport(r)
+            if !report.omitted.isEmpty {
+                Console.warning("the dotenv report leaves out the values of \(report.omitted.joined(separator: ", ")) (named in \(dotenvOmittedKey)): GitLab takes at most \(dotenvLimits.variables) variables and \(dotenvLimits.bytes) bytes in one dotenv report; --output json reports every environment")
+            }
+            try Data(report.text.utf8).write(to: URL(fileURLWithPath: dotenv))
         }
     }
 
@@ -93,15 +103,44 @@ public enum PlatformOutputs {
         }.joined()
     }
 
-    /// The most a dotenv value takes: GitLab refuses a whole dotenv report over 5 KiB by default.
+    /// The most a dotenv value takes; an error is cut shorter when the whole report would not fit `dotenvLimits`.
     static let dotenvValueLimit = (error: 2048, other: 400)
+
+    /// What GitLab accepts in one dotenv report (its plan limits `dotenv_size` and `dotenv_variables`; 20 variables
+    /// is the self-managed default and older GitLab.com plans'): a larger report fails the job's artifact upload.
+    static let dotenvLimits = (bytes: 5120, variables: 20)
+
+    /// The key that names the environments a dotenv report had no room for.
+    static let dotenvOmittedKey = "IMAGEBUMP_DOTENV_OMITTED"
+
+    /// The dotenv report of `r`, within `dotenvLimits`. A run of several environments leaves out empty values (a job
+    /// reads an absent variable as empty); when that is not enough, errors are cut shorter, then the last
+    /// environments' values are left out, whole, and named in `dotenvOmittedKey`.
+    static func dotenvReport(_ r: RunReport) -> (text: String, omitted: [String]) {
+        let several = r.environments != nil
+        var kept = groups(r).map { g in (g.environment ?? "", g.outputs.filter { !several || !$0.value.isEmpty }.map { ($0.dotenv, $0.value) }) }
+        var omitted: [String] = []
+        while true {
+            let tail = omitted.isEmpty ? [] : [(dotenvOmittedKey, omitted.joined(separator: ","))]
+            let kv = kept.flatMap(\.1) + tail
+            if kv.count <= dotenvLimits.variables {
+                for errorLimit in sequence(first: dotenvValueLimit.error, next: { $0 > 128 ? $0 / 2 : nil }) {
+                    let text = dotenvLines(kv, errorLimit: errorLimit)
+                    if text.utf8.count <= dotenvLimits.bytes { return (text, omitted) }
+                }
+            }
+            // the run's own values (at most 7 short ones and one error) always fit
+            guard kept.count > 1 else { return (dotenvLines(kv, errorLimit: 128), omitted) }
+            omitted.insert(kept.removeLast().0, at: 0)
+        }
+    }
 
     /// GitLab's dotenv report: `KEY=VALUE` lines, read one LF-ended line at a time, the value stripped of blanks, and
     /// later expanded (`$NAME`, `${NAME}`, `%NAME%`; raw: false). A value is one line: control characters are C
     /// escapes (`\n`), `$` and a `%` before a name are written `\044` / `\045`, so that no value names a variable,
-    /// and a long value (an error) is cut at `dotenvValueLimit` bytes, ending in `…`.
-    static func dotenvReport(_ kv: [(String, String)]) -> String {
-        kv.map { k, v in "\(k)=\(dotenvValue(v, limit: k.hasSuffix("_ERROR") ? dotenvValueLimit.error : dotenvValueLimit.other))\n" }.joined()
+    /// and a long value (an error) is cut at `errorLimit` / `dotenvValueLimit.other` bytes, ending in `…`.
+    static func dotenvLines(_ kv: [(String, String)], errorLimit: Int = dotenvValueLimit.error) -> String {
+        kv.map { k, v in "\(k)=\(dotenvValue(v, limit: k.hasSuffix("_ERROR") ? errorLimit : dotenvValueLimit.other))\n" }.joined()
     }
 
     static func dotenvValue(_ v: String, limit: Int) -> String {

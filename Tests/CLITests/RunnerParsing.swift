@@ -83,11 +83,14 @@ enum GitHubRunner {
 }
 
 enum GitLabDotenv {
-    /// A dotenv report as GitLab's `Ci::ParseDotenvArtifactService` reads it: `each_line` (LF), each line matched by
+    /// A dotenv report as GitLab's `Ci::ParseDotenvArtifactService` reads it: at most `dotenv_size` bytes (5 KiB) and
+    /// `dotenv_variables` lines (20, the self-managed default); `each_line` (LF), each line matched by
     /// `/^(.*?)=(.*)$/`, key and value `strip`ped; a line that does not match fails the whole report.
     static func parse(_ text: String) throws -> [(key: String, value: String)] {
-        guard text.utf8.count < 5 * 1024 else { throw Failure("dotenv report over GitLab's 5 KiB default: \(text.utf8.count) bytes") }
-        return try lfLines(text).map { line in
+        guard text.utf8.count <= 5 * 1024 else { throw Failure("dotenv report over GitLab's 5 KiB default: \(text.utf8.count) bytes") }
+        let lines = lfLines(text)
+        guard lines.count <= 20 else { throw Failure("Dotenv files cannot have more than 20 variables: \(lines.count)") }
+        return try lines.map { line in
             guard let eq = line.firstIndex(of: "=") else { throw Failure("Invalid Format: \(line.debugDescription)") }
             let strip: (Substring) -> String = { s in
                 String(String.UnicodeScalarView(s.unicodeScalars.drop(while: isRubySpace).reversed().drop(while: isRubySpace).reversed()))

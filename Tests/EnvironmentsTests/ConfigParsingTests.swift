@@ -92,6 +92,28 @@ final class ConfigParsingTests: XCTestCase {
         XCTAssertEqual(failure(""), "imagebump.yaml:1:1: the file is empty; it needs environments:")
     }
 
+    /// The dotenv report names an environment's values IMAGEBUMP_<NAME>_*, its name upper-cased with every character
+    /// but a letter or digit made `_`: two names that give one key would overwrite each other's values (#18).
+    func testEnvironmentNamesThatShareAReportKeyAreRefusedAtTheSecond() throws {
+        XCTAssertEqual(failure("environments:\n  a-b: {files: [a]}\n  a.b: {files: [b]}\n"),
+                       "imagebump.yaml:3:3: environment a.b and a-b (line 2) would share the report keys IMAGEBUMP_A_B_*; rename one")
+        XCTAssertEqual(failure("environments:\n  dev: {files: [a]}\n  staging: {files: [b]}\n  Dev: {files: [c]}\n"),
+                       "imagebump.yaml:4:3: environment Dev and dev (line 2) would share the report keys IMAGEBUMP_DEV_*; rename one")
+        XCTAssertEqual(failure("environments:\n  eu_1: {files: [a]}\n  eu-1: {files: [b]}\n"),
+                       "imagebump.yaml:3:3: environment eu-1 and eu_1 (line 2) would share the report keys IMAGEBUMP_EU_1_*; rename one")
+        XCTAssertEqual(try parse("environments:\n  eu-1: {files: [a]}\n  eu-2: {files: [b]}\n  eu1: {files: [c]}\n").environments.map(\.name),
+                       ["eu-1", "eu-2", "eu1"])
+    }
+
+    /// The key is ASCII only: a letter outside ASCII is `_`, as every other character (Swift's isLetter would keep
+    /// `é` and upper-case `ß` to `SS`, a key GitLab refuses or another name's key).
+    func testReportKeyIsASCII() {
+        XCTAssertEqual(Environment.reportKey("prod-é.1"), "PROD___1")
+        XCTAssertEqual(Environment.reportKey("straße"), "STRA_E")
+        XCTAssertEqual(Environment.reportKey("Dev_9"), "DEV_9")
+        XCTAssertEqual(Environment.reportKey("ǅ٣"), "__")
+    }
+
     func testYAMLSyntaxErrorKeepsItsPosition() {
         // the brace left open, not the end of the file it was found at
         XCTAssertEqual(failure("environments:\n  dev: {files: [a]\n"),
