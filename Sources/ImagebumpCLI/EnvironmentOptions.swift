@@ -36,17 +36,19 @@ public struct EnvironmentOptions: ParsableArguments {
     }
 }
 
-/// One part of a run once imagebump.yaml is read: the `set` to run, and the environment it reaches. With an
-/// environment, the command's paths are relative to the repository root (as imagebump.yaml's are); without one,
-/// to the working directory.
+/// One part of a run once imagebump.yaml is read: the `set` to run, the environment it reaches and how (`mode`).
+/// With an environment, the command's paths are relative to the repository root (as imagebump.yaml's are);
+/// without one, to the working directory.
 public struct RunTarget {
     public var environment: String?
     public var command: SetCommand
+    /// How this target is reached: the command's mode as the environment's `mode:` turns it (`RunMode.reaching`).
+    public var mode: RunMode
     /// With `--add`: where each image may be added (`SetRequest.addScopes`); nil: any named kustomization.
     public var addScopes: [String: [String]]?
 
-    public init(environment: String?, command: SetCommand, addScopes: [String: [String]]? = nil) {
-        self.environment = environment; self.command = command; self.addScopes = addScopes
+    public init(environment: String?, command: SetCommand, mode: RunMode? = nil, addScopes: [String: [String]]? = nil) {
+        self.environment = environment; self.command = command; self.mode = mode ?? command.mode; self.addScopes = addScopes
     }
 
     /// The edit this target asks for, its paths relative to `root`.
@@ -58,31 +60,17 @@ public struct RunTarget {
 }
 
 extension SetCommand {
-    /// How the run was asked to publish, before an environment's mode is applied.
-    var asked: Publishing {
-        if edit.dryRun || edit.check { return .none } // previews publish nothing, whatever the environment's mode
-        if forge.mergeRequest { return .mergeRequest }
-        if repo.push { return .commit(push: true) }
-        if repo.commit || repo.repo != nil { return .commit(push: false) }
-        return .none
-    }
-
     /// The target `env` makes of this command: its files unless -f was given (globs expanded in the repository at
-    /// `root`), its branch unless --branch was, a merge request when its mode turns this run's publishing into one,
-    /// and its merge request options unless given.
+    /// `root`), its branch unless --branch was, the mode its `mode:` turns this run's into, and its merge request
+    /// options unless given.
     public func target(_ env: Environment, root: String) -> RunTarget {
         var c = self
         if c.edit.files.isEmpty { c.edit.files = env.paths(root: root) }
         if c.repo.branch == nil { c.repo.branch = env.branch }
-        if env.publishing(asked) == .mergeRequest && !forge.mergeRequest {
-            c.forge.mergeRequest = true
-            c.repo.push = false
-            c.repo.commit = false
-        }
         let mr = env.mergeRequestOptions(labels: forge.label, reviewers: forge.reviewer, assignees: forge.assignee)
         c.forge.label = mr.labels; c.forge.reviewer = mr.reviewers; c.forge.assignee = mr.assignees
         c.environments.environment = [] // applied: the target names it
-        return RunTarget(environment: env.name, command: c)
+        return RunTarget(environment: env.name, command: c, mode: mode.reaching(env.mode == .mergeRequest ? .mergeRequest : .push))
     }
 
     /// The targets of this run, the `--env` environments read from the repository at `root` (the checkout the run

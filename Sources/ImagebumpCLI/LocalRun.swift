@@ -15,7 +15,7 @@ public enum LocalRun {
         do {
             targets = try command.targets(root: root(environment: command.environments.names.first, cwd: cwd), workingDirectory: cwd)
         } catch {
-            throw RunOutput(format: command.edit.output, dotenv: command.repo.dotenv).fail(error, report: RunReport(mode: command.mode.rawValue))
+            throw RunOutput(format: command.edit.output, dotenv: command.repo.dotenv).fail(error, report: RunReport(mode: command.mode))
         }
         try run(targets, of: command, ancestry: ancestry)
     }
@@ -40,32 +40,27 @@ public enum LocalRun {
                 request.ancestry = ancestry ?? (ProcessEnvironment.ci.platform == nil ? nil
                     : NoHistory("this run reads no git history: give --source-repo, a checkout or URL of the application repository"))
                 request.policy = EnvironmentPolicy(explicit: command.environments.config.config, workingDirectory: cwd)
-                plans.append(try Self.plan(request, edit: t.command.edit))
+                plans.append(try SetJob.plan(request, retention: t.mode.retention))
             }
             if command.mode == .write { for p in plans { try SetJob.write(p) } }
         } catch {
             if command.mode == .write { for p in plans { FileIO.discard(p.staged) } }
-            throw output.fail(error, report: RunReport(mode: command.mode.rawValue))
+            throw output.fail(error, report: RunReport(mode: command.mode))
         }
         var next = plans.makeIterator()
-        try output.run(targets, mode: command.mode.rawValue) { t, output in
+        try output.run(targets, mode: command.mode) { t, output in
             let plan = next.next()!
-            return (present(plan, edit: t.command.edit, mode: t.command.mode), command.mode == .write)
+            return (present(plan, mode: t.mode, format: output.format), command.mode == .write)
         }
-    }
-
-    /// Plans `request` keeping what the mode needs (a diff needs the contents, a write the staged files).
-    public static func plan(_ request: SetRequest, edit: EditOptions) throws -> SetPlan {
-        try SetJob.plan(request, retention: edit.dryRun ? .preview : (edit.check ? .summary : .stage))
     }
 
     /// Prints the notes and the diff (--dry-run) of a planned run, and returns its report.
-    public static func present(_ plan: SetPlan, edit: EditOptions, mode: SetCommand.Mode) -> RunReport {
+    public static func present(_ plan: SetPlan, mode: RunMode, format: OutputFormat) -> RunReport {
         for w in plan.notes { Console.warning(w) }
-        if edit.dryRun && edit.output == .text { // with --output json, stdout carries only the JSON document
+        if mode == .dryRun && format == .text { // with --output json, stdout carries only the JSON document
             let colors: UnifiedDiff.Colors = Console.colorEnabled ? .ansi : .none
             for f in plan.files { Console.out(UnifiedDiff.render(path: f.file, old: f.original, new: f.updated, colors: colors), terminator: "") }
         }
-        return RunReport(mode: mode.rawValue, plan: plan, check: edit.check)
+        return RunReport(mode: mode, plan: plan)
     }
 }

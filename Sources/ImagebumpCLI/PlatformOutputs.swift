@@ -43,7 +43,7 @@ public enum PlatformOutputs {
     }
 
     /// The dotenv file's keys, in order (for `--dotenv`'s help).
-    static var dotenvKeys: [String] { outputs(RunReport(mode: "write")).map(\.dotenv) }
+    static var dotenvKeys: [String] { outputs(RunReport(mode: .write)).map(\.dotenv) }
 
     /// Writes GitHub Actions' step outputs and step summary (set on GitHub Actions only), and the dotenv file when asked.
     public static func publish(_ r: RunReport, dotenv: String?) throws {

@@ -98,7 +98,7 @@ public struct PromoteCommand: RoutedCommand {
         if repo.message == nil { s.repo.message = CommitTemplate.promotion(promotion.summary) }
         var target = s.target(toEnv, root: root)
         target.addScopes = addScopes
-        if target.command.forge.mergeRequest {
+        if target.mode == .mergeRequest {
             // one merge request per (environment, images), shared with `set --env`: a re-run with newer versions updates it
             if forge.description == nil { target.command.forge.description = "\(promotion.summary.prefix(1).uppercased())\(promotion.summary.dropFirst()):\n\n{changes}" }
         }
@@ -118,7 +118,7 @@ public struct PromoteCommand: RoutedCommand {
             throw e
         } catch {
             // a refusal before the `set` (the order of promotion, an unknown environment): reported as `set` reports
-            var report = RunReport(mode: SetCommand.mode(repo: repo, forge: forge, run: runOptions).rawValue)
+            var report = RunReport(mode: SetCommand.mode(repo: repo, forge: forge, run: runOptions))
             report.environment = to
             throw RunOutput(format: runOptions.output, dotenv: repo.dotenv).fail(error, report: report)
         }

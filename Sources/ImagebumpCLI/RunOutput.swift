@@ -81,7 +81,7 @@ public struct RunOutput {
 
     /// Runs `targets` one after another, each printed as it finishes, and ends with one report: a target's own, or
     /// with several, one entry each. Stops at the first target that fails (`body` throws its report, printed).
-    public mutating func run(_ targets: [RunTarget], mode: String,
+    public mutating func run(_ targets: [RunTarget], mode: RunMode,
                              _ body: (RunTarget, inout RunOutput) throws(TargetFailure) -> (report: RunReport, wrote: Bool)) throws {
         several = targets.count > 1
         var entries: [RunReport] = []

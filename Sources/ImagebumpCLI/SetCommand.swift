@@ -21,19 +21,12 @@ public struct SetCommand: RoutedCommand {
     public init() {}
 
     /// What the run does, from the parsed flags (--merge-request implies --push, which implies --commit).
-    public enum Mode: String, Sendable, CaseIterable {
-        case write, dryRun = "dry-run", check, commit, push, mergeRequest = "merge-request"
-
-        /// The run makes a git commit.
-        var commits: Bool { self == .commit || self == .push || self == .mergeRequest }
-    }
-
-    public var mode: Mode { Self.mode(repo: repo, forge: forge, run: edit.runOptions) }
+    public var mode: RunMode { Self.mode(repo: repo, forge: forge, run: edit.runOptions) }
 
     public var route: Route { Self.route(repo: repo, forge: forge, run: edit.runOptions) }
 
     /// The mode from the option groups `set` and `promote` share.
-    static func mode(repo: RepoOptions, forge: ForgeOptions, run: RunOptions) -> Mode {
+    static func mode(repo: RepoOptions, forge: ForgeOptions, run: RunOptions) -> RunMode {
         if forge.mergeRequest { return .mergeRequest }
         if repo.push { return .push }
         if repo.commit { return .commit }

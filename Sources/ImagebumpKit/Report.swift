@@ -63,7 +63,7 @@ public struct RunReport: Codable, Sendable, Equatable {
     /// The imagebump version that ran.
     public var version = BuildInfo.description
     /// write, dry-run, check, commit, push or merge-request.
-    public var mode: String
+    public var mode: RunMode
     public var status: Status
     /// True when files changed (or would: --dry-run/--check); with git, when a commit was made.
     public var changed: Bool
@@ -86,13 +86,13 @@ public struct RunReport: Codable, Sendable, Equatable {
     /// fields above then sum them up, and the git fields (commit, branch, merge request) are the entries' own.
     public var environments: [RunReport]?
 
-    public init(mode: String, status: Status = .ok, changed: Bool = false, changes: [PlannedChange] = [], filesSearched: Int? = nil) {
+    public init(mode: RunMode, status: Status = .ok, changed: Bool = false, changes: [PlannedChange] = [], filesSearched: Int? = nil) {
         self.mode = mode; self.status = status; self.changed = changed; self.changes = changes; self.filesSearched = filesSearched
     }
 
-    /// The report of a planned run.
-    public init(mode: String, plan: SetPlan, check: Bool) {
-        self.init(mode: mode, status: check && plan.changed ? .drift : .ok, changed: plan.changed, changes: plan.changes,
+    /// The report of a planned run (`--check` with changes: drift).
+    public init(mode: RunMode, plan: SetPlan) {
+        self.init(mode: mode, status: mode == .check && plan.changed ? .drift : .ok, changed: plan.changed, changes: plan.changes,
                   filesSearched: plan.searchedFiles)
     }
 
@@ -107,7 +107,7 @@ public struct RunReport: Codable, Sendable, Equatable {
 
     /// The report of a run that reached several environments, one `entries` each: failed when one failed (its
     /// error), else drift when one drifted; changed when one changed; the changes of all.
-    public init(mode: String, entries: [RunReport]) {
+    public init(mode: RunMode, entries: [RunReport]) {
         let status: Status = entries.contains { $0.status == .failed } ? .failed : (entries.contains { $0.status == .drift } ? .drift : .ok)
         self.init(mode: mode, status: status, changed: entries.contains(where: \.changed), changes: entries.flatMap(\.changes),
                   filesSearched: entries.allSatisfy { $0.filesSearched == nil } ? nil : entries.compactMap(\.filesSearched).reduce(0, +))

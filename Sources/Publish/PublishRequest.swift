@@ -8,17 +8,6 @@ import ImagebumpKit
 /// A git run with everything resolved: absolute paths, the credentials, the author, the mode. Files to edit are
 /// relative to the config repo's root (the clone or the checkout), never to the process's working directory.
 public struct PublishRequest {
-    public enum Mode: String, Sendable {
-        /// Plan in a clone (or the checkout) and report the diff; nothing written, committed or pushed.
-        case dryRun = "dry-run"
-        /// As dryRun; drift is status `drift` (exit 2).
-        case check
-        case commit, push
-        case mergeRequest = "merge-request"
-
-        public var writes: Bool { self == .commit || self == .push || self == .mergeRequest }
-    }
-
     public struct MergeRequestOptions {
         public var forge: String?
         public var apiURL: String?
@@ -29,7 +18,8 @@ public struct PublishRequest {
         public init() {}
     }
 
-    public var mode: Mode
+    /// dry-run, check (in a clone or the checkout), commit, push or merge-request.
+    public var mode: RunMode
     /// A URL (cloned into a temporary directory) or an absolute path (used in place).
     public var location: String
     public var branch: String?
@@ -53,7 +43,7 @@ public struct PublishRequest {
     /// The imagebump.yaml environment the run reaches (`--env`, `promote`), nil for none.
     public var environment: String?
 
-    public init(mode: Mode, location: String, branch: String?, pushBranch: String?, specs: [ImageSpec], edit: SetRequest,
+    public init(mode: RunMode, location: String, branch: String?, pushBranch: String?, specs: [ImageSpec], edit: SetRequest,
                 messageTemplate: String, author: GitAuthor?, provenance: Provenance, retries: Int, credentials: GitCredentials,
                 networkTimeouts: NetworkTimeouts, caFile: String?, mergeRequest: MergeRequestOptions, ci: CIEnvironment,
                 environment: String? = nil) {

@@ -19,41 +19,36 @@ public struct Publisher {
         self.progress = progress; self.planned = planned; self.warning = warning
     }
 
-    /// The report and, for --dry-run, the planned files (for the diff).
-    public struct Outcome {
-        public var report: RunReport
-        public var preview: SetPlan?
+    /// What a run did: a preview's plan (--dry-run, --check: the caller reports it and shows its diff), or what was
+    /// committed, pushed and opened.
+    public enum Outcome {
+        case preview(SetPlan)
+        case published(RunReport)
     }
 
     public func run(_ request: PublishRequest) throws -> Outcome {
-        var report = RunReport(mode: request.mode.rawValue)
-        var preview: SetPlan?
+        var report = RunReport(mode: request.mode)
         do {
+            guard request.mode.commits || request.mode.previews else { throw PublishError("\(request.mode.rawValue) runs without git") }
             let token = request.credentials.resolveToken(forLocation: request.location)
             if request.mode == .mergeRequest && token == nil {
                 throw PublishError("--merge-request needs an API token (\(request.credentials.tokenSearchDescription(forLocation: request.location))); GitLab: a project access token with api and write_repository scopes; GitHub: contents: write and pull-requests: write")
             }
-            if !request.mode.writes && !ConfigRepo.isURL(request.location) { // a local checkout is read as it is
-                let plan = try Self.plan(request.edit, at: request.location, retention: request.mode == .dryRun ? .preview : .summary)
-                return Outcome(report: RunReport(mode: request.mode.rawValue, plan: plan, check: request.mode == .check), preview: plan)
+            if request.mode.previews && !ConfigRepo.isURL(request.location) { // a local checkout is read as it is
+                return .preview(try Self.plan(request.edit, at: request.location, retention: request.mode.retention))
             }
-            try ConfigRepo.with(location: request.location, branch: request.branch, credentials: request.credentials,
-                                checkoutPaths: ConfigRepo.isURL(request.location) ? request.sparsePaths : nil, progress: progress,
-                                timeouts: request.networkTimeouts) { repo in
-                if !request.mode.writes {
-                    let plan = try Self.plan(request.edit, at: repo.workdir, retention: request.mode == .dryRun ? .preview : .summary)
-                    report = RunReport(mode: request.mode.rawValue, plan: plan, check: request.mode == .check)
-                    preview = plan
-                    return
-                }
+            return try ConfigRepo.with(location: request.location, branch: request.branch, credentials: request.credentials,
+                                       checkoutPaths: ConfigRepo.isURL(request.location) ? request.sparsePaths : nil, progress: progress,
+                                       timeouts: request.networkTimeouts) { repo in
+                if request.mode.previews { return .preview(try Self.plan(request.edit, at: repo.workdir, retention: request.mode.retention)) }
                 try publish(request, repo: repo, token: token, report: &report)
+                return .published(report)
             }
         } catch let e as PublishFailure {
             throw e
         } catch {
             throw PublishFailure(report: report, underlying: error)
         }
-        return Outcome(report: report, preview: preview)
     }
 
     private func publish(_ request: PublishRequest, repo: ConfigRepo, token: GitCredentials.Token?, report: inout RunReport) throws {
@@ -74,7 +69,7 @@ public struct Publisher {
             try f.preflight(explicitBranch: request.pushBranch != nil, warning: warning)
             let fromOpen = try f.changesFromOpenMergeRequest(edit, repo: repo)
             if first.changes.isEmpty, let fromOpen {
-                report = RunReport(mode: request.mode.rawValue, changed: false, changes: [], filesSearched: first.searchedFiles)
+                report = RunReport(mode: request.mode, changed: false, changes: [], filesSearched: first.searchedFiles)
                 report.supersededMergeRequest = try f.closeSuperseded(changes: fromOpen, repo: repo)
                 return
             }
@@ -99,12 +94,12 @@ public struct Publisher {
                 try SetJob.write(plan)
                 if lastPlan == nil {
                     for w in plan.notes { warning?(w) }
-                    planned?(RunReport(mode: request.mode.rawValue, plan: plan, check: false))
+                    planned?(RunReport(mode: request.mode, plan: plan))
                 }
                 lastPlan = plan
                 return plan.writtenPaths
             })
-        report = RunReport(mode: request.mode.rawValue, changed: result.commit != nil,
+        report = RunReport(mode: request.mode, changed: result.commit != nil,
                            changes: result.commit != nil ? (lastPlan?.changes ?? []) : [], filesSearched: lastPlan?.searchedFiles)
         report.commit = result.commit
         report.branch = result.branch

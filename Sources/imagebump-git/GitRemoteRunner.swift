@@ -30,9 +30,9 @@ struct GitRemoteRunner: RemoteRunner {
             // the application's history is fetched under the same limits as the config repo
             ancestry = try ApplicationRepository.open(explicit: run.sourceRepo, configLocation: location, workingDirectory: cwd, ci: ci,
                                                       credentials: sourceCredentials, timeouts: Self.timeouts(command.repo.access))
-        } catch { throw output.fail(error, report: RunReport(mode: command.mode.rawValue)) }
+        } catch { throw output.fail(error, report: RunReport(mode: command.mode)) }
         defer { (ancestry as? SourceHistory)?.close() }
-        if command.repo.repo == nil && [.write, .dryRun, .check].contains(command.mode) {
+        if command.repo.repo == nil && !command.mode.commits {
             // here only for --source-repo: a local edit with the stale-run check
             if let given { try LocalRun.run(given, of: command, ancestry: ancestry) } else { try LocalRun.run(command, ancestry: ancestry) }
             return
@@ -41,9 +41,9 @@ struct GitRemoteRunner: RemoteRunner {
         if given == nil && !command.environments.names.isEmpty {
             do {
                 targets = try withConfigCheckout(command.repo.access, workingDirectory: cwd) { root in try command.targets(root: root, workingDirectory: cwd) }
-            } catch { throw output.fail(error, report: RunReport(mode: command.mode.rawValue)) }
+            } catch { throw output.fail(error, report: RunReport(mode: command.mode)) }
         }
-        if ConfigRepo.isURL(location), let t = targets.first(where: { $0.command.mode == .commit }) {
+        if ConfigRepo.isURL(location), let t = targets.first(where: { $0.mode == .commit }) {
             // a usage error (64), found here because only this executable parses remote locations
             Console.error(t.command.repo.commit
                 ? "--commit without --push on \(redact(url: location)) would commit into a temporary clone that is then removed; add --push, or give a local checkout as --repo"
@@ -54,7 +54,7 @@ struct GitRemoteRunner: RemoteRunner {
             Console.addMask(token.secret)
             output.secrets = [token.secret]
         }
-        try output.run(targets, mode: command.mode.rawValue) { (t, output) throws(TargetFailure) in
+        try output.run(targets, mode: command.mode) { (t, output) throws(TargetFailure) in
             try publish(t, location: location, credentials: credentials, ancestry: ancestry, ci: ci, cwd: cwd, output: &output)
         }
     }
@@ -64,9 +64,7 @@ struct GitRemoteRunner: RemoteRunner {
                          ci: CIEnvironment, cwd: String, output: inout RunOutput) throws(TargetFailure) -> (report: RunReport, wrote: Bool) {
         let command = target.command
         let o = command.repo, f = command.forge
-        guard let mode = PublishRequest.Mode(rawValue: command.mode.rawValue) else {
-            throw TargetFailure(report: output.failed(CLIError("\(command.mode.rawValue) runs without git"), report: RunReport(mode: command.mode.rawValue)))
-        }
+        let mode = target.mode
         var request: PublishRequest
         do {
             let specs = try SetCommand.parse(command.edit.specs)
@@ -85,7 +83,7 @@ struct GitRemoteRunner: RemoteRunner {
                 retries: o.retries.value, credentials: credentials, networkTimeouts: Self.timeouts(o.access),
                 caFile: Self.absolute(o.caFile, cwd: cwd), mergeRequest: mr, ci: ci, environment: target.environment)
         } catch {
-            throw TargetFailure(report: output.failed(error, report: RunReport(mode: mode.rawValue)))
+            throw TargetFailure(report: output.failed(error, report: RunReport(mode: mode)))
         }
         let printer = ProgressPrinter(showOutcome: false, write: { Console.progress($0) })
         var shown = output
@@ -106,12 +104,12 @@ struct GitRemoteRunner: RemoteRunner {
             throw TargetFailure(report: shown.failed(failure.underlying ?? failure, report: failure.report))
         } catch {
             printer.finish()
-            throw TargetFailure(report: shown.failed(error, report: RunReport(mode: mode.rawValue)))
+            throw TargetFailure(report: shown.failed(error, report: RunReport(mode: mode)))
         }
-        if let plan = outcome.preview {
-            return (LocalRun.present(plan, edit: command.edit, mode: command.mode), false)
+        switch outcome {
+        case .preview(let plan): return (LocalRun.present(plan, mode: mode, format: shown.format), false)
+        case .published(let report): return (report, true)
         }
-        return (outcome.report, true)
     }
 
     /// The config repo a run names: a URL as given, a path made absolute; none: the working directory.

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 import BuildInfo
 @testable import ImagebumpCLI
+import ImagebumpKit
 
 /// The one command tree: every command line the CI integrations build parses, and is routed to the executable
 /// that can run it; --version and subcommand suggestions.
@@ -23,7 +24,7 @@ final class CommandModelTests: XCTestCase {
     func testEveryCommandLineTheCITemplatesBuildParsesAndIsRoutedByItsMode() throws {
         let recorded = try recordedCommandLines()
         XCTAssertEqual(recorded.count, 4 * 7 * 2 * 2 * 3, "every source × mode × dry-run × token × scope was tried")
-        let modeOf: [String: SetCommand.Mode] = ["push": .push, "merge-request": .mergeRequest, "pull-request": .mergeRequest,
+        let modeOf: [String: RunMode] = ["push": .push, "merge-request": .mergeRequest, "pull-request": .mergeRequest,
                                                  "check": .check, "dry-run": .dryRun, "none": .write]
         var accepted: [String: Set<String>] = [:]
         var parsed: [[String]: Result<Any, Error>] = [:] // many combinations build the same command line

@@ -33,13 +33,13 @@ final class DotenvLimitTests: XCTestCase {
     /// and the report stays under 5 KiB; on the old code two 2 KiB copies of one error and long branches passed it.
     func testLongValuesAreCutToFitBeforeAnEnvironmentIsLeftOut() throws {
         func entry(_ name: String, branch: String, error: String? = nil) -> RunReport {
-            var e = RunReport(mode: "push", changed: true)
+            var e = RunReport(mode: .push, changed: true)
             e.environment = name; e.branch = branch; e.commit = String(repeating: "c", count: 40); e.pushed = true
             if let error { e = e.failed(message: error, problems: []) }
             return e
         }
         let longError = "push refused: " + String(repeating: "remote: GitLab: You are not allowed to push code $CI_JOB_TOKEN\n", count: 60)
-        let r = RunReport(mode: "push", entries: [entry("dev", branch: "imagebump/" + String(repeating: "d", count: 380)),
+        let r = RunReport(mode: .push, entries: [entry("dev", branch: "imagebump/" + String(repeating: "d", count: 380)),
                                                    entry("staging", branch: "imagebump/" + String(repeating: "s", count: 380)),
                                                    entry("production", branch: "main", error: longError)])
         let report = PlatformOutputs.dotenvReport(r)

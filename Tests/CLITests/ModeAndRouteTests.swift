@@ -1,15 +1,16 @@
 import XCTest
 @testable import ImagebumpCLI
+import ImagebumpKit
 
 /// `set` and `promote` derive their route from one mode function over the option groups they share.
 final class ModeAndRouteTests: XCTestCase {
-    func mode(_ argv: [String]) throws -> SetCommand.Mode {
+    func mode(_ argv: [String]) throws -> RunMode {
         let command = try Entry.parse(argv)
         return try XCTUnwrap(command as? SetCommand, "\(argv)").mode
     }
 
     func testModeDecidesTheRouteForSetAndPromoteAlike() throws {
-        let cases: [([String], SetCommand.Mode, Route)] = [
+        let cases: [([String], RunMode, Route)] = [
             ([], .write, .local),
             (["--dry-run"], .dryRun, .local),
             (["--check"], .check, .local),
