@@ -52,8 +52,11 @@ let package = Package(
         // request: decided from the parsed command) to `imagebump-git` beside it.
         .executableTarget(name: "imagebump", dependencies: ["ImagebumpCLI", "TempCleanup"]),
         // One git run: clone/open → edit → commit → push with re-apply → merge request, reported as a RunReport.
-        .target(name: "Publish", dependencies: ["ImagebumpKit", "GitOps", "Forge"], swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")]),
-        .executableTarget(name: "imagebump-git", dependencies: ["ImagebumpCLI", "GitOps", "Publish", "TempCleanup", "CIEnvironment"], swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")]),
+        // and the git backend of the command context (GitRemoteRunner), which the CLI's commands run through.
+        .target(name: "Publish", dependencies: ["ImagebumpKit", "GitOps", "Forge", "ImagebumpCLI", "Environments", "CIEnvironment", "Remote", "Redaction",
+                                               .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")]),
+        .executableTarget(name: "imagebump-git", dependencies: ["ImagebumpCLI", "Publish", "TempCleanup"], swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")]),
 
         .testTarget(name: "ImageReferenceTests", dependencies: ["ImageReference"]),
         .testTarget(name: "YAMLEditTests", dependencies: ["YAMLEdit", "TestSupport"]),

@@ -38,7 +38,8 @@ public final class ConfigRepo {
 
     var repo: OpaquePointer?
     let session: CredentialSession
-    let progress: GitProgressSink?
+    /// Progress of fetches and pushes (the caller of a run may hand the open repo to another with its own).
+    public var progress: GitProgressSink?
     let timeouts: NetworkTimeouts
     private var tempDir: String?
     /// `tempDir` is removed on SIGINT/SIGTERM/SIGHUP too (when the executable installed TempCleanup's handlers).

@@ -5,7 +5,7 @@ import ImageRules
 import ImagebumpKit
 
 /// `imagebump get`: what each environment runs (read-only), in a local checkout or a clone of `--repo`.
-public struct GetCommand: RoutedCommand {
+public struct GetCommand: RoutedCommand, ContextCommand {
     public static let configuration = CommandConfiguration(
         commandName: "get",
         abstract: "Show what each environment runs: the image each overlay renders, and where that value is set.",
@@ -41,16 +41,14 @@ public struct GetCommand: RoutedCommand {
         for i in images where (try? ImageName(parsing: i)) == nil { throw ValidationError("--image \(i): not an image name") }
     }
 
-    public func run() throws {
-        let cwd = RepoRoot.currentDirectory()
+    public func run(in context: CommandContext) throws {
+        let cwd = context.workingDirectory
         let report: GetReport
         do {
             if route == .git {
-                guard let runner = RemoteHook.runner else {
-                    Console.error("this executable cannot clone; run imagebump-git")
-                    throw ExitCode.failure
+                report = try context.requireGit().withCheckout(repo, context: context) { checkout in
+                    try makeReport(root: checkout.root, workingDirectory: cwd)
                 }
-                report = try runner.withConfigCheckout(repo, workingDirectory: cwd) { root in try makeReport(root: root, workingDirectory: cwd) }
             } else {
                 report = try makeReport(root: nil, workingDirectory: cwd)
             }

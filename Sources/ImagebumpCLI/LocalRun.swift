@@ -7,19 +7,6 @@ import ImagebumpKit
 
 /// An edit without git: plan every file, then diff, check or write, and report.
 public enum LocalRun {
-    /// - Parameter ancestry: the application repository for the stale-run check (given only by imagebump-git; in a CI
-    ///   job, none makes the check say why it is skipped).
-    public static func run(_ command: SetCommand, ancestry: (any CommitAncestry)? = nil) throws {
-        let cwd = RepoRoot.currentDirectory()
-        let targets: [RunTarget]
-        do {
-            targets = try command.targets(root: root(environment: command.environments.names.first, cwd: cwd), workingDirectory: cwd)
-        } catch {
-            throw RunOutput(format: command.edit.output, dotenv: command.repo.dotenv).fail(error, report: RunReport(mode: command.mode))
-        }
-        try run(targets, of: command, ancestry: ancestry)
-    }
-
     /// What a target's paths are relative to: with an environment, the repository's root (as in imagebump.yaml);
     /// else the working directory.
     static func root(environment: String?, cwd: String) -> String {
@@ -28,8 +15,11 @@ public enum LocalRun {
 
     /// Plans every target first (a failure leaves every file as it was), then writes them (write mode) and reports
     /// one entry per target.
-    public static func run(_ targets: [RunTarget], of command: SetCommand, ancestry: (any CommitAncestry)? = nil) throws {
-        let cwd = RepoRoot.currentDirectory()
+    /// - Parameter ancestry: the application repository for the stale-run check (read by the git backend for
+    ///   --source-repo; in a CI job, none makes the check say why it is skipped).
+    public static func run(_ targets: [RunTarget], of command: SetCommand, ancestry: (any CommitAncestry)? = nil,
+                           context: CommandContext) throws {
+        let cwd = context.workingDirectory
         var output = RunOutput(format: command.edit.output, dotenv: command.repo.dotenv)
         var plans: [SetPlan] = []
         do {
@@ -37,7 +27,7 @@ public enum LocalRun {
             for t in targets {
                 var request = t.request(specs, root: root(environment: t.environment, cwd: cwd))
                 // in a CI job the stale-run check is never skipped silently: without history, the run says why (once)
-                request.ancestry = ancestry ?? (ProcessEnvironment.ci.platform == nil ? nil
+                request.ancestry = ancestry ?? (context.ci.platform == nil ? nil
                     : NoHistory("this run reads no git history: give --source-repo, a checkout or URL of the application repository"))
                 request.policy = EnvironmentPolicy(explicit: command.environments.config.config, workingDirectory: cwd)
                 plans.append(try SetJob.plan(request, retention: t.mode.retention))

@@ -6,7 +6,7 @@ import ImageRules
 
 /// `imagebump promote FROM TO`: set in TO's files exactly the image references FROM's files hold now, the way TO
 /// is reached (its mode). A `set --env TO` whose specs are read from FROM.
-public struct PromoteCommand: RoutedCommand {
+public struct PromoteCommand: RoutedCommand, ContextCommand {
     public static let configuration = CommandConfiguration(
         commandName: "promote",
         abstract: "Set in environment TO the images that environment FROM runs now (imagebump.yaml).",
@@ -105,24 +105,24 @@ public struct PromoteCommand: RoutedCommand {
         return target
     }
 
-    public func run() throws {
-        let cwd = RepoRoot.currentDirectory()
-        let target: RunTarget
-        do {
-            if route == .git {
-                target = try SetCommand.gitRunner().withConfigCheckout(repo.access, workingDirectory: cwd) { root in try resolve(root: root, workingDirectory: cwd) }
-            } else {
-                target = try resolve(root: ConfigFile.repositoryRoot(from: cwd), workingDirectory: cwd)
-            }
-        } catch let e as ExitCode {
-            throw e
-        } catch {
-            // a refusal before the `set` (the order of promotion, an unknown environment): reported as `set` reports
-            var report = RunReport(mode: SetCommand.mode(repo: repo, forge: forge, run: runOptions))
-            report.environment = to
-            throw RunOutput(format: runOptions.output, dotenv: repo.dotenv).fail(error, report: report)
+    public func run(in context: CommandContext) throws {
+        let cwd = context.workingDirectory
+        // a refusal before the `set` (the order of promotion, an unknown environment): reported as `set` reports
+        var failure = RunReport(mode: SetCommand.mode(repo: repo, forge: forge, run: runOptions))
+        failure.environment = to
+        let output = RunOutput(format: runOptions.output, dotenv: repo.dotenv)
+        guard route == .git else {
+            let target = try output.reporting(failure) { try resolve(root: ConfigFile.repositoryRoot(from: cwd), workingDirectory: cwd) }
+            return try SetCommand.run([target], of: target.command, in: nil, context: context)
         }
-        try SetCommand.run([target], of: target.command)
+        // one checkout: FROM and TO are read in the clone the promotion then edits
+        let git = try context.requireGit()
+        try output.reporting(failure) {
+            try git.withCheckout(repo.access, context: context) { checkout in
+                let target = try resolve(root: checkout.root, workingDirectory: cwd)
+                try RunOutput.reportsItself { try SetCommand.run([target], of: target.command, in: checkout, context: context) }
+            }
+        }
     }
 
     /// `dir/kustomization.yaml` (or .yml, Kustomization) when `path` is a directory holding one.

@@ -13,22 +13,40 @@ public protocol RoutedCommand: ParsableCommand {
     var route: Route { get }
 }
 
-/// The entry point of both executables: parse with the full command tree, then either run here or — when the
-/// parsed command needs git and this executable has no git runner — replace the process with `imagebump-git`.
+/// The entry point of both executables: parse with the full command tree, then either run here, with the context
+/// read once from the process, or — when the parsed command needs git and this executable has no git backend —
+/// replace the process with `imagebump-git`.
 public enum Entry {
-    public static func main(gitRunner: RemoteRunner?) -> Never {
-        RemoteHook.runner = gitRunner
+    public static func main(git: (any GitBackend)?) -> Never {
         let arguments = Array(CommandLine.arguments.dropFirst())
         do {
             var command = try parse(arguments)
-            if gitRunner == nil, let routed = command as? any RoutedCommand, routed.route == .git {
-                try RemoteHook.handOver()
+            if git == nil, let routed = command as? any RoutedCommand, routed.route == .git {
+                try handOver()
             }
-            try command.run()
+            if let command = command as? any ContextCommand {
+                try command.run(in: .current(git: git))
+            } else {
+                try command.run()
+            }
             Imagebump.exit()
         } catch {
             Imagebump.exit(withError: error)
         }
+    }
+
+    /// Replaces this process with `imagebump-git` from the same directory, with the same arguments.
+    static func handOver() throws -> Never {
+        var buf = [CChar](repeating: 0, count: 4096)
+        let n = readlink("/proc/self/exe", &buf, buf.count - 1)
+        let exe = n > 0 ? String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) : CommandLine.arguments[0]
+        let dir = exe.lastIndex(of: "/").map { String(exe[..<$0]) } ?? "."
+        let helper = dir + "/imagebump-git"
+        let args = [helper] + CommandLine.arguments.dropFirst()
+        var cargs = args.map { strdup($0) } + [nil]
+        execv(helper, &cargs)
+        Console.error("--repo/--commit/--push/--merge-request need \(helper), which could not be run: \(String(cString: strerror(errno)))")
+        throw ExitCode.failure
     }
 
     /// Parses `arguments` (without argv[0]) into a command; a mistyped subcommand gets "did you mean".
@@ -77,35 +95,3 @@ enum Subcommands {
         return a.isEmpty ? b.count : row[b.count]
     }
 }
-
-/// How `imagebump-git` runs a `set` that needs git.
-public protocol RemoteRunner {
-    /// Runs `command`, its --env environments read from the config repo.
-    func run(_ command: SetCommand) throws
-    /// Runs `targets`, resolved already from `command` (a promotion's).
-    func run(_ targets: [RunTarget], of command: SetCommand) throws
-    /// Runs `body` in a read-only checkout of the config repo `repo` names (a URL is cloned into a temporary directory,
-    /// removed afterwards): where `promote` reads imagebump.yaml and the environments' images before its `set`, and
-    /// what `get --repo` reads. A relative path in `repo` is taken against `cwd`.
-    func withConfigCheckout<T>(_ repo: RepoAccessOptions, workingDirectory cwd: String, _ body: (String) throws -> T) throws -> T
-}
-
-public enum RemoteHook {
-    /// Set by `imagebump-git` before parsing; nil in the plain `imagebump` executable.
-    nonisolated(unsafe) public static var runner: RemoteRunner?
-
-    /// Replaces this process with `imagebump-git` from the same directory, with the same arguments.
-    public static func handOver() throws -> Never {
-        var buf = [CChar](repeating: 0, count: 4096)
-        let n = readlink("/proc/self/exe", &buf, buf.count - 1)
-        let exe = n > 0 ? String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) : CommandLine.arguments[0]
-        let dir = exe.lastIndex(of: "/").map { String(exe[..<$0]) } ?? "."
-        let helper = dir + "/imagebump-git"
-        let args = [helper] + CommandLine.arguments.dropFirst()
-        var cargs = args.map { strdup($0) } + [nil]
-        execv(helper, &cargs)
-        Console.error("--repo/--commit/--push/--merge-request need \(helper), which could not be run: \(String(cString: strerror(errno)))")
-        throw ExitCode.failure
-    }
-}
-

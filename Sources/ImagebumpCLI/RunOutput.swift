@@ -79,6 +79,27 @@ public struct RunOutput {
         return ExitCode.failure
     }
 
+    /// Runs `body` (reading the config repo, resolving the run's targets): an error it throws is reported as `report`
+    /// (exit 1), unless it was reported already (an `ExitCode`, or what `reportsItself` ran).
+    public func reporting<T>(_ report: RunReport, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let e as ExitCode {
+            throw e
+        } catch let e as Reported {
+            throw e.error
+        } catch {
+            throw fail(error, report: report)
+        }
+    }
+
+    /// Runs `body`, which reports its own failures (a run of targets), inside `reporting`.
+    public static func reportsItself(_ body: () throws -> Void) throws {
+        do { try body() } catch { throw Reported(error: error) }
+    }
+
+    private struct Reported: Error { let error: Error }
+
     /// Runs `targets` one after another, each printed as it finishes, and ends with one report: a target's own, or
     /// with several, one entry each. Stops at the first target that fails (`body` throws its report, printed).
     public mutating func run(_ targets: [RunTarget], mode: RunMode,

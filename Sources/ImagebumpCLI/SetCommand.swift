@@ -3,7 +3,7 @@ import Environments
 import ImageReference
 import ImagebumpKit
 
-public struct SetCommand: RoutedCommand {
+public struct SetCommand: RoutedCommand, ContextCommand {
     public static let configuration = CommandConfiguration(
         commandName: "set",
         abstract: "Set image tags/digests in YAML files, changing only the bytes of the edited values.",
@@ -50,30 +50,37 @@ public struct SetCommand: RoutedCommand {
         }
     }
 
-    public func run() throws {
-        if route == .git {
-            try Self.gitRunner().run(self)
-            return
+    public func run(in context: CommandContext) throws {
+        if environments.names.isEmpty {
+            return try Self.run([RunTarget(environment: nil, command: self)], of: self, in: nil, context: context)
         }
-        try LocalRun.run(self)
+        // the --env environments, read from the checkout the run edits; a failure to read them is this run's
+        let cwd = context.workingDirectory
+        let output = RunOutput(format: edit.output, dotenv: repo.dotenv), failure = RunReport(mode: mode)
+        guard route == .git else {
+            let resolved = try output.reporting(failure) { try self.targets(root: ConfigFile.repositoryRoot(from: cwd), workingDirectory: cwd) }
+            return try Self.run(resolved, of: self, in: nil, context: context)
+        }
+        let git = try context.requireGit()
+        try output.reporting(failure) {
+            try git.withCheckout(repo.access, context: context) { checkout in
+                let resolved = try self.targets(root: checkout.root, workingDirectory: cwd)
+                try RunOutput.reportsItself { try Self.run(resolved, of: self, in: checkout, context: context) }
+            }
+        }
     }
 
-    /// Runs `targets` (a promotion's, resolved already) the way `command` routes.
-    static func run(_ targets: [RunTarget], of command: SetCommand) throws {
-        if command.route == .git {
-            try gitRunner().run(targets, of: command)
-            return
+    /// Runs `targets` (read from `checkout`, when they were) the way `command` routes: here; here with the
+    /// application's history read by git (--source-repo); or in the config repo, by the git backend.
+    static func run(_ targets: [RunTarget], of command: SetCommand, in checkout: ConfigCheckout?, context: CommandContext) throws {
+        guard command.route == .git else { return try LocalRun.run(targets, of: command, context: context) }
+        let git = try context.requireGit()
+        if command.repo.repo == nil && !command.mode.commits { // a local edit with the stale-run check
+            return try git.withApplicationHistory(command, context: context) { ancestry in
+                try LocalRun.run(targets, of: command, ancestry: ancestry, context: context)
+            }
         }
-        try LocalRun.run(targets, of: command)
-    }
-
-    /// `imagebump` hands git runs over after parsing; only `imagebump-git`, which sets the runner, gets here.
-    static func gitRunner() throws -> any RemoteRunner {
-        guard let runner = RemoteHook.runner else {
-            Console.error("this executable cannot clone, commit or push; run imagebump-git")
-            throw ExitCode.failure
-        }
-        return runner
+        try git.run(targets, of: command, in: checkout, context: context)
     }
 
     /// The image specs, parsed; two specs naming one image are refused.

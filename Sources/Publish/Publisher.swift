@@ -26,7 +26,9 @@ public struct Publisher {
         case published(RunReport)
     }
 
-    public func run(_ request: PublishRequest) throws -> Outcome {
+    /// - Parameter opened: the config repo, cloned already (the checkout a promotion or `--env` was read from), used
+    ///   instead of cloning `request.location` again; the caller closes it.
+    public func run(_ request: PublishRequest, in opened: ConfigRepo? = nil) throws -> Outcome {
         var report = RunReport(mode: request.mode)
         do {
             guard request.mode.commits || request.mode.previews else { throw PublishError("\(request.mode.rawValue) runs without git") }
@@ -37,13 +39,18 @@ public struct Publisher {
             if request.mode.previews && !ConfigRepo.isURL(request.location) { // a local checkout is read as it is
                 return .preview(try Self.plan(request.edit, at: request.location, retention: request.mode.retention))
             }
-            return try ConfigRepo.with(location: request.location, branch: request.branch, credentials: request.credentials,
-                                       checkoutPaths: ConfigRepo.isURL(request.location) ? request.sparsePaths : nil, progress: progress,
-                                       timeouts: request.networkTimeouts) { repo in
+            func run(in repo: ConfigRepo) throws -> Outcome {
                 if request.mode.previews { return .preview(try Self.plan(request.edit, at: repo.workdir, retention: request.mode.retention)) }
                 try publish(request, repo: repo, token: token, report: &report)
                 return .published(report)
             }
+            if let opened {
+                opened.progress = progress
+                return try run(in: opened)
+            }
+            return try ConfigRepo.with(location: request.location, branch: request.branch, credentials: request.credentials,
+                                       checkoutPaths: ConfigRepo.isURL(request.location) ? request.sparsePaths : nil, progress: progress,
+                                       timeouts: request.networkTimeouts, run)
         } catch let e as PublishFailure {
             throw e
         } catch {

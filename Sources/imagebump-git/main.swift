@@ -1,6 +1,6 @@
 import ImagebumpCLI
+import Publish
 import TempCleanup
 
 TempCleanup.installSignalHandlers()
-
-Entry.main(gitRunner: GitRemoteRunner())
+Entry.main(git: GitRemoteRunner())

@@ -5,4 +5,4 @@ import TempCleanup
 // with imagebump-git beside this executable, which links libgit2/libcurl.
 // Staged temp files are removed on SIGINT/SIGTERM/SIGHUP (imagebump-git, exec'd for git runs, installs its own).
 TempCleanup.installSignalHandlers()
-Entry.main(gitRunner: nil)
+Entry.main(git: nil)

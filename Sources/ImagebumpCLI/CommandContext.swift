@@ -1,0 +1,61 @@
+import ArgumentParser
+import CIEnvironment
+import ImagebumpKit
+
+/// What a command runs with, made once by `Entry.main` before the command runs (as SwiftPM's `SwiftTool`): the
+/// process's state, read there at the edge and passed on as values, and the git backend when this executable has one.
+public struct CommandContext {
+    /// The process environment: where tokens, proxies and the CI platform's variables are looked up.
+    public let variables: [String: String]
+    /// The CI platform's answers (platform, author, provenance, API URL, checkout), from `variables`.
+    public let ci: CIEnvironment
+    /// What relative paths on the command line are taken against.
+    public let workingDirectory: String
+    /// Clones, commits, pushes and merge requests: `imagebump-git`'s; nil in `imagebump`, which hands such runs over.
+    public let git: (any GitBackend)?
+
+    public init(variables: [String: String], workingDirectory: String, git: (any GitBackend)?) {
+        self.variables = variables; self.ci = CIEnvironment(variables); self.workingDirectory = workingDirectory; self.git = git
+    }
+
+    /// The context of this process: its environment and working directory, read here once.
+    public static func current(git: (any GitBackend)?) -> CommandContext {
+        CommandContext(variables: ProcessEnvironment.variables, workingDirectory: RepoRoot.currentDirectory(), git: git)
+    }
+
+    /// The git backend; `imagebump` hands git runs over after parsing, so only `imagebump-git` gets here with one.
+    public func requireGit() throws -> any GitBackend {
+        guard let git else {
+            Console.error("this executable cannot clone, commit or push; run imagebump-git")
+            throw ExitCode.failure
+        }
+        return git
+    }
+}
+
+/// A command that runs with the `CommandContext` (`Entry.main` calls this instead of `run()`).
+public protocol ContextCommand: ParsableCommand {
+    func run(in context: CommandContext) throws
+}
+
+/// How `imagebump-git` reaches the config repo: the runs of `set` (and so of `promote`) that need git, and the
+/// checkouts `get`, `promote` and `set --env` read before.
+public protocol GitBackend {
+    /// Runs `body` in a checkout of the config repo `repo` names: a local checkout in place (its repository's root),
+    /// a URL cloned into a temporary directory, removed afterwards.
+    func withCheckout<T>(_ repo: RepoAccessOptions, context: CommandContext, _ body: (ConfigCheckout) throws -> T) throws -> T
+    /// Runs `targets` of `command` (a commit, a push, a merge request or a preview in a config repo). `checkout`: the one the targets were
+    /// read from; the first target on its branch edits it (a URL is not cloned twice).
+    func run(_ targets: [RunTarget], of command: SetCommand, in checkout: ConfigCheckout?, context: CommandContext) throws
+    /// Runs `body` with the application repository's history for the stale-run check (`--source-repo`, else the CI
+    /// job's checkout; nil outside CI without either); a failure to open it is reported as the run's.
+    func withApplicationHistory<T>(_ command: SetCommand, context: CommandContext, _ body: ((any CommitAncestry)?) throws -> T) throws -> T
+}
+
+/// A checkout of the config repo, open for the run: its root, and the git backend's own handle of it.
+public struct ConfigCheckout {
+    public let root: String
+    /// The backend's open repository (a clone), nil for a local checkout used in place.
+    public let repository: AnyObject?
+    public init(root: String, repository: AnyObject?) { self.root = root; self.repository = repository }
+}

@@ -1,0 +1,147 @@
+import ArgumentParser
+import CIEnvironment
+import Environments
+import FoundationEssentials
+import GitOps
+import ImagebumpCLI
+import ImagebumpKit
+
+/// The git backend of `imagebump-git`: `imagebump set` runs that need git become a `PublishRequest` each (paths
+/// resolved against the context's working directory), the `Publisher` runs them, `RunOutput` reports them.
+public struct GitRemoteRunner: GitBackend {
+    public init() {}
+
+    public func run(_ targets: [RunTarget], of command: SetCommand, in checkout: ConfigCheckout?, context: CommandContext) throws {
+        let cwd = context.workingDirectory
+        let location = Self.location(command.repo.access, cwd: cwd)
+        var output = RunOutput(format: command.edit.output, dotenv: Self.absolute(command.repo.dotenv, cwd: cwd))
+        let credentials = Self.credentials(command.repo.access, context: context)
+        try withApplicationHistory(command, context: context) { ancestry in
+            if ConfigRepo.isURL(location), let t = targets.first(where: { $0.mode == .commit }) {
+                // a usage error (64), found here because only this executable parses remote locations
+                Console.error(t.command.repo.commit
+                    ? "--commit without --push on \(redact(url: location)) would commit into a temporary clone that is then removed; add --push, or give a local checkout as --repo"
+                    : "--repo \(redact(url: location)) needs a mode: --push, --merge-request, --dry-run or --check")
+                throw ExitCode.validationFailure
+            }
+            if let token = credentials.resolveToken(forLocation: location) {
+                Console.addMask(token.secret)
+                output.secrets = [token.secret]
+            }
+            var first = true
+            try output.run(targets, mode: command.mode) { (t, output) throws(TargetFailure) in
+                // the checkout the targets were read from is edited by the first one, when it is on that one's branch
+                let clone = first ? (checkout?.repository as? ConfigRepo).flatMap { (t.command.repo.branch ?? $0.branch) == $0.branch ? $0 : nil } : nil
+                first = false
+                return try publish(t, location: location, clone: clone, credentials: credentials, ancestry: ancestry,
+                                   context: context, output: &output)
+            }
+        }
+    }
+
+    /// Runs `body` with the application repository's history for the stale-run check (`ApplicationRepository`);
+    /// a failure to open it is reported as the run's.
+    public func withApplicationHistory<T>(_ command: SetCommand, context: CommandContext,
+                                          _ body: ((any CommitAncestry)?) throws -> T) throws -> T {
+        let cwd = context.workingDirectory
+        let ancestry: (any CommitAncestry)?
+        do {
+            let run = command.edit.runOptions
+            var sourceCredentials = Self.credentials(command.repo.access, context: context)
+            sourceCredentials.tokenEnv = run.sourceTokenEnv
+            // the application's history is fetched under the same limits as the config repo
+            ancestry = try ApplicationRepository.open(explicit: run.sourceRepo, configLocation: Self.location(command.repo.access, cwd: cwd),
+                                                      workingDirectory: cwd, ci: context.ci, credentials: sourceCredentials,
+                                                      timeouts: Self.timeouts(command.repo.access))
+        } catch {
+            throw RunOutput(format: command.edit.output, dotenv: Self.absolute(command.repo.dotenv, cwd: cwd))
+                .fail(error, report: RunReport(mode: command.mode))
+        }
+        defer { (ancestry as? SourceHistory)?.close() }
+        return try body(ancestry)
+    }
+
+    public func withCheckout<T>(_ o: RepoAccessOptions, context: CommandContext, _ body: (ConfigCheckout) throws -> T) throws -> T {
+        let location = Self.location(o, cwd: context.workingDirectory)
+        if !ConfigRepo.isURL(location) { // a local checkout, in place
+            return try body(ConfigCheckout(root: ConfigFile.repositoryRoot(from: location), repository: nil))
+        }
+        return try ConfigRepo.with(location: location, branch: o.branch, credentials: Self.credentials(o, context: context),
+                                   timeouts: Self.timeouts(o)) { repo in try body(ConfigCheckout(root: repo.workdir, repository: repo)) }
+    }
+
+    /// One target: the command becomes a `PublishRequest`, the `Publisher` runs it.
+    private func publish(_ target: RunTarget, location: String, clone: ConfigRepo?, credentials: GitCredentials,
+                         ancestry: (any CommitAncestry)?, context: CommandContext,
+                         output: inout RunOutput) throws(TargetFailure) -> (report: RunReport, wrote: Bool) {
+        let command = target.command, cwd = context.workingDirectory
+        let o = command.repo, f = command.forge
+        let mode = target.mode
+        var request: PublishRequest
+        do {
+            let specs = try SetCommand.parse(command.edit.specs)
+            var edit = target.request(specs, root: location)
+            edit.ancestry = ancestry
+            edit.policy = EnvironmentPolicy(explicit: command.environments.config.config, workingDirectory: cwd)
+            var mr = PublishRequest.MergeRequestOptions()
+            mr.forge = f.forge; mr.apiURL = f.apiURL; mr.title = f.title; mr.description = f.description
+            mr.labels = f.label; mr.assignees = f.assignee; mr.reviewers = f.reviewer
+            mr.draft = f.draft; mr.autoMerge = f.autoMerge; mr.removeSourceBranch = f.removeSourceBranch; mr.squash = f.squash
+            let explicitAuthor = try o.author.flatMap { $0.isEmpty ? nil : try GitAuthor(parsing: $0) }
+            request = PublishRequest(
+                mode: mode, location: location, branch: o.branch, pushBranch: o.pushBranch, specs: specs,
+                edit: edit, messageTemplate: o.messageTemplate, author: explicitAuthor,
+                provenance: Provenance(repository: o.sourceRepository, commit: o.sourceCommit, pipeline: o.sourcePipeline),
+                retries: o.retries.value, credentials: credentials, networkTimeouts: Self.timeouts(o.access),
+                caFile: Self.absolute(o.caFile, cwd: cwd), mergeRequest: mr, ci: context.ci, environment: target.environment)
+        } catch {
+            throw TargetFailure(report: output.failed(error, report: RunReport(mode: mode)))
+        }
+        let printer = ProgressPrinter(showOutcome: false, write: { Console.progress($0) })
+        var shown = output
+        defer { output = shown }
+        let publisher = Publisher(progress: printer.sink,
+                                  planned: { shown.showChanges($0, wrote: true) },
+                                  warning: { Console.warning($0) })
+        let outcome: Publisher.Outcome
+        do {
+            var result: Publisher.Outcome?
+            try PlatformOutputs.section("imagebump_git", "imagebump: \(redact(url: location))") {
+                result = try publisher.run(request, in: clone)
+            }
+            printer.finish()
+            outcome = result!
+        } catch let failure as PublishFailure {
+            printer.finish()
+            throw TargetFailure(report: shown.failed(failure.underlying ?? failure, report: failure.report))
+        } catch {
+            printer.finish()
+            throw TargetFailure(report: shown.failed(error, report: RunReport(mode: mode)))
+        }
+        switch outcome {
+        case .preview(let plan): return (LocalRun.present(plan, mode: mode, format: shown.format), false)
+        case .published(let report): return (report, true)
+        }
+    }
+
+    /// The config repo a run names: a URL as given, a path made absolute; none: the working directory.
+    static func location(_ o: RepoAccessOptions, cwd: String) -> String {
+        o.repo.map { ConfigRepo.isURL($0) ? $0 : absolute($0, cwd: cwd) } ?? cwd
+    }
+
+    /// A path given on the command line, made absolute against the working directory read once per run.
+    static func absolute(_ path: String, cwd: String) -> String { path.hasPrefix("/") ? path : cwd + "/" + path }
+    static func absolute(_ path: String?, cwd: String) -> String? { path.map { absolute($0, cwd: cwd) } }
+
+    static func credentials(_ o: RepoAccessOptions, context: CommandContext) -> GitCredentials {
+        func absolute(_ p: String?) -> String? { Self.absolute(p, cwd: context.workingDirectory) }
+        return GitCredentials(tokenEnv: o.tokenEnv, sshKeyPath: absolute(o.sshKey), knownHostsPath: absolute(o.knownHosts),
+                              insecureAcceptUnknownHostKeys: o.insecureAcceptHostKey, caFile: absolute(o.caFile),
+                              environment: context.variables)
+    }
+
+    static func timeouts(_ o: RepoAccessOptions) -> NetworkTimeouts {
+        NetworkTimeouts(seconds: TimeInterval(o.timeout.value), phase: TimeInterval(o.phaseTimeout.value),
+                        maxPackBytes: Int64(o.maxPackSize.bytes))
+    }
+}
