@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The one place a release version is written. BuildInfo.version (Sources/BuildInfo/BuildInfo.swift) is the version;
+# The one place a release version is written. BuildInfo.version (Sources/Support/BuildInfo/BuildInfo.swift) is the version;
 # the GitHub Action's image, the GitLab component's default image and the classic template's IMAGEBUMP_TOOL_IMAGE
 # name it as their immutable image tag.
 #
@@ -14,7 +14,7 @@
 set -euo pipefail
 
 root="${STAMP_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}"
-buildinfo="$root/Sources/BuildInfo/BuildInfo.swift"
+buildinfo="$root/Sources/Support/BuildInfo/BuildInfo.swift"
 action="$root/action/action.yml"
 component="$root/ci-templates/templates/imagebump/template.yml"
 classic="$root/ci-templates/imagebump.gitlab-ci.yml"

@@ -233,15 +233,15 @@ check "action image and the templates' default images = BuildInfo.version" bash 
 # The release's stamping, on a scratch copy: every file gets the tag's version, BuildInfo the commit.
 stamp_scratch() {
   local root="$work/stamp"
-  mkdir -p "$root/Sources/BuildInfo" "$root/action" "$root/ci-templates/templates/imagebump"
-  cp Sources/BuildInfo/BuildInfo.swift "$root/Sources/BuildInfo/"
+  mkdir -p "$root/Sources/Support/BuildInfo" "$root/action" "$root/ci-templates/templates/imagebump"
+  cp Sources/Support/BuildInfo/BuildInfo.swift "$root/Sources/Support/BuildInfo/"
   cp action/action.yml "$root/action/"
   cp ci-templates/templates/imagebump/template.yml "$root/ci-templates/templates/imagebump/"
   cp ci-templates/imagebump.gitlab-ci.yml "$root/ci-templates/"
   STAMP_ROOT="$root" STAMP_COMMIT=0123456789abcdef0123456789abcdef01234567 bash scripts/stamp-version.sh v98.7.6 &&
     STAMP_ROOT="$root" bash scripts/stamp-version.sh --check v98.7.6 &&
     grep -Fqx '    public static let commit: String? = "0123456789abcdef0123456789abcdef01234567"' \
-      "$root/Sources/BuildInfo/BuildInfo.swift" &&
+      "$root/Sources/Support/BuildInfo/BuildInfo.swift" &&
     ! STAMP_ROOT="$root" bash scripts/stamp-version.sh --prepare v1.2 2>/dev/null
 }
 check "stamp-version.sh stamps a release tag into a scratch copy" stamp_scratch

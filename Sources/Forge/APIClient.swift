@@ -1,6 +1,5 @@
 import FoundationEssentials
-import PlainText
-import Remote
+import Support
 
 /// What to name in a 401/403/404 message.
 struct ErrorContext: Sendable {

@@ -1,8 +1,5 @@
-import CIEnvironment
+import Support
 import FoundationEssentials
-import PlainText
-import Remote
-import Redaction
 
 /// Forge detection, default API URLs and project paths (pure functions of their inputs).
 public enum ForgeDefaults {

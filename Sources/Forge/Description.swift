@@ -1,8 +1,5 @@
-import BuildInfo
-import CIEnvironment
+import Support
 import FoundationEssentials
-import PlainText
-import Redaction
 
 /// One image change shown in the MR/PR description.
 public struct ImageChangeRow: Sendable, Equatable, Codable {

@@ -1,6 +1,5 @@
 import FoundationEssentials
-import PlainText
-import Redaction
+import Support
 
 /// Every error the Forge module throws. `message` is complete, human-readable, already redacted
 /// (no token) and carries at most a short excerpt of a response body, never request headers.

@@ -1,6 +1,5 @@
 import FoundationEssentials
-import PlainText
-import Remote
+import Support
 
 /// An open pull request as the GitHub REST API describes it (the fields imagebump uses).
 public struct GitHubPullRequest: Sendable, Equatable {

@@ -1,6 +1,5 @@
 import FoundationEssentials
-import PlainText
-import Remote
+import Support
 
 /// An open merge request as the GitLab v4 API describes it (the fields imagebump uses).
 public struct GitLabMergeRequest: Sendable, Equatable {

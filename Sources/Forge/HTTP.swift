@@ -1,7 +1,6 @@
 internal import CCurl
 import FoundationEssentials
-import PlainText
-import Remote
+import Support
 
 /// One HTTP request. Headers are kept in order; names are sent as given.
 public struct HTTPRequest: Sendable {

@@ -1,5 +1,5 @@
 import FoundationEssentials
-import PlainText
+import Support
 
 /// What identifies one imagebump merge request: the change it makes — the branch it merges into, the environment
 /// (or the set of `-f` paths) it edits, and the images it changes. Two runs with the same key update the same MR; runs

@@ -1,5 +1,5 @@
 import FoundationEssentials
-import Remote
+import Support
 
 /// The open MR/PR a run would update, as found before anything is pushed.
 public struct ExistingMergeRequest: Sendable, Equatable {

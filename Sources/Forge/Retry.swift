@@ -1,6 +1,5 @@
 import FoundationEssentials
-import PlainText
-import Remote
+import Support
 
 /// How failed requests are retried. Sleeping and the clock are injectable so tests run fast.
 public struct RetryPolicy: Sendable {

@@ -1,5 +1,5 @@
 import FoundationEssentials
-import Remote
+import Support
 
 /// The entry point the CLI calls: open the MR/PR for `sourceBranch`, or update the open one.
 public struct MergeRequestService: Sendable {

@@ -1,6 +1,5 @@
-import CIEnvironment
+import Support
 import FoundationEssentials
-import PlainText
 import ImagebumpKit
 
 /// A commit author/committer identity.

@@ -1,6 +1,6 @@
 internal import CGit2
 import FoundationEssentials
-import TempCleanup
+import Support
 
 /// A config repository ready to be edited: a temporary clone of a URL, or a local working tree used in place.
 ///

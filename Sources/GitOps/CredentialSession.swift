@@ -1,7 +1,5 @@
 import FoundationEssentials
-import PlainText
-import Remote
-import TempCleanup
+import Support
 
 /// Per-`ConfigRepo` credential state: the resolved configuration.
 final class CredentialSession: @unchecked Sendable {

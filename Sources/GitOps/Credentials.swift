@@ -1,4 +1,4 @@
-import CIEnvironment
+import Support
 import FoundationEssentials
 
 /// How imagebump authenticates to the config repo's server, and how it verifies the server.

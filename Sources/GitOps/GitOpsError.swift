@@ -1,7 +1,7 @@
 internal import CGit2
 import FoundationEssentials
 internal import Glibc
-import PlainText
+import Support
 import ImageRules
 
 /// Errors thrown by the GitOps module. `description` never contains credentials.

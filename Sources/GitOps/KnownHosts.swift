@@ -1,5 +1,5 @@
 import FoundationEssentials
-import PlainText
+import Support
 
 /// OpenSSH's known_hosts, as `ssh` reads it: the file is bytes (a comment in any encoding does not hide the
 /// entries), host names are lowercased before matching (also before hashing, for `|1|salt|hash` entries), a

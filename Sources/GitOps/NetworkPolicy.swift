@@ -1,7 +1,7 @@
 internal import CGit2
 internal import CGitStream
 import FoundationEssentials
-import Remote
+import Support
 
 /// How long a clone, fetch or push may wait: for a connection, for the next byte in either direction, and in all
 /// (`phase`, a deadline that a server keeping the connection alive or trickling bytes cannot push back); and how

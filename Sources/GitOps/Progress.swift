@@ -1,6 +1,5 @@
 import FoundationEssentials
-import PlainText
-import TempCleanup
+import Support
 
 /// Progress reported by clone, fetch and push (from libgit2's callbacks). Never contains credentials.
 public enum GitProgressEvent: Sendable, Equatable {

@@ -1,2 +1,2 @@
 // redact(url:), redact(text:secrets:), RemoteURL: for GitOps and its users.
-@_exported import Redaction
+@_exported import Support

@@ -1,7 +1,7 @@
 internal import CGit2
 internal import CGitStream
 import FoundationEssentials
-import PlainText
+import Support
 
 /// State shared with libgit2's remote callbacks for one network operation (clone, fetch or push).
 final class RemoteContext {

@@ -1,5 +1,5 @@
 import FoundationEssentials
-import Remote
+import Support
 
 /// Backoff between push attempts after a concurrent update won: the shared `Backoff`, with its unit scaled to the
 /// measured duration of one fetch→edit→commit→push cycle (the time a competing push needs to land), so that the

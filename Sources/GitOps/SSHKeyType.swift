@@ -1,5 +1,5 @@
 import FoundationEssentials
-import PlainText
+import Support
 
 /// The algorithm of an SSH private key, read from the key itself (no passphrase needed): the public key in an
 /// OpenSSH-format key (`openssh-key-v1`), or the PEM label of an older RSA/EC key. Used to explain a refused RSA

@@ -1,6 +1,6 @@
 import FoundationEssentials
 import ImagebumpKit
-import Remote
+import Support
 
 /// The application repository's history fetched from its URL (`--source-repo URL`, what the GitHub Action passes):
 /// cloned into a temporary directory on the first question — only runs that replace one commit tag with another

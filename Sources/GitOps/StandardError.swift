@@ -1,5 +1,5 @@
 internal import Glibc
-import TempCleanup
+import Support
 
 /// Writes `text` to stderr unbuffered, all of it.
 func writeToStandardError(_ text: String) { writeAll(STDERR_FILENO, text) }

@@ -1,4 +1,4 @@
-import PlainText
+import Support
 import YAMLEdit
 
 /// A key written twice in a mapping that holds (or would hold) an image value: kubectl and PyYAML use the

@@ -1,4 +1,3 @@
-import ImageReference
 
 /// One image reference a file holds, as a rule found it (for `imagebump get`).
 public struct FoundImage: Equatable, Sendable, Codable {

@@ -1,4 +1,3 @@
-import ImageReference
 import YAMLEdit
 
 /// The result of planning one file: its new bytes (verified) and what changed.

@@ -1,5 +1,4 @@
-import ImageReference
-import PlainText
+import Support
 import YAMLEdit
 
 /// One image reference a rule found in a document: where it is written and what it holds now. Rules only

@@ -1,4 +1,3 @@
-import ImageReference
 
 /// "did you mean": the found image name closest to a spec's name that matched nothing.
 public enum NameSuggestion {

@@ -1,4 +1,4 @@
-import PlainText
+import Support
 
 /// File names in git's C-style quoting (`CQuoting`): a name with a control character, `"` or `\` is written in double
 /// quotes with C escapes (`"evil\n.yaml"`), so no file name can break a diff header or start a line of its own in a

@@ -1,4 +1,3 @@
-import ImageReference
 import YAMLEdit
 
 /// What a spec changes at a site — the one place that decides it, for every shape a rule can find.

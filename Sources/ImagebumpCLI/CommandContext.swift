@@ -1,5 +1,5 @@
 import ArgumentParser
-import CIEnvironment
+import Support
 import ImagebumpKit
 
 /// What a command runs with, made once by `Entry.main` before the command runs (as SwiftPM's `SwiftTool`): the

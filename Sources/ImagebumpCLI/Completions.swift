@@ -1,5 +1,4 @@
 import ArgumentParser
-import Environments
 import ImagebumpKit
 
 /// What shell completion offers beyond ArgumentParser's own (`--output`'s values come from `OutputFormat`): the

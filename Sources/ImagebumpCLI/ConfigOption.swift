@@ -1,5 +1,5 @@
 import ArgumentParser
-import Environments
+import ImagebumpKit
 import ImageRules
 
 /// `--config PATH`, shared by the commands that read `imagebump.yaml`.

@@ -6,10 +6,8 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
-import CIEnvironment
+import Support
 import ImageRules
-import PlainText
-import TempCleanup
 
 /// stdout/stderr writing, colour decision and JSON encoding for the CLI.
 public enum Console {

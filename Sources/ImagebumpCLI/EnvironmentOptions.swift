@@ -1,8 +1,6 @@
 import ArgumentParser
-import Environments
-import ImageRules
-import ImageReference
 import ImagebumpKit
+import ImageRules
 
 /// `--env` and `--config`: where a run's files, branch and mode come from.
 public struct EnvironmentOptions: ParsableArguments {

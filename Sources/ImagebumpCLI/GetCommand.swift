@@ -1,8 +1,6 @@
 import ArgumentParser
-import Environments
-import ImageReference
-import ImageRules
 import ImagebumpKit
+import ImageRules
 
 /// `imagebump get`: what each environment runs (read-only), in a local checkout or a clone of `--repo`.
 public struct GetCommand: RoutedCommand, ContextCommand {

@@ -1,5 +1,5 @@
 import ArgumentParser
-import BuildInfo
+import Support
 
 /// The one command tree both executables parse.
 public struct Imagebump: ParsableCommand {

@@ -1,9 +1,7 @@
 import ArgumentParser
-import CIEnvironment
-import Environments
-import ImageReference
-import ImageRules
+import Support
 import ImagebumpKit
+import ImageRules
 
 /// An edit without git: plan every file, then diff, check or write, and report.
 public enum LocalRun {

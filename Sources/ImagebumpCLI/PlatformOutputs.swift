@@ -6,11 +6,9 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
-import CIEnvironment
-import Environments
+import Support
 import ImageRules
 import ImagebumpKit
-import PlainText
 
 /// GitHub Actions outputs and step summary, GitLab dotenv reports — all from the run report, also on failure.
 public enum PlatformOutputs {

@@ -3,7 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-import CIEnvironment
+import Support
 
 /// The process environment, read here once, at the edge: the CI platform's answers (`ci`) and the variables
 /// (`variables`) that credentials are looked up in. Everything below gets them as values.

@@ -1,6 +1,4 @@
 import ArgumentParser
-import Environments
-import ImageReference
 import ImagebumpKit
 import ImageRules
 

@@ -1,7 +1,6 @@
 import ArgumentParser
-import Environments
-import ImageReference
 import ImagebumpKit
+import ImageRules
 
 public struct SetCommand: RoutedCommand, ContextCommand {
     public static let configuration = CommandConfiguration(

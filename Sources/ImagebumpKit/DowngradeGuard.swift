@@ -1,4 +1,3 @@
-import ImageReference
 import ImageRules
 import Version
 

@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 import ImageRules
-import TempCleanup
+import Support
 
 /// A YAML file to look at.
 public struct DiscoveredFile: Hashable, Sendable {

@@ -1,4 +1,3 @@
-import ImageReference
 import ImageRules
 
 /// Where a spec that matched nothing under the `-f` paths does match in the rest of the root: the no-match message

@@ -1,4 +1,4 @@
-import BuildInfo
+import Support
 import ImageRules
 
 /// What a run did — the one report behind `--output text`, `--output json`, the dotenv file and the GitHub

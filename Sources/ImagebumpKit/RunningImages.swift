@@ -3,7 +3,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import ImageReference
 import ImageRules
 
 /// One image a path runs (`imagebump get`): an overlay's rendered image, or a reference a plain file holds.

@@ -2,7 +2,6 @@ import Dispatch
 #if canImport(Glibc)
 import Glibc
 #endif
-import ImageReference
 import ImageRules
 import YAMLEdit
 

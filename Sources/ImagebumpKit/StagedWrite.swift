@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 import ImageRules
-import TempCleanup
+import Support
 
 /// Replacing a set of files all or nothing: each new file is first written to a temp file beside its target
 /// (`stage`), then `commit` renames them all — or none, when a target changed since it was read or a rename fails.

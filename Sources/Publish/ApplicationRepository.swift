@@ -1,8 +1,7 @@
-import CIEnvironment
+import Support
 import GitOps
 import ImagebumpCLI
 import ImagebumpKit
-import Remote
 
 /// The application repository the stale-run check reads: `--source-repo` (a local path, an error when it is not a
 /// git repository; or a URL, whose history is fetched when a commit tag is to be replaced), else the CI job's

@@ -1,10 +1,9 @@
 import ArgumentParser
-import CIEnvironment
-import Environments
+import Support
+import ImagebumpKit
 import FoundationEssentials
 import GitOps
 import ImagebumpCLI
-import ImagebumpKit
 
 /// The git backend of `imagebump-git`: `imagebump set` runs that need git become a `PublishRequest` each (paths
 /// resolved against the context's working directory), the `Publisher` runs them, `RunOutput` reports them.

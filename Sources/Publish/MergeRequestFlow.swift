@@ -1,9 +1,8 @@
 import FoundationEssentials
 import Forge
 import GitOps
-import ImageReference
-import ImagebumpKit
 import ImageRules
+import ImagebumpKit
 
 /// The merge request side of a `--merge-request` run, in the order it happens: everything the forge can check before
 /// anything is pushed, the guards against what the open MR already holds, closing an MR its target branch has

@@ -1,8 +1,8 @@
-import CIEnvironment
+import Support
 import FoundationEssentials
 import Forge
 import GitOps
-import ImageReference
+import ImageRules
 import ImagebumpKit
 
 /// A git run with everything resolved: absolute paths, the credentials, the author, the mode. Files to edit are

@@ -1,4 +1,4 @@
-import PlainText
+import Support
 
 /// Plans byte-level edits against a parsed stream, applies them, and proves by re-parsing that nothing but
 /// the intended values changed.

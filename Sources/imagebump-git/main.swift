@@ -1,6 +1,6 @@
 import ImagebumpCLI
 import Publish
-import TempCleanup
+import Support
 
 TempCleanup.installSignalHandlers()
 Entry.main(git: GitRemoteRunner())

@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-import BuildInfo
+import Support
 @testable import ImagebumpCLI
 import ImagebumpKit
 

@@ -1,4 +1,4 @@
-import BuildInfo
+import Support
 import Foundation
 import ImagebumpCLI
 import XCTest

@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 import TestSupport
-import BuildInfo
+import Support
 
 /// `--output json` of every mode — success, drift, failure — validates against schema/report.schema.json
 /// (checked with Python's jsonschema, an independent implementation), and failures print one object too.

@@ -1,7 +1,7 @@
 import Foundation
 import TestSupport
 import XCTest
-import BuildInfo
+import Support
 import ImagebumpCLI
 
 final class SetCommandTests: XCTestCase {

@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 @testable import Forge
-import Redaction
+import Support
 import TestSupport
 
 final class GitHubServiceTests: FakeForgeTestCase {

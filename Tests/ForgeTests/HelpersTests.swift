@@ -1,7 +1,6 @@
-import BuildInfo
+import Support
 import Foundation
 import XCTest
-import CIEnvironment
 @testable import Forge
 import TestSupport
 

@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-import Redaction
+import Support
 
 /// Random tokens over the whole base64/base64url alphabet, each echoed back in every form a server or a proxy
 /// may echo it in, are always fully masked (issue 24 item 6): no 8 consecutive characters of the echoed form stay.

@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 @testable import Forge
-import Redaction
+import Support
 import TestSupport
 
 /// The token goes only to the API URL's origin; a stalled API ends the request with a clear error.

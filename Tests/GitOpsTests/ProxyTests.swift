@@ -1,5 +1,5 @@
 import XCTest
-import Remote
+import Support
 @testable import GitOps
 
 /// http_proxy, https_proxy, all_proxy and no_proxy are honoured as git and curl honour them, and credentials go

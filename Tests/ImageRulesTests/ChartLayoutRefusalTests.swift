@@ -1,5 +1,4 @@
 import XCTest
-import ImageReference
 @testable import ImageRules
 
 /// Issue 17, items 5-9: layouts that were refused (or gave noise) although the request is clear.

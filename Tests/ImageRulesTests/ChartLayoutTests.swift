@@ -1,7 +1,6 @@
 import XCTest
 import Foundation
 import TestSupport
-import ImageReference
 @testable import ImageRules
 
 /// Issue 17: the Helm and Argo CD layouts of real charts (snippets of their values.yaml, Apache-2.0) and of

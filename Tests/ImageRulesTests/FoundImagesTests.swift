@@ -1,5 +1,4 @@
 import XCTest
-import ImageReference
 @testable import ImageRules
 
 final class FoundImagesTests: XCTestCase {

@@ -1,9 +1,8 @@
 import XCTest
 import Foundation
 import TestSupport
-import ImageReference
-import YAMLEdit
 @testable import ImageRules
+import YAMLEdit
 
 /// Over every values file of the corpus: bump the main image (the first Helm mapping) to a new tag and digest;
 /// only the bytes of its tag and digest values change (and the keys inserted for them), and the reference the

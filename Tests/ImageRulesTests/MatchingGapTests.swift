@@ -1,5 +1,4 @@
 import XCTest
-import ImageReference
 @testable import ImageRules
 
 /// The silent-wrong cases of issue 9, one behaviour per test.

@@ -1,9 +1,8 @@
 import XCTest
 import Foundation
 import TestSupport
-import ImageReference
-import YAMLEdit
 @testable import ImageRules
+import YAMLEdit
 
 /// Which rule owns a value when several could see it.
 final class PrecedenceTests: XCTestCase {

@@ -1,9 +1,8 @@
 import Foundation
 import XCTest
 import TestSupport
-import ImageReference
-import YAMLEdit
 @testable import ImageRules
+import YAMLEdit
 
 /// An independent check with PyYAML (a different parser, YAML 1.1 typing like kubectl's): for every corpus
 /// manifest that holds an image, bump it to tag `1.20` (a float if written plain) and let PyYAML confirm that the

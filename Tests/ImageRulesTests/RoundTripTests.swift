@@ -1,7 +1,6 @@
 import XCTest
 import Foundation
 import TestSupport
-import ImageReference
 @testable import ImageRules
 
 /// Over the corpus: bumping any listed image keeps every reference in place and the bumped ones read back,

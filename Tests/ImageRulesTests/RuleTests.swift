@@ -1,5 +1,4 @@
 import XCTest
-import ImageReference
 @testable import ImageRules
 
 func bump(_ text: String, _ specs: [String], file: String = "kustomization.yaml", add: Bool = false) throws -> (String, FilePlan) {

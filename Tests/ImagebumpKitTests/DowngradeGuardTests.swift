@@ -1,5 +1,4 @@
 import Foundation
-import ImageReference
 import ImageRules
 import XCTest
 @testable import ImagebumpKit

@@ -1,6 +1,6 @@
 import XCTest
 import Foundation
-import ImageReference
+import ImageRules
 @testable import ImagebumpKit
 
 final class NoMatchSuggestionTests: XCTestCase {

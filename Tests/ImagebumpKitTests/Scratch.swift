@@ -1,5 +1,5 @@
 import Foundation
-import ImageReference
+import ImageRules
 import ImagebumpKit
 
 /// A scratch directory tree for SetJob tests.

@@ -1,7 +1,7 @@
 import Foundation
 import TestSupport
 import XCTest
-import TempCleanup
+import Support
 @testable import ImagebumpKit
 
 /// Multi-file writes are all or nothing (issue 12 item 5 and the "atomically" of issue 8), staged temp files are

@@ -1,6 +1,5 @@
 import FoundationEssentials
-import PlainText
-import Remote
+import Support
 
 /// What a registry says a manifest reference points at.
 public struct ManifestDescriptor: Sendable, Equatable {

@@ -1,5 +1,5 @@
 import FoundationEssentials
-import Remote
+import Support
 
 /// A user name and secret for one registry, and where it came from (named in messages, never the secret).
 public struct RegistryCredential: Sendable, Equatable {

@@ -1,4 +1,3 @@
-import ImageReference
 import YAMLEdit
 
 /// `--add`: the specs that matched nothing in a kustomization become entries of its one `images:` list,

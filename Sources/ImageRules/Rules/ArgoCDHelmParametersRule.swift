@@ -1,4 +1,3 @@
-import ImageReference
 import YAMLEdit
 
 /// Argo CD Helm parameters: `helm.parameters` items `{name, value[, forcestring]}` in `spec.source(s)` (and

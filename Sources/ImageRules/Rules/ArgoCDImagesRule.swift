@@ -1,4 +1,3 @@
-import ImageReference
 import YAMLEdit
 
 /// Argo CD `kustomize.images` strings (`spec.source(s).kustomize.images`, `.argocd-source-<app>.yaml`):

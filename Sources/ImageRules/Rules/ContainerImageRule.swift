@@ -1,4 +1,3 @@
-import ImageReference
 import YAMLEdit
 
 /// The scalar value of any `image:` key (containers, init and ephemeral containers, Helm `image: repo:tag`)

@@ -1,4 +1,3 @@
-import ImageReference
 import YAMLEdit
 
 /// Flux image-automation setter markers, `# {"$imagepolicy": "ns:policy[:name|:tag|:digest]"}`. A marked

@@ -1,4 +1,3 @@
-import ImageReference
 import YAMLEdit
 
 /// Helm values mappings at any depth (values files, HelmRelease `spec.values`, Argo CD `valuesObject`). Precedence:

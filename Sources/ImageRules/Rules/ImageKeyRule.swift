@@ -1,4 +1,3 @@
-import ImageReference
 import YAMLEdit
 
 /// Other keys that hold a whole reference: a key ending in `image` or `Image` (`sidecarImage`, `initImage`,

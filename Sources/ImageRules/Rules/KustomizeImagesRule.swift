@@ -1,4 +1,3 @@
-import ImageReference
 import YAMLEdit
 
 /// Names kustomize accepts for its configuration file, in the order it looks for them in a directory.

@@ -1,6 +1,4 @@
 import FoundationEssentials
-import PlainText
-@_exported import Remote
 
 // Keeping credentials out of everything printed: one implementation and one mask for git (GitOps), the forge
 // API (Forge) and the command line.

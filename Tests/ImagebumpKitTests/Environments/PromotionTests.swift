@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import Environments
+@testable import ImagebumpKit
 
 final class PromotionTests: XCTestCase {
     let config = EnvironmentsConfig(file: "imagebump.yaml", environments: [

@@ -1,5 +1,5 @@
 import XCTest
-@testable import Environments
+@testable import ImagebumpKit
 
 /// Globs of imagebump.yaml's files: matching (what protection and apps use) and what a wildcard captured.
 final class PathPatternTests: XCTestCase {

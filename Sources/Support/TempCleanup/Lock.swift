@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+internal import Glibc
 #elseif canImport(Darwin)
-import Darwin
+internal import Darwin
 #endif
 
 /// A pthread mutex: NSLock would link Foundation and ICU's data into both executables. Heap-allocated, because a

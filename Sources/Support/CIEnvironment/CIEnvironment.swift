@@ -1,4 +1,3 @@
-import Remote
 
 /// What the CI platform's variables say about a run, read in one place: the platform running the job, who started
 /// it, what built the image (provenance), the forge's API and server, and the job's checkout. A value built from an

@@ -1,5 +1,5 @@
 import XCTest
-@testable import ImageReference
+@testable import ImageRules
 
 final class ImageNameTests: XCTestCase {
     func testDockerHubNormalisation() throws {

@@ -1,5 +1,5 @@
 import XCTest
-@testable import Environments
+@testable import ImagebumpKit
 
 final class MergeRequestOptionsTests: XCTestCase {
     func testCommandLineMergeRequestOptionsWin() {

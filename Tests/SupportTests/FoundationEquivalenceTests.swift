@@ -1,6 +1,6 @@
 @testable import Forge
 import Foundation
-import PlainText
+import Support
 import XCTest
 
 /// PlainText and Forge's HTTP-date/JSON code replace Foundation calls in imagebump-git (to keep ICU's data out of

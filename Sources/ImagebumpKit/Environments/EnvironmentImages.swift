@@ -1,4 +1,3 @@
-import ImageReference
 import ImageRules
 
 /// One image an environment runs (what `promote` reads): its effective reference and where that is set.

@@ -1,5 +1,5 @@
 import XCTest
-@testable import CIEnvironment
+@testable import Support
 
 /// The one reader of the CI platform's variables.
 final class CIEnvironmentTests: XCTestCase {

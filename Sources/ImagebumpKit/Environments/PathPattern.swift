@@ -3,7 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import TempCleanup
+import Support
 
 /// A path of imagebump.yaml's `files:` that may hold globs: `*` (and `?`, `[…]`) match within one path component,
 /// `**` matches any number of components. A component matches a name with a leading `.` only when it starts with

@@ -1,12 +1,12 @@
 import Foundation
 import XCTest
 import TestSupport
-@testable import Environments
+@testable import ImagebumpKit
 
 /// schema/imagebump-config.schema.json (for editors) says what the parser accepts, and examples/imagebump.yaml
 /// satisfies both.
 final class ConfigSchemaTests: XCTestCase {
-    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
     static let schemaPath = repoRoot + "/schema/imagebump-config.schema.json"
     static let examplesRoot = repoRoot + "/examples"
 

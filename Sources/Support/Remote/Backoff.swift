@@ -1,7 +1,7 @@
 // FoundationEssentials, not Foundation: `imagebump` links this module and must stay free of ICU (check-runtime-deps.sh).
 import FoundationEssentials
 #if canImport(Glibc)
-import Glibc
+internal import Glibc
 #endif
 
 /// Exponential backoff with jitter, the one formula for every retry loop (git push re-apply, forge API): before
