@@ -72,8 +72,9 @@ public struct TransportOptions: Sendable {
     public var idleTimeout: TimeInterval
     public var userAgent: String
     /// Where the proxy settings (http_proxy, https_proxy, all_proxy, no_proxy) are read: the rules are the git
-    /// transport's (Remote's `Proxy`), so that both reach a host the same way.
-    public var environment: [String: String] = ProcessInfo.processInfo.environment
+    /// transport's (Remote's `Proxy`), so that both reach a host the same way. The caller's (the command context's
+    /// variables); none by default.
+    public var environment: [String: String] = [:]
 
     public init(caFile: String? = nil, timeout: TimeInterval = 30, connectTimeout: TimeInterval = 10,
                 idleTimeout: TimeInterval = 30, userAgent: String = "imagebump") {
@@ -87,13 +88,13 @@ public struct TransportOptions: Sendable {
     /// `--timeout SECONDS`: connecting and each stall may take that long; a whole request at most twice that, and
     /// never longer than `phaseTimeout` (`--phase-timeout`).
     public init(caFile: String? = nil, timeoutSeconds seconds: TimeInterval, phaseTimeout: TimeInterval = .infinity,
-                environment: [String: String] = ProcessInfo.processInfo.environment) {
+                environment: [String: String]) {
         self.init(caFile: caFile, timeout: min(2 * seconds, phaseTimeout), connectTimeout: seconds, idleTimeout: seconds)
         self.environment = environment
     }
 
     /// The CA file actually used: the explicit one, else `SSL_CERT_FILE` when set and non-empty.
-    public func effectiveCAFile(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+    public var effectiveCAFile: String? {
         if let caFile, !caFile.isEmpty { return caFile }
         if let env = environment["SSL_CERT_FILE"], !env.isEmpty { return env }
         return nil
@@ -201,7 +202,7 @@ public struct CurlTransport: HTTPTransport {
         codes.append(ib_setopt_long(handle, IB_CURLOPT_FOLLOWLOCATION, 0))
         codes.append(ib_setopt_long(handle, IB_CURLOPT_SSL_VERIFYPEER, 1))
         codes.append(ib_setopt_long(handle, IB_CURLOPT_SSL_VERIFYHOST, 2))
-        if let ca = options.effectiveCAFile() {
+        if let ca = options.effectiveCAFile {
             codes.append(ib_setopt_string(handle, IB_CURLOPT_CAINFO, ca))
         }
         codes.append(ib_setopt_long(handle, IB_CURLOPT_TIMEOUT_MS, Int(max(options.timeout, 0.001) * 1000)))

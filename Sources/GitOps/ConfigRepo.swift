@@ -8,7 +8,7 @@ import Support
 /// ```swift
 /// let credentials = GitCredentials(tokenEnv: o.tokenEnv, sshKeyPath: o.sshKey, knownHostsPath: o.knownHosts,
 ///                                  insecureAcceptUnknownHostKeys: o.insecureAcceptHostKey, caFile: o.caFile)
-/// let ci = CIEnvironment(ProcessInfo.processInfo.environment) // the CI job's variables, read once at the edge
+/// let ci = context.ci // the CI job's variables, read once at the edge (CommandContext)
 /// let author = try o.author.map(GitAuthor.init(parsing:)) ?? GitAuthor.fromCI(ci) ?? .fallback // --author, CI, imagebump
 /// var changes: [ChangeDescription] = []                 // refreshed by every (re-)application of the edit
 /// let result = try ConfigRepo.with(location: o.repo, branch: o.branch, credentials: credentials,

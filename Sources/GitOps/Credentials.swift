@@ -28,13 +28,14 @@ public struct GitCredentials: Sendable {
     public var insecureAcceptUnknownHostKeys: Bool
     /// CA bundle for TLS (`--ca-file`); `nil`: `SSL_CERT_FILE` if set, else the library default.
     public var caFile: String?
-    /// The environment to read tokens and CI variables from (injectable for tests).
+    /// The environment to read tokens, the SSH key, SSL_CERT_FILE, HOME, IMAGEBUMP_DEBUG and CI variables from: the
+    /// command context's variables (none by default).
     public var environment: [String: String]
 
     public init(tokenEnv: String? = nil, tokenUser: String? = nil, sshKeyPath: String? = nil,
                 sshKeyEnv: String = "IMAGEBUMP_SSH_KEY", knownHostsPath: String? = nil,
                 insecureAcceptUnknownHostKeys: Bool = false, caFile: String? = nil,
-                environment: [String: String] = ProcessInfo.processInfo.environment) {
+                environment: [String: String] = [:]) {
         self.tokenEnv = tokenEnv
         self.tokenUser = tokenUser
         self.sshKeyPath = sshKeyPath

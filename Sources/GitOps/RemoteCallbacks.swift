@@ -81,7 +81,7 @@ final class RemoteContext {
         if let certificateRefusal { return .git(operation: operation, message: certificateRefusal, code: code) }
         if let credentialError { return credentialError }
         let msg = lastGitErrorMessage(secrets: secrets)
-        if ProcessInfo.processInfo.environment["IMAGEBUMP_DEBUG"] != nil {
+        if session.credentials.environment["IMAGEBUMP_DEBUG"] != nil {
             writeToStandardError("imagebump debug: \(operation): libgit2 \(code): \(msg) (authFailed=\(authFailed) noCredentials=\(noCredentials) calls=\(credentialCalls))\n")
         }
         if authFailed || noCredentials || code == GIT_EAUTH.rawValue || Self.looksLikeAuthFailure(msg) {

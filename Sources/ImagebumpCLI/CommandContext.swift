@@ -1,3 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 import ArgumentParser
 import Support
 import ImagebumpKit
@@ -11,22 +19,27 @@ public struct CommandContext {
     public let ci: CIEnvironment
     /// What relative paths on the command line are taken against.
     public let workingDirectory: String
+    /// Annotations, masks and colour, as this platform and terminal want them.
+    public let console: Console
     /// Clones, commits, pushes and merge requests: `imagebump-git`'s; nil in `imagebump`, which hands such runs over.
     public let git: (any GitBackend)?
 
-    public init(variables: [String: String], workingDirectory: String, git: (any GitBackend)?) {
-        self.variables = variables; self.ci = CIEnvironment(variables); self.workingDirectory = workingDirectory; self.git = git
+    public init(variables: [String: String], workingDirectory: String, isTTY: Bool = false, git: (any GitBackend)?) {
+        self.variables = variables; ci = CIEnvironment(variables); self.workingDirectory = workingDirectory; self.git = git
+        console = Console(ci: ci, variables: variables, isTTY: isTTY)
     }
 
-    /// The context of this process: its environment and working directory, read here once.
+    /// The context of this process: its environment, working directory and terminal, read here once (the only place
+    /// below `main` that reads them; everything else gets them from here, as values).
     public static func current(git: (any GitBackend)?) -> CommandContext {
-        CommandContext(variables: ProcessEnvironment.variables, workingDirectory: RepoRoot.currentDirectory(), git: git)
+        CommandContext(variables: ProcessInfo.processInfo.environment, workingDirectory: RepoRoot.currentDirectory(),
+                       isTTY: isatty(STDOUT_FILENO) == 1, git: git)
     }
 
     /// The git backend; `imagebump` hands git runs over after parsing, so only `imagebump-git` gets here with one.
     public func requireGit() throws -> any GitBackend {
         guard let git else {
-            Console.error("this executable cannot clone, commit or push; run imagebump-git")
+            console.error("this executable cannot clone, commit or push; run imagebump-git")
             throw ExitCode.failure
         }
         return git

@@ -9,23 +9,32 @@ import Glibc
 import Support
 import ImageRules
 
-/// stdout/stderr writing, colour decision and JSON encoding for the CLI.
-public enum Console {
+/// stdout/stderr writing, colour decision and JSON encoding for the CLI. What depends on the platform and the
+/// terminal (annotations, masks, colour) is decided once, from the command's context (`CommandContext.console`).
+public struct Console: Sendable {
+    /// On GitHub Actions: errors also become annotations, secrets are masked.
+    public let onGitHubActions: Bool
+    /// Colour in diffs (a terminal, no NO_COLOR, not TERM=dumb).
+    public let colorEnabled: Bool
+
+    public init(ci: CIEnvironment, variables: [String: String], isTTY: Bool) {
+        onGitHubActions = ci.platform == .github
+        colorEnabled = Self.colorEnabled(isTTY: isTTY, noColor: variables["NO_COLOR"], term: variables["TERM"])
+    }
+
     public static func out(_ s: String, terminator: String = "\n") { write(1, neutralized(s) + terminator) }
 
     /// An error without a place (a usage error).
-    public static func error(_ s: String) { error([Problem(message: s)]) }
+    public func error(_ s: String) { error([Problem(message: s)]) }
 
     /// Errors go to stderr, each problem's text in turn; on GitHub Actions each problem also becomes an annotation,
     /// on stderr too, so that stdout carries only the result (one JSON document with `--output json`).
-    public static func error(_ problems: [Problem]) {
-        write(2, neutralized("imagebump: error: " + problems.map(\.description).joined(separator: "\n")) + "\n")
+    public func error(_ problems: [Problem]) {
+        Self.write(2, Self.neutralized("imagebump: error: " + problems.map(\.description).joined(separator: "\n")) + "\n")
         if onGitHubActions {
-            for p in problems { write(2, annotation(p)) }
+            for p in problems { Self.write(2, Self.annotation(p)) }
         }
     }
-
-    static var onGitHubActions: Bool { ProcessEnvironment.ci.platform == .github }
 
     /// Text for stdout/stderr that no CI runner takes as a workflow command (`LogText`), on every platform: a job
     /// can run imagebump inside `docker run` on a GitHub runner without `GITHUB_ACTIONS` set. imagebump's own
@@ -38,11 +47,11 @@ public enum Console {
     /// On GitHub Actions, `::add-mask::` for a secret imagebump read itself, so that the runner masks it in the log.
     /// On stderr (the runner reads workflow commands from stdout and stderr alike), never on stdout, which is the
     /// report; and not when stderr is a regular file: no runner reads that, and the secret would be written into it.
-    public static func addMask(_ secret: String) {
-        guard onGitHubActions, !secret.isEmpty, !isRegularFile(STDERR_FILENO) else { return }
+    public func addMask(_ secret: String) {
+        guard onGitHubActions, !secret.isEmpty, !Self.isRegularFile(STDERR_FILENO) else { return }
         let lines = secret.split(whereSeparator: { $0.isNewline }).map(String.init)
         for piece in Set([secret] + (lines.count > 1 ? lines : [])) where !piece.isEmpty {
-            write(2, "::add-mask::\(escapeData(piece))\n")
+            Self.write(2, "::add-mask::\(Self.escapeData(piece))\n")
         }
     }
 
@@ -78,11 +87,6 @@ public enum Console {
     private static func write(_ fd: Int32, _ s: String) { writeAll(fd, s) }
 
     /// Colour only on a terminal, and never with NO_COLOR set (https://no-color.org).
-    public static var colorEnabled: Bool {
-        colorEnabled(isTTY: isatty(STDOUT_FILENO) == 1, noColor: ProcessEnvironment.variables["NO_COLOR"],
-                     term: ProcessEnvironment.variables["TERM"])
-    }
-
     public static func colorEnabled(isTTY: Bool, noColor: String?, term: String?) -> Bool {
         isTTY && noColor == nil && term != "dumb"
     }

@@ -54,7 +54,7 @@ public struct GetCommand: RoutedCommand, ContextCommand {
             throw e
         } catch {
             let problems = Problem.list(error)
-            Console.error(problems)
+            context.console.error(problems)
             // --output json: one document on stdout also when the run fails (schema/get.schema.json)
             if output == .json, let json = try? JSONOutput.encode(Failure(problems)) { Console.out(json) }
             throw ExitCode.failure

@@ -18,7 +18,7 @@ public enum LocalRun {
     public static func run(_ targets: [RunTarget], of command: SetCommand, ancestry: (any CommitAncestry)? = nil,
                            context: CommandContext) throws {
         let cwd = context.workingDirectory
-        var output = RunOutput(format: command.edit.output, dotenv: command.repo.dotenv)
+        var output = RunOutput(format: command.edit.output, dotenv: command.repo.dotenv, context: context)
         var plans: [SetPlan] = []
         do {
             let specs = try SetCommand.parse(command.edit.specs)
@@ -38,15 +38,15 @@ public enum LocalRun {
         var next = plans.makeIterator()
         try output.run(targets, mode: command.mode) { t, output in
             let plan = next.next()!
-            return (present(plan, mode: t.mode, format: output.format), command.mode == .write)
+            return (present(plan, mode: t.mode, output: output), command.mode == .write)
         }
     }
 
     /// Prints the notes and the diff (--dry-run) of a planned run, and returns its report.
-    public static func present(_ plan: SetPlan, mode: RunMode, format: OutputFormat) -> RunReport {
+    public static func present(_ plan: SetPlan, mode: RunMode, output: RunOutput) -> RunReport {
         for w in plan.notes { Console.warning(w) }
-        if mode == .dryRun && format == .text { // with --output json, stdout carries only the JSON document
-            let colors: UnifiedDiff.Colors = Console.colorEnabled ? .ansi : .none
+        if mode == .dryRun && output.format == .text { // with --output json, stdout carries only the JSON document
+            let colors: UnifiedDiff.Colors = output.console.colorEnabled ? .ansi : .none
             for f in plan.files { Console.out(UnifiedDiff.render(path: f.file, old: f.original, new: f.updated, colors: colors), terminator: "") }
         }
         return RunReport(mode: mode, plan: plan)

@@ -12,8 +12,6 @@ import ImagebumpKit
 
 /// GitHub Actions outputs and step summary, GitLab dotenv reports — all from the run report, also on failure.
 public enum PlatformOutputs {
-    static var platform: CIEnvironment.Platform? { ProcessEnvironment.ci.platform }
-
     /// The outputs, in order: (GitHub output name, dotenv name, value). A run of several environments adds each
     /// one's outputs, named after it: `dev-changed`, `IMAGEBUMP_DEV_CHANGED`.
     static func outputs(_ r: RunReport) -> [(github: String, dotenv: String, value: String)] {
@@ -44,8 +42,7 @@ public enum PlatformOutputs {
     static var dotenvKeys: [String] { outputs(RunReport(mode: .write)).map(\.dotenv) }
 
     /// Writes GitHub Actions' step outputs and step summary (set on GitHub Actions only), and the dotenv file when asked.
-    public static func publish(_ r: RunReport, dotenv: String?) throws {
-        let ci = ProcessEnvironment.ci
+    public static func publish(_ r: RunReport, dotenv: String?, ci: CIEnvironment) throws {
         if let path = ci.outputFile { try append(path, githubOutput(outputs(r).map { ($0.github, $0.value) })) }
         if let path = ci.stepSummaryFile { try append(path, summary(r)) }
         if let dotenv {
@@ -167,7 +164,7 @@ public enum PlatformOutputs {
     }
 
     /// Start and end of a collapsible log section (GitLab) or group (GitHub); nothing elsewhere.
-    public static func section(_ name: String, _ title: String, _ body: () throws -> Void) rethrows {
+    public static func section(_ name: String, _ title: String, on platform: CIEnvironment.Platform?, _ body: () throws -> Void) rethrows {
         switch platform {
         case .github: Console.raw(2, "::group::\(Console.escapeData(title))\n")
         case .gitlab: Console.raw(2, "\u{1B}[0Ksection_start:\(Int(Date().timeIntervalSince1970)):\(name)[collapsed=true]\r\u{1B}[0K\(LogText.neutralized(CQuoting.escapingControls(title)))\n")

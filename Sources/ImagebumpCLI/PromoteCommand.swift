@@ -108,7 +108,7 @@ public struct PromoteCommand: RoutedCommand, ContextCommand {
         // a refusal before the `set` (the order of promotion, an unknown environment): reported as `set` reports
         var failure = RunReport(mode: SetCommand.mode(repo: repo, forge: forge, run: runOptions))
         failure.environment = to
-        let output = RunOutput(format: runOptions.output, dotenv: repo.dotenv)
+        let output = RunOutput(format: runOptions.output, dotenv: repo.dotenv, context: context)
         guard route == .git else {
             let target = try output.reporting(failure) { try resolve(root: ConfigFile.repositoryRoot(from: cwd), workingDirectory: cwd) }
             return try SetCommand.run([target], of: target.command, in: nil, context: context)

@@ -21,11 +21,12 @@ public enum Entry {
         let arguments = Array(CommandLine.arguments.dropFirst())
         do {
             var command = try parse(arguments)
+            let context = CommandContext.current(git: git)
             if git == nil, let routed = command as? any RoutedCommand, routed.route == .git {
-                try handOver()
+                try handOver(console: context.console)
             }
             if let command = command as? any ContextCommand {
-                try command.run(in: .current(git: git))
+                try command.run(in: context)
             } else {
                 try command.run()
             }
@@ -36,7 +37,7 @@ public enum Entry {
     }
 
     /// Replaces this process with `imagebump-git` from the same directory, with the same arguments.
-    static func handOver() throws -> Never {
+    static func handOver(console: Console) throws -> Never {
         var buf = [CChar](repeating: 0, count: 4096)
         let n = readlink("/proc/self/exe", &buf, buf.count - 1)
         let exe = n > 0 ? String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) : CommandLine.arguments[0]
@@ -45,7 +46,7 @@ public enum Entry {
         let args = [helper] + CommandLine.arguments.dropFirst()
         var cargs = args.map { strdup($0) } + [nil]
         execv(helper, &cargs)
-        Console.error("--repo/--commit/--push/--merge-request need \(helper), which could not be run: \(String(cString: strerror(errno)))")
+        console.error("--repo/--commit/--push/--merge-request need \(helper), which could not be run: \(String(cString: strerror(errno)))")
         throw ExitCode.failure
     }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Support
 import ImageRules
 import ImagebumpKit
 
@@ -8,7 +9,11 @@ import ImagebumpKit
 /// one report for all of them at the end.
 public struct RunOutput {
     public let format: OutputFormat
+    /// `--dotenv`, absolute.
     public let dotenv: String?
+    public let console: Console
+    /// Where the platform outputs go (GitHub's output and step summary files).
+    let ci: CIEnvironment
     /// Masked out of every error message.
     public var secrets: [String] = []
     /// The run has more than one target: each one's text is headed by its environment.
@@ -16,7 +21,11 @@ public struct RunOutput {
     /// The change lines were already printed (before the push).
     private var changesShown = false
 
-    public init(format: OutputFormat, dotenv: String?) { self.format = format; self.dotenv = dotenv }
+    /// `dotenv` is taken against the context's working directory.
+    public init(format: OutputFormat, dotenv: String?, context: CommandContext) {
+        self.format = format; console = context.console; ci = context.ci
+        self.dotenv = dotenv.map { $0.hasPrefix("/") ? $0 : context.workingDirectory + "/" + $0 }
+    }
 
     /// Starts a target's part of the output: its header when the run has several.
     public mutating func begin(_ target: RunTarget) {
@@ -68,7 +77,7 @@ public struct RunOutput {
         let problems = Problem.list(error).map {
             Problem(file: $0.file.map(redact), line: $0.line, column: $0.column, message: redact($0.message))
         }
-        Console.error(problems)
+        console.error(problems)
         return report.failed(message: problems.map(\.description).joined(separator: "\n"), problems: problems)
     }
 
@@ -124,7 +133,7 @@ public struct RunOutput {
     }
 
     private func publish(_ report: RunReport) throws {
-        try PlatformOutputs.publish(report, dotenv: dotenv)
+        try PlatformOutputs.publish(report, dotenv: dotenv, ci: ci)
     }
 
     private func redact(_ s: String) -> String {

@@ -55,7 +55,7 @@ public struct SetCommand: RoutedCommand, ContextCommand {
         }
         // the --env environments, read from the checkout the run edits; a failure to read them is this run's
         let cwd = context.workingDirectory
-        let output = RunOutput(format: edit.output, dotenv: repo.dotenv), failure = RunReport(mode: mode)
+        let output = RunOutput(format: edit.output, dotenv: repo.dotenv, context: context), failure = RunReport(mode: mode)
         guard route == .git else {
             let resolved = try output.reporting(failure) { try self.targets(root: ConfigFile.repositoryRoot(from: cwd), workingDirectory: cwd) }
             return try Self.run(resolved, of: self, in: nil, context: context)

@@ -13,18 +13,18 @@ public struct GitRemoteRunner: GitBackend {
     public func run(_ targets: [RunTarget], of command: SetCommand, in checkout: ConfigCheckout?, context: CommandContext) throws {
         let cwd = context.workingDirectory
         let location = Self.location(command.repo.access, cwd: cwd)
-        var output = RunOutput(format: command.edit.output, dotenv: Self.absolute(command.repo.dotenv, cwd: cwd))
+        var output = RunOutput(format: command.edit.output, dotenv: command.repo.dotenv, context: context)
         let credentials = Self.credentials(command.repo.access, context: context)
         try withApplicationHistory(command, context: context) { ancestry in
             if ConfigRepo.isURL(location), let t = targets.first(where: { $0.mode == .commit }) {
                 // a usage error (64), found here because only this executable parses remote locations
-                Console.error(t.command.repo.commit
+                context.console.error(t.command.repo.commit
                     ? "--commit without --push on \(redact(url: location)) would commit into a temporary clone that is then removed; add --push, or give a local checkout as --repo"
                     : "--repo \(redact(url: location)) needs a mode: --push, --merge-request, --dry-run or --check")
                 throw ExitCode.validationFailure
             }
             if let token = credentials.resolveToken(forLocation: location) {
-                Console.addMask(token.secret)
+                context.console.addMask(token.secret)
                 output.secrets = [token.secret]
             }
             var first = true
@@ -53,7 +53,7 @@ public struct GitRemoteRunner: GitBackend {
                                                       workingDirectory: cwd, ci: context.ci, credentials: sourceCredentials,
                                                       timeouts: Self.timeouts(command.repo.access))
         } catch {
-            throw RunOutput(format: command.edit.output, dotenv: Self.absolute(command.repo.dotenv, cwd: cwd))
+            throw RunOutput(format: command.edit.output, dotenv: command.repo.dotenv, context: context)
                 .fail(error, report: RunReport(mode: command.mode))
         }
         defer { (ancestry as? SourceHistory)?.close() }
@@ -105,7 +105,7 @@ public struct GitRemoteRunner: GitBackend {
         let outcome: Publisher.Outcome
         do {
             var result: Publisher.Outcome?
-            try PlatformOutputs.section("imagebump_git", "imagebump: \(redact(url: location))") {
+            try PlatformOutputs.section("imagebump_git", "imagebump: \(redact(url: location))", on: context.ci.platform) {
                 result = try publisher.run(request, in: clone)
             }
             printer.finish()
@@ -118,7 +118,7 @@ public struct GitRemoteRunner: GitBackend {
             throw TargetFailure(report: shown.failed(error, report: RunReport(mode: mode)))
         }
         switch outcome {
-        case .preview(let plan): return (LocalRun.present(plan, mode: mode, format: shown.format), false)
+        case .preview(let plan): return (LocalRun.present(plan, mode: mode, output: shown), false)
         case .published(let report): return (report, true)
         }
     }

@@ -252,9 +252,14 @@ final class HelpersTests: XCTestCase {
     }
 
     func testCAFileOptionAndSSLCertFile() {
-        XCTAssertEqual(TransportOptions(caFile: "/a.pem").effectiveCAFile(environment: ["SSL_CERT_FILE": "/b.pem"]), "/a.pem")
-        XCTAssertEqual(TransportOptions().effectiveCAFile(environment: ["SSL_CERT_FILE": "/b.pem"]), "/b.pem")
-        XCTAssertNil(TransportOptions().effectiveCAFile(environment: [:]))
+        func options(caFile: String? = nil, _ environment: [String: String]) -> TransportOptions {
+            var o = TransportOptions(caFile: caFile)
+            o.environment = environment
+            return o
+        }
+        XCTAssertEqual(options(caFile: "/a.pem", ["SSL_CERT_FILE": "/b.pem"]).effectiveCAFile, "/a.pem")
+        XCTAssertEqual(options(["SSL_CERT_FILE": "/b.pem"]).effectiveCAFile, "/b.pem")
+        XCTAssertNil(options([:]).effectiveCAFile)
     }
 
     func testMissingTokenAndBadURL() {
