@@ -68,7 +68,7 @@ extension SetCommand {
         let mr = env.mergeRequestOptions(labels: forge.label, reviewers: forge.reviewer, assignees: forge.assignee)
         c.forge.label = mr.labels; c.forge.reviewer = mr.reviewers; c.forge.assignee = mr.assignees
         c.environments.environment = [] // applied: the target names it
-        return RunTarget(environment: env.name, command: c, mode: mode.reaching(env.mode == .mergeRequest ? .mergeRequest : .push))
+        return RunTarget(environment: env.name, command: c, mode: mode.reaching(env.mode))
     }
 
     /// The targets of this run, the `--env` environments read from the repository at `root` (the checkout the run

@@ -101,7 +101,7 @@ struct ConfigParser {
         }
         var files: [String]?
         var sites: [Environment.Site] = []
-        var mode = Environment.Mode.push
+        var mode = RunMode.push
         var branch: String?
         var labels: [String] = [], reviewers: [String] = [], assignees: [String] = []
         for (key, value) in try pairs(body, what: "environment \(n)") {
@@ -117,8 +117,8 @@ struct ConfigParser {
                 sites = nodes.map { Environment.Site(line: $0.line, column: $0.column) }
             case .mode:
                 let m = try string(value, what: "mode")
-                guard let parsed = Environment.Mode(rawValue: m) else {
-                    throw error(at: value, "unknown mode \(PathQuoting.quoted(m)) (expected \(Environment.Mode.allCases.map(\.rawValue).joined(separator: " or ")))")
+                guard let parsed = RunMode(rawValue: m), Environment.modes.contains(parsed) else {
+                    throw error(at: value, "unknown mode \(PathQuoting.quoted(m)) (expected \(Environment.modes.map(\.rawValue).joined(separator: " or ")))")
                 }
                 mode = parsed
             case .branch: branch = try string(value, what: "branch")

@@ -45,8 +45,8 @@ public struct EnvironmentsConfig: Sendable, Equatable {
 
 /// One environment of `environments:`.
 public struct Environment: Sendable, Equatable {
-    /// How a published change reaches the environment.
-    public enum Mode: String, Sendable, CaseIterable { case push, mergeRequest = "merge-request" }
+    /// The `mode:` values: how a published change reaches the environment (`RunMode.reaching`).
+    public static let modes: [RunMode] = [.push, .mergeRequest]
 
     public let name: String
     /// Files or directories, relative to the config repo's root (normalised: no `.`/`..` components); may hold
@@ -54,7 +54,8 @@ public struct Environment: Sendable, Equatable {
     public let files: [String]
     /// Where each of `files` is written in the config file, for messages about it.
     public let fileSites: [Site]
-    public let mode: Mode
+    /// `.push` or `.mergeRequest`.
+    public let mode: RunMode
     /// The branch this environment lives on (a branch per environment); nil: the run's branch.
     public let branch: String?
     public let labels: [String]
@@ -63,7 +64,7 @@ public struct Environment: Sendable, Equatable {
 
     public struct Site: Sendable, Equatable { public let line: Int; public let column: Int }
 
-    public init(name: String, files: [String], fileSites: [Site]? = nil, mode: Mode = .push, branch: String? = nil,
+    public init(name: String, files: [String], fileSites: [Site]? = nil, mode: RunMode = .push, branch: String? = nil,
                 labels: [String] = [], reviewers: [String] = [], assignees: [String] = []) {
         self.name = name; self.files = files; self.fileSites = fileSites ?? files.map { _ in Site(line: 1, column: 1) }
         self.mode = mode; self.branch = branch

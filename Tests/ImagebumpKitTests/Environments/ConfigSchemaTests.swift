@@ -21,7 +21,7 @@ final class ConfigSchemaTests: XCTestCase {
         let env = try XCTUnwrap((s["$defs"] as? [String: Any])?["environment"] as? [String: Any])
         let envProps = try XCTUnwrap(env["properties"] as? [String: Any])
         XCTAssertEqual(Set(envProps.keys), Set(EnvironmentKey.allCases.map(\.rawValue)))
-        XCTAssertEqual((envProps["mode"] as? [String: Any])?["enum"] as? [String], Environment.Mode.allCases.map(\.rawValue))
+        XCTAssertEqual((envProps["mode"] as? [String: Any])?["enum"] as? [String], Environment.modes.map(\.rawValue))
     }
 
     func testExampleConfigLoads() throws {
