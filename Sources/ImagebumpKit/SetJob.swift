@@ -81,72 +81,16 @@ public enum SetJob {
     /// and confined to the root before any file is read.
     public static func plan(_ request: SetRequest, retention: Retention = .preview) throws -> SetPlan {
         let named = request.paths.isEmpty ? ["."] : request.paths
-        let discovery: Discovery
-        do {
-            let root = try RepoRoot(request.root)
-            if let scope = request.policy?.scopeProblems(root: request.root, paths: request.paths), !scope.isEmpty {
-                throw SetJobError(scope)
-            }
-            discovery = try FileDiscovery.discover(named, root: root, excludes: request.excludes)
-        } catch { throw SetJobError(Problem.list(error)) }
+        let discovery = try discover(request, named: named)
         let files = discovery.files
-        if request.add && !files.contains(where: \.explicit) {
-            throw SetJobError([Problem(message: "--add needs the kustomization file named with -f (\(named.joined(separator: ", ")) names no file)")])
-        }
         let planner = ImagePlanner(specs: request.specs)
         let needles = request.specs.map { Array($0.lastComponent.utf8) }
-
-        final class Results: @unchecked Sendable {
-            var plans: [FilePlan?]
-            var staged: [FileIO.Staged?]
-            var errors: [(Int, [Problem])] = []
-            var skipped: [(Int, String)] = []
-            var matched: Set<Int> = []
-            var imageNames: Set<String> = []
-            var matchedFiles: [(Int, String)] = []
-            let lock = DispatchQueue(label: "imagebump.results")
-            init(count: Int) {
-                plans = Array(repeating: nil, count: count); staged = plans.map { _ in nil }
-            }
-        }
         let results = Results(count: files.count)
-        let request = request
         let planOne: @Sendable (Int) -> Void = { i in
-            let f = files[i]
             do {
-                let (bytes, stamp) = try FileIO.read(f.realPath, shown: f.displayPath, limit: request.maxFileSize)
-                if let wide = WideEncoding(detecting: bytes) {
-                    // found while walking and not mentioning any image: not ours to refuse
-                    guard f.explicit || needles.contains(where: { contains(wide.utf8(bytes), $0) }) else { return }
-                    throw FileIOError(path: f.displayPath, message: wide.message)
-                }
-                // A file that does not contain the last path component of any spec's image cannot refer to it:
-                // skip parsing (most files of a large tree), except a kustomization that --add may extend.
-                let addable = request.addScopes.map { scopes in
-                    Set(request.specs.indices.filter { scopes[request.specs[$0].name.normalized]?.contains(f.displayPath) == true })
-                }
-                let add = request.add && f.explicit && addable?.isEmpty != true
-                if !add && !needles.contains(where: { contains(bytes, $0) }) { return }
-                let plan = try planner.plan(file: f.displayPath, bytes: bytes, add: add, addable: addable)
-                var keep: FilePlan? = nil
-                var stagedFile: FileIO.Staged? = nil
-                if plan.changed {
-                    switch retention {
-                    case .preview: keep = plan
-                    case .summary: keep = plan.droppingContents()
-                    case .stage:
-                        stagedFile = try FileIO.stage(plan.updated, for: f.realPath, shown: f.displayPath, stamp: stamp)
-                        keep = plan.droppingContents()
-                    }
-                }
-                results.lock.sync {
-                    results.plans[i] = keep
-                    results.staged[i] = stagedFile
-                    results.matched.formUnion(plan.matchedSpecs)
-                    results.imageNames.formUnion(plan.imageNames)
-                    if !plan.matchedSpecs.isEmpty { results.matchedFiles.append((i, f.displayPath)) }
-                }
-            } catch let e as FileIOError where e.kind == .tooLarge && !f.explicit {
+                guard let one = try planFile(files[i], request, planner: planner, needles: needles, retention: retention) else { return }
+                results.lock.sync { results.record(one, at: i) }
+            } catch let e as FileIOError where e.kind == .tooLarge && !files[i].explicit {
                 results.lock.sync { results.skipped.append((i, "\(e); skipped (name it with -f to edit it)")) }
             } catch { // FileIOError and the planner's Problem: the file's problem with its place
                 results.lock.sync { results.errors.append((i, Problem.list(error))) }
@@ -158,6 +102,94 @@ public enum SetJob {
         } else {
             DispatchQueue.concurrentPerform(iterations: files.count, execute: planOne)
         }
+        return try collect(results, request, discovery: discovery, named: named)
+    }
+
+    /// Step 1: the files to plan, every path resolved and confined to the root before any is read; the policy's
+    /// scope problems (no -f and no --env in a repository with environments) first.
+    private static func discover(_ request: SetRequest, named: [String]) throws -> Discovery {
+        let discovery: Discovery
+        do {
+            let root = try RepoRoot(request.root)
+            if let scope = request.policy?.scopeProblems(root: request.root, paths: request.paths), !scope.isEmpty {
+                throw SetJobError(scope)
+            }
+            discovery = try FileDiscovery.discover(named, root: root, excludes: request.excludes)
+        } catch { throw SetJobError(Problem.list(error)) }
+        if request.add && !discovery.files.contains(where: \.explicit) {
+            throw SetJobError([Problem(message: "--add needs the kustomization file named with -f (\(named.joined(separator: ", ")) names no file)")])
+        }
+        return discovery
+    }
+
+    /// What planning one file gave: its plan as `retention` keeps it (nil: unchanged), its staged file, and what matched.
+    private struct FileOutcome {
+        let file: String
+        let kept: FilePlan?
+        let staged: FileIO.Staged?
+        let matchedSpecs: Set<Int>
+        let imageNames: Set<String>
+    }
+
+    /// Step 2: reads and plans one file; nil when it cannot refer to any spec's image (most files of a large tree),
+    /// so it is not parsed.
+    private static func planFile(_ f: DiscoveredFile, _ request: SetRequest, planner: ImagePlanner, needles: [[UInt8]],
+                                 retention: Retention) throws -> FileOutcome? {
+        let (bytes, stamp) = try FileIO.read(f.realPath, shown: f.displayPath, limit: request.maxFileSize)
+        if let wide = WideEncoding(detecting: bytes) {
+            // found while walking and not mentioning any image: not ours to refuse
+            guard f.explicit || needles.contains(where: { contains(wide.utf8(bytes), $0) }) else { return nil }
+            throw FileIOError(path: f.displayPath, message: wide.message)
+        }
+        // A file that does not contain the last path component of any spec's image cannot refer to it: skip
+        // parsing, except a kustomization that --add may extend.
+        let addable = request.addScopes.map { scopes in
+            Set(request.specs.indices.filter { scopes[request.specs[$0].name.normalized]?.contains(f.displayPath) == true })
+        }
+        let add = request.add && f.explicit && addable?.isEmpty != true
+        if !add && !needles.contains(where: { contains(bytes, $0) }) { return nil }
+        let plan = try planner.plan(file: f.displayPath, bytes: bytes, add: add, addable: addable)
+        var kept: FilePlan? = nil
+        var staged: FileIO.Staged? = nil
+        if plan.changed {
+            switch retention {
+            case .preview: kept = plan
+            case .summary: kept = plan.droppingContents()
+            case .stage:
+                staged = try FileIO.stage(plan.updated, for: f.realPath, shown: f.displayPath, stamp: stamp)
+                kept = plan.droppingContents()
+            }
+        }
+        return FileOutcome(file: f.displayPath, kept: kept, staged: staged, matchedSpecs: plan.matchedSpecs, imageNames: plan.imageNames)
+    }
+
+    /// Every file's outcome, by discovery index (files are planned in parallel).
+    private final class Results: @unchecked Sendable {
+        var plans: [FilePlan?]
+        var staged: [FileIO.Staged?]
+        var errors: [(Int, [Problem])] = []
+        var skipped: [(Int, String)] = []
+        var matched: Set<Int> = []
+        var imageNames: Set<String> = []
+        var matchedFiles: [(Int, String)] = []
+        let lock = DispatchQueue(label: "imagebump.results")
+        init(count: Int) {
+            plans = Array(repeating: nil, count: count); staged = plans.map { _ in nil }
+        }
+
+        func record(_ one: FileOutcome, at i: Int) {
+            plans[i] = one.kept
+            staged[i] = one.staged
+            matched.formUnion(one.matchedSpecs)
+            imageNames.formUnion(one.imageNames)
+            if !one.matchedSpecs.isEmpty { matchedFiles.append((i, one.file)) }
+        }
+    }
+
+    /// Step 3: the plan of the whole run, or every problem found: the files' own, empty directories, specs that
+    /// matched nothing, and the change guards' refusals (staged files are then removed).
+    private static func collect(_ results: Results, _ request: SetRequest, discovery: Discovery, named: [String]) throws -> SetPlan {
+        let files = discovery.files
         var problems = results.errors.sorted { $0.0 < $1.0 }.flatMap(\.1)
         let searched = files.count - results.skipped.count
         if !request.allowMissing {
