@@ -5,6 +5,8 @@ JSON description of every command, option, default and help text), so the option
     scripts/gen_reference.py [--imagebump BIN]            rewrite docs/reference.md
     scripts/gen_reference.py --check [--imagebump BIN]    exit 1 (and say so) when docs/reference.md differs
 
+A repeatable option's help must say "repeatable" (`--help` does not mark one): else both exit 1 naming it.
+
 BIN defaults to the debug build (.build/debug/imagebump). ReferenceDocTests runs --check with the tested binary.
 """
 import argparse
@@ -26,9 +28,19 @@ page. What the options do together, with examples: [Commands and options](comman
 """
 
 
-def load(binary):
-    out = subprocess.run([binary, "--experimental-dump-help"], check=True, capture_output=True, text=True).stdout
-    return json.loads(out)["command"]
+def load(binary, tree=None):
+    """The command tree (`binary --experimental-dump-help`, or that JSON read from the file `tree`); exits naming the
+    options whose help breaks a rule below (`unsaid`)."""
+    if tree:
+        with open(tree, encoding="utf-8") as f:
+            out = f.read()
+    else:
+        out = subprocess.run([binary, "--experimental-dump-help"], check=True, capture_output=True, text=True).stdout
+    root = json.loads(out)["command"]
+    problems = unsaid(root)
+    if problems:
+        sys.exit("\n".join(problems))
+    return root
 
 
 def commands(root):
@@ -39,6 +51,32 @@ def commands(root):
         yield [root["commandName"], sub["commandName"]], sub
         for path, c in commands(sub):
             yield [root["commandName"]] + path, c
+
+
+def help_text(a):
+    """The option's help: its abstract, then its discussion, as one paragraph (a list item of the page)."""
+    return " ".join(" ".join(filter(None, (a.get("abstract"), a.get("discussion")))).split())
+
+
+def unsaid(root):
+    """A repeatable option's help says so itself ("repeatable"): `--help` does not mark one, so the pages never add
+    their own note (which once said it twice)."""
+    out = []
+    for path, c in commands(root):
+        for a in shown(c):
+            if a.get("isRepeating") and a["kind"] != "positional" and "repeatable" not in help_text(a).lower():
+                out.append(f"{' '.join(path)} {spelled(a)}: a repeatable option's help must say \"repeatable\"")
+    return out
+
+
+def notes(a, code):
+    """What the tree says beside the help text: the default and the values (each value through `code`)."""
+    out = []
+    if "defaultValue" in a and a["kind"] == "option":
+        out.append(f"default: {code(a['defaultValue'])}")
+    if a.get("allValues"):
+        out.append("one of " + ", ".join(code(v) for v in a["allValues"]))
+    return out
 
 
 def shown(command):
@@ -61,17 +99,9 @@ def usage(path, command):
 
 
 def item(a):
-    notes = []
-    if a.get("isRepeating") and a["kind"] != "positional":
-        notes.append("repeatable")
-    if "defaultValue" in a and a["kind"] == "option":
-        notes.append(f"default: `{a['defaultValue']}`")
-    if a.get("allValues"):
-        notes.append("one of " + ", ".join(f"`{v}`" for v in a["allValues"]))
-    text = a.get("abstract", "").strip()
-    if a.get("discussion"):
-        text += " " + a["discussion"].strip()
-    return f"- `{spelled(a)}`" + (f" ({'; '.join(notes)})" if notes else "") + (f" — {text}" if text else "")
+    said = notes(a, lambda v: f"`{v}`")
+    text = help_text(a)
+    return f"- `{spelled(a)}`" + (f" ({'; '.join(said)})" if said else "") + (f" — {text}" if text else "")
 
 
 def markdown(root):
@@ -100,8 +130,9 @@ def main():
     p.add_argument("--imagebump", default=os.path.join(ROOT, ".build", "debug", "imagebump"))
     p.add_argument("--check", action="store_true", help="exit 1 when docs/reference.md differs from the binary's tree")
     p.add_argument("--page", default=PAGE, help="the page to write or check (default: docs/reference.md)")
+    p.add_argument("--tree", help="read the --experimental-dump-help JSON from this file instead of running the binary")
     o = p.parse_args()
-    root = load(o.imagebump)
+    root = load(o.imagebump, o.tree)
     text = markdown(root)
     if o.check:
         with open(o.page, encoding="utf-8") as f:

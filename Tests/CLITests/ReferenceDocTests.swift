@@ -25,4 +25,25 @@ final class ReferenceDocTests: XCTestCase {
         XCTAssertEqual(r.status, 1, r.stderr)
         XCTAssertTrue(r.stderr.contains("differs from the command tree"), r.stderr)
     }
+
+    /// A repeatable option is said to be once per entry: by its help (which `--help` shows), never again by the page.
+    func testRepeatableIsSaidOncePerOption() throws {
+        let text = try String(contentsOf: Fixtures.repoRoot.appendingPathComponent("docs/reference.md"), encoding: .utf8)
+        for line in text.split(separator: "\n") where line.hasPrefix("- `") {
+            XCTAssertLessThanOrEqual(line.lowercased().ranges(of: "repeatable").count, 1, String(line))
+        }
+        XCTAssertTrue(text.contains("- `--exclude <glob>` — "), "the page lists --exclude")
+    }
+
+    /// The generator refuses a repeatable option whose help does not say so (the page would not, either).
+    func testGeneratorRefusesARepeatableOptionWhoseHelpDoesNotSaySo() throws {
+        let dump = try CLI.runProgram(CLI.binary.path, ["--experimental-dump-help"], in: Fixtures.repoRoot)
+        XCTAssertEqual(dump.status, 0, dump.stderr)
+        XCTAssertTrue(dump.stdout.contains("Label to set (repeatable)."))
+        let tree = try Fixtures.scratch().appendingPathComponent("tree.json")
+        try Fixtures.write(dump.stdout.replacingOccurrences(of: "Label to set (repeatable).", with: "Label to set."), to: tree)
+        let r = try generator(["--check", "--tree", tree.path])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("imagebump set --label <label>: a repeatable option's help must say \"repeatable\""), r.stderr)
+    }
 }
