@@ -1,0 +1,117 @@
+internal import CGit2
+import ImagebumpKit
+
+/// The config repo's history as `imagebump history` reads it: the first-parent chain of a branch (what reached it,
+/// a merged merge request as its merge commit), keeping the commits that changed a file the caller asks about, with
+/// those files' bytes before and after. Read-only; the derivation is `Deployments.derive`'s.
+public enum ConfigHistory {
+    /// Newest first.
+    /// - Parameter path: a repository's working tree (or a directory in it).
+    /// - Parameter revision: what to start from (a branch, a commit), nil: HEAD.
+    /// - Parameter holds: whether a root-relative path is one of the environments' files.
+    /// - Parameter since: the walk stops at the first commit committed before this time (as `git log --since`).
+    /// - Parameter maxFileSize: a file larger than this is read as absent (it holds no image the rules read).
+    public static func commits(repositoryAt path: String, revision: String?, holds: (String) -> Bool, since: Int64?,
+                               maxFileSize: Int = 16 << 20) throws -> [HistoryCommit] {
+        ensureLibgit2()
+        var r: OpaquePointer?
+        try check(git_repository_open_ext(&r, path, 0, nil), "open \(path) as a git repository")
+        guard let repo = r else { return [] }
+        defer { git_repository_free(repo) }
+        var start: OpaquePointer?
+        try check(git_revparse_single(&start, repo, revision ?? "HEAD"), "resolving \(revision ?? "HEAD")")
+        defer { git_object_free(start) }
+        var peeled: OpaquePointer?
+        try check(git_object_peel(&peeled, start, GIT_OBJECT_COMMIT), "resolving \(revision ?? "HEAD") to a commit")
+        defer { git_object_free(peeled) }
+        var head = git_object_id(peeled)!.pointee
+
+        var walk: OpaquePointer?
+        try check(git_revwalk_new(&walk, repo), "walking the history")
+        defer { git_revwalk_free(walk) }
+        try check(git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue), "walking the history")
+        try check(git_revwalk_simplify_first_parent(walk), "walking the history")
+        try check(git_revwalk_push(walk, &head), "walking the history")
+        var out: [HistoryCommit] = []
+        var oid = git_oid()
+        while git_revwalk_next(&oid, walk) == 0 {
+            var c: OpaquePointer?
+            try check(git_commit_lookup(&c, repo, &oid), "reading commit \(ConfigRepo.hex(oid))")
+            guard let commit = c else { continue }
+            defer { git_commit_free(commit) }
+            let time = Int64(git_commit_time(commit))
+            if let since, time < since { break }
+            let changes = try changed(repo, commit, holds: holds, maxFileSize: maxFileSize)
+            if changes.isEmpty { continue }
+            let parents = (0..<git_commit_parentcount(commit)).compactMap { git_commit_parent_id(commit, $0).map { ConfigRepo.hex($0.pointee) } }
+            out.append(HistoryCommit(id: ConfigRepo.hex(oid), time: time, parents: parents, message: message(commit),
+                                     mergedMessages: parents.count > 1 ? try merged(repo, commit) : [], changes: changes))
+        }
+        return out
+    }
+
+    static func message(_ commit: OpaquePointer) -> String { git_commit_message(commit).map { String(cString: $0) } ?? "" }
+
+    /// The files `holds` keeps that `commit` changed against its first parent (all of its files for a root commit).
+    static func changed(_ repo: OpaquePointer, _ commit: OpaquePointer, holds: (String) -> Bool, maxFileSize: Int) throws -> [HistoryCommit.FileChange] {
+        var tree: OpaquePointer?, parentTree: OpaquePointer?
+        try check(git_commit_tree(&tree, commit), "reading a commit's tree")
+        defer { git_tree_free(tree) }
+        if git_commit_parentcount(commit) > 0 {
+            var parent: OpaquePointer?
+            if git_commit_parent(&parent, commit, 0) == 0 {
+                defer { git_commit_free(parent) }
+                try check(git_commit_tree(&parentTree, parent), "reading a commit's tree")
+            }
+        }
+        defer { git_tree_free(parentTree) }
+        var opts = git_diff_options()
+        git_diff_options_init(&opts, UInt32(GIT_DIFF_OPTIONS_VERSION))
+        var diff: OpaquePointer?
+        try check(git_diff_tree_to_tree(&diff, repo, parentTree, tree, &opts), "comparing a commit with its parent")
+        defer { git_diff_free(diff) }
+        var out: [HistoryCommit.FileChange] = []
+        for i in 0..<git_diff_num_deltas(diff) {
+            guard let d = git_diff_get_delta(diff, i)?.pointee else { continue }
+            let path = d.new_file.path.map { String(cString: $0) } ?? d.old_file.path.map { String(cString: $0) } ?? ""
+            guard holds(path) else { continue }
+            out.append(.init(path: path, old: blob(repo, d.old_file, maxFileSize), new: blob(repo, d.new_file, maxFileSize)))
+        }
+        return out
+    }
+
+    /// A side of a delta: nil when absent (added, deleted), not a file, or over `limit`.
+    static func blob(_ repo: OpaquePointer, _ file: git_diff_file, _ limit: Int) -> [UInt8]? {
+        var id = file.id
+        guard git_oid_is_zero(&id) == 0, file.mode == UInt16(GIT_FILEMODE_BLOB.rawValue) || file.mode == UInt16(GIT_FILEMODE_BLOB_EXECUTABLE.rawValue) else { return nil }
+        var b: OpaquePointer?
+        guard git_blob_lookup(&b, repo, &id) == 0, let blob = b else { return nil }
+        defer { git_blob_free(blob) }
+        let size = Int(git_blob_rawsize(blob))
+        guard size <= limit else { return nil }
+        guard size > 0, let raw = git_blob_rawcontent(blob) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: raw, count: size))
+    }
+
+    /// The messages of the commits a merge brings in (reachable from its other parents, not from its first), newest
+    /// first, at most 50.
+    static func merged(_ repo: OpaquePointer, _ merge: OpaquePointer) throws -> [String] {
+        var walk: OpaquePointer?
+        try check(git_revwalk_new(&walk, repo), "walking a merge")
+        defer { git_revwalk_free(walk) }
+        git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue)
+        for i in 0..<git_commit_parentcount(merge) {
+            guard var p = git_commit_parent_id(merge, i)?.pointee else { continue }
+            try check(i == 0 ? git_revwalk_hide(walk, &p) : git_revwalk_push(walk, &p), "walking a merge")
+        }
+        var out: [String] = []
+        var oid = git_oid()
+        while out.count < 50, git_revwalk_next(&oid, walk) == 0 {
+            var c: OpaquePointer?
+            guard git_commit_lookup(&c, repo, &oid) == 0, let commit = c else { continue }
+            out.append(message(commit))
+            git_commit_free(commit)
+        }
+        return out
+    }
+}

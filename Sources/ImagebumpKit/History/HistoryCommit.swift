@@ -1,0 +1,40 @@
+/// One commit of the config repo as history reads it: what the git walk gives the pure derivation
+/// (`Deployments.derive`), with the files it changed in the environments, before and after.
+public struct HistoryCommit: Sendable, Equatable {
+    /// One changed file: its bytes in the first parent (nil: added) and in the commit (nil: deleted).
+    public struct FileChange: Sendable, Equatable {
+        /// Relative to the repository's root.
+        public var path: String
+        public var old: [UInt8]?
+        public var new: [UInt8]?
+        public init(path: String, old: [UInt8]?, new: [UInt8]?) { self.path = path; self.old = old; self.new = new }
+    }
+
+    /// The full hex id.
+    public var id: String
+    /// The committer time, seconds since the epoch: when the change reached the branch.
+    public var time: Int64
+    public var parents: [String]
+    public var message: String
+    /// For a merge commit: the messages of the commits it merges (newest first), where the trailers of a merged
+    /// merge request are; empty otherwise.
+    public var mergedMessages: [String]
+    /// The changes against the first parent.
+    public var changes: [FileChange]
+
+    public init(id: String, time: Int64, parents: [String] = [], message: String, mergedMessages: [String] = [],
+                changes: [FileChange]) {
+        self.id = id; self.time = time; self.parents = parents; self.message = message
+        self.mergedMessages = mergedMessages; self.changes = changes
+    }
+
+    /// The first line of the message.
+    public var subject: String { String(message.prefix { $0 != "\n" }) }
+
+    /// The trailers of the message; a merge commit without any: those of the newest merged commit that has some.
+    public var trailers: Trailers {
+        let own = Trailers(message: message)
+        if !own.entries.isEmpty { return own }
+        return mergedMessages.lazy.map(Trailers.init(message:)).first { !$0.entries.isEmpty } ?? own
+    }
+}
