@@ -105,12 +105,15 @@ public enum CommitMessage {
     /// `{changes}` (one line per change: ``- `file`: `old` → `new` ``). The same text becomes the MR/PR title and
     /// description (and GitLab's own MR form fills a description from it), so a file name or an old value, which
     /// come from the repository, is a code span (`MarkdownText.code`: one line, no mention, no HTML) and never starts
-    /// a line: no quick action (`/approve`) and no trailer comes from a file. `{images}` are the run's specs,
-    /// checked against the image reference grammar, written as they are.
+    /// a line: no quick action (`/approve`) and no trailer comes from a file, and no CI skip directive either
+    /// (`SkipDirectives`): only the template's own text can skip the config repo's pipeline. `{images}` are the
+    /// run's specs (`promote`'s come from the files), checked against the image reference grammar, written as they
+    /// are but for the same escapes.
     public static func expand(_ template: String, images: [String], files: [String], changes: [ChangeDescription]) -> String {
         let changeLines = changes.map { "- \(MarkdownText.code($0.file)): \(MarkdownText.code($0.old)) → \(MarkdownText.code($0.new))" }
+        let images = images.map { SkipDirectives.neutralized(CQuoting.escapingControls($0)) }
         return template
-            .replacingEvery("{images}", with: images.map(CQuoting.escapingControls).joined(separator: ", "))
+            .replacingEvery("{images}", with: images.joined(separator: ", "))
             .replacingEvery("{files}", with: files.map(MarkdownText.code).joined(separator: ", "))
             .replacingEvery("{changes}", with: changeLines.joined(separator: "\n"))
     }

@@ -122,6 +122,27 @@ enum GitLabQuickActions {
     }
 }
 
+/// The directives in a commit message that skip the pipeline of the pushed commit, found as each CI finds them.
+enum CISkip {
+    /// GitLab: `Gitlab::Ci::Pipeline::Chain::Skip::SKIP_PATTERN`, `/\[(ci[ _-]skip|skip[ _-]ci)\]/i`, anywhere.
+    static func gitlab(_ message: String) -> [String] {
+        matches(#"\[(ci[ _-]skip|skip[ _-]ci)\]"#, in: message)
+    }
+
+    /// GitHub Actions ("Skipping workflow runs"): `[skip ci]`, `[ci skip]`, `[no ci]`, `[skip actions]`,
+    /// `[actions skip]` anywhere, and a `skip-checks:true` / `skip-checks: true` trailer; matched here in any case and
+    /// the trailer on any line, to be safe.
+    static func github(_ message: String) -> [String] {
+        matches(#"\[(skip ci|ci skip|no ci|skip actions|actions skip)\]|(?m)^skip-checks: ?true$"#, in: message)
+    }
+
+    static func matches(_ pattern: String, in text: String) -> [String] {
+        guard let re = try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive]) else { return ["bad pattern"] }
+        let ns = text as NSString
+        return re.matches(in: text, range: NSRange(location: 0, length: ns.length)).map { ns.substring(with: $0.range) }
+    }
+}
+
 /// Lines ended by LF, split scalar by scalar (a CRLF is a CR ending the line's text, as a byte reader sees it;
 /// Swift's Character-wise splitting keeps a CRLF whole). No last empty line for a final LF.
 func lfLines(_ text: String) -> [String] {
