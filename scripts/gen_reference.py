@@ -23,7 +23,8 @@ HEADER = """# Command reference
 What you want to do: look up one option of one command — its value, default and meaning. This page is generated
 from the command tree (`scripts/gen_reference.py`, from `imagebump --experimental-dump-help`); `ReferenceDocTests`
 fails when it and the binary disagree, so edit the help text in `Sources/ImagebumpCLI/` and regenerate, never this
-page. What the options do together, with examples: [Commands and options](commands.md). The same text is in
+page. Other pages link an option as `reference.md#COMMAND-OPTION` (`#set-dry-run`). What the options do
+together, with examples: [Commands and options](commands.md). The same text is in
 `imagebump help <command>` and the man page (`swift package generate-manual`).
 """
 
@@ -98,10 +99,22 @@ def usage(path, command):
     return " ".join(path + (["[options]"] if any(a["kind"] != "positional" for a in args) else []) + ([positional] if positional else []))
 
 
-def item(a):
+def anchor(path, a):
+    """The id other pages link an option by: `set-dry-run` (reference.md#set-dry-run), `promote-from`."""
+    name = a["valueName"] if a["kind"] == "positional" else a["preferredName"]["name"]
+    return "-".join(path[1:] + [name])
+
+
+def literal(text):
+    """Help text as Markdown shows it as written: `*.yaml`, `<host>` and a backslash are not markup."""
+    return "".join("\\" + c if c in "\\`*<" else c for c in text)
+
+
+def item(path, a):
     said = notes(a, lambda v: f"`{v}`")
-    text = help_text(a)
-    return f"- `{spelled(a)}`" + (f" ({'; '.join(said)})" if said else "") + (f" — {text}" if text else "")
+    text = literal(help_text(a))
+    return (f'- <a id="{anchor(path, a)}"></a>`{spelled(a)}`' + (f" ({'; '.join(said)})" if said else "")
+            + (f" — {text}" if text else ""))
 
 
 def markdown(root):
@@ -118,7 +131,7 @@ def markdown(root):
             title = a.get("sectionTitle") or ("Arguments" if a["kind"] == "positional" else "Options")
             if title not in [s for s, _ in sections]:
                 sections.append((title, []))
-            next(items for s, items in sections if s == title).append(item(a))
+            next(items for s, items in sections if s == title).append(item(path, a))
         for title, items in sections:
             out.append(f"### {title}\n")
             out.append("\n".join(items) + "\n")

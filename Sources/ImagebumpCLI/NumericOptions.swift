@@ -33,8 +33,8 @@ extension BoundedInteger {
     }
 
     /// `text` with the option's default and range.
-    static func help(_ text: String, default value: Self, valueName: String?) -> ArgumentHelp {
-        ArgumentHelp("\(text) (default: \(value); \(range.lowerBound) to \(range.upperBound))", valueName: valueName)
+    static func help(_ text: String, default value: Self, valueName: String?, discussion: String = "") -> ArgumentHelp {
+        ArgumentHelp("\(text) (default: \(value); \(range.lowerBound) to \(range.upperBound))", discussion: discussion, valueName: valueName)
     }
 
     public var description: String { String(value) }
@@ -67,8 +67,8 @@ extension Option where Value: BoundedInteger {
     /// A range-checked option whose help states its default, the declaration's value, and its range: ArgumentParser
     /// shows no default for an option declared with `transform:` (needed for the range's message), so the help says
     /// it (and docs/reference.md, generated from the help, with it).
-    public init(wrappedValue: Value, bounded text: String, valueName: String? = nil) {
-        self.init(wrappedValue: wrappedValue, help: Value.help(text, default: wrappedValue, valueName: valueName),
+    public init(wrappedValue: Value, bounded text: String, valueName: String? = nil, discussion: String = "") {
+        self.init(wrappedValue: wrappedValue, help: Value.help(text, default: wrappedValue, valueName: valueName, discussion: discussion),
                   transform: { try Value.parse($0) })
     }
 }

@@ -108,16 +108,16 @@ public struct EditOptions: ParsableArguments {
                                  valueName: "image-spec"))
     public var specs: [String]
 
-    @Option(name: [.short, .customLong("file")], help: ArgumentHelp("A YAML file, or a directory searched recursively for *.yaml/*.yml (hidden directories skipped). Repeatable. Default: the current directory (with --repo: the repo root; paths are relative to it).", valueName: "path"))
+    @Option(name: [.short, .customLong("file")], help: ArgumentHelp("A YAML file (*.yaml, *.yml, Kustomization), or a directory searched recursively for them (hidden directories such as .git skipped; hidden files such as .argocd-source-app.yaml are not). Repeatable. Default: the current directory (with --repo: the repo root; paths are relative to it).", discussion: "Paths must stay inside the root. A link is followed when it stays inside: the file behind it is edited (the link kept) and reported, committed and staged by its real path; a link that leads outside is refused with its name, before anything is read. Without -f the whole root is searched, with a warning naming the environment directories (overlays/dev, overlays/production) when matches lie in more than one; in a repository with an imagebump.yaml, a run with neither -f nor --env is an error listing its environments (-f . names the whole repository on purpose).", valueName: "path"))
     public var files: [String] = []
 
-    @Option(help: ArgumentHelp("Skip found files and directories whose path (relative to the root) or name matches this glob; * also matches /. Repeatable.", valueName: "glob"))
+    @Option(help: ArgumentHelp("Skip found files and directories whose path (relative to the root) or name matches this glob; * also matches /, as in --exclude '*/production/*'. Repeatable.", valueName: "glob"))
     public var exclude: [String] = []
 
     @Flag(help: "An image spec that matches nothing is not an error.")
     public var allowMissing = false
 
-    @Flag(help: "In a kustomization file named with -f, append an images: entry when none matches.")
+    @Flag(help: "In a kustomization file named with -f, append an images: entry when none matches (as kustomize edit set image does), creating images: if needed.")
     public var add = false
 
     /// What the run shows and refuses (shared with `promote`).
@@ -150,37 +150,38 @@ public struct RepoOptions: ParsableArguments {
         set { access[keyPath: path] = newValue }
     }
 
-    @Flag(help: "Commit the change.")
+    @Flag(help: ArgumentHelp("Commit the change.", discussion: "--commit, --push and --merge-request without --repo commit in the current directory's repository."))
     public var commit = false
 
     @Flag(help: "Commit and push the change (implies --commit).")
     public var push = false
 
-    @Option(help: "Push to this branch instead (created from --branch's head; updated on re-runs).")
+    @Option(help: "Push to this branch instead (a bot branch, rebuilt from --branch's head on every run).")
     public var pushBranch: String?
 
-    @Option(help: ArgumentHelp("Commit message template; placeholders {images}, {files}, {changes} (default: \(CommitTemplate.default); for promote: \(CommitTemplate.promotion(Promotion.summary(from: "FROM", to: "TO")).split(separator: "\n")[0]), then one line per change).", valueName: "template"))
+    @Option(help: ArgumentHelp("Commit message template; placeholders {images}, {files}, {changes} (default: \(CommitTemplate.default); for promote: \(CommitTemplate.promotion(Promotion.summary(from: "FROM", to: "TO")).split(separator: "\n")[0]), then one line per change).", discussion: "{images} is app:1.2.3, ...; {files} the files, as code spans; {changes} one line per change, - `file`: `old` → `new` (values from the repository are code spans and never start a line, so no GitLab quick action or mention comes from a file).", valueName: "template"))
     public var message: String?
 
     /// `--message`, or the default template when it was not given.
     public var messageTemplate: String { message ?? CommitTemplate.default }
 
-    @Option(help: ArgumentHelp("Commit author (default: from the CI platform's variables, else imagebump <imagebump@localhost>).", valueName: "Name <email>"))
+    @Option(help: ArgumentHelp("Commit author (default: from the CI platform's variables, else imagebump <imagebump@localhost>).", discussion: "The default: GITLAB_USER_NAME and GITLAB_USER_EMAIL on GitLab CI; on GitHub Actions GITHUB_ACTOR with GITHUB_ACTOR_ID+GITHUB_ACTOR@users.noreply.github.com (as GitHub links commits to accounts); else, in a local checkout, its git user.name and user.email; else imagebump <imagebump@localhost>.", valueName: "Name <email>"))
     public var author: String?
 
-    @Option(bounded: "Attempts after a rejected push (fetch, re-apply the edit on the new head, push again).")
+    @Option(bounded: "Attempts after a rejected push (fetch, re-apply the edit on the new head, push again).",
+            discussion: "When the push is rejected because the branch moved: fetch, reset to the new head, re-run the structured edit on the new files, commit and push again, never a text rebase; exponential backoff with jitter. If the new head already has the values, the run stops with success and no commit. A push the server refuses for another reason (a protected branch, a hook) fails with the server's own remote: lines, redacted, each on a remote: line (quoted when it holds control characters).")
     public var retries = RetryCount(5)
 
-    @Option(help: ArgumentHelp("Provenance trailer Source-Repository: (default: from CI variables).", valueName: "url"))
+    @Option(help: ArgumentHelp("Provenance trailer Source-Repository: of every commit (default: CI_PROJECT_URL, or GITHUB_SERVER_URL/GITHUB_REPOSITORY).", valueName: "url"))
     public var sourceRepository: String?
 
-    @Option(help: ArgumentHelp("Provenance trailer Source-Commit: (default: from CI variables).", valueName: "sha"))
+    @Option(help: ArgumentHelp("Provenance trailer Source-Commit: of every commit (default: CI_COMMIT_SHA, or GITHUB_SHA).", valueName: "sha"))
     public var sourceCommit: String?
 
-    @Option(help: ArgumentHelp("Provenance trailer Source-Pipeline: (default: from CI variables).", valueName: "url"))
+    @Option(help: ArgumentHelp("Provenance trailer Source-Pipeline: of every commit (default: CI_PIPELINE_URL, or the GitHub Actions run's URL).", valueName: "url"))
     public var sourcePipeline: String?
 
-    @Option(help: ArgumentHelp("Write \(PlatformOutputs.dotenvKeys.joined(separator: ", ")) as KEY=value lines (GitLab artifacts:reports:dotenv), also when the run fails.", valueName: "path"))
+    @Option(help: ArgumentHelp("Write \(PlatformOutputs.dotenvKeys.joined(separator: ", ")) as KEY=value lines (GitLab artifacts:reports:dotenv), also when the run fails.", discussion: "IMAGEBUMP_STATUS is ok, drift or failed; a commit pushed before a failure is still reported.", valueName: "path"))
     public var dotenv: String?
 }
 
@@ -191,31 +192,31 @@ public struct ForgeOptions: ParsableArguments {
           help: "Push to a bot branch and open or update a merge request (GitLab) / pull request (GitHub) into --branch.")
     public var mergeRequest = false
 
-    @Option(help: ArgumentHelp("Which API: gitlab or github (default: from the CI environment, else the repo host).", valueName: "gitlab|github"), completion: Completions.forges)
+    @Option(help: ArgumentHelp("Which API: gitlab or github (default: from the CI environment, else the repo host).", discussion: "The default: the platform running the job (GITLAB_CI=true, GITHUB_ACTIONS=true) when the config repo is on that job's server; else the repo's host (gitlab.*, github.* and github.com); else an error asking for --forge.", valueName: "gitlab|github"), completion: Completions.forges)
     public var forge: String?
 
-    @Option(help: ArgumentHelp("API base URL (default: CI_API_V4_URL / GITHUB_API_URL, https://<host>/api/v4, https://api.github.com, https://<host>/api/v3).", valueName: "url"))
+    @Option(help: ArgumentHelp("API base URL (default: CI_API_V4_URL / GITHUB_API_URL, https://<host>/api/v4, https://api.github.com, https://<host>/api/v3).", discussion: "CI_API_V4_URL (GitLab) or GITHUB_API_URL (GitHub) only from a job of that platform whose server the config repo is on; else from the repo's host: https://<host>/api/v4, https://api.github.com, or GitHub Enterprise Server's https://<host>/api/v3. A self-managed base with a path prefix and a private CA (--ca-file) works.", valueName: "url"))
     public var apiURL: String?
 
-    @Option(help: ArgumentHelp("Merge request / pull request title template (default: the commit subject).", valueName: "template"))
+    @Option(help: ArgumentHelp("Merge request / pull request title template, with --message's placeholders (default: the commit subject).", valueName: "template"))
     public var title: String?
 
-    @Option(help: ArgumentHelp("Merge request / pull request description template (default: a table of every change and the provenance links).", valueName: "template"))
+    @Option(help: ArgumentHelp("Merge request / pull request description template, with --message's placeholders (default: a Markdown table of every change and the provenance links).", valueName: "template"))
     public var description: String?
 
-    @Option(help: "Label to set (repeatable).")
+    @Option(help: "Label to set (repeatable; a label that does not exist is created by the forge).")
     public var label: [String] = []
 
-    @Option(help: ArgumentHelp("Assignee username (repeatable; a leading @ is dropped).", valueName: "username"))
+    @Option(help: ArgumentHelp("Assignee username (repeatable; a leading @ is dropped).", discussion: "Looked up before the push (GitLab: its user id): a user who does not exist, or on GitHub cannot be assigned, fails the run with nothing pushed.", valueName: "username"))
     public var assignee: [String] = []
 
-    @Option(help: ArgumentHelp("Reviewer (repeatable): a username (a leading @ is dropped); on GitHub also a team as org/team, requested as a team reviewer.", valueName: "username|org/team"))
+    @Option(help: ArgumentHelp("Reviewer (repeatable): a username (a leading @ is dropped); on GitHub also a team as org/team, requested as a team reviewer.", discussion: "A user is looked up before the push (GitLab: its user id): one who does not exist fails the run with nothing pushed. A team is requested by its slug (team_reviewers); the token must see the organisation's teams.", valueName: "username|org/team"))
     public var reviewer: [String] = []
 
     @Flag(help: "Open as a draft.")
     public var draft = false
 
-    @Flag(help: "GitLab: merge when the pipeline succeeds; GitHub: enable auto-merge.")
+    @Flag(help: "GitLab: merge when the pipeline succeeds; GitHub: enable auto-merge (GraphQL).")
     public var autoMerge = false
 
     @Flag(help: "GitLab: delete the source branch when merged.")
