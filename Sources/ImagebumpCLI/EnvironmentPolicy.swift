@@ -30,6 +30,17 @@ public struct EnvironmentPolicy: ChangePolicy {
         }
     }
 
+    public func apps(root: String) -> AppMap? {
+        guard case .success(let config?) = load(root) else { return nil }
+        return AppMap(config: config, prefix: Self.prefix(root))
+    }
+
+    /// `root` relative to the root of its repository, "" or ending in `/`: the files as imagebump.yaml names them.
+    static func prefix(_ root: String) -> String {
+        let repoRoot = ConfigFile.repositoryRoot(from: root)
+        return root == repoRoot ? "" : String(root.dropFirst(repoRoot.count).drop { $0 == "/" }) + "/"
+    }
+
     public func refusals(changedFiles files: [String], root: String, delivery: Delivery) -> [Problem] {
         let config: EnvironmentsConfig
         switch load(root) {
@@ -37,9 +48,7 @@ public struct EnvironmentPolicy: ChangePolicy {
         case .success(nil): return []
         case .success(let c?): config = c
         }
-        // the files as imagebump.yaml names them: relative to the repository's root
-        let repoRoot = ConfigFile.repositoryRoot(from: root)
-        let prefix = root == repoRoot ? "" : String(root.dropFirst(repoRoot.count).drop { $0 == "/" }) + "/"
+        let prefix = Self.prefix(root)
         let files = files.map { prefix + $0 }
         var out: [Problem] = []
         for env in config.environments where env.mode == .mergeRequest {

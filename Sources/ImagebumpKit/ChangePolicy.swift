@@ -17,4 +17,22 @@ public protocol ChangePolicy: Sendable {
     func scopeProblems(root: String, paths: [String]) -> [Problem]
     /// Refusals of changes to `files` (root-relative, in order) delivered as `delivery`.
     func refusals(changedFiles files: [String], root: String, delivery: Delivery) -> [Problem]
+    /// The apps of the repository holding `root` (nil: the policy tells none apart), for `--add` (`AddScope`).
+    func apps(root: String) -> AppMap?
+}
+
+extension ChangePolicy {
+    public func apps(root: String) -> AppMap? { nil }
+}
+
+/// The apps of the repository a policy reads (imagebump.yaml's `apps:`, or what its environments' globs tell apart),
+/// for paths relative to the edit's root.
+public struct AppMap: Sendable {
+    public let config: EnvironmentsConfig
+    /// The edit's root relative to the repository's ("" or `sub/`): imagebump.yaml names paths from the repository's.
+    public let prefix: String
+    public init(config: EnvironmentsConfig, prefix: String) { self.config = config; self.prefix = prefix }
+
+    /// The app the root-relative `path` belongs to; nil when the config places it in none.
+    public func app(of path: String) -> String? { config.app(holding: prefix + path) }
 }

@@ -82,6 +82,7 @@ public enum SetJob {
     public static func plan(_ request: SetRequest, retention: Retention = .preview) throws -> SetPlan {
         let named = request.paths.isEmpty ? ["."] : request.paths
         let discovery = try discover(request, named: named)
+        let request = try AddScope.applied(to: request, files: discovery.files)
         let files = discovery.files
         let planner = ImagePlanner(specs: request.specs)
         let needles = request.specs.map { Array($0.lastComponent.utf8) }

@@ -10,11 +10,18 @@ final class MonorepoPromoteTests: XCTestCase {
     let agent = "registry.example.com/team/metrics-agent"
 
     /// sample-app: staging pins its own tag; worker: dev pins 2.5.0 (and an agent image), staging runs the base's 2.4.0.
-    func monorepo(config: String) throws -> URL {
+    func monorepo(config: String) throws -> URL { try Self.monorepo(config: config) }
+
+    static let app = "registry.example.com/team/sample-app"
+    static let worker = "registry.example.com/team/worker"
+    static let agent = "registry.example.com/team/metrics-agent"
+
+    /// The repository of `monorepo(config:)`; `config` nil: no imagebump.yaml.
+    static func monorepo(config: String?) throws -> URL {
+        let (app, worker, agent) = (Self.app, Self.worker, Self.agent)
         let repo = try Fixtures.scratch("monorepo")
         let k = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"
-        let files = [
-            "imagebump.yaml": config,
+        var files = [
             "apps/sample-app/base/kustomization.yaml": k + "resources:\n  - deployment.yaml\n",
             "apps/sample-app/base/deployment.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: sample-app\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: \(app):latest\n",
             "apps/sample-app/overlays/dev/kustomization.yaml": k + "resources:\n  - ../../base\nimages:\n  - name: \(app)\n    newTag: 1.4.0\n",
@@ -24,6 +31,7 @@ final class MonorepoPromoteTests: XCTestCase {
             "apps/worker/overlays/dev/kustomization.yaml": k + "resources:\n  - ../../base\nimages:\n  - name: \(worker)\n    newTag: 2.5.0\n  - name: \(agent)\n    newTag: 0.9.1\n",
             "apps/worker/overlays/staging/kustomization.yaml": k + "resources:\n  - ../../base\n",
         ]
+        if let config { files["imagebump.yaml"] = config }
         for (path, text) in files { try Fixtures.write(text, to: repo.appendingPathComponent(path)) }
         try Git.run(["init", "-q", repo.path])
         return repo

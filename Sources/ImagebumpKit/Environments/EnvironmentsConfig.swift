@@ -115,4 +115,14 @@ extension EnvironmentsConfig {
         for p in env.patterns where p.isGlob { if let c = p.capture(holding: path) { return c } }
         return ""
     }
+
+    /// The app the repository-relative `path` belongs to in any environment: the `apps:` entry whose files hold it,
+    /// else the non-empty capture of the first environment glob that holds it; nil when neither places it.
+    public func app(holding path: String) -> String? {
+        if !apps.isEmpty { return apps.first { $0.files.contains { PathPattern($0).holds(path) } }?.name }
+        for env in environments {
+            for p in env.patterns where p.isGlob { if let c = p.capture(holding: path), !c.isEmpty { return c } }
+        }
+        return nil
+    }
 }
