@@ -23,9 +23,12 @@ public struct CommandContext {
     public let console: Console
     /// Clones, commits, pushes and merge requests: `imagebump-git`'s; nil in `imagebump`, which hands such runs over.
     public let git: (any GitBackend)?
+    /// When the command runs, seconds since the epoch: what an age (`--since 90d`) is taken back from.
+    public let now: Int64
 
-    public init(variables: [String: String], workingDirectory: String, isTTY: Bool = false, git: (any GitBackend)?) {
+    public init(variables: [String: String], workingDirectory: String, isTTY: Bool = false, now: Int64? = nil, git: (any GitBackend)?) {
         self.variables = variables; ci = CIEnvironment(variables); self.workingDirectory = workingDirectory; self.git = git
+        self.now = now ?? Int64(time(nil))
         console = Console(ci: ci, variables: variables, isTTY: isTTY)
     }
 
@@ -63,6 +66,9 @@ public protocol GitBackend {
     /// Runs `body` with the application repository's history for the stale-run check (`--source-repo`, else the CI
     /// job's checkout; nil outside CI without either); a failure to open it is reported as the run's.
     func withApplicationHistory<T>(_ command: SetCommand, context: CommandContext, _ body: ((any CommitAncestry)?) throws -> T) throws -> T
+    /// The commits of the repository of `checkout` that changed a file `holds` keeps, newest first, from `revision`
+    /// (nil: its HEAD) back to the first committed before `since` (`ConfigHistory.commits`).
+    func history(in checkout: ConfigCheckout, revision: String?, holds: (String) -> Bool, since: Int64?) throws -> [HistoryCommit]
 }
 
 /// A checkout of the config repo, open for the run: its root, and the git backend's own handle of it.

@@ -69,6 +69,10 @@ public struct GitRemoteRunner: GitBackend {
                                    timeouts: Self.timeouts(o)) { repo in try body(ConfigCheckout(root: repo.workdir, repository: repo)) }
     }
 
+    public func history(in checkout: ConfigCheckout, revision: String?, holds: (String) -> Bool, since: Int64?) throws -> [HistoryCommit] {
+        try ConfigHistory.commits(repositoryAt: checkout.root, revision: revision, holds: holds, since: since)
+    }
+
     /// One target: the command becomes a `PublishRequest`, the `Publisher` runs it.
     private func publish(_ target: RunTarget, location: String, clone: ConfigRepo?, credentials: GitCredentials,
                          ancestry: (any CommitAncestry)?, context: CommandContext,

@@ -1,0 +1,58 @@
+import ArgumentParser
+import ImagebumpKit
+import ImageRules
+
+/// `imagebump history`: every deployment the config repo's history records (read-only).
+public struct HistoryCommand: RoutedCommand, ContextCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "history",
+        abstract: "List the deployments the config repo's history records: when, where, which image, from which build.",
+        discussion: """
+        Every commit on the branch (first parent: a merged merge request is its merge commit) that changed the image \
+        an environment's files hold is a deployment, whoever made it: the files before and after are read with the \
+        rules set uses, so hand edits and sed commits count. The source commit and pipeline come from the commit's \
+        Source-* trailers. A deployment is a rollback when its commit has a Rollback-Of: trailer, is a git revert, or \
+        undoes the environment's previous deployment of the image; a promotion when another environment ran the new \
+        image before. Newest first.
+        """
+    )
+
+    @Option(name: .customLong("env"), help: ArgumentHelp("An environment of imagebump.yaml (repeatable; default: all).", valueName: "name"), completion: Completions.environments)
+    public var environments: [String] = []
+
+    @Option(bounded: "Show at most this many deployments, the newest (0: all).", valueName: "N")
+    public var limit = Count(0)
+
+    @Option(help: "Output format: text or json.")
+    public var output: OutputFormat = .text
+
+    @OptionGroup public var history: HistoryOptions
+
+    public init() {}
+
+    /// The history is read with libgit2.
+    public var route: Route { .git }
+
+    public func run(in context: CommandContext) throws {
+        let report: HistoryReport
+        do {
+            report = try history.withDeployments(context: context, now: context.now) { derived, config, _ in
+                for e in environments { _ = try config.environment(e) }
+                return HistoryReport(derived, query: .init(environments: environments, images: history.normalizedImages,
+                                                           since: history.sinceTime(now: context.now), limit: limit.value == 0 ? nil : limit.value))
+            }
+        } catch let e as ExitCode {
+            throw e
+        } catch {
+            let problems = Problem.list(error)
+            context.console.error(problems)
+            if output == .json, let json = try? JSONOutput.encode(GetCommand.Failure(problems)) { Console.out(json) }
+            throw ExitCode.failure
+        }
+        for w in report.warnings { Console.warning(w) }
+        switch output {
+        case .json: Console.out(try JSONOutput.encode(report))
+        case .text: Console.out(report.text(), terminator: "")
+        }
+    }
+}

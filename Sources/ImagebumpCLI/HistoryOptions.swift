@@ -1,0 +1,55 @@
+import ArgumentParser
+import ImagebumpKit
+import ImageRules
+
+/// What `history`, `rollback` and `metrics` read of the config repo's history: how far back, which images, from
+/// which imagebump.yaml and repository.
+public struct HistoryOptions: ParsableArguments {
+    public init() {}
+
+    @Option(name: .customLong("image"), help: ArgumentHelp("Only this image (repeatable).", valueName: "name"))
+    public var images: [String] = []
+
+    @Option(help: ArgumentHelp("Read only commits made since then: a date (2026-03-01), a time (2026-03-01T12:00:00Z, or with an offset), or an age (90d, 12h, 2w).", valueName: "date"))
+    public var since: String?
+
+    @OptionGroup public var config: ConfigOption
+
+    @OptionGroup(title: "Config repo (read-only)") public var repo: RepoAccessOptions
+
+    public func validate() throws {
+        for i in images where (try? ImageName(parsing: i)) == nil { throw ValidationError("--image \(i): not an image name") }
+        if let since, Timestamp.parse(since, now: 0) == nil {
+            throw ValidationError("--since \(since): give a date (2026-03-01), a time (2026-03-01T12:00:00Z) or an age (90d, 12h, 2w)")
+        }
+    }
+
+    /// The normalised repositories of --image.
+    public var normalizedImages: [String] { images.compactMap { try? ImageName(parsing: $0).normalized } }
+
+    /// --since as seconds since the epoch, an age taken back from `now`.
+    public func sinceTime(now: Int64) -> Int64? { since.flatMap { Timestamp.parse($0, now: now) } }
+
+    /// Reads imagebump.yaml and the deployments its environments' files record, in the checkout `repo` names (the
+    /// repository around the working directory by default; a URL is cloned): `body` gets the derived deployments,
+    /// the config and the checkout.
+    func withDeployments<T>(context: CommandContext, now: Int64,
+                            _ body: (Deployments.Derived, EnvironmentsConfig, ConfigCheckout) throws -> T) throws -> T {
+        let git = try context.requireGit()
+        return try git.withCheckout(repo, context: context) { checkout in
+            let config = try self.config.require(root: checkout.root, workingDirectory: context.workingDirectory, for: "history")
+            // a clone is on the branch it was made from; a local checkout reads --branch when given
+            let revision = checkout.repository == nil ? repo.branch : nil
+            let commits = try git.history(in: checkout, revision: revision,
+                                          holds: { p in config.environments.contains { $0.holds(p) } }, since: sinceTime(now: now))
+            return try body(Deployments.derive(commits, config: config), config, checkout)
+        }
+    }
+}
+
+/// How many entries to show: 0 for all.
+public struct Count: BoundedInteger {
+    public static let range = 0...1_000_000
+    public let value: Int
+    public init(uncheckedValue: Int) { value = uncheckedValue }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// `imagebump history` through the built binaries, on a repository made with real git (HistoryRepo).
+final class HistoryCommandTests: XCTestCase {
+    typealias H = HistoryRepo
+
+    func deployments(_ r: CLIResult) throws -> [[String: Any]] {
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let doc = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        return try XCTUnwrap(doc?["deployments"] as? [[String: Any]], r.stdout)
+    }
+
+    func testEveryDeploymentOfAKnownHistory() throws {
+        let repo = try H.make()
+        let all = try deployments(CLI.run(["history", "--output", "json"], in: repo.dir))
+        func step(_ id: Any?) -> String { (id as? String).flatMap { i in repo.ids.first { $0.value == i }?.key }.map(String.init) ?? "-" }
+        func tag(_ v: Any?) -> String { (v as? String).map { $0.replacingOccurrences(of: H.app + ":", with: "") } ?? "nil" }
+        let rows = all.map { d in
+            [step(d["configCommit"]), d["environment"] as! String, d["kind"] as! String, tag(d["old"]), tag(d["new"]),
+             d["rollbackOf"].map(step) ?? "-", d["promotedFrom"] as? String ?? "-"].joined(separator: " ")
+        }
+        // worked out by hand from HistoryRepo.make; step 3 (the merge request's own commit) is not on the first-parent
+        // chain: its change is the merge commit's (4)
+        XCTAssertEqual(rows, [
+            "9 dev rollback 1.3.0 1.1.0 8 -",
+            "8 dev bump 1.1.0 1.3.0 - -",
+            "7 dev rollback 1.2.0 1.1.0 6 -",
+            "7 staging rollback 1.2.0 1.1.0 6 -",
+            "6 dev bump 1.1.0 1.2.0 - -",
+            "6 staging bump 1.1.0 1.2.0 - -",
+            "5 production rollback 1.1.0 1.0.0 4 -",
+            "4 production promotion 1.0.0 1.1.0 - staging",
+            "2 staging promotion 1.0.0 1.1.0 - dev",
+            "1 dev bump 1.0.0 1.1.0 - -",
+            "0 dev bump nil 1.0.0 - -",
+            "0 staging bump nil 1.0.0 - -",
+            "0 production bump nil 1.0.0 - -",
+        ])
+        let bump = try XCTUnwrap(all.first { $0["configCommit"] as? String == repo.ids[1] })
+        XCTAssertEqual(bump["time"] as? String, "2026-03-01T11:00:00Z")
+        XCTAssertEqual(bump["sourceCommit"] as? String, "1111111111111111111111111111111111111111")
+        XCTAssertEqual(bump["sourcePipeline"] as? String, "https://git.example.test/team/app/-/pipelines/11")
+        XCTAssertEqual(bump["sourceRepository"] as? String, "https://git.example.test/team/app")
+        XCTAssertEqual(bump["sourceCommitTime"] as? String, "2026-03-01T10:30:00Z")
+        XCTAssertEqual(bump["files"] as? [String], [H.dev])
+        // the merge commit carries the trailers of the commit it merged
+        XCTAssertEqual(all.first { $0["configCommit"] as? String == repo.ids[4] }?["sourceCommit"] as? String, "1111111111111111111111111111111111111111")
+        XCTAssertTrue(all.first { $0["configCommit"] as? String == repo.ids[2] }?["sourceCommit"] is NSNull, "a deploy without trailers")
+
+        // filters: one environment, newest N, since a time
+        XCTAssertEqual(try deployments(CLI.run(["history", "--env", "production", "--output", "json"], in: repo.dir)).map { step($0["configCommit"]) }, ["5", "4", "0"])
+        XCTAssertEqual(try deployments(CLI.run(["history", "--limit", "2", "--output", "json"], in: repo.dir)).map { step($0["configCommit"]) }, ["9", "8"])
+        XCTAssertEqual(try deployments(CLI.run(["history", "--since", "2026-03-01T16:30:00+00:00", "--output", "json"], in: repo.dir)).map { step($0["configCommit"]) }, ["9", "8", "7", "7"])
+        XCTAssertEqual(try deployments(CLI.run(["history", "--image", "other.example.com/x", "--output", "json"], in: repo.dir)).count, 0)
+    }
+
+    func testTextTable() throws {
+        let repo = try H.make()
+        let r = try CLI.run(["history", "--env", "production"], in: repo.dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let c = { (n: Int) in String(repo.ids[n]!.prefix(12)) }
+        XCTAssertEqual(r.stdout, """
+        TIME                  ENVIRONMENT  KIND                      IMAGE                     CHANGE           COMMIT        SOURCE
+        2026-03-01T15:00:00Z  production   rollback of \(c(4))  registry.example.com/app  1.1.0 → 1.0.0    \(c(5))  -
+        2026-03-01T14:00:00Z  production   promotion from staging    registry.example.com/app  1.0.0 → 1.1.0    \(c(4))  111111111111
+        2026-03-01T10:00:00Z  production   bump                      registry.example.com/app  (added) → 1.0.0  \(c(0))  -
+
+        """)
+    }
+
+    func testARemoteRepositoryAndTheSchema() throws {
+        let repo = try H.make()
+        let server = try GitDaemonRepo(files: ["x": "y\n"])
+        defer { server.stop() }
+        _ = try repo.git(["push", "-qf", server.bare.path, "main"])
+        let cwd = try Fixtures.scratch()
+        let remote = try CLI.run(["history", "--repo", server.url, "--output", "json"], in: cwd)
+        let local = try CLI.run(["history", "--output", "json"], in: repo.dir)
+        XCTAssertEqual(remote.stdout, local.stdout, remote.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: cwd.path), [], "nothing written to the working directory")
+
+        var documents: [Any] = [try JSONSerialization.jsonObject(with: Data(local.stdout.utf8))]
+        let failed = try CLI.run(["history", "--env", "qa", "--output", "json"], in: repo.dir)
+        XCTAssertEqual(failed.status, 1)
+        XCTAssertTrue(failed.stderr.contains("no environment qa in imagebump.yaml"), failed.stderr)
+        documents.append(try JSONSerialization.jsonObject(with: Data(failed.stdout.utf8)))
+        XCTAssertEqual(try SchemaCheck.errors(documents, schema: "schema/history.schema.json").filter { !$0.isEmpty }, [])
+        // not vacuous: an unknown kind and a missing key are rejected
+        var bad = try XCTUnwrap((documents[0] as? [String: Any])?["deployments"] as? [[String: Any]]).first!
+        bad["kind"] = "redeploy"
+        var missing = bad; missing["kind"] = "bump"; missing["configCommit"] = nil
+        XCTAssertEqual(try SchemaCheck.errors([["deployments": [bad], "warnings": []], ["deployments": [missing], "warnings": []]],
+                                              schema: "schema/history.schema.json").map(\.isEmpty), [false, false])
+    }
+
+    func testRefusals() throws {
+        let repo = try H.make()
+        let bad = try CLI.run(["history", "--since", "last tuesday"], in: repo.dir)
+        XCTAssertEqual(bad.status, 64)
+        XCTAssertTrue(bad.stderr.contains("--since last tuesday: give a date"), bad.stderr)
+        let none = try CLI.run(["history"], in: Fixtures.scratch())
+        XCTAssertEqual(none.status, 1)
+    }
+}
