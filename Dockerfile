@@ -42,6 +42,8 @@ RUN apt-get update \
  && useradd --uid 10001 --gid imagebump --home-dir /home/imagebump --create-home --shell /usr/sbin/nologin imagebump \
  && install -d -o 10001 -g 10001 /work
 COPY --from=build /out/imagebump /out/imagebump-git /usr/local/bin/
+# The man page, generated from the same help text (scripts/gen_manpage.py); /usr/local is not dpkg's to slim.
+COPY docs/imagebump.1 /usr/local/share/man/man1/imagebump.1
 LABEL org.opencontainers.image.title="imagebump" \
       org.opencontainers.image.description="Structured, byte-exact image tag bumps for GitOps repositories"
 

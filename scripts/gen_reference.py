@@ -25,7 +25,7 @@ from the command tree (`scripts/gen_reference.py`, from `imagebump --experimenta
 fails when it and the binary disagree, so edit the help text in `Sources/ImagebumpCLI/` and regenerate, never this
 page. Other pages link an option as `reference.md#COMMAND-OPTION` (`#set-dry-run`). What the options do
 together, with examples: [Commands and options](commands.md). The same text is in
-`imagebump help <command>` and the man page (`swift package generate-manual`).
+`imagebump help <command>` and the man page (`docs/imagebump.1`, `scripts/gen_manpage.py`).
 """
 
 
@@ -93,6 +93,17 @@ def spelled(a):
     return names + (f" <{a['valueName']}>" if a["kind"] == "option" else "")
 
 
+def sections(command):
+    """The displayed arguments grouped as --help groups them: [(title, [argument])], in order."""
+    out = []
+    for a in shown(command):
+        title = a.get("sectionTitle") or ("Arguments" if a["kind"] == "positional" else "Options")
+        if title not in [t for t, _ in out]:
+            out.append((title, []))
+        next(args for t, args in out if t == title).append(a)
+    return out
+
+
 def usage(path, command):
     args = shown(command)
     positional = " ".join(spelled(a) for a in args if a["kind"] == "positional")
@@ -126,15 +137,9 @@ def markdown(root):
         out.append("```\n" + usage(path, c) + "\n```\n")
         if c.get("discussion"):
             out.append(c["discussion"].strip() + "\n")
-        sections = []
-        for a in shown(c):
-            title = a.get("sectionTitle") or ("Arguments" if a["kind"] == "positional" else "Options")
-            if title not in [s for s, _ in sections]:
-                sections.append((title, []))
-            next(items for s, items in sections if s == title).append(item(path, a))
-        for title, items in sections:
+        for title, args in sections(c):
             out.append(f"### {title}\n")
-            out.append("\n".join(items) + "\n")
+            out.append("\n".join(item(path, a) for a in args) + "\n")
     return "\n".join(out)
 
 

@@ -2,7 +2,8 @@
 # Installs the Debian packages imagebump builds and tests with (idempotent; skips apt when all are present).
 set -euo pipefail
 pkgs=(libyaml-dev libgit2-dev libmbedtls-dev libcurl4-openssl-dev git openssh-server openssh-client openssl ca-certificates python3 python3-yaml python3-jsonschema
-      docker-registry skopeo apache2-utils) # the registry tests: distribution 2.8, pushing images, htpasswd -B
+      docker-registry skopeo apache2-utils # the registry tests: distribution 2.8, pushing images, htpasswd -B
+      groff-base) # ManPageTests renders docs/imagebump.1 (groff -man -Tutf8 -ww)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

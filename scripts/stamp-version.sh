@@ -5,8 +5,11 @@
 #
 #   scripts/stamp-version.sh --prepare vX.Y.Z   release preparation (committed, then tagged vX.Y.Z): writes X.Y.Z into
 #                                               BuildInfo.version, action/action.yml's image (X.Y.Z-action) and the
-#                                               component's and the classic template's default image (X.Y.Z)
-#   scripts/stamp-version.sh vX.Y.Z             release build (not committed): as --prepare, and also BuildInfo.commit
+#                                               component's and the classic template's default image (X.Y.Z), and
+#                                               today's date (UTC, or $STAMP_DATE) into BuildInfo.date, the man
+#                                               page's (then run scripts/gen_manpage.py)
+#   scripts/stamp-version.sh vX.Y.Z             release build (not committed): as --prepare but the date (the man
+#                                               page's stays the committed one), and also BuildInfo.commit
 #                                               = the checked-out commit (git rev-parse HEAD, or $STAMP_COMMIT)
 #   scripts/stamp-version.sh --check [vX.Y.Z]   exit 1 unless the action's and the templates' image tags equal
 #                                               BuildInfo.version (and, with a tag, the tag's version)
@@ -22,7 +25,7 @@ image_repo="ghcr.io/imagebump/imagebump"
 
 die() { echo "stamp-version: $*" >&2; exit 1; }
 
-usage() { sed -n '2,11p' "$0" >&2; exit 64; }
+usage() { sed -n '2,16p' "$0" >&2; exit 64; }
 
 # vX.Y.Z → X.Y.Z (release tags only: no pre-release or build suffix, no leading zeros).
 tag_version() {
@@ -38,6 +41,7 @@ one_match() {
   printf '%s\n' "$out"
 }
 buildinfo_version() { one_match "$buildinfo" 's/^ *public static let version = "([^"]*)"$/\1/p' 'BuildInfo.version line'; }
+buildinfo_date() { one_match "$buildinfo" 's/^ *public static let date = "([0-9]{4}-[0-9]{2}-[0-9]{2})"$/\1/p' 'BuildInfo.date line (YYYY-MM-DD)'; }
 action_image() { one_match "$action" 's|^  image: docker://(.*)$|\1|p' "runs.image line"; }
 # The component's `image` input default: the `default:` line right after `image:` and its description.
 component_image() {
@@ -66,6 +70,7 @@ stamp() {
   fi
   # Check every file has its line before touching any of them.
   buildinfo_version >/dev/null
+  buildinfo_date >/dev/null
   action_image >/dev/null
   component_image >/dev/null
   classic_image >/dev/null
@@ -81,6 +86,7 @@ stamp() {
 check() {
   local want="${1:-}" version status=0
   version="$(buildinfo_version)"
+  buildinfo_date >/dev/null || status=1
   [[ -z $want || $version == "$want" ]] || { echo "BuildInfo.version is $version, the tag says $want" >&2; status=1; }
   local a c t
   a="$(action_image)"
@@ -100,7 +106,12 @@ case "${1:-}" in
   --prepare)
     [[ $# -eq 2 ]] || usage
     version="$(tag_version "$2")"
+    day="${STAMP_DATE:-$(date -u +%F)}"
+    [[ $day =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}$ ]] || die "not a date YYYY-MM-DD: '$day'"
     stamp "$version" ""
+    rewrite "$buildinfo" "s/^( *public static let date = )\"[^\"]*\"$/\1\"$day\"/"
+    buildinfo_date >/dev/null
+    echo "dated $day: regenerate the man page (scripts/gen_manpage.py)"
     ;;
   --check)
     [[ $# -le 2 ]] || usage

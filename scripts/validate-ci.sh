@@ -17,7 +17,8 @@
 #     markdown-it-py with GFM tables: no row cut off from its table, no row with more or fewer cells than its header).
 #   - Release: Package.resolved tracked, as swift build resolves it, copied into the Dockerfile's build stage and
 #     forced there (--force-resolved-versions); the action's and the component's image tags = BuildInfo.version
-#     (scripts/stamp-version.sh --check; the classic template's too), and stamp-version.sh stamping a tag into a scratch copy.
+#     (scripts/stamp-version.sh --check; the classic template's too), and stamp-version.sh stamping a tag into a scratch copy
+#     (a release build keeps BuildInfo.date, the man page's; --prepare writes it).
 #   - With VALIDATE_RUNTIME_DEPS=1 (or IMAGEBUMP_RELEASE_BIN=path): scripts/check-runtime-deps.sh, which checks
 #     the --static-swift-stdlib release binary needs nothing beyond the runtime image's packages.
 #   - With VALIDATE_RUNTIME_IMAGE=1: scripts/check-runtime-image.sh, the Dockerfile's runtime stage rebuilt with
@@ -238,11 +239,17 @@ stamp_scratch() {
   cp action/action.yml "$root/action/"
   cp ci-templates/templates/imagebump/template.yml "$root/ci-templates/templates/imagebump/"
   cp ci-templates/imagebump.gitlab-ci.yml "$root/ci-templates/"
+  local date_line
+  date_line="$(grep -E '^ *public static let date = ' "$root/Sources/Support/BuildInfo/BuildInfo.swift")" || return 1
   STAMP_ROOT="$root" STAMP_COMMIT=0123456789abcdef0123456789abcdef01234567 bash scripts/stamp-version.sh v98.7.6 &&
     STAMP_ROOT="$root" bash scripts/stamp-version.sh --check v98.7.6 &&
     grep -Fqx '    public static let commit: String? = "0123456789abcdef0123456789abcdef01234567"' \
       "$root/Sources/Support/BuildInfo/BuildInfo.swift" &&
-    ! STAMP_ROOT="$root" bash scripts/stamp-version.sh --prepare v1.2 2>/dev/null
+    grep -Fqx "$date_line" "$root/Sources/Support/BuildInfo/BuildInfo.swift" &&
+    ! STAMP_ROOT="$root" bash scripts/stamp-version.sh --prepare v1.2 2>/dev/null &&
+    STAMP_ROOT="$root" STAMP_DATE=2030-01-02 bash scripts/stamp-version.sh --prepare v98.7.7 &&
+    grep -Fqx '    public static let date = "2030-01-02"' "$root/Sources/Support/BuildInfo/BuildInfo.swift" &&
+    STAMP_ROOT="$root" bash scripts/stamp-version.sh --check v98.7.7
 }
 check "stamp-version.sh stamps a release tag into a scratch copy" stamp_scratch
 # scripts/repin-upstream.sh (run by ci.yml and release.yml before anything resolves) against a scratch "upstream"

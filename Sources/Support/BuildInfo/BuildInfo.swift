@@ -3,6 +3,8 @@
 /// action's and GitLab component's image tags with it); the release build then also sets `commit` (not committed).
 public enum BuildInfo {
     public static let version = "0.3.0"
+    /// The release's date (YYYY-MM-DD), written with `version` by `--prepare`: the man page's date (scripts/gen_manpage.py).
+    public static let date = "2026-11-26"
     /// The git commit the binary was built from (nil for a development build: only `scripts/stamp-version.sh vX.Y.Z` sets it).
     public static let commit: String? = nil
 
