@@ -155,7 +155,7 @@ def main():
     if o.check:
         with open(o.page, encoding="utf-8") as f:
             if f.read() != text:
-                print(f"{os.path.relpath(o.page, ROOT)} differs from the command tree: run scripts/gen_reference.py", file=sys.stderr)
+                print(f"{os.path.relpath(o.page, ROOT)} differs from the command tree: run scripts/gen_reference.py (and scripts/gen_manpage.py, the man page)", file=sys.stderr)
                 return 1
         return 0
     with open(o.page, "w", encoding="utf-8") as f:
