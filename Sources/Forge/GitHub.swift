@@ -268,7 +268,7 @@ extension MergeRequestService {
             }
         }
         let url = pr.htmlURL.isEmpty ? "\(client.repoURL)/pulls/\(pr.number)" : pr.htmlURL
-        return MergeRequestResult(url: redact(url), number: pr.number, created: created, updated: updated,
+        return MergeRequestResult(url: redact(url), number: pr.number, created: created, updated: updated, forge: .github,
                                   autoMergeEnabled: autoMerge, warnings: warnings.map { redact($0) })
     }
 }

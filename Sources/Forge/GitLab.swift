@@ -255,7 +255,7 @@ extension MergeRequestService {
             }
         }
         let url = mr.webURL.isEmpty ? "\(trimSlash(r.apiURL))/projects/\(percentEncode(r.project))/merge_requests/\(mr.iid)" : mr.webURL
-        return MergeRequestResult(url: redact(url), number: mr.iid, created: created, updated: updated,
+        return MergeRequestResult(url: redact(url), number: mr.iid, created: created, updated: updated, forge: .gitlab,
                                   autoMergeEnabled: autoMerge, warnings: warnings.map { redact($0) })
     }
 

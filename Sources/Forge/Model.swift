@@ -1,12 +1,5 @@
 import FoundationEssentials
-
-/// Which forge API to talk to.
-public enum ForgeKind: String, Sendable, CaseIterable, Codable {
-    case gitlab
-    case github
-
-    public var displayName: String { self == .gitlab ? "GitLab" : "GitHub" }
-}
+import Support
 
 /// How a GitLab token is sent: `PRIVATE-TOKEN` (personal, project, group tokens) or `JOB-TOKEN` (CI_JOB_TOKEN).
 public enum GitLabTokenKind: String, Sendable, Codable {
@@ -88,31 +81,6 @@ public struct MergeRequestRequest: Sendable {
         self.headOwner = headOwner
         self.transportOptions = transportOptions
         self.key = key
-    }
-}
-
-/// What `openOrUpdate` did. Encodes to the CLI's `"mergeRequest"` JSON object.
-public struct MergeRequestResult: Sendable, Codable, Equatable {
-    /// Web URL of the MR/PR.
-    public var url: String
-    /// GitLab `iid` / GitHub PR number.
-    public var number: Int
-    /// A new MR/PR was opened by this run.
-    public var created: Bool
-    /// An existing MR/PR was changed by this run (false when it was already up to date).
-    public var updated: Bool
-    /// Auto-merge was requested and is now set (nil when not requested).
-    public var autoMergeEnabled: Bool?
-    /// Non-fatal problems (e.g. auto-merge refused because the MR is not mergeable yet). Already redacted.
-    public var warnings: [String]
-
-    public init(url: String, number: Int, created: Bool, updated: Bool, autoMergeEnabled: Bool? = nil, warnings: [String] = []) {
-        self.url = url
-        self.number = number
-        self.created = created
-        self.updated = updated
-        self.autoMergeEnabled = autoMergeEnabled
-        self.warnings = warnings
     }
 }
 

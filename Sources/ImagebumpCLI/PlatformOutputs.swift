@@ -54,7 +54,8 @@ public enum PlatformOutputs {
         }
     }
 
-    /// The step summary: what failed (if anything), then a Markdown table of the changes and the commit / MR.
+    /// The step summary: what failed (if anything), then a Markdown table of the changes and the commit / MR (with
+    /// its auto-merge state and the forge's warnings).
     /// Values from files are code spans (`MarkdownText`); the error is a fenced code block.
     public static func summary(_ r: RunReport) -> String {
         var s = "### imagebump\n\n"
@@ -72,7 +73,12 @@ public enum PlatformOutputs {
         if let commit = r.commit {
             s += "\nCommit \(MarkdownText.code(commit))" + (r.branch.map { " \(r.pushed == true ? "pushed to" : "on") \(MarkdownText.code($0))" } ?? "") + "\n"
         }
-        if let mr = r.mergeRequest { s += "\n\(mr.noun.prefix(1).uppercased())\(mr.noun.dropFirst()): \(link(mr.url))\n" }
+        if let mr = r.mergeRequest {
+            let noun = mr.forge.mergeRequestNoun
+            s += "\n\(noun.prefix(1).uppercased())\(noun.dropFirst()): \(link(mr.url))\n"
+            if let on = mr.autoMergeEnabled { s += "\nAuto-merge: \(on ? "enabled" : "**not enabled**")\n" }
+            if !mr.warnings.isEmpty { s += "\n**Warnings:**\n\n" + MarkdownText.codeBlock(mr.warnings) }
+        }
         return s
     }
 

@@ -30,32 +30,14 @@ public struct RunReport: Codable, Sendable, Equatable {
         }
     }
 
-    public struct MergeRequestInfo: Codable, Sendable, Equatable {
-        public var url: String
-        public var number: Int
-        public var created: Bool
-        /// False when an existing merge request already matched (nothing to update).
-        public var updated: Bool
-        /// `gitlab` or `github`: which forge, so that output calls it what that forge does.
-        public var forge: String?
-        public init(url: String, number: Int, created: Bool, updated: Bool, forge: String? = nil) {
-            self.url = url; self.number = number; self.created = created; self.updated = updated; self.forge = forge
-        }
-
-        /// "pull request" on GitHub, "merge request" on GitLab.
-        public var noun: String { Self.noun(forge: forge) }
-
-        public static func noun(forge: String?) -> String { forge == "github" ? "pull request" : "merge request" }
-    }
-
     /// An open merge request the target branch had overtaken (it holds the MR's values or newer): closed with a
     /// comment, its branch deleted.
     public struct ClosedMergeRequest: Codable, Sendable, Equatable {
         public var url: String
         public var number: Int
         public var branch: String
-        public var forge: String?
-        public init(url: String, number: Int, branch: String, forge: String? = nil) {
+        public var forge: ForgeKind?
+        public init(url: String, number: Int, branch: String, forge: ForgeKind? = nil) {
             self.url = url; self.number = number; self.branch = branch; self.forge = forge
         }
     }
@@ -77,7 +59,8 @@ public struct RunReport: Codable, Sendable, Equatable {
     public var attempts: Int?
     /// The branch already had this change (a re-run): nothing was pushed.
     public var alreadyOnRemote: Bool?
-    public var mergeRequest: MergeRequestInfo?
+    /// The MR/PR opened or updated, as the forge answered (auto-merge, warnings).
+    public var mergeRequest: MergeRequestResult?
     public var supersededMergeRequest: ClosedMergeRequest?
     public var error: ErrorInfo?
     /// The imagebump.yaml environment this run (or entry) reached (`--env`, `promote`).
@@ -152,7 +135,7 @@ public enum TextReport {
     }
 
     public static func mergeRequestLine(_ r: RunReport) -> String? {
-        r.mergeRequest.map { "\($0.created ? "opened" : ($0.updated ? "updated" : "unchanged")) \($0.noun) \(PathQuoting.quoted($0.url))" }
-            ?? r.supersededMergeRequest.map { "closed \(RunReport.MergeRequestInfo.noun(forge: $0.forge)) \(PathQuoting.quoted($0.url)): its target branch already holds its images or newer ones; deleted \(PathQuoting.quoted($0.branch))" }
+        r.mergeRequest.map { "\($0.created ? "opened" : ($0.updated ? "updated" : "unchanged")) \($0.forge.mergeRequestNoun) \(PathQuoting.quoted($0.url))" }
+            ?? r.supersededMergeRequest.map { "closed \(($0.forge ?? .gitlab).mergeRequestNoun) \(PathQuoting.quoted($0.url)): its target branch already holds its images or newer ones; deleted \(PathQuoting.quoted($0.branch))" }
     }
 }

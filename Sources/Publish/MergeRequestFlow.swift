@@ -1,4 +1,5 @@
 import FoundationEssentials
+import Support
 import Forge
 import GitOps
 import ImageRules
@@ -78,7 +79,7 @@ struct MergeRequestFlow {
                           comment: MergeRequestDescription.supersededNote(target: mr.targetBranch, changes: rows))
         try repo.deleteRemoteBranch(existing.sourceBranch)
         return RunReport.ClosedMergeRequest(url: existing.url, number: existing.number, branch: existing.sourceBranch,
-                                            forge: mr.forge.rawValue)
+                                            forge: mr.forge)
     }
 
     /// Opens the MR for the pushed branch, or updates the open one.

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import Support
 import Forge
 import GitOps
 import ImagebumpKit
@@ -127,11 +128,10 @@ public struct Publisher {
         do {
             opened = try flow.open(title: title, description: description, headSHA: result.commit)
         } catch {
-            throw PublishFailure(report: report, description: "\(error)\nthe branch \(result.branch) was pushed; re-run the same command to open or update the \(RunReport.MergeRequestInfo.noun(forge: flow.mr.forge.rawValue))")
+            throw PublishFailure(report: report, description: "\(error)\nthe branch \(result.branch) was pushed; re-run the same command to open or update the \(flow.mr.forge.mergeRequestNoun)")
         }
         for w in opened.warnings { warning?(w) }
-        report.mergeRequest = .init(url: opened.url, number: opened.number, created: opened.created, updated: opened.updated,
-                                    forge: flow.mr.forge.rawValue)
+        report.mergeRequest = opened
     }
 
     /// Plans `edit` with its paths relative to `root` (the clone or the checkout).

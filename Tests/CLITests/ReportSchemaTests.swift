@@ -88,6 +88,41 @@ final class ReportSchemaTests: XCTestCase {
         try validate(documents)
     }
 
+    /// What the forge answered about auto-merge reaches the report: the fake GitHub refuses it ("Auto merge is not
+    /// allowed for this repository"), so `autoMergeEnabled` is false and `warnings` says why, in the JSON and in the
+    /// step summary; GitLab sets it (true). The report used to drop both (only stderr had the warning).
+    func testAutoMergeStateAndTheForgesWarningsAreReported() throws {
+        let server = try GitDaemonRepo(files: ["apps/app/kustomization.yaml": SampleApp.overlay("1.0.0")], name: "octo/config.git")
+        defer { server.stop() }
+        let forge = try FakeForge(token: token)
+        defer { forge.stop() }
+        try forge.reset(["gitlab_projects": ["octo/config"], "github_repo_settings": ["octo/config": ["allow_auto_merge": false]]])
+        let cwd = try Fixtures.scratch()
+        let summaryFile = cwd.appendingPathComponent("summary")
+        let env = ["IMAGEBUMP_TOKEN": token, "GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": summaryFile.path]
+        let github = try report(["set", "--merge-request", "--auto-merge", "--repo", server.url, "--forge", "github",
+                                 "--api-url", forge.baseURL, "\(app):2.0"], in: cwd, env: env, status: 0)
+        let mr = try XCTUnwrap(github["mergeRequest"] as? [String: Any], "\(github)")
+        XCTAssertEqual(mr["autoMergeEnabled"] as? Bool, false, "\(mr)")
+        let warnings = try XCTUnwrap(mr["warnings"] as? [String], "\(mr)")
+        XCTAssertTrue(warnings.contains { $0.contains("Auto merge is not allowed") }, "\(warnings)")
+        let summary = try String(contentsOf: summaryFile, encoding: .utf8)
+        XCTAssertTrue(summary.contains("Auto-merge: **not enabled**"), summary)
+        XCTAssertTrue(summary.contains("Auto merge is not allowed"), summary)
+
+        let gitlab = try report(["set", "--merge-request", "--auto-merge", "--repo", server.url, "--forge", "gitlab",
+                                 "--api-url", forge.baseURL + "/api/v4", "-f", "apps/app", "\(app):2.1"],
+                                in: cwd, env: ["IMAGEBUMP_TOKEN": token], status: 0)
+        let set = try XCTUnwrap(gitlab["mergeRequest"] as? [String: Any], "\(gitlab)")
+        XCTAssertEqual(set["autoMergeEnabled"] as? Bool, true, "\(set)")
+        // a run without --auto-merge says nothing about it
+        let plain = try report(["set", "--merge-request", "--repo", server.url, "--forge", "gitlab",
+                                "--api-url", forge.baseURL + "/api/v4", "--branch", "main", "-f", "apps", "\(app):2.2"],
+                               in: cwd, env: ["IMAGEBUMP_TOKEN": token], status: 0)
+        XCTAssertNil((plain["mergeRequest"] as? [String: Any])?["autoMergeEnabled"], "\(plain)")
+        try validate([github, gitlab, plain])
+    }
+
     /// Fails (never skips) when a document does not validate or the validator cannot run.
     func validate(_ documents: [[String: Any]]) throws {
         let errors = try schemaErrors(documents)

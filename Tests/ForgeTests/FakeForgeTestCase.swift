@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import Support
 @testable import Forge
 import TestSupport
 

@@ -60,7 +60,7 @@ final class GitHubServiceTests: FakeForgeTestCase {
         XCTAssertTrue((vars["pullRequestId"] as? String ?? "").hasPrefix("PR_"))
 
         let second = try service.openOrUpdate(full)
-        XCTAssertEqual(second, MergeRequestResult(url: first.url, number: 1, created: false, updated: false, autoMergeEnabled: true,
+        XCTAssertEqual(second, MergeRequestResult(url: first.url, number: 1, created: false, updated: false, forge: .github, autoMergeEnabled: true,
                                                   warnings: second.warnings.filter { $0.contains("over plain http://") }))
         reqs = try forge.requests()
         XCTAssertEqual(reqs.count, 7)

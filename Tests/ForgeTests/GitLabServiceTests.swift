@@ -63,7 +63,7 @@ final class GitLabServiceTests: FakeForgeTestCase {
 
         // Same input again: only reads, nothing written.
         let second = try service.openOrUpdate(full)
-        XCTAssertEqual(second, MergeRequestResult(url: first.url, number: 1, created: false, updated: false, autoMergeEnabled: true,
+        XCTAssertEqual(second, MergeRequestResult(url: first.url, number: 1, created: false, updated: false, forge: .gitlab, autoMergeEnabled: true,
                                                   warnings: second.warnings.filter { $0.contains("over plain http://") }))
         reqs = try forge.requests()
         XCTAssertEqual(reqs.count, 11, "users, the list, and the project the listed MR must belong to")

@@ -279,10 +279,17 @@ final class HelpersTests: XCTestCase {
     }
 
     func testResultJSONShape() throws {
-        let data = try JSONEncoder().encode(MergeRequestResult(url: "u", number: 3, created: true, updated: false))
+        let data = try JSONEncoder().encode(MergeRequestResult(url: "u", number: 3, created: true, updated: false, forge: .github))
         let obj = try JSONSerialization.jsonObject(with: data) as? [String: Any]
         XCTAssertEqual(obj?["url"] as? String, "u")
         XCTAssertEqual(obj?["number"] as? Int, 3)
         XCTAssertEqual(obj?["created"] as? Bool, true)
+        XCTAssertEqual(obj?["forge"] as? String, "github")
+        XCTAssertNil(obj?["autoMergeEnabled"], "not asked for: left out")
+        XCTAssertNil(obj?["warnings"], "none: left out")
+        let refused = MergeRequestResult(url: "u", number: 3, created: true, updated: false, forge: .gitlab, autoMergeEnabled: false,
+                                         warnings: ["refused"])
+        let back = try JSONDecoder().decode(MergeRequestResult.self, from: try JSONEncoder().encode(refused))
+        XCTAssertEqual(back, refused)
     }
 }
