@@ -15,12 +15,15 @@ public struct GetReport: Codable, Equatable, Sendable {
     static let headers = ["OVERLAY", "IMAGE", "SET AT"]
 
     /// A table with a header line: one row per image, the first column titled `first` (ENVIRONMENT, or PATH for
-    /// `-f` runs); an entry without images gets one row saying so. Columns are padded, the last is not.
+    /// `-f` runs); an entry without images gets one row saying so. Columns are padded, the last is not. A path and
+    /// a reference are quoted as `set`'s change lines quote them (a tag is whatever the file holds), so a line break
+    /// in one cannot start a row of its own.
     public func text(first: String) -> String {
         var rows = [[first] + Self.headers]
         for e in environments {
-            if e.images.isEmpty { rows.append([e.name, "-", "(no images)", "-"]) }
-            for i in e.images { rows.append([e.name, PathQuoting.quoted(i.overlay), i.reference, i.place]) }
+            let name = PathQuoting.quoted(e.name)
+            if e.images.isEmpty { rows.append([name, "-", "(no images)", "-"]) }
+            for i in e.images { rows.append([name, PathQuoting.quoted(i.overlay), PathQuoting.quoted(i.reference), i.place]) }
         }
         let widths = (0..<rows[0].count).map { c in rows.map { $0[c].count }.max() ?? 0 }
         return rows.map { r in
