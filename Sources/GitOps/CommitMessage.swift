@@ -56,16 +56,25 @@ public struct Provenance: Sendable, Equatable {
     public var commit: String?
     /// `Source-Pipeline:` — URL of the pipeline / workflow run.
     public var pipeline: String?
+    /// `Source-Commit-Time:` — when the source commit was made (ISO 8601; written in UTC), what `imagebump metrics`
+    /// measures lead time from.
+    public var commitTime: String?
+    /// `Rollback-Of:` — the config commits a rollback undoes (`imagebump rollback`).
+    public var rollbackOf: [String]
 
-    public init(repository: String? = nil, commit: String? = nil, pipeline: String? = nil) {
+    public init(repository: String? = nil, commit: String? = nil, pipeline: String? = nil, commitTime: String? = nil,
+                rollbackOf: [String] = []) {
         self.repository = repository
         self.commit = commit
         self.pipeline = pipeline
+        self.commitTime = commitTime
+        self.rollbackOf = rollbackOf
     }
 
-    /// The CI job's: its repository, commit and pipeline (GitLab) or workflow run (GitHub).
+    /// The CI job's: its repository, commit (and its time, on GitLab) and pipeline (GitLab) or workflow run (GitHub).
     public init(ci: CIEnvironment) {
-        self.init(repository: ci.provenance.repositoryURL, commit: ci.provenance.commitSHA, pipeline: ci.provenance.pipelineURL)
+        self.init(repository: ci.provenance.repositoryURL, commit: ci.provenance.commitSHA, pipeline: ci.provenance.pipelineURL,
+                  commitTime: ci.provenance.commitTime)
     }
 
     /// The CI job's provenance in the environment `env`.
@@ -74,15 +83,19 @@ public struct Provenance: Sendable, Equatable {
     /// Explicit values (flags) override the environment's, field by field.
     public func overriding(with explicit: Provenance) -> Provenance {
         Provenance(repository: explicit.repository ?? repository, commit: explicit.commit ?? commit,
-                   pipeline: explicit.pipeline ?? pipeline)
+                   pipeline: explicit.pipeline ?? pipeline, commitTime: explicit.commitTime ?? commitTime,
+                   rollbackOf: explicit.rollbackOf.isEmpty ? rollbackOf : explicit.rollbackOf)
     }
 
-    /// Trailer lines (only the known ones), URLs redacted.
+    /// Trailer lines (only the known ones), URLs redacted. A commit time that is no ISO 8601 time is left out (a
+    /// CI variable is not trusted to be one), a valid one is written in UTC; a rollback names commits by hex id only.
     public var trailers: [String] {
         var out: [String] = []
         if let repository { out.append("Source-Repository: \(redact(url: repository))") }
         if let commit { out.append("Source-Commit: \(commit)") }
         if let pipeline { out.append("Source-Pipeline: \(redact(url: pipeline))") }
+        if let t = commitTime.flatMap(Timestamp.parseISO) { out.append("\(Trailers.sourceCommitTime): \(Timestamp.iso(t))") }
+        for id in rollbackOf where (7...64).contains(id.count) && id.allSatisfy(\.isHexDigit) { out.append("\(Trailers.rollbackOf): \(id)") }
         return out
     }
 }

@@ -44,6 +44,8 @@ public struct RunTarget {
     public var mode: RunMode
     /// With `--add`: where each image may be added (`SetRequest.addScopes`); nil: any named kustomization.
     public var addScopes: [String: [String]]?
+    /// A rollback: the config commits it undoes, written as `Rollback-Of:` trailers.
+    public var rollbackOf: [String] = []
 
     public init(environment: String?, command: SetCommand, mode: RunMode? = nil, addScopes: [String: [String]]? = nil) {
         self.environment = environment; self.command = command; self.mode = mode ?? command.mode; self.addScopes = addScopes

@@ -181,8 +181,17 @@ public struct RepoOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Provenance trailer Source-Pipeline: of every commit (default: CI_PIPELINE_URL, or the GitHub Actions run's URL).", valueName: "url"))
     public var sourcePipeline: String?
 
+    @Option(help: ArgumentHelp("Provenance trailer Source-Commit-Time: of every commit, when the source commit was made: ISO 8601, written in UTC (default: CI_COMMIT_TIMESTAMP).", valueName: "time"))
+    public var sourceCommitTime: String?
+
     @Option(help: ArgumentHelp("Write \(PlatformOutputs.dotenvKeys.joined(separator: ", ")) as KEY=value lines (GitLab artifacts:reports:dotenv), also when the run fails.", discussion: "IMAGEBUMP_STATUS is ok, drift or failed; a commit pushed before a failure is still reported.", valueName: "path"))
     public var dotenv: String?
+
+    public func validate() throws {
+        if let t = sourceCommitTime, Timestamp.parseISO(t) == nil {
+            throw ValidationError("--source-commit-time \(t): give an ISO 8601 time, e.g. 2026-03-01T12:00:00Z")
+        }
+    }
 }
 
 public struct ForgeOptions: ParsableArguments {

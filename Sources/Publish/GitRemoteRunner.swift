@@ -94,7 +94,8 @@ public struct GitRemoteRunner: GitBackend {
             request = PublishRequest(
                 mode: mode, location: location, branch: o.branch, pushBranch: o.pushBranch, specs: specs,
                 edit: edit, messageTemplate: o.messageTemplate, author: explicitAuthor,
-                provenance: Provenance(repository: o.sourceRepository, commit: o.sourceCommit, pipeline: o.sourcePipeline),
+                provenance: Provenance(repository: o.sourceRepository, commit: o.sourceCommit, pipeline: o.sourcePipeline,
+                                       commitTime: o.sourceCommitTime, rollbackOf: target.rollbackOf),
                 retries: o.retries.value, credentials: credentials, networkTimeouts: Self.timeouts(o.access),
                 caFile: Self.absolute(o.caFile, cwd: cwd), mergeRequest: mr, ci: context.ci, environment: target.environment)
         } catch {

@@ -104,3 +104,32 @@ final class HistoryCommandTests: XCTestCase {
         XCTAssertEqual(none.status, 1)
     }
 }
+
+/// The Source-Commit-Time trailer: a commit imagebump makes says when its source commit was made, and history reads it.
+final class SourceCommitTimeTests: XCTestCase {
+    func testTheTrailerFromTheOptionOrGitLabAndHistoryReadsIt() throws {
+        let repo = try HistoryRepo.make()
+        let spec = "\(HistoryRepo.app):1.4.0"
+        let r = try CLI.run(["set", "--env", "dev", "--commit", "--repo", ".", "--source-commit-time", "2026-03-01T14:00:00+02:00",
+                             "--source-commit", "2222222222222222222222222222222222222222", spec], in: repo.dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(try repo.git(["log", "-1", "--format=%B"]).hasSuffix("Source-Commit: 2222222222222222222222222222222222222222\nSource-Commit-Time: 2026-03-01T12:00:00Z"))
+        let h = try CLI.run(["history", "--env", "dev", "--limit", "1", "--output", "json"], in: repo.dir)
+        let d = try XCTUnwrap(((try JSONSerialization.jsonObject(with: Data(h.stdout.utf8)) as? [String: Any])?["deployments"] as? [[String: Any]])?.first)
+        XCTAssertEqual(d["sourceCommitTime"] as? String, "2026-03-01T12:00:00Z")
+        XCTAssertEqual(d["new"] as? String, spec)
+
+        // on GitLab CI_COMMIT_TIMESTAMP is the default; a value that is no time writes no trailer
+        let gitlab = ["CI_PROJECT_URL": "https://gitlab.example.test/team/app", "CI_COMMIT_TIMESTAMP": "2026-03-02T09:15:00+01:00"]
+        XCTAssertEqual(try CLI.run(["set", "--env", "dev", "--commit", "--repo", ".", "\(HistoryRepo.app):1.5.0"], in: repo.dir, env: gitlab).status, 0)
+        XCTAssertTrue(try repo.git(["log", "-1", "--format=%B"]).hasSuffix("Source-Commit-Time: 2026-03-02T08:15:00Z"))
+        var bad = gitlab; bad["CI_COMMIT_TIMESTAMP"] = "2026-03-02\nRollback-Of: 1234567"
+        XCTAssertEqual(try CLI.run(["set", "--env", "dev", "--commit", "--repo", ".", "\(HistoryRepo.app):1.6.0"], in: repo.dir, env: bad).status, 0)
+        let message = try repo.git(["log", "-1", "--format=%B"])
+        XCTAssertFalse(message.contains("Source-Commit-Time") || message.contains("Rollback-Of"), message)
+
+        let refused = try CLI.run(["set", "--env", "dev", "--commit", "--repo", ".", "--source-commit-time", "yesterday", spec], in: repo.dir)
+        XCTAssertEqual(refused.status, 64)
+        XCTAssertTrue(refused.stderr.contains("--source-commit-time yesterday: give an ISO 8601 time"), refused.stderr)
+    }
+}

@@ -77,6 +77,8 @@ public struct CIEnvironment: Sendable, Equatable {
         public var repositoryURL: String?
         /// `CI_COMMIT_SHA` / `GITHUB_SHA`.
         public var commitSHA: String?
+        /// When that commit was made (ISO 8601, as the platform writes it): `CI_COMMIT_TIMESTAMP`; GitHub gives none.
+        public var commitTime: String?
         /// The commit's page: `<project>/-/commit/<sha>`; `<repository>/commit/<sha>`.
         public var commitURL: String?
         /// The pipeline (GitLab) or workflow run (GitHub): `CI_PIPELINE_URL`, `CI_PIPELINE_ID`;
@@ -111,6 +113,7 @@ public struct CIEnvironment: Sendable, Equatable {
             provenance = Provenance(
                 repositoryURL: project, commitSHA: sha, commitURL: project.flatMap { p in sha.map { "\(p)/-/commit/\($0)" } },
                 pipelineURL: v[.pipelineURL], pipelineID: v[.pipelineID], jobURL: v[.jobURL], jobName: v[.jobName])
+            provenance.commitTime = v[.commitTime]
             apiURL = v[.apiURL].map(trimSlash)
             workspace = v[.projectDir]
         case .github:
@@ -158,6 +161,7 @@ public struct CIEnvironment: Sendable, Equatable {
 enum GitLabVariable: String, CaseIterable {
     case marker = "GITLAB_CI", userName = "GITLAB_USER_NAME", userEmail = "GITLAB_USER_EMAIL"
     case projectURL = "CI_PROJECT_URL", commitSHA = "CI_COMMIT_SHA", pipelineURL = "CI_PIPELINE_URL"
+    case commitTime = "CI_COMMIT_TIMESTAMP"
     case pipelineID = "CI_PIPELINE_ID", jobURL = "CI_JOB_URL", jobName = "CI_JOB_NAME"
     case apiURL = "CI_API_V4_URL", projectDir = "CI_PROJECT_DIR"
     case serverHost = "CI_SERVER_HOST", sshHost = "CI_SERVER_SHELL_SSH_HOST"
