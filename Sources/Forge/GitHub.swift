@@ -96,11 +96,12 @@ public struct GitHubClient: Sendable {
         return try api.array(response, what: "list pull requests").map { try GitHubPullRequest(json: $0) }
     }
 
-    /// `GET /repos/{owner}/{repo}/pulls?base=..&state=open&per_page=100`: where a PR is found by its key.
-    public func openPullRequests(base: String) throws -> [GitHubPullRequest] {
+    /// `GET /repos/{owner}/{repo}/pulls?base=..&state=open&per_page=100`, every page (`allPages`): where a PR is found
+    /// by its key. `complete` is false when there were more pages than are read.
+    public func openPullRequests(base: String) throws -> (prs: [GitHubPullRequest], complete: Bool) {
         let url = "\(repoURL)/pulls?" + queryString([("base", base), ("state", "open"), ("per_page", "100")])
-        let response = try api.send("GET", url, what: "list open pull requests into '\(base)'")
-        return try api.array(response, what: "list pull requests").map { try GitHubPullRequest(json: $0) }
+        let pages = try api.allPages(url, what: "list open pull requests into '\(base)'")
+        return (try pages.items.map { try GitHubPullRequest(json: $0) }, pages.complete)
     }
 
     /// `GET /repos/{owner}/{repo}`: whether the token may push (nil when the answer does not say, as for app tokens).

@@ -95,11 +95,12 @@ public struct GitLabClient: Sendable {
         return try api.array(response, what: "list merge requests").map { try GitLabMergeRequest(json: $0) }
     }
 
-    /// `GET /projects/:id/merge_requests?target_branch=..&state=opened&per_page=100`: where an MR is found by its key.
-    public func openMergeRequests(targetBranch: String) throws -> [GitLabMergeRequest] {
+    /// `GET /projects/:id/merge_requests?target_branch=..&state=opened&per_page=100`, every page (`allPages`): where
+    /// an MR is found by its key. `complete` is false when there were more pages than are read.
+    public func openMergeRequests(targetBranch: String) throws -> (mrs: [GitLabMergeRequest], complete: Bool) {
         let url = "\(projectURL)/merge_requests?" + queryString([("target_branch", targetBranch), ("state", "opened"), ("per_page", "100")])
-        let response = try api.send("GET", url, what: "list open merge requests into '\(targetBranch)'")
-        return try api.array(response, what: "list merge requests").map { try GitLabMergeRequest(json: $0) }
+        let pages = try api.allPages(url, what: "list open merge requests into '\(targetBranch)'")
+        return (try pages.items.map { try GitLabMergeRequest(json: $0) }, pages.complete)
     }
 
     /// `GET /projects/:id`: the project's id and the token's access level on it (nil when the answer names none).

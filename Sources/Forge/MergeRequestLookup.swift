@@ -100,10 +100,12 @@ extension MergeRequestService {
             warnings.append("ignored merge request !\(mr.iid) (\(mr.sourceBranch) → \(mr.targetBranch)) that GitLab listed for \(r.sourceBranch) → \(r.targetBranch): another branch or project; imagebump only updates its own merge request")
         }
         guard let key = r.key else { return (nil, warnings) }
-        let marked = try client.openMergeRequests(targetBranch: r.targetBranch).first {
+        let open = try client.openMergeRequests(targetBranch: r.targetBranch)
+        let marked = try open.mrs.first {
             try $0.targetBranch == r.targetBranch && $0.sourceBranch.hasPrefix("imagebump/")
                 && MergeRequestKey.canonical(inDescription: $0.description) == key.canonical && inProject($0)
         }
+        if marked == nil && !open.complete { warnings.append(Self.unlisted(open.mrs.count, "merge requests", into: r.targetBranch)) }
         return (marked, warnings)
     }
 
@@ -123,11 +125,18 @@ extension MergeRequestService {
             warnings.append("ignored pull request #\(pr.number) (\(pr.headLabel) → \(pr.baseRef)) that GitHub listed for \(headLabel) → \(r.targetBranch): another branch or repository; imagebump only updates its own pull request")
         }
         guard let key = r.key, r.headOwner == nil else { return (nil, warnings) }
-        let marked = try client.openPullRequests(base: r.targetBranch).first {
+        let open = try client.openPullRequests(base: r.targetBranch)
+        let marked = open.prs.first {
             $0.baseRef == r.targetBranch && sameRepos($0) && $0.headRef.hasPrefix("imagebump/")
                 && $0.headLabel.lowercased() == "\(client.owner):\($0.headRef)".lowercased()
                 && MergeRequestKey.canonical(inDescription: $0.body) == key.canonical
         }
+        if marked == nil && !open.complete { warnings.append(Self.unlisted(open.prs.count, "pull requests", into: r.targetBranch)) }
         return (marked, warnings)
+    }
+
+    /// The warning of a marker lookup that stopped at `APIClient.maxPages` pages.
+    static func unlisted(_ count: Int, _ what: String, into target: String) -> String {
+        "looked for this run's open \(what) into \(target) by its key among the first \(count) only (\(APIClient.maxPages) pages): one opened under another branch name beyond them is not found, and a second one may be opened"
     }
 }

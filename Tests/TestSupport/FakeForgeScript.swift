@@ -32,6 +32,8 @@ def reset_state(cfg=None):
     STATE["next_id"] = 5000
     # a hostile server: every MR/PR answer carries this web URL (a test of what imagebump does with it)
     STATE["web_url"] = cfg.get("web_url")
+    # how lists are paged (`paginate`): "offset" or "keyset"
+    STATE["pagination"] = cfg.get("pagination", "offset")
     del REQUESTS[:]
     del FAULTS[:]
 
@@ -93,6 +95,28 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header(k, str(v))
         self.end_headers()
         self.wfile.write(data)
+
+    def paginate(self, items, query, default_size, key, gitlab):
+        """One page of a list as the forge serves it: per_page (at most 100), then STATE["pagination"]: "offset"
+        (page=N; GitLab adds X-Page, X-Per-Page and X-Next-Page, empty on the last page; both a Link rel="next")
+        or "keyset" (GitLab's: only a Link rel="next" whose URL says after which item, absent on the last page)."""
+        size = max(1, min(100, int(query.get("per_page", [default_size])[0])))
+        base = "%s%s?" % (self.base_url(), self.path.partition("?")[0])
+        rest = [(k, v[0]) for k, v in query.items() if k not in ("page", "per_page", "id_after")]
+        def link(**extra):
+            return '<%s%s>; rel="next"' % (base, urllib.parse.urlencode(rest + [("per_page", size)] + list(extra.items())))
+        if STATE["pagination"] == "keyset":
+            after = int(query.get("id_after", ["0"])[0])
+            page = [i for i in items if i[key] > after][:size]
+            more = page and any(i[key] > page[-1][key] for i in items)
+            return page, ({"Link": link(id_after=page[-1][key])} if more else {})
+        n = max(1, int(query.get("page", ["1"])[0]))
+        page = items[(n - 1) * size: n * size]
+        more = len(items) > n * size
+        headers = {"Link": link(page=n + 1)} if more else {}
+        if gitlab:
+            headers.update({"X-Page": n, "X-Per-Page": size, "X-Next-Page": n + 1 if more else ""})
+        return page, headers
 
     def base_url(self):
         scheme = "https" if ARGS.tls_cert else "http"
@@ -226,7 +250,13 @@ class Handler(BaseHTTPRequestHandler):
                        "github": {k: v["prs"] for k, v in STATE["github_repos"].items()}}
                 return self.send_json(200, out)
             if path == "/__control/seed":
-                # an MR/PR someone else opened (a human's), as the API would list it
+                # an MR/PR someone else opened (a human's), as the API would list it; "copies": that many of it
+                for i in range(cfg.pop("copies", 1) - 1):
+                    one = dict(cfg, source_branch="%s-%d" % (cfg.get("source_branch", ""), i), head="%s-%d" % (cfg.get("head", ""), i))
+                    if "project" in one:
+                        self.gitlab_new_mr(one["project"], one)
+                    else:
+                        self.github_new_pr(one["repo"], one)
                 if "project" in cfg:
                     mr = self.gitlab_new_mr(cfg["project"], cfg)
                     return self.send_json(200, self.gitlab_mr_json(cfg["project"], mr))
@@ -323,7 +353,8 @@ class Handler(BaseHTTPRequestHandler):
                     v.append("list without source_branch or target_branch")
                 mrs = [mr for mr in p["mrs"] if mr["state"] == "opened"
                        and all(mr[k] == query[k][0] for k in ("source_branch", "target_branch") if k in query)]
-                return self.send_json(200, [self.gitlab_mr_json(project, mr) for mr in mrs])
+                page, headers = self.paginate(mrs, query, 20, "iid", gitlab=True)
+                return self.send_json(200, [self.gitlab_mr_json(project, mr) for mr in page], headers)
             if iid is None and method == "POST":
                 check_keys(body, GITLAB_CREATE_KEYS, ["source_branch", "target_branch", "title"], v)
                 if v:
@@ -475,7 +506,8 @@ class Handler(BaseHTTPRequestHandler):
                     v.append("head filter not in owner:branch form: %r" % head)
                 prs = [p for p in r["prs"] if p["state"] == "open" and (head is None or p["head"]["label"] == head)
                        and (base is None or p["base"]["ref"] == base)]
-                return self.send_json(200, [self.github_pr_json(p) for p in prs])
+                page, headers = self.paginate(prs, query, 30, "number", gitlab=False)
+                return self.send_json(200, [self.github_pr_json(p) for p in page], headers)
             if kind == "pulls" and num is None and method == "POST":
                 check_keys(body, GITHUB_CREATE_KEYS, ["title", "head", "base"], v)
                 if v:
