@@ -158,6 +158,10 @@ for a in "${LIST[@]}"; do args+=(--assignee "$a"); done
 if truthy draft; then args+=(--draft); fi
 if truthy auto-merge; then args+=(--auto-merge); fi
 
+# the images' registries, asked before anything is written or pushed
+if truthy verify; then args+=(--verify); fi
+if truthy pin-digest; then args+=(--pin-digest); fi
+
 if truthy dry-run; then
   args+=(--dry-run)
 else

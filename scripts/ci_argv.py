@@ -66,14 +66,16 @@ def main() -> None:
                                                      "--input", f"files={f}", "--input", f"mode={m}", "--input", f"dry_run={d}",
                                                      "--input", "labels=a,b", "--input", "auto_merge=true",
                                                      "--input", "branch=release", "--input", "message=msg {images}",
-                                                     "--input", f"environment={e}", "--input", "promote_from=staging"]),
+                                                     "--input", f"environment={e}", "--input", "promote_from=staging",
+                                                     "--input", "verify=true", "--input", "pin_digest=true"]),
             "gitlab-classic": ("ci-templates/imagebump.gitlab-ci.yml", ".imagebump",
                                lambda m, d, f, e: ["--set", "IMAGEBUMP_REPO=https://gitlab.example.test/acme/config.git",
                                                    "--set", f"IMAGEBUMP_FILES={f}", "--set", f"IMAGEBUMP_MODE={m}",
                                                    "--set", f"IMAGEBUMP_DRY_RUN={d}", "--set", "IMAGEBUMP_LABELS=a,b",
                                                    "--set", "IMAGEBUMP_AUTO_MERGE=true", "--set", "IMAGEBUMP_TARGET_BRANCH=release",
                                                    "--set", "IMAGEBUMP_MESSAGE=msg {images}",
-                                                   "--set", f"IMAGEBUMP_ENVIRONMENT={e}", "--set", "IMAGEBUMP_PROMOTE_FROM=staging"]),
+                                                   "--set", f"IMAGEBUMP_ENVIRONMENT={e}", "--set", "IMAGEBUMP_PROMOTE_FROM=staging",
+                                                   "--set", "IMAGEBUMP_VERIFY=true", "--set", "IMAGEBUMP_PIN_DIGEST=true"]),
         }
         for source, (path, job, render) in sources.items():
             script = os.path.join(work, "script.sh")
@@ -109,7 +111,8 @@ def main() -> None:
                                      "draft=true", "auto-merge=true", "title=t", "push-branch=bot", "author=A <a@b.c>",
                                      "branch=release", "commit-message=msg {images}",
                                      f"environment={environment}", "promote-from=staging", f"token={'x' if token else ''}",
-                                     "source-repository=https://github.example.test/acme/app.git", "source-token=st"]
+                                     "source-repository=https://github.example.test/acme/app.git", "source-token=st",
+                                     "verify=true", "pin-digest=true"]
                             inputs = captured(ci_yaml.cmd_action_env, "action/action.yml", given)
                             env = {**github, **dict(p.split("=", 1) for p in inputs.split("\0") if p)}
                             rc, argv = run(["bash", os.path.join(ROOT, "action/entrypoint.sh")], env, workspace, argv_file)

@@ -467,6 +467,30 @@ check_landed "github workspace" "$before" registry.example.test/acme/app "$gh_sh
 expect "github workspace: output commit is the pushed commit" \
   test "$(output_value commit "$work/github/file_commands/output")" = "$(served rev-parse main)"
 
+echo "--- GitLab CI and GitHub Actions: verify / pin_digest, an image whose registry cannot be asked"
+# 127.0.0.1:9 (discard) serves no registry: the check fails before anything is written, the job fails, nothing is pushed
+if grep -q -- '--verify' <<<"$set_help"; then
+  use_component
+  for input in verify pin_digest; do
+    flag="--${input//_/-}"
+    before="$(served rev-parse main)"
+    gl_image=127.0.0.1:9/acme/app gitlab_job "$work/gitlab/$input.log" --input "$input=true"
+    rc=$?
+    expect "gitlab $input: job exits 1" test "$rc" = 1 || sed 's/^/      /' "$work/gitlab/$input.log"
+    expect "gitlab $input: the log names the image it could not check" \
+      grep -qF -- "$flag: cannot check 127.0.0.1:9/acme/app:$gl_sha in its registry" "$work/gitlab/$input.log"
+    expect "gitlab $input: nothing pushed" test "$(served rev-parse main)" = "$before"
+    github_action "$work/gh-$input.log" "images=127.0.0.1:9/acme/worker:$gh_sha" "repository=$repo_url" "${flag#--}=true"
+    rc=$?
+    expect "github ${flag#--}: action exits 1" test "$rc" = 1 || sed 's/^/      /' "$work/gh-$input.log"
+    expect "github ${flag#--}: the log names the image it could not check" \
+      grep -qF -- "$flag: cannot check 127.0.0.1:9/acme/worker:$gh_sha in its registry" "$work/gh-$input.log"
+    expect "github ${flag#--}: nothing pushed" test "$(served rev-parse main)" = "$before"
+  done
+else
+  echo "SKIP: $bin set --help does not list --verify: registry scenarios not run"
+fi
+
 # ---------------------------------------------------------------- merge-request / pull-request mode
 # The fake GitLab/GitHub API of the Swift tests (Tests/TestSupport/FakeForgeScript.swift), extracted from its
 # Swift raw string and run on 127.0.0.1: GitLab under /api/v4, GitHub REST at the root, GraphQL at /graphql.

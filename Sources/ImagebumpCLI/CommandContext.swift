@@ -69,6 +69,9 @@ public protocol GitBackend {
     /// The commits of the repository of `checkout` that changed a file `holds` keeps, newest first, from `revision`
     /// (nil: its HEAD) back to the first committed before `since` (`ConfigHistory.commits`).
     func history(in checkout: ConfigCheckout, revision: String?, holds: (String) -> Bool, since: Int64?) throws -> [HistoryCommit]
+    /// Asks the registries of `command`'s image specs (--verify, --pin-digest), before anything is written: each new
+    /// reference checked, each tag pinned to its digest. A failure is reported as the run's (exit 1).
+    func resolveImages(of command: SetCommand, context: CommandContext) throws -> ImageResolution
 }
 
 /// A checkout of the config repo, open for the run: its root, and the git backend's own handle of it.

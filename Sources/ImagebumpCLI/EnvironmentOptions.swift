@@ -46,6 +46,8 @@ public struct RunTarget {
     public var addScopes: [String: [String]]?
     /// A rollback: the config commits it undoes, written as `Rollback-Of:` trailers.
     public var rollbackOf: [String] = []
+    /// What the registries said of the run's images (`--verify`, `--pin-digest`), for the report; nil: not asked.
+    public var images: [ResolvedImage]?
 
     public init(environment: String?, command: SetCommand, mode: RunMode? = nil, addScopes: [String: [String]]? = nil) {
         self.environment = environment; self.command = command; self.mode = mode ?? command.mode; self.addScopes = addScopes

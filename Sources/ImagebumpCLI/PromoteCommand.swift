@@ -31,6 +31,7 @@ public struct PromoteCommand: RoutedCommand, ContextCommand {
     @OptionGroup(title: "Output and guards") public var runOptions: RunOptions
     @OptionGroup(title: "Config repo (commit and push)") public var repo: RepoOptions
     @OptionGroup(title: "Merge request / pull request") public var forge: ForgeOptions
+    @OptionGroup(title: "Registry") public var registry: RegistryOptions
 
     public init() {}
 
@@ -42,12 +43,13 @@ public struct PromoteCommand: RoutedCommand, ContextCommand {
         s.edit.add = add
         s.repo = repo
         s.forge = forge
+        s.registry = registry
         s.environments.environment = [to]
         s.environments.config = config
         return s
     }
 
-    public var route: Route { SetCommand.route(repo: repo, forge: forge, run: runOptions) }
+    public var route: Route { SetCommand.route(repo: repo, forge: forge, run: runOptions, registry: registry) }
 
     public func validate() throws { var s = setCommand; try s.validate() }
 

@@ -23,7 +23,7 @@ public struct RepoAccessOptions: ParsableArguments {
     @Flag(help: "Accept an SSH host key that is not in known_hosts (insecure; prefer --known-hosts).")
     public var insecureAcceptHostKey = false
 
-    @Option(help: ArgumentHelp("CA certificates (PEM) for a server with a private CA; SSL_CERT_FILE is used too. TLS is always verified.", valueName: "path"))
+    @Option(help: ArgumentHelp("CA certificates (PEM) for a git server, forge API or image registry with a private CA; SSL_CERT_FILE is used too. TLS is always verified.", valueName: "path"))
     public var caFile: String?
 
     @Option(bounded: "Give up when connecting to the git server (or the forge API, for a merge request), or waiting for its next byte, takes longer.", valueName: "seconds",

@@ -16,13 +16,14 @@ public struct SetCommand: RoutedCommand, ContextCommand {
     @OptionGroup(title: "Config repo (commit and push)") public var repo: RepoOptions
     @OptionGroup(title: "Merge request / pull request") public var forge: ForgeOptions
     @OptionGroup(title: "Environments (imagebump.yaml)") public var environments: EnvironmentOptions
+    @OptionGroup(title: "Registry") public var registry: RegistryOptions
 
     public init() {}
 
     /// What the run does, from the parsed flags (--merge-request implies --push, which implies --commit).
     public var mode: RunMode { Self.mode(repo: repo, forge: forge, run: edit.runOptions) }
 
-    public var route: Route { Self.route(repo: repo, forge: forge, run: edit.runOptions) }
+    public var route: Route { Self.route(repo: repo, forge: forge, run: edit.runOptions, registry: registry) }
 
     /// The mode from the option groups `set` and `promote` share.
     static func mode(repo: RepoOptions, forge: ForgeOptions, run: RunOptions) -> RunMode {
@@ -36,9 +37,9 @@ public struct SetCommand: RoutedCommand, ContextCommand {
 
     /// From the mode: a commit, a push or a merge request needs libgit2/libcurl (`imagebump-git`); so does a config
     /// repo (cloned or opened, also to preview), and the stale-run check of an explicit --source-repo (it reads the
-    /// application repository's history).
-    static func route(repo: RepoOptions, forge: ForgeOptions, run: RunOptions) -> Route {
-        mode(repo: repo, forge: forge, run: run).commits || repo.repo != nil || run.sourceRepo != nil ? .git : .local
+    /// application repository's history), and --verify and --pin-digest (they ask the images' registries).
+    static func route(repo: RepoOptions, forge: ForgeOptions, run: RunOptions, registry: RegistryOptions) -> Route {
+        mode(repo: repo, forge: forge, run: run).commits || repo.repo != nil || run.sourceRepo != nil || registry.asksRegistry ? .git : .local
     }
 
     public mutating func validate() throws {
@@ -71,7 +72,13 @@ public struct SetCommand: RoutedCommand, ContextCommand {
 
     /// Runs `targets` (read from `checkout`, when they were) the way `command` routes: here; here with the
     /// application's history read by git (--source-repo); or in the config repo, by the git backend.
+    /// With --verify or --pin-digest the registries are asked first, once for all targets.
     static func run(_ targets: [RunTarget], of command: SetCommand, in checkout: ConfigCheckout?, context: CommandContext) throws {
+        var (targets, command) = (targets, command)
+        if command.registry.asksRegistry {
+            let resolution = try context.requireGit().resolveImages(of: command, context: context)
+            (targets, command.edit.specs) = (resolution.applied(to: targets), resolution.specs)
+        }
         guard command.route == .git else { return try LocalRun.run(targets, of: command, context: context) }
         let git = try context.requireGit()
         if command.repo.repo == nil && !command.mode.commits { // a local edit with the stale-run check

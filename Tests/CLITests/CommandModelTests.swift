@@ -46,7 +46,7 @@ final class CommandModelTests: XCTestCase {
             if let promote = command as? PromoteCommand {
                 XCTAssertEqual(r.mode, "promote", what)
                 XCTAssertEqual(r.scope, "env", what)
-                checkInputs(r, repo: promote.repo, forge: promote.forge, run: promote.runOptions, files: nil, what: what)
+                checkInputs(r, repo: promote.repo, forge: promote.forge, run: promote.runOptions, registry: promote.registry, files: nil, what: what)
                 XCTAssertEqual([promote.from, promote.to], ["staging", "production"], what)
                 XCTAssertEqual(promote.runOptions.dryRun, r.dry_run, what)
                 XCTAssertEqual(promote.route, .git, "\(what): \(argv)")
@@ -54,7 +54,7 @@ final class CommandModelTests: XCTestCase {
             }
             guard let set = command as? SetCommand else { XCTFail("\(what): not a set command"); continue }
             XCTAssertEqual(set.environments.names, r.scope == "env" ? ["production"] : [], what)
-            checkInputs(r, repo: set.repo, forge: set.forge, run: set.edit.runOptions, files: set.edit.files, what: what)
+            checkInputs(r, repo: set.repo, forge: set.forge, run: set.edit.runOptions, registry: set.registry, files: set.edit.files, what: what)
             XCTAssertEqual(set.mode, r.dry_run ? .dryRun : modeOf[r.mode], "\(what): \(argv)")
             // every template mode names a config repo (needs git); the action's edit of the workspace needs it for
             // the stale-run check, which reads the source repository's history (--source-repo)
@@ -74,8 +74,10 @@ final class CommandModelTests: XCTestCase {
 
     /// Every input the recorder gave a value reaches imagebump in every mode, with and without an environment (an
     /// environment may turn a push into a merge request, so the merge request inputs are never left out).
-    func checkInputs(_ r: Recorded, repo: RepoOptions, forge: ForgeOptions, run: RunOptions, files: [String]?, what: String,
-                     file: StaticString = #filePath, line: UInt = #line) {
+    func checkInputs(_ r: Recorded, repo: RepoOptions, forge: ForgeOptions, run: RunOptions, registry: RegistryOptions,
+                     files: [String]?, what: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertTrue(registry.verify, "\(what): verify", file: file, line: line)
+        XCTAssertTrue(registry.pinDigest, "\(what): pin-digest", file: file, line: line)
         if let files { XCTAssertEqual(files, ["apps"], what, file: file, line: line) }
         XCTAssertEqual(repo.branch, "release", what, file: file, line: line)
         XCTAssertEqual(repo.message, "msg {images}", what, file: file, line: line)
@@ -105,6 +107,9 @@ final class CommandModelTests: XCTestCase {
         XCTAssertEqual(Entry.route(["set", "--pull-request", "a:1"]), .git)
         XCTAssertEqual(Entry.route(["set", "--", "--push"]), .local, "after -- it is an image spec")
         XCTAssertNil(Entry.route(["set", "--dry-run", "--push", "a:1"]), "a mode conflict is a usage error")
+        XCTAssertEqual(Entry.route(["set", "--verify", "a:1"]), .git, "the registry is asked by imagebump-git")
+        XCTAssertEqual(Entry.route(["set", "--pin-digest", "--dry-run", "a:1"]), .git)
+        XCTAssertEqual(Entry.route(["promote", "--pin-digest", "dev", "prod"]), .git)
     }
 
     func testVersionInBothExecutablesAndSubcommandSuggestion() throws {

@@ -1,0 +1,73 @@
+import FoundationEssentials
+import Support
+import Forge
+import GitOps
+import ImageRules
+import ImagebumpKit
+import ImagebumpCLI
+
+/// `--verify` and `--pin-digest`, before any file is written or anything pushed: every image spec's new reference
+/// is asked of its own registry (a HEAD of the manifest, which Docker Hub does not count as a pull). With
+/// `--pin-digest` a tag becomes TAG@DIGEST, the top-level digest (a multi-arch image's index, never a child), which
+/// the image rules then write in each file's own form. Every spec is asked, so one run names every missing image.
+enum RegistryResolution {
+    /// The specs `texts` as the registries answer them; throws every refusal, each naming the reference and what its
+    /// registry said.
+    static func resolve(_ texts: [String], options: RegistryOptions, client: RegistryClient) throws -> ImageResolution {
+        let specs = try SetCommand.parse(texts)
+        let flag = options.pinDigest ? "--pin-digest" : "--verify"
+        var out: [String] = [], images: [ResolvedImage] = [], problems: [Problem] = []
+        for spec in specs {
+            let name = spec.newName ?? spec.name
+            guard let reference = spec.digest ?? spec.tag else {
+                problems.append(Problem(message: "\(flag): \(spec.text) renames \(spec.name.written) and keeps each file's tag, which no registry can be asked about before the files are read; give the tag (\(spec.text):TAG)"))
+                continue
+            }
+            let written = ImageReference.format(name: name.written, tag: spec.tag, digest: spec.digest)
+            do {
+                let found = try client.manifest(RegistryLocation(domain: name.domain, path: name.path), reference: reference)
+                let pin = options.pinDigest && spec.digest == nil
+                out.append(pin ? pinned(spec, digest: found.digest) : spec.text)
+                images.append(ResolvedImage(image: pin ? written + "@" + found.digest : written, digest: found.digest, verified: true))
+            } catch let e as ForgeError where e.kind == .notFound {
+                problems.append(Problem(message: "\(flag): \(written) does not exist in its registry: \(e.message); nothing was written"))
+            } catch {
+                problems.append(Problem(message: "\(flag): cannot check \(written) in its registry: \(error); nothing was written"))
+            }
+        }
+        if !problems.isEmpty { throw SetJobError(problems) }
+        return ImageResolution(specs: out, images: images)
+    }
+
+    /// `spec` with `digest` added to its tag (`NAME:TAG@DIGEST`, `NAME=NEWNAME:TAG@DIGEST`).
+    static func pinned(_ spec: ImageSpec, digest: String) -> String {
+        let to = ImageReference.format(name: (spec.newName ?? spec.name).written, tag: spec.tag, digest: digest)
+        return spec.newName == nil ? to : spec.name.written + "=" + to
+    }
+
+    /// A client over libcurl with the run's limits and CA file (`--timeout`, `--phase-timeout`, `--ca-file`), its
+    /// proxies and credentials from the context's variables.
+    static func client(_ command: SetCommand, context: CommandContext) throws -> RegistryClient {
+        let access = command.repo.access
+        let timeouts = GitRemoteRunner.timeouts(access)
+        let transport = CurlTransport(options: TransportOptions(
+            caFile: GitRemoteRunner.absolute(access.caFile, cwd: context.workingDirectory), timeoutSeconds: timeouts.idle,
+            phaseTimeout: timeouts.phase, environment: context.variables))
+        let explicit = try RegistryCredentialSources.explicitVariables(command.registry.registryAuthEnv)
+        for name in Set(explicit.values) { // masked in the CI log wherever it shows up
+            if let value = context.variables[name], let colon = value.firstIndex(of: ":") {
+                context.console.addMask(String(value[value.index(after: colon)...]))
+            }
+        }
+        return RegistryClient(transport: transport, credentials: RegistryCredentialSources(explicit: explicit, environment: context.variables))
+    }
+}
+
+extension GitRemoteRunner {
+    public func resolveImages(of command: SetCommand, context: CommandContext) throws -> ImageResolution {
+        let output = RunOutput(format: command.edit.output, dotenv: command.repo.dotenv, context: context)
+        return try output.reporting(RunReport(mode: command.mode)) {
+            try RegistryResolution.resolve(command.edit.specs, options: command.registry, client: try RegistryResolution.client(command, context: context))
+        }
+    }
+}
