@@ -371,7 +371,7 @@ def cmd_action_env(action_yml: str, pairs: list[str]) -> None:
         die(f"{action_yml}: no such inputs: {', '.join(sorted(given))}")
 
 
-ACTION_OUTPUTS = {"changed", "commit", "branch", "pr-url", "pr-number", "status", "error"}
+ACTION_OUTPUTS = {"changed", "commit", "branch", "pr-url", "pr-number", "status", "error", "digests", "verified"}
 
 
 def cmd_action_check(action_yml: str, entrypoint: str) -> None:

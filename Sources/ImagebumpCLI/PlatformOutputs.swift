@@ -20,7 +20,7 @@ public enum PlatformOutputs {
 
     /// The outputs by whom they are about: the run first (environment nil), then each environment it reached.
     static func groups(_ r: RunReport) -> [(environment: String?, outputs: [(github: String, dotenv: String, value: String)])] {
-        [(nil, own(r))] + (r.environments ?? []).map { e in
+        [(nil, own(r) + registry(r))] + (r.environments ?? []).map { e in
             let name = e.environment ?? ""
             let github = String(name.map { $0 == "." ? "_" : $0 })
             let dotenv = Environment.reportKey(name)
@@ -36,6 +36,23 @@ public enum PlatformOutputs {
          ("pr-number", "IMAGEBUMP_MR_IID", r.mergeRequest.map { String($0.number) } ?? ""),
          ("status", "IMAGEBUMP_STATUS", r.status.rawValue),
          ("error", "IMAGEBUMP_ERROR", r.error?.message ?? "")]
+    }
+
+    /// What the registries said (the run's, for every environment): each image's `NAME@DIGEST` (blank-separated,
+    /// in the order given) and whether every image was found (`true`/`false`; empty when they were not asked).
+    private static func registry(_ r: RunReport) -> [(github: String, dotenv: String, value: String)] {
+        let images = r.images ?? []
+        let digests = images.compactMap { i in i.digest.map { (Self.repository(of: i.image)) + "@" + $0 } }
+        return [("digests", "IMAGEBUMP_DIGESTS", digests.joined(separator: " ")),
+                ("verified", "IMAGEBUMP_VERIFIED", r.images == nil ? "" : (images.allSatisfy(\.verified) ? "true" : "false"))]
+    }
+
+    /// `name` of `name:tag@digest` (a port's colon is before the last slash).
+    static func repository(of reference: String) -> String {
+        var name = Substring(reference)
+        if let at = name.firstIndex(of: "@") { name = name[..<at] }
+        if let colon = name.lastIndex(of: ":"), !name[colon...].contains("/") { name = name[..<colon] }
+        return String(name)
     }
 
     /// The dotenv file's keys, in order (for `--dotenv`'s help).
@@ -105,7 +122,8 @@ public enum PlatformOutputs {
     }
 
     /// The most a dotenv value takes; an error is cut shorter when the whole report would not fit `dotenvLimits`.
-    static let dotenvValueLimit = (error: 2048, other: 400)
+    /// (the digests: about 20 images of 100 bytes each.)
+    static let dotenvValueLimit = (error: 2048, digests: 2048, other: 400)
 
     /// What GitLab accepts in one dotenv report (its plan limits `dotenv_size` and `dotenv_variables`; 20 variables
     /// is the self-managed default and older GitLab.com plans'): a larger report fails the job's artifact upload.
@@ -141,7 +159,10 @@ public enum PlatformOutputs {
     /// escapes (`\n`), `$` and a `%` before a name are written `\044` / `\045`, so that no value names a variable,
     /// and a long value (an error) is cut at `errorLimit` / `dotenvValueLimit.other` bytes, ending in `…`.
     static func dotenvLines(_ kv: [(String, String)], errorLimit: Int = dotenvValueLimit.error) -> String {
-        kv.map { k, v in "\(k)=\(dotenvValue(v, limit: k.hasSuffix("_ERROR") ? errorLimit : dotenvValueLimit.other))\n" }.joined()
+        kv.map { k, v in
+            let limit = k.hasSuffix("_ERROR") ? errorLimit : (k == "IMAGEBUMP_DIGESTS" ? dotenvValueLimit.digests : dotenvValueLimit.other)
+            return "\(k)=\(dotenvValue(v, limit: limit))\n"
+        }.joined()
     }
 
     static func dotenvValue(_ v: String, limit: Int) -> String {

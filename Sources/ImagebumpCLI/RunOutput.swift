@@ -129,7 +129,9 @@ public struct RunOutput {
                 break
             }
         }
-        try complete(several ? RunReport(mode: mode, entries: entries) : entries[0])
+        var report = several ? RunReport(mode: mode, entries: entries) : entries[0]
+        report.images = targets.first?.images // the run's, the same for every target
+        try complete(report)
     }
 
     private func publish(_ report: RunReport) throws {

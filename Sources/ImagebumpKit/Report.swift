@@ -63,6 +63,8 @@ public struct RunReport: Codable, Sendable, Equatable {
     public var mergeRequest: MergeRequestResult?
     public var supersededMergeRequest: ClosedMergeRequest?
     public var error: ErrorInfo?
+    /// What the images' registries said (`--verify`, `--pin-digest`): one entry per image spec, nil when not asked.
+    public var images: [ResolvedImage]?
     /// The imagebump.yaml environment this run (or entry) reached (`--env`, `promote`).
     public var environment: String?
     /// With several `--env` environments: one report each, in the order named (up to the first that failed); the

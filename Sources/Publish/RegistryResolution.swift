@@ -31,12 +31,21 @@ enum RegistryResolution {
                 images.append(ResolvedImage(image: pin ? written + "@" + found.digest : written, digest: found.digest, verified: true))
             } catch let e as ForgeError where e.kind == .notFound {
                 problems.append(Problem(message: "\(flag): \(written) does not exist in its registry: \(e.message); nothing was written"))
+                images.append(ResolvedImage(image: written, digest: nil, verified: false))
             } catch {
                 problems.append(Problem(message: "\(flag): cannot check \(written) in its registry: \(error); nothing was written"))
+                images.append(ResolvedImage(image: written, digest: nil, verified: false))
             }
         }
-        if !problems.isEmpty { throw SetJobError(problems) }
+        if !problems.isEmpty { throw Refusal(problems: problems, images: images) }
         return ImageResolution(specs: out, images: images)
+    }
+
+    /// The registries' refusals, and what each image got (for the report of the failed run).
+    struct Refusal: ProblemError {
+        let problems: [Problem]
+        let images: [ResolvedImage]
+        var description: String { problems.map(\.description).joined(separator: "\n") }
     }
 
     /// `spec` with `digest` added to its tag (`NAME:TAG@DIGEST`, `NAME=NEWNAME:TAG@DIGEST`).
@@ -66,8 +75,12 @@ enum RegistryResolution {
 extension GitRemoteRunner {
     public func resolveImages(of command: SetCommand, context: CommandContext) throws -> ImageResolution {
         let output = RunOutput(format: command.edit.output, dotenv: command.repo.dotenv, context: context)
-        return try output.reporting(RunReport(mode: command.mode)) {
-            try RegistryResolution.resolve(command.edit.specs, options: command.registry, client: try RegistryResolution.client(command, context: context))
+        var report = RunReport(mode: command.mode)
+        do {
+            return try RegistryResolution.resolve(command.edit.specs, options: command.registry, client: try RegistryResolution.client(command, context: context))
+        } catch {
+            report.images = (error as? RegistryResolution.Refusal)?.images
+            throw output.fail(error, report: report)
         }
     }
 }

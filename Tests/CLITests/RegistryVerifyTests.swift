@@ -9,50 +9,11 @@ final class RegistryVerifyTests: XCTestCase {
     var cleanups: [() -> Void] = []
     override func tearDown() { cleanups.reversed().forEach { $0() }; cleanups = [] }
 
-    struct Setup {
-        let registry: LocalRegistry
-        let api: String, web: String
-        let apiDigest: String, webIndex: String, webChildren: [String]
-        let env: [String: String]
-        let caFile: String
-        var auth: [String] { ["--ca-file", caFile, "--registry-auth-env", "\(registry.hostPort)=TEST_REGISTRY_AUTH"] }
-    }
-
-    /// A registry holding team/api:1.2.0 (one manifest) and team/web:2.0.0 (an OCI index of two platforms); no
-    /// Docker config (an empty DOCKER_CONFIG), so the only credential is the one --registry-auth-env names.
-    func registryWithImages(users: [String: String] = ["alice": "alice-registry-pw"]) throws -> Setup {
-        let r = try LocalRegistry(auth: .htpasswd(users))
-        cleanups.append { r.stop() }
-        let api = try r.push("team/api", tag: "1.2.0")
-        let web = try r.push("team/web", tag: "2.0.0", index: true)
-        XCTAssertEqual(web.children.count, 2)
-        let docker = try Fixtures.scratch("docker-config")
-        return Setup(registry: r, api: "\(r.hostPort)/team/api", web: "\(r.hostPort)/team/web", apiDigest: api.digest,
-                     webIndex: web.digest, webChildren: web.children,
-                     env: ["TEST_REGISTRY_AUTH": "alice:alice-registry-pw", "DOCKER_CONFIG": docker.path],
-                     caFile: try RegistryTLS.shared.get().caFile)
-    }
-
-    /// A kustomization (api), a Deployment with an inline image (web) and Helm values (api).
-    func files(_ s: Setup) -> [String: String] {
-        [
-            "app/kustomization.yaml": "resources:\n- deployment.yaml\nimages:\n- name: \(s.api)\n  newTag: 1.0.0\n",
-            "app/deployment.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        image: \(s.web):1.0.0\n",
-            "chart/values.yaml": "image:\n  repository: \(s.api)\n  tag: 1.0.0\n",
-        ]
-    }
-
-    func checkout(_ files: [String: String]) throws -> URL {
-        let dir = try Fixtures.scratch("registry-config")
-        for (path, text) in files { try Fixtures.write(text, to: dir.appendingPathComponent(path)) }
-        return dir
-    }
-
     func read(_ dir: URL, _ path: String) throws -> String { try String(contentsOf: dir.appendingPathComponent(path), encoding: .utf8) }
 
     func testPinDigestWritesEachFilesFormAndTheIndexDigestOfAMultiArchImage() throws {
-        let s = try registryWithImages()
-        let dir = try checkout(files(s))
+        let s = try RegistryFixture(test: self)
+        let dir = try s.checkout()
         let r = try CLI.run(["set", "--pin-digest"] + s.auth + ["\(s.api):1.2.0", "\(s.web):2.0.0"], in: dir, env: s.env)
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertEqual(try read(dir, "app/kustomization.yaml"),
@@ -64,8 +25,8 @@ final class RegistryVerifyTests: XCTestCase {
     }
 
     func testVerifyWritesTheTagAsGivenWhenItExists() throws {
-        let s = try registryWithImages()
-        let dir = try checkout(files(s))
+        let s = try RegistryFixture(test: self)
+        let dir = try s.checkout()
         let r = try CLI.run(["set", "--verify"] + s.auth + ["-f", "app", "\(s.web):2.0.0"], in: dir, env: s.env)
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(try read(dir, "app/deployment.yaml").hasSuffix("        image: \(s.web):2.0.0\n"))
@@ -73,8 +34,8 @@ final class RegistryVerifyTests: XCTestCase {
 
     /// A tag that was never pushed: exit 1 naming the reference and the registry's answer, every file as it was.
     func testAMissingTagIsRefusedAndNothingIsWritten() throws {
-        let s = try registryWithImages()
-        let dir = try checkout(files(s))
+        let s = try RegistryFixture(test: self)
+        let dir = try s.checkout()
         let before = try Fixtures.snapshot(dir)
         for flag in ["--verify", "--pin-digest"] {
             let r = try CLI.run(["set", flag] + s.auth + ["\(s.api):1.2.0", "\(s.web):9.9.9"], in: dir, env: s.env)
@@ -88,8 +49,8 @@ final class RegistryVerifyTests: XCTestCase {
     /// Through a cloned config repo (--repo URL --push, the git daemon): nothing is pushed when an image is missing;
     /// pinned when it exists.
     func testARepoRunPushesNothingForAMissingTagAndPinsAnExistingOne() throws {
-        let s = try registryWithImages()
-        let repo = try GitDaemonRepo(files: files(s))
+        let s = try RegistryFixture(test: self)
+        let repo = try GitDaemonRepo(files: s.files)
         cleanups.append { repo.stop() }
         let head = try repo.git(["rev-parse", "main"])
         let work = try Fixtures.scratch("registry-work")
@@ -104,8 +65,8 @@ final class RegistryVerifyTests: XCTestCase {
 
     /// A credential named for another registry is not sent to this one: the run says none was found for it.
     func testACredentialForAnotherRegistryIsNotSent() throws {
-        let s = try registryWithImages()
-        let dir = try checkout(files(s))
+        let s = try RegistryFixture(test: self)
+        let dir = try s.checkout()
         let r = try CLI.run(["set", "--verify", "--ca-file", s.caFile, "--registry-auth-env", "127.0.0.2:\(s.registry.port)=TEST_REGISTRY_AUTH",
                              "-f", "app", "\(s.web):2.0.0"], in: dir, env: s.env)
         XCTAssertEqual(r.status, 1, r.stderr)

@@ -123,6 +123,48 @@ final class ReportSchemaTests: XCTestCase {
         try validate([github, gitlab, plain])
     }
 
+    /// --verify and --pin-digest against the real registry: the JSON report, the dotenv report and the GitHub
+    /// outputs carry each image's digest and whether it was found, also for a run a registry refused; a run that
+    /// asks no registry reports no images.
+    func testTheRegistriesAnswersAreInTheReportTheDotenvAndTheOutputs() throws {
+        let s = try RegistryFixture(test: self)
+        let dir = try s.checkout()
+        let out = dir.appendingPathComponent("github-output")
+        func run(_ args: [String], status: Int32) throws -> (json: [String: Any], dotenv: [String: String], github: [String: String]) {
+            try Data().write(to: out)
+            let env = s.env.merging(["GITHUB_ACTIONS": "true", "GITHUB_OUTPUT": out.path]) { $1 }
+            let json = try report(["set", "--dotenv", "r.env"] + args, in: dir, env: env, status: status)
+            let dotenv = try GitLabDotenv.parse(try String(contentsOf: dir.appendingPathComponent("r.env"), encoding: .utf8))
+            let github = try GitHubRunner.outputs(try String(contentsOf: out, encoding: .utf8))
+            return (json, Dictionary(dotenv, uniquingKeysWith: { $1 }), Dictionary(github, uniquingKeysWith: { $1 }))
+        }
+        let pinned = try run(["--pin-digest"] + s.auth + ["-f", "app", "\(s.api):1.2.0", "\(s.web):2.0.0"], status: 0)
+        let images = try XCTUnwrap(pinned.json["images"] as? [[String: Any]])
+        XCTAssertEqual(images.map { $0["image"] as? String }, ["\(s.api):1.2.0@\(s.apiDigest)", "\(s.web):2.0.0@\(s.webIndex)"])
+        XCTAssertEqual(images.map { $0["digest"] as? String }, [s.apiDigest, s.webIndex])
+        XCTAssertEqual(images.map { $0["verified"] as? Bool }, [true, true])
+        let digests = "\(s.api)@\(s.apiDigest) \(s.web)@\(s.webIndex)"
+        XCTAssertEqual(pinned.dotenv["IMAGEBUMP_DIGESTS"], digests)
+        XCTAssertEqual(pinned.dotenv["IMAGEBUMP_VERIFIED"], "true")
+        XCTAssertEqual(pinned.github["digests"], digests)
+        XCTAssertEqual(pinned.github["verified"], "true")
+
+        let refused = try run(["--verify"] + s.auth + ["-f", "app", "\(s.api):1.2.0", "\(s.web):9.9.9"], status: 1)
+        let checked = try XCTUnwrap(refused.json["images"] as? [[String: Any]])
+        XCTAssertEqual(checked.map { $0["image"] as? String }, ["\(s.api):1.2.0", "\(s.web):9.9.9"])
+        XCTAssertEqual(checked.map { $0["digest"] as? String }, [s.apiDigest, nil])
+        XCTAssertEqual(checked.map { $0["verified"] as? Bool }, [true, false])
+        XCTAssertEqual(refused.dotenv["IMAGEBUMP_VERIFIED"], "false")
+        XCTAssertEqual(refused.dotenv["IMAGEBUMP_DIGESTS"], "\(s.api)@\(s.apiDigest)")
+        XCTAssertEqual(refused.github["verified"], "false")
+
+        let unasked = try run(["-f", "app", "\(s.api):1.2.0"], status: 0)
+        XCTAssertNil(unasked.json["images"])
+        XCTAssertEqual(unasked.dotenv["IMAGEBUMP_VERIFIED"], "")
+        XCTAssertEqual(unasked.github["digests"], "")
+        try validate([pinned.json, refused.json, unasked.json])
+    }
+
     /// Fails (never skips) when a document does not validate or the validator cannot run.
     func validate(_ documents: [[String: Any]]) throws {
         let errors = try schemaErrors(documents)

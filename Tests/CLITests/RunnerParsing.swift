@@ -156,9 +156,9 @@ struct Failure: Error, CustomStringConvertible {
     init(_ d: String) { description = d }
 }
 
-/// The seven values imagebump reports on both platforms, by their GitHub output names and their dotenv names.
+/// The nine values imagebump reports on both platforms, by their GitHub output names and their dotenv names.
 enum ReportNames {
-    static let github = ["changed", "commit", "branch", "pr-url", "pr-number", "status", "error"]
+    static let github = ["changed", "commit", "branch", "pr-url", "pr-number", "status", "error", "digests", "verified"]
     static let dotenv = ["IMAGEBUMP_CHANGED", "IMAGEBUMP_COMMIT", "IMAGEBUMP_BRANCH", "IMAGEBUMP_MR_URL", "IMAGEBUMP_MR_IID",
-                         "IMAGEBUMP_STATUS", "IMAGEBUMP_ERROR"]
+                         "IMAGEBUMP_STATUS", "IMAGEBUMP_ERROR", "IMAGEBUMP_DIGESTS", "IMAGEBUMP_VERIFIED"]
 }
