@@ -28,6 +28,8 @@ public struct HistoryCommand: RoutedCommand, ContextCommand {
 
     @OptionGroup public var history: HistoryOptions
 
+    @OptionGroup(title: "Config repo (read-only)") public var repo: RepoAccessOptions
+
     public init() {}
 
     /// The history is read with libgit2.
@@ -36,7 +38,7 @@ public struct HistoryCommand: RoutedCommand, ContextCommand {
     public func run(in context: CommandContext) throws {
         let report: HistoryReport
         do {
-            report = try history.withDeployments(context: context, now: context.now) { derived, config, _ in
+            report = try history.withDeployments(repo, context: context, for: "history") { derived, config in
                 for e in environments { _ = try config.environment(e) }
                 return HistoryReport(derived, query: .init(environments: environments, images: history.normalizedImages,
                                                            since: history.sinceTime(now: context.now), limit: limit.value == 0 ? nil : limit.value))

@@ -3,7 +3,7 @@ import ImagebumpKit
 import ImageRules
 
 /// What `history`, `rollback` and `metrics` read of the config repo's history: how far back, which images, from
-/// which imagebump.yaml and repository.
+/// which imagebump.yaml. (The repository options are each command's: read-only for history, set's for rollback.)
 public struct HistoryOptions: ParsableArguments {
     public init() {}
 
@@ -14,8 +14,6 @@ public struct HistoryOptions: ParsableArguments {
     public var since: String?
 
     @OptionGroup public var config: ConfigOption
-
-    @OptionGroup(title: "Config repo (read-only)") public var repo: RepoAccessOptions
 
     public func validate() throws {
         for i in images where (try? ImageName(parsing: i)) == nil { throw ValidationError("--image \(i): not an image name") }
@@ -30,19 +28,23 @@ public struct HistoryOptions: ParsableArguments {
     /// --since as seconds since the epoch, an age taken back from `now`.
     public func sinceTime(now: Int64) -> Int64? { since.flatMap { Timestamp.parse($0, now: now) } }
 
-    /// Reads imagebump.yaml and the deployments its environments' files record, in the checkout `repo` names (the
-    /// repository around the working directory by default; a URL is cloned): `body` gets the derived deployments,
-    /// the config and the checkout.
-    func withDeployments<T>(context: CommandContext, now: Int64,
-                            _ body: (Deployments.Derived, EnvironmentsConfig, ConfigCheckout) throws -> T) throws -> T {
+    /// imagebump.yaml and the deployments its environments' files record in `checkout`: a clone is read on the
+    /// branch it was made from, a local checkout at `branch` (default: HEAD).
+    func deployments(in checkout: ConfigCheckout, branch: String?, context: CommandContext, for what: String) throws -> (Deployments.Derived, EnvironmentsConfig) {
         let git = try context.requireGit()
-        return try git.withCheckout(repo, context: context) { checkout in
-            let config = try self.config.require(root: checkout.root, workingDirectory: context.workingDirectory, for: "history")
-            // a clone is on the branch it was made from; a local checkout reads --branch when given
-            let revision = checkout.repository == nil ? repo.branch : nil
-            let commits = try git.history(in: checkout, revision: revision,
-                                          holds: { p in config.environments.contains { $0.holds(p) } }, since: sinceTime(now: now))
-            return try body(Deployments.derive(commits, config: config), config, checkout)
+        let config = try self.config.require(root: checkout.root, workingDirectory: context.workingDirectory, for: what)
+        let commits = try git.history(in: checkout, revision: checkout.repository == nil ? branch : nil,
+                                      holds: { p in config.environments.contains { $0.holds(p) } }, since: sinceTime(now: context.now))
+        return (Deployments.derive(commits, config: config), config)
+    }
+
+    /// `deployments` in the checkout `repo` names (the repository around the working directory by default; a URL
+    /// is cloned read-only and removed afterwards).
+    func withDeployments<T>(_ repo: RepoAccessOptions, context: CommandContext, for what: String,
+                            _ body: (Deployments.Derived, EnvironmentsConfig) throws -> T) throws -> T {
+        try context.requireGit().withCheckout(repo, context: context) { checkout in
+            let (derived, config) = try deployments(in: checkout, branch: repo.branch, context: context, for: what)
+            return try body(derived, config)
         }
     }
 }

@@ -5,4 +5,7 @@ public enum CommitTemplate {
 
     /// `promote`'s template: the summary ("promote staging → production") as subject, one line per change below.
     public static func promotion(_ summary: String) -> String { "chore(deploy): \(summary)\n\n{changes}" }
+
+    /// `rollback`'s template: the environment and images as subject, one line per change below.
+    public static func rollback(_ environment: String) -> String { "chore(deploy): roll back \(environment) to {images}\n\n{changes}" }
 }

@@ -1,0 +1,89 @@
+import ArgumentParser
+import ImagebumpKit
+import ImageRules
+
+/// `imagebump rollback --env NAME [--to N|COMMIT|VERSION]`: set an environment back to an image its history records,
+/// the way `set --env NAME` reaches it (its mode: a merge request for an environment with mode: merge-request),
+/// with the downgrade guard passed on purpose and the commit undone named in a `Rollback-Of:` trailer.
+public struct RollbackCommand: RoutedCommand, ContextCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "rollback",
+        abstract: "Set an environment back to an image it ran before, read from the config repo's history.",
+        discussion: """
+        Without --to: the images the environment's newest deployment changed go back to what they were before it. \
+        The change is made as set --env makes it (files, branch, mode:, trailers, reports, guards), as a downgrade \
+        allowed on purpose; the commit records the deployment it undoes as Rollback-Of: <commit>. Exit codes as for set.
+        """
+    )
+
+    @Option(name: .customLong("env"), help: ArgumentHelp("The environment of imagebump.yaml to roll back.", valueName: "name"), completion: Completions.environments)
+    public var environment: String
+
+    @Option(help: ArgumentHelp("Where to go back to: N deployments back (1: the one before the newest, the default), a config commit (the images right after it), or a version deployed before (a tag, @digest or whole reference).", valueName: "N|commit|version"))
+    public var to: String?
+
+    @OptionGroup public var history: HistoryOptions
+    @OptionGroup(title: "Output and guards") public var runOptions: RunOptions
+    @OptionGroup(title: "Config repo (commit and push)") public var repo: RepoOptions
+    @OptionGroup(title: "Merge request / pull request") public var forge: ForgeOptions
+
+    public init() {}
+
+    /// The history is read with libgit2.
+    public var route: Route { .git }
+
+    public func validate() throws {
+        var s = setCommand(specs: ["placeholder:0"])
+        try s.validate()
+    }
+
+    /// The `set --env` this rollback becomes: `specs` in the environment's files, downgrades allowed.
+    func setCommand(specs: [String]) -> SetCommand {
+        var s: SetCommand = try! SetCommand.parse(["placeholder:0"])
+        s.edit.runOptions = runOptions
+        s.edit.runOptions.allowDowngrade = true // a rollback is a downgrade by design
+        s.edit.specs = specs
+        s.repo = repo
+        s.forge = forge
+        s.environments.config = history.config
+        return s
+    }
+
+    /// What to set, read from the history in `checkout`, as the run that sets it.
+    func resolve(in checkout: ConfigCheckout, context: CommandContext) throws -> (RunTarget, [RollbackPlan.Step]) {
+        let (derived, config) = try history.deployments(in: checkout, branch: repo.branch, context: context, for: "rollback")
+        let env = try config.environment(environment)
+        for w in derived.notes { Console.warning(w) }
+        let target = to.map { RollbackPlan.Target(parsing: $0, commits: derived.deployments.map(\.configCommit)) }
+        let steps = try RollbackPlan.plan(derived.deployments, environment: environment, images: history.normalizedImages, to: target)
+        var s = setCommand(specs: steps.map(\.target))
+        if repo.message == nil { s.repo.message = CommitTemplate.rollback(environment) }
+        var t = s.target(env, root: checkout.root)
+        t.rollbackOf = steps.map(\.rollbackOf).uniqued()
+        if t.mode == .mergeRequest, forge.description == nil {
+            t.command.forge.description = "Roll back \(environment):\n\n{changes}\n\nRollback of " + t.rollbackOf.map { "`\($0)`" }.joined(separator: ", ")
+        }
+        return (t, steps)
+    }
+
+    public func run(in context: CommandContext) throws {
+        var failure = RunReport(mode: SetCommand.mode(repo: repo, forge: forge, run: runOptions))
+        failure.environment = environment
+        let output = RunOutput(format: runOptions.output, dotenv: repo.dotenv, context: context)
+        let git = try context.requireGit()
+        // one checkout: the history is read in the clone the rollback then edits
+        try output.reporting(failure) {
+            try git.withCheckout(repo.access, context: context) { checkout in
+                let (target, steps) = try resolve(in: checkout, context: context)
+                for s in steps {
+                    Console.progress("imagebump: rolling back \(environment): \(s.current) → \(s.target) (undoes \(s.rollbackOf.prefix(12)))\n")
+                }
+                try RunOutput.reportsItself { try SetCommand.run([target], of: target.command, in: checkout, context: context) }
+            }
+        }
+    }
+}
+
+extension Array where Element: Hashable {
+    func uniqued() -> [Element] { var seen = Set<Element>(); return filter { seen.insert($0).inserted } }
+}
