@@ -5,8 +5,8 @@ import XCTest
 
 /// Issue 16, "Done when": manifests of the shared corpus with hostile payloads (line breaks of every kind, other
 /// control characters, workflow commands, quick actions, mentions, backticks, `|`, skip directives) in their tags,
-/// image names and directory names, in imagebump.yaml's environment names and paths, in the MR URL the fake forge
-/// answers and in its error message; the real binaries' every output read the way its reader reads it
+/// image names and directory names (also in a git history that `history` reads back), in imagebump.yaml's
+/// environment names and paths, in the MR URL the fake forge answers and in its error message; the real binaries' every output read the way its reader reads it
 /// (`RunnerParsing`, `Markdown`): no payload starts a line, adds an output or variable, runs a command or a quick
 /// action, mentions anyone or skips a pipeline. A fixed seed: the same files and payloads on every run.
 final class OutputFuzzTests: XCTestCase {
@@ -89,6 +89,19 @@ final class OutputFuzzTests: XCTestCase {
             try run(["set", "--env", "prod", "\(app):2.0"], in: dir, json: false, status: 1)
             runs += 1
         }
+
+        // history: the tree committed, bumped and committed again; both deployments read back from the commits
+        let checkout = try copy(tree)
+        try Fixtures.write("environments:\n  prod: {files: [\".\"]}\n", to: checkout.appendingPathComponent("imagebump.yaml"))
+        try Git.run(["init", "-q", "-b", "main", checkout.path])
+        try commitAll(checkout, "seed")
+        try run(["set", "-f", ".", "--allow-missing"] + sorted, in: checkout, json: false)
+        try commitAll(checkout, "bump")
+        for json in [false, true] {
+            let r = try run(["history"] + (json ? ["--output", "json"] : []), in: checkout, json: json, reports: false)
+            XCTAssertTrue(r.stdout.contains("9.9.9-fuzz"), r.stdout)
+        }
+        runs += 3
 
         // a merge request on a real git server, the forge answering a hostile URL; then its error message
         let server = try GitDaemonRepo(files: files, name: "team/config.git")
@@ -193,6 +206,11 @@ final class OutputFuzzTests: XCTestCase {
             }
         }
         return out + "\""
+    }
+
+    func commitAll(_ dir: URL, _ message: String) throws {
+        try Git.run(["-C", dir.path, "add", "-A"])
+        try Git.run(["-C", dir.path, "-c", "user.name=fuzz", "-c", "user.email=fuzz@localhost", "commit", "-qm", message])
     }
 
     func copy(_ dir: URL) throws -> URL {

@@ -32,16 +32,19 @@ public struct HistoryReport: Codable, Equatable, Sendable {
 
     static let headers = ["TIME", "ENVIRONMENT", "KIND", "IMAGE", "CHANGE", "COMMIT", "SOURCE"]
 
-    /// A table, one row per deployment (columns padded, the last not); "no deployments" when there are none.
+    /// A table, one row per deployment (columns padded, the last not); "no deployments" when there are none. What
+    /// the files and commit messages of the history hold (images, tags, trailers) is quoted as `set`'s change lines
+    /// quote it, so a line break in a value cannot start a row of its own.
     public func text() -> String {
         if deployments.isEmpty { return "no deployments\n" }
         var rows = [Self.headers]
+        let q: (String) -> String = { PathQuoting.quoted($0) }
         for d in deployments {
-            let kind = d.kind.rawValue + (d.rollbackOf.map { " of \($0.prefix(12))" } ?? d.promotedFrom.map { " from \($0)" } ?? "")
-            let image = (d.app.map { "\($0): " } ?? "") + d.image
-            let change = "\(d.old.map { Self.version($0, of: d.image) } ?? "(added)") → \(Self.version(d.new, of: d.image))"
-            rows.append([d.time, d.environment, kind, image, change, String(d.configCommit.prefix(12)),
-                         d.sourceCommit.map { String($0.prefix(12)) } ?? "-"])
+            let kind = d.kind.rawValue + (d.rollbackOf.map { " of \(q(String($0.prefix(12))))" } ?? d.promotedFrom.map { " from \(q($0))" } ?? "")
+            let image = (d.app.map { "\(q($0)): " } ?? "") + q(d.image)
+            let change = "\(d.old.map { q(Self.version($0, of: d.image)) } ?? "(added)") → \(q(Self.version(d.new, of: d.image)))"
+            rows.append([d.time, q(d.environment), kind, image, change, String(d.configCommit.prefix(12)),
+                         d.sourceCommit.map { q(String($0.prefix(12))) } ?? "-"])
         }
         let widths = (0..<rows[0].count).map { c in rows.map { $0[c].count }.max() ?? 0 }
         return rows.map { r in
