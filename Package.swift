@@ -56,8 +56,8 @@ let package = Package(
         .executableTarget(name: "imagebump-git", dependencies: ["ImagebumpCLI", "Publish", "Support"], swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")]),
 
         .testTarget(name: "SupportTests", dependencies: ["Support", "Forge"]),
-        .testTarget(name: "YAMLEditTests", dependencies: ["YAMLEdit", "TestSupport"]),
-        .testTarget(name: "ImageRulesTests", dependencies: ["ImageRules", "YAMLEdit", "TestSupport"]),
+        .testTarget(name: "YAMLEditTests", dependencies: ["YAMLEdit", "Support", "TestSupport"]),
+        .testTarget(name: "ImageRulesTests", dependencies: ["ImageRules", "YAMLEdit", "Support", "TestSupport"]),
         .testTarget(name: "ImagebumpKitTests", dependencies: ["ImagebumpKit", "ImageRules", "Support", "TestSupport"]),
         .testTarget(name: "GitOpsTests", dependencies: ["GitOps", "ImageRules", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ForgeTests", dependencies: ["Forge", "Support", "TestSupport"]),

@@ -1,3 +1,4 @@
+import Support
 
 /// One image reference a file holds, as a rule found it (for `imagebump get`).
 public struct FoundImage: Equatable, Sendable, Codable {

@@ -1,4 +1,5 @@
 import YAMLEdit
+import Support
 
 /// The result of planning one file: its new bytes (verified) and what changed.
 public struct FilePlan: Sendable {
@@ -69,16 +70,14 @@ public struct ImagePlanner: Sendable {
                 changes += try AddKustomizeEntry.add(missing.map { specs[$0] }, to: kustomization, file: file, editor: &writer.editor)
                 matched.formUnion(missing)
             }
-        } catch let r as YAMLEditor.Refusal {
-            throw Problem(file: file, line: r.line, column: r.column, message: r.message)
-        } catch let e as Problem {
-            throw e
+        } catch let p as Problem {
+            throw p.file == nil ? p.located(in: file) : p // the editor's refusals know only their line and column
         } catch {
             throw Problem(file: file, message: "\(error)")
         }
         let updated: [UInt8]
-        do { updated = try writer.editor.apply() } catch let e as YAMLEditor.VerificationError {
-            throw Problem(file: file, line: e.line, column: e.column, message: e.message)
+        do { updated = try writer.editor.apply() } catch let p as Problem {
+            throw p.located(in: file)
         } catch {
             throw Problem(file: file, message: "\(error)")
         }
@@ -87,7 +86,5 @@ public struct ImagePlanner: Sendable {
 }
 
 func parse(file: String, bytes: [UInt8]) throws(Problem) -> YAMLStream {
-    do { return try YAMLParser.parse(bytes) } catch {
-        throw Problem(file: file, line: error.line, column: error.column, message: error.message)
-    }
+    do { return try YAMLParser.parse(bytes) } catch { throw error.located(in: file) }
 }

@@ -1,4 +1,5 @@
 import YAMLEdit
+import Support
 
 /// What `kustomize build` needs to know of a kustomization to tell which images it renders: the paths it pulls
 /// in and its `images:` transformer. Pure: the traversal that reads the files is `KustomizeBuild` (ImagebumpKit).

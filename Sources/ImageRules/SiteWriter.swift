@@ -1,4 +1,5 @@
 import YAMLEdit
+import Support
 
 /// What a spec changes at a site — the one place that decides it, for every shape a rule can find.
 struct SiteWriter {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ImagebumpKit
 import ImageRules
+import Support
 
 /// `--config PATH`, shared by the commands that read `imagebump.yaml`.
 public struct ConfigOption: ParsableArguments {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ImagebumpKit
 import ImageRules
+import Support
 
 /// `--env` and `--config`: where a run's files, branch and mode come from.
 public struct EnvironmentOptions: ParsableArguments {

@@ -1,5 +1,6 @@
 import ImagebumpKit
 import ImageRules
+import Support
 
 /// imagebump.yaml as a rule for the edit, read from the root of the repository being edited (the clone): a run must
 /// name what it changes (`-f` or `--env`), and a file of an environment with `mode: merge-request` only changes

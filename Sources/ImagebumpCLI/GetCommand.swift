@@ -1,6 +1,7 @@
 import ArgumentParser
 import ImagebumpKit
 import ImageRules
+import Support
 
 /// `imagebump get`: what each environment runs (read-only), in a local checkout or a clone of `--repo`.
 public struct GetCommand: RoutedCommand, ContextCommand {

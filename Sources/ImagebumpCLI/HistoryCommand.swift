@@ -1,6 +1,7 @@
 import ArgumentParser
 import ImagebumpKit
 import ImageRules
+import Support
 
 /// `imagebump history`: every deployment the config repo's history records (read-only).
 public struct HistoryCommand: RoutedCommand, ContextCommand {

@@ -184,7 +184,7 @@ public enum PlatformOutputs {
 
     private static func append(_ path: String, _ text: String) throws {
         let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw CLIError("cannot write \(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw Problem(message: "cannot write \(path): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         var t = text
         _ = t.withUTF8 { write(fd, $0.baseAddress, $0.count) }
@@ -206,9 +206,4 @@ public enum PlatformOutputs {
         }
         try body()
     }
-}
-
-public struct CLIError: Error, CustomStringConvertible {
-    public let description: String
-    public init(_ d: String) { description = d }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ImagebumpKit
 import ImageRules
+import Support
 
 /// `imagebump promote FROM TO`: set in TO's files exactly the image references FROM's files hold now, the way TO
 /// is reached (its mode). A `set --env TO` whose specs are read from FROM.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ImagebumpKit
 import ImageRules
+import Support
 
 public struct SetCommand: RoutedCommand, ContextCommand {
     public static let configuration = CommandConfiguration(
@@ -96,7 +97,7 @@ public struct SetCommand: RoutedCommand, ContextCommand {
         var seen: [String: String] = [:]
         for s in specs {
             if let first = seen[s.name.normalized] {
-                throw CLIError("image specs \(first) and \(s.text) name the same image (\(s.name.normalized)); give one")
+                throw Problem(message: "image specs \(first) and \(s.text) name the same image (\(s.name.normalized)); give one")
             }
             seen[s.name.normalized] = s.text
         }

@@ -1,4 +1,5 @@
 import ImageRules
+import Support
 
 /// Where `set --add` may append an image when several kustomizations are named with -f: only to those of the app
 /// the image belongs to, never across apps. The apps are what imagebump.yaml tells apart (`apps:`, or what an

@@ -1,4 +1,5 @@
 import ImageRules
+import Support
 
 /// The checks a planned run must pass before anything is written: no semantic-version downgrade, no stale commit,
 /// nothing the repository's policy refuses (a direct push to an environment behind a merge request).

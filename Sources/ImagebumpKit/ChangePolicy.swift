@@ -1,4 +1,5 @@
 import ImageRules
+import Support
 
 /// How a planned change reaches its branch: what a policy about the repository allows or refuses.
 public enum Delivery: Sendable, Equatable {

@@ -1,5 +1,6 @@
 import ImageRules
 import Version
+import Support
 
 /// Refuses changes that would lower a semantic-version tag (an older pipeline finishing late, a typo), unless the
 /// user asks for a rollback with `--allow-downgrade`.

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import ImageRules
+import Support
 
 public struct FileIOError: ProblemError {
     public enum Kind: Sendable { case io, tooLarge, changedSinceRead }

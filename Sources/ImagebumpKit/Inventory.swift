@@ -1,4 +1,5 @@
 import ImageRules
+import Support
 
 /// What image references a set of files holds (`imagebump get`, and the source side of `promote`): read-only.
 public enum Inventory {

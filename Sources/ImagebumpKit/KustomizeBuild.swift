@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import ImageRules
+import Support
 
 /// One image an overlay renders, with the place that decided its value: the `images:` entry that set it last, or
 /// the workload's own `image:` line when no entry selects it.

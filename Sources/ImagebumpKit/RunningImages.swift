@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import ImageRules
+import Support
 
 /// One image a path runs (`imagebump get`): an overlay's rendered image, or a reference a plain file holds.
 public struct RunningImage: Codable, Equatable, Sendable {

@@ -4,6 +4,7 @@ import Glibc
 #endif
 import ImageRules
 import YAMLEdit
+import Support
 
 /// What `imagebump set` is asked to do, independent of the command line.
 public struct SetRequest: Sendable {

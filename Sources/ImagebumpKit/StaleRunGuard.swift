@@ -1,4 +1,5 @@
 import ImageRules
+import Support
 
 /// Answers ancestry questions about the application repository (implemented with libgit2 in GitOps, so that this
 /// module and the edit-only executable stay free of it).

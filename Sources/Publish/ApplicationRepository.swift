@@ -15,7 +15,7 @@ enum ApplicationRepository {
             if RemoteURL.isURL(explicit) { return SourceHistory(location: explicit, credentials: credentials, timeouts: timeouts) }
             let path = GitRemoteRunner.absolute(explicit, cwd: cwd)
             do { return try SourceRepository(path: path) } catch {
-                throw CLIError("--source-repo \(explicit): not a git repository (\(error))")
+                throw Problem(message: "--source-repo \(explicit): not a git repository (\(error))")
             }
         }
         guard let platform = ci.platform else { return nil }

@@ -32,10 +32,10 @@ public struct Publisher {
     public func run(_ request: PublishRequest, in opened: ConfigRepo? = nil) throws -> Outcome {
         var report = RunReport(mode: request.mode)
         do {
-            guard request.mode.commits || request.mode.previews else { throw PublishError("\(request.mode.rawValue) runs without git") }
+            guard request.mode.commits || request.mode.previews else { throw Problem(message: "\(request.mode.rawValue) runs without git") }
             let token = request.credentials.resolveToken(forLocation: request.location)
             if request.mode == .mergeRequest && token == nil {
-                throw PublishError("--merge-request needs an API token (\(request.credentials.tokenSearchDescription(forLocation: request.location))); GitLab: a project access token with api and write_repository scopes; GitHub: contents: write and pull-requests: write")
+                throw Problem(message: "--merge-request needs an API token (\(request.credentials.tokenSearchDescription(forLocation: request.location))); GitLab: a project access token with api and write_repository scopes; GitHub: contents: write and pull-requests: write")
             }
             if request.mode.previews && !ConfigRepo.isURL(request.location) { // a local checkout is read as it is
                 return .preview(try Self.plan(request.edit, at: request.location, retention: request.mode.retention))
@@ -69,7 +69,7 @@ public struct Publisher {
             : (request.mode == .push ? .push(branch: pushBranch ?? target) : nil)
         if request.mode == .mergeRequest, let token {
             if request.branch == nil && target.hasPrefix("imagebump/") {
-                throw PublishError("\(repo.displayLocation) is on \(target), a bot branch: a merge request into it is never what is meant; check out the branch to merge into, or name it with --branch")
+                throw Problem(message: "\(repo.displayLocation) is on \(target), a bot branch: a merge request into it is never what is meant; check out the branch to merge into, or name it with --branch")
             }
             // before anything is written or pushed: the forge's checks, the open MR, and the guards against its values
             let first = try Self.plan(edit, at: repo.workdir, retention: .summary)
@@ -140,9 +140,4 @@ public struct Publisher {
         edit.root = root
         return try SetJob.plan(edit, retention: retention)
     }
-}
-
-struct PublishError: Error, CustomStringConvertible {
-    let description: String
-    init(_ d: String) { description = d }
 }

@@ -1,3 +1,4 @@
+import Support
 import CYAML
 
 /// Verifies an edit that only replaced scalar values, without building a second tree: the new bytes' libyaml
@@ -32,17 +33,17 @@ struct StreamVerifier {
         return out
     }
 
-    func verify(_ bytes: [UInt8]) throws(YAMLEditor.VerificationError) {
+    func verify(_ bytes: [UInt8]) throws(Problem) {
         let expected = expectedEvents()
         var i = 0
         var mismatch: String?
-        func fail(_ what: String, _ n: YAMLNode?) -> YAMLError {
+        func fail(_ what: String, _ n: YAMLNode?) -> Problem {
             mismatch = n.map { "re-reading the edit at line \($0.line) found \(what); refusing to write" }
                 ?? "re-reading the edit found \(what); refusing to write"
-            return YAMLError(line: 0, column: 0, message: "")
+            return Problem(line: 0, column: 0, message: "")
         }
         do {
-            try YAMLParser.events(of: YAMLSource(bytes: bytes)) { (e: yaml_event_t) throws(YAMLError) in
+            try YAMLParser.events(of: YAMLSource(bytes: bytes)) { (e: yaml_event_t) throws(Problem) in
                 switch e.type {
                 case YAML_STREAM_START_EVENT, YAML_STREAM_END_EVENT:
                     return
@@ -83,11 +84,11 @@ struct StreamVerifier {
                 }
             }
         } catch {
-            if let mismatch { throw YAMLEditor.VerificationError(message: mismatch) }
-            throw YAMLEditor.VerificationError(message: "the edited file does not parse (\(error)); nothing written")
+            if let mismatch { throw Problem(message: mismatch) }
+            throw Problem(message: "the edited file does not parse (\(error)); nothing written")
         }
         guard i == expected.count else {
-            throw YAMLEditor.VerificationError(message: "re-reading the edit found less content than before; refusing to write")
+            throw Problem(message: "re-reading the edit found less content than before; refusing to write")
         }
     }
 

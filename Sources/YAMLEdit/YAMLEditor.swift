@@ -17,14 +17,8 @@ public struct YAMLEditor {
     public var isEmpty: Bool { edits.isEmpty }
     private var bytes: [UInt8] { stream.source.bytes }
 
-    /// Why an edit was refused.
-    public struct Refusal: Error, CustomStringConvertible {
-        public let line: Int, column: Int, message: String
-        public var description: String { "\(line):\(column): \(message)" }
-    }
-
     /// Replaces a scalar's value, keeping its quoting style where that reads back as the same string.
-    public mutating func setScalar(_ node: YAMLNode, to value: String) throws(Refusal) {
+    public mutating func setScalar(_ node: YAMLNode, to value: String) throws(Problem) {
         guard node.kind == .scalar else { throw refusal(node, "not a scalar value") }
         if node.value == value { return }
         try checkNotAliased(node)
@@ -35,7 +29,7 @@ public struct YAMLEditor {
 
     /// Replaces a scalar with a plain token that does not read back as a string (`true`), for fields that are
     /// not strings (Argo CD's `forcestring`).
-    public mutating func setToken(_ node: YAMLNode, to token: String) throws(Refusal) {
+    public mutating func setToken(_ node: YAMLNode, to token: String) throws(Problem) {
         guard node.kind == .scalar, node.tag == nil else { throw refusal(node, "not a plain scalar value") }
         if node.value == token && node.style == .plain { return }
         try checkNotAliased(node)
@@ -46,7 +40,7 @@ public struct YAMLEditor {
 
     /// Writes `text` over a scalar's value. An empty plain value (`tag:`, `tag:  # note`, `{tag: , …}`) has no bytes
     /// of its own: the text goes right after the `:`, one space apart, and the rest of the line (a comment) stays.
-    private mutating func replace(_ node: YAMLNode, with text: String) throws(Refusal) {
+    private mutating func replace(_ node: YAMLNode, with text: String) throws(Problem) {
         if node.style == .plain && node.value.isEmpty && node.valueStart == node.end {
             guard let colon = Self.colon(before: node.valueStart, in: bytes) else {
                 throw refusal(node, "cannot edit an empty value in place; give it a value first")
@@ -59,7 +53,7 @@ public struct YAMLEditor {
 
     /// Appends `key: value` to a mapping, in the mapping's own style and indentation.
     /// With `token`, the value is written plain whatever it resolves to (`forcestring: true`).
-    public mutating func insertPair(into mapping: YAMLNode, key: String, value: String, token: Bool = false) throws(Refusal) {
+    public mutating func insertPair(into mapping: YAMLNode, key: String, value: String, token: Bool = false) throws(Problem) {
         guard mapping.kind == .mapping else { throw refusal(mapping, "not a mapping") }
         try checkNotAliased(mapping)
         let rendered = key + ": " + Self.render(value, inFlow: mapping.isFlow, plain: token)
@@ -73,7 +67,7 @@ public struct YAMLEditor {
 
     /// Appends `key:` with a list of mappings of strings, in the mapping's own style: a block list under a
     /// block mapping, `key: [{…}, {…}]` in a flow mapping (`{}` included).
-    public mutating func insertListPair(into mapping: YAMLNode, key: String, items: [[(String, String)]]) throws(Refusal) {
+    public mutating func insertListPair(into mapping: YAMLNode, key: String, items: [[(String, String)]]) throws(Problem) {
         guard mapping.kind == .mapping, !items.isEmpty else { throw refusal(mapping, "not a mapping") }
         try checkNotAliased(mapping)
         if mapping.isFlow {
@@ -88,7 +82,7 @@ public struct YAMLEditor {
 
     /// Inserts `text(indent, newline)` after the line of a block mapping's last entry: `indent` is its keys'
     /// indentation, `newline` the line ending used there.
-    private mutating func appendToBlockMapping(_ mapping: YAMLNode, _ text: (_ indent: String, _ newline: String) -> String) throws(Refusal) {
+    private mutating func appendToBlockMapping(_ mapping: YAMLNode, _ text: (_ indent: String, _ newline: String) -> String) throws(Problem) {
         guard let firstKey = mapping.children.first, let last = mapping.children.last else {
             throw refusal(mapping, "empty block mapping")
         }
@@ -100,7 +94,7 @@ public struct YAMLEditor {
 
     /// Appends a `- key: value…` item to a sequence (block, or flow including `[]`); the values of `plainKeys` are
     /// written as plain tokens (`forcestring: true`).
-    public mutating func appendItem(to sequence: YAMLNode, pairs: [(String, String)], plainKeys: Set<String> = []) throws(Refusal) {
+    public mutating func appendItem(to sequence: YAMLNode, pairs: [(String, String)], plainKeys: Set<String> = []) throws(Problem) {
         guard sequence.kind == .sequence, sequence.isFlow || !sequence.children.isEmpty else {
             throw refusal(sequence, "not a sequence that can take an item")
         }
@@ -149,7 +143,7 @@ public struct YAMLEditor {
     }
 
     /// Removes a `key: value` pair from a mapping, together with the rest of its line(s).
-    public mutating func removePair(from mapping: YAMLNode, key: YAMLNode) throws(Refusal) {
+    public mutating func removePair(from mapping: YAMLNode, key: YAMLNode) throws(Problem) {
         let pairs = mapping.pairs
         guard let i = pairs.firstIndex(where: { $0.key === key }) else { throw refusal(key, "key not in mapping") }
         guard pairs.count > 1 else { throw refusal(key, "cannot remove the only key of a mapping") }
@@ -188,7 +182,7 @@ public struct YAMLEditor {
         do {
             reparsed = try YAMLParser.parse(out)
         } catch {
-            throw VerificationError(message: "the edited file does not parse (\(error)); nothing written")
+            throw Problem(message: "the edited file does not parse (\(error)); nothing written")
         }
         try verify(reparsed)
         try Self.refuseDuplicateKeys(reparsed)
@@ -196,35 +190,28 @@ public struct YAMLEditor {
     }
 
     /// A result with a repeated key means different things to different loaders: never written.
-    private static func refuseDuplicateKeys(_ s: YAMLStream) throws(VerificationError) {
+    private static func refuseDuplicateKeys(_ s: YAMLStream) throws(Problem) {
         guard let (a, b) = s.firstDuplicateKey() else { return }
-        throw VerificationError(message: "the key '\(CQuoting.escapingControls(a.value))' is repeated in one mapping (\(a.line):\(a.column) and \(b.line):\(b.column)); loaders disagree on which one counts; refusing to write",
-                                line: b.line, column: b.column)
+        throw Problem(line: b.line, column: b.column,
+                      message: "the key '\(CQuoting.escapingControls(a.value))' is repeated in one mapping (\(a.line):\(a.column) and \(b.line):\(b.column)); loaders disagree on which one counts; refusing to write")
     }
 
-    public struct VerificationError: Error, CustomStringConvertible {
-        public let message: String
-        /// Where the problem is, when it has one place.
-        public var line: Int? = nil, column: Int? = nil
-        public var description: String { message }
-    }
-
-    private func verify(_ new: YAMLStream) throws(VerificationError) {
+    private func verify(_ new: YAMLStream) throws(Problem) {
         guard new.documents.count == stream.documents.count else {
-            throw VerificationError(message: "the edit changed the number of documents; nothing written")
+            throw Problem(message: "the edit changed the number of documents; nothing written")
         }
         for (a, b) in zip(stream.documents, new.documents) {
             switch (a, b) {
             case (nil, nil): continue
             case let (a?, b?): try compare(a, b)
-            default: throw VerificationError(message: "the edit emptied or filled a document; nothing written")
+            default: throw Problem(message: "the edit emptied or filled a document; nothing written")
             }
         }
     }
 
-    private func compare(_ old: YAMLNode, _ new: YAMLNode) throws(VerificationError) {
-        func fail(_ what: String) -> VerificationError {
-            VerificationError(message: "re-reading the edit at line \(old.line) found \(what); refusing to write")
+    private func compare(_ old: YAMLNode, _ new: YAMLNode) throws(Problem) {
+        func fail(_ what: String) -> Problem {
+            Problem(message: "re-reading the edit at line \(old.line) found \(what); refusing to write")
         }
         guard old.kind == new.kind, old.tag == new.tag, old.anchor == new.anchor else { throw fail("a different node") }
         switch old.kind {
@@ -276,7 +263,7 @@ public struct YAMLEditor {
 
     /// An anchored node (or one inside an anchored collection) that some alias refers to would change
     /// at every alias too: refuse.
-    private func checkNotAliased(_ node: YAMLNode) throws(Refusal) {
+    private func checkNotAliased(_ node: YAMLNode) throws(Problem) {
         for n in node.ancestry where n.anchor != nil {
             if let uses = stream.aliasCounts[n.id], uses > 0 {
                 throw refusal(node, "value is part of anchor &\(n.anchor!) which \(uses) alias\(uses == 1 ? "" : "es") refer\(uses == 1 ? "s" : "") to; editing it would change those too")
@@ -295,8 +282,8 @@ public struct YAMLEditor {
         node.parent.map { $0.isFlow } ?? false
     }
 
-    private func refusal(_ node: YAMLNode, _ message: String) -> Refusal {
-        Refusal(line: node.line, column: node.column, message: message)
+    private func refusal(_ node: YAMLNode, _ message: String) -> Problem {
+        Problem(line: node.line, column: node.column, message: message)
     }
 
     /// Offset of the line break (or end of file) ending the line that contains `offset - 1`.

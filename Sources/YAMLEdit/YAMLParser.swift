@@ -1,3 +1,4 @@
+import Support
 import CYAML
 
 /// Parses YAML with libyaml's event API into `YAMLNode` trees that carry byte ranges.
@@ -6,24 +7,24 @@ public enum YAMLParser {
     /// Deeper nesting than this is refused rather than risking the stack of later tree walks.
     public static let maxDepth = 1000
 
-    public static func parse(_ bytes: [UInt8]) throws(YAMLError) -> YAMLStream {
+    public static func parse(_ bytes: [UInt8]) throws(Problem) -> YAMLStream {
         let source = YAMLSource(bytes: bytes)
-        if let wide = WideEncoding(detecting: bytes) { throw YAMLError(line: 1, column: 1, message: wide.message) }
+        if let wide = WideEncoding(detecting: bytes) { throw Problem(line: 1, column: 1, message: wide.message) }
         try source.validateUTF8()
         var builder = TreeBuilder(source: source)
-        try events(of: source) { (event: yaml_event_t) throws(YAMLError) in try builder.handle(event) }
+        try events(of: source) { (event: yaml_event_t) throws(Problem) in try builder.handle(event) }
         return builder.finish()
     }
 
     /// Runs libyaml over `source` and hands every event (stream end included) to `handle`.
-    static func events(of source: YAMLSource, _ handle: (yaml_event_t) throws(YAMLError) -> Void) throws(YAMLError) {
+    static func events(of source: YAMLSource, _ handle: (yaml_event_t) throws(Problem) -> Void) throws(Problem) {
         let bytes = source.bytes
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else {
-            throw YAMLError(line: 1, column: 1, message: "libyaml could not initialise (out of memory)")
+            throw Problem(line: 1, column: 1, message: "libyaml could not initialise (out of memory)")
         }
         defer { yaml_parser_delete(&parser) }
-        var failure: YAMLError?
+        var failure: Problem?
         bytes.withUnsafeBufferPointer { buf in
             // An empty array may have no base address; libyaml needs a valid pointer either way.
             let empty: [UInt8] = [0]
@@ -40,7 +41,7 @@ public enum YAMLParser {
                         return
                     }
                     let type = event.type
-                    do throws(YAMLError) {
+                    do throws(Problem) {
                         try handle(event)
                     } catch {
                         failure = error
@@ -58,25 +59,25 @@ public enum YAMLParser {
     /// libyaml's error as one message at one place. Its context mark is where the token or collection being read
     /// starts (an unclosed quote, a flow sequence's `[`): the message names it, and when the problem is only that
     /// the input ended, the error is placed there instead of at the end of the file.
-    private static func parserError(_ parser: yaml_parser_t, source: YAMLSource) -> YAMLError {
+    private static func parserError(_ parser: yaml_parser_t, source: YAMLSource) -> Problem {
         let problem = parser.problem.map { String(cString: $0) } ?? "invalid YAML"
         if parser.error == YAML_READER_ERROR {
             // Reader errors carry a byte offset, not a mark.
             let (l, c) = source.lineColumn(of: min(parser.problem_offset + source.bomLength, source.bytes.count))
-            return YAMLError(line: l, column: c, message: problem)
+            return Problem(line: l, column: c, message: problem)
         }
         let at = (line: parser.problem_mark.line + 1, column: parser.problem_mark.column + 1)
         guard let ctx = parser.context.map({ String(cString: $0) }) else {
-            return YAMLError(line: at.line, column: at.column, message: problem)
+            return Problem(line: at.line, column: at.column, message: problem)
         }
         let start = (line: parser.context_mark.line + 1, column: parser.context_mark.column + 1)
         let unset = parser.problem_mark.line == 0 && parser.problem_mark.column == 0 && parser.problem_mark.index == 0
-        if unset || start == at { return YAMLError(line: start.line, column: start.column, message: "\(problem) \(ctx)") }
+        if unset || start == at { return Problem(line: start.line, column: start.column, message: "\(problem) \(ctx)") }
         if parser.problem_mark.index + source.bomLength >= source.bytes.count {
-            return YAMLError(line: start.line, column: start.column,
+            return Problem(line: start.line, column: start.column,
                              message: "\(problem) (at line \(at.line), column \(at.column), the end of the file) \(ctx) that starts here")
         }
-        return YAMLError(line: at.line, column: at.column, message: "\(problem) \(ctx) that starts at line \(start.line), column \(start.column)")
+        return Problem(line: at.line, column: at.column, message: "\(problem) \(ctx) that starts at line \(start.line), column \(start.column)")
     }
 }
 
@@ -97,7 +98,7 @@ struct TreeBuilder {
         self.converter = MarkConverter(source: source)
     }
 
-    mutating func handle(_ event: yaml_event_t) throws(YAMLError) {
+    mutating func handle(_ event: yaml_event_t) throws(Problem) {
         switch event.type {
         case YAML_DOCUMENT_START_EVENT:
             inDocument = true
@@ -117,7 +118,7 @@ struct TreeBuilder {
             let name = cstr(event.data.alias.anchor) ?? ""
             let node = makeNode(.alias, value: name, style: .plain, tag: nil, anchor: nil, flow: false, event: event)
             guard let target = anchors[name] else {
-                throw YAMLError(line: node.line, column: node.column, message: "alias *\(name) refers to an undefined anchor")
+                throw Problem(line: node.line, column: node.column, message: "alias *\(name) refers to an undefined anchor")
             }
             aliasCounts[target.id, default: 0] += 1
             node.aliasTarget = target
@@ -131,7 +132,7 @@ struct TreeBuilder {
             let node = makeNode(isMap ? .mapping : .sequence, value: "", style: .plain, tag: tag, anchor: anchor, flow: flow, event: event)
             try attach(node)
             guard stack.count < YAMLParser.maxDepth else {
-                throw YAMLError(line: node.line, column: node.column, message: "nesting deeper than \(YAMLParser.maxDepth) levels")
+                throw Problem(line: node.line, column: node.column, message: "nesting deeper than \(YAMLParser.maxDepth) levels")
             }
             stack.append(node)
         case YAML_MAPPING_END_EVENT, YAML_SEQUENCE_END_EVENT:
@@ -169,7 +170,7 @@ struct TreeBuilder {
         return node
     }
 
-    private mutating func attach(_ node: YAMLNode) throws(YAMLError) {
+    private mutating func attach(_ node: YAMLNode) throws(Problem) {
         if let parent = stack.last {
             node.parent = parent
             node.indexInParent = parent.children.count

@@ -1,3 +1,5 @@
+import Support
+
 /// The bytes of a YAML file, plus what is needed to turn libyaml marks (code-point indices counted after a
 /// byte-order mark) into byte offsets, and byte offsets into line:column for messages.
 public struct YAMLSource: Sendable {
@@ -41,7 +43,7 @@ public struct YAMLSource: Sendable {
     }
 
     /// Checks that the bytes are UTF-8; the error names the line and column of the first bad byte.
-    public func validateUTF8() throws(YAMLError) {
+    public func validateUTF8() throws(Problem) {
         if isASCII { return }
         var i = 0
         let b = bytes
@@ -65,9 +67,9 @@ public struct YAMLSource: Sendable {
         }
     }
 
-    private func invalid(at offset: Int) -> YAMLError {
+    private func invalid(at offset: Int) -> Problem {
         let (l, c) = lineColumn(of: offset)
-        return YAMLError(line: l, column: c, message: "invalid UTF-8 byte 0x\(String(bytes[offset], radix: 16, uppercase: true)) (only UTF-8 YAML is supported)")
+        return Problem(line: l, column: c, message: "invalid UTF-8 byte 0x\(String(bytes[offset], radix: 16, uppercase: true)) (only UTF-8 YAML is supported)")
     }
 }
 
@@ -98,13 +100,4 @@ struct MarkConverter {
         }
         return cursorByte
     }
-}
-
-/// A YAML problem at a place in the file (1-based line and column).
-public struct YAMLError: Error, Equatable, CustomStringConvertible {
-    public let line: Int
-    public let column: Int
-    public let message: String
-    public init(line: Int, column: Int, message: String) { self.line = line; self.column = column; self.message = message }
-    public var description: String { "\(line):\(column): \(message)" }
 }

@@ -1,4 +1,5 @@
 import XCTest
+import Support
 @testable import ImageRules
 
 func bump(_ text: String, _ specs: [String], file: String = "kustomization.yaml", add: Bool = false) throws -> (String, FilePlan) {

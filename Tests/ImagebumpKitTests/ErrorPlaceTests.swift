@@ -1,6 +1,7 @@
 import ImageRules
 @testable import ImagebumpKit
 import XCTest
+import Support
 
 /// Errors name repository files quoted when they need it; the report takes the place from the error's fields.
 final class ErrorPlaceTests: XCTestCase {

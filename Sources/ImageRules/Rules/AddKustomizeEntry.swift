@@ -1,4 +1,5 @@
 import YAMLEdit
+import Support
 
 /// `--add`: the specs that matched nothing in a kustomization become entries of its one `images:` list,
 /// created (in the kustomization's block or flow style) when there is none.

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import ImageRules
+import Support
 
 /// Finding and reading `imagebump.yaml`. Paths are resolved against explicit directories, never the process's cwd.
 public enum ConfigFile {

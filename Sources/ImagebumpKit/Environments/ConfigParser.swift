@@ -1,5 +1,6 @@
 import ImageRules
 import YAMLEdit
+import Support
 
 /// Top-level keys of `imagebump.yaml` (the JSON Schema's property names are checked against these in a test).
 public enum ConfigKey: String, CaseIterable, Sendable { case environments, promotion, apps }
@@ -12,9 +13,7 @@ extension EnvironmentsConfig {
     /// - Parameter file: the path shown in messages.
     public init(parsing bytes: [UInt8], file: String) throws(Problem) {
         let stream: YAMLStream
-        do { stream = try YAMLParser.parse(bytes) } catch {
-            throw Problem(file: file, line: error.line, column: error.column, message: error.message)
-        }
+        do { stream = try YAMLParser.parse(bytes) } catch { throw error.located(in: file) }
         let p = ConfigParser(file: file)
         guard stream.documents.count <= 1 else {
             throw p.error(at: stream.documents.compactMap { $0 }.dropFirst().first, "one YAML document expected")

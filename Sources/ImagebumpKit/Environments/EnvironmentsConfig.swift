@@ -1,4 +1,5 @@
 import ImageRules
+import Support
 
 /// `imagebump.yaml`: the environments of a config repo (which files, which branch, how a change reaches them) and
 /// the order in which builds are promoted through them.

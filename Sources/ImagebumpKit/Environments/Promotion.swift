@@ -1,4 +1,5 @@
 import ImageRules
+import Support
 
 /// `imagebump promote FROM TO`: the image specs that make TO run what FROM runs now, app by app (`HeldImage.app`):
 /// an image is promoted to the TO part of the app it belongs to in FROM, never to another app's.

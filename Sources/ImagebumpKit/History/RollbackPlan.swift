@@ -1,4 +1,5 @@
 import ImageRules
+import Support
 
 /// Which earlier image `imagebump rollback` sets an environment back to, from its deployments (pure).
 public enum RollbackPlan {

@@ -1,5 +1,7 @@
 /// One problem as reported: its message and, as fields, the place it is about (the file, and the 1-based line and
-/// column in it where known). The JSON report and CI annotations read these fields; they never parse the text.
+/// column in it where known). The one placed-problem type: the YAML parser's and editor's errors (their line and
+/// column), the planner's and the config reader's (with the file), and a message alone. The JSON report and CI
+/// annotations read these fields; they never parse the text.
 public struct Problem: Error, Sendable, Equatable, CustomStringConvertible {
     public let file: String?
     public let line: Int?
@@ -17,14 +19,23 @@ public struct Problem: Error, Sendable, Equatable, CustomStringConvertible {
         return (file, line, column)
     }
 
-    /// `file[:line[:column]]: message`, the form compilers print (editors and CI logs link it to the place), or the
-    /// message alone without a file. The name is quoted when it needs it (`PathQuoting`), so that a file name from
-    /// the repository cannot start a log line of its own.
+    /// `file[:line[:column]]: message`, the form compilers print (editors and CI logs link it to the place); without a
+    /// file `line:column: message` (a YAML parse error, before the planner names its file), or the message alone. The
+    /// name is quoted when it needs it (`CQuoting`, as `PathQuoting` quotes names), so that a file name from the
+    /// repository cannot start a log line of its own.
     public var description: String {
-        guard let file else { return message }
-        var s = PathQuoting.quoted(file)
+        guard let file else {
+            guard let line, let column else { return message }
+            return "\(line):\(column): \(message)"
+        }
+        var s = CQuoting.quoted(file)
         if let line { s += ":\(line)"; if let column { s += ":\(column)" } }
         return s + ": " + message
+    }
+
+    /// This problem placed in `file` (the YAML editor's and parser's problems know only their line and column).
+    public func located(in file: String) -> Problem {
+        Problem(file: file, line: line, column: column, message: message)
     }
 }
 
