@@ -34,13 +34,14 @@ extension ConfigRepo {
     ///   - pushBranch: push to this branch instead of `branch`: it is (re)built from `branch`'s head and
     ///     force-updated (a bot branch), so re-runs update it.
     ///   - author: author and committer.
+    ///   - signing: sign every commit made (a re-applied edit's too); nil: unsigned.
     ///   - push: false = commit locally only (`--commit` without `--push`).
     ///   - retries: retries after the first attempt (default 5).
     ///   - backoff: delays between attempts.
     ///   - message: the commit message, given the changed paths of the current attempt.
     ///   - edit: (re)writes files under the working tree root it receives and returns the changed paths
     ///     relative to that root (absolute paths under it are accepted); empty = nothing to change.
-    public func publish(pushBranch: String? = nil, author: GitAuthor = .fallback, push: Bool = true,
+    public func publish(pushBranch: String? = nil, author: GitAuthor = .fallback, signing: CommitSigning? = nil, push: Bool = true,
                         retries: Int = 5, backoff: RetryBackoff = .default,
                         message: ([String]) throws -> String,
                         edit: (String) throws -> [String]) throws -> PublishResult {
@@ -68,7 +69,7 @@ extension ConfigRepo {
                 progress?(.outcome("nothing to change on \(branch)"))
                 return PublishResult(commit: nil, branch: workBranch, pushed: false, attempts: attempts, changedFiles: [])
             }
-            guard let commit = try commitChanges(paths: changed, message: try message(changed), author: author) else {
+            guard let commit = try commitChanges(paths: changed, message: try message(changed), author: author, signing: signing) else {
                 try hardReset(to: try headCommitOid())
                 progress?(.outcome("nothing to change on \(branch)"))
                 return PublishResult(commit: nil, branch: workBranch, pushed: false, attempts: attempts, changedFiles: [])
@@ -118,10 +119,10 @@ extension ConfigRepo {
     }
 
     /// `publish` with a fixed message.
-    public func publish(pushBranch: String? = nil, author: GitAuthor = .fallback, push: Bool = true,
+    public func publish(pushBranch: String? = nil, author: GitAuthor = .fallback, signing: CommitSigning? = nil, push: Bool = true,
                         retries: Int = 5, backoff: RetryBackoff = .default, message: String,
                         edit: (String) throws -> [String]) throws -> PublishResult {
-        try publish(pushBranch: pushBranch, author: author, push: push, retries: retries, backoff: backoff,
+        try publish(pushBranch: pushBranch, author: author, signing: signing, push: push, retries: retries, backoff: backoff,
                     message: { _ in message }, edit: edit)
     }
 

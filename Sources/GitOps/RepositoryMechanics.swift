@@ -52,8 +52,9 @@ extension ConfigRepo {
         try hardReset(to: oid)
     }
 
-    /// Stages `paths` and commits on HEAD. Returns nil when the resulting tree equals HEAD's (nothing changed).
-    func commitChanges(paths: [String], message: String, author: GitAuthor) throws -> git_oid? {
+    /// Stages `paths` and commits on HEAD, signed when `signing` says how. Returns nil when the resulting tree equals
+    /// HEAD's (nothing changed).
+    func commitChanges(paths: [String], message: String, author: GitAuthor, signing: CommitSigning? = nil) throws -> git_oid? {
         var index: OpaquePointer?
         try check(git_repository_index(&index, repo), "opening the index")
         defer { git_index_free(index) }
@@ -95,6 +96,9 @@ extension ConfigRepo {
         var sig: UnsafeMutablePointer<git_signature>?
         try check(git_signature_now(&sig, author.name, author.email), "author \(author)")
         defer { git_signature_free(sig) }
+        if let signing {
+            return try createSignedCommit(tree: tree, parent: parent, signature: sig, message: message, author: author, signing: signing)
+        }
         var oid = git_oid()
         var parents: [OpaquePointer?] = [parent]
         let rc = parents.withUnsafeMutableBufferPointer { buf in

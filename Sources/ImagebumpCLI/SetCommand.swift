@@ -180,6 +180,9 @@ public struct RepoOptions: ParsableArguments {
             discussion: "When the push is rejected because the branch moved: fetch, reset to the new head, re-run the structured edit on the new files, commit and push again, never a text rebase; exponential backoff with jitter. If the new head already has the values, the run stops with success and no commit. A push the server refuses for another reason (a protected branch, a hook) fails with the server's own remote: lines, redacted, each on a remote: line (quoted when it holds control characters).")
     public var retries = RetryCount(5)
 
+    /// How the commits are signed (every attempt's).
+    @OptionGroup public var signing: SigningOptions
+
     @Option(help: ArgumentHelp("Provenance trailer Source-Repository: of every commit (default: CI_PROJECT_URL, or GITHUB_SERVER_URL/GITHUB_REPOSITORY).", valueName: "url"))
     public var sourceRepository: String?
 

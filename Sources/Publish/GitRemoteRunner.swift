@@ -98,6 +98,7 @@ public struct GitRemoteRunner: GitBackend {
                                        commitTime: o.sourceCommitTime, rollbackOf: target.rollbackOf),
                 retries: o.retries.value, credentials: credentials, networkTimeouts: Self.timeouts(o.access),
                 caFile: Self.absolute(o.caFile, cwd: cwd), mergeRequest: mr, ci: context.ci, environment: target.environment)
+            request.signing = try Self.signing(o.signing, context: context)
         } catch {
             throw TargetFailure(report: output.failed(error, report: RunReport(mode: mode)))
         }
@@ -142,6 +143,22 @@ public struct GitRemoteRunner: GitBackend {
         return GitCredentials(tokenEnv: o.tokenEnv, sshKeyPath: absolute(o.sshKey), knownHostsPath: absolute(o.knownHosts),
                               insecureAcceptUnknownHostKeys: o.insecureAcceptHostKey, caFile: absolute(o.caFile),
                               environment: context.variables)
+    }
+
+    /// The signing key and format given on the command line; a key from a variable is read here and never printed.
+    static func signing(_ o: SigningOptions, context: CommandContext) throws -> SigningRequest {
+        var request = SigningRequest(format: o.signFormat.map { $0 == .ssh ? .ssh : .openpgp }, environment: context.variables)
+        if let name = o.signKeyEnv {
+            guard let text = context.variables[name], !text.trimmingBlanksAndNewlines().isEmpty else {
+                throw CLIError("--sign-key-env \(name): the variable \(name) is not set or empty")
+            }
+            request.key = .material(text, variable: name)
+        } else if let key = o.signKey {
+            // a key file is taken against the working directory; an OpenPGP key id is not a file
+            let path = absolute(key, cwd: context.workingDirectory)
+            request.key = .named(FileManager.default.fileExists(atPath: path) ? path : key)
+        }
+        return request
     }
 
     static func timeouts(_ o: RepoAccessOptions) -> NetworkTimeouts {

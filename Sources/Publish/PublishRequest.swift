@@ -42,6 +42,9 @@ public struct PublishRequest {
     public var ci: CIEnvironment
     /// The imagebump.yaml environment the run reaches (`--env`, `promote`), nil for none.
     public var environment: String?
+    /// The key and format asked for (`--sign-key`, `--sign-key-env`, `--sign-format`); a local checkout's git
+    /// config fills in the rest.
+    public var signing = SigningRequest()
 
     public init(mode: RunMode, location: String, branch: String?, pushBranch: String?, specs: [ImageSpec], edit: SetRequest,
                 messageTemplate: String, author: GitAuthor?, provenance: Provenance, retries: Int, credentials: GitCredentials,

@@ -87,11 +87,13 @@ public struct Publisher {
         // --author, else whoever started the CI job, else a local checkout's git identity, else imagebump's own
         let author = request.author ?? GitAuthor.fromCI(ci) ?? (ConfigRepo.isURL(request.location) ? nil : repo.configuredAuthor())
             ?? GitAuthor.fallback
+        let signing = try repo.signing(for: request.signing)
+        try signing?.preflight() // a missing program or key file is found before anything is written
         var lastPlan: SetPlan?
         // the images the change is about: never one that matched nothing (--allow-missing)
         var images: [String] { lastPlan.map { MergeRequestFlow.keyImages(request.specs, $0) }?.map(\.description) ?? request.images }
         let result = try repo.publish(
-            pushBranch: pushBranch, author: author, push: request.mode != .commit, retries: request.retries,
+            pushBranch: pushBranch, author: author, signing: signing, push: request.mode != .commit, retries: request.retries,
             message: { files in
                 let changes = (lastPlan?.changes ?? []).map { ChangeDescription(file: $0.file, old: $0.old, new: $0.new) }
                 return CommitMessage.build(template: request.messageTemplate, images: images, files: files, changes: changes,

@@ -1,0 +1,124 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// Signed commits (`--sign-key`, `--sign-key-env`, `--sign-format`, a checkout's commit.gpgsign): made by the real
+/// executables into a real git daemon or a local checkout, each signature checked by `git verify-commit` against a
+/// real allowed-signers file or keyring.
+final class SignedCommitTests: XCTestCase {
+    let app = "registry.example.com/team/sample-app"
+    let file = "apps/app/overlays/production/kustomization.yaml"
+
+    func overlay(_ tag: String) -> String {
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nimages:\n  - name: \(app)\n    newTag: \"\(tag)\"\n"
+    }
+
+    /// The run's environment: no agent, keyring or CI platform of the machine running the tests; TMPDIR its own,
+    /// so that what the run leaves there can be seen.
+    func environment(_ tmp: URL, _ extra: [String: String] = [:]) -> [String: String] {
+        SigningEnvironment.clean.merging(["TMPDIR": tmp.path, "SSH_AUTH_SOCK": "", "GNUPGHOME": tmp.appendingPathComponent("no-keyring").path]) { $1 }
+            .merging(extra) { $1 }
+    }
+
+    func assertNoSigningLeftovers(_ tmp: URL, file: StaticString = #filePath, line: UInt = #line) throws {
+        let left = try FileManager.default.contentsOfDirectory(atPath: tmp.path).filter { $0.hasPrefix("imagebump-sign-") }
+        XCTAssertEqual(left, [], "key directories left in TMPDIR", file: file, line: line)
+    }
+
+    func testSSHKeyFileSignsThePushedCommit() throws {
+        let server = try GitDaemonRepo(files: [file: overlay("1.0.0")])
+        defer { server.stop() }
+        let cwd = try Fixtures.scratch(), key = try SSHSigningKey(in: cwd)
+        let r = try CLI.run(["set", "--push", "--repo", server.url, "-f", file, "--sign-key", "id_ed25519", "--sign-format", "ssh",
+                             "\(app):1.1.0"], in: cwd, env: environment(cwd))
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try server.file(file), overlay("1.1.0"))
+        _ = try key.verify("main", gitDir: server.bare)
+    }
+
+    /// The key from a variable: signed, never printed, and nothing of it left in TMPDIR.
+    func testSSHKeyFromVariableSignsAndLeavesNothing() throws {
+        let server = try GitDaemonRepo(files: [file: overlay("1.0.0")])
+        defer { server.stop() }
+        let cwd = try Fixtures.scratch(), keys = try Fixtures.scratch("keys"), key = try SSHSigningKey(in: keys)
+        let r = try CLI.run(["set", "--push", "--repo", server.url, "-f", file, "--sign-key-env", "DEPLOY_SIGNING_KEY", "\(app):1.2.0"],
+                            in: cwd, env: environment(cwd, ["DEPLOY_SIGNING_KEY": key.material]))
+        XCTAssertEqual(r.status, 0, r.stderr)
+        _ = try key.verify("main", gitDir: server.bare)
+        try assertNoSigningLeftovers(cwd)
+        let secretLine = key.material.split(separator: "\n")[1]
+        XCTAssertFalse(r.stdout.contains(secretLine) || r.stderr.contains(secretLine))
+    }
+
+    /// A key that does not sign: the run fails naming the variable, prints none of the key, pushes nothing.
+    func testBadKeyFromVariableFailsRedactedAndPushesNothing() throws {
+        let server = try GitDaemonRepo(files: [file: overlay("1.0.0")])
+        defer { server.stop() }
+        let cwd = try Fixtures.scratch()
+        let head = try server.git(["rev-parse", "main"])
+        let secret = "c2VjcmV0LWtleS1tYXRlcmlhbC10aGF0LW11c3Qtbm90LWxlYWs="
+        let bogus = "-----BEGIN OPENSSH PRIVATE KEY-----\n\(secret)\n-----END OPENSSH PRIVATE KEY-----\n"
+        let r = try CLI.run(["set", "--push", "--repo", server.url, "-f", file, "--sign-key-env", "DEPLOY_SIGNING_KEY", "\(app):1.2.0"],
+                            in: cwd, env: environment(cwd, ["DEPLOY_SIGNING_KEY": bogus]))
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("$DEPLOY_SIGNING_KEY"), r.stderr)
+        XCTAssertFalse(r.stdout.contains(secret) || r.stderr.contains(secret), r.stderr)
+        XCTAssertEqual(try server.git(["rev-parse", "main"]), head, "nothing pushed")
+        try assertNoSigningLeftovers(cwd)
+    }
+
+    /// The first push is refused because main moved (a pre-receive hook moves it, as a concurrent pusher would):
+    /// the re-applied edit's new commit is signed too.
+    func testCommitReappliedAfterRejectedPushIsSigned() throws {
+        let server = try GitDaemonRepo(files: [file: overlay("1.0.0"), "other.yaml": "a: 1\n"])
+        defer { server.stop() }
+        let cwd = try Fixtures.scratch(), key = try SSHSigningKey(in: cwd)
+        let seed = cwd.appendingPathComponent("racer")
+        try Git.run(["clone", "-q", server.bare.path, seed.path])
+        try Fixtures.write("a: 2\n", to: seed.appendingPathComponent("other.yaml"))
+        try Git.run(["-C", seed.path, "-c", "user.name=racer", "-c", "user.email=racer@localhost", "commit", "-qam", "racer"])
+        try Git.run(["-C", seed.path, "push", "-q", "origin", "HEAD:refs/heads/racer"])
+        let racer = try server.git(["rev-parse", "refs/heads/racer"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let marker = server.root.appendingPathComponent("raced").path
+        let hook = server.bare.appendingPathComponent("hooks/pre-receive")
+        try Fixtures.write("""
+            #!/bin/sh
+            cat >/dev/null
+            if [ ! -e '\(marker)' ]; then
+              : >'\(marker)'
+              env -u GIT_QUARANTINE_PATH -u GIT_OBJECT_DIRECTORY -u GIT_ALTERNATE_OBJECT_DIRECTORIES git update-ref refs/heads/main \(racer)
+            fi
+            exit 0
+
+            """, to: hook)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: hook.path)
+        let r = try CLI.run(["set", "--push", "--repo", server.url, "-f", file, "--sign-key", key.privateKey.path, "--output", "json",
+                             "\(app):1.3.0"], in: cwd, env: environment(cwd))
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        XCTAssertEqual(json?["attempts"] as? Int, 2, r.stderr)
+        XCTAssertEqual(try server.git(["rev-parse", "main^"]).trimmingCharacters(in: .whitespacesAndNewlines), racer)
+        XCTAssertEqual(try server.file("other.yaml"), "a: 2\n")
+        _ = try key.verify("main", gitDir: server.bare)
+    }
+
+    /// A checkout that signs its commits (commit.gpgsign, gpg.format=ssh, user.signingkey): imagebump's commit in
+    /// it is signed with that key, with no signing option given.
+    func testLocalCheckoutSigningConfigIsHonoured() throws {
+        let cwd = try Fixtures.scratch(), key = try SSHSigningKey(in: cwd)
+        let checkout = cwd.appendingPathComponent("config")
+        try Git.run(["init", "-q", "-b", "main", checkout.path])
+        try Fixtures.write(overlay("1.0.0"), to: checkout.appendingPathComponent(file))
+        for (k, v) in [("user.name", "Dev"), ("user.email", "dev@example.test"), ("commit.gpgsign", "true"), ("gpg.format", "ssh"),
+                       ("user.signingkey", key.privateKey.path)] {
+            try Git.run(["-C", checkout.path, "config", k, v])
+        }
+        try Git.run(["-C", checkout.path, "add", "-A"])
+        try Git.run(["-C", checkout.path, "-c", "commit.gpgsign=false", "commit", "-qm", "seed"])
+        let r = try CLI.run(["set", "--commit", "--repo", checkout.path, "-f", file, "\(app):1.4.0"], in: cwd, env: environment(cwd))
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try Git.output(["-C", checkout.path, "log", "-1", "--format=%an %s"]).hasPrefix("Dev "), true)
+        _ = try key.verify("HEAD", gitDir: checkout.appendingPathComponent(".git"))
+        XCTAssertEqual(try Git.output(["-C", checkout.path, "status", "--porcelain"]), "", "the checkout is clean after the commit")
+    }
+}
