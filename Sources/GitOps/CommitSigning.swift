@@ -17,7 +17,18 @@ public struct CommitSigning: Sendable, Equatable {
         /// ssh: a public key given literally (git's `user.signingkey = key::ssh-ed25519 …`), signed by ssh-agent.
         case agentPublicKey(String)
         /// The key itself, from the variable `variable`: ssh: an OpenSSH private key; openpgp: an armored secret key.
+        /// Either may be base64-encoded (GitLab masks only single-line values); CRLF line ends are taken as LF.
         case material(String, variable: String)
+    }
+
+    /// A key's text as the programs read it: decoded when it was base64-encoded, LF line ends, a final newline.
+    static func keyText(_ material: String) -> String {
+        var text = material.replacingEvery("\r\n", with: "\n").trimmingBlanksAndNewlines()
+        if !text.hasPrefix("-----BEGIN"), let data = Data(base64Encoded: text, options: .ignoreUnknownCharacters),
+           let decoded = String(data: data, encoding: .utf8), decoded.hasPrefix("-----BEGIN") {
+            text = decoded.replacingEvery("\r\n", with: "\n").trimmingBlanksAndNewlines()
+        }
+        return text + "\n"
     }
 
     public var format: Format
@@ -86,7 +97,7 @@ public struct CommitSigning: Sendable, Equatable {
         case .material(let text, _)?:
             // ssh-keygen reads the key from a file (several times: no pipe): 0600 in a 0700 directory, removed at once
             return try PrivateTemporaryDirectory.with { dir in
-                let file = try dir.write("signing-key", text.hasSuffix("\n") ? text : text + "\n")
+                let file = try dir.write("signing-key", Self.keyText(text))
                 return try ssh(keygen, ["-f", file], buffer)
             }
         }
@@ -108,7 +119,7 @@ public struct CommitSigning: Sendable, Equatable {
                 var env = environment
                 env["GNUPGHOME"] = home.path
                 defer { _ = try? SigningProgram.run([gpg.replacingLastComponent(with: "gpgconf"), "--kill", "gpg-agent"], input: [], environment: env) }
-                let imported = try SigningProgram.run([gpg, "--batch", "--quiet", "--import"], input: Array(text.utf8), environment: env)
+                let imported = try SigningProgram.run([gpg, "--batch", "--quiet", "--import"], input: Array(Self.keyText(text).utf8), environment: env)
                 guard imported.status == 0 else { throw failure("gpg --import", imported) }
                 return try gpgSign(gpg, user: nil, buffer, environment: env)
             }

@@ -30,16 +30,26 @@ enum SigningProgram {
         let args = argv.map { strdup($0) } + [nil]
         let env = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { (args + env).forEach { free($0) } }
+        // the child starts with the default dispositions and no blocked signals: this process ignores SIGPIPE
+        // (libgit2's sockets) and SIGINT/SIGTERM/SIGHUP (TempCleanup's handlers), which an exec would keep
+        var attr = posix_spawnattr_t()
+        posix_spawnattr_init(&attr)
+        defer { posix_spawnattr_destroy(&attr) }
+        var defaults = sigset_t(), none = sigset_t()
+        sigemptyset(&defaults); sigemptyset(&none)
+        for sig in [SIGPIPE, SIGINT, SIGTERM, SIGHUP] { sigaddset(&defaults, sig) }
+        posix_spawnattr_setsigdefault(&attr, &defaults)
+        posix_spawnattr_setsigmask(&attr, &none)
+        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, argv[0], &actions, nil, args, env)
+        let spawned = posix_spawn(&pid, argv[0], &actions, &attr, args, env)
         close(toChild[0]); close(fromChild[1]); close(errChild[1])
         guard spawned == 0 else {
             close(toChild[1]); close(fromChild[0]); close(errChild[0])
             throw GitOpsError.invalidArgument("cannot run \(argv[0]): \(String(cString: strerror(spawned)))")
         }
-        // a program that exits without reading all of stdin must not kill us with SIGPIPE
-        let oldPipe = signal(SIGPIPE, SIG_IGN)
-        defer { signal(SIGPIPE, oldPipe) }
+        // a program that exits without reading all of stdin gives EPIPE here: libgit2's initialisation made this
+        // process ignore SIGPIPE (GitOpsError.swift), and signing only happens in an open repository
         var out: [UInt8] = [], err: [UInt8] = []
         var written = 0
         var inFd: Int32 = toChild[1], outFd: Int32 = fromChild[0], errFd: Int32 = errChild[0]

@@ -36,18 +36,23 @@ final class SignedCommitTests: XCTestCase {
         _ = try key.verify("main", gitDir: server.bare)
     }
 
-    /// The key from a variable: signed, never printed, and nothing of it left in TMPDIR.
+    /// The key from a variable, as it is and base64-encoded on one line (GitLab masks only single-line values):
+    /// signed, never printed, and nothing of it left in TMPDIR.
     func testSSHKeyFromVariableSignsAndLeavesNothing() throws {
         let server = try GitDaemonRepo(files: [file: overlay("1.0.0")])
         defer { server.stop() }
         let cwd = try Fixtures.scratch(), keys = try Fixtures.scratch("keys"), key = try SSHSigningKey(in: keys)
-        let r = try CLI.run(["set", "--push", "--repo", server.url, "-f", file, "--sign-key-env", "DEPLOY_SIGNING_KEY", "\(app):1.2.0"],
-                            in: cwd, env: environment(cwd, ["DEPLOY_SIGNING_KEY": key.material]))
-        XCTAssertEqual(r.status, 0, r.stderr)
-        _ = try key.verify("main", gitDir: server.bare)
-        try assertNoSigningLeftovers(cwd)
-        let secretLine = key.material.split(separator: "\n")[1]
-        XCTAssertFalse(r.stdout.contains(secretLine) || r.stderr.contains(secretLine))
+        for (tag, value) in [("1.2.0", key.material), ("1.2.1", Data(key.material.utf8).base64EncodedString())] {
+            let r = try CLI.run(["set", "--push", "--repo", server.url, "-f", file, "--sign-key-env", "DEPLOY_SIGNING_KEY", "\(app):\(tag)"],
+                                in: cwd, env: environment(cwd, ["DEPLOY_SIGNING_KEY": value]))
+            XCTAssertEqual(r.status, 0, r.stderr)
+            XCTAssertEqual(try server.file(file), overlay(tag))
+            _ = try key.verify("main", gitDir: server.bare)
+            try assertNoSigningLeftovers(cwd)
+            let secretLine = key.material.split(separator: "\n")[1]
+            XCTAssertFalse(r.stdout.contains(secretLine) || r.stderr.contains(secretLine))
+            XCTAssertFalse(r.stdout.contains(value.prefix(40)) || r.stderr.contains(value.prefix(40)))
+        }
     }
 
     /// A key that does not sign: the run fails naming the variable, prints none of the key, pushes nothing.
