@@ -33,10 +33,11 @@ RUN swift build -c release --static-swift-stdlib --force-resolved-versions --pro
  && /out/imagebump --help >/dev/null
 
 FROM ${DEBIAN_IMAGE} AS runtime-base
-# Runtime libraries only (no -dev packages); versions fixed by the Debian 12 release.
+# Runtime libraries only (no -dev packages); versions fixed by the Debian 12 release. openssh-client (ssh-keygen)
+# and gpg, gpg-agent sign commits (--sign-key, --sign-key-env).
 # hadolint ignore=DL3008
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libgit2-1.5 libyaml-0-2 libcurl4 ca-certificates \
+ && apt-get install -y --no-install-recommends libgit2-1.5 libyaml-0-2 libcurl4 ca-certificates openssh-client gpg gpg-agent \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --gid 10001 imagebump \
  && useradd --uid 10001 --gid imagebump --home-dir /home/imagebump --create-home --shell /usr/sbin/nologin imagebump \

@@ -80,6 +80,13 @@ if [[ -n $source_token ]]; then
   export IMAGEBUMP_SOURCE_TOKEN="$source_token"
 fi
 unset source_token
+# The signing key: masked and handed over by name too, so that it is in no argv.
+signing_key="$(input signing-key)"
+if [[ -n $signing_key ]]; then
+  mask "$signing_key"
+  export IMAGEBUMP_SIGNING_KEY="$signing_key"
+fi
+unset signing_key
 
 mode="$(input mode)"
 mode="${mode:-push}"
@@ -143,6 +150,10 @@ message="$(input commit-message)"
 if [[ -n $message ]]; then args+=(--message "$message"); fi
 author="$(input author)"
 if [[ -n $author ]]; then args+=(--author "$author"); fi
+if [[ -n ${IMAGEBUMP_SIGNING_KEY:-} ]]; then
+  signing_format="$(input signing-format)"
+  args+=(--sign-key-env IMAGEBUMP_SIGNING_KEY --sign-format "${signing_format:-ssh}")
+fi
 
 # The pull request options go with every mode: an environment (or promote) with mode merge-request turns a push
 # into a pull request, and imagebump ignores them when it opens none.
@@ -191,5 +202,5 @@ echo "::group::imagebump arguments"
 } | sed -E 's#(://)[^/[:space:]]*@#\1***@#g'
 echo "::endgroup::"
 
-# (INPUT_SOURCE-TOKEN cannot be unset by the shell: its name holds a hyphen)
-exec env -u INPUT_SOURCE-TOKEN "$bin" "${args[@]}"
+# (INPUT_SOURCE-TOKEN and INPUT_SIGNING-KEY cannot be unset by the shell: their names hold a hyphen)
+exec env -u INPUT_SOURCE-TOKEN -u INPUT_SIGNING-KEY "$bin" "${args[@]}"

@@ -59,7 +59,8 @@ def main() -> None:
         os.makedirs(workspace)
         base = {"PATH": os.environ["PATH"], "HOME": work, "CI": "true", "IMAGEBUMP_BIN": recorder}
         gitlab = {**base, "GITLAB_CI": "true", "CI_COMMIT_SHA": "0123456789abcdef0123456789abcdef01234567",
-                  "CI_REGISTRY_IMAGE": "registry.example.test/acme/app", "CI_PROJECT_DIR": project}
+                  "CI_REGISTRY_IMAGE": "registry.example.test/acme/app", "CI_PROJECT_DIR": project,
+                  "IMAGEBUMP_SIGNING_KEY": "-----BEGIN PGP PRIVATE KEY BLOCK-----\nsk\n-----END PGP PRIVATE KEY BLOCK-----\n"}
         sources = {
             "gitlab-component": ("ci-templates/templates/imagebump/template.yml", "$[[ inputs.job_name ]]",
                                  lambda m, d, f, e: ["--input", "repo=https://gitlab.example.test/acme/config.git",
@@ -67,7 +68,9 @@ def main() -> None:
                                                      "--input", "labels=a,b", "--input", "auto_merge=true",
                                                      "--input", "branch=release", "--input", "message=msg {images}",
                                                      "--input", f"environment={e}", "--input", "promote_from=staging",
-                                                     "--input", "verify=true", "--input", "pin_digest=true"]),
+                                                     "--input", "verify=true", "--input", "pin_digest=true",
+                                                     "--input", "signing_key_variable=IMAGEBUMP_SIGNING_KEY",
+                                                     "--input", "signing_format=openpgp"]),
             "gitlab-classic": ("ci-templates/imagebump.gitlab-ci.yml", ".imagebump",
                                lambda m, d, f, e: ["--set", "IMAGEBUMP_REPO=https://gitlab.example.test/acme/config.git",
                                                    "--set", f"IMAGEBUMP_FILES={f}", "--set", f"IMAGEBUMP_MODE={m}",
@@ -75,7 +78,9 @@ def main() -> None:
                                                    "--set", "IMAGEBUMP_AUTO_MERGE=true", "--set", "IMAGEBUMP_TARGET_BRANCH=release",
                                                    "--set", "IMAGEBUMP_MESSAGE=msg {images}",
                                                    "--set", f"IMAGEBUMP_ENVIRONMENT={e}", "--set", "IMAGEBUMP_PROMOTE_FROM=staging",
-                                                   "--set", "IMAGEBUMP_VERIFY=true", "--set", "IMAGEBUMP_PIN_DIGEST=true"]),
+                                                   "--set", "IMAGEBUMP_VERIFY=true", "--set", "IMAGEBUMP_PIN_DIGEST=true",
+                                                   "--set", "IMAGEBUMP_SIGNING_KEY_VAR=IMAGEBUMP_SIGNING_KEY",
+                                                   "--set", "IMAGEBUMP_SIGNING_FORMAT=openpgp"]),
         }
         for source, (path, job, render) in sources.items():
             script = os.path.join(work, "script.sh")
@@ -112,7 +117,9 @@ def main() -> None:
                                      "branch=release", "commit-message=msg {images}",
                                      f"environment={environment}", "promote-from=staging", f"token={'x' if token else ''}",
                                      "source-repository=https://github.example.test/acme/app.git", "source-token=st",
-                                     "verify=true", "pin-digest=true"]
+                                     "verify=true", "pin-digest=true",
+                                     "signing-key=-----BEGIN PGP PRIVATE KEY BLOCK-----\nsk\n-----END PGP PRIVATE KEY BLOCK-----",
+                                     "signing-format=openpgp"]
                             inputs = captured(ci_yaml.cmd_action_env, "action/action.yml", given)
                             env = {**github, **dict(p.split("=", 1) for p in inputs.split("\0") if p)}
                             rc, argv = run(["bash", os.path.join(ROOT, "action/entrypoint.sh")], env, workspace, argv_file)

@@ -214,8 +214,9 @@ gitlab_job() { # gitlab_job OUTFILE [--input NAME=VALUE]...: run the component's
     "$root/$component" "$job" "${render[@]}")
   "$PY" "$root/scripts/ci_yaml.py" job-script "$root/$component" "$job" --runner "${render[@]}" >"$work/gitlab/script.sh"
   runner_checkout "$project_dir" "${jvars[@]}" >"$out" 2>&1 || return 1
-  (cd "$project_dir" && env -i "${genv[@]}" "${jvars[@]}" sh "$work/gitlab/script.sh") >>"$out" 2>&1
+  (cd "$project_dir" && env -i "${genv[@]}" "${gl_variables[@]}" "${jvars[@]}" sh "$work/gitlab/script.sh") >>"$out" 2>&1
 }
+gl_variables=() # the project's own CI/CD variables (NAME=VALUE), for the job that sets them
 
 # runner_checkout DIR JOB_VARIABLE...: what GitLab Runner does before the script for GIT_STRATEGY fetch/clone: a
 # shallow fetch (GIT_DEPTH) of the pipeline's ref and the branch through the job token (here: the loopback daemon),
@@ -746,6 +747,48 @@ expect "github stale, source repository unreachable: the run goes on" test "$rc"
 expect "github stale, source repository unreachable: one warning with the reason" \
   test "$(grep -c 'warning: cannot tell whether .*(fetching git://127.0.0.1:[0-9]*/acme/missing.git failed: .*); the stale-run check is skipped' \
     "$work/gh-stale-nosource.log")" = 1
+
+# ---------------------------------------------------------------- signed commits in both integrations
+# A real ed25519 key in a CI variable: the GitLab job gets it as a File variable (its path) and as a masked
+# variable (base64 on one line: GitLab masks no multi-line value), the action as its signing-key input; each landed commit is checked by
+# `git verify-commit` against an allowed-signers file, and the key shows up in no log.
+if grep -q -- '--sign-key-env' <<<"$set_help"; then
+  command -v ssh-keygen >/dev/null || bad "signed commits: ssh-keygen is required (openssh-client)"
+  sign_dir="$work/signing"
+  mkdir -p "$sign_dir"
+  ssh-keygen -q -t ed25519 -N '' -C deploy-bot@example.test -f "$sign_dir/key"
+  printf 'deploy-bot@example.test namespaces="git" %s\n' "$(cat "$sign_dir/key.pub")" >"$sign_dir/allowed_signers"
+  key_line="$(sed -n 2p "$sign_dir/key")"
+  signed() { served -c gpg.ssh.allowedSignersFile="$sign_dir/allowed_signers" verify-commit main 2>/dev/null; }
+  for kind in file masked; do
+    echo "--- GitLab CI: component job, commits signed with the key in a $kind variable"
+    gl_sha="$(app_commit "gitlab-signed-$kind")"
+    before="$(served rev-parse main)"
+    if [[ $kind == file ]]; then gl_variables=("IMAGEBUMP_SIGNING_KEY=$sign_dir/key"); else gl_variables=("IMAGEBUMP_SIGNING_KEY=$(base64 -w0 "$sign_dir/key")"); fi
+    gitlab_job "$work/gitlab/signed-$kind.log" --input signing_key_variable=IMAGEBUMP_SIGNING_KEY
+    rc=$?
+    gl_variables=()
+    expect "gitlab signed ($kind variable): job exits 0" test "$rc" = 0 || sed 's/^/      /' "$work/gitlab/signed-$kind.log"
+    check_landed "gitlab signed ($kind variable)" "$before" registry.example.test/acme/app "$gl_sha" "$gl_sha"
+    expect "gitlab signed ($kind variable): git verify-commit accepts the commit" signed
+    expect "gitlab signed ($kind variable): the key is not in the log" not_in_file "$key_line" "$work/gitlab/signed-$kind.log"
+    expect "gitlab signed ($kind variable): the encoded key is not in the log" \
+      not_in_file "$(base64 -w0 "$sign_dir/key" | cut -c1-40)" "$work/gitlab/signed-$kind.log"
+  done
+  echo "--- GitHub Actions: commits signed with the signing-key input"
+  gh_sha="$(app_commit github-signed)"
+  before="$(served rev-parse main)"
+  github_action "$work/gh-signed.log" "images=registry.example.test/acme/worker:$gh_sha" "repository=$repo_url" \
+    "signing-key=$(cat "$sign_dir/key")"
+  rc=$?
+  expect "github signed: action exits 0" test "$rc" = 0 || sed 's/^/      /' "$work/gh-signed.log"
+  check_landed "github signed" "$before" registry.example.test/acme/worker "$gh_sha" "$gh_sha"
+  expect "github signed: git verify-commit accepts the commit" signed
+  expect "github signed: the key only in ::add-mask:: lines" \
+    test "$(grep -F -- "$key_line" "$work/gh-signed.log" | grep -cvxF "::add-mask::$key_line")" = 0
+else
+  echo "SKIP: $bin set --help does not list --sign-key-env (signed commits)"
+fi
 
 # ---------------------------------------------------------------- examples/: the documented CI files, as written
 # The config repo is a served copy of examples/ (two apps; imagebump.yaml: dev and staging by push, production by

@@ -35,6 +35,7 @@ final class CommandModelTests: XCTestCase {
                 continue
             }
             XCTAssertNotEqual(r.scope, "none", "\(what): neither files nor environment is refused, not a run of the whole repository")
+            XCTAssertFalse(argv.contains { $0.contains("PRIVATE KEY") }, "\(what): the signing key is handed over by name, never in argv")
             XCTAssertEqual(r.exit, 0, what)
             if r.scope == "env" { accepted[r.source, default: []].insert(r.dry_run ? "dry-run" : r.mode) }
             let result = parsed[argv] ?? Result { try Entry.parse(argv) }
@@ -83,6 +84,10 @@ final class CommandModelTests: XCTestCase {
         XCTAssertEqual(repo.message, "msg {images}", what, file: file, line: line)
         XCTAssertEqual(forge.label, ["a", "b"], what, file: file, line: line)
         XCTAssertTrue(forge.autoMerge, what, file: file, line: line)
+        // the signing key by name only: its value is never on the command line
+        XCTAssertEqual(repo.signing.signKeyEnv, "IMAGEBUMP_SIGNING_KEY", what, file: file, line: line)
+        XCTAssertNil(repo.signing.signKey, what, file: file, line: line)
+        XCTAssertEqual(repo.signing.signFormat, .openpgp, what, file: file, line: line)
         if r.source.hasPrefix("gitlab") {
             XCTAssertTrue(forge.removeSourceBranch, "\(what): remove_source_branch defaults to true", file: file, line: line)
         } else {
