@@ -150,7 +150,7 @@ public struct GitRemoteRunner: GitBackend {
         var request = SigningRequest(format: o.signFormat.map { $0 == .ssh ? .ssh : .openpgp }, environment: context.variables)
         if let name = o.signKeyEnv {
             guard let text = context.variables[name], !text.trimmingBlanksAndNewlines().isEmpty else {
-                throw CLIError("--sign-key-env \(name): the variable \(name) is not set or empty")
+                throw Problem(message: "--sign-key-env \(name): the variable \(name) is not set or empty")
             }
             request.key = .material(text, variable: name)
         } else if let key = o.signKey {
