@@ -167,7 +167,7 @@ public struct RepoOptions: ParsableArguments {
     @Option(help: "Push to this branch instead (a bot branch, rebuilt from --branch's head on every run).")
     public var pushBranch: String?
 
-    @Option(help: ArgumentHelp("Commit message template; placeholders {images}, {files}, {changes} (default: \(CommitTemplate.default); for promote: \(CommitTemplate.promotion(Promotion.summary(from: "FROM", to: "TO")).split(separator: "\n")[0]), then one line per change).", discussion: "{images} is app:1.2.3, ...; {files} the files, as code spans; {changes} one line per change, - `file`: `old` → `new` (values from the repository are code spans and never start a line, so no GitLab quick action or mention comes from a file).", valueName: "template"))
+    @Option(help: ArgumentHelp("Commit message template; placeholders {images}, {files}, {changes} (default: \(CommitTemplate.default); for promote: \(CommitTemplate.promotion(Promotion.summary(from: "FROM", to: "TO")).split(separator: "\n")[0]), then one line per change).", discussion: "{images} is app:1.2.3, ...; {files} the files, as code spans; {changes} one line per change, - `file`: `old` → `new` (values from the repository are code spans and never start a line, so no GitLab quick action or mention comes from a file, and a [skip ci] in them is broken by an invisible word joiner: only your own text can skip the pipeline).", valueName: "template"))
     public var message: String?
 
     /// `--message`, or the default template when it was not given.
