@@ -1,0 +1,70 @@
+import ArgumentParser
+import ImagebumpKit
+import ImageRules
+import Support
+
+/// `imagebump metrics`: the DORA figures of the deployments the config repo's history records (read-only).
+public struct MetricsCommand: RoutedCommand, ContextCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "metrics",
+        abstract: "Show the DORA figures of the deployments the history records: frequency, lead time, change fail rate, recovery time.",
+        discussion: """
+        Per environment as a whole and per image, over --since to --until (default: the first deployment read, and \
+        now). Deployments are those of imagebump history. Lead time runs from the Source-Commit-Time: trailer to the \
+        config commit; a change fails when a later rollback or revert undoes it, and recovers when that lands.
+        """
+    )
+
+    @Option(name: .customLong("env"), help: ArgumentHelp("An environment of imagebump.yaml (repeatable; default: all).", valueName: "name"), completion: Completions.environments)
+    public var environments: [String] = []
+
+    @Option(help: ArgumentHelp("The end of the window: a date or time as for --since (default: now).", valueName: "date"))
+    public var until: String?
+
+    @Option(help: "Output format: text, json or markdown (a job summary or a merge request comment).")
+    public var output: MetricsFormat = .text
+
+    @OptionGroup public var history: HistoryOptions
+
+    @OptionGroup(title: "Config repo (read-only)") public var repo: RepoAccessOptions
+
+    public init() {}
+
+    /// The history is read with libgit2.
+    public var route: Route { .git }
+
+    public func validate() throws {
+        if let until, Timestamp.parseISO(until) == nil {
+            throw ValidationError("--until \(until): give a date (2026-03-01) or a time (2026-03-01T12:00:00Z)")
+        }
+    }
+
+    public func run(in context: CommandContext) throws {
+        let report: MetricsReport
+        do {
+            report = try history.withDeployments(repo, context: context, for: "metrics") { derived, config in
+                for e in environments { _ = try config.environment(e) }
+                let until = self.until.flatMap(Timestamp.parseISO) ?? context.now
+                let since = history.sinceTime(now: context.now) ?? derived.deployments.last?.timestamp ?? until
+                if since > until { throw Problem(message: "the window is empty: --since is after --until") }
+                for w in derived.notes { Console.warning(w) }
+                return MetricsReport(derived.deployments, environments: environments.isEmpty ? config.environments.map(\.name) : environments,
+                                     images: history.normalizedImages, since: since, until: until)
+            }
+        } catch let e as ExitCode {
+            throw e
+        } catch {
+            let problems = Problem.list(error)
+            context.console.error(problems)
+            if output == .json, let json = try? JSONOutput.encode(GetCommand.Failure(problems)) { Console.out(json) }
+            throw ExitCode.failure
+        }
+        switch output {
+        case .json: Console.out(try JSONOutput.encode(report))
+        case .text: Console.out(report.text(), terminator: "")
+        case .markdown: Console.out(report.markdown(), terminator: "")
+        }
+    }
+}
+
+public enum MetricsFormat: String, ExpressibleByArgument, CaseIterable, Sendable { case text, json, markdown }
