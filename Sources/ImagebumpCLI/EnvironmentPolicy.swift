@@ -42,6 +42,20 @@ public struct EnvironmentPolicy: ChangePolicy {
         return root == repoRoot ? "" : String(root.dropFirst(repoRoot.count).drop { $0 == "/" }) + "/"
     }
 
+    /// Each change the environment holding its file does not take (`Environment.ImagePolicy`), at the change's line.
+    public func refusals(changes: [PlannedChange], root: String) -> [Problem] {
+        guard case .success(let config?) = load(root) else { return [] } // a config that cannot be read is refused elsewhere
+        let prefix = Self.prefix(root)
+        return changes.compactMap { c in
+            for env in config.environments where !env.images.isEmpty && env.holds(prefix + c.file) {
+                if let why = env.images.refusal(of: c, env: env.name, configFile: config.file) {
+                    return Problem(file: c.file, line: c.line, message: why)
+                }
+            }
+            return nil
+        }
+    }
+
     public func refusals(changedFiles files: [String], root: String, delivery: Delivery) -> [Problem] {
         let config: EnvironmentsConfig
         switch load(root) {

@@ -11,6 +11,7 @@ enum ChangeGuards {
             let files = changes.map(\.file).filter { seen.insert($0).inserted }
             policy = p.refusals(changedFiles: files, root: request.root, delivery: delivery)
         }
+        if let p = request.policy, !changes.isEmpty { policy += p.refusals(changes: changes, root: request.root) }
         guard !request.allowDowngrade else { return (policy, []) }
         var refusals = policy + DowngradeGuard.refusals(changes)
         var notes: [String] = []

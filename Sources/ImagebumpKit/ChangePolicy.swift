@@ -20,10 +20,14 @@ public protocol ChangePolicy: Sendable {
     func refusals(changedFiles files: [String], root: String, delivery: Delivery) -> [Problem]
     /// The apps of the repository holding `root` (nil: the policy tells none apart), for `--add` (`AddScope`).
     func apps(root: String) -> AppMap?
+    /// Refusals of the references `changes` would write (an environment's `requireDigest`, `allowedRegistries`),
+    /// whatever the mode: a local write and a preview are refused as a push would be.
+    func refusals(changes: [PlannedChange], root: String) -> [Problem]
 }
 
 extension ChangePolicy {
     public func apps(root: String) -> AppMap? { nil }
+    public func refusals(changes: [PlannedChange], root: String) -> [Problem] { [] }
 }
 
 /// The apps of the repository a policy reads (imagebump.yaml's `apps:`, or what its environments' globs tell apart),

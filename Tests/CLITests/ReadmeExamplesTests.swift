@@ -144,7 +144,8 @@ enum Readme {
             if !trimmed.isEmpty { commands.append((pending?.0 ?? block.line + 1 + k, trimmed)) }
             pending = nil
         }
-        let publishing: Set = ["--repo", "--commit", "--push", "--merge-request", "--pull-request"]
+        // a git server or an image registry would be asked: not offline
+        let publishing: Set = ["--repo", "--commit", "--push", "--merge-request", "--pull-request", "--verify", "--pin-digest"]
         var runs: [(Int, [String])] = []
         for (line, command) in commands {
             guard let args = imagebumpArguments(command), publishing.isDisjoint(with: args) else { return nil }

@@ -43,6 +43,9 @@ public struct ImageName: Hashable, Sendable, CustomStringConvertible {
     public static func == (lhs: ImageName, rhs: ImageName) -> Bool { lhs.normalized == rhs.normalized }
     public func hash(into hasher: inout Hasher) { hasher.combine(normalized) }
 
+    /// Whether `s` is a registry host[:port] as a name's domain may be.
+    public static func isRegistry(_ s: String) -> Bool { isValidDomain(Substring(s)) }
+
     /// host[:port] where host is dot-separated [A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])? labels, or an [IPv6] literal.
     static func isValidDomain(_ s: Substring) -> Bool {
         let b = Array(s.utf8)

@@ -6,7 +6,7 @@ import Support
 public enum ConfigKey: String, CaseIterable, Sendable { case environments, promotion, apps }
 
 /// Keys of one environment.
-public enum EnvironmentKey: String, CaseIterable, Sendable { case files, mode, branch, labels, reviewers, assignees }
+public enum EnvironmentKey: String, CaseIterable, Sendable { case files, mode, branch, labels, reviewers, assignees, requireDigest, allowedRegistries }
 
 extension EnvironmentsConfig {
     /// Parses and validates a config file. Every error names `file`, line and column.
@@ -103,6 +103,7 @@ struct ConfigParser {
         var mode = RunMode.push
         var branch: String?
         var labels: [String] = [], reviewers: [String] = [], assignees: [String] = []
+        var images = Environment.ImagePolicy()
         for (key, value) in try pairs(body, what: "environment \(n)") {
             guard let k = EnvironmentKey(rawValue: key.value) else {
                 throw error(at: key, "unknown key \(PathQuoting.quoted(key.value)) in environment \(n) (expected one of \(EnvironmentKey.allCases.map(\.rawValue).joined(separator: ", ")))")
@@ -124,10 +125,27 @@ struct ConfigParser {
             case .labels: labels = try strings(value, what: "labels").map(\.value)
             case .reviewers: reviewers = try strings(value, what: "reviewers").map(\.value)
             case .assignees: assignees = try strings(value, what: "assignees").map(\.value)
+            case .requireDigest:
+                guard value.kind == .scalar, !value.isStringLike || ["true", "false"].contains(value.value), let b = Bool(value.value) else {
+                    throw error(at: value, "requireDigest of \(n) must be true or false")
+                }
+                images.requireDigest = b
+            case .allowedRegistries:
+                var hosts: [String] = []
+                for r in try strings(value, what: "allowedRegistries of \(n)") {
+                    let host = Environment.ImagePolicy.registryName(r.value)
+                    guard !host.contains("/"), ImageName.isRegistry(host) else {
+                        throw error(at: r, "allowedRegistries of \(n): \(PathQuoting.quoted(r.value)) is not a registry host (host[:port], e.g. registry.example.com or docker.io)")
+                    }
+                    hosts.append(host)
+                }
+                images.allowedRegistries = hosts
             }
         }
         guard let files, !files.isEmpty else { throw error(at: name, "environment \(n) has no files (give files: [path, …])") }
-        return Environment(name: n, files: files, fileSites: sites, mode: mode, branch: branch, labels: labels, reviewers: reviewers, assignees: assignees)
+        var env = Environment(name: n, files: files, fileSites: sites, mode: mode, branch: branch, labels: labels, reviewers: reviewers, assignees: assignees)
+        env.images = images
+        return env
     }
 
     /// An app: `name: [paths]`, or `name: {files: [paths]}` (paths may hold globs, as an environment's).

@@ -62,6 +62,8 @@ public struct Environment: Sendable, Equatable {
     public let labels: [String]
     public let reviewers: [String]
     public let assignees: [String]
+    /// Which image references the environment accepts (`requireDigest`, `allowedRegistries`).
+    public var images = ImagePolicy()
 
     public struct Site: Sendable, Equatable { public let line: Int; public let column: Int }
 

@@ -54,7 +54,16 @@ final class ConfigParsingTests: XCTestCase {
 
     func testUnknownEnvironmentKey() {
         XCTAssertEqual(failure("environments:\n  dev:\n    files: [a]\n    reviewer: [x]\n"),
-                       "imagebump.yaml:4:5: unknown key reviewer in environment dev (expected one of files, mode, branch, labels, reviewers, assignees)")
+                       "imagebump.yaml:4:5: unknown key reviewer in environment dev (expected one of files, mode, branch, labels, reviewers, assignees, requireDigest, allowedRegistries)")
+    }
+
+    func testImagePolicyKeys() throws {
+        let config = try parse("environments:\n  prod:\n    files: [a]\n    requireDigest: true\n    allowedRegistries: [Registry.Example.com:5000, index.docker.io]\n  dev: {files: [b]}\n")
+        XCTAssertEqual(config.environments.map(\.images), [.init(requireDigest: true, allowedRegistries: ["registry.example.com:5000", "docker.io"]), .init()])
+        XCTAssertEqual(failure("environments:\n  prod:\n    files: [a]\n    requireDigest: maybe\n"),
+                       "imagebump.yaml:4:20: requireDigest of prod must be true or false")
+        XCTAssertEqual(failure("environments:\n  prod:\n    files: [a]\n    allowedRegistries: [registry.example.com, https://x.example]\n"),
+                       "imagebump.yaml:4:47: allowedRegistries of prod: https://x.example is not a registry host (host[:port], e.g. registry.example.com or docker.io)")
     }
 
     func testUnknownEnvironmentInPromotion() {
