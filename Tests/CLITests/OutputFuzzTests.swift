@@ -6,7 +6,8 @@ import XCTest
 /// Issue 16, "Done when": manifests of the shared corpus with hostile payloads (line breaks of every kind, other
 /// control characters, workflow commands, quick actions, mentions, backticks, `|`, skip directives) in their tags,
 /// image names and directory names (also in a git history that `history` reads back), in imagebump.yaml's
-/// environment names and paths, in the MR URL the fake forge answers and in its error message; the real binaries' every output read the way its reader reads it
+/// environment names and paths, in the MR URL the fake forge answers and in its error message, in the values a
+/// `promote` replaces; the real binaries' every output read the way its reader reads it
 /// (`RunnerParsing`, `Markdown`): no payload starts a line, adds an output or variable, runs a command or a quick
 /// action, mentions anyone or skips a pipeline. A fixed seed: the same files and payloads on every run.
 final class OutputFuzzTests: XCTestCase {
@@ -122,6 +123,25 @@ final class OutputFuzzTests: XCTestCase {
         try forge.fault(method: "POST", path: "/merge_requests$", status: 422, body: ["message": payload("refused")])
         try run(mr + sorted, in: try Fixtures.scratch(), json: false, status: 1, gitlab: true)
         runs += 2
+        // promote on a config repo of its own: staging's image into prod's hostile tags, behind a merge request with
+        // the default texts ({changes} in the commit message and the description)
+        let promoteRepo = try GitDaemonRepo(files: [
+            "imagebump.yaml": "environments:\n  staging: {files: [apps/staging]}\n  prod: {files: [apps/prod], mode: merge-request}\n",
+            "apps/staging/kustomization.yaml": "images:\n" + (0..<4).map { "  - name: \(app)\($0)\n    newTag: \"2.0\"\n" }.joined(),
+            "apps/prod/kustomization.yaml": "images:\n" + (0..<4).map { i in
+                "  - name: \(app)\(i)\n    newTag: \(yamlQuoted(i == 0 ? "1.0\n/approve" : payload("1.0")))\n" }.joined(),
+        ], name: "team/promote.git")
+        defer { promoteRepo.stop() }
+        try forge.reset(["gitlab_projects": ["team/promote"]])
+        try run(["promote", "staging", "prod", "--repo", promoteRepo.url, "--forge", "gitlab", "--api-url", forge.baseURL + "/api/v4"],
+                in: try Fixtures.scratch(), json: false, gitlab: true)
+        let promoted = try forge.mergeRequests(gitlab: "team/promote")
+        XCTAssertEqual(promoted.count, 1)
+        for field in ["title", "description"] { checkMarkdown(promoted.first?[field] as? String ?? "", "promote: " + field) }
+        XCTAssertTrue((promoted.first?["description"] as? String ?? "").contains(":1.0\\"), "prod's hostile tag in the description")
+        let promotedBranch = try XCTUnwrap(promoted.first?["source_branch"] as? String)
+        checkMarkdown(try promoteRepo.git(["log", "-1", "--format=%B", promotedBranch]), "promote: commit message")
+        runs += 1
         print("output fuzz: \(files.count) files, \(sorted.count) specs, \(runs) runs")
     }
 
