@@ -41,10 +41,7 @@ public struct CommandContext {
 
     /// The git backend; `imagebump` hands git runs over after parsing, so only `imagebump-git` gets here with one.
     public func requireGit() throws -> any GitBackend {
-        guard let git else {
-            console.error("this executable cannot clone, commit or push; run imagebump-git")
-            throw ExitCode.failure
-        }
+        guard let git else { throw Problem(message: "this executable cannot clone, commit or push; run imagebump-git") }
         return git
     }
 }
@@ -52,6 +49,18 @@ public struct CommandContext {
 /// A command that runs with the `CommandContext` (`Entry.main` calls this instead of `run()`).
 public protocol ContextCommand: ParsableCommand {
     func run(in context: CommandContext) throws
+    /// Reports `error`, which ended the run (or the hand-over to `imagebump-git`) before the run reported it: the
+    /// one exit path, so that every failure prints its error and writes the command's report (`--output json`,
+    /// `--dotenv`, the step outputs). Returns what to exit with.
+    func report(_ error: Error, in context: CommandContext) -> Error
+}
+
+extension ContextCommand {
+    /// The error on stderr, exit 1 (a command without a report of its own).
+    public func report(_ error: Error, in context: CommandContext) -> Error {
+        _ = RunOutput(format: .text, dotenv: nil, context: context).printed(error)
+        return ExitCode.failure
+    }
 }
 
 /// How `imagebump-git` reaches the config repo: the runs of `set` (and so of `promote`) that need git, and the

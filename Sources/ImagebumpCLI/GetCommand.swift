@@ -43,22 +43,12 @@ public struct GetCommand: RoutedCommand, ContextCommand {
     public func run(in context: CommandContext) throws {
         let cwd = context.workingDirectory
         let report: GetReport
-        do {
-            if route == .git {
-                report = try context.requireGit().withCheckout(repo, context: context) { checkout in
-                    try makeReport(root: checkout.root, workingDirectory: cwd)
-                }
-            } else {
-                report = try makeReport(root: nil, workingDirectory: cwd)
+        if route == .git {
+            report = try context.requireGit().withCheckout(repo, context: context) { checkout in
+                try makeReport(root: checkout.root, workingDirectory: cwd)
             }
-        } catch let e as ExitCode {
-            throw e
-        } catch {
-            let problems = Problem.list(error)
-            context.console.error(problems)
-            // --output json: one document on stdout also when the run fails (schema/get.schema.json)
-            if output == .json, let json = try? JSONOutput.encode(Failure(problems)) { Console.out(json) }
-            throw ExitCode.failure
+        } else {
+            report = try makeReport(root: nil, workingDirectory: cwd)
         }
         switch output {
         case .json: Console.out(try JSONOutput.encode(report))
@@ -66,8 +56,13 @@ public struct GetCommand: RoutedCommand, ContextCommand {
         }
     }
 
-    /// - Parameter root: the checkout of --repo; nil: the repository around the working directory (-f paths are then
-    ///   relative to the working directory, as for set).
+    /// The error on stderr; with `--output json` also one document on stdout (schema/get.schema.json).
+    public func report(_ error: Error, in context: CommandContext) -> Error {
+        let problems = RunOutput(format: output, dotenv: nil, context: context).printed(error)
+        if output == .json, let json = try? JSONOutput.encode(Failure(problems)) { Console.out(json) }
+        return ExitCode.failure
+    }
+
     /// What `--output json` prints for a failed run: `{"status": "failed", "error": {...}}`, the error as `set` reports it.
     struct Failure: Encodable {
         let status = "failed"
@@ -75,6 +70,8 @@ public struct GetCommand: RoutedCommand, ContextCommand {
         init(_ problems: [Problem]) { error = .init(message: problems.map(\.description).joined(separator: "\n"), problems: problems) }
     }
 
+    /// - Parameter root: the checkout of --repo; nil: the repository around the working directory (-f paths are then
+    ///   relative to the working directory, as for set).
     func makeReport(root checkout: String?, workingDirectory cwd: String) throws -> GetReport {
         let wanted = Set(images.compactMap { try? ImageName(parsing: $0).normalized })
         func running(_ root: String, _ paths: [String]) throws -> [RunningImage] {

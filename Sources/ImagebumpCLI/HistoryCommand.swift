@@ -36,21 +36,18 @@ public struct HistoryCommand: RoutedCommand, ContextCommand {
     /// The history is read with libgit2.
     public var route: Route { .git }
 
+    /// The error on stderr; with `--output json` also one failure document on stdout, as `get` prints.
+    public func report(_ error: Error, in context: CommandContext) -> Error {
+        let problems = RunOutput(format: output, dotenv: nil, context: context).printed(error)
+        if output == .json, let json = try? JSONOutput.encode(GetCommand.Failure(problems)) { Console.out(json) }
+        return ExitCode.failure
+    }
+
     public func run(in context: CommandContext) throws {
-        let report: HistoryReport
-        do {
-            report = try history.withDeployments(repo, context: context, for: "history") { derived, config in
-                for e in environments { _ = try config.environment(e) }
-                return HistoryReport(derived, query: .init(environments: environments, images: history.normalizedImages,
-                                                           since: history.sinceTime(now: context.now), limit: limit.value == 0 ? nil : limit.value))
-            }
-        } catch let e as ExitCode {
-            throw e
-        } catch {
-            let problems = Problem.list(error)
-            context.console.error(problems)
-            if output == .json, let json = try? JSONOutput.encode(GetCommand.Failure(problems)) { Console.out(json) }
-            throw ExitCode.failure
+        let report = try history.withDeployments(repo, context: context, for: "history") { derived, config in
+            for e in environments { _ = try config.environment(e) }
+            return HistoryReport(derived, query: .init(environments: environments, images: history.normalizedImages,
+                                                       since: history.sinceTime(now: context.now), limit: limit.value == 0 ? nil : limit.value))
         }
         for w in report.warnings { Console.warning(w) }
         switch output {

@@ -106,11 +106,19 @@ public struct PromoteCommand: RoutedCommand, ContextCommand {
         return target
     }
 
+    /// A refusal before the `set` (the order of promotion, an unknown environment): reported as `set` reports.
+    var failure: RunReport {
+        var r = RunReport(mode: SetCommand.mode(repo: repo, forge: forge, run: runOptions))
+        r.environment = to
+        return r
+    }
+
+    public func report(_ error: Error, in context: CommandContext) -> Error {
+        RunOutput(format: runOptions.output, dotenv: repo.dotenv, context: context).fail(error, report: failure)
+    }
+
     public func run(in context: CommandContext) throws {
         let cwd = context.workingDirectory
-        // a refusal before the `set` (the order of promotion, an unknown environment): reported as `set` reports
-        var failure = RunReport(mode: SetCommand.mode(repo: repo, forge: forge, run: runOptions))
-        failure.environment = to
         let output = RunOutput(format: runOptions.output, dotenv: repo.dotenv, context: context)
         guard route == .git else {
             let target = try output.reporting(failure) { try resolve(root: ConfigFile.repositoryRoot(from: cwd), workingDirectory: cwd) }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Support
 
 #if canImport(Glibc)
 import Glibc
@@ -22,13 +23,17 @@ public enum Entry {
         do {
             var command = try parse(arguments)
             let context = CommandContext.current(git: git)
-            if git == nil, let routed = command as? any RoutedCommand, routed.route == .git {
-                try handOver(console: context.console)
-            }
-            if let command = command as? any ContextCommand {
-                try command.run(in: context)
-            } else {
-                try command.run()
+            do {
+                if git == nil, let routed = command as? any RoutedCommand, routed.route == .git { try handOver() }
+                if let command = command as? any ContextCommand {
+                    try command.run(in: context)
+                } else {
+                    try command.run()
+                }
+            } catch let e as ExitCode { // reported already
+                throw e
+            } catch let e where command is any ContextCommand {
+                throw (command as! any ContextCommand).report(e, in: context)
             }
             Imagebump.exit()
         } catch {
@@ -37,7 +42,7 @@ public enum Entry {
     }
 
     /// Replaces this process with `imagebump-git` from the same directory, with the same arguments.
-    static func handOver(console: Console) throws -> Never {
+    static func handOver() throws -> Never {
         var buf = [CChar](repeating: 0, count: 4096)
         let n = readlink("/proc/self/exe", &buf, buf.count - 1)
         let exe = n > 0 ? String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) : CommandLine.arguments[0]
@@ -46,8 +51,7 @@ public enum Entry {
         let args = [helper] + CommandLine.arguments.dropFirst()
         var cargs = args.map { strdup($0) } + [nil]
         execv(helper, &cargs)
-        console.error("--repo/--commit/--push/--merge-request need \(helper), which could not be run: \(String(cString: strerror(errno)))")
-        throw ExitCode.failure
+        throw Problem(message: "--repo/--commit/--push/--merge-request need \(helper), which could not be run: \(String(cString: strerror(errno)))")
     }
 
     /// Parses `arguments` (without argv[0]) into a command; a mistyped subcommand gets "did you mean".

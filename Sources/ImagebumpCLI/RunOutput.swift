@@ -58,34 +58,44 @@ public struct RunOutput {
         try complete(report)
     }
 
-    /// Ends the run with `report` (shown already): the JSON document, the platform outputs; exit 1 when it
-    /// failed, 2 for --check with drift.
-    public func complete(_ report: RunReport) throws {
+    /// Ends the run with `report` (shown already): the JSON document, the platform outputs; exit `failure` (1)
+    /// when it failed, 2 for --check with drift. Platform outputs that cannot be written fail the run (exit 1).
+    public func complete(_ report: RunReport, failure: ExitCode = .failure) throws {
         if report.status == .failed {
             if format == .json, let json = try? JSONOutput.encode(report) { Console.out(json) }
             try? publish(report)
-            throw ExitCode.failure
+            throw failure
         }
         if format == .json { Console.out(try JSONOutput.encode(report)) }
-        try publish(report)
+        do { try publish(report) } catch {
+            _ = printed(error)
+            throw ExitCode.failure
+        }
         if report.status == .drift { throw ExitCode(2) }
     }
 
-    /// Prints a failure: the error on stderr (and as an annotation). Returns `report` marked failed, saying what
-    /// did happen before it.
-    public func failed(_ error: Error, report: RunReport) -> RunReport {
+    /// Prints an error on stderr (and as annotations), secrets masked: the one place a failure is printed (every
+    /// command's, through `ContextCommand.report`). Returns its problems as printed.
+    public func printed(_ error: Error) -> [Problem] {
         let problems = Problem.list(error).map {
             Problem(file: $0.file.map(redact), line: $0.line, column: $0.column, message: redact($0.message))
         }
         console.error(problems)
+        return problems
+    }
+
+    /// Prints a failure (`printed`). Returns `report` marked failed, saying what did happen before it.
+    public func failed(_ error: Error, report: RunReport) -> RunReport {
+        let problems = printed(error)
         return report.failed(message: problems.map(\.description).joined(separator: "\n"), problems: problems)
     }
 
     /// Reports a failure: the error on stderr (and as an annotation), with --output json one object on stdout,
-    /// the platform outputs saying what did happen. Returns the error to throw (exit 1).
-    public func fail(_ error: Error, report: RunReport) -> Error {
-        do { try complete(failed(error, report: report)) } catch { return error }
-        return ExitCode.failure
+    /// the platform outputs saying what did happen. Returns the error to throw (exit `exitCode`, 1 unless a usage
+    /// error found late: 64).
+    public func fail(_ error: Error, report: RunReport, exitCode: ExitCode = .failure) -> Error {
+        do { try complete(failed(error, report: report), failure: exitCode) } catch { return error }
+        return exitCode
     }
 
     /// Runs `body` (reading the config repo, resolving the run's targets): an error it throws is reported as `report`

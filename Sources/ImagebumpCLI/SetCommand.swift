@@ -71,6 +71,11 @@ public struct SetCommand: RoutedCommand, ContextCommand {
         }
     }
 
+    /// A failure before the targets reported themselves: the run report, failed.
+    public func report(_ error: Error, in context: CommandContext) -> Error {
+        RunOutput(format: edit.output, dotenv: repo.dotenv, context: context).fail(error, report: RunReport(mode: mode))
+    }
+
     /// Runs `targets` (read from `checkout`, when they were) the way `command` routes: here; here with the
     /// application's history read by git (--source-repo); or in the config repo, by the git backend.
     /// With --verify or --pin-digest the registries are asked first, once for all targets.

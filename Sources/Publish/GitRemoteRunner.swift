@@ -18,10 +18,10 @@ public struct GitRemoteRunner: GitBackend {
         try withApplicationHistory(command, context: context) { ancestry in
             if ConfigRepo.isURL(location), let t = targets.first(where: { $0.mode == .commit }) {
                 // a usage error (64), found here because only this executable parses remote locations
-                context.console.error(t.command.repo.commit
+                throw output.fail(Problem(message: t.command.repo.commit
                     ? "--commit without --push on \(redact(url: location)) would commit into a temporary clone that is then removed; add --push, or give a local checkout as --repo"
-                    : "--repo \(redact(url: location)) needs a mode: --push, --merge-request, --dry-run or --check")
-                throw ExitCode.validationFailure
+                    : "--repo \(redact(url: location)) needs a mode: --push, --merge-request, --dry-run or --check"),
+                    report: RunReport(mode: command.mode), exitCode: .validationFailure)
             }
             if let token = credentials.resolveToken(forLocation: location) {
                 context.console.addMask(token.secret)
