@@ -105,6 +105,12 @@ extension MergeRequestService {
             try $0.targetBranch == r.targetBranch && $0.sourceBranch.hasPrefix("imagebump/")
                 && MergeRequestKey.canonical(inDescription: $0.description) == key.canonical && inProject($0)
         }
+        if marked == nil, let legacy = try open.mrs.first(where: {
+            try $0.targetBranch == r.targetBranch && key.isLegacy(sourceBranch: $0.sourceBranch, description: $0.description) && inProject($0)
+        }) {
+            warnings.append(MergeRequestKey.adopted("merge request !\(legacy.iid)", branch: legacy.sourceBranch))
+            return (legacy, warnings)
+        }
         if marked == nil && !open.complete { warnings.append(Self.unlisted(open.mrs.count, "merge requests", into: r.targetBranch)) }
         return (marked, warnings)
     }
@@ -130,6 +136,13 @@ extension MergeRequestService {
             $0.baseRef == r.targetBranch && sameRepos($0) && $0.headRef.hasPrefix("imagebump/")
                 && $0.headLabel.lowercased() == "\(client.owner):\($0.headRef)".lowercased()
                 && MergeRequestKey.canonical(inDescription: $0.body) == key.canonical
+        }
+        if marked == nil, let legacy = open.prs.first(where: {
+            $0.baseRef == r.targetBranch && sameRepos($0) && $0.headLabel.lowercased() == "\(client.owner):\($0.headRef)".lowercased()
+                && key.isLegacy(sourceBranch: $0.headRef, description: $0.body)
+        }) {
+            warnings.append(MergeRequestKey.adopted("pull request #\(legacy.number)", branch: legacy.headRef))
+            return (legacy, warnings)
         }
         if marked == nil && !open.complete { warnings.append(Self.unlisted(open.prs.count, "pull requests", into: r.targetBranch)) }
         return (marked, warnings)

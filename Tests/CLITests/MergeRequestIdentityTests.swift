@@ -45,6 +45,35 @@ final class MergeRequestIdentityTests: XCTestCase {
         XCTAssertFalse(try f.branches().contains(key.branch), "nothing pushed to the new name")
     }
 
+    /// An MR of the branch scheme before keys (`imagebump/<images>-<target>`, no marker) is adopted: updated with this
+    /// run's change and marked, never left open beside a second MR (GitLab and GitHub).
+    func testALegacyMergeRequestIsAdopted() throws {
+        for gitlab in [true, false] {
+            let f = try F(gitlab: gitlab)
+            defer { f.stop() }
+            let legacy = "imagebump/sample-app-main"
+            try Git.run(["-C", f.server.bare.path, "branch", legacy, "main"])
+            _ = gitlab
+                ? try f.forge.seed(["project": f.project, "source_branch": legacy, "target_branch": "main", "title": "Bump sample-app to 1.5.0", "description": "old table\n"])
+                : try f.forge.seed(["repo": f.project, "head": legacy, "base": "main", "title": "Bump sample-app to 1.5.0", "body": "old table\n"])
+            let r = try f.bump("2.0.0")
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let j = try F.json(r)
+            XCTAssertEqual(j["branch"] as? String, legacy, "gitlab \(gitlab)")
+            XCTAssertEqual((j["mergeRequest"] as? [String: Any])?["created"] as? Bool, false)
+            XCTAssertTrue(r.stderr.contains("adopted \(gitlab ? "merge request !1" : "pull request #1") (\(legacy), a bot branch named before merge requests carried their key)"), r.stderr)
+            let mrs = try f.mergeRequests()
+            XCTAssertEqual(mrs.count, 1, "no second MR: \(mrs.map { $0[gitlab ? "source_branch" : "head"] ?? "?" })")
+            XCTAssertTrue((mrs.first?[gitlab ? "description" : "body"] as? String ?? "").contains("<!-- imagebump-key: v1;target=main;files=\(F.production);"), "marked: \(mrs)")
+            XCTAssertTrue(try f.server.file(F.production + "/kustomization.yaml", at: legacy).contains("2.0.0"))
+            // marked now: the next run finds it by its key, without the warning
+            let again = try f.bump("2.0.1")
+            XCTAssertEqual(try F.json(again)["branch"] as? String, legacy)
+            XCTAssertFalse(again.stderr.contains("adopted"), again.stderr)
+            XCTAssertEqual(try f.mergeRequests().count, 1)
+        }
+    }
+
     /// 8.0.0's MR is open, 8.1.0 is pushed to main directly, the job runs again for 8.1.0: the MR is closed with a
     /// comment and its branch deleted (GitLab and GitHub).
     func testMergeRequestOvertakenByTheTargetIsClosed() throws {

@@ -71,6 +71,13 @@ final class HelpersTests: XCTestCase {
         XCTAssertEqual(env.marking(text), text, "marked once")
         let long = MergeRequestKey(targetBranch: "main", scope: .environment("production"), images: (1...30).map { "reg/very-long-image-name-\($0)" })
         XCTAssertLessThanOrEqual(long.branch.count, 170)
+        // the schemes before keys, whose open MRs are adopted
+        XCTAssertEqual(MergeRequestKey(targetBranch: "main", scope: .environment("production"), images: ["registry.example.com/team/sample-app", "docker.io/library/nginx"]).legacyBranches,
+                       ["imagebump/nginx-sample-app-main", "imagebump/promote-production-nginx-sample-app"])
+        XCTAssertEqual(key.legacyBranches, ["imagebump/nginx-web-release-1.x"], "set's scheme only, without an environment")
+        XCTAssertTrue(env.isLegacy(sourceBranch: "imagebump/b-main", description: "old table"))
+        XCTAssertFalse(env.isLegacy(sourceBranch: "imagebump/b-main", description: text), "a marked MR is another key's, or found by its own")
+        XCTAssertFalse(env.isLegacy(sourceBranch: "feature/b-main", description: "old table"))
     }
 
     func testProvenanceLinksDropURLCredentials() {
