@@ -76,7 +76,9 @@ public struct RollbackCommand: RoutedCommand, ContextCommand {
             try git.withCheckout(repo.access, context: context) { checkout in
                 let (target, steps) = try resolve(in: checkout, context: context)
                 for s in steps {
-                    Console.progress("imagebump: rolling back \(environment): \(s.current) → \(s.target) (undoes \(s.rollbackOf.prefix(12)))\n")
+                    // values from the history are quoted: a line break in one cannot start a line of its own
+                    let q: (String) -> String = { PathQuoting.quoted($0) }
+                    Console.progress("imagebump: rolling back \(q(environment)): \(q(s.current)) → \(q(s.target)) (undoes \(q(String(s.rollbackOf.prefix(12)))))\n")
                 }
                 try RunOutput.reportsItself { try SetCommand.run([target], of: target.command, in: checkout, context: context) }
             }

@@ -1,3 +1,4 @@
+import ImageRules
 import Support
 
 /// What `imagebump metrics` prints: the DORA figures of each environment, as a whole and per image, over a window.
@@ -22,8 +23,9 @@ public struct MetricsReport: Codable, Equatable, Sendable {
         return "\(hundredths / 100).\(frac < 10 ? "0" : "")\(frac)"
     }
 
-    func row(_ f: Metrics.Figures) -> [String] {
-        [f.environment, f.image.map { (f.app.map { "\($0): " } ?? "") + $0 } ?? "(all)", String(f.deployments),
+    /// One row of the table; `quote` quotes what the repository holds (environment, app and image names).
+    func row(_ f: Metrics.Figures, quote q: (String) -> String = { PathQuoting.quoted($0) }) -> [String] {
+        [q(f.environment), f.image.map { (f.app.map { "\($0): " } ?? "") + $0 }.map(q) ?? "(all)", String(f.deployments),
          Self.number(f.perDay), Self.number(f.perWeek), f.frequency.rawValue,
          Metrics.duration(f.leadTime.median), Metrics.duration(f.leadTime.p90),
          Self.percent(f.changeFailRate) + " (\(f.failed)/\(f.changes))", Metrics.duration(f.recoveryTime.median)]
@@ -35,7 +37,7 @@ public struct MetricsReport: Codable, Equatable, Sendable {
     /// A header line naming the window, then a table (columns padded, the last not) and the notes on skipped samples.
     public func text() -> String {
         var rows = [Self.headers]
-        rows += figures.map(row)
+        rows += figures.map { row($0) }
         let widths = (0..<rows[0].count).map { c in rows.map { $0[c].count }.max() ?? 0 }
         let table = rows.map { r in
             r.indices.map { c in c == r.count - 1 ? r[c] : r[c] + String(repeating: " ", count: widths[c] - r[c].count) }
@@ -46,7 +48,7 @@ public struct MetricsReport: Codable, Equatable, Sendable {
 
     func notes() -> [String] {
         figures.filter { $0.image == nil && $0.leadTimeSkipped > 0 }.map {
-            "\($0.environment): \($0.leadTimeSkipped) deployment\($0.leadTimeSkipped == 1 ? "" : "s") left out of the lead time (source commit after the deployment)"
+            "\(PathQuoting.quoted($0.environment)): \($0.leadTimeSkipped) deployment\($0.leadTimeSkipped == 1 ? "" : "s") left out of the lead time (source commit after the deployment)"
         }
     }
 
@@ -58,9 +60,8 @@ public struct MetricsReport: Codable, Equatable, Sendable {
         var lines = ["### DORA figures, \(since) to \(until)", "", "| " + head.joined(separator: " | ") + " |",
                      "|" + String(repeating: " --- |", count: head.count)]
         for f in figures {
-            var r = row(f)
-            r[0] = MarkdownText.code(r[0])
-            r[1] = f.image == nil ? "all" : MarkdownText.code(r[1])
+            var r = row(f, quote: MarkdownText.code)
+            if f.image == nil { r[1] = "all" }
             lines.append("| " + r.joined(separator: " | ") + " |")
         }
         return lines.joined(separator: "\n") + "\n" + notes().map { "\n" + MarkdownText.literal($0) + "\n" }.joined()

@@ -107,4 +107,15 @@ final class MetricsTests: XCTestCase {
         XCTAssertEqual(Metrics.duration(7200), "2h")
         XCTAssertEqual(Metrics.duration(59), "59s")
     }
+
+    /// An app is a directory name of the repository: a line break in one cannot start a row of its own.
+    func testNamesFromTheRepositoryAreQuoted() {
+        let d = Deployment(time: Timestamp.iso(Self.at(1)), timestamp: Self.at(1), environment: "dev", app: "a\nFAKE ROW", image: "app",
+                           old: "app:1", new: "app:2", files: ["apps/x/dev/k.yaml"], configCommit: HistoryFixture.id(1), subject: "s",
+                           kind: .bump)
+        let r = MetricsReport([d], environments: ["dev"], since: Self.t0, until: Self.at(24))
+        XCTAssertEqual(r.text().split(separator: "\n").count, 4, r.text()) // the window, the header and two rows
+        XCTAssertTrue(r.text().contains("\"a\\nFAKE ROW: app\""), r.text())
+        XCTAssertFalse(r.markdown().contains("\nFAKE ROW"), r.markdown())
+    }
 }
