@@ -81,6 +81,8 @@ public protocol GitBackend {
     /// Asks the registries of `command`'s image specs (--verify, --pin-digest), before anything is written: each new
     /// reference checked, each tag pinned to its digest. A failure is reported as the run's (exit 1).
     func resolveImages(of command: SetCommand, context: CommandContext) throws -> ImageResolution
+    /// Every tag each of `images` (names) has in its registry, asked as `command`'s registry options say.
+    func listTags(_ images: [String], of command: SetCommand, context: CommandContext) throws -> [String: [String]]
 }
 
 /// A checkout of the config repo, open for the run: its root, and the git backend's own handle of it.

@@ -9,6 +9,6 @@ public struct Imagebump: ParsableCommand {
         commandName: "imagebump",
         abstract: "Structured, byte-exact edits of container image references in GitOps repositories.",
         version: BuildInfo.description,
-        subcommands: [SetCommand.self, PromoteCommand.self, GetCommand.self, HistoryCommand.self, RollbackCommand.self, MetricsCommand.self]
+        subcommands: [SetCommand.self, PromoteCommand.self, GetCommand.self, HistoryCommand.self, RollbackCommand.self, MetricsCommand.self, UpdateCommand.self]
     )
 }

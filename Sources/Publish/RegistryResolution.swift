@@ -83,4 +83,14 @@ extension GitRemoteRunner {
             throw output.fail(error, report: report)
         }
     }
+
+    public func listTags(_ images: [String], of command: SetCommand, context: CommandContext) throws -> [String: [String]] {
+        let client = try RegistryResolution.client(command, context: context)
+        var out: [String: [String]] = [:]
+        for image in images {
+            let name = try ImageName(parsing: image)
+            out[image] = try client.tags(RegistryLocation(domain: name.domain, path: name.path))
+        }
+        return out
+    }
 }

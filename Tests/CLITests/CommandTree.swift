@@ -6,7 +6,7 @@ import XCTest
 /// that a test can hold every option of every command to a rule.
 enum CommandTree {
     /// The least each subcommand needs to parse; a new subcommand must be added here, so the walk covers it.
-    static let minimalArguments: [String: [String]] = ["set": ["app:1"], "promote": ["a", "b"], "get": [], "history": [], "rollback": ["--env", "production"], "metrics": []]
+    static let minimalArguments: [String: [String]] = ["set": ["app:1"], "promote": ["a", "b"], "get": [], "history": [], "rollback": ["--env", "production"], "metrics": [], "update": ["--env", "dev", "--semver", ">=1"]]
 
     /// An option or argument as declared: its long name, the property wrapper's type, and its parsed value.
     struct Declared {
