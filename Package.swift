@@ -64,6 +64,7 @@ let package = Package(
         // Test helpers: the loopback fake GitLab/GitHub API, the shared corpus location, running a program.
         .target(name: "TestSupport", dependencies: ["Forge"], path: "Tests/TestSupport"),
         // Runs the built `imagebump` executable as a user would.
-        .testTarget(name: "CLITests", dependencies: ["imagebump", "imagebump-git", "GitOps", "ImageRules", "ImagebumpCLI", "Support", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["imagebump", "imagebump-git", "GitOps", "ImageRules", "ImagebumpCLI", "Support", "TestSupport"],
+                    exclude: ["Fixtures"]),
     ]
 )
