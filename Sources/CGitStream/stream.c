@@ -28,9 +28,12 @@ typedef struct {
     int has_proxy;
     char proxy_host[256];
     char proxy_port[16];
-    /* libgit2 1.5 writes a plain-http request for a proxy in absolute form (GET http://host/...) but opens the
-       connection to the origin: with proxy_forward, that connection goes to the proxy instead. */
-    int proxy_forward;
+    /* A plain-http origin (proxy_tunnel): libgit2 is not told about the proxy (1.5 would send its requests, and
+       the origin's credentials, to the proxy in absolute form); each connection it opens to host:port is made to
+       the proxy instead, which is asked for a CONNECT tunnel to host:port, with proxy_authorization (a
+       Proxy-Authorization value) when not empty. */
+    int proxy_tunnel;
+    char proxy_authorization[1024];
     int connect_timeout_ms;
     int idle_timeout_ms;
     /* CLOCK_MONOTONIC milliseconds by which the whole operation must be done (0: no deadline). */
@@ -38,6 +41,7 @@ typedef struct {
     int phase_timeout_ms;
     _Atomic int event;
     char event_where[300];
+    char event_message[700];
 } policy;
 
 static _Thread_local policy current;
@@ -56,6 +60,9 @@ typedef struct {
        or an absolute http:// URL); after a CONNECT the tunnel carries TLS, which is not looked into. */
     int via_proxy;
     int tunneled;
+    /* For a tunnel this stream opens itself (proxy_tunnel): the origin it is for. */
+    char *target_host;
+    char *target_port;
     /* The policy of the thread that opened the stream (its operation outlives the stream). */
     policy *owner;
     /* libssh2 reads and writes the socket itself, past ib_read/ib_write: a watchdog thread ends a connection on
@@ -75,6 +82,8 @@ static void record(policy *p, int event, const char *host, const char *port) {
 
 static void fail(int event, const char *host, const char *port, const char *message) {
     record(&current, event, host, port);
+    if (event == IMAGEBUMP_STREAM_PROXY_REFUSED)
+        snprintf(current.event_message, sizeof current.event_message, "%s", message);
     git_error_set_str(GIT_ERROR_NET, message);
 }
 
@@ -218,6 +227,55 @@ static int wait_ready(ib_stream *st, short events, const char *what) {
     return idle_timeout(st, events == POLLIN ? "received from" : "could be sent to");
 }
 
+/* Asks the proxy st is connected to for a tunnel to the origin (CONNECT, with the proxy's credentials when
+   given), and reads its answer up to the end of the head, so that no byte of the tunnel is taken. 0: the tunnel
+   is open; -1: refused (407: IMAGEBUMP_STREAM_PROXY_AUTH; any other answer: IMAGEBUMP_STREAM_PROXY_REFUSED). */
+static int open_tunnel(ib_stream *st) {
+    const char *auth = st->owner->proxy_authorization;
+    int v6 = strchr(st->target_host, ':') != NULL && st->target_host[0] != '[';
+    char authority[300], request[1600], msg[700];
+    snprintf(authority, sizeof authority, "%s%s%s:%s", v6 ? "[" : "", st->target_host, v6 ? "]" : "", st->target_port);
+    int n = snprintf(request, sizeof request, "CONNECT %s HTTP/1.1\r\nHost: %s\r\n%s%s%s\r\n", authority, authority,
+                     auth[0] ? "Proxy-Authorization: " : "", auth, auth[0] ? "\r\n" : "");
+    if (n < 0 || (size_t)n >= sizeof request) return -1;
+    for (int sent = 0; sent < n;) {
+        if (wait_ready(st, POLLOUT, "sending data to") < 0) return -1;
+        ssize_t k = send(st->s, request + sent, (size_t)(n - sent), MSG_NOSIGNAL);
+        if (k < 0 && errno == EINTR) continue;
+        if (k < 0) return io_error(st, "sending data to");
+        sent += (int)k;
+    }
+    memset(request, 0, sizeof request);
+    st->tunneled = 1;
+    char head[8192];
+    size_t len = 0;
+    while (len < 4 || memcmp(head + len - 4, "\r\n\r\n", 4) != 0) {
+        if (len + 1 >= sizeof head) break;
+        if (wait_ready(st, POLLIN, "receiving data from") < 0) return -1;
+        ssize_t k = recv(st->s, head + len, 1, 0);
+        if (k < 0 && errno == EINTR) continue;
+        if (k < 0) return io_error(st, "receiving data from");
+        if (k == 0) break;
+        len++;
+    }
+    head[len] = '\0';
+    int complete = len >= 4 && memcmp(head + len - 4, "\r\n\r\n", 4) == 0, status = 0;
+    char *eol = strstr(head, "\r\n");
+    if (eol) *eol = '\0';
+    /* the status line is the proxy's (untrusted): only printable ASCII of it is shown */
+    for (char *c = head; *c; c++) if (*c < 0x20 || *c > 0x7e) *c = '?';
+    if (sscanf(head, "HTTP/%*d.%*d %d", &status) == 1 && status >= 200 && status < 300 && complete) return 0;
+    if (status == 407) {
+        snprintf(msg, sizeof msg, "proxy authentication failed for http://%s:%s (407)", st->host, st->port);
+        fail(IMAGEBUMP_STREAM_PROXY_AUTH, st->host, st->port, msg);
+    } else {
+        snprintf(msg, sizeof msg, "the proxy http://%s:%s refused a tunnel to %s: %.200s", st->host, st->port,
+                 authority, len ? head : "no answer");
+        fail(IMAGEBUMP_STREAM_PROXY_REFUSED, st->host, st->port, msg);
+    }
+    return -1;
+}
+
 static int ib_connect(git_stream *stream) {
     ib_stream *st = (ib_stream *)stream;
     struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM }, *info = NULL;
@@ -235,7 +293,7 @@ static int ib_connect(git_stream *stream) {
         last_errno = errno;
     }
     freeaddrinfo(info);
-    if (st->s >= 0) { start_watchdog(st); return 0; }
+    if (st->s >= 0) { start_watchdog(st); return st->target_host ? open_tunnel(st) : 0; }
     if (timed_out && st->deadline_ms > 0 && now_ms() >= st->deadline_ms) {
         deadline_passed(st);
     } else if (timed_out) {
@@ -348,6 +406,8 @@ static void ib_free(git_stream *stream) {
     ib_close(stream);
     free(st->host);
     free(st->port);
+    free(st->target_host);
+    free(st->target_port);
     free(st);
 }
 
@@ -369,7 +429,7 @@ static int ib_init(git_stream **out, const char *host, const char *port) {
     st->parent.write = ib_write;
     st->parent.close = ib_close;
     st->parent.free = ib_free;
-    int forward = current.pinned && current.has_proxy && current.proxy_forward && !to_proxy;
+    int forward = current.pinned && current.has_proxy && current.proxy_tunnel && !to_proxy;
     st->host = strdup(forward ? current.proxy_host : host);
     st->port = strdup(forward ? current.proxy_port : port);
     st->s = -1;
@@ -379,7 +439,8 @@ static int ib_init(git_stream **out, const char *host, const char *port) {
     st->phase_timeout_ms = current.phase_timeout_ms;
     st->owner = &current;
     st->via_proxy = (to_proxy || forward) && current.pinned;
-    if (!st->host || !st->port) { ib_free(&st->parent); return -1; }
+    if (forward) { st->target_host = strdup(host); st->target_port = strdup(port); }
+    if (!st->host || !st->port || (forward && (!st->target_host || !st->target_port))) { ib_free(&st->parent); return -1; }
     *out = &st->parent;
     return 0;
 }
@@ -390,13 +451,16 @@ int imagebump_stream_install(void) {
 }
 
 void imagebump_stream_policy_begin(const char *host, int port, int connect_timeout_ms, int idle_timeout_ms,
-                                   int phase_timeout_ms, const char *proxy_host, int proxy_port, int proxy_forward) {
+                                   int phase_timeout_ms, const char *proxy_host, int proxy_port, int proxy_tunnel,
+                                   const char *proxy_authorization) {
     memset(&current, 0, sizeof current);
     if (proxy_host) {
         current.has_proxy = 1;
         snprintf(current.proxy_host, sizeof current.proxy_host, "%s", proxy_host);
         snprintf(current.proxy_port, sizeof current.proxy_port, "%d", proxy_port);
-        current.proxy_forward = proxy_forward;
+        current.proxy_tunnel = proxy_tunnel;
+        snprintf(current.proxy_authorization, sizeof current.proxy_authorization, "%s",
+                 proxy_authorization ? proxy_authorization : "");
     }
     if (host) {
         current.pinned = 1;
@@ -413,6 +477,7 @@ void imagebump_stream_policy_end(void) { memset(&current, 0, sizeof current); }
 
 int imagebump_stream_last_event(char *where, unsigned long size) {
     int event = atomic_load(&current.event);
-    if (where && size) snprintf(where, size, "%s", current.event_where);
+    if (where && size) snprintf(where, size, "%s", event == IMAGEBUMP_STREAM_PROXY_REFUSED ? current.event_message
+                                                                                           : current.event_where);
     return event;
 }

@@ -43,6 +43,8 @@ public struct HTTPResponse: Sendable {
 public struct TransportError: Error, Sendable, CustomStringConvertible {
     public enum Kind: Sendable, Equatable {
         case timeout, connection, tls, resolve, invalidURL, other
+        /// The proxy answered 407: its URL's credentials were refused (or it wants some). Not retried.
+        case proxyAuthentication
     }
     public var kind: Kind
     public var message: String
@@ -195,8 +197,18 @@ public struct CurlTransport: HTTPTransport {
         }
         var codes: [CURLcode] = []
         codes.append(ib_setopt_string(handle, IB_CURLOPT_URL, request.url))
-        // the proxy the git transport uses for this host, or explicitly none ("": libcurl reads no variable itself)
-        codes.append(ib_setopt_string(handle, IB_CURLOPT_PROXY, proxy?.url ?? ""))
+        // the proxy the git transport uses for this host, or explicitly none ("": libcurl reads no variable itself);
+        // its URL's credentials are given apart (so no message of curl's holds them), Basic, to the proxy only;
+        // http:// goes through a CONNECT tunnel too, as with git, so that the proxy never sees the token
+        codes.append(ib_setopt_string(handle, IB_CURLOPT_PROXY, proxy?.address ?? ""))
+        if let proxy {
+            codes.append(ib_setopt_long(handle, IB_CURLOPT_HTTPPROXYTUNNEL, 1))
+            if let user = proxy.user {
+                codes.append(ib_setopt_string(handle, IB_CURLOPT_PROXYUSERNAME, user))
+                codes.append(ib_setopt_string(handle, IB_CURLOPT_PROXYPASSWORD, proxy.password ?? ""))
+                codes.append(ib_setopt_long(handle, IB_CURLOPT_PROXYAUTH, IB_CURLAUTH_BASIC))
+            }
+        }
         codes.append(ib_setopt_long(handle, IB_CURLOPT_NOSIGNAL, 1))
         codes.append(ib_setopt_string(handle, IB_CURLOPT_PROTOCOLS_STR, "http,https"))
         codes.append(ib_setopt_long(handle, IB_CURLOPT_FOLLOWLOCATION, 0))
@@ -249,6 +261,10 @@ public struct CurlTransport: HTTPTransport {
 
         if result != CURLE_OK, let refusal = buffer.refusal {
             throw TransportError(kind: .other, message: "\(request.method) \(Redactor.stripQuery(request.url)): \(refusal); refused")
+        }
+        var connectCode: Int = 0
+        if let proxy, ib_getinfo_long(handle, IB_CURLINFO_HTTP_CONNECTCODE, &connectCode) == CURLE_OK, connectCode == 407 {
+            throw TransportError(kind: .proxyAuthentication, message: "\(request.method) \(Redactor.stripQuery(request.url)): \(proxy.authenticationFailure)")
         }
         if result != CURLE_OK {
             let detail = String(cString: errorBuffer)

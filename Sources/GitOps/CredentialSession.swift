@@ -15,6 +15,11 @@ final class CredentialSession: @unchecked Sendable {
         do { proxy = try Proxy.forTarget(location, environment: credentials.environment) } catch {
             throw GitOpsError.invalidArgument("cannot use the proxy for \(location.display): \(error)")
         }
+        if let proxy, location.kind == .http, proxy.location.kind == .https {
+            // the tunnel for an http:// remote is opened by imagebump's stream, which speaks no TLS to a proxy
+            throw GitOpsError.invalidArgument("cannot use the proxy for \(location.display): \(proxy.shown) is an https://"
+                                              + " proxy, which an http:// remote cannot go through; give an http:// proxy, or an https:// remote")
+        }
     }
 
     private var warnedPlainHTTP = false

@@ -32,6 +32,9 @@ public enum GitOpsError: Error, CustomStringConvertible, Sendable {
     case timedOut(url: String, phase: String, detail: String)
     /// The remote sent more than `limit` bytes in one clone or fetch: stopped, so that it cannot fill the disk.
     case receiveLimitExceeded(url: String, phase: String, limit: Int64)
+    /// The proxy for `url` refused it: `message` says why, naming the proxy without its credentials ("proxy
+    /// authentication failed for http://proxy:3128 (407)"). Not retried.
+    case proxyRefused(url: String, message: String)
     /// A libgit2 call failed: `operation` (e.g. "push to https://host/repo.git"), libgit2's message (redacted), code.
     case git(operation: String, message: String, code: Int32)
 
@@ -65,6 +68,8 @@ public enum GitOpsError: Error, CustomStringConvertible, Sendable {
         case let .receiveLimitExceeded(url, phase, limit):
             return "stopped \(phase) \(url): the server sent more than \(limit >> 20) MiB, the limit for one transfer"
                 + " (a config repo is far smaller; raise the limit with --max-pack-size MIB if this one is not)"
+        case let .proxyRefused(url, message):
+            return "\(message) (reaching \(url))"
         case let .git(operation, message, code):
             return "\(operation) failed: \(message)\(code != 0 && code != -1 ? " (libgit2 error \(code))" : "")"
         }
@@ -73,6 +78,7 @@ public enum GitOpsError: Error, CustomStringConvertible, Sendable {
     /// True for authentication failures (never retried; the CLI exits 1).
     public var isAuthenticationFailure: Bool {
         if case .authenticationFailed = self { return true }
+        if case .proxyRefused = self { return true }
         return false
     }
 }

@@ -43,6 +43,10 @@ enum StreamEvent: Equatable {
     case connectTimeout(target: String)
     case idleTimeout(target: String)
     case deadline(target: String)
+    /// The proxy answered 407 to the tunnel request.
+    case proxyAuthentication
+    /// The proxy refused the tunnel otherwise: `message` has its status line.
+    case proxyRefused(message: String)
 }
 
 /// Registers imagebump's stream with libgit2 (see imagebump_stream.h). Once per process, after git_libgit2_init.
@@ -50,21 +54,26 @@ func installNetworkStream() -> Int32 { imagebump_stream_install() }
 
 /// Runs `body` (one libgit2 clone, fetch or push on this thread) with connections pinned to `location`'s host and
 /// port (network URLs; a file path pins nothing), or to `proxy` for requests to that host and port only, and the
-/// timeouts applied. Returns what the stream refused, if anything.
+/// timeouts applied. Returns what the stream refused, if anything. For a plain-http remote the stream itself opens
+/// the tunnel through the proxy (with the proxy URL's credentials): libgit2 1.5 would send an http:// remote's
+/// requests, and so its credentials, to the proxy in absolute form, in clear.
 func withNetworkPolicy<T>(_ location: RemoteURL, _ timeouts: NetworkTimeouts, proxy: Proxy? = nil,
                           _ body: () throws -> T) rethrows -> (result: T, event: StreamEvent?) {
     func ms(_ t: TimeInterval) -> Int32 { t > 0 ? Int32(min(t * 1000, Double(Int32.max))) : 0 }
     let pinned = location.isNetwork ? location.host : nil
     withOptionalCString(pinned) { host in
         withOptionalCString(proxy?.location.host) { proxyHost in
-            imagebump_stream_policy_begin(host, Int32(location.port ?? 0), ms(timeouts.connect), ms(timeouts.idle),
-                                          ms(timeouts.phase), proxyHost, Int32(proxy?.location.port ?? 0),
-                                          location.kind == .http ? 1 : 0)
+            let tunnel = location.kind == .http
+            withOptionalCString(tunnel ? proxy?.basicAuthorization : nil) { authorization in
+                imagebump_stream_policy_begin(host, Int32(location.port ?? 0), ms(timeouts.connect), ms(timeouts.idle),
+                                              ms(timeouts.phase), proxyHost, Int32(proxy?.location.port ?? 0),
+                                              tunnel ? 1 : 0, authorization)
+            }
         }
     }
     defer { imagebump_stream_policy_end() }
     let result = try body()
-    var buf = [CChar](repeating: 0, count: 300)
+    var buf = [CChar](repeating: 0, count: 700)
     let code = imagebump_stream_last_event(&buf, UInt(buf.count))
     let target = buf.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
     switch Int(code) {
@@ -72,20 +81,26 @@ func withNetworkPolicy<T>(_ location: RemoteURL, _ timeouts: NetworkTimeouts, pr
     case Int(IMAGEBUMP_STREAM_CONNECT_TIMEOUT): return (result, .connectTimeout(target: target))
     case Int(IMAGEBUMP_STREAM_IDLE_TIMEOUT): return (result, .idleTimeout(target: target))
     case Int(IMAGEBUMP_STREAM_DEADLINE): return (result, .deadline(target: target))
+    case Int(IMAGEBUMP_STREAM_PROXY_AUTH): return (result, .proxyAuthentication)
+    case Int(IMAGEBUMP_STREAM_PROXY_REFUSED): return (result, .proxyRefused(message: target))
     default: return (result, nil)
     }
 }
 
 extension RemoteContext {
-    /// libgit2's proxy options for one call: the proxy the environment names for the remote (see `Proxy`), or
-    /// none; libgit2 then reads no proxy setting of its own.
+    /// libgit2's proxy options for one call: for an https remote, the proxy the environment names (see `Proxy`),
+    /// without its credentials, which `proxyCredentialsCallback` gives when the proxy asks (407); else none
+    /// (an http:// remote's tunnel is the stream's, see `withNetworkPolicy`), and libgit2 reads no proxy setting
+    /// of its own.
     func withProxyOptions<R>(_ body: (git_proxy_options) -> R) -> R {
         var options = git_proxy_options()
         git_proxy_options_init(&options, UInt32(GIT_PROXY_OPTIONS_VERSION))
-        guard let proxy = session.proxy else { return body(options) }
-        return proxy.url.withCString { url in
+        guard let proxy = session.proxy, session.location.kind == .https else { return body(options) }
+        return proxy.address.withCString { url in
             options.type = GIT_PROXY_SPECIFIED
             options.url = url
+            options.credentials = proxyCredentialsCallback
+            options.payload = Unmanaged.passUnretained(self).toOpaque()
             return body(options)
         }
     }

@@ -15,6 +15,9 @@ final class RemoteContext {
     /// What the stream under libgit2 refused or gave up on (see `run`).
     var streamEvent: StreamEvent?
     var credentialCalls = 0
+    /// How often libgit2 asked for the proxy's credentials, and whether the proxy refused them (407).
+    var proxyCredentialCalls = 0
+    var proxyAuthenticationFailed = false
     var authFailed = false
     var noCredentials = false
     var hostKeyError: GitOpsError?
@@ -72,7 +75,14 @@ final class RemoteContext {
             return .timedOut(url: display, phase: phase.rawValue,
                              detail: "not done with \(target) within \(Self.seconds(timeouts.phase))"
                                  + (phase == .pushing ? "; the push was not confirmed: re-running is safe" : ""))
+        case .proxyAuthentication?:
+            return .proxyRefused(url: display, message: session.proxy?.authenticationFailure ?? "proxy authentication failed (407)")
+        case .proxyRefused(let message)?:
+            return .proxyRefused(url: display, message: message)
         case nil: break
+        }
+        if proxyAuthenticationFailed {
+            return .proxyRefused(url: display, message: session.proxy?.authenticationFailure ?? "proxy authentication failed (407)")
         }
         if receivedTooMuch {
             return .receiveLimitExceeded(url: display, phase: phase.rawValue, limit: timeouts.maxPackBytes)

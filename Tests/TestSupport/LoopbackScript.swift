@@ -6,10 +6,13 @@ public final class LoopbackScript {
     public let port: Int
 
     /// Starts `python3 script args…` and waits (at most 15 s) for its port; `stdin`: the script's standard input
-    /// (default: none), `stderr`: whether its standard error goes to the test's.
-    public init(_ script: String, _ args: [String], stdin: Pipe? = nil, stderr: Bool = false) throws {
+    /// (default: none), `stderr`: whether its standard error goes to the test's, `environment`: variables added
+    /// to the test's (a fixture's credentials, kept out of argv).
+    public init(_ script: String, _ args: [String], stdin: Pipe? = nil, stderr: Bool = false,
+                environment: [String: String] = [:]) throws {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", script] + args
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let out = Pipe()
         process.standardOutput = out
         if let stdin { process.standardInput = stdin }

@@ -1,3 +1,5 @@
+import FoundationEssentials
+
 /// The proxy for a connection, from the environment, by the rules git and curl share, so that the git transport
 /// and the forge client agree: https:// uses `https_proxy`, else `HTTPS_PROXY`; http:// uses `http_proxy` only
 /// (lower case: curl ignores `HTTP_PROXY`, which a CGI request's `Proxy:` header could set); both then fall back
@@ -8,6 +10,26 @@ public struct Proxy: Sendable, Equatable {
     /// The proxy's URL as given (a scheme added when it had none: `http://`).
     public let url: String
     public let location: RemoteURL
+
+    /// The user name in the proxy's URL (percent-decoded; "" for `http://:pw@host`), nil without userinfo. With
+    /// `password`, sent to the proxy only (Basic Proxy-Authorization), never to the origin.
+    public var user: String? { location.hasUserinfo ? (location.user ?? "") : nil }
+    public var password: String? { location.password }
+    /// The proxy's URL without its userinfo: what libcurl and libgit2 are given (the credentials are passed apart,
+    /// so that no library can print them with the URL).
+    public var address: String { location.withoutCredentials }
+    /// What messages name the proxy by: scheme://host:port, never its credentials.
+    public var shown: String { location.origin ?? redact(url: url) }
+    /// The Proxy-Authorization value for the URL's credentials (Basic), nil without.
+    public var basicAuthorization: String? {
+        guard let user else { return nil }
+        return "Basic " + Data((user + ":" + (password ?? "")).utf8).base64EncodedString()
+    }
+    /// The error for a proxy that answered 407: it refused the URL's credentials, or wants some.
+    public var authenticationFailure: String {
+        "proxy authentication failed for \(shown) (407)" + (user == nil
+            ? ": the proxy asks for credentials; give them in the proxy variable's URL (http://user:password@host:port)" : "")
+    }
 
     /// Why a proxy setting cannot be used.
     public struct Unusable: Error, CustomStringConvertible, Sendable {

@@ -1,12 +1,20 @@
 #!/usr/bin/env python3
 """Test fixture: an HTTP proxy on 127.0.0.1 (CONNECT tunnels and absolute-form forwarding) that records what it saw.
 
-Prints "PORT <n>" on stdout once listening. Usage: recording_proxy.py --log FILE
+Prints "PORT <n>" on stdout once listening. Usage: recording_proxy.py --log FILE [--record-heads FILE]
+[--record-tunnel FILE]
 Each request it receives adds one line to FILE: "<request line> auth=<yes|no>" (whether it carried an
-Authorization header; a CONNECT tunnel's contents are TLS and never seen). Only loopback targets (127.0.0.0/8,
+Authorization header; a CONNECT tunnel's contents are not looked into). Only loopback targets (127.0.0.0/8,
 localhost) are served; anything else gets 403 and is logged as "REFUSED <target>", so a test can never reach
 another address through it. Stops by itself after --max-seconds (default 120).
+FIXTURE_PROXY_AUTH=user:password (from the environment, never argv): every request must carry
+"Proxy-Authorization: Basic base64(user:password)", else it gets 407 (Proxy-Authenticate: Basic) and the
+connection is closed; the log line then ends with " proxy-auth=<ok|wrong|none>".
+--record-heads: every request head the proxy reads (its own requests, not a tunnel's), verbatim.
+--record-tunnel: every byte a client sends into a tunnel (what the origin gets through it).
 """
+import base64
+import os
 import argparse
 import socket
 import threading
@@ -14,11 +22,27 @@ import time
 
 ARGS = None
 LOCK = threading.Lock()
+REQUIRED = os.environ.get("FIXTURE_PROXY_AUTH")
 
 
 def log(line):
     with LOCK, open(ARGS.log, "a") as f:
         f.write(line + "\n")
+
+
+def record(path, data):
+    if path:
+        with LOCK, open(path, "ab") as f:
+            f.write(data)
+
+
+def proxy_auth(headers):
+    """ "ok", "wrong" or "none" for the request's Proxy-Authorization against FIXTURE_PROXY_AUTH."""
+    given = headers.get("proxy-authorization")
+    if given is None:
+        return "none"
+    expected = "Basic " + base64.b64encode(REQUIRED.encode()).decode()
+    return "ok" if given == expected else "wrong"
 
 
 def loopback(host):
@@ -50,12 +74,13 @@ def read_body(f, headers):
     return f.read(n) if n else b""
 
 
-def pipe(a, b):
+def pipe(a, b, recording=None):
     try:
         while True:
             data = a.recv(65536)
             if not data:
                 break
+            record(recording, data)
             b.sendall(data)
     except OSError:
         pass
@@ -82,6 +107,15 @@ def serve(conn):
             method, target, _ = head[0].split(" ", 2)
             headers = {h.split(":", 1)[0].strip().lower(): h.split(":", 1)[1].strip() for h in head[1:] if ":" in h}
             auth = "yes" if "authorization" in headers else "no"
+            record(ARGS.record_heads, ("\r\n".join(head) + "\r\n\r\n").encode("latin-1"))
+            if REQUIRED is not None:
+                verdict = proxy_auth(headers)
+                auth += " proxy-auth=" + verdict
+                if verdict != "ok":
+                    log("%s auth=%s" % (head[0], auth))
+                    conn.sendall(b'HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="proxy"\r\n'
+                                 b"Content-Length: 0\r\nConnection: close\r\n\r\n")
+                    return
             if method == "CONNECT":
                 host, port = split_host_port(target, 443)
             elif target.startswith("http://"):
@@ -103,12 +137,15 @@ def serve(conn):
                 t.start()
                 buffered = f.peek(65536) if hasattr(f, "peek") else b""
                 if buffered:
-                    upstream.sendall(f.read(len(buffered)))
-                pipe(conn, upstream)
+                    data = f.read(len(buffered))
+                    record(ARGS.record_tunnel, data)
+                    upstream.sendall(data)
+                pipe(conn, upstream, ARGS.record_tunnel)
                 t.join()
                 return
             body = read_body(f, headers)
-            rest = [h for h in head[1:] if h.split(":", 1)[0].strip().lower() not in ("connection", "proxy-connection")]
+            rest = [h for h in head[1:]
+                    if h.split(":", 1)[0].strip().lower() not in ("connection", "proxy-connection", "proxy-authorization")]
             request = "\r\n".join(["%s %s HTTP/1.1" % (method, path)] + rest + ["Connection: close", "", ""])
             upstream.sendall(request.encode("latin-1") + body)
             while True:  # the answer, as it comes, until the origin closes
@@ -128,6 +165,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--log", required=True)
     ap.add_argument("--max-seconds", type=float, default=120)
+    ap.add_argument("--record-heads")
+    ap.add_argument("--record-tunnel")
     ARGS = ap.parse_args()
     open(ARGS.log, "a").close()
     srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
