@@ -56,8 +56,9 @@ typedef struct {
     int idle_timeout_ms;
     long long deadline_ms;
     int phase_timeout_ms;
-    /* A connection to the proxy: each HTTP request written to it must be for the pinned origin (CONNECT host:port,
-       or an absolute http:// URL); after a CONNECT the tunnel carries TLS, which is not looked into. */
+    /* A connection to the proxy: what is written to it before the tunnel is open must be a CONNECT for the pinned
+       origin (libgit2's, for an https remote; the stream's own, for an http:// one); the tunnel's contents are not
+       looked into. */
     int via_proxy;
     int tunneled;
     /* For a tunnel this stream opens itself (proxy_tunnel): the origin it is for. */
@@ -237,7 +238,10 @@ static int open_tunnel(ib_stream *st) {
     snprintf(authority, sizeof authority, "%s%s%s:%s", v6 ? "[" : "", st->target_host, v6 ? "]" : "", st->target_port);
     int n = snprintf(request, sizeof request, "CONNECT %s HTTP/1.1\r\nHost: %s\r\n%s%s%s\r\n", authority, authority,
                      auth[0] ? "Proxy-Authorization: " : "", auth, auth[0] ? "\r\n" : "");
-    if (n < 0 || (size_t)n >= sizeof request) return -1;
+    if (n < 0 || (size_t)n >= sizeof request) {
+        fail(IMAGEBUMP_STREAM_OK, st->host, st->port, "the tunnel request for the proxy is too long");
+        return -1;
+    }
     for (int sent = 0; sent < n;) {
         if (wait_ready(st, POLLOUT, "sending data to") < 0) return -1;
         ssize_t k = send(st->s, request + sent, (size_t)(n - sent), MSG_NOSIGNAL);
@@ -344,8 +348,9 @@ static int split_authority(const char *a, size_t len, char *host, size_t hsize, 
     return 0;
 }
 
-/* For a connection to the proxy: the origin an HTTP request written to it asks for must be the pinned one.
-   0: allowed (or not a request line); -1: refused, error set. */
+/* For a connection to the proxy, before its tunnel: the request must be a CONNECT for the pinned origin (libgit2
+   is told about the proxy for https remotes only, which it reaches through CONNECT). 0: allowed (or not a request
+   line); -1: refused, error set. */
 static int check_proxy_request(ib_stream *st, const char *data, size_t len) {
     size_t m = 0;
     while (m < len && m < 16 && data[m] >= 'A' && data[m] <= 'Z') m++;
@@ -359,19 +364,8 @@ static int check_proxy_request(ib_stream *st, const char *data, size_t len) {
     if (m == 7 && memcmp(data, "CONNECT", 7) == 0) {
         ok = split_authority(target, tlen, host, sizeof host, port, sizeof port, "443") == 0;
         if (ok) st->tunneled = 1;
-    } else {
-        size_t skip = tlen > 7 && strncasecmp(target, "http://", 7) == 0 ? 7
-                    : tlen > 8 && strncasecmp(target, "https://", 8) == 0 ? 8 : 0;
-        if (skip) {
-            const char *a = target + skip;
-            const char *slash = memchr(a, '/', tlen - skip);
-            size_t alen = slash ? (size_t)(slash - a) : tlen - skip;
-            const char *at = memchr(a, '@', alen); /* userinfo is not part of the origin */
-            if (at) { alen -= (size_t)(at + 1 - a); a = at + 1; }
-            ok = split_authority(a, alen, host, sizeof host, port, sizeof port, skip == 7 ? "80" : "443") == 0;
-        } else {
-            snprintf(host, sizeof host, "?"); snprintf(port, sizeof port, "?");
-        }
+    } else { /* a request in absolute form would carry the origin's credentials to the proxy in clear */
+        snprintf(host, sizeof host, "?"); snprintf(port, sizeof port, "?");
     }
     if (ok && same_host(host, st->owner->host) && strcmp(port, st->owner->port) == 0) return 0;
     char msg[700];
