@@ -4,7 +4,8 @@ set -euo pipefail
 pkgs=(libyaml-dev libgit2-dev libmbedtls-dev libcurl4-openssl-dev git openssh-server openssh-client openssl ca-certificates python3 python3-yaml python3-jsonschema
       docker-registry skopeo apache2-utils # the registry tests: distribution 2.8, pushing images, htpasswd -B
       gnupg # signed commits (gpg; openssh-client's ssh-keygen)
-      groff-base) # ManPageTests renders docs/imagebump.1 (groff -man -Tutf8 -ww)
+      groff-base # ManPageTests renders docs/imagebump.1 (groff -man -Tutf8 -ww)
+      librsvg2-bin) # MetricsCommandTests renders metrics --output svg (rsvg-convert)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

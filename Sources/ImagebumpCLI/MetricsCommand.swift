@@ -21,7 +21,7 @@ public struct MetricsCommand: RoutedCommand, ContextCommand {
     @Option(help: ArgumentHelp("The end of the window: a date or time as for --since (default: now).", valueName: "date"))
     public var until: String?
 
-    @Option(help: "Output format: text, json or markdown (a job summary or a merge request comment).")
+    @Option(help: "Output format: text, json, markdown (a job summary or a merge request comment) or svg (a timeline of the deployments).")
     public var output: MetricsFormat = .text
 
     @OptionGroup public var history: HistoryOptions
@@ -40,16 +40,19 @@ public struct MetricsCommand: RoutedCommand, ContextCommand {
     }
 
     public func run(in context: CommandContext) throws {
-        let report: MetricsReport
+        let report: MetricsReport, svg: String
         do {
-            report = try history.withDeployments(repo, context: context, for: "metrics") { derived, config in
+            (report, svg) = try history.withDeployments(repo, context: context, for: "metrics") { derived, config in
                 for e in environments { _ = try config.environment(e) }
                 let until = self.until.flatMap(Timestamp.parseISO) ?? context.now
                 let since = history.sinceTime(now: context.now) ?? derived.deployments.last?.timestamp ?? until
                 if since > until { throw Problem(message: "the window is empty: --since is after --until") }
                 for w in derived.notes { Console.warning(w) }
-                return MetricsReport(derived.deployments, environments: environments.isEmpty ? config.environments.map(\.name) : environments,
-                                     images: history.normalizedImages, since: since, until: until)
+                let names = environments.isEmpty ? config.environments.map(\.name) : environments
+                let images = history.normalizedImages
+                let shown = images.isEmpty ? derived.deployments : derived.deployments.filter { images.contains(Deployments.normalized($0.image)) }
+                return (MetricsReport(derived.deployments, environments: names, images: images, since: since, until: until),
+                        output == .svg ? Timeline.svg(shown, environments: names, since: since, until: until) : "")
             }
         } catch let e as ExitCode {
             throw e
@@ -63,8 +66,9 @@ public struct MetricsCommand: RoutedCommand, ContextCommand {
         case .json: Console.out(try JSONOutput.encode(report))
         case .text: Console.out(report.text(), terminator: "")
         case .markdown: Console.out(report.markdown(), terminator: "")
+        case .svg: Console.out(svg, terminator: "")
         }
     }
 }
 
-public enum MetricsFormat: String, ExpressibleByArgument, CaseIterable, Sendable { case text, json, markdown }
+public enum MetricsFormat: String, ExpressibleByArgument, CaseIterable, Sendable { case text, json, markdown, svg }

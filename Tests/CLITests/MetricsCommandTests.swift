@@ -55,4 +55,28 @@ final class MetricsCommandTests: XCTestCase {
         XCTAssertEqual(try SchemaCheck.errors([["since": "2026-03-01T00:00:00Z", "until": "2026-03-02T00:00:00Z", "days": 1, "figures": [bad]]],
                                               schema: "schema/metrics.schema.json").map(\.isEmpty), [false])
     }
+
+    /// The timeline renders: rsvg-convert (librsvg, an independent SVG reader) turns it into a PNG without a complaint.
+    func testTheSVGTimelineRenders() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/rsvg-convert") else {
+            throw unavailable("rsvg-convert not found (scripts/install-deps.sh installs librsvg2-bin)")
+        }
+        let repo = try HistoryRepo.make()
+        let r = try CLI.run(["metrics", "--since", "2026-03-01T09:00:00Z", "--until", "2026-03-01T20:00:00Z", "--output", "svg"], in: repo.dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""), r.stdout)
+        // 13 deployments in 10 config commits: dev 6, staging 4, production 3, one dot per commit and environment
+        XCTAssertEqual(r.stdout.components(separatedBy: "<circle").count - 1 - 3, 13, r.stdout) // and the legend's 3
+        let dir = try Fixtures.scratch("svg")
+        let svg = dir.appendingPathComponent("timeline.svg"), png = dir.appendingPathComponent("timeline.png")
+        try Data(r.stdout.utf8).write(to: svg)
+        let render = try CLI.runProgram("/usr/bin/rsvg-convert", ["-o", png.path, svg.path], in: dir)
+        XCTAssertEqual(render.status, 0, render.stderr)
+        XCTAssertEqual(render.stderr, "")
+        let bytes = try Data(contentsOf: png)
+        XCTAssertEqual(Array(bytes.prefix(8)), [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], "a PNG")
+        // 800 wide, as drawn: the IHDR's width
+        XCTAssertEqual(bytes[16..<20].reduce(0) { $0 << 8 | Int($1) }, 800)
+        if let keep = ProcessInfo.processInfo.environment["IMAGEBUMP_KEEP_TIMELINE"] { try? bytes.write(to: URL(fileURLWithPath: keep)) }
+    }
 }

@@ -119,7 +119,8 @@ public enum Deployments {
         return r
     }
 
-    static func normalized(_ name: String) -> String { (try? ImageName(parsing: name))?.normalized ?? name }
+    /// The normalised repository of a written image name (the name itself when it is none).
+    public static func normalized(_ name: String) -> String { (try? ImageName(parsing: name))?.normalized ?? name }
     static func short(_ id: String) -> String { String(id.prefix(12)) }
 }
 
