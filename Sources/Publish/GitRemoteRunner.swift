@@ -153,6 +153,7 @@ public struct GitRemoteRunner: GitBackend {
                 throw Problem(message: "--sign-key-env \(name): the variable \(name) is not set or empty")
             }
             request.key = .material(text, variable: name)
+            request.environment[name] = nil // ssh-keygen and gpg get the key on stdin or in a file, not in their environment
         } else if let key = o.signKey {
             // a key file is taken against the working directory; an OpenPGP key id is not a file
             let path = absolute(key, cwd: context.workingDirectory)

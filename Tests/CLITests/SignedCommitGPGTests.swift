@@ -67,13 +67,13 @@ final class SignedCommitGPGTests: XCTestCase {
     }
 
     /// SIGTERM while ssh-keygen signs: the key file (0600, in a 0700 directory while it exists) is removed, nothing
-    /// is pushed. The ssh-keygen on PATH is a stand-in that waits, so the signal lands mid-signing.
+    /// is pushed; ssh-keygen's environment does not hold the key's variable. The ssh-keygen on PATH is a stand-in that waits, so the signal lands mid-signing.
     func testSIGTERMWhileSigningRemovesTheKeyFile() throws {
         let server = try GitDaemonRepo(files: [file: overlay("1.0.0")])
         defer { server.stop() }
         let cwd = try Fixtures.scratch(), keys = try Fixtures.scratch("keys"), key = try SSHSigningKey(in: keys)
         let bin = cwd.appendingPathComponent("bin"), started = cwd.appendingPathComponent("signing-started")
-        try Fixtures.write("#!/bin/sh\nfor a in \"$@\"; do last=$a; done\nls -ld \"$(dirname \"$last\")\" \"$last\" >'\(started.path).tmp'\nmv '\(started.path).tmp' '\(started.path)'\nexec sleep 5\n",
+        try Fixtures.write("#!/bin/sh\nfor a in \"$@\"; do last=$a; done\nls -ld \"$(dirname \"$last\")\" \"$last\" >'\(started.path).tmp'\nenv >'\(cwd.path)/stand-in-env'\nmv '\(started.path).tmp' '\(started.path)'\nexec sleep 5\n",
                            to: bin.appendingPathComponent("ssh-keygen"))
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: bin.appendingPathComponent("ssh-keygen").path)
         let head = try server.git(["rev-parse", "main"])
@@ -97,6 +97,9 @@ final class SignedCommitGPGTests: XCTestCase {
         XCTAssertEqual(try leftovers(cwd).count, 1, "the key's directory exists while signing")
         XCTAssertTrue(listing.contains("drwx------"), listing)
         XCTAssertTrue(listing.contains("-rw------- "), listing)
+        let childEnvironment = (try? String(contentsOf: cwd.appendingPathComponent("stand-in-env"), encoding: .utf8)) ?? ""
+        XCTAssertTrue(childEnvironment.contains("PATH="), childEnvironment)
+        XCTAssertFalse(childEnvironment.contains("DEPLOY_SIGNING_KEY"), "the key's variable is not passed to ssh-keygen")
         kill(p.processIdentifier, SIGTERM)
         p.waitUntilExit()
         XCTAssertEqual(p.terminationReason, .uncaughtSignal)

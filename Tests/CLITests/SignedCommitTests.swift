@@ -72,6 +72,28 @@ final class SignedCommitTests: XCTestCase {
         try assertNoSigningLeftovers(cwd)
     }
 
+    /// A key that is not there: an unset variable, a missing key file, a missing program. Each is refused before
+    /// anything is written or pushed, naming what is missing.
+    func testMissingKeyOrProgramIsRefusedBeforeAnythingIsPushed() throws {
+        let server = try GitDaemonRepo(files: [file: overlay("1.0.0")])
+        defer { server.stop() }
+        let cwd = try Fixtures.scratch()
+        let head = try server.git(["rev-parse", "main"])
+        let cases: [([String], [String: String], String)] = [
+            (["--sign-key-env", "NO_SUCH_KEY"], [:], "--sign-key-env NO_SUCH_KEY: the variable NO_SUCH_KEY is not set or empty"),
+            (["--sign-key-env", "EMPTY_KEY"], ["EMPTY_KEY": "\n"], "the variable EMPTY_KEY is not set or empty"),
+            (["--sign-key", cwd.appendingPathComponent("missing_key").path], [:], "cannot sign with the SSH key \(cwd.path)/missing_key"),
+            (["--sign-key-env", "K"], ["K": "-----BEGIN OPENSSH PRIVATE KEY-----\nx\n", "PATH": cwd.path], "ssh-keygen was not found on PATH (install openssh-client)"),
+        ]
+        for (options, extra, said) in cases {
+            let r = try CLI.run(["set", "--push", "--repo", server.url, "-f", file] + options + ["\(app):1.9.0"], in: cwd,
+                                env: environment(cwd, extra))
+            XCTAssertNotEqual(r.status, 0, "\(options)")
+            XCTAssertTrue(r.stderr.contains(said), "\(options): \(r.stderr)")
+            XCTAssertEqual(try server.git(["rev-parse", "main"]), head, "\(options): nothing pushed")
+        }
+    }
+
     /// The first push is refused because main moved (a pre-receive hook moves it, as a concurrent pusher would):
     /// the re-applied edit's new commit is signed too.
     func testCommitReappliedAfterRejectedPushIsSigned() throws {
