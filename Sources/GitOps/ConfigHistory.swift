@@ -24,45 +24,42 @@ public enum ConfigHistory {
         var peeled: OpaquePointer?
         try check(git_object_peel(&peeled, start, GIT_OBJECT_COMMIT), "resolving \(revision ?? "HEAD") to a commit")
         defer { git_object_free(peeled) }
-        var head = git_object_id(peeled)!.pointee
+        let head = git_object_id(peeled)!.pointee
 
-        var walk: OpaquePointer?
-        try check(git_revwalk_new(&walk, repo), "walking the history")
-        defer { git_revwalk_free(walk) }
-        try check(git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue), "walking the history")
-        try check(git_revwalk_simplify_first_parent(walk), "walking the history")
-        try check(git_revwalk_push(walk, &head), "walking the history")
+        // the first-parent chain, followed by hand: a revwalk loads every parent, and fails at a shallow boundary
         var out: [HistoryCommit] = []
-        var oid = git_oid()
-        while git_revwalk_next(&oid, walk) == 0 {
+        var next: git_oid? = head
+        while var oid = next {
             var c: OpaquePointer?
             try check(git_commit_lookup(&c, repo, &oid), "reading commit \(ConfigRepo.hex(oid))")
-            guard let commit = c else { continue }
+            guard let commit = c else { break }
             defer { git_commit_free(commit) }
+            next = git_commit_parentcount(commit) > 0 ? git_commit_parent_id(commit, 0)?.pointee : nil
             let time = Int64(git_commit_time(commit))
             if let since, time < since { break }
-            let changes = try changed(repo, commit, holds: holds, maxFileSize: maxFileSize)
+            // a shallow clone's oldest commit: its parent is not there, so what it changed cannot be told
+            guard let changes = try changed(repo, commit, holds: holds, maxFileSize: maxFileSize) else { break }
             if changes.isEmpty { continue }
             let parents = (0..<git_commit_parentcount(commit)).compactMap { git_commit_parent_id(commit, $0).map { ConfigRepo.hex($0.pointee) } }
             out.append(HistoryCommit(id: ConfigRepo.hex(oid), time: time, parents: parents, message: message(commit),
-                                     mergedMessages: parents.count > 1 ? try merged(repo, commit) : [], changes: changes))
+                                     mergedMessages: parents.count > 1 ? (try? merged(repo, commit)) ?? [] : [], changes: changes))
         }
         return out
     }
 
     static func message(_ commit: OpaquePointer) -> String { git_commit_message(commit).map { String(cString: $0) } ?? "" }
 
-    /// The files `holds` keeps that `commit` changed against its first parent (all of its files for a root commit).
-    static func changed(_ repo: OpaquePointer, _ commit: OpaquePointer, holds: (String) -> Bool, maxFileSize: Int) throws -> [HistoryCommit.FileChange] {
+    /// The files `holds` keeps that `commit` changed against its first parent (all of its files for a root commit);
+    /// nil when the first parent is missing (the boundary of a shallow clone).
+    static func changed(_ repo: OpaquePointer, _ commit: OpaquePointer, holds: (String) -> Bool, maxFileSize: Int) throws -> [HistoryCommit.FileChange]? {
         var tree: OpaquePointer?, parentTree: OpaquePointer?
         try check(git_commit_tree(&tree, commit), "reading a commit's tree")
         defer { git_tree_free(tree) }
         if git_commit_parentcount(commit) > 0 {
             var parent: OpaquePointer?
-            if git_commit_parent(&parent, commit, 0) == 0 {
-                defer { git_commit_free(parent) }
-                try check(git_commit_tree(&parentTree, parent), "reading a commit's tree")
-            }
+            guard git_commit_parent(&parent, commit, 0) == 0 else { return nil }
+            defer { git_commit_free(parent) }
+            try check(git_commit_tree(&parentTree, parent), "reading a commit's tree")
         }
         defer { git_tree_free(parentTree) }
         var opts = git_diff_options()

@@ -95,6 +95,19 @@ final class HistoryCommandTests: XCTestCase {
                                               schema: "schema/history.schema.json").map(\.isEmpty), [false, false])
     }
 
+    /// A shallow clone (GitLab's default GIT_DEPTH): the walk stops at its oldest commit, whose parent is missing,
+    /// instead of reading that commit as adding every image.
+    func testAShallowCloneIsReadBackToItsBoundary() throws {
+        let repo = try H.make()
+        let shallow = try Fixtures.scratch("shallow").appendingPathComponent("config")
+        try Git.run(["clone", "-q", "--depth", "4", "file://" + repo.dir.path, shallow.path])
+        let rows = try deployments(CLI.run(["history", "--output", "json"], in: shallow)).map { d in
+            "\(repo.ids.first { $0.value == d["configCommit"] as? String }!.key) \(d["environment"]!) \(d["kind"]!)"
+        }
+        // depth 4: steps 10, 9, 8 and 7; 7's parent is missing, so 9 and 8 are all that can be told
+        XCTAssertEqual(rows, ["9 dev rollback", "8 dev bump"])
+    }
+
     func testRefusals() throws {
         let repo = try H.make()
         let bad = try CLI.run(["history", "--since", "last tuesday"], in: repo.dir)
