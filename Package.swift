@@ -39,8 +39,8 @@ let package = Package(
         // Files, plans, the run report; imagebump.yaml: environments (files, branch, mode) and the promotion order.
         .target(name: "ImagebumpKit", dependencies: ["ImageRules", "YAMLEdit", "Support", .product(name: "Version", package: "Version")],
                 swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")]),
-        .target(name: "GitOps", dependencies: ["CGit2", "CGitStream", "Support", "ImagebumpKit"], swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")]),
-        .target(name: "Forge", dependencies: ["CCurl", "Support"], swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")]),
+        .target(name: "GitOps", dependencies: ["CGit2", "CGitStream", "Support", "ImageRules", "ImagebumpKit"], swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")]),
+        .target(name: "Forge", dependencies: ["CCurl", "Support", "ImageRules"], swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")]),
         .target(name: "ImagebumpCLI", dependencies: [
             "ImagebumpKit", "Support", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")]),
@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(name: "ImageRulesTests", dependencies: ["ImageRules", "YAMLEdit", "Support", "TestSupport"]),
         .testTarget(name: "ImagebumpKitTests", dependencies: ["ImagebumpKit", "ImageRules", "Support", "TestSupport"]),
         .testTarget(name: "GitOpsTests", dependencies: ["GitOps", "ImageRules", "TestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "ForgeTests", dependencies: ["Forge", "Support", "TestSupport"]),
+        .testTarget(name: "ForgeTests", dependencies: ["Forge", "ImageRules", "Support", "TestSupport"]),
         // Test helpers: the loopback fake GitLab/GitHub API, the shared corpus location, running a program.
         .target(name: "TestSupport", dependencies: ["Forge"], path: "Tests/TestSupport"),
         // Runs the built `imagebump` executable as a user would.

@@ -1,20 +1,6 @@
 import Support
 import FoundationEssentials
-
-/// One image change shown in the MR/PR description.
-public struct ImageChangeRow: Sendable, Equatable, Codable {
-    public var file: String
-    public var image: String
-    public var old: String
-    public var new: String
-
-    public init(file: String, image: String, old: String, new: String) {
-        self.file = file
-        self.image = image
-        self.old = old
-        self.new = new
-    }
-}
+import ImageRules
 
 /// A provenance link (pipeline, job, source commit, ...).
 public struct ProvenanceLink: Sendable, Equatable, Codable {
@@ -32,7 +18,7 @@ public enum MergeRequestDescription {
     public static let marker = "<!-- imagebump -->"
 
     /// `version` ends the description as a footer, so a reviewer sees which imagebump release made the change.
-    public static func render(changes: [ImageChangeRow], provenance: [ProvenanceLink] = [], intro: String? = nil,
+    public static func render(changes: [PlannedChange], provenance: [ProvenanceLink] = [], intro: String? = nil,
                               version: String = BuildInfo.description) -> String {
         var lines: [String] = [marker]
         lines.append(intro ?? "Image updates by imagebump.")

@@ -1,6 +1,7 @@
 import Support
 import FoundationEssentials
 import ImagebumpKit
+import ImageRules
 
 /// A commit author/committer identity.
 public struct GitAuthor: Sendable, Equatable, CustomStringConvertible {
@@ -100,18 +101,6 @@ public struct Provenance: Sendable, Equatable {
     }
 }
 
-/// One change made by an edit, for `{changes}`.
-public struct ChangeDescription: Sendable, Equatable {
-    public var file: String
-    public var old: String
-    public var new: String
-    public init(file: String, old: String, new: String) {
-        self.file = file
-        self.old = old
-        self.new = new
-    }
-}
-
 /// Commit message construction.
 public enum CommitMessage {
     /// Expands `{images}` (comma-separated, e.g. `app:1.2.3, web:2.0`), `{files}` (comma-separated code spans) and
@@ -122,7 +111,7 @@ public enum CommitMessage {
     /// (`SkipDirectives`): only the template's own text can skip the config repo's pipeline. `{images}` are the
     /// run's specs (`promote`'s come from the files), checked against the image reference grammar, written as they
     /// are but for the same escapes.
-    public static func expand(_ template: String, images: [String], files: [String], changes: [ChangeDescription]) -> String {
+    public static func expand(_ template: String, images: [String], files: [String], changes: [PlannedChange]) -> String {
         let changeLines = changes.map { "- \(MarkdownText.code($0.file)): \(MarkdownText.code($0.old)) → \(MarkdownText.code($0.new))" }
         let images = images.map { SkipDirectives.neutralized(CQuoting.escapingControls($0)) }
         return template
@@ -142,7 +131,7 @@ public enum CommitMessage {
 
     /// Template expansion plus trailers: the CI job's provenance, overridden field by field by `explicit`.
     public static func build(template: String = CommitTemplate.default, images: [String], files: [String],
-                             changes: [ChangeDescription], provenance explicit: Provenance = Provenance(),
+                             changes: [PlannedChange], provenance explicit: Provenance = Provenance(),
                              ci: CIEnvironment) -> String {
         withTrailers(expand(template, images: images, files: files, changes: changes),
                      provenance: Provenance(ci: ci).overriding(with: explicit))
@@ -150,7 +139,7 @@ public enum CommitMessage {
 
     /// `build` in the environment `env`.
     public static func build(template: String = CommitTemplate.default, images: [String], files: [String],
-                             changes: [ChangeDescription], provenance explicit: Provenance = Provenance(),
+                             changes: [PlannedChange], provenance explicit: Provenance = Provenance(),
                              environment env: [String: String]) -> String {
         build(template: template, images: images, files: files, changes: changes, provenance: explicit, ci: CIEnvironment(env))
     }

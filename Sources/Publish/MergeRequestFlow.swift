@@ -74,9 +74,8 @@ struct MergeRequestFlow {
     /// MR's values to the target's): the MR is closed with a comment saying so and its branch deleted.
     func closeSuperseded(changes: [PlannedChange], repo: ConfigRepo) throws -> RunReport.ClosedMergeRequest? {
         guard let existing else { return nil }
-        let rows = changes.map { ImageChangeRow(file: $0.file, image: $0.image, old: $0.old, new: $0.new) }
         try service.close(mr, number: existing.number,
-                          comment: MergeRequestDescription.supersededNote(target: mr.targetBranch, changes: rows))
+                          comment: MergeRequestDescription.supersededNote(target: mr.targetBranch, changes: changes))
         try repo.deleteRemoteBranch(existing.sourceBranch)
         return RunReport.ClosedMergeRequest(url: existing.url, number: existing.number, branch: existing.sourceBranch,
                                             forge: mr.forge)

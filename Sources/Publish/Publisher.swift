@@ -95,8 +95,7 @@ public struct Publisher {
         let result = try repo.publish(
             pushBranch: pushBranch, author: author, signing: signing, push: request.mode != .commit, retries: request.retries,
             message: { files in
-                let changes = (lastPlan?.changes ?? []).map { ChangeDescription(file: $0.file, old: $0.old, new: $0.new) }
-                return CommitMessage.build(template: request.messageTemplate, images: images, files: files, changes: changes,
+                return CommitMessage.build(template: request.messageTemplate, images: images, files: files, changes: lastPlan?.changes ?? [],
                                            provenance: request.provenance, ci: ci)
             },
             edit: { workdir in
@@ -118,14 +117,12 @@ public struct Publisher {
         report.alreadyOnRemote = result.alreadyOnRemote ? true : nil
         guard let flow, result.commit != nil else { return }
         let o = request.mergeRequest
-        let rows = report.changes.map { ImageChangeRow(file: $0.file, image: $0.image, old: $0.old, new: $0.new) }
         let subject = CommitMessage.expand(request.messageTemplate, images: images, files: result.changedFiles, changes: [])
             .split(separator: "\n").first.map(String.init) ?? "bump images"
         let title = o.title.map { CommitMessage.expand($0, images: images, files: result.changedFiles, changes: []) } ?? subject
         let description = o.description.map {
-            CommitMessage.expand($0, images: images, files: result.changedFiles,
-                                 changes: rows.map { ChangeDescription(file: $0.file, old: $0.old, new: $0.new) })
-        } ?? MergeRequestDescription.render(changes: rows, provenance: MergeRequestDescription.provenanceLinks(environment: ci))
+            CommitMessage.expand($0, images: images, files: result.changedFiles, changes: report.changes)
+        } ?? MergeRequestDescription.render(changes: report.changes, provenance: MergeRequestDescription.provenanceLinks(environment: ci))
         let opened: MergeRequestResult
         do {
             opened = try flow.open(title: title, description: description, headSHA: result.commit)

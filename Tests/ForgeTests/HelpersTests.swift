@@ -3,6 +3,7 @@ import Foundation
 import XCTest
 @testable import Forge
 import TestSupport
+import ImageRules
 
 final class HelpersTests: XCTestCase {
     func testForgeDetection() throws {
@@ -214,8 +215,8 @@ final class HelpersTests: XCTestCase {
 
     func testDescriptionRenderer() {
         let text = MergeRequestDescription.render(
-            changes: [ImageChangeRow(file: "apps/web/values.yaml", image: "registry.example.com/web", old: "1.2.3", new: "1.2.4"),
-                      ImageChangeRow(file: "a|b.yaml", image: "nginx", old: "", new: "1.27")],
+            changes: [PlannedChange(file: "apps/web/values.yaml", line: 2, kind: .helm, image: "registry.example.com/web", old: "1.2.3", new: "1.2.4"),
+                      PlannedChange(file: "a|b.yaml", line: 1, kind: .kustomize, image: "nginx", old: "", new: "1.27")],
             provenance: MergeRequestDescription.provenanceLinks(environment: [
                 "CI_PIPELINE_URL": "https://gl/p/-/pipelines/9", "CI_PIPELINE_ID": "9",
                 "CI_PROJECT_URL": "https://gl/p", "CI_COMMIT_SHA": "0123456789abcdef0123"]))

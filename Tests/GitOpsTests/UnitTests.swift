@@ -1,4 +1,5 @@
 import XCTest
+import ImageRules
 @testable import GitOps
 
 final class RedactionTests: XCTestCase {
@@ -115,7 +116,7 @@ final class CommitMessageTests: XCTestCase {
     func testTemplateExpansion() {
         let m = CommitMessage.expand("chore(deploy): bump {images}\n\n{changes}\nfiles: {files}",
                                      images: ["app:1.2.3", "web:2.0"], files: ["a.yaml", "b.yaml"],
-                                     changes: [ChangeDescription(file: "a.yaml", old: "app:1.2.2", new: "app:1.2.3")])
+                                     changes: [PlannedChange(file: "a.yaml", line: 3, kind: .kustomize, image: "app", old: "app:1.2.2", new: "app:1.2.3")])
         XCTAssertEqual(m, "chore(deploy): bump app:1.2.3, web:2.0\n\n- `a.yaml`: `app:1.2.2` → `app:1.2.3`\nfiles: `a.yaml`, `b.yaml`")
     }
 
