@@ -48,7 +48,11 @@ public enum MergeRequestDescription {
     /// Links to the CI job's pipeline (GitLab: with its id) or workflow run, its job (GitLab) and the source commit,
     /// from `CIEnvironment.provenance`; credentials in the URLs redacted.
     public static func provenanceLinks(environment: CIEnvironment) -> [ProvenanceLink] {
-        let p = environment.provenance
+        provenanceLinks(environment.provenance, environment: environment)
+    }
+
+    /// The links of `p` (the run's provenance: `--source-*` over the job's), named as `environment`'s platform does.
+    public static func provenanceLinks(_ p: CIEnvironment.Provenance, environment: CIEnvironment) -> [ProvenanceLink] {
         let pipeline = environment.source == .github ? "Workflow run" : "Pipeline"
         let links: [(String, String?)] = [
             ([pipeline, p.pipelineID].compactMap { $0 }.joined(separator: " "), p.pipelineURL),

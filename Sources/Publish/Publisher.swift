@@ -122,7 +122,9 @@ public struct Publisher {
         let title = o.title.map { CommitMessage.expand($0, images: images, files: result.changedFiles, changes: []) } ?? subject
         let description = o.description.map {
             CommitMessage.expand($0, images: images, files: result.changedFiles, changes: report.changes)
-        } ?? MergeRequestDescription.render(changes: report.changes, provenance: MergeRequestDescription.provenanceLinks(environment: ci))
+        } ?? MergeRequestDescription.render(changes: report.changes, provenance: MergeRequestDescription.provenanceLinks(
+            ci.provenance(repository: request.provenance.repository, commit: request.provenance.commit, pipeline: request.provenance.pipeline),
+            environment: ci))
         let opened: MergeRequestResult
         do {
             opened = try flow.open(title: title, description: description, headSHA: result.commit)

@@ -99,6 +99,23 @@ public struct CIEnvironment: Sendable, Equatable {
     /// Outside CI: nothing.
     public static let none = CIEnvironment([:])
 
+    /// What built the image as the run states it: `--source-repository`, `--source-commit`, `--source-pipeline`
+    /// (when given) over the job's, field by field; the MR's provenance links come from it, as the commit trailers do. A
+    /// commit or repository given makes the commit's page theirs (on the job's platform; none outside CI), a
+    /// pipeline given drops the job's pipeline id (it names another pipeline).
+    public func provenance(repository: String?, commit: String?, pipeline: String?) -> Provenance {
+        var p = provenance
+        if repository != nil || commit != nil {
+            p.repositoryURL = repository ?? p.repositoryURL
+            p.commitSHA = commit ?? p.commitSHA
+            p.commitURL = p.repositoryURL.flatMap { r in
+                p.commitSHA.flatMap { sha in source.map { $0 == .github ? "\(trimSlash(r))/commit/\(sha)" : "\(trimSlash(r))/-/commit/\(sha)" } }
+            }
+        }
+        if let pipeline { (p.pipelineURL, p.pipelineID) = (pipeline, nil) }
+        return p
+    }
+
     public init(_ environment: [String: String]) {
         let gitlab = Variables<GitLabVariable>(environment), github = Variables<GitHubVariable>(environment)
         platform = gitlab[.marker] == "true" ? .gitlab : github[.marker] == "true" ? .github : nil
