@@ -92,12 +92,12 @@ public struct GitRemoteRunner: GitBackend {
             mr.draft = f.draft; mr.autoMerge = f.autoMerge; mr.removeSourceBranch = f.removeSourceBranch; mr.squash = f.squash
             let explicitAuthor = try o.author.flatMap { $0.isEmpty ? nil : try GitAuthor(parsing: $0) }
             request = PublishRequest(
-                mode: mode, location: location, branch: o.branch, pushBranch: o.pushBranch, specs: specs,
+                mode: mode, location: location, branch: o.branch, pushBranch: o.pushBranch,
                 edit: edit, messageTemplate: o.messageTemplate, author: explicitAuthor,
                 provenance: Provenance(repository: o.sourceRepository, commit: o.sourceCommit, pipeline: o.sourcePipeline,
                                        commitTime: o.sourceCommitTime, rollbackOf: target.rollbackOf),
                 retries: o.retries.value, credentials: credentials, networkTimeouts: Self.timeouts(o.access),
-                caFile: Self.absolute(o.caFile, cwd: cwd), mergeRequest: mr, ci: context.ci, environment: target.environment)
+                mergeRequest: mr, ci: context.ci, environment: target.environment)
             request.signing = try Self.signing(o.signing, context: context)
         } catch {
             throw TargetFailure(report: output.failed(error, report: RunReport(mode: mode)))

@@ -29,7 +29,7 @@ struct MergeRequestFlow {
             title: "", description: "", labels: o.labels, assignees: o.assignees, reviewers: o.reviewers,
             draft: o.draft, autoMerge: o.autoMerge, removeSourceBranch: o.removeSourceBranch, squash: o.squash,
             token: token.secret, gitLabTokenKind: token.isGitLabJobToken ? .jobToken : .privateToken,
-            tokenSource: token.variable, transportOptions: TransportOptions(caFile: request.caFile, timeoutSeconds: request.networkTimeouts.idle,
+            tokenSource: token.variable, transportOptions: TransportOptions(caFile: request.credentials.caFile, timeoutSeconds: request.networkTimeouts.idle,
                                                                  phaseTimeout: request.networkTimeouts.phase,
                                                                  environment: request.credentials.environment),
             key: key)

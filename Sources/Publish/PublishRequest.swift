@@ -24,7 +24,6 @@ public struct PublishRequest {
     public var location: String
     public var branch: String?
     public var pushBranch: String?
-    public var specs: [ImageSpec]
     /// The edit, with `paths` relative to the config repo's root (its `root` is set to the clone or checkout).
     public var edit: SetRequest
     public var messageTemplate: String
@@ -36,7 +35,6 @@ public struct PublishRequest {
     /// The network's limits: connecting and each wait (`--timeout`), the deadline of each clone, fetch, push and
     /// forge call (`--phase-timeout`), and what one clone or fetch may receive (`--max-pack-size`).
     public var networkTimeouts: NetworkTimeouts
-    public var caFile: String?
     public var mergeRequest: MergeRequestOptions
     /// The CI job this run is part of: author, provenance, forge and its API.
     public var ci: CIEnvironment
@@ -46,13 +44,13 @@ public struct PublishRequest {
     /// config fills in the rest.
     public var signing = SigningRequest()
 
-    public init(mode: RunMode, location: String, branch: String?, pushBranch: String?, specs: [ImageSpec], edit: SetRequest,
+    public init(mode: RunMode, location: String, branch: String?, pushBranch: String?, edit: SetRequest,
                 messageTemplate: String, author: GitAuthor?, provenance: Provenance, retries: Int, credentials: GitCredentials,
-                networkTimeouts: NetworkTimeouts, caFile: String?, mergeRequest: MergeRequestOptions, ci: CIEnvironment,
+                networkTimeouts: NetworkTimeouts, mergeRequest: MergeRequestOptions, ci: CIEnvironment,
                 environment: String? = nil) {
-        self.mode = mode; self.location = location; self.branch = branch; self.pushBranch = pushBranch; self.specs = specs
+        self.mode = mode; self.location = location; self.branch = branch; self.pushBranch = pushBranch
         self.edit = edit; self.messageTemplate = messageTemplate; self.author = author; self.provenance = provenance
-        self.retries = retries; self.credentials = credentials; self.networkTimeouts = networkTimeouts; self.caFile = caFile
+        self.retries = retries; self.credentials = credentials; self.networkTimeouts = networkTimeouts
         self.mergeRequest = mergeRequest; self.ci = ci; self.environment = environment
     }
 
@@ -62,6 +60,9 @@ public struct PublishRequest {
         edit.paths.isEmpty || edit.paths.contains { $0 == "." || $0 == "./" } ? nil : edit.paths + (edit.policy?.readPaths ?? [])
     }
 
+    /// The image specs of the edit (`edit.specs`) and the CA file of the credentials (`credentials.caFile`), each
+    /// held once.
+    var specs: [ImageSpec] { edit.specs }
     var images: [String] { specs.map(\.description) }
 }
 
