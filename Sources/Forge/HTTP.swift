@@ -96,11 +96,7 @@ public struct TransportOptions: Sendable {
     }
 
     /// The CA file actually used: the explicit one, else `SSL_CERT_FILE` when set and non-empty.
-    public var effectiveCAFile: String? {
-        if let caFile, !caFile.isEmpty { return caFile }
-        if let env = environment["SSL_CERT_FILE"], !env.isEmpty { return env }
-        return nil
-    }
+    public var effectiveCAFile: String? { Support.effectiveCAFile(explicit: caFile, environment: environment) }
 }
 
 private let curlGlobalInit: Bool = {

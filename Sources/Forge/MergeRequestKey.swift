@@ -93,8 +93,14 @@ public struct MergeRequestKey: Sendable, Equatable {
             return cut.isEmpty ? "_" : cut
         }
         let imagesSlug = ForgeDefaults.slugify(Array(Set(names)).sorted().joined(separator: "-"))
-        return "imagebump/\(part(ForgeDefaults.slugify(targetBranch), 40))/\(part(scopeSlug, 40))/\(part(imagesSlug, 60))-\(hash)"
+        return "\(Self.branchPrefix)\(part(ForgeDefaults.slugify(targetBranch), 40))/\(part(scopeSlug, 40))/\(part(imagesSlug, 60))-\(hash)"
     }
+
+    /// What every bot branch starts with (`branch`; `--push-branch` names others).
+    public static let branchPrefix = "imagebump/"
+
+    /// Whether `branch` is one of imagebump's bot branches (by its name: `branchPrefix`).
+    public static func isBotBranch(_ branch: String) -> Bool { branch.hasPrefix(branchPrefix) }
 
     static func encode(_ s: String) -> String {
         s.percentEncoded { $0.isASCIIAlphanumeric || "-._~/:@".unicodeScalars.contains($0) }

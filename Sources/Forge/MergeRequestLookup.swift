@@ -102,7 +102,7 @@ extension MergeRequestService {
         guard let key = r.key else { return (nil, warnings) }
         let open = try client.openMergeRequests(targetBranch: r.targetBranch)
         let marked = try open.mrs.first {
-            try $0.targetBranch == r.targetBranch && $0.sourceBranch.hasPrefix("imagebump/")
+            try $0.targetBranch == r.targetBranch && MergeRequestKey.isBotBranch($0.sourceBranch)
                 && MergeRequestKey.canonical(inDescription: $0.description) == key.canonical && inProject($0)
         }
         if marked == nil, let legacy = try open.mrs.first(where: {
@@ -133,7 +133,7 @@ extension MergeRequestService {
         guard let key = r.key, r.headOwner == nil else { return (nil, warnings) }
         let open = try client.openPullRequests(base: r.targetBranch)
         let marked = open.prs.first {
-            $0.baseRef == r.targetBranch && sameRepos($0) && $0.headRef.hasPrefix("imagebump/")
+            $0.baseRef == r.targetBranch && sameRepos($0) && MergeRequestKey.isBotBranch($0.headRef)
                 && $0.headLabel.lowercased() == "\(client.owner):\($0.headRef)".lowercased()
                 && MergeRequestKey.canonical(inDescription: $0.body) == key.canonical
         }

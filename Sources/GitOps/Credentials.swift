@@ -113,12 +113,8 @@ public struct GitCredentials: Sendable {
         tokenSearchDescription(host: RemoteURL(location).host)
     }
 
-    /// CA file to configure, if any.
-    var effectiveCAFile: String? {
-        if let caFile, !caFile.isEmpty { return caFile }
-        if let env = environment["SSL_CERT_FILE"], !env.isEmpty { return env }
-        return nil
-    }
+    /// CA file to configure, if any (`Support.effectiveCAFile`).
+    var effectiveCAFile: String? { Support.effectiveCAFile(explicit: caFile, environment: environment) }
 
     /// All secret values this configuration may send (for redaction of messages).
     var secretValues: [String] {

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import ImagebumpKit
 
 extension ConfigRepo {
     /// Validates the edit closure's paths: relative to the root (absolute ones under the root are converted),
@@ -10,7 +11,7 @@ extension ConfigRepo {
             if p.hasPrefix("/") {
                 let std = URL(fileURLWithPath: p).standardizedFileURL.path
                 let root = URL(fileURLWithPath: workdir).standardizedFileURL.path
-                let realRoot = URL(fileURLWithPath: workdir).resolvingSymlinksInPath().path
+                let realRoot = RepoRoot.resolveLinks(workdir) ?? workdir
                 if std.hasPrefix(root + "/") { p = String(std.dropFirst(root.count + 1)) }
                 else if std.hasPrefix(realRoot + "/") { p = String(std.dropFirst(realRoot.count + 1)) }
                 else { throw GitOpsError.invalidArgument("path \(raw) is outside the repository \(displayLocation)") }

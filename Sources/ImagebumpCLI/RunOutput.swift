@@ -149,7 +149,7 @@ public struct RunOutput {
     }
 
     private func redact(_ s: String) -> String {
-        secrets.filter { $0.count >= 4 }.reduce(s) { $0.replacing($1, with: "***") }
+        secrets.filter { $0.count >= 4 }.reduce(s) { $0.replacingEvery($1, with: "***") }
     }
 }
 

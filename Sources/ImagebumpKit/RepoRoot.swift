@@ -87,7 +87,8 @@ public struct RepoRoot: Sendable {
         return (real, rel)
     }
 
-    static func resolveLinks(_ path: String) -> String? {
+    /// `path` with every link and `.`/`..` resolved (realpath(3)); nil when it does not exist.
+    public static func resolveLinks(_ path: String) -> String? {
         guard let p = realpath(path, nil) else { return nil }
         defer { free(p) }
         return String(cString: p)

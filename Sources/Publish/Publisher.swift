@@ -68,7 +68,7 @@ public struct Publisher {
         edit.delivery = request.mode == .mergeRequest ? .mergeRequest(target: target)
             : (request.mode == .push ? .push(branch: pushBranch ?? target) : nil)
         if request.mode == .mergeRequest, let token {
-            if request.branch == nil && target.hasPrefix("imagebump/") {
+            if request.branch == nil && MergeRequestKey.isBotBranch(target) {
                 throw Problem(message: "\(repo.displayLocation) is on \(target), a bot branch: a merge request into it is never what is meant; check out the branch to merge into, or name it with --branch")
             }
             // before anything is written or pushed: the forge's checks, the open MR, and the guards against its values

@@ -1,3 +1,4 @@
+import Support
 /// How a new scalar value is written so that it reads back as the same string.
 public enum ScalarQuoting {
     /// True when `value`, written plain, is read back as this very string by YAML 1.1 and 1.2 parsers
@@ -79,7 +80,7 @@ public enum ScalarQuoting {
         case .plain where plainIsSafe(value, inFlow: inFlow):
             return value
         case .singleQuoted where !value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }):
-            return "'" + value.replacingAll("'", with: "''") + "'"
+            return "'" + value.replacingEvery("'", with: "''") + "'"
         default:
             return doubleQuoted(value)
         }
@@ -99,13 +100,5 @@ public enum ScalarQuoting {
             }
         }
         return out + "\""
-    }
-}
-
-extension String {
-    func replacingAll(_ target: Character, with replacement: String) -> String {
-        var out = ""
-        for c in self { if c == target { out += replacement } else { out.append(c) } }
-        return out
     }
 }

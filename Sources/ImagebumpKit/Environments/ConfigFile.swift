@@ -23,7 +23,7 @@ public enum ConfigFile {
         let found = names.filter { isRegularFile(join(root, $0)) }
         if found.count > 1 { throw Problem(message: "both \(names.joined(separator: " and ")) exist in \(root); keep one") }
         guard let name = found.first else { return nil }
-        if let real = resolved(join(root, name)), let realRoot = resolved(root), !isInside(real, realRoot) {
+        if let real = RepoRoot.resolveLinks(join(root, name)), let realRoot = RepoRoot.resolveLinks(root), !isInside(real, realRoot) {
             throw Problem(message: "\(name) leads outside the repository (to \(real))")
         }
         return join(root, name)
@@ -88,7 +88,7 @@ public enum ConfigFile {
 extension EnvironmentsConfig {
     /// Every environment's files exist under `root`, and resolve (symlinks followed) to paths inside it.
     public func checkFiles(inside root: String) throws(Problem) {
-        guard let realRoot = resolved(root) else { throw Problem(message: "\(root): cannot resolve the repository root") }
+        guard let realRoot = RepoRoot.resolveLinks(root) else { throw Problem(message: "\(root): cannot resolve the repository root") }
         for env in environments {
             for (path, site) in zip(env.files, env.fileSites) {
                 let at = { (m: String) in Problem(file: self.file, line: site.line, column: site.column, message: m) }
@@ -97,13 +97,13 @@ extension EnvironmentsConfig {
                     let found = pattern.expand(root: root)
                     guard !found.isEmpty else { throw at("\(PathQuoting.quoted(path)) (environment \(env.name)) matches nothing in the repository") }
                     for f in found {
-                        guard let real = resolved(ConfigFile.join(root, f.path)), isInside(real, realRoot) else {
+                        guard let real = RepoRoot.resolveLinks(ConfigFile.join(root, f.path)), isInside(real, realRoot) else {
                             throw at("\(PathQuoting.quoted(f.path)) (\(path), environment \(env.name)) leads outside the repository")
                         }
                     }
                     continue
                 }
-                guard let real = resolved(ConfigFile.join(root, path)) else {
+                guard let real = RepoRoot.resolveLinks(ConfigFile.join(root, path)) else {
                     throw at("\(PathQuoting.quoted(path)) (environment \(env.name)) does not exist in the repository")
                 }
                 guard isInside(real, realRoot) else {
@@ -119,8 +119,3 @@ private func isInside(_ real: String, _ realRoot: String) -> Bool {
     real == realRoot || real.hasPrefix(realRoot == "/" ? "/" : realRoot + "/")
 }
 
-private func resolved(_ path: String) -> String? {
-    guard let p = realpath(path, nil) else { return nil }
-    defer { free(p) }
-    return String(cString: p)
-}
