@@ -5,8 +5,8 @@ import PackageDescription
 // → Support (text without Foundation, redaction, remote URLs, temp-file cleanup, the version, the CI platform's
 // variables) → YAMLEdit → ImageRules (image references, one rule per layout, the plan of one file)
 // → ImagebumpKit (files, plans, the run report, imagebump.yaml's environments) → ImagebumpCLI (command tree, options,
-// output) → imagebump. The git side: ImagebumpKit → GitOps (libgit2) + Forge (libcurl); both and ImagebumpCLI
-// → Publish (one git run, the CLI's git backend) → imagebump-git.
+// output) → imagebump. The git side: ImagebumpKit → GitOps (libgit2); ImageRules → Forge (libcurl: the MR text
+// shows the planned changes); both and ImagebumpCLI → Publish (one git run, the CLI's git backend) → imagebump-git.
 let package = Package(
     name: "imagebump",
     platforms: [.macOS(.v13)],

@@ -67,10 +67,10 @@ public struct GitHubClient: Sendable {
     public let repo: String
     let api: APIClient
 
-    public init(apiURL: String, repository: String, token: String, tokenSource: String? = nil, graphQLURL: String? = nil,
+    public init(apiURL: String, repository: String, token: String, tokenSource: String? = nil,
                 transport: HTTPTransport, retry: RetryPolicy = .standard, log: (@Sendable (String) -> Void)? = nil) throws {
         self.apiURL = trimSlash(apiURL)
-        self.graphQLURL = graphQLURL ?? ForgeDefaults.gitHubGraphQLURL(apiURL: apiURL)
+        graphQLURL = ForgeDefaults.gitHubGraphQLURL(apiURL: apiURL)
         let parts = repository.trimming { "/".unicodeScalars.contains($0) }.split(separator: "/").map(String.init)
         guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
             throw ForgeError(.configuration, "GitHub repository must be 'owner/repo', got '\(Redactor(secrets: [token])(repository))'")
@@ -89,8 +89,8 @@ public struct GitHubClient: Sendable {
     var repoURL: String { "\(apiURL)/repos/\(percentEncode(owner))/\(percentEncode(repo))" }
 
     /// `GET /repos/{owner}/{repo}/pulls?head=owner:branch&state=open`
-    public func openPullRequests(headOwner: String? = nil, branch: String) throws -> [GitHubPullRequest] {
-        let head = "\(headOwner ?? owner):\(branch)"
+    public func openPullRequests(branch: String) throws -> [GitHubPullRequest] {
+        let head = "\(owner):\(branch)"
         let url = "\(repoURL)/pulls?" + queryString([("head", head), ("state", "open")])
         let response = try api.send("GET", url, what: "list open pull requests for '\(head)'")
         return try api.array(response, what: "list pull requests").map { try GitHubPullRequest(json: $0) }
@@ -204,8 +204,7 @@ extension MergeRequestService {
         if let existing = try findExisting() {
             pr = existing
         } else {
-            let head = r.headOwner.map { "\($0):\(r.sourceBranch)" } ?? r.sourceBranch
-            var fields: [String: Any] = ["title": r.title, "body": r.markedDescription, "head": head, "base": r.targetBranch]
+            var fields: [String: Any] = ["title": r.title, "body": r.markedDescription, "head": r.sourceBranch, "base": r.targetBranch]
             if r.draft { fields["draft"] = true }
             switch try client.createPullRequest(fields) {
             case .created(let new):

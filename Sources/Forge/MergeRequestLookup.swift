@@ -53,7 +53,7 @@ extension MergeRequestService {
 
     func gitHubClient(_ r: MergeRequestRequest, transport: HTTPTransport) throws -> GitHubClient {
         try GitHubClient(apiURL: r.apiURL, repository: r.project, token: r.token, tokenSource: r.tokenSource,
-                         graphQLURL: r.graphQLURL, transport: transport, retry: retry, log: log)
+                         transport: transport, retry: retry, log: log)
     }
 
     func gitLabPreflight(_ r: MergeRequestRequest, transport: HTTPTransport) throws -> MergeRequestPreflight {
@@ -115,22 +115,21 @@ extension MergeRequestService {
         return (marked, warnings)
     }
 
-    /// As `gitLabFind`: head `owner:branch` and base branch as asked, both in this repository (the head in
-    /// `headOwner`'s fork when set).
+    /// As `gitLabFind`: head `owner:branch` and base branch as asked, both in this repository.
     func gitHubFind(_ r: MergeRequestRequest, client: GitHubClient) throws -> (pr: GitHubPullRequest?, warnings: [String]) {
         let repo = "\(client.owner)/\(client.repo)".lowercased()
-        let headLabel = "\(r.headOwner ?? client.owner):\(r.sourceBranch)".lowercased()
+        let headLabel = "\(client.owner):\(r.sourceBranch)".lowercased()
         func sameRepos(_ pr: GitHubPullRequest) -> Bool {
-            pr.baseRepo.lowercased() == repo && (r.headOwner != nil || pr.headRepo.lowercased() == repo)
+            pr.baseRepo.lowercased() == repo && pr.headRepo.lowercased() == repo
         }
         var warnings: [String] = []
-        for pr in try client.openPullRequests(headOwner: r.headOwner, branch: r.sourceBranch) {
+        for pr in try client.openPullRequests(branch: r.sourceBranch) {
             if pr.headRef == r.sourceBranch && pr.headLabel.lowercased() == headLabel && pr.baseRef == r.targetBranch && sameRepos(pr) {
                 return (pr, warnings)
             }
             warnings.append("ignored pull request #\(pr.number) (\(pr.headLabel) → \(pr.baseRef)) that GitHub listed for \(headLabel) → \(r.targetBranch): another branch or repository; imagebump only updates its own pull request")
         }
-        guard let key = r.key, r.headOwner == nil else { return (nil, warnings) }
+        guard let key = r.key else { return (nil, warnings) }
         let open = try client.openPullRequests(base: r.targetBranch)
         let marked = open.prs.first {
             $0.baseRef == r.targetBranch && sameRepos($0) && MergeRequestKey.isBotBranch($0.headRef)

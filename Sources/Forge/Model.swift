@@ -39,10 +39,6 @@ public struct MergeRequestRequest: Sendable {
     public var tokenSource: String?
     /// The pushed commit; passed as `sha` (GitLab merge) / `expectedHeadOid` (GitHub auto-merge) when set.
     public var headSHA: String?
-    /// GitHub GraphQL endpoint; derived from `apiURL` when nil.
-    public var graphQLURL: String?
-    /// GitHub: owner of the head branch when it lives in a fork (default: the repository owner).
-    public var headOwner: String?
     /// CA file, timeouts, User-Agent.
     public var transportOptions: TransportOptions
     /// What the MR changes: written into the description as a hidden marker, and how an open MR is found when its
@@ -57,7 +53,7 @@ public struct MergeRequestRequest: Sendable {
                 reviewers: [String] = [], draft: Bool = false, autoMerge: Bool = false,
                 removeSourceBranch: Bool = false, squash: Bool = false, token: String,
                 gitLabTokenKind: GitLabTokenKind = .privateToken, tokenSource: String? = nil,
-                headSHA: String? = nil, graphQLURL: String? = nil, headOwner: String? = nil,
+                headSHA: String? = nil,
                 transportOptions: TransportOptions = TransportOptions(), key: MergeRequestKey? = nil) {
         self.forge = forge
         self.apiURL = apiURL
@@ -77,8 +73,6 @@ public struct MergeRequestRequest: Sendable {
         self.gitLabTokenKind = gitLabTokenKind
         self.tokenSource = tokenSource
         self.headSHA = headSHA
-        self.graphQLURL = graphQLURL
-        self.headOwner = headOwner
         self.transportOptions = transportOptions
         self.key = key
     }

@@ -1,7 +1,8 @@
 import FoundationEssentials
 import Support
 
-/// The entry point the CLI calls: open the MR/PR for `sourceBranch`, or update the open one.
+/// Opens the MR/PR for `sourceBranch`, or updates the open one; checks the forge before a push (`preflight`) and closes
+/// a superseded MR.
 public struct MergeRequestService: Sendable {
     /// nil: a `CurlTransport` built from each request's `transportOptions`.
     public var transport: HTTPTransport?

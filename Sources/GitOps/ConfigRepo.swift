@@ -3,29 +3,9 @@ import FoundationEssentials
 import Support
 
 /// A config repository ready to be edited: a temporary clone of a URL, or a local working tree used in place.
-///
-/// Typical use (what `imagebump-git` does; `o` holds the parsed options):
-/// ```swift
-/// let credentials = GitCredentials(tokenEnv: o.tokenEnv, sshKeyPath: o.sshKey, knownHostsPath: o.knownHosts,
-///                                  insecureAcceptUnknownHostKeys: o.insecureAcceptHostKey, caFile: o.caFile)
-/// let ci = context.ci // the CI job's variables, read once at the edge (CommandContext)
-/// let author = try o.author.map(GitAuthor.init(parsing:)) ?? GitAuthor.fromCI(ci) ?? .fallback // --author, CI, imagebump
-/// var changes: [ChangeDescription] = []                 // refreshed by every (re-)application of the edit
-/// let result = try ConfigRepo.with(location: o.repo, branch: o.branch, credentials: credentials,
-///                                  checkoutPaths: files /* nil: everything */, progress: ProgressPrinter().sink,
-///                                  timeouts: NetworkTimeouts(seconds: 120)) { repo in
-///     try repo.publish(pushBranch: o.pushBranch, author: author, push: true, retries: o.retries,
-///                      message: { files in
-///                          CommitMessage.build(template: o.message, images: images, files: files, changes: changes, ci: ci)
-///                      },
-///                      edit: { root in
-///                          changes = try applyEdits(root: root)  // the structured YAML edit under `root`
-///                          return changes.map(\.file)            // paths relative to root
-///                      })
-/// }
-/// // result.commit / .branch / .pushed / .attempts; result.nothingToChange → already up to date.
-/// // A thrown GitOpsError's description is already redacted.
-/// ```
+/// `with(location:…)` opens one for the length of a closure (a clone is removed afterwards, also on SIGINT/SIGTERM:
+/// `TempCleanup`); `publish` edits, commits and pushes, re-applying the edit when the branch moved (Publish's
+/// `Publisher` is the caller). A thrown `GitOpsError`'s description is already redacted.
 public final class ConfigRepo {
     /// Root of the working tree (absolute, no trailing slash). Edit files under it.
     public let workdir: String

@@ -64,10 +64,10 @@ final class CredentialSession: @unchecked Sendable {
             }
             return (.file(path), "SSH key \(path)")
         }
-        guard var content = credentials.environment[credentials.sshKeyEnv], !content.isEmpty else { return nil }
+        guard var content = credentials.environment[GitCredentials.sshKeyVariable], !content.isEmpty else { return nil }
         if content.contains("\\n") && !content.contains("\n") { content = content.replacingEvery("\\n", with: "\n") }
         if !content.hasSuffix("\n") { content += "\n" }
-        return (.memory(content), "SSH key from \(credentials.sshKeyEnv)")
+        return (.memory(content), "SSH key from \(GitCredentials.sshKeyVariable)")
     }
 
     /// The algorithm of the SSH key offered (see `SSHKeyType`), nil when there is none or it cannot be read.
@@ -81,8 +81,8 @@ final class CredentialSession: @unchecked Sendable {
 
     var sshCredentialDescription: String {
         if let path = credentials.sshKeyPath { return "SSH key \(path)" }
-        if credentials.environment[credentials.sshKeyEnv] != nil { return "SSH key from \(credentials.sshKeyEnv)" }
-        return "no SSH key: pass --ssh-key or set \(credentials.sshKeyEnv)"
+        if credentials.environment[GitCredentials.sshKeyVariable] != nil { return "SSH key from \(GitCredentials.sshKeyVariable)" }
+        return "no SSH key: pass --ssh-key or set \(GitCredentials.sshKeyVariable)"
     }
 
     var credentialDescription: String {

@@ -8,7 +8,7 @@ import FoundationEssentials
 ///   `IMAGEBUMP_TOKEN`, `GITLAB_TOKEN` (user `oauth2`), `CI_JOB_TOKEN` (user `gitlab-ci-token`),
 ///   `GITHUB_TOKEN` (user `x-access-token`). Credentials embedded in the URL take precedence. `CI_JOB_TOKEN` is
 ///   only valid on the job's own GitLab: it is never used for another host (see `jobTokenRefused(host:)`).
-/// - SSH: `sshKeyPath` (`--ssh-key`), else key content in `sshKeyEnv` (default `IMAGEBUMP_SSH_KEY`), handed to
+/// - SSH: `sshKeyPath` (`--ssh-key`), else key content in `IMAGEBUMP_SSH_KEY` (`sshKeyVariable`), handed to
 ///   libssh2 from memory (never written to disk). Only ed25519 keys work with this machine's libssh2 build.
 ///   Host keys are checked against `knownHostsPath` (default `~/.ssh/known_hosts`); unknown or changed host keys
 ///   are refused unless `insecureAcceptUnknownHostKeys` is set.
@@ -20,8 +20,8 @@ public struct GitCredentials: Sendable {
     public var tokenUser: String?
     /// Path of an SSH private key (`--ssh-key`).
     public var sshKeyPath: String?
-    /// Environment variable that may hold SSH private key content.
-    public var sshKeyEnv: String
+    /// The environment variable that may hold SSH private key content.
+    public static let sshKeyVariable = "IMAGEBUMP_SSH_KEY"
     /// known_hosts file (`--known-hosts`); `nil`: `~/.ssh/known_hosts`.
     public var knownHostsPath: String?
     /// Accept any SSH host key (explicit, insecure opt-out).
@@ -33,13 +33,12 @@ public struct GitCredentials: Sendable {
     public var environment: [String: String]
 
     public init(tokenEnv: String? = nil, tokenUser: String? = nil, sshKeyPath: String? = nil,
-                sshKeyEnv: String = "IMAGEBUMP_SSH_KEY", knownHostsPath: String? = nil,
+                knownHostsPath: String? = nil,
                 insecureAcceptUnknownHostKeys: Bool = false, caFile: String? = nil,
                 environment: [String: String] = [:]) {
         self.tokenEnv = tokenEnv
         self.tokenUser = tokenUser
         self.sshKeyPath = sshKeyPath
-        self.sshKeyEnv = sshKeyEnv
         self.knownHostsPath = knownHostsPath
         self.insecureAcceptUnknownHostKeys = insecureAcceptUnknownHostKeys
         self.caFile = caFile

@@ -6,7 +6,7 @@ internal import Darwin
 #endif
 
 /// Paths this process created and must not leave behind when it is stopped by SIGINT, SIGTERM or SIGHUP:
-/// staged temp files, temporary clones, key files. Owners register a path when they create it and unregister it
+/// staged temp files and temporary clones. Owners register a path when they create it and unregister it
 /// when they removed or renamed it themselves. SIGKILL cannot be caught: leftovers carry "imagebump" in their names.
 public enum TempCleanup {
     public struct Registration: Hashable, Sendable { let id: Int }
@@ -68,9 +68,6 @@ public enum TempCleanup {
             }
         }
     }
-
-    /// Removes every registered path now (what a signal does before ending the process).
-    public static func removeAll() { removeAll(stopping: false) }
 
     private static func removeAll(stopping: Bool) {
         let paths = state.lock.withLock { () -> [String] in
