@@ -66,6 +66,16 @@ public final class SourceRepository: CommitAncestry, @unchecked Sendable {
     }
 
     /// The commit an abbreviated or full hex id names, if this repository has exactly one.
+    /// The committer time of commit `hex` (a full or abbreviated id), seconds since the epoch; nil when the
+    /// repository does not hold it.
+    public func commitTime(_ hex: String) -> Int64? {
+        guard var oid = lookup(hex) else { return nil }
+        var commit: OpaquePointer?
+        guard git_commit_lookup(&commit, repo, &oid) == 0, let commit else { return nil }
+        defer { git_commit_free(commit) }
+        return Int64(git_commit_time(commit))
+    }
+
     private func lookup(_ hex: String) -> git_oid? {
         var oid = git_oid()
         guard git_oid_fromstrn(&oid, hex, hex.utf8.count) == 0 else { return nil }

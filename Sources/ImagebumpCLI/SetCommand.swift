@@ -197,7 +197,7 @@ public struct RepoOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Provenance trailer Source-Pipeline: of every commit (default: CI_PIPELINE_URL, or the GitHub Actions run's URL).", valueName: "url"))
     public var sourcePipeline: String?
 
-    @Option(help: ArgumentHelp("Provenance trailer Source-Commit-Time: of every commit, when the source commit was made: ISO 8601, written in UTC (default: CI_COMMIT_TIMESTAMP).", valueName: "time"))
+    @Option(help: ArgumentHelp("Provenance trailer Source-Commit-Time: of every commit, when the source commit was made: ISO 8601, written in UTC (default: CI_COMMIT_TIMESTAMP, else the source commit's time in --source-repo or the job's checkout when it is a local repository).", valueName: "time"))
     public var sourceCommitTime: String?
 
     @Option(help: ArgumentHelp("Write \(PlatformOutputs.dotenvKeys.joined(separator: ", ")) as KEY=value lines (GitLab artifacts:reports:dotenv), also when the run fails.", discussion: "IMAGEBUMP_STATUS is ok, drift or failed; a commit pushed before a failure is still reported.", valueName: "path"))

@@ -95,7 +95,8 @@ public struct GitRemoteRunner: GitBackend {
                 mode: mode, location: location, branch: o.branch, pushBranch: o.pushBranch,
                 edit: edit, messageTemplate: o.messageTemplate, author: explicitAuthor,
                 provenance: Provenance(repository: o.sourceRepository, commit: o.sourceCommit, pipeline: o.sourcePipeline,
-                                       commitTime: o.sourceCommitTime, rollbackOf: target.rollbackOf),
+                                       commitTime: o.sourceCommitTime ?? Self.sourceCommitTime(command, ancestry: ancestry, ci: context.ci),
+                                       rollbackOf: target.rollbackOf),
                 retries: o.retries.value, credentials: credentials, networkTimeouts: Self.timeouts(o.access),
                 mergeRequest: mr, ci: context.ci, environment: target.environment)
             request.signing = try Self.signing(o.signing, context: context)
@@ -127,6 +128,15 @@ public struct GitRemoteRunner: GitBackend {
         case .preview(let plan): return (LocalRun.present(plan, mode: mode, output: shown), false)
         case .published(let report): return (report, true)
         }
+    }
+
+    /// Without --source-commit-time or the CI platform's (GitLab's CI_COMMIT_TIMESTAMP; GitHub has none): the
+    /// source commit's committer time in the application repository the stale-run check opened (--source-repo, the
+    /// job's checkout), when that holds it. A URL's history is not fetched for it.
+    static func sourceCommitTime(_ command: SetCommand, ancestry: (any CommitAncestry)?, ci: CIEnvironment) -> String? {
+        guard ci.provenance.commitTime == nil, let repo = ancestry as? SourceRepository,
+              let sha = command.repo.sourceCommit ?? ci.provenance.commitSHA, let t = repo.commitTime(sha) else { return nil }
+        return Timestamp.iso(t)
     }
 
     /// The config repo a run names: a URL as given, a path made absolute; none: the working directory.

@@ -141,6 +141,17 @@ final class SourceCommitTimeTests: XCTestCase {
         let message = try repo.git(["log", "-1", "--format=%B"])
         XCTAssertFalse(message.contains("Source-Commit-Time") || message.contains("Rollback-Of"), message)
 
+        // without either: the source commit's own time, from the application repository the run opens (--source-repo)
+        let app = try HistoryRepo(dir: Fixtures.scratch("app").appendingPathComponent("app"))
+        try FileManager.default.createDirectory(at: app.dir, withIntermediateDirectories: true)
+        _ = try app.git(["init", "-q", "-b", "main"])
+        _ = try app.git(["commit", "-q", "--allow-empty", "-m", "feature"], at: 30) // 2026-03-02T16:00:00Z
+        let sha = try app.git(["rev-parse", "HEAD"])
+        let fromRepo = try CLI.run(["set", "--env", "dev", "--commit", "--repo", ".", "--source-repo", app.dir.path, "--source-commit", sha,
+                                    "\(HistoryRepo.app):1.7.0"], in: repo.dir)
+        XCTAssertEqual(fromRepo.status, 0, fromRepo.stderr)
+        XCTAssertTrue(try repo.git(["log", "-1", "--format=%B"]).hasSuffix("Source-Commit: \(sha)\nSource-Commit-Time: 2026-03-02T16:00:00Z"))
+
         let refused = try CLI.run(["set", "--env", "dev", "--commit", "--repo", ".", "--source-commit-time", "yesterday", spec], in: repo.dir)
         XCTAssertEqual(refused.status, 64)
         XCTAssertTrue(refused.stderr.contains("--source-commit-time yesterday: give an ISO 8601 time"), refused.stderr)
