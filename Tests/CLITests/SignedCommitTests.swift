@@ -129,6 +129,23 @@ final class SignedCommitTests: XCTestCase {
         _ = try key.verify("main", gitDir: server.bare)
     }
 
+    /// `promote` signs too: its commit is made in the clone imagebump.yaml was read from (the options are
+    /// RepoOptions', shared with set).
+    func testPromoteSignsItsCommit() throws {
+        func overlay(_ tag: String) -> String { "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nimages:\n  - name: \(app)\n    newTag: \(tag)\n" }
+        let server = try GitDaemonRepo(files: [
+            "imagebump.yaml": "environments:\n  dev: {files: [envs/dev]}\n  staging: {files: [envs/staging]}\npromotion: [dev, staging]\n",
+            "envs/dev/kustomization.yaml": overlay("1.3.0"), "envs/staging/kustomization.yaml": overlay("1.2.0")])
+        defer { server.stop() }
+        let cwd = try Fixtures.scratch(), key = try SSHSigningKey(in: cwd)
+        let r = try CLI.run(["promote", "dev", "staging", "--push", "--repo", server.url, "--sign-key-env", "DEPLOY_SIGNING_KEY"],
+                            in: cwd, env: environment(cwd, ["DEPLOY_SIGNING_KEY": key.material]))
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(try server.file("envs/staging/kustomization.yaml").contains("newTag: 1.3.0"))
+        _ = try key.verify("main", gitDir: server.bare)
+        try assertNoSigningLeftovers(cwd)
+    }
+
     /// A checkout that signs its commits (commit.gpgsign, gpg.format=ssh, user.signingkey): imagebump's commit in
     /// it is signed with that key, with no signing option given.
     func testLocalCheckoutSigningConfigIsHonoured() throws {
