@@ -23,6 +23,9 @@ public struct UpdateCommand: RoutedCommand, ContextCommand {
     @Option(help: ArgumentHelp("The versions an image may move to: comparators joined by blanks, all of which must hold (>=1.2 <2; a partial version is padded with zeros). Pre-releases are never chosen.", valueName: "range"))
     public var semver: String
 
+    @Option(help: ArgumentHelp("Consider only the tags this regular expression matches whole; its first capture group, when it has one, is the version --semver compares (^main-(.+)$: main-1.4.0 is 1.4.0).", valueName: "pattern"))
+    public var tagRegex: String?
+
     @OptionGroup(title: "Environments (imagebump.yaml)") public var environments: EnvironmentOptions
     @OptionGroup(title: "Output and guards") public var runOptions: RunOptions
     @OptionGroup(title: "Config repo (commit and push)") public var repo: RepoOptions
@@ -49,6 +52,7 @@ public struct UpdateCommand: RoutedCommand, ContextCommand {
     public func validate() throws {
         if environments.names.isEmpty { throw ValidationError("update needs --env: the environments whose images are updated") }
         do { _ = try SemverRange(parsing: semver) } catch { throw ValidationError(error.message) }
+        if let tagRegex { do { _ = try TagFilter(pattern: tagRegex) } catch { throw ValidationError(error.message) } }
         var s = setCommand
         try s.validate()
     }
@@ -73,6 +77,7 @@ public struct UpdateCommand: RoutedCommand, ContextCommand {
     /// in range: the newest such tag.
     func chooseTags(root: String, workingDirectory: String, git: any GitBackend, context: CommandContext) throws -> [String] {
         let range = try SemverRange(parsing: semver)
+        let filter = try tagRegex.map { pattern throws(Problem) in try TagFilter(pattern: pattern) }
         let only = try Set(images.map { try ImageName(parsing: $0).normalized })
         var names: [String] = [], seen: Set<String> = []
         for env in try environments.resolve(root: root, workingDirectory: workingDirectory) {
@@ -84,8 +89,8 @@ public struct UpdateCommand: RoutedCommand, ContextCommand {
         }
         let tags = try git.listTags(names, of: setCommand, context: context)
         return names.compactMap { name in
-            guard let tag = range.newest(tags[name] ?? []) else {
-                Console.warning("no tag of \(name) is in --semver \(range): left as it is")
+            guard let tag = range.newest(tags[name] ?? [], version: { t in filter.map { $0.version(of: t) } ?? t }) else {
+                Console.warning("no tag of \(name) is in --semver \(range)\(filter.map { " with --tag-regex \($0.pattern)" } ?? ""): left as it is")
                 return nil
             }
             return name + ":" + tag

@@ -40,7 +40,29 @@ public struct SemverRange: Sendable, CustomStringConvertible {
     }
 
     /// The tag of the newest version in range, nil when none is (tags that are no version are passed over).
-    public func newest(_ tags: [String]) -> String? {
-        tags.compactMap { t in DowngradeGuard.semver(t).map { (t, $0) } }.filter { contains($0.1) }.max { $0.1 < $1.1 }?.0
+    /// `version` reads a tag's version (`TagFilter`); default: the tag itself.
+    public func newest(_ tags: [String], version: (String) -> String? = { $0 }) -> String? {
+        tags.compactMap { t in version(t).flatMap(DowngradeGuard.semver).map { (t, $0) } }.filter { contains($0.1) }.max { $0.1 < $1.1 }?.0
+    }
+}
+
+/// `update --tag-regex PATTERN` (as Flux's `filterTags`): only tags the pattern matches whole are considered, and its
+/// first capture group, when it has one, is the version the policy compares (`^main-(.+)$`: `main-1.4.0` is 1.4.0).
+public struct TagFilter: @unchecked Sendable {
+    let regex: Regex<AnyRegexOutput>
+    public let pattern: String
+
+    public init(pattern: String) throws(Problem) {
+        do { regex = try Regex(pattern) } catch {
+            throw Problem(message: "--tag-regex \(PathQuoting.quoted(pattern)) is not a regular expression: \(error)")
+        }
+        self.pattern = pattern
+    }
+
+    /// The version part of `tag`, nil when the pattern does not match it whole.
+    public func version(of tag: String) -> String? {
+        guard let match = try? regex.wholeMatch(in: tag) else { return nil }
+        guard match.output.count > 1 else { return tag }
+        return match.output[1].substring.map(String.init)
     }
 }

@@ -26,5 +26,12 @@ final class UpdateCommandTests: XCTestCase {
         XCTAssertEqual(second.status, 0, second.stderr)
         XCTAssertEqual(try repo.git(["rev-parse", "main"]), head, "a second run makes no commit")
         XCTAssertTrue(second.stdout.contains("already up to date"), second.stdout)
+
+        // --tag-regex: only main-* tags, their version compared
+        try s.registry.push("team/api", tag: "main-1.5.0")
+        let filtered = try CLI.run(args + ["--tag-regex", "main-(.+)", s.api], in: work, env: s.env)
+        XCTAssertEqual(filtered.status, 0, filtered.stderr)
+        XCTAssertEqual(try repo.file("dev/kustomization.yaml"), "images:\n- name: \(s.api)\n  newTag: main-1.5.0\n- name: \(s.web)\n  newTag: 1.0.0\n")
+        XCTAssertFalse(filtered.stderr.contains("no tag of \(s.web)"), "only the image named is updated: \(filtered.stderr)")
     }
 }

@@ -9,6 +9,15 @@ final class SemverRangeTests: XCTestCase {
         XCTAssertNil(range.newest(["2.0.0", "0.9.0", "1.4.0-beta"]))
     }
 
+    func testATagRegexFiltersTheTagsAndItsGroupIsTheVersion() throws {
+        let tags = ["main-1.2.0", "main-1.4.0", "dev-1.9.0", "1.5.0", "main-1.5.0-rc.1", "xmain-1.8.0"]
+        let main = try TagFilter(pattern: "main-(.+)")
+        XCTAssertEqual(try SemverRange(parsing: ">=1").newest(tags, version: main.version(of:)), "main-1.4.0")
+        XCTAssertEqual(try TagFilter(pattern: "[0-9.]+").version(of: "1.5.0"), "1.5.0", "no group: the tag itself")
+        XCTAssertNil(try TagFilter(pattern: "[0-9.]+").version(of: "v1.5.0"), "matched whole only")
+        XCTAssertThrowsError(try TagFilter(pattern: "main-(")) { XCTAssertTrue("\($0)".hasPrefix("--tag-regex main-( is not a regular expression"), "\($0)") }
+    }
+
     func testARangeThatIsNotOneIsRefusedNamingTheWord() {
         XCTAssertThrowsError(try SemverRange(parsing: ">=1.2 ^2")) { e in
             XCTAssertEqual("\(e)", "--semver >=1.2 ^2: ^2 is not a comparator (>=, >, <=, <, = and MAJOR[.MINOR[.PATCH]], e.g. \">=1.2 <2\")")
