@@ -69,7 +69,16 @@ extension ConfigRepo {
                 progress?(.outcome("nothing to change on \(branch)"))
                 return PublishResult(commit: nil, branch: workBranch, pushed: false, attempts: attempts, changedFiles: [])
             }
-            guard let commit = try commitChanges(paths: changed, message: try message(changed), author: author, signing: signing) else {
+            let made: git_oid?
+            do {
+                made = try commitChanges(paths: changed, message: try message(changed), author: author, signing: signing)
+            } catch {
+                // no commit (a key that cannot sign, say): the edited files go back as HEAD has them, so a local
+                // checkout (clean when opened) is left as it was
+                try? hardReset(to: try headCommitOid())
+                throw error
+            }
+            guard let commit = made else {
                 try hardReset(to: try headCommitOid())
                 progress?(.outcome("nothing to change on \(branch)"))
                 return PublishResult(commit: nil, branch: workBranch, pushed: false, attempts: attempts, changedFiles: [])

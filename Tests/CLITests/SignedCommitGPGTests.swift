@@ -66,6 +66,29 @@ final class SignedCommitGPGTests: XCTestCase {
         _ = try key.verify("HEAD", gitDir: checkout.appendingPathComponent(".git"))
     }
 
+    /// A checkout whose user.signingkey gpg does not have: the run fails naming the key, and the checkout is left
+    /// as it was (the edited file restored, nothing staged, no commit).
+    func testLocalCheckoutWithAKeyGPGLacksIsLeftAsItWas() throws {
+        let cwd = try Fixtures.scratch(), key = try OpenPGPSigningKey(in: cwd)
+        defer { key.stopAgent() }
+        let checkout = cwd.appendingPathComponent("config")
+        try Git.run(["init", "-q", "-b", "main", checkout.path])
+        try Fixtures.write(overlay("1.0.0"), to: checkout.appendingPathComponent(file))
+        for (k, v) in [("user.name", "Signer"), ("user.email", "signer@imagebump.test"), ("commit.gpgsign", "true"),
+                       ("user.signingkey", "0123456789ABCDEF0123456789ABCDEF01234567")] {
+            try Git.run(["-C", checkout.path, "config", k, v])
+        }
+        try Git.run(["-C", checkout.path, "add", "-A"])
+        try Git.run(["-C", checkout.path, "-c", "commit.gpgsign=false", "commit", "-qm", "seed"])
+        let head = try Git.output(["-C", checkout.path, "rev-parse", "HEAD"])
+        let r = try CLI.run(["set", "--commit", "--repo", checkout.path, "-f", file, "\(app):2.3.0"], in: cwd, env: environment(cwd, key.environment))
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("cannot sign the commit with 0123456789ABCDEF0123456789ABCDEF01234567"), r.stderr)
+        XCTAssertEqual(try Git.output(["-C", checkout.path, "rev-parse", "HEAD"]), head, "no commit")
+        XCTAssertEqual(try Git.output(["-C", checkout.path, "status", "--porcelain"]), "", "the checkout is as it was")
+        XCTAssertEqual(try String(contentsOf: checkout.appendingPathComponent(file), encoding: .utf8), overlay("1.0.0"))
+    }
+
     /// SIGTERM while ssh-keygen signs: the key file (0600, in a 0700 directory while it exists) is removed, nothing
     /// is pushed; ssh-keygen's environment does not hold the key's variable. The ssh-keygen on PATH is a stand-in that waits, so the signal lands mid-signing.
     func testSIGTERMWhileSigningRemovesTheKeyFile() throws {
