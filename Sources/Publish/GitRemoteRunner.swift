@@ -23,7 +23,9 @@ public struct GitRemoteRunner: GitBackend {
                     : "--repo \(redact(url: location)) needs a mode: --push, --merge-request, --dry-run or --check"),
                     report: RunReport(mode: command.mode), exitCode: .validationFailure)
             }
-            if let token = credentials.resolveToken(forLocation: location) {
+            // the config repo's token, resolved once: masked here, the forge's for a merge request
+            let token = credentials.resolveToken(forLocation: location)
+            if let token {
                 context.console.addMask(token.secret)
                 output.secrets = [token.secret]
             }
@@ -32,7 +34,7 @@ public struct GitRemoteRunner: GitBackend {
                 // the checkout the targets were read from is edited by the first one, when it is on that one's branch
                 let clone = first ? (checkout?.repository as? ConfigRepo).flatMap { (t.command.repo.branch ?? $0.branch) == $0.branch ? $0 : nil } : nil
                 first = false
-                return try publish(t, location: location, clone: clone, credentials: credentials, ancestry: ancestry,
+                return try publish(t, location: location, clone: clone, credentials: credentials, token: token, ancestry: ancestry,
                                    context: context, output: &output)
             }
         }
@@ -74,7 +76,7 @@ public struct GitRemoteRunner: GitBackend {
     }
 
     /// One target: the command becomes a `PublishRequest`, the `Publisher` runs it.
-    private func publish(_ target: RunTarget, location: String, clone: ConfigRepo?, credentials: GitCredentials,
+    private func publish(_ target: RunTarget, location: String, clone: ConfigRepo?, credentials: GitCredentials, token: GitCredentials.Token?,
                          ancestry: (any CommitAncestry)?, context: CommandContext,
                          output: inout RunOutput) throws(TargetFailure) -> (report: RunReport, wrote: Bool) {
         let command = target.command, cwd = context.workingDirectory
@@ -97,7 +99,7 @@ public struct GitRemoteRunner: GitBackend {
                 provenance: Provenance(repository: o.sourceRepository, commit: o.sourceCommit, pipeline: o.sourcePipeline,
                                        commitTime: o.sourceCommitTime ?? Self.sourceCommitTime(command, ancestry: ancestry, ci: context.ci),
                                        rollbackOf: target.rollbackOf),
-                retries: o.retries.value, credentials: credentials, networkTimeouts: Self.timeouts(o.access),
+                retries: o.retries.value, credentials: credentials, token: token, networkTimeouts: Self.timeouts(o.access),
                 mergeRequest: mr, ci: context.ci, environment: target.environment)
             request.signing = try Self.signing(o.signing, context: context)
         } catch {

@@ -33,7 +33,7 @@ public struct Publisher {
         var report = RunReport(mode: request.mode)
         do {
             guard request.mode.commits || request.mode.previews else { throw Problem(message: "\(request.mode.rawValue) runs without git") }
-            let token = request.credentials.resolveToken(forLocation: request.location)
+            let token = request.token
             if request.mode == .mergeRequest && token == nil {
                 throw Problem(message: "--merge-request needs an API token (\(request.credentials.tokenSearchDescription(forLocation: request.location))); GitLab: a project access token with api and write_repository scopes; GitHub: contents: write and pull-requests: write")
             }
