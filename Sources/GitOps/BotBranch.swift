@@ -6,15 +6,28 @@ extension ConfigRepo {
     /// Runs `body` on the working tree holding the remote branch `name`'s files (fetched now), then puts the working
     /// tree and index back on the current head. nil, and `body` not run, when the remote has no such branch.
     public func withRemoteBranch<T>(_ name: String, _ body: (String) throws -> T) throws -> T? {
+        try withRemoteBranch(name) { workdir, _ in try body(workdir) }
+    }
+
+    /// `withRemoteBranch`, `body` also given the branch's commit as read.
+    func withRemoteBranch<T>(_ name: String, _ body: (String, git_oid) throws -> T) throws -> T? {
         guard let repo else { throw GitOpsError.invalidArgument("repository already closed") }
         guard var oid = try fetchIfPresent(name) else { return nil }
+        let read = oid
         let head = try headCommitOid()
         defer { try? hardReset(to: head) }
         var commit: OpaquePointer?
         try check(git_object_lookup(&commit, repo, &oid, GIT_OBJECT_COMMIT), "looking up \(name)")
         defer { git_object_free(commit) }
         try check(withForcedCheckout { co in git_checkout_tree(repo, commit, &co) }, "checking out \(name)")
-        return try body(workdir)
+        return try body(workdir, read)
+    }
+
+    /// Reads the remote push branch `name` (fetched now) and runs `check` on its files: the commit read, which the
+    /// force push may replace and nothing else (a zero oid: no such branch, and the push may only create it).
+    func readPushBranch(_ name: String, check: ((String) throws -> Void)?) throws -> git_oid {
+        guard let check else { return try fetchIfPresent(name) ?? git_oid() }
+        return try withRemoteBranch(name) { workdir, oid in try check(workdir); return oid } ?? git_oid()
     }
 
     /// Deletes `name` on the remote (a push of nothing to it).

@@ -35,14 +35,17 @@ extension ConfigRepo {
     ///     force-updated (a bot branch), so re-runs update it.
     ///   - author: author and committer.
     ///   - signing: sign every commit made (a re-applied edit's too); nil: unsigned.
+    ///   - pushBranchCheck: run on the files of the remote push branch each time it is read (before the first
+    ///     attempt and after a push it refused): a throw ends the run. The force push replaces only the commit
+    ///     so checked; a branch moved since is a refused push, retried from a fresh read.
     ///   - push: false = commit locally only (`--commit` without `--push`).
     ///   - retries: retries after the first attempt (default 5).
     ///   - backoff: delays between attempts.
     ///   - message: the commit message, given the changed paths of the current attempt.
     ///   - edit: (re)writes files under the working tree root it receives and returns the changed paths
     ///     relative to that root (absolute paths under it are accepted); empty = nothing to change.
-    public func publish(pushBranch: String? = nil, author: GitAuthor = .fallback, signing: CommitSigning? = nil, push: Bool = true,
-                        retries: Int = 5, backoff: RetryBackoff = .default,
+    public func publish(pushBranch: String? = nil, pushBranchCheck: ((String) throws -> Void)? = nil, author: GitAuthor = .fallback,
+                        signing: CommitSigning? = nil, push: Bool = true, retries: Int = 5, backoff: RetryBackoff = .default,
                         message: ([String]) throws -> String,
                         edit: (String) throws -> [String]) throws -> PublishResult {
         guard let repo else { throw GitOpsError.invalidArgument("repository already closed") }
@@ -51,9 +54,10 @@ extension ConfigRepo {
         if push && remoteName == nil {
             throw GitOpsError.invalidArgument("\(displayLocation) has no 'origin' remote to push to")
         }
+        var lease = git_oid() // the remote push branch as read (and checked): the force push replaces only that
         if force {
-            // The clone holds only `branch`: learn what the remote's bot branch holds (an up-to-date one is kept).
-            if isTemporaryClone { _ = try fetchIfPresent(workBranch) }
+            // Learn what the remote's bot branch holds (an up-to-date one is kept), the lease of the push.
+            if push { lease = try readPushBranch(workBranch, check: pushBranchCheck) }
             // (Re)build the bot branch from the target branch's head.
             let head = try headCommitOid()
             try resetBranch(workBranch, to: head)
@@ -97,7 +101,7 @@ extension ConfigRepo {
                 result.alreadyOnRemote = true
                 return result
             }
-            let pushed = try pushOnce(branch: workBranch, force: force, repo: repo)
+            let pushed = try pushOnce(branch: workBranch, force: force, lease: lease, repo: repo)
             // Cycle estimate: the whole re-apply cycle when we have one, else twice the push.
             let cycle = cycleStart.map { Date().timeIntervalSince($0) } ?? 2 * Date().timeIntervalSince(pushStart)
             switch pushed {
@@ -122,16 +126,21 @@ extension ConfigRepo {
                     try hardReset(to: startHead) // the checkout as it was: the user's files untouched, nothing pushed
                     throw GitOpsError.untrackedFilesInTheWay(path: displayLocation, branch: branch, files: inTheWay)
                 }
-                if force { try resetBranch(workBranch, to: newHead) } else { try hardReset(to: newHead) }
+                if force {
+                    lease = try readPushBranch(workBranch, check: pushBranchCheck)
+                    try resetBranch(workBranch, to: newHead)
+                } else {
+                    try hardReset(to: newHead)
+                }
             }
         }
     }
 
     /// `publish` with a fixed message.
-    public func publish(pushBranch: String? = nil, author: GitAuthor = .fallback, signing: CommitSigning? = nil, push: Bool = true,
-                        retries: Int = 5, backoff: RetryBackoff = .default, message: String,
-                        edit: (String) throws -> [String]) throws -> PublishResult {
-        try publish(pushBranch: pushBranch, author: author, signing: signing, push: push, retries: retries, backoff: backoff,
+    public func publish(pushBranch: String? = nil, pushBranchCheck: ((String) throws -> Void)? = nil, author: GitAuthor = .fallback,
+                        signing: CommitSigning? = nil, push: Bool = true, retries: Int = 5, backoff: RetryBackoff = .default,
+                        message: String, edit: (String) throws -> [String]) throws -> PublishResult {
+        try publish(pushBranch: pushBranch, pushBranchCheck: pushBranchCheck, author: author, signing: signing, push: push, retries: retries, backoff: backoff,
                     message: { _ in message }, edit: edit)
     }
 

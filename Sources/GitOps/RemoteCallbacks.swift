@@ -24,6 +24,10 @@ final class RemoteContext {
     var credentialError: GitOpsError?
     /// (ref, status) for refs the server rejected during push.
     var rejectedRefs: [(ref: String, status: String)] = []
+    /// A force push's expected old value of one ref (zero oid: absent); the push stops before sending anything
+    /// when the remote advertises another, `leaseBroken` saying so.
+    var lease: (ref: String, expected: git_oid)?
+    var leaseBroken: String?
     var sshKeyAttempts = 0
     /// The server's own messages (sideband `remote:` lines, progress left out), redacted: the last few are kept
     /// for the error when the push is rejected.
@@ -129,6 +133,7 @@ final class RemoteContext {
         cb.sideband_progress = sidebandCallback
         cb.push_transfer_progress = pushProgressCallback
         cb.push_update_reference = pushUpdateReferenceCallback
+        cb.push_negotiation = pushNegotiationCallback
         return cb
     }
 
@@ -290,6 +295,25 @@ private let pushUpdateReferenceCallback: git_push_update_reference_cb = { refnam
     if let status {
         ctx.rejectedRefs.append((refname.map { String(cString: $0) } ?? "?",
                                  redact(text: String(cString: status), secrets: ctx.secrets)))
+    }
+    return 0
+}
+
+/// The lease: the updates libgit2 is about to send carry the ref's value as advertised in this push's connection
+/// (`src`); another value than the one the run read means a concurrent writer moved the branch.
+private let pushNegotiationCallback: git_push_negotiation = { updates, count, payload in
+    let ctx = RemoteContext.from(payload)
+    guard let lease = ctx.lease, let updates else { return 0 }
+    for i in 0..<count {
+        guard let update = updates[i]?.pointee, let dst = update.dst_refname, String(cString: dst) == lease.ref else { continue }
+        var remote = update.src, expected = lease.expected
+        if git_oid_cmp(&remote, &expected) != 0 {
+            let hex = { (o: git_oid) in ConfigRepo.hex(o).prefix(12) }
+            let seen = git_oid_is_zero(&expected) != 0 ? "absent" : String(hex(expected))
+            ctx.leaseBroken = "\(lease.ref) is \(git_oid_is_zero(&remote) != 0 ? "gone" : String(hex(remote))), not \(seen) as read"
+            setGitError("push refused: " + ctx.leaseBroken!)
+            return -1
+        }
     }
     return 0
 }

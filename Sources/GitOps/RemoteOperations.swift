@@ -5,9 +5,15 @@ import FoundationEssentials
 extension ConfigRepo {
     enum PushOutcome { case pushed, stale(String) }
 
-    func pushOnce(branch: String, force: Bool, repo: OpaquePointer) throws -> PushOutcome {
-        let refspec = (force ? "+" : "") + "refs/heads/\(branch):refs/heads/\(branch)"
-        let (rc, ctx) = try push([refspec], step: "pushing to \(session.location.display) (\(branch))", repo: repo)
+    /// One push of `branch`. A force push replaces only `lease` (the commit the run read; zero: no branch): the
+    /// remote's value advertised in the push's own connection is compared before anything is sent, and the server
+    /// checks the old value it is sent when it updates the ref; a moved branch is `.stale`.
+    func pushOnce(branch: String, force: Bool, lease: git_oid? = nil, repo: OpaquePointer) throws -> PushOutcome {
+        let ref = "refs/heads/\(branch)"
+        let refspec = (force ? "+" : "") + "\(ref):\(ref)"
+        let (rc, ctx) = try push([refspec], step: "pushing to \(session.location.display) (\(branch))", repo: repo,
+                                 lease: force ? lease.map { (ref, $0) } : nil)
+        if let moved = ctx.leaseBroken { return .stale(moved) }
         if rc < 0 {
             let msg = lastGitErrorMessage(secrets: session.secrets)
             if rc == GIT_ENONFASTFORWARD.rawValue || msg.contains("non-fastforwardable")
@@ -33,8 +39,10 @@ extension ConfigRepo {
 
     /// One push of `refspecs` to the configured remote, `step` shown as progress: libgit2's result and the context
     /// holding what went wrong (`error`) and the refs the server rejected (`rejectedRefs`).
-    func push(_ refspecs: [String], step: String, repo: OpaquePointer) throws -> (Int32, RemoteContext) {
+    func push(_ refspecs: [String], step: String, repo: OpaquePointer,
+              lease: (ref: String, expected: git_oid)? = nil) throws -> (Int32, RemoteContext) {
         try withRemote(in: repo, phase: .pushing) { remote, ctx in
+            ctx.lease = lease
             var opts = git_push_options()
             git_push_options_init(&opts, UInt32(GIT_PUSH_OPTIONS_VERSION))
             opts.callbacks = ctx.makeCallbacks()

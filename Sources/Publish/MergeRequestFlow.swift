@@ -56,17 +56,26 @@ struct MergeRequestFlow {
     /// older than the MR. Returns the changes from the MR's values to the run's (nil without an open MR or branch).
     func changesFromOpenMergeRequest(_ edit: SetRequest, repo: ConfigRepo) throws -> [PlannedChange]? {
         guard let existing else { return nil }
+        return try repo.withRemoteBranch(existing.sourceBranch) { workdir in try changes(edit, on: existing, at: workdir) }
+    }
+
+    /// The guards of `changesFromOpenMergeRequest` on the MR branch's files at `workdir`; nil without an open MR.
+    /// Run again on each read of the branch before its force push, which replaces only the commit so checked.
+    var openBranchCheck: ((SetRequest) -> (String) throws -> Void)? {
+        guard let existing else { return nil }
+        return { edit in { workdir in _ = try self.changes(edit, on: existing, at: workdir) } }
+    }
+
+    private func changes(_ edit: SetRequest, on existing: ExistingMergeRequest, at workdir: String) throws -> [PlannedChange] {
         var onBranch = edit
         onBranch.allowMissing = true // the MR's branch may lack what the target has; only its values matter here
-        return try repo.withRemoteBranch(existing.sourceBranch) { workdir in
-            do {
-                return try Publisher.plan(onBranch, at: workdir, retention: .summary).changes
-            } catch let e as SetJobError {
-                throw SetJobError(e.problems.map {
-                    Problem(file: $0.file, line: $0.line, column: $0.column,
-                            message: "\($0.message); the open merge request \(existing.url) (\(existing.sourceBranch)) holds it")
-                })
-            }
+        do {
+            return try Publisher.plan(onBranch, at: workdir, retention: .summary).changes
+        } catch let e as SetJobError {
+            throw SetJobError(e.problems.map {
+                Problem(file: $0.file, line: $0.line, column: $0.column,
+                        message: "\($0.message); the open merge request \(existing.url) (\(existing.sourceBranch)) holds it")
+            })
         }
     }
 

@@ -45,6 +45,37 @@ final class MergeRequestSafetyTests: XCTestCase {
         XCTAssertEqual(try f.requests().filter { $0.method == "PUT" }.count, 0, "the MR is not rewritten")
     }
 
+    /// The race of two runs on one MR made deterministic: the run for 1.0.2 passed its guard against the MR (1.0.1),
+    /// then a newer run's 1.0.3 lands on the bot branch while it pushes (a pre-receive hook moves the branch, once).
+    /// The server refuses the push's old value; the run reads the branch again and its guard refuses 1.0.2 there,
+    /// so the MR keeps 1.0.3 (the old code retried without the guard and force-pushed 1.0.2 over it).
+    func testOlderRunRacingANewerOneDoesNotOverwriteIt() throws {
+        let f = try MergeRequestFixture()
+        defer { f.stop() }
+        let branch = try XCTUnwrap(try MergeRequestFixture.json(try f.bump("1.0.1"))["branch"] as? String)
+        let other = try Fixtures.scratch("newer")
+        try Git.run(["clone", "-q", "-b", branch, f.server.url, other.path])
+        try Fixtures.write(SampleApp.overlay("1.0.3"), to: other.appendingPathComponent(MergeRequestFixture.production + "/kustomization.yaml"))
+        try Git.run(["-C", other.path, "-c", "user.name=t", "-c", "user.email=t@localhost", "commit", "-qam", "newer run"])
+        try Git.run(["-C", other.path, "push", "-q", "origin", "HEAD:refs/heads/newer"])
+        let newer = try f.server.git(["rev-parse", "newer"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let hook = f.server.bare.appendingPathComponent("hooks/pre-receive")
+        let marker = f.server.root.appendingPathComponent("moved").path
+        try Fixtures.write("""
+            #!/bin/sh
+            cat >/dev/null
+            [ -e '\(marker)' ] && exit 0
+            touch '\(marker)'
+            env -u GIT_QUARANTINE_PATH git update-ref 'refs/heads/\(branch)' '\(newer)'
+            """, to: hook)
+        XCTAssertEqual(chmod(hook.path, 0o755), 0)
+        let late = try f.bump("1.0.2")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: marker), "the hook ran")
+        XCTAssertEqual(late.status, 1, late.stdout + late.stderr)
+        XCTAssertTrue(late.stderr.contains("refusing to downgrade \(SampleApp.image) from 1.0.3 to 1.0.2"), late.stderr)
+        XCTAssertEqual(try f.server.git(["rev-parse", branch]).trimmingCharacters(in: .whitespacesAndNewlines), newer, "the bot branch keeps 1.0.3")
+    }
+
     /// A local checkout stays on its branch with its files as they were; a second run still targets main; a
     /// checkout left on a bot branch is refused.
     func testLocalCheckoutIsLeftOnItsBranch() throws {
