@@ -1,21 +1,11 @@
 import Foundation
 import XCTest
 import Support
+import TestSupport
 
 /// Random tokens over the whole base64/base64url alphabet, each echoed back in every form a server or a proxy
 /// may echo it in, are always fully masked (issue 24 item 6): no 8 consecutive characters of the echoed form stay.
 final class RedactionPropertyTests: XCTestCase {
-    /// SplitMix64: a seeded generator, so a failure names a token that can be replayed.
-    struct Seeded: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_")
 
@@ -39,7 +29,7 @@ final class RedactionPropertyTests: XCTestCase {
     }
 
     /// The forms `token` is echoed in, by name, each with the part of the echo that must not survive.
-    func echoes(of token: String, rng: inout Seeded) -> [(form: String, echo: String, secret: String)] {
+    func echoes(of token: String, rng: inout SplitMix) -> [(form: String, echo: String, secret: String)] {
         let reserved: (Character) -> Bool = { !($0.isLetter || $0.isNumber || "-._~".contains($0)) }
         let lead = String(repeating: "x", count: Int.random(in: 0...2, using: &rng))
         let plain: [(String, String)] = [
@@ -65,7 +55,7 @@ final class RedactionPropertyTests: XCTestCase {
     }
 
     func testRandomTokensEchoedInEveryEncodingAreFullyMasked() {
-        var rng = Seeded(state: 0x1B_2024_0006)
+        var rng = SplitMix(seed: 0x1B_2024_0006)
         for _ in 0..<400 {
             var token = String((0..<Int.random(in: 16...64, using: &rng)).map { _ in Self.alphabet.randomElement(using: &rng)! })
             // always both a URL-safe and a standard-only character, the case that was only partly masked
