@@ -29,6 +29,10 @@ public struct GitRemoteRunner: GitBackend {
                 context.console.addMask(token.secret)
                 output.secrets = [token.secret]
             }
+            for password in Proxy.passwords(environment: context.variables) {
+                context.console.addMask(password)
+                output.secrets.append(password)
+            }
             var first = true
             try output.run(targets, mode: command.mode) { (t, output) throws(TargetFailure) in
                 // the checkout the targets were read from is edited by the first one, when it is on that one's branch

@@ -101,6 +101,23 @@ final class OutputInjectionTests: XCTestCase {
         return to
     }
 
+    /// On GitHub Actions, a proxy's password (from any proxy variable) is masked like the token: the runner gets
+    /// `::add-mask::` on stderr, and no other line holds it. The repo is git:// here, so the proxy is not used.
+    func testAProxyPasswordIsMaskedOnGitHubActions() throws {
+        let server = try GitDaemonRepo(files: ["apps/app/kustomization.yaml": SampleApp.overlay("1.0.0")], name: "team/config.git")
+        defer { server.stop() }
+        let cwd = try Fixtures.scratch()
+        let password = "pr0xy-s3cret-pw"
+        let env = ["IMAGEBUMP_TOKEN": token, "GITHUB_ACTIONS": "true", "GITHUB_OUTPUT": cwd.appendingPathComponent("o").path,
+                   "https_proxy": "http://me:\(password)@127.0.0.1:9", "all_proxy": "http://me:\(password)@127.0.0.1:9"]
+        let args = ["set", "--push", "--repo", server.url, "\(app):2.0"]
+        let piped = try CLI.runProgram("/bin/sh", ["-c", "\"$0\" \"$@\" 2>&1 | cat", CLI.binary.path] + args, in: cwd, env: env)
+        let lines = GitHubRunner.logLines(piped.stdout)
+        XCTAssertTrue(lines.contains("::add-mask::\(password)"), piped.stdout)
+        XCTAssertEqual(lines.filter { $0.contains(password) }, ["::add-mask::\(password)"], piped.stdout)
+        XCTAssertTrue(try server.file("apps/app/kustomization.yaml").contains("newTag: \"2.0\""), "pushed")
+    }
+
     /// `--output json > report.json` on GitHub Actions: the report is one JSON document without the token; the
     /// token's `::add-mask::` goes to stderr, where the runner reads it (a pipe), and never into a file.
     func testTheJSONReportStaysJSONAndNeverHoldsTheToken() throws {

@@ -193,6 +193,10 @@ final class ProxyTests: ServerTestCase {
         let none = try XCTUnwrap(Proxy.forTarget(RemoteURL("http://h/x"), environment: ["http_proxy": "http://proxy:8080"]))
         XCTAssertNil(none.user)
         XCTAssertNil(none.basicAuthorization)
+        // every proxy variable's password, decoded, is one to mask; a proxy without one, or an empty one, gives none
+        XCTAssertEqual(Proxy.passwords(environment: ["https_proxy": "corp%5Cme:p%40ss@proxy:3128", "http_proxy": "http://proxy:8080",
+                                                     "ALL_PROXY": "u:@proxy:1", "all_proxy": " http://a:b2c3@proxy:2 "]),
+                       ["p@ss", "b2c3"])
         // an http:// remote's tunnel is imagebump's own, without TLS to the proxy
         let creds = GitCredentials(environment: ["http_proxy": "https://proxy:8443"])
         XCTAssertThrowsError(try bump("http://127.0.0.1:1/config.git", credentials: creds, tag: "never")) { error in

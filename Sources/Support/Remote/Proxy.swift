@@ -38,6 +38,20 @@ public struct Proxy: Sendable, Equatable {
         public var description: String { "\(variable): \(reason)" }
     }
 
+    /// The passwords in the userinfo of every proxy variable (those `forTarget` reads), to be masked in a log as a
+    /// token is: a proxy's password is sent only to the proxy, and printed nowhere.
+    public static func passwords(environment: [String: String]) -> [String] {
+        let names = ["https_proxy", "HTTPS_PROXY", "http_proxy", "all_proxy", "ALL_PROXY"]
+        var found: [String] = []
+        for n in names {
+            guard let raw = environment[n]?.trimmingSpaces, !raw.isEmpty,
+                  let password = RemoteURL(raw.contains("://") ? raw : "http://" + raw).password,
+                  !password.isEmpty, !found.contains(password) else { continue }
+            found.append(password)
+        }
+        return found
+    }
+
     /// The proxy for `target` (nil: connect directly). Throws for a setting that names no usable proxy.
     public static func forTarget(_ target: RemoteURL, environment: [String: String]) throws -> Proxy? {
         guard let host = target.host, target.kind == .http || target.kind == .https else { return nil }
