@@ -104,18 +104,12 @@ def main():
     p.add_argument("--page", default=PAGE, help="the page to write or check (default: docs/imagebump.1)")
     o = p.parse_args()
     text = page(ref.load(o.imagebump), version(o.imagebump), date())
-    if o.check:
-        with open(o.page, encoding="utf-8") as f:
-            if f.read() != text:
-                print(f"{os.path.relpath(o.page, ROOT)} differs from the command tree: run scripts/gen_manpage.py", file=sys.stderr)
-                return 1
-        problems = render_problems(o.page)
-        if problems:
-            print(f"{os.path.relpath(o.page, ROOT)}: {problems}", file=sys.stderr)
-            return 1
-        return 0
-    with open(o.page, "w", encoding="utf-8") as f:
-        f.write(text)
+    if ref.write_or_check(o.page, text, o.check, "scripts/gen_manpage.py"):
+        return 1
+    problems = render_problems(o.page) if o.check else ""
+    if problems:
+        print(f"{os.path.relpath(o.page, ROOT)}: {problems}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -151,15 +151,21 @@ def main():
     p.add_argument("--tree", help="read the --experimental-dump-help JSON from this file instead of running the binary")
     o = p.parse_args()
     root = load(o.imagebump, o.tree)
-    text = markdown(root)
-    if o.check:
-        with open(o.page, encoding="utf-8") as f:
-            if f.read() != text:
-                print(f"{os.path.relpath(o.page, ROOT)} differs from the command tree: run scripts/gen_reference.py (and scripts/gen_manpage.py, the man page)", file=sys.stderr)
-                return 1
+    return write_or_check(o.page, markdown(root), o.check,
+                          "scripts/gen_reference.py (and scripts/gen_manpage.py, the man page)")
+
+
+def write_or_check(path, text, check, regenerate):
+    """Writes `text` to the page, or with `check` says (exit 1) when the page differs: each generated page's one
+    way of being kept in step with the binary. `regenerate` names what to run."""
+    if not check:
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
         return 0
-    with open(o.page, "w", encoding="utf-8") as f:
-        f.write(text)
+    with open(path, encoding="utf-8") as f:
+        if f.read() != text:
+            print(f"{os.path.relpath(path, ROOT)} differs from the command tree: run {regenerate}", file=sys.stderr)
+            return 1
     return 0
 
 
