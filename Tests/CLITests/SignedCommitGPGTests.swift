@@ -5,17 +5,8 @@ import XCTest
 /// OpenPGP-signed commits (gpg) and a key file removed on a signal: the real executables, a real git daemon or a
 /// local checkout, each signature checked by `git verify-commit` with a real keyring.
 final class SignedCommitGPGTests: XCTestCase {
-    let app = "registry.example.com/team/sample-app"
+    let app = SampleApp.image
     let file = "apps/app/overlays/production/kustomization.yaml"
-
-    func overlay(_ tag: String) -> String {
-        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nimages:\n  - name: \(app)\n    newTag: \"\(tag)\"\n"
-    }
-
-    func environment(_ tmp: URL, _ extra: [String: String] = [:]) -> [String: String] {
-        SigningEnvironment.clean.merging(["TMPDIR": tmp.path, "SSH_AUTH_SOCK": "", "GNUPGHOME": tmp.appendingPathComponent("no-keyring").path]) { $1 }
-            .merging(extra) { $1 }
-    }
 
     func leftovers(_ tmp: URL) throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: tmp.path).filter { $0.hasPrefix("imagebump-sign-") }
@@ -23,12 +14,12 @@ final class SignedCommitGPGTests: XCTestCase {
 
     /// The armored secret key in a CI variable: imported into a keyring of the run's own, which is gone afterwards.
     func testOpenPGPKeyFromVariableSignsThePushedCommit() throws {
-        let server = try GitDaemonRepo(files: [file: overlay("1.0.0")])
+        let server = try GitDaemonRepo(files: [file: SampleApp.overlay("1.0.0")])
         defer { server.stop() }
         let cwd = try Fixtures.scratch(), key = try OpenPGPSigningKey(in: cwd)
         defer { key.stopAgent() }
         let r = try CLI.run(["set", "--push", "--repo", server.url, "-f", file, "--sign-format", "openpgp",
-                             "--sign-key-env", "GPG_SIGNING_KEY", "\(app):2.0.0"], in: cwd, env: environment(cwd, ["GPG_SIGNING_KEY": key.armoredSecret]))
+                             "--sign-key-env", "GPG_SIGNING_KEY", "\(app):2.0.0"], in: cwd, env: SigningEnvironment.run(cwd, ["GPG_SIGNING_KEY": key.armoredSecret]))
         XCTAssertEqual(r.status, 0, r.stderr)
         _ = try key.verify("main", gitDir: server.bare)
         XCTAssertEqual(try leftovers(cwd), [])
@@ -38,12 +29,12 @@ final class SignedCommitGPGTests: XCTestCase {
 
     /// A key id in the run's keyring (GNUPGHOME) named with --sign-key.
     func testOpenPGPKeyIdInKeyringSignsThePushedCommit() throws {
-        let server = try GitDaemonRepo(files: [file: overlay("1.0.0")])
+        let server = try GitDaemonRepo(files: [file: SampleApp.overlay("1.0.0")])
         defer { server.stop() }
         let cwd = try Fixtures.scratch(), key = try OpenPGPSigningKey(in: cwd)
         defer { key.stopAgent() }
         let r = try CLI.run(["set", "--push", "--repo", server.url, "-f", file, "--sign-format", "openpgp", "--sign-key", key.fingerprint,
-                             "\(app):2.1.0"], in: cwd, env: environment(cwd, key.environment))
+                             "\(app):2.1.0"], in: cwd, env: SigningEnvironment.run(cwd, key.environment))
         XCTAssertEqual(r.status, 0, r.stderr)
         _ = try key.verify("main", gitDir: server.bare)
     }
@@ -54,14 +45,14 @@ final class SignedCommitGPGTests: XCTestCase {
         defer { key.stopAgent() }
         let checkout = cwd.appendingPathComponent("config")
         try Git.run(["init", "-q", "-b", "main", checkout.path])
-        try Fixtures.write(overlay("1.0.0"), to: checkout.appendingPathComponent(file))
+        try Fixtures.write(SampleApp.overlay("1.0.0"), to: checkout.appendingPathComponent(file))
         for (k, v) in [("user.name", "Signer"), ("user.email", "signer@imagebump.test"), ("commit.gpgsign", "true"),
                        ("user.signingkey", key.fingerprint)] {
             try Git.run(["-C", checkout.path, "config", k, v])
         }
         try Git.run(["-C", checkout.path, "add", "-A"])
         try Git.run(["-C", checkout.path, "-c", "commit.gpgsign=false", "commit", "-qm", "seed"])
-        let r = try CLI.run(["set", "--commit", "--repo", checkout.path, "-f", file, "\(app):2.2.0"], in: cwd, env: environment(cwd, key.environment))
+        let r = try CLI.run(["set", "--commit", "--repo", checkout.path, "-f", file, "\(app):2.2.0"], in: cwd, env: SigningEnvironment.run(cwd, key.environment))
         XCTAssertEqual(r.status, 0, r.stderr)
         _ = try key.verify("HEAD", gitDir: checkout.appendingPathComponent(".git"))
     }
@@ -73,7 +64,7 @@ final class SignedCommitGPGTests: XCTestCase {
         defer { key.stopAgent() }
         let checkout = cwd.appendingPathComponent("config")
         try Git.run(["init", "-q", "-b", "main", checkout.path])
-        try Fixtures.write(overlay("1.0.0"), to: checkout.appendingPathComponent(file))
+        try Fixtures.write(SampleApp.overlay("1.0.0"), to: checkout.appendingPathComponent(file))
         for (k, v) in [("user.name", "Signer"), ("user.email", "signer@imagebump.test"), ("commit.gpgsign", "true"),
                        ("user.signingkey", "0123456789ABCDEF0123456789ABCDEF01234567")] {
             try Git.run(["-C", checkout.path, "config", k, v])
@@ -81,18 +72,18 @@ final class SignedCommitGPGTests: XCTestCase {
         try Git.run(["-C", checkout.path, "add", "-A"])
         try Git.run(["-C", checkout.path, "-c", "commit.gpgsign=false", "commit", "-qm", "seed"])
         let head = try Git.output(["-C", checkout.path, "rev-parse", "HEAD"])
-        let r = try CLI.run(["set", "--commit", "--repo", checkout.path, "-f", file, "\(app):2.3.0"], in: cwd, env: environment(cwd, key.environment))
+        let r = try CLI.run(["set", "--commit", "--repo", checkout.path, "-f", file, "\(app):2.3.0"], in: cwd, env: SigningEnvironment.run(cwd, key.environment))
         XCTAssertNotEqual(r.status, 0)
         XCTAssertTrue(r.stderr.contains("cannot sign the commit with 0123456789ABCDEF0123456789ABCDEF01234567"), r.stderr)
         XCTAssertEqual(try Git.output(["-C", checkout.path, "rev-parse", "HEAD"]), head, "no commit")
         XCTAssertEqual(try Git.output(["-C", checkout.path, "status", "--porcelain"]), "", "the checkout is as it was")
-        XCTAssertEqual(try String(contentsOf: checkout.appendingPathComponent(file), encoding: .utf8), overlay("1.0.0"))
+        XCTAssertEqual(try String(contentsOf: checkout.appendingPathComponent(file), encoding: .utf8), SampleApp.overlay("1.0.0"))
     }
 
     /// SIGTERM while ssh-keygen signs: the key file (0600, in a 0700 directory while it exists) is removed, nothing
     /// is pushed; ssh-keygen's environment does not hold the key's variable. The ssh-keygen on PATH is a stand-in that waits, so the signal lands mid-signing.
     func testSIGTERMWhileSigningRemovesTheKeyFile() throws {
-        let server = try GitDaemonRepo(files: [file: overlay("1.0.0")])
+        let server = try GitDaemonRepo(files: [file: SampleApp.overlay("1.0.0")])
         defer { server.stop() }
         let cwd = try Fixtures.scratch(), keys = try Fixtures.scratch("keys"), key = try SSHSigningKey(in: keys)
         let bin = cwd.appendingPathComponent("bin"), started = cwd.appendingPathComponent("signing-started")
@@ -104,7 +95,7 @@ final class SignedCommitGPGTests: XCTestCase {
         p.executableURL = CLI.binary
         p.arguments = ["set", "--push", "--repo", server.url, "-f", file, "--sign-key-env", "DEPLOY_SIGNING_KEY", "\(app):9.9.9"]
         p.currentDirectoryURL = cwd
-        var env = environment(cwd, ["DEPLOY_SIGNING_KEY": key.material])
+        var env = SigningEnvironment.run(cwd, ["DEPLOY_SIGNING_KEY": key.material])
         env["PATH"] = bin.path + ":" + (env["PATH"] ?? "/usr/bin:/bin")
         p.environment = env
         p.standardOutput = FileHandle.nullDevice

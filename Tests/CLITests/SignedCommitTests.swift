@@ -6,19 +6,8 @@ import XCTest
 /// executables into a real git daemon or a local checkout, each signature checked by `git verify-commit` against a
 /// real allowed-signers file or keyring.
 final class SignedCommitTests: XCTestCase {
-    let app = "registry.example.com/team/sample-app"
+    let app = SampleApp.image
     let file = "apps/app/overlays/production/kustomization.yaml"
-
-    func overlay(_ tag: String) -> String {
-        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nimages:\n  - name: \(app)\n    newTag: \"\(tag)\"\n"
-    }
-
-    /// The run's environment: no agent, keyring or CI platform of the machine running the tests; TMPDIR its own,
-    /// so that what the run leaves there can be seen.
-    func environment(_ tmp: URL, _ extra: [String: String] = [:]) -> [String: String] {
-        SigningEnvironment.clean.merging(["TMPDIR": tmp.path, "SSH_AUTH_SOCK": "", "GNUPGHOME": tmp.appendingPathComponent("no-keyring").path]) { $1 }
-            .merging(extra) { $1 }
-    }
 
     func assertNoSigningLeftovers(_ tmp: URL, file: StaticString = #filePath, line: UInt = #line) throws {
         let left = try FileManager.default.contentsOfDirectory(atPath: tmp.path).filter { $0.hasPrefix("imagebump-sign-") }
@@ -26,27 +15,27 @@ final class SignedCommitTests: XCTestCase {
     }
 
     func testSSHKeyFileSignsThePushedCommit() throws {
-        let server = try GitDaemonRepo(files: [file: overlay("1.0.0")])
+        let server = try GitDaemonRepo(files: [file: SampleApp.overlay("1.0.0")])
         defer { server.stop() }
         let cwd = try Fixtures.scratch(), key = try SSHSigningKey(in: cwd)
         let r = try CLI.run(["set", "--push", "--repo", server.url, "-f", file, "--sign-key", "id_ed25519", "--sign-format", "ssh",
-                             "\(app):1.1.0"], in: cwd, env: environment(cwd))
+                             "\(app):1.1.0"], in: cwd, env: SigningEnvironment.run(cwd))
         XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssertEqual(try server.file(file), overlay("1.1.0"))
+        XCTAssertEqual(try server.file(file), SampleApp.overlay("1.1.0"))
         _ = try key.verify("main", gitDir: server.bare)
     }
 
     /// The key from a variable, as it is and base64-encoded on one line (GitLab masks only single-line values):
     /// signed, never printed, and nothing of it left in TMPDIR.
     func testSSHKeyFromVariableSignsAndLeavesNothing() throws {
-        let server = try GitDaemonRepo(files: [file: overlay("1.0.0")])
+        let server = try GitDaemonRepo(files: [file: SampleApp.overlay("1.0.0")])
         defer { server.stop() }
         let cwd = try Fixtures.scratch(), keys = try Fixtures.scratch("keys"), key = try SSHSigningKey(in: keys)
         for (tag, value) in [("1.2.0", key.material), ("1.2.1", Data(key.material.utf8).base64EncodedString())] {
             let r = try CLI.run(["set", "--push", "--repo", server.url, "-f", file, "--sign-key-env", "DEPLOY_SIGNING_KEY", "\(app):\(tag)"],
-                                in: cwd, env: environment(cwd, ["DEPLOY_SIGNING_KEY": value]))
+                                in: cwd, env: SigningEnvironment.run(cwd, ["DEPLOY_SIGNING_KEY": value]))
             XCTAssertEqual(r.status, 0, r.stderr)
-            XCTAssertEqual(try server.file(file), overlay(tag))
+            XCTAssertEqual(try server.file(file), SampleApp.overlay(tag))
             _ = try key.verify("main", gitDir: server.bare)
             try assertNoSigningLeftovers(cwd)
             let secretLine = key.material.split(separator: "\n")[1]
@@ -57,14 +46,14 @@ final class SignedCommitTests: XCTestCase {
 
     /// A key that does not sign: the run fails naming the variable, prints none of the key, pushes nothing.
     func testBadKeyFromVariableFailsRedactedAndPushesNothing() throws {
-        let server = try GitDaemonRepo(files: [file: overlay("1.0.0")])
+        let server = try GitDaemonRepo(files: [file: SampleApp.overlay("1.0.0")])
         defer { server.stop() }
         let cwd = try Fixtures.scratch()
         let head = try server.git(["rev-parse", "main"])
         let secret = "c2VjcmV0LWtleS1tYXRlcmlhbC10aGF0LW11c3Qtbm90LWxlYWs="
         let bogus = "-----BEGIN OPENSSH PRIVATE KEY-----\n\(secret)\n-----END OPENSSH PRIVATE KEY-----\n"
         let r = try CLI.run(["set", "--push", "--repo", server.url, "-f", file, "--sign-key-env", "DEPLOY_SIGNING_KEY", "\(app):1.2.0"],
-                            in: cwd, env: environment(cwd, ["DEPLOY_SIGNING_KEY": bogus]))
+                            in: cwd, env: SigningEnvironment.run(cwd, ["DEPLOY_SIGNING_KEY": bogus]))
         XCTAssertNotEqual(r.status, 0)
         XCTAssertTrue(r.stderr.contains("$DEPLOY_SIGNING_KEY"), r.stderr)
         XCTAssertFalse(r.stdout.contains(secret) || r.stderr.contains(secret), r.stderr)
@@ -75,7 +64,7 @@ final class SignedCommitTests: XCTestCase {
     /// A key that is not there: an unset variable, a missing key file, a missing program. Each is refused before
     /// anything is written or pushed, naming what is missing.
     func testMissingKeyOrProgramIsRefusedBeforeAnythingIsPushed() throws {
-        let server = try GitDaemonRepo(files: [file: overlay("1.0.0")])
+        let server = try GitDaemonRepo(files: [file: SampleApp.overlay("1.0.0")])
         defer { server.stop() }
         let cwd = try Fixtures.scratch()
         let head = try server.git(["rev-parse", "main"])
@@ -87,7 +76,7 @@ final class SignedCommitTests: XCTestCase {
         ]
         for (options, extra, said) in cases {
             let r = try CLI.run(["set", "--push", "--repo", server.url, "-f", file] + options + ["\(app):1.9.0"], in: cwd,
-                                env: environment(cwd, extra))
+                                env: SigningEnvironment.run(cwd, extra))
             XCTAssertNotEqual(r.status, 0, "\(options)")
             XCTAssertTrue(r.stderr.contains(said), "\(options): \(r.stderr)")
             XCTAssertEqual(try server.git(["rev-parse", "main"]), head, "\(options): nothing pushed")
@@ -97,7 +86,7 @@ final class SignedCommitTests: XCTestCase {
     /// The first push is refused because main moved (a pre-receive hook moves it, as a concurrent pusher would):
     /// the re-applied edit's new commit is signed too.
     func testCommitReappliedAfterRejectedPushIsSigned() throws {
-        let server = try GitDaemonRepo(files: [file: overlay("1.0.0"), "other.yaml": "a: 1\n"])
+        let server = try GitDaemonRepo(files: [file: SampleApp.overlay("1.0.0"), "other.yaml": "a: 1\n"])
         defer { server.stop() }
         let cwd = try Fixtures.scratch(), key = try SSHSigningKey(in: cwd)
         let seed = cwd.appendingPathComponent("racer")
@@ -120,7 +109,7 @@ final class SignedCommitTests: XCTestCase {
             """, to: hook)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: hook.path)
         let r = try CLI.run(["set", "--push", "--repo", server.url, "-f", file, "--sign-key", key.privateKey.path, "--output", "json",
-                             "\(app):1.3.0"], in: cwd, env: environment(cwd))
+                             "\(app):1.3.0"], in: cwd, env: SigningEnvironment.run(cwd))
         XCTAssertEqual(r.status, 0, r.stderr)
         let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
         XCTAssertEqual(json?["attempts"] as? Int, 2, r.stderr)
@@ -139,7 +128,7 @@ final class SignedCommitTests: XCTestCase {
         defer { server.stop() }
         let cwd = try Fixtures.scratch(), key = try SSHSigningKey(in: cwd)
         let r = try CLI.run(["promote", "dev", "staging", "--push", "--repo", server.url, "--sign-key-env", "DEPLOY_SIGNING_KEY"],
-                            in: cwd, env: environment(cwd, ["DEPLOY_SIGNING_KEY": key.material]))
+                            in: cwd, env: SigningEnvironment.run(cwd, ["DEPLOY_SIGNING_KEY": key.material]))
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(try server.file("envs/staging/kustomization.yaml").contains("newTag: 1.3.0"))
         _ = try key.verify("main", gitDir: server.bare)
@@ -152,14 +141,14 @@ final class SignedCommitTests: XCTestCase {
         let cwd = try Fixtures.scratch(), key = try SSHSigningKey(in: cwd)
         let checkout = cwd.appendingPathComponent("config")
         try Git.run(["init", "-q", "-b", "main", checkout.path])
-        try Fixtures.write(overlay("1.0.0"), to: checkout.appendingPathComponent(file))
+        try Fixtures.write(SampleApp.overlay("1.0.0"), to: checkout.appendingPathComponent(file))
         for (k, v) in [("user.name", "Dev"), ("user.email", "dev@example.test"), ("commit.gpgsign", "true"), ("gpg.format", "ssh"),
                        ("user.signingkey", key.privateKey.path)] {
             try Git.run(["-C", checkout.path, "config", k, v])
         }
         try Git.run(["-C", checkout.path, "add", "-A"])
         try Git.run(["-C", checkout.path, "-c", "commit.gpgsign=false", "commit", "-qm", "seed"])
-        let r = try CLI.run(["set", "--commit", "--repo", checkout.path, "-f", file, "\(app):1.4.0"], in: cwd, env: environment(cwd))
+        let r = try CLI.run(["set", "--commit", "--repo", checkout.path, "-f", file, "\(app):1.4.0"], in: cwd, env: SigningEnvironment.run(cwd))
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertEqual(try Git.output(["-C", checkout.path, "log", "-1", "--format=%an %s"]).hasPrefix("Dev "), true)
         _ = try key.verify("HEAD", gitDir: checkout.appendingPathComponent(".git"))

@@ -75,4 +75,11 @@ enum SigningEnvironment {
         ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": NSTemporaryDirectory(),
          "GIT_CONFIG_NOSYSTEM": "1"]
     }
+
+    /// A signing run's environment: `clean`, no agent or keyring, TMPDIR `tmp` (so that what the run leaves there
+    /// can be seen), then `extra`.
+    static func run(_ tmp: URL, _ extra: [String: String] = [:]) -> [String: String] {
+        clean.merging(["TMPDIR": tmp.path, "SSH_AUTH_SOCK": "", "GNUPGHOME": tmp.appendingPathComponent("no-keyring").path]) { $1 }
+            .merging(extra) { $1 }
+    }
 }
