@@ -59,13 +59,14 @@ public struct UpdateCommand: RoutedCommand, ContextCommand {
 
     public func run(in context: CommandContext) throws {
         let cwd = context.workingDirectory, git = try context.requireGit()
+        let base = setCommand // parsed once: each read of `setCommand` parses a `set` again
         var output = RunOutput(format: runOptions.output, dotenv: repo.dotenv, context: context)
-        let failure = RunReport(mode: setCommand.mode)
+        let failure = RunReport(mode: base.mode)
         try output.reporting(failure) {
             try git.withCheckout(repo.access, context: context) { checkout in
-                let specs = try chooseTags(root: checkout.root, workingDirectory: cwd, git: git, context: context)
-                if specs.isEmpty { return try output.finish(RunReport(mode: setCommand.mode), wrote: false) }
-                var s = setCommand
+                let specs = try chooseTags(root: checkout.root, workingDirectory: cwd, git: git, of: base, context: context)
+                if specs.isEmpty { return try output.finish(RunReport(mode: base.mode), wrote: false) }
+                var s = base
                 s.edit.specs = specs
                 let targets = try s.targets(root: checkout.root, workingDirectory: cwd)
                 try RunOutput.reportsItself { try SetCommand.run(targets, of: s, in: checkout, context: context) }
@@ -75,7 +76,7 @@ public struct UpdateCommand: RoutedCommand, ContextCommand {
 
     /// `NAME:TAG` for each image of the environments' files (those named, when some are) whose registry lists a tag
     /// in range: the newest such tag.
-    func chooseTags(root: String, workingDirectory: String, git: any GitBackend, context: CommandContext) throws -> [String] {
+    func chooseTags(root: String, workingDirectory: String, git: any GitBackend, of base: SetCommand, context: CommandContext) throws -> [String] {
         let range = try SemverRange(parsing: semver)
         let filter = try tagRegex.map { pattern throws(Problem) in try TagFilter(pattern: pattern) }
         let only = try Set(images.map { try ImageName(parsing: $0).normalized })
@@ -87,7 +88,7 @@ public struct UpdateCommand: RoutedCommand, ContextCommand {
                 names.append(e.image.name)
             }
         }
-        let tags = try git.listTags(names, of: setCommand, context: context)
+        let tags = try git.listTags(names, of: base, context: context)
         return names.compactMap { name in
             guard let tag = range.newest(tags[name] ?? [], version: { t in filter.map { $0.version(of: t) } ?? t }) else {
                 Console.warning("no tag of \(name) is in --semver \(range)\(filter.map { " with --tag-regex \($0.pattern)" } ?? ""): left as it is")
