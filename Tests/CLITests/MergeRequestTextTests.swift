@@ -64,11 +64,6 @@ final class MergeRequestTextTests: XCTestCase {
             XCTAssertFalse(prose.contains(marker), "\(what): \(marker) outside a code span in \(text.debugDescription)", file: file, line: line)
         }
     }
-
-    func yamlQuoted(_ s: String) -> String {
-        "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-            .replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r") + "\""
-    }
 }
 
 enum Markdown {

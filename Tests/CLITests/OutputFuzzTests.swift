@@ -217,21 +217,6 @@ final class OutputFuzzTests: XCTestCase {
         }.joined(separator: "\n")
     }
 
-    /// `s` as a YAML double-quoted scalar: control characters, NEL and the line separators as escapes.
-    func yamlQuoted(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case _ where u.value < 0x20 || (0x7F...0x9F).contains(u.value) || u.value == 0x2028 || u.value == 0x2029:
-                out += String(format: "\\u%04X", u.value)
-            default: out.unicodeScalars.append(u)
-            }
-        }
-        return out + "\""
-    }
-
     func commitAll(_ dir: URL, _ message: String) throws {
         try Git.run(["-C", dir.path, "add", "-A"])
         try Git.run(["-C", dir.path, "-c", "user.name=fuzz", "-c", "user.email=fuzz@localhost", "commit", "-qm", message])

@@ -13,7 +13,7 @@ final class SkipDirectiveTests: XCTestCase {
 
     func testNoSkipDirectiveComesFromTheConfigRepo() throws {
         let file = dir + "/kustomization.yaml"
-        let overlay = SampleApp.overlay("1.0").replacingOccurrences(of: "\"1.0\"", with: "\"\(oldTag.replacingOccurrences(of: "\n", with: "\\n"))\"")
+        let overlay = SampleApp.overlay("1.0").replacingOccurrences(of: "\"1.0\"", with: yamlQuoted(oldTag))
         let server = try GitDaemonRepo(files: [file: overlay], name: "octo/config.git")
         defer { server.stop() }
         XCTAssertFalse(CISkip.gitlab(dir + oldTag).isEmpty || CISkip.github(dir + oldTag).isEmpty, "the readers see the raw values")
