@@ -310,8 +310,9 @@ private let pushNegotiationCallback: git_push_negotiation = { updates, count, pa
         if git_oid_cmp(&remote, &expected) != 0 {
             let hex = { (o: git_oid) in ConfigRepo.hex(o).prefix(12) }
             let seen = git_oid_is_zero(&expected) != 0 ? "absent" : String(hex(expected))
-            ctx.leaseBroken = "\(lease.ref) is \(git_oid_is_zero(&remote) != 0 ? "gone" : String(hex(remote))), not \(seen) as read"
-            setGitError("push refused: " + ctx.leaseBroken!)
+            let broken = "\(lease.ref) is \(git_oid_is_zero(&remote) != 0 ? "gone" : String(hex(remote))), not \(seen) as read"
+            ctx.leaseBroken = broken
+            setGitError("push refused: " + broken)
             return -1
         }
     }

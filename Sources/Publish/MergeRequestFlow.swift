@@ -61,9 +61,9 @@ struct MergeRequestFlow {
 
     /// The guards of `changesFromOpenMergeRequest` on the MR branch's files at `workdir`; nil without an open MR.
     /// Run again on each read of the branch before its force push, which replaces only the commit so checked.
-    var openBranchCheck: ((SetRequest) -> (String) throws -> Void)? {
+    func openBranchCheck(_ edit: SetRequest) -> ((String) throws -> Void)? {
         guard let existing else { return nil }
-        return { edit in { workdir in _ = try self.changes(edit, on: existing, at: workdir) } }
+        return { workdir in _ = try self.changes(edit, on: existing, at: workdir) }
     }
 
     private func changes(_ edit: SetRequest, on existing: ExistingMergeRequest, at workdir: String) throws -> [PlannedChange] {

@@ -93,7 +93,7 @@ public struct Publisher {
         // the images the change is about: never one that matched nothing (--allow-missing)
         var images: [String] { lastPlan.map { MergeRequestFlow.keyImages(request.specs, $0) }?.map(\.description) ?? request.images }
         let result = try repo.publish(
-            pushBranch: pushBranch, pushBranchCheck: flow?.openBranchCheck?(edit), author: author, signing: signing, push: request.mode != .commit, retries: request.retries,
+            pushBranch: pushBranch, pushBranchCheck: flow?.openBranchCheck(edit), author: author, signing: signing, push: request.mode != .commit, retries: request.retries,
             message: { files in
                 return CommitMessage.build(template: request.messageTemplate, images: images, files: files, changes: lastPlan?.changes ?? [],
                                            provenance: request.provenance, ci: ci)
