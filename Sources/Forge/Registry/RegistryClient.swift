@@ -117,7 +117,7 @@ public final class RegistryClient {
         guard response.status == 401 else { return response } // (a token that expired is renewed from this challenge)
         guard let challenge = response.header("www-authenticate").flatMap(RegistryChallenge.init(header:)) else { return response }
         let credential = try credentials.credential(for: location.registry)
-        if let credential { secrets.append(credential.secret) }
+        if let credential, !secrets.contains(credential.secret) { secrets.append(credential.secret) } // asked again on each new repository
         let auth: String
         switch challenge.scheme {
         case .basic:
@@ -168,7 +168,7 @@ public final class RegistryClient {
               let token = [answer.token, answer.access_token].compactMap({ $0 }).first(where: { !$0.isEmpty }) else {
             throw ForgeError(.invalidResponse, "\(realmService) sent no token (JSON with token or access_token): \(redact.excerpt(response.body, limit: 120))")
         }
-        secrets.append(token)
+        if !secrets.contains(token) { secrets.append(token) }
         return token
     }
 
