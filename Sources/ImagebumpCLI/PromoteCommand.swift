@@ -38,13 +38,9 @@ public struct PromoteCommand: RoutedCommand, ContextCommand {
 
     /// The `set` this promotion becomes once FROM's images are known (specs filled in by `resolve`).
     var setCommand: SetCommand {
-        // a parsed `set` (ArgumentParser values exist only once parsed); the placeholder spec is replaced in `resolve`
-        var s: SetCommand = try! SetCommand.parse(["placeholder:0"])
-        s.edit.runOptions = runOptions
+        // the placeholder spec is replaced in `resolve`
+        var s = SetCommand.derived(run: runOptions, repo: repo, forge: forge, registry: registry)
         s.edit.add = add
-        s.repo = repo
-        s.forge = forge
-        s.registry = registry
         s.environments.environment = [to]
         s.environments.config = config
         return s

@@ -39,12 +39,9 @@ public struct RollbackCommand: RoutedCommand, ContextCommand {
 
     /// The `set --env` this rollback becomes: `specs` in the environment's files, downgrades allowed.
     func setCommand(specs: [String]) -> SetCommand {
-        var s: SetCommand = try! SetCommand.parse(["placeholder:0"])
-        s.edit.runOptions = runOptions
+        var s = SetCommand.derived(run: runOptions, repo: repo, forge: forge)
         s.edit.runOptions.allowDowngrade = true // a rollback is a downgrade by design
         s.edit.specs = specs
-        s.repo = repo
-        s.forge = forge
         s.environments.config = history.config
         return s
     }

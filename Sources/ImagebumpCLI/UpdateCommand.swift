@@ -39,12 +39,8 @@ public struct UpdateCommand: RoutedCommand, ContextCommand {
 
     /// The `set` this run becomes once the tags are chosen (its specs filled in by `run`).
     var setCommand: SetCommand {
-        // a parsed `set` (ArgumentParser values exist only once parsed); the placeholder spec is replaced in `run`
-        var s: SetCommand = try! SetCommand.parse(["placeholder:0"])
-        s.edit.runOptions = runOptions
-        s.repo = repo
-        s.forge = forge
-        s.registry = registry
+        // the placeholder spec is replaced in `run`
+        var s = SetCommand.derived(run: runOptions, repo: repo, forge: forge, registry: registry)
         s.environments = environments
         return s
     }
