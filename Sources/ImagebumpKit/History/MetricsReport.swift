@@ -52,15 +52,15 @@ public struct MetricsReport: Codable, Equatable, Sendable {
         }
     }
 
-    /// A Markdown table for a job summary or a merge request comment; values from the repository (image names) are
-    /// code spans.
+    /// A Markdown table for a job summary or a merge request comment; values from the repository (environment, app and
+    /// image names) are table code spans (`|` escaped: GFM splits a row on it even inside a code span).
     public func markdown() -> String {
         let head = ["Environment", "Image", "Deploys", "Per day", "Per week", "Frequency", "Lead time (median)", "Lead time (p90)",
                     "Change fail rate", "Recovery (median)"]
         var lines = ["### DORA figures, \(since) to \(until)", "", "| " + head.joined(separator: " | ") + " |",
                      "|" + String(repeating: " --- |", count: head.count)]
         for f in figures {
-            var r = row(f, quote: MarkdownText.code)
+            var r = row(f, quote: MarkdownText.tableCode)
             if f.image == nil { r[1] = "all" }
             lines.append("| " + r.joined(separator: " | ") + " |")
         }

@@ -118,4 +118,17 @@ final class MetricsTests: XCTestCase {
         XCTAssertTrue(r.text().contains("\"a\\nFAKE ROW: app\""), r.text())
         XCTAssertFalse(r.markdown().contains("\nFAKE ROW"), r.markdown())
     }
+
+    /// A `|` in a directory name splits a GFM table row even inside a code span: it is escaped, the row keeps its ten cells.
+    func testAPipeInANameDoesNotAddAMarkdownCell() {
+        let d = Deployment(time: Timestamp.iso(Self.at(1)), timestamp: Self.at(1), environment: "dev", app: "a|b", image: "app",
+                           old: "app:1", new: "app:2", files: ["apps/a|b/dev/k.yaml"], configCommit: HistoryFixture.id(1), subject: "s",
+                           kind: .bump)
+        let md = MetricsReport([d], environments: ["dev"], since: Self.t0, until: Self.at(24)).markdown()
+        let row = md.split(separator: "\n").first { $0.contains("a\\|b") }
+        XCTAssertNotNil(row, md)
+        // cells are split on `|` not preceded by a backslash
+        let bars = row.map { r in zip(r.indices, r).filter { i, c in c == "|" && (i == r.startIndex || r[r.index(before: i)] != "\\") }.count }
+        XCTAssertEqual(bars, 11, md)
+    }
 }
