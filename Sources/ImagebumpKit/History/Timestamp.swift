@@ -33,6 +33,8 @@ public enum Timestamp {
         }
         guard b.count >= 10, b[4] == 45, b[7] == 45, let y = num(0, 4), let m = num(5, 2), let d = num(8, 2),
               (1...12).contains(m), (1...31).contains(d) else { return nil }
+        // a day the month has (no 2026-02-31, which would roll over into March)
+        guard civil(days(y, m, d)) == (y, m, d) else { return nil }
         var t = days(y, m, d) * 86400
         if b.count == 10 { return t }
         guard b[10] == 84 || b[10] == 32, let hh = num(11, 2), b.count > 13, b[13] == 58, let mm = num(14, 2), hh < 24, mm < 60 else { return nil }

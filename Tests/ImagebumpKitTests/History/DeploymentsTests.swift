@@ -87,6 +87,7 @@ final class DeploymentsTests: XCTestCase {
         XCTAssertEqual(Timestamp.iso(1_772_366_400), "2026-03-01T12:00:00Z")
         XCTAssertEqual(Timestamp.iso(951_782_400), "2000-02-29T00:00:00Z")
         XCTAssertEqual(Timestamp.parseISO("2026-03-01"), 1_772_323_200)
+        XCTAssertEqual(Timestamp.parseISO("2000-02-29"), 951_782_400)
         XCTAssertEqual(Timestamp.parseISO("2026-03-01T12:00:00Z"), 1_772_366_400)
         XCTAssertEqual(Timestamp.parseISO("2026-03-01T14:00:00+02:00"), 1_772_366_400)
         XCTAssertEqual(Timestamp.parseISO("2026-03-01T12:00Z"), 1_772_366_400)
@@ -94,7 +95,7 @@ final class DeploymentsTests: XCTestCase {
         XCTAssertEqual(Timestamp.parse("90d", now: 100 * 86400), 10 * 86400)
         XCTAssertEqual(Timestamp.parse("2w", now: 14 * 86400), 0)
         XCTAssertEqual(Timestamp.parse("12h", now: 86400), 43200)
-        for bad in ["", "yesterday", "2026-13-01", "2026-03-01T25:00:00Z", "2026-03-01T12:00:00", "d", "5y"] {
+        for bad in ["", "yesterday", "2026-13-01", "2026-02-31", "2026-02-29", "2026-04-31T00:00:00Z", "2026-03-01T25:00:00Z", "2026-03-01T12:00:00", "d", "5y"] {
             XCTAssertNil(Timestamp.parse(bad, now: 0), bad)
         }
     }
