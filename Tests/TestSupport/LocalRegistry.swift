@@ -184,6 +184,14 @@ public final class TokenServer {
         }.map { $0["authorization"] ?? "" }
     }
 
+    /// The path (with the query: service and scope) of every token request so far.
+    public var paths: [String] {
+        let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").compactMap {
+            ((try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: String])?["path"]
+        }
+    }
+
     public func stop() { server.stop() }
 }
 
@@ -226,7 +234,8 @@ public final class FakeRegistry {
     public let log: URL
     public var hostPort: String { "127.0.0.1:\(server.port)" }
 
-    public init(tags: [String], page: Int = 0, throttle: Int = 0, badDigest: Bool = false, linkElsewhere: Bool = false) throws {
+    public init(tags: [String], page: Int = 0, throttle: Int = 0, badDigest: Bool = false, linkElsewhere: Bool = false,
+                challenge: String? = nil) throws {
         let tls = try RegistryTLS.shared.get()
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("imagebump-fake-registry-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -238,6 +247,7 @@ public final class FakeRegistry {
                     "--page", String(page), "--throttle", String(throttle)]
         if badDigest { args.append("--bad-digest") }
         if linkElsewhere { args.append("--link-elsewhere") }
+        if let challenge { args += ["--challenge", challenge] }
         server = try LoopbackScript(script.path, args, stderr: true)
     }
 

@@ -98,7 +98,8 @@ srv.serve_forever()
 
 /// A registry that misbehaves on purpose (the real one cannot): `--tags a,b,…` paged `--page N` at a time through
 /// `Link` (n/last honoured), `--throttle N` answers 429 (Retry-After: 0) to the first N requests, `--bad-digest`
-/// names a wrong Docker-Content-Digest. Manifests are answered only to an Accept naming all four types, as
+/// names a wrong Docker-Content-Digest, `--challenge` answers 401 with that `WWW-Authenticate` to a request without
+/// a Bearer token (any token passes). Manifests are answered only to an Accept naming all four types, as
 /// distribution does for an index. Each request's path is appended to `--log`.
 public let fakeRegistryScript = #"""
 import argparse, hashlib, json, ssl, threading, urllib.parse
@@ -109,6 +110,7 @@ ap.add_argument("--page", type=int, default=0)
 ap.add_argument("--throttle", type=int, default=0)
 ap.add_argument("--bad-digest", action="store_true")
 ap.add_argument("--link-elsewhere", action="store_true")
+ap.add_argument("--challenge", default="")
 args = ap.parse_args()
 tags = args.tags.split(",")
 state = {"throttled": 0}
@@ -125,6 +127,9 @@ class H(BaseHTTPRequestHandler):
             if state["throttled"] < args.throttle:
                 state["throttled"] += 1
                 return self.answer(429, b'{"errors":[{"code":"TOOMANYREQUESTS","message":"slow down"}]}', body, [("Retry-After", "0")])
+        if args.challenge and not self.headers.get("Authorization", "").startswith("Bearer "):
+            return self.answer(401, b'{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}', body,
+                               [("WWW-Authenticate", args.challenge)])
         url = urllib.parse.urlparse(self.path)
         parts = url.path.split("/")
         if url.path.endswith("/tags/list"):

@@ -45,4 +45,16 @@ struct RegistryChallenge: Equatable {
         }
         parameters = params
     }
+
+    /// The first scope of `scopes` (space-separated `TYPE:NAME:ACTIONS`, distribution's token scope) that names a
+    /// repository other than `repository`; nil when every repository scope is for it.
+    static func foreignScope(_ scopes: String, repository: String) -> String? {
+        for scope in scopes.split(whereSeparator: { $0 == " " }) {
+            guard let first = scope.firstIndex(of: ":"), let last = scope.lastIndex(of: ":"), first < last else { return String(scope) }
+            let type = scope[..<first]
+            guard type == "repository" || type.hasPrefix("repository(") else { continue }
+            if scope[scope.index(after: first)..<last] != repository { return String(scope) }
+        }
+        return nil
+    }
 }

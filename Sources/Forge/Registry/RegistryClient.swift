@@ -151,9 +151,14 @@ public final class RegistryClient {
         guard let realm = challenge.realm, RemoteURL(realm).kind == .https else {
             throw ForgeError(.configuration, "registry \(location.apiHost) names a token realm that is not an https URL (\(Self.shown(challenge.realm ?? "none"))): no credential is sent there")
         }
+        // imagebump only reads: whatever the challenge names, the token asked for is pull on this repository
+        // (a registry must not use the user's credential to get push, or another repository)
+        if let asked = challenge.scope, let other = RegistryChallenge.foreignScope(asked, repository: location.repository) {
+            throw ForgeError(.invalidResponse, "registry \(location.apiHost) asked for a token for \(Self.shown(other)) while trying to \(what), not for \(location.repository): refused, nothing was sent to its token service")
+        }
         var query: [(String, String)] = []
         if let service = challenge.service { query.append(("service", service)) }
-        query.append(("scope", challenge.scope ?? "repository:\(location.repository):pull"))
+        query.append(("scope", "repository:\(location.repository):pull"))
         let url = realm + (realm.contains("?") ? "&" : "?") + queryString(query)
         var request = HTTPRequest(method: "GET", url: url, headers: [("Accept", "application/json")])
         if let credential { request.headers.append(("Authorization", credential.basic)) }
