@@ -68,7 +68,9 @@ enum RegistryResolution {
                 context.console.addMask(String(value[value.index(after: colon)...]))
             }
         }
-        return RegistryClient(transport: transport, credentials: RegistryCredentialSources(explicit: explicit, environment: context.variables))
+        // its notes (a retry, a token service on another host) on stderr, as the run's progress
+        return RegistryClient(transport: transport, credentials: RegistryCredentialSources(explicit: explicit, environment: context.variables),
+                              log: { Console.progress("imagebump: " + $0 + "\n") })
     }
 }
 

@@ -27,11 +27,13 @@ final class RegistryClientTests: XCTestCase {
         return ["DOCKER_CONFIG": dir.path, "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]
     }
 
-    func client(_ environment: [String: String], explicit: [String: String] = [:]) throws -> RegistryClient {
+    func client(_ environment: [String: String], explicit: [String: String] = [:], recorder: Recorder? = nil) throws -> RegistryClient {
         let tls = try RegistryTLS.shared.get()
+        var log: (@Sendable (String) -> Void)? = nil
+        if let recorder { log = { recorder.log($0) } }
         return RegistryClient(transport: CurlTransport(options: TransportOptions(caFile: tls.caFile, timeoutSeconds: 20, environment: [:])),
                               retry: RetryPolicy(sleep: { _ in }),
-                              credentials: RegistryCredentialSources(explicit: explicit, environment: environment))
+                              credentials: RegistryCredentialSources(explicit: explicit, environment: environment), log: log)
     }
 
     func registry(_ auth: LocalRegistry.Auth, pushCredentials: String? = nil) throws -> LocalRegistry {

@@ -12,7 +12,9 @@ public struct ManifestDescriptor: Sendable, Equatable {
 /// its digest (HEAD, which Docker Hub does not count as a pull), and which tags does `NAME` have. Requests go
 /// through the forge client's transport and retry rules (timeouts, proxy, back-off, 429); authentication is
 /// anonymous first, then what the registry's `WWW-Authenticate` asks for: Basic with the registry's own
-/// credential, or a Bearer token fetched from the realm it names (sent the registry's credential, nothing else).
+/// credential, or a Bearer token fetched from the realm it names (sent the registry's credential, nothing else, and
+/// only to an https realm the registry's answer cannot aim at this machine: `realmRefusal`), for pull on the one
+/// repository asked about. `log` gets the retries, and a line when the realm is on another host than the registry.
 public final class RegistryClient {
     /// Every manifest type, so that a registry answers for an index too (it says 404 for one that was not asked
     /// for) and never rewrites a manifest list into one child.
@@ -33,6 +35,8 @@ public final class RegistryClient {
     private var authorizations: [String: String] = [:]
     /// Secrets used so far, masked in every message.
     private var secrets: [String] = []
+    /// Registry and realm host pairs already named in the log (once each).
+    private var announcedRealms: Set<String> = []
 
     public init(transport: HTTPTransport, retry: RetryPolicy = .standard, credentials: RegistryCredentialSources,
                 log: (@Sendable (String) -> Void)? = nil) {
@@ -148,8 +152,14 @@ public final class RegistryClient {
     /// The token flow of distribution's auth spec: GET realm?service=…&scope=…, Basic with the registry's credential
     /// when it has one; the answer's `token`, else `access_token`.
     private func token(_ challenge: RegistryChallenge, location: RegistryLocation, credential: RegistryCredential?, what: String) throws -> String {
-        guard let realm = challenge.realm, RemoteURL(realm).kind == .https else {
-            throw ForgeError(.configuration, "registry \(location.apiHost) names a token realm that is not an https URL (\(Self.shown(challenge.realm ?? "none"))): no credential is sent there")
+        let realm = challenge.realm ?? ""
+        if let refusal = Self.realmRefusal(realm, registryHost: location.apiHost) {
+            throw ForgeError(.configuration, "registry \(location.apiHost) names a token realm \(Self.shown(Support.redact(url: realm.isEmpty ? "(none)" : realm))), \(refusal): nothing is sent there")
+        }
+        let realmHost = RemoteURL(realm).host?.lowercased() ?? realm
+        if let credential, realmHost != RemoteURL("https://" + location.apiHost).host?.lowercased(),
+           announcedRealms.insert(location.apiHost + " " + realmHost).inserted {
+            log?("registry \(location.apiHost) names a token service on another host, \(realmHost): it is sent the credential from \(credential.source) for \(location.registry)")
         }
         // imagebump only reads: whatever the challenge names, the token asked for is pull on this repository
         // (a registry must not use the user's credential to get push, or another repository)
@@ -175,6 +185,22 @@ public final class RegistryClient {
         }
         if !secrets.contains(token) { secrets.append(token) }
         return token
+    }
+
+    /// Why the token realm a challenge names gets no request (nil: it may be asked, with the registry's credential):
+    /// not https (the credential would travel in clear), a user name or password in it, a scope in its query (the
+    /// scope asked for is imagebump's), or on this machine or a link-local address (a metadata service) when the
+    /// registry is not: a registry's answer must not aim the credential at what only this machine can reach.
+    static func realmRefusal(_ realm: String, registryHost: String) -> String? {
+        let url = RemoteURL(realm)
+        guard url.kind == .https, let host = url.host, !host.isEmpty else { return "not an https URL" }
+        if url.hasUserinfo { return "which holds a user name or password" }
+        let query = realm.split(separator: "?", maxSplits: 1).dropFirst().first?.split(separator: "#").first ?? ""
+        if query.split(separator: "&").contains(where: { $0.lowercased().hasPrefix("scope=") }) { return "whose query names a scope" }
+        if (url.isLoopback || url.isLinkLocal) && !RemoteURL("https://" + registryHost).isLoopback {
+            return "on a loopback or link-local address while the registry is not"
+        }
+        return nil
     }
 
     /// A registry's refusal: the status and what its `errors` say (`MANIFEST_UNKNOWN: manifest unknown`).

@@ -58,6 +58,19 @@ public struct RemoteURL: Sendable, Equatable {
         return parts.count == 4 && parts.allSatisfy { !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) } ? host : nil
     }
 
+    /// The host is this machine: `localhost` (and names under it), 127.0.0.0/8, `::1`.
+    public var isLoopback: Bool {
+        guard let host = host?.lowercased() else { return false }
+        if host == "localhost" || host.hasSuffix(".localhost") || host == "::1" { return true }
+        return ipAddress != nil && host.hasPrefix("127.")
+    }
+
+    /// The host is a link-local address (169.254.0.0/16, `fe80::/10`: cloud metadata services live there).
+    public var isLinkLocal: Bool {
+        guard let host = ipAddress?.lowercased() else { return false }
+        return host.hasPrefix("169.254.") || host.hasPrefix("fe8") || host.hasPrefix("fe9") || host.hasPrefix("fea") || host.hasPrefix("feb")
+    }
+
     /// True for the network kinds a connection is made for.
     public var isNetwork: Bool { [.http, .https, .ssh, .git].contains(kind) }
 
