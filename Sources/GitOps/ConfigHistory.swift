@@ -5,21 +5,28 @@ import ImagebumpKit
 /// a merged merge request as its merge commit), keeping the commits that changed a file the caller asks about, with
 /// those files' bytes before and after. Read-only; the derivation is `Deployments.derive`'s.
 public enum ConfigHistory {
-    /// Newest first.
+    /// The commits newest first, and the files `holds` keeps as they stood in the commit the walk stopped at.
     /// - Parameter path: a repository's working tree (or a directory in it).
     /// - Parameter revision: what to start from (a branch, a commit), nil: HEAD.
     /// - Parameter holds: whether a root-relative path is one of the environments' files.
     /// - Parameter since: the walk stops at the first commit committed before this time (as `git log --since`).
     /// - Parameter maxFileSize: a file larger than this is read as absent (it holds no image the rules read).
     public static func commits(repositoryAt path: String, revision: String?, holds: (String) -> Bool, since: Int64?,
-                               maxFileSize: Int = 16 << 20) throws -> [HistoryCommit] {
+                               maxFileSize: Int = 16 << 20) throws -> HistoryRead {
         ensureLibgit2()
         var r: OpaquePointer?
         try check(git_repository_open_ext(&r, path, 0, nil), "open \(path) as a git repository")
-        guard let repo = r else { return [] }
+        guard let repo = r else { return HistoryRead(commits: []) }
         defer { git_repository_free(repo) }
         var start: OpaquePointer?
-        try check(git_revparse_single(&start, repo, revision ?? "HEAD"), "resolving \(revision ?? "HEAD")")
+        // a branch of a local checkout may be only origin's (a CI job's checkout fetches branches so)
+        if git_revparse_single(&start, repo, revision ?? "HEAD") != 0, let revision {
+            git_error_clear()
+            try check(git_revparse_single(&start, repo, "refs/remotes/origin/\(revision)"),
+                      "resolving \(revision) (no such branch or commit, nor origin/\(revision): fetch it)")
+        } else if start == nil {
+            try check(git_revparse_single(&start, repo, revision ?? "HEAD"), "resolving \(revision ?? "HEAD")")
+        }
         defer { git_object_free(start) }
         var peeled: OpaquePointer?
         try check(git_object_peel(&peeled, start, GIT_OBJECT_COMMIT), "resolving \(revision ?? "HEAD") to a commit")
@@ -28,6 +35,8 @@ public enum ConfigHistory {
 
         // the first-parent chain, followed by hand: a revwalk loads every parent, and fails at a shallow boundary
         var out: [HistoryCommit] = []
+        var blobs = Blobs(limit: maxFileSize)
+        var base: [String: [UInt8]] = [:]
         var next: git_oid? = head
         while var oid = next {
             var c: OpaquePointer?
@@ -36,32 +45,68 @@ public enum ConfigHistory {
             defer { git_commit_free(commit) }
             next = git_commit_parentcount(commit) > 0 ? git_commit_parent_id(commit, 0)?.pointee : nil
             let time = Int64(git_commit_time(commit))
-            if let since, time < since { break }
             // a shallow clone's oldest commit: its parent is not there, so what it changed cannot be told
-            guard let changes = try changed(repo, commit, holds: holds, maxFileSize: maxFileSize) else { break }
+            let changes = since.map { time < $0 } == true ? nil : try changed(repo, commit, holds: holds, blobs: &blobs)
+            guard let changes else {
+                // what the environments held when the walk stopped: what ran where before the commits read
+                base = try files(repo, commit, holds: holds, blobs: &blobs)
+                break
+            }
             if changes.isEmpty { continue }
             let parents = (0..<git_commit_parentcount(commit)).compactMap { git_commit_parent_id(commit, $0).map { ConfigRepo.hex($0.pointee) } }
             out.append(HistoryCommit(id: ConfigRepo.hex(oid), time: time, parents: parents, message: message(commit),
                                      mergedMessages: parents.count > 1 ? (try? merged(repo, commit)) ?? [] : [], changes: changes))
         }
-        return out
+        return HistoryRead(commits: out, base: base)
+    }
+
+    /// The blobs read, by id: the old side of a change is the new side of the previous change of that path, read
+    /// once and shared (`Deployments` then parses it once too).
+    struct Blobs {
+        let limit: Int
+        var read: [String: [UInt8]?] = [:]
+
+        /// A side of a delta: nil when absent (added, deleted), not a file, or over `limit`.
+        mutating func bytes(_ repo: OpaquePointer, _ file: git_diff_file) -> [UInt8]? {
+            var id = file.id
+            guard git_oid_is_zero(&id) == 0, file.mode == UInt16(GIT_FILEMODE_BLOB.rawValue) || file.mode == UInt16(GIT_FILEMODE_BLOB_EXECUTABLE.rawValue) else { return nil }
+            let key = ConfigRepo.hex(id)
+            if let known = read[key] { return known }
+            let b = ConfigHistory.blob(repo, &id, limit)
+            read[key] = .some(b)
+            return b
+        }
     }
 
     static func message(_ commit: OpaquePointer) -> String { git_commit_message(commit).map { String(cString: $0) } ?? "" }
 
     /// The files `holds` keeps that `commit` changed against its first parent (all of its files for a root commit);
     /// nil when the first parent is missing (the boundary of a shallow clone).
-    static func changed(_ repo: OpaquePointer, _ commit: OpaquePointer, holds: (String) -> Bool, maxFileSize: Int) throws -> [HistoryCommit.FileChange]? {
-        var tree: OpaquePointer?, parentTree: OpaquePointer?
-        try check(git_commit_tree(&tree, commit), "reading a commit's tree")
-        defer { git_tree_free(tree) }
+    static func changed(_ repo: OpaquePointer, _ commit: OpaquePointer, holds: (String) -> Bool, blobs: inout Blobs) throws -> [HistoryCommit.FileChange]? {
+        var parentTree: OpaquePointer?
         if git_commit_parentcount(commit) > 0 {
             var parent: OpaquePointer?
-            guard git_commit_parent(&parent, commit, 0) == 0 else { return nil }
+            guard git_commit_parent(&parent, commit, 0) == 0 else { git_error_clear(); return nil }
             defer { git_commit_free(parent) }
             try check(git_commit_tree(&parentTree, parent), "reading a commit's tree")
         }
         defer { git_tree_free(parentTree) }
+        return try diff(repo, parentTree, commit, holds: holds, blobs: &blobs)
+    }
+
+    /// The files `holds` keeps in `commit`'s tree, with their bytes.
+    static func files(_ repo: OpaquePointer, _ commit: OpaquePointer, holds: (String) -> Bool, blobs: inout Blobs) throws -> [String: [UInt8]] {
+        var out: [String: [UInt8]] = [:]
+        for f in try diff(repo, nil, commit, holds: holds, blobs: &blobs) { out[f.path] = f.new }
+        return out
+    }
+
+    /// The changes `holds` keeps from `parentTree` (nil: empty) to `commit`'s tree.
+    static func diff(_ repo: OpaquePointer, _ parentTree: OpaquePointer?, _ commit: OpaquePointer, holds: (String) -> Bool,
+                     blobs: inout Blobs) throws -> [HistoryCommit.FileChange] {
+        var tree: OpaquePointer?
+        try check(git_commit_tree(&tree, commit), "reading a commit's tree")
+        defer { git_tree_free(tree) }
         var opts = git_diff_options()
         git_diff_options_init(&opts, UInt32(GIT_DIFF_OPTIONS_VERSION))
         var diff: OpaquePointer?
@@ -72,17 +117,15 @@ public enum ConfigHistory {
             guard let d = git_diff_get_delta(diff, i)?.pointee else { continue }
             let path = d.new_file.path.map { String(cString: $0) } ?? d.old_file.path.map { String(cString: $0) } ?? ""
             guard holds(path) else { continue }
-            out.append(.init(path: path, old: blob(repo, d.old_file, maxFileSize), new: blob(repo, d.new_file, maxFileSize)))
+            out.append(.init(path: path, old: blobs.bytes(repo, d.old_file), new: blobs.bytes(repo, d.new_file)))
         }
         return out
     }
 
-    /// A side of a delta: nil when absent (added, deleted), not a file, or over `limit`.
-    static func blob(_ repo: OpaquePointer, _ file: git_diff_file, _ limit: Int) -> [UInt8]? {
-        var id = file.id
-        guard git_oid_is_zero(&id) == 0, file.mode == UInt16(GIT_FILEMODE_BLOB.rawValue) || file.mode == UInt16(GIT_FILEMODE_BLOB_EXECUTABLE.rawValue) else { return nil }
+    /// A blob's bytes, nil when it is missing or over `limit`.
+    static func blob(_ repo: OpaquePointer, _ id: inout git_oid, _ limit: Int) -> [UInt8]? {
         var b: OpaquePointer?
-        guard git_blob_lookup(&b, repo, &id) == 0, let blob = b else { return nil }
+        guard git_blob_lookup(&b, repo, &id) == 0, let blob = b else { git_error_clear(); return nil }
         defer { git_blob_free(blob) }
         let size = Int(git_blob_rawsize(blob))
         guard size <= limit else { return nil }
@@ -110,5 +153,17 @@ public enum ConfigHistory {
             git_commit_free(commit)
         }
         return out
+    }
+}
+
+extension ConfigRepo {
+    /// What `ConfigHistory.commits` reads `branch` of this clone at: HEAD for its own branch, else the remote's
+    /// branch, fetched (a clone holds one branch).
+    public func historyRevision(of branch: String) throws -> String? {
+        if branch == self.branch { return nil }
+        guard let oid = try fetchIfPresent(branch) else {
+            throw GitOpsError.invalidArgument("no branch \(branch) on \(session.location.display)")
+        }
+        return ConfigRepo.hex(oid)
     }
 }

@@ -75,9 +75,11 @@ public protocol GitBackend {
     /// Runs `body` with the application repository's history for the stale-run check (`--source-repo`, else the CI
     /// job's checkout; nil outside CI without either); a failure to open it is reported as the run's.
     func withApplicationHistory<T>(_ command: SetCommand, context: CommandContext, _ body: ((any CommitAncestry)?) throws -> T) throws -> T
-    /// The commits of the repository of `checkout` that changed a file `holds` keeps, newest first, from `revision`
-    /// (nil: its HEAD) back to the first committed before `since` (`ConfigHistory.commits`).
-    func history(in checkout: ConfigCheckout, revision: String?, holds: (String) -> Bool, since: Int64?) throws -> [HistoryCommit]
+    /// The commits of `branch` (nil: the checkout's HEAD) of the repository of `checkout` that changed a file
+    /// `holds` keeps, newest first, back to the first committed before `since`, and those files there
+    /// (`ConfigHistory.commits`). A clone fetches another branch first; a local checkout reads its own branch of
+    /// that name, else origin's.
+    func history(in checkout: ConfigCheckout, branch: String?, holds: (String) -> Bool, since: Int64?) throws -> HistoryRead
     /// Asks the registries of `command`'s image specs (--verify, --pin-digest), before anything is written: each new
     /// reference checked, each tag pinned to its digest. A failure is reported as the run's (exit 1).
     func resolveImages(of command: SetCommand, context: CommandContext) throws -> ImageResolution

@@ -28,14 +28,25 @@ public struct HistoryOptions: ParsableArguments {
     /// --since as seconds since the epoch, an age taken back from `now`.
     public func sinceTime(now: Int64) -> Int64? { since.flatMap { Timestamp.parse($0, now: now) } }
 
-    /// imagebump.yaml and the deployments its environments' files record in `checkout`: a clone is read on the
-    /// branch it was made from, a local checkout at `branch` (default: HEAD).
+    /// imagebump.yaml and the deployments its environments' files record in `checkout`: each environment read on
+    /// its `branch:`, the others on the run's (`branch`; default: the branch a clone was made from, a local
+    /// checkout's HEAD).
     func deployments(in checkout: ConfigCheckout, branch: String?, context: CommandContext, for what: String) throws -> (Deployments.Derived, EnvironmentsConfig) {
         let git = try context.requireGit()
         let config = try self.config.require(root: checkout.root, workingDirectory: context.workingDirectory, for: what)
-        let commits = try git.history(in: checkout, revision: checkout.repository == nil ? branch : nil,
-                                      holds: { p in config.environments.contains { $0.holds(p) } }, since: sinceTime(now: context.now))
-        return (Deployments.derive(commits, config: config), config)
+        // a clone was made from `branch`: its HEAD
+        let run = checkout.repository == nil ? branch : nil
+        var groups: [(branch: String?, environments: [Environment])] = []
+        for e in config.environments {
+            let b = e.branch == branch ? run : e.branch ?? run
+            if let i = groups.firstIndex(where: { $0.branch == b }) { groups[i].environments.append(e) } else { groups.append((b, [e])) }
+        }
+        let since = sinceTime(now: context.now)
+        let branches = try groups.map { g in
+            let read = try git.history(in: checkout, branch: g.branch, holds: { p in g.environments.contains { $0.holds(p) } }, since: since)
+            return Deployments.Branch(environments: groups.count == 1 ? nil : g.environments.map(\.name), read: read)
+        }
+        return (Deployments.derive(branches, config: config), config)
     }
 
     /// `deployments` in the checkout `repo` names (the repository around the working directory by default; a URL

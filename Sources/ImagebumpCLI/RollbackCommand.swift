@@ -56,7 +56,7 @@ public struct RollbackCommand: RoutedCommand, ContextCommand {
         var s = setCommand(specs: steps.map(\.target))
         if repo.message == nil { s.repo.message = CommitTemplate.rollback(environment) }
         var t = s.target(env, root: checkout.root)
-        t.rollbackOf = steps.map(\.rollbackOf).uniqued()
+        t.rollbackOf = steps.flatMap(\.rollbackOf).uniqued()
         if t.mode == .mergeRequest, forge.description == nil {
             t.command.forge.description = "Roll back \(environment):\n\n{changes}\n\nRollback of " + t.rollbackOf.map { "`\($0)`" }.joined(separator: ", ")
         }
@@ -75,7 +75,7 @@ public struct RollbackCommand: RoutedCommand, ContextCommand {
                 for s in steps {
                     // values from the history are quoted: a line break in one cannot start a line of its own
                     let q: (String) -> String = { PathQuoting.quoted($0) }
-                    Console.progress("imagebump: rolling back \(q(environment)): \(q(s.current)) → \(q(s.target)) (undoes \(q(String(s.rollbackOf.prefix(12)))))\n")
+                    Console.progress("imagebump: rolling back \(q(environment)): \(q(s.current)) → \(q(s.target)) (undoes \(s.rollbackOf.map { q(String($0.prefix(12))) }.joined(separator: ", ")))\n")
                 }
                 try RunOutput.reportsItself { try SetCommand.run([target], of: target.command, in: checkout, context: context) }
             }

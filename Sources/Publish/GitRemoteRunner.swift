@@ -75,8 +75,10 @@ public struct GitRemoteRunner: GitBackend {
                                    timeouts: Self.timeouts(o)) { repo in try body(ConfigCheckout(root: repo.workdir, repository: repo)) }
     }
 
-    public func history(in checkout: ConfigCheckout, revision: String?, holds: (String) -> Bool, since: Int64?) throws -> [HistoryCommit] {
-        try ConfigHistory.commits(repositoryAt: checkout.root, revision: revision, holds: holds, since: since)
+    public func history(in checkout: ConfigCheckout, branch: String?, holds: (String) -> Bool, since: Int64?) throws -> HistoryRead {
+        let clone = checkout.repository as? ConfigRepo
+        let revision = try branch.flatMap { b in try clone.map { try $0.historyRevision(of: b) } ?? b }
+        return try ConfigHistory.commits(repositoryAt: checkout.root, revision: revision, holds: holds, since: since)
     }
 
     /// One target: the command becomes a `PublishRequest`, the `Publisher` runs it.

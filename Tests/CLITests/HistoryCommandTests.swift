@@ -56,6 +56,15 @@ final class HistoryCommandTests: XCTestCase {
         XCTAssertEqual(try deployments(CLI.run(["history", "--image", "other.example.com/x", "--output", "json"], in: repo.dir)).count, 0)
     }
 
+    /// --since reads back to 13:30: staging's 1.1.0 (step 2, 12:00) is older, but production's 1.1.0 (step 4) is still a
+    /// promotion from it, known from the files as they stood when the walk stopped.
+    func testAPromotionFromADeploymentOlderThanSince() throws {
+        let repo = try H.make()
+        let r = try deployments(CLI.run(["history", "--env", "production", "--since", "2026-03-01T13:30:00Z", "--output", "json"], in: repo.dir))
+        XCTAssertEqual(r.map { "\($0["configCommit"]!) \($0["kind"]!) \($0["promotedFrom"]!)" },
+                       ["\(repo.ids[5]!) rollback <null>", "\(repo.ids[4]!) promotion staging"])
+    }
+
     func testTextTable() throws {
         let repo = try H.make()
         let r = try CLI.run(["history", "--env", "production"], in: repo.dir)

@@ -23,7 +23,7 @@ final class RollbackCommandTests: XCTestCase {
         let dry = try CLI.run(["rollback", "--env", "staging", "--to", "1.0.0", "--dry-run", "--repo", server.url], in: cwd)
         XCTAssertEqual(dry.status, 0, dry.stderr)
         XCTAssertTrue(dry.stdout.contains("-          image: \(H.app):1.1.0\n+          image: \(H.app):1.0.0\n"), dry.stdout)
-        XCTAssertTrue(dry.stderr.contains("rolling back staging: \(H.app):1.1.0 → \(H.app):1.0.0 (undoes \(repo.ids[7]!.prefix(12)))"), dry.stderr)
+        XCTAssertTrue(dry.stderr.contains("rolling back staging: \(H.app):1.1.0 → \(H.app):1.0.0 (undoes \(repo.ids[7]!.prefix(12)), \(repo.ids[6]!.prefix(12)), \(repo.ids[2]!.prefix(12)))"), dry.stderr)
         XCTAssertEqual(try server.git(["rev-parse", "main"]), head, "a dry run pushes nothing")
 
         // the same change through set is refused as a downgrade: rollback passes that guard on purpose
@@ -44,12 +44,15 @@ final class RollbackCommandTests: XCTestCase {
 
         Source-Commit: 3333333333333333333333333333333333333333
         Rollback-Of: \(repo.ids[7]!)
+        Rollback-Of: \(repo.ids[6]!)
+        Rollback-Of: \(repo.ids[2]!)
         """)
-        // history reads it back as a rollback of that commit
+        // back to 1.0.0 undoes every deployment since (2, 6 and its revert 7); history reads it back so
         let h = try CLI.run(["history", "--repo", server.url, "--env", "staging", "--limit", "1", "--output", "json"], in: cwd)
         let d = try XCTUnwrap(((try JSONSerialization.jsonObject(with: Data(h.stdout.utf8)) as? [String: Any])?["deployments"] as? [[String: Any]])?.first, h.stderr)
         XCTAssertEqual(d["kind"] as? String, "rollback")
         XCTAssertEqual(d["rollbackOf"] as? String, repo.ids[7])
+        XCTAssertEqual(d["undoes"] as? [String], [7, 6, 2].map { repo.ids[$0]! })
         XCTAssertEqual(d["old"] as? String, "\(H.app):1.1.0")
 
         // nothing earlier to go to, and nothing to do, are refused before anything is pushed
@@ -61,6 +64,33 @@ final class RollbackCommandTests: XCTestCase {
         XCTAssertEqual(same.status, 1)
         XCTAssertTrue(same.stderr.contains("staging already runs that: nothing to roll back"), same.stderr)
         XCTAssertEqual(try server.git(["rev-parse", "main"]), after, "nothing pushed")
+    }
+
+    /// `--to 2` undoes two deployments: the commit names both in Rollback-Of: trailers, and metrics counts both
+    /// as failed changes.
+    func testRollingBackSeveralDeploymentsNamesEachAndMetricsCountsEach() throws {
+        let repo = try H.make()
+        let server = try serve(repo)
+        defer { server.stop() }
+        let cwd = try Fixtures.scratch()
+        var ids: [String] = []
+        for tag in ["1.4.0", "1.5.0"] {
+            let r = try CLI.run(["set", "--env", "staging", "--push", "--repo", server.url, "\(H.app):\(tag)"], in: cwd)
+            XCTAssertEqual(r.status, 0, r.stderr)
+            ids.append(try server.git(["rev-parse", "main"]).trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        let r = try CLI.run(["rollback", "--env", "staging", "--to", "2", "--push", "--repo", server.url], in: cwd)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try server.file(H.staging), H.deployment("1.1.0"))
+        XCTAssertTrue(try server.git(["log", "-1", "--format=%B", "main"]).hasSuffix("Rollback-Of: \(ids[1])\nRollback-Of: \(ids[0])\n\n"))
+
+        let m = try CLI.run(["metrics", "--repo", server.url, "--env", "staging", "--since", "2026-03-01", "--output", "json"], in: cwd)
+        XCTAssertEqual(m.status, 0, m.stderr)
+        let figures = try XCTUnwrap((JSONSerialization.jsonObject(with: Data(m.stdout.utf8)) as? [String: Any])?["figures"] as? [[String: Any]])
+        let all = try XCTUnwrap(figures.first { $0["image"] is NSNull })
+        // changes 0, 2, 6, 1.4.0 and 1.5.0; 6 was reverted (7), 1.4.0 and 1.5.0 rolled back: 3 of 5
+        XCTAssertEqual([all["changes"] as? Int, all["failed"] as? Int], [5, 3], m.stdout)
+        XCTAssertEqual((all["recoveryTime"] as? [String: Any])?["samples"] as? Int, 3)
     }
 
     func testMergeRequestModeForProduction() throws {

@@ -33,10 +33,14 @@ public struct Deployment: Codable, Equatable, Sendable {
     /// As the trailer writes it (ISO 8601).
     public var sourceCommitTime: String?
     public var kind: Kind
-    /// A rollback: the config commit it undoes (as the trailer or revert names it, full when history has it).
+    /// A rollback: the config commit it undoes (as the trailer or revert names it, full when history has it); the
+    /// newest of `undoes`.
     public var rollbackOf: String?
     /// A promotion: the environment that ran `new` before.
     public var promotedFrom: String?
+    /// A rollback: every config commit of this image's deployments it undoes, newest first (`rollback --to 3` names
+    /// three); empty otherwise.
+    public var undoes: [String] = []
 
     // every key is written (null when absent), so every object has the same keys
     public func encode(to encoder: any Encoder) throws {
@@ -49,6 +53,6 @@ public struct Deployment: Codable, Equatable, Sendable {
         try c.encode(sourceRepository, forKey: .sourceRepository); try c.encode(sourceCommit, forKey: .sourceCommit)
         try c.encode(sourcePipeline, forKey: .sourcePipeline); try c.encode(sourceCommitTime, forKey: .sourceCommitTime)
         try c.encode(kind, forKey: .kind); try c.encode(rollbackOf, forKey: .rollbackOf)
-        try c.encode(promotedFrom, forKey: .promotedFrom)
+        try c.encode(promotedFrom, forKey: .promotedFrom); try c.encode(undoes, forKey: .undoes)
     }
 }

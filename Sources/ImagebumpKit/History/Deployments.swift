@@ -11,25 +11,58 @@ public enum Deployments {
         public var notes: [String]
     }
 
+    /// One branch's walk, and the environments that live on it (nil: every environment).
+    public struct Branch: Sendable, Equatable {
+        public var environments: [String]?
+        public var read: HistoryRead
+        public init(environments: [String]?, read: HistoryRead) { self.environments = environments; self.read = read }
+    }
+
+    /// How a file's image references are read (`ImagePlanner.images`: the rules `set` and `get` use).
+    public typealias Parse = (_ file: String, _ bytes: [UInt8]) throws -> [FoundImage]
+
     /// - Parameter commits: newest first, each child before its parents (as `git log` lists them).
     /// - Parameter config: the environments (their files) and promotion order deployments are attributed by.
-    public static func derive(_ commits: [HistoryCommit], config: EnvironmentsConfig) -> Derived {
+    /// - Parameter base: the environments' files before the oldest commit (`HistoryRead.base`).
+    public static func derive(_ commits: [HistoryCommit], config: EnvironmentsConfig, base: [String: [UInt8]] = [:]) -> Derived {
+        derive([Branch(environments: nil, read: HistoryRead(commits: commits, base: base))], config: config)
+    }
+
+    /// The deployments of several branches' walks (environments with a `branch:` of their own), read as one
+    /// history in commit time order: a commit two branches share is read once, for the environments of both.
+    public static func derive(_ branches: [Branch], config: EnvironmentsConfig, parse: @escaping Parse = { try ImagePlanner.images(file: $0, bytes: $1) }) -> Derived {
+        var reader = Reader(parse: parse)
         var state = State()
-        var chunks: [[Deployment]] = [] // one per commit, oldest first
         var notes: [String] = []
-        var seen: [String] = []
-        for c in commits.reversed() {
+        for b in branches {
+            let envs = config.environments.filter { b.environments?.contains($0.name) ?? true }
+            for (path, bytes) in b.read.base.sorted(by: { $0.key < $1.key }) {
+                for env in envs where env.holds(path) {
+                    guard let refs = try? reader.references(bytes, file: path) else { continue }
+                    let app = config.app(of: path, in: env)
+                    for name in refs.names where state.current[Key(environment: env.name, app: app, image: name)] == nil {
+                        state.current[Key(environment: env.name, app: app, image: name)] = refs[name]!.ref
+                    }
+                }
+            }
+        }
+        var chunks: [[Deployment]] = [] // one per commit, oldest first
+        var seen: [String] = [], seenIDs = Set<String>()
+        for (c, only) in merged(branches) {
             let trailers = c.trailers
-            // what the commit says it undoes (a rollback of several images may name several commits), full ids where known
-            let undone = (trailers.values(Trailers.rollbackOf) + [Trailers.revertedCommit(message: c.message)].compactMap { $0 })
-                .map { named in seen.last { $0.hasPrefix(named.lowercased()) } ?? named }
+            // what the commit says it undoes (a rollback of several deployments names several), full ids where known
+            let undone = (trailers.values(Trailers.rollbackOf).filter(isCommitID) + [Trailers.revertedCommit(message: c.message)].compactMap { $0 })
+                .map { named in
+                    let n = named.lowercased()
+                    return seenIDs.contains(n) ? n : seen.last { $0.hasPrefix(n) } ?? n
+                }
             var now: [Deployment] = []
             var updates: [(Key, String?)] = []
-            for env in config.environments {
+            for env in config.environments where only?.contains(env.name) ?? true {
                 var changes: [(key: Key, written: String, old: String?, new: String?, file: String)] = []
                 for f in c.changes where env.holds(f.path) {
                     do {
-                        let old = try references(f.old, file: f.path), new = try references(f.new, file: f.path)
+                        let old = try reader.references(f.old, file: f.path), new = try reader.references(f.new, file: f.path)
                         let app = config.app(of: f.path, in: env)
                         for name in (old.names + new.names).uniqued() where old[name]?.ref != new[name]?.ref {
                             let written = new[name]?.written ?? old[name]!.written
@@ -55,25 +88,63 @@ public enum Deployments {
                                        sourcePipeline: trailers[Trailers.sourcePipeline],
                                        sourceCommitTime: trailers[Trailers.sourceCommitTime], kind: .bump)
                     if let first = undone.first {
+                        // the named commits that deployed this image here, newest first; else the first named
+                        let mine = state.deployed[ch.key, default: []].reversed().filter(undone.contains)
                         d.kind = .rollback
-                        let previous = state.last[ch.key]?.configCommit
-                        d.rollbackOf = undone.first { $0 == previous } ?? first
+                        d.undoes = mine.isEmpty ? [first] : mine
                     } else if let last = state.last[ch.key], last.old == new, last.new == ch.old {
-                        d.kind = .rollback; d.rollbackOf = last.configCommit // undoes the previous deployment
+                        d.kind = .rollback; d.undoes = [last.configCommit] // undoes the previous deployment
                     } else if let from = state.holder(of: new, like: ch.key, config: config) {
                         d.kind = .promotion; d.promotedFrom = from
                     }
+                    d.rollbackOf = d.undoes.first
                     now.append(d)
                 }
             }
             // applied once the whole commit is read: a commit that sets one value in two environments promotes nothing
             for (key, ref) in updates { state.current[key] = ref }
-            for d in now { state.last[Key(environment: d.environment, app: d.app ?? "", image: normalized(d.image))] = d }
+            for d in now {
+                let key = Key(environment: d.environment, app: d.app ?? "", image: normalized(d.image))
+                state.last[key] = d
+                state.deployed[key, default: []].append(d.configCommit)
+            }
             chunks.append(now)
-            seen.append(c.id)
+            seen.append(c.id); seenIDs.insert(c.id)
         }
         return Derived(deployments: chunks.reversed().flatMap { $0 }, notes: notes)
     }
+
+    /// The commits of every branch, oldest first, each with the environments it is read for (nil: all): the
+    /// branches' lists merged by commit time, each list's own order kept, a shared commit once.
+    static func merged(_ branches: [Branch]) -> [(HistoryCommit, Set<String>?)] {
+        if branches.count == 1 { return branches[0].read.commits.reversed().map { ($0, branches[0].environments.map(Set.init)) } }
+        let lists = branches.map { Array($0.read.commits.reversed()) }
+        var heads = lists.map { _ in 0 }
+        var out: [(HistoryCommit, Set<String>?)] = []
+        var at: [String: Int] = [:]
+        while true {
+            var pick: Int?
+            for i in lists.indices where heads[i] < lists[i].count {
+                if pick == nil || lists[i][heads[i]].time < lists[pick!][heads[pick!]].time { pick = i }
+            }
+            guard let i = pick else { break }
+            let c = lists[i][heads[i]]
+            heads[i] += 1
+            let envs = branches[i].environments.map(Set.init)
+            if let j = at[c.id] {
+                // each walk kept the files of its own environments
+                out[j].1 = out[j].1.flatMap { a in envs.map { a.union($0) } }
+                out[j].0.changes += c.changes.filter { f in !out[j].0.changes.contains { $0.path == f.path } }
+            } else {
+                at[c.id] = out.count
+                out.append((c, envs))
+            }
+        }
+        return out
+    }
+
+    /// A config commit as a `Rollback-Of:` names it: 7 to 64 hex digits (as `Provenance` writes it).
+    static func isCommitID(_ s: String) -> Bool { (7...64).contains(s.count) && s.allSatisfy(\.isHexDigit) }
 
     struct Key: Hashable {
         var environment: String
@@ -85,6 +156,8 @@ public enum Deployments {
     struct State {
         var current: [Key: String] = [:]
         var last: [Key: Deployment] = [:]
+        /// The config commits of each key's deployments, oldest first.
+        var deployed: [Key: [String]] = [:]
 
         /// The environment that runs `ref` for the same app and image before this commit: the one before `key`'s in
         /// the promotion order when it does, else the first in the file that does.
@@ -106,17 +179,28 @@ public enum Deployments {
         subscript(_ name: String) -> (ref: String, written: String)? { refs[name] }
     }
 
-    static func references(_ bytes: [UInt8]?, file: String) throws -> References {
-        var r = References()
-        guard let bytes else { return r }
-        for i in try ImagePlanner.images(file: file, bytes: bytes) {
-            let name = normalized(i.name)
-            if r.refs[name] == nil {
-                r.names.append(name)
-                r.refs[name] = (ImageReference.format(name: i.name, tag: i.tag, digest: i.digest), i.name)
+    /// Reads each version of a file once: the old side of a commit's change is the new side of the previous change
+    /// of that path (the same bytes, shared by `ConfigHistory`), so it is parsed once.
+    struct Reader {
+        let parse: Parse
+        var last: [String: (bytes: [UInt8], refs: References)] = [:]
+
+        init(parse: @escaping Parse) { self.parse = parse }
+
+        mutating func references(_ bytes: [UInt8]?, file: String) throws -> References {
+            guard let bytes else { return References() }
+            if let l = last[file], l.bytes == bytes { return l.refs }
+            var r = References()
+            for i in try parse(file, bytes) {
+                let name = normalized(i.name)
+                if r.refs[name] == nil {
+                    r.names.append(name)
+                    r.refs[name] = (ImageReference.format(name: i.name, tag: i.tag, digest: i.digest), i.name)
+                }
             }
+            last[file] = (bytes, r)
+            return r
         }
-        return r
     }
 
     /// The normalised repository of a written image name (the name itself when it is none).

@@ -38,3 +38,14 @@ public struct HistoryCommit: Sendable, Equatable {
         return mergedMessages.lazy.map(Trailers.init(message:)).first { !$0.entries.isEmpty } ?? own
     }
 }
+
+/// What a walk of one branch of the config repo read (`ConfigHistory.commits`): its commits, newest first, and the
+/// environments' files as they stood before the oldest of them when the walk stopped short of the root (at --since,
+/// or at a shallow clone's boundary), so that what ran where before the walk is known (a promotion from an
+/// environment that deployed earlier is still one).
+public struct HistoryRead: Sendable, Equatable {
+    public var commits: [HistoryCommit]
+    /// Root-relative path → bytes, in the commit the walk stopped at; empty when it read back to the root.
+    public var base: [String: [UInt8]]
+    public init(commits: [HistoryCommit], base: [String: [UInt8]] = [:]) { self.commits = commits; self.base = base }
+}

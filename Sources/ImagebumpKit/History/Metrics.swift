@@ -114,12 +114,13 @@ public enum Metrics {
             guard let t = d.sourceCommitTime.flatMap(Timestamp.parseISO) else { continue }
             if t > d.timestamp { skipped += 1 } else { leads.append(d.timestamp - t) }
         }
+        // when each config commit was undone (a rollback of several deployments undoes each of them)
+        var undone: [String: [Int64]] = [:]
+        for r in rollbacks { for id in r.undoes { undone[id, default: []].append(r.timestamp) } }
         var recoveries: [Int64] = []
         for d in changes {
-            // the first rollback after it that names it
-            if let r = rollbacks.filter({ $0.rollbackOf == d.configCommit && $0.timestamp >= d.timestamp }).min(by: { $0.timestamp < $1.timestamp }) {
-                recoveries.append(r.timestamp - d.timestamp)
-            }
+            // the first rollback after it that undoes it
+            if let t = undone[d.configCommit]?.filter({ $0 >= d.timestamp }).min() { recoveries.append(t - d.timestamp) }
         }
         let n = deployments.count
         return Figures(environment: environment, image: image, app: app, deployments: n, perDay: round3(Double(n) / days),

@@ -27,8 +27,9 @@ public enum RollbackPlan {
         public var image: String
         public var current: String
         public var target: String
-        /// The config commit of the deployment being undone (the newest of this image).
-        public var rollbackOf: String
+        /// The config commits of the deployments being undone, newest first: the newest of this image, and with
+        /// `--to N` (or an older commit or version) every one after the image set back to.
+        public var rollbackOf: [String]
         public var files: [String]
     }
 
@@ -56,25 +57,28 @@ public enum RollbackPlan {
         for list in lists {
             let current = list[0]
             let value: String?
+            var undone = 1 // how many of `list` (newest first) going back undoes
             switch target {
             case .back(let n):
                 if images.isEmpty && current.configCommit != newest.configCommit { continue }
                 guard list.count >= n, let old = list[n - 1].old else {
                     throw Problem(message: "\(current.image) has \(list.count) deployment\(list.count == 1 ? "" : "s") in \(environment) in the history read; cannot go \(n) back")
                 }
-                value = old
+                value = old; undone = n
             case .commit(let id):
                 // the newest deployment at or before the commit: mine is newest first, so after the commit's position
                 guard let at = mine.firstIndex(where: { $0.configCommit == id }) else {
                     throw Problem(message: "commit \(id.prefix(12)) deployed nothing to \(environment)")
                 }
-                value = list.first { d in mine.firstIndex(of: d)! >= at }?.new
+                let i = list.firstIndex { d in mine.firstIndex(of: d)! >= at }
+                value = i.map { list[$0].new }; undone = i ?? 0
             case .version(let v):
-                value = list.dropFirst().first { matches($0.new, version: v) }?.new
+                let i = list.indices.dropFirst().first { matches(list[$0].new, version: v) }
+                value = i.map { list[$0].new }; undone = i ?? 0
             }
             guard let value, value != current.new else { continue }
             steps.append(Step(app: current.app, image: current.image, current: current.new, target: value,
-                              rollbackOf: current.configCommit, files: current.files))
+                              rollbackOf: list.prefix(undone).map(\.configCommit), files: current.files))
         }
         if steps.isEmpty {
             switch target {

@@ -9,19 +9,20 @@ final class RollbackPlanTests: XCTestCase {
     func plan(_ env: String, _ to: String?, images: [String] = []) throws -> [String] {
         let target = to.map { RollbackPlan.Target(parsing: $0, commits: deployments.map(\.configCommit)) }
         return try RollbackPlan.plan(deployments, environment: env, images: images, to: target)
-            .map { "\($0.image) \($0.current) → \($0.target) of \($0.rollbackOf.prefix(1))" }
+            .map { "\($0.image) \($0.current) → \($0.target) of \($0.rollbackOf.map { String($0.prefix(1)) }.joined(separator: ","))" }
     }
 
     func testBackOneIsThePreviousImageOfTheNewestDeployment() throws {
         // dev's newest deployment (commit 9) changed the app only: 1.3.0 → 1.1.0, so one back is 1.3.0
         XCTAssertEqual(try plan("dev", nil), ["\(app) \(app):1.1.0 → \(app):1.3.0 of 9"])
-        XCTAssertEqual(try plan("dev", "3"), ["\(app) \(app):1.1.0 → \(app):1.2.0 of 9"])
+        // three back undoes all three: 9, 8 and 7 (Rollback-Of: names each)
+        XCTAssertEqual(try plan("dev", "3"), ["\(app) \(app):1.1.0 → \(app):1.2.0 of 9,8,7"])
         XCTAssertEqual(try plan("staging", "1"), ["\(app) \(app):1.1.0 → \(app):1.2.0 of 7"])
     }
 
     func testToACommitOrAVersion() throws {
         // the state right after commit 6 (1.2.0), from the abbreviated id
-        XCTAssertEqual(try plan("dev", String(F.id(6).prefix(8))), ["\(app) \(app):1.1.0 → \(app):1.2.0 of 9"])
+        XCTAssertEqual(try plan("dev", String(F.id(6).prefix(8))), ["\(app) \(app):1.1.0 → \(app):1.2.0 of 9,8,7"])
         XCTAssertEqual(try plan("production", "1.1.0"), ["\(app) \(app):1.0.0 → \(app):1.1.0 of 5"])
         // redis was deployed once: there is nothing earlier to go back to
         XCTAssertThrowsError(try plan("dev", "redis:7.2.0", images: ["docker.io/library/redis"]))
