@@ -56,6 +56,7 @@ enum RegistryResolution {
 
     /// A client over libcurl with the run's limits and CA file (`--timeout`, `--phase-timeout`, `--ca-file`), its
     /// proxies and credentials from the context's variables.
+    /// Every secret the client comes to hold (a credential from any source, a token) is masked in the CI log first.
     static func client(_ command: SetCommand, context: CommandContext) throws -> RegistryClient {
         let access = command.repo.access
         let timeouts = GitRemoteRunner.timeouts(access)
@@ -69,18 +70,23 @@ enum RegistryResolution {
             }
         }
         // its notes (a retry, a token service on another host) on stderr, as the run's progress
+        let console = context.console
         return RegistryClient(transport: transport, credentials: RegistryCredentialSources(explicit: explicit, environment: context.variables),
-                              log: { Console.progress("imagebump: " + $0 + "\n") })
+                              log: { Console.progress("imagebump: " + $0 + "\n") }, mask: { console.addMask($0) })
     }
 }
 
 extension GitRemoteRunner {
     public func resolveImages(of command: SetCommand, context: CommandContext) throws -> ImageResolution {
-        let output = RunOutput(format: command.edit.output, dotenv: command.repo.dotenv, context: context)
+        var output = RunOutput(format: command.edit.output, dotenv: command.repo.dotenv, context: context)
         var report = RunReport(mode: command.mode)
+        var client: RegistryClient?
         do {
-            return try RegistryResolution.resolve(command.edit.specs, options: command.registry, client: try RegistryResolution.client(command, context: context))
+            let made = try RegistryResolution.client(command, context: context)
+            client = made
+            return try RegistryResolution.resolve(command.edit.specs, options: command.registry, client: made)
         } catch {
+            output.secrets = client?.secrets ?? [] // the client's messages are masked already; the report's are too
             report.images = (error as? RegistryResolution.Refusal)?.images
             throw output.fail(error, report: report)
         }

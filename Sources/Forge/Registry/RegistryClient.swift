@@ -31,16 +31,19 @@ public final class RegistryClient {
     let retry: RetryPolicy
     let credentials: RegistryCredentialSources
     let log: (@Sendable (String) -> Void)?
+    /// Called with each secret the client comes to hold (a credential's, a token's) before anything is sent with it
+    /// or could print it: on GitHub Actions, `::add-mask::`.
+    let mask: (@Sendable (String) -> Void)?
     /// `Authorization` values that worked, per API host and repository: a run asks a registry many questions.
     private var authorizations: [String: String] = [:]
-    /// Secrets used so far, masked in every message.
-    private var secrets: [String] = []
+    /// Secrets used so far, masked in every message (and by the caller in its report).
+    public private(set) var secrets: [String] = []
     /// Registry and realm host pairs already named in the log (once each).
     private var announcedRealms: Set<String> = []
 
     public init(transport: HTTPTransport, retry: RetryPolicy = .standard, credentials: RegistryCredentialSources,
-                log: (@Sendable (String) -> Void)? = nil) {
-        self.transport = transport; self.retry = retry; self.credentials = credentials; self.log = log
+                log: (@Sendable (String) -> Void)? = nil, mask: (@Sendable (String) -> Void)? = nil) {
+        self.transport = transport; self.retry = retry; self.credentials = credentials; self.log = log; self.mask = mask
     }
 
     /// The manifest `reference` (a tag or a digest) of `location`'s repository. HEAD by default; GET reads the body
@@ -111,6 +114,13 @@ public final class RegistryClient {
 
     private var redact: Redactor { Redactor(secrets: secrets) }
 
+    /// Keeps `secret` to mask it in every message, and has the caller mask it (once each).
+    private func hold(_ secret: String) {
+        guard !secret.isEmpty, !secrets.contains(secret) else { return }
+        secrets.append(secret)
+        mask?(secret)
+    }
+
     /// Sends one request with the authorization that worked before; on 401 answers the challenge once.
     private func send(_ method: String, _ url: String, headers: [(String, String)], location: RegistryLocation, what: String) throws -> HTTPResponse {
         let key = location.apiHost + "/" + location.repository
@@ -121,7 +131,7 @@ public final class RegistryClient {
         guard response.status == 401 else { return response } // (a token that expired is renewed from this challenge)
         guard let challenge = response.header("www-authenticate").flatMap(RegistryChallenge.init(header:)) else { return response }
         let credential = try credentials.credential(for: location.registry)
-        if let credential, !secrets.contains(credential.secret) { secrets.append(credential.secret) } // asked again on each new repository
+        if let credential { hold(credential.secret) }
         let auth: String
         switch challenge.scheme {
         case .basic:
@@ -183,7 +193,7 @@ public final class RegistryClient {
               let token = [answer.token, answer.access_token].compactMap({ $0 }).first(where: { !$0.isEmpty }) else {
             throw ForgeError(.invalidResponse, "\(realmService) sent no token (JSON with token or access_token): \(redact.excerpt(response.body, limit: 120))")
         }
-        if !secrets.contains(token) { secrets.append(token) }
+        hold(token)
         return token
     }
 
