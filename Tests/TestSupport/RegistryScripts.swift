@@ -99,7 +99,8 @@ srv.serve_forever()
 /// A registry that misbehaves on purpose (the real one cannot): `--tags a,b,…` paged `--page N` at a time through
 /// `Link` (n/last honoured), `--throttle N` answers 429 (Retry-After: 0) to the first N requests, `--bad-digest`
 /// names a wrong Docker-Content-Digest, `--challenge` answers 401 with that `WWW-Authenticate` to a request without
-/// a Bearer token (any token passes). Manifests are answered only to an Accept naming all four types, as
+/// a Bearer token (any token passes), `--refuse-tags` answers the tag list 403, `--echo-auth` quotes the request's
+/// Authorization header in its error messages. Manifests are answered only to an Accept naming all four types, as
 /// distribution does for an index. Each request's path is appended to `--log`.
 public let fakeRegistryScript = #"""
 import argparse, hashlib, json, ssl, threading, urllib.parse
@@ -111,6 +112,8 @@ ap.add_argument("--throttle", type=int, default=0)
 ap.add_argument("--bad-digest", action="store_true")
 ap.add_argument("--link-elsewhere", action="store_true")
 ap.add_argument("--challenge", default="")
+ap.add_argument("--echo-auth", action="store_true")
+ap.add_argument("--refuse-tags", action="store_true")
 args = ap.parse_args()
 tags = args.tags.split(",")
 state = {"throttled": 0}
@@ -132,6 +135,8 @@ class H(BaseHTTPRequestHandler):
                                [("WWW-Authenticate", args.challenge)])
         url = urllib.parse.urlparse(self.path)
         parts = url.path.split("/")
+        if url.path.endswith("/tags/list") and args.refuse_tags:
+            return self.answer(403, self.error("DENIED", "requested access to the resource is denied"), body)
         if url.path.endswith("/tags/list"):
             q = urllib.parse.parse_qs(url.query)
             rest = tags
@@ -145,11 +150,16 @@ class H(BaseHTTPRequestHandler):
         if len(parts) > 3 and parts[-2] == "manifests":
             accept = self.headers.get("Accept", "")
             if parts[-1] not in tags or not all(t in accept for t in TYPES):
-                return self.answer(404, b'{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}', body)
+                return self.answer(404, self.error("MANIFEST_UNKNOWN", "manifest unknown"), body)
             data = json.dumps({"schemaVersion": 2, "mediaType": TYPES[2], "tag": parts[-1]}).encode()
             digest = "sha256:" + hashlib.sha256(b"other" if args.bad_digest else data).hexdigest()
             return self.answer(200, data, body, [("Docker-Content-Digest", digest), ("Content-Type", TYPES[2])])
         self.answer(404, b'{"errors":[{"code":"NAME_UNKNOWN","message":"repository name not known to registry"}]}', body)
+    def error(self, code, message):
+        auth = self.headers.get("Authorization", "")
+        if args.echo_auth and auth:  # a registry that quotes what it was sent (as some proxies and registries do)
+            message += " (Authorization: %s)" % auth
+        return json.dumps({"errors": [{"code": code, "message": message}]}).encode()
     def answer(self, status, data, body, headers=()):
         self.send_response(status)
         for k, v in headers: self.send_header(k, v)

@@ -34,6 +34,8 @@ public final class RegistryClient {
     /// Called with each secret the client comes to hold (a credential's, a token's) before anything is sent with it
     /// or could print it: on GitHub Actions, `::add-mask::`.
     let mask: (@Sendable (String) -> Void)?
+    /// Gets a line per request (method, URL without its query, the kind of credential, the status), secrets masked.
+    let debug: (@Sendable (String) -> Void)?
     /// `Authorization` values that worked, per API host and repository: a run asks a registry many questions.
     private var authorizations: [String: String] = [:]
     /// Secrets used so far, masked in every message (and by the caller in its report).
@@ -42,8 +44,10 @@ public final class RegistryClient {
     private var announcedRealms: Set<String> = []
 
     public init(transport: HTTPTransport, retry: RetryPolicy = .standard, credentials: RegistryCredentialSources,
-                log: (@Sendable (String) -> Void)? = nil, mask: (@Sendable (String) -> Void)? = nil) {
+                log: (@Sendable (String) -> Void)? = nil, mask: (@Sendable (String) -> Void)? = nil,
+                debug: (@Sendable (String) -> Void)? = nil) {
         self.transport = transport; self.retry = retry; self.credentials = credentials; self.log = log; self.mask = mask
+        self.debug = debug
     }
 
     /// The manifest `reference` (a tag or a digest) of `location`'s repository. HEAD by default; GET reads the body
@@ -127,7 +131,7 @@ public final class RegistryClient {
         var request = HTTPRequest(method: method, url: url, headers: headers)
         if let auth = authorizations[key] { request.headers.append(("Authorization", auth)) }
         let service = "registry \(location.apiHost)"
-        var response = try sender(service).send(request, what: what, through: transport.send)
+        var response = try send(request, to: service, what: what, credential: "")
         guard response.status == 401 else { return response } // (a token that expired is renewed from this challenge)
         guard let challenge = response.header("www-authenticate").flatMap(RegistryChallenge.init(header:)) else { return response }
         let credential = try credentials.credential(for: location.registry)
@@ -144,7 +148,7 @@ public final class RegistryClient {
         }
         authorizations[key] = auth
         request.headers = headers + [("Authorization", auth)]
-        response = try sender(service).send(request, what: what, through: transport.send)
+        response = try send(request, to: service, what: what, credential: challenge.scheme == .basic ? credential.map { " (from \($0.source))" } ?? "" : " (a token)")
         if response.status == 401 {
             let whose = credential.map { "the credential from \($0.source)" } ?? "anonymous access"
             authorizations[key] = nil
@@ -155,6 +159,16 @@ public final class RegistryClient {
 
     private func sender(_ service: String) -> RetryingSender {
         RetryingSender(retry: retry, redact: redact, log: log, service: service)
+    }
+
+    /// Sends `request` (with retries) and says so in the debug log.
+    private func send(_ request: HTTPRequest, to service: String, what: String, credential: String) throws -> HTTPResponse {
+        let response = try sender(service).send(request, what: what, through: transport.send)
+        if let debug {
+            let scheme = request.headers.first { $0.0 == "Authorization" }?.1.split(separator: " ").first.map(String.init) ?? "no Authorization"
+            debug(redact("\(service): \(request.method) \(Redactor.stripQuery(request.url)) with \(scheme)\(credential) → \(response.status)"))
+        }
+        return response
     }
 
     struct TokenAnswer: Decodable { var token: String?; var access_token: String? }
@@ -183,7 +197,7 @@ public final class RegistryClient {
         var request = HTTPRequest(method: "GET", url: url, headers: [("Accept", "application/json")])
         if let credential { request.headers.append(("Authorization", credential.basic)) }
         let realmService = "token server \(RemoteURL(realm).origin ?? realm) (for registry \(location.apiHost))"
-        let response = try sender(realmService).send(request, what: what, through: transport.send)
+        let response = try send(request, to: realmService, what: what, credential: credential.map { " (from \($0.source))" } ?? "")
         guard response.status == 200 else {
             let whose = credential.map { "the credential from \($0.source)" } ?? "anonymous access"
             throw ForgeError(response.status == 401 || response.status == 403 ? .authentication : .http,
