@@ -133,8 +133,13 @@ final class RegistryClientTests: XCTestCase {
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: helper.path)
         var env = try dockerConfig(credHelpers: [r.hostPort: "test"])
         env["PATH"] = bin.path + ":" + (env["PATH"] ?? "")
-        XCTAssertEqual(try client(env).manifest(at(r, "team/api"), reference: "1.2.0").digest, pushed.digest)
-        XCTAssertEqual(try String(contentsOf: asked, encoding: .utf8), r.hostPort + "\n")
+        try r.push("team/web", tag: "1.0.0")
+        let c = try client(env)
+        XCTAssertEqual(try c.manifest(at(r, "team/api"), reference: "1.2.0").digest, pushed.digest)
+        _ = try c.tags(at(r, "team/api"))
+        _ = try c.manifest(at(r, "team/web"), reference: "1.0.0")
+        _ = try c.tags(at(r, "team/web"))
+        XCTAssertEqual(try String(contentsOf: asked, encoding: .utf8), r.hostPort + "\n", "asked once for the registry, not per repository")
         // credsStore: the same helper for every registry; an explicit variable wins over both
         var store = try dockerConfig(credsStore: "test")
         store["PATH"] = env["PATH"]

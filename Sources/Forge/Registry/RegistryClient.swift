@@ -40,6 +40,9 @@ public final class RegistryClient {
     private var authorizations: [String: String] = [:]
     /// Secrets used so far, masked in every message (and by the caller in its report).
     public private(set) var secrets: [String] = []
+    /// The credential lookup's result per registry: config.json is read and a credential helper run once per
+    /// registry, however many repositories the run asks about.
+    private var credentialByRegistry: [String: Result<RegistryCredential?, Error>] = [:]
     /// Registry and realm host pairs already named in the log (once each).
     private var announcedRealms: Set<String> = []
 
@@ -118,6 +121,16 @@ public final class RegistryClient {
 
     private var redact: Redactor { Redactor(secrets: secrets) }
 
+    /// The credential for `registry` (nil: anonymous), looked up on its first challenge; its secret held.
+    private func credential(for registry: String) throws -> RegistryCredential? {
+        let key = registry.lowercased()
+        if let known = credentialByRegistry[key] { return try known.get() }
+        let found = Result { try credentials.credential(for: registry) }
+        credentialByRegistry[key] = found
+        if case .success(let credential?) = found { hold(credential.secret) }
+        return try found.get()
+    }
+
     /// Keeps `secret` to mask it in every message, and has the caller mask it (once each).
     private func hold(_ secret: String) {
         guard !secret.isEmpty, !secrets.contains(secret) else { return }
@@ -134,8 +147,7 @@ public final class RegistryClient {
         var response = try send(request, to: service, what: what, credential: "")
         guard response.status == 401 else { return response } // (a token that expired is renewed from this challenge)
         guard let challenge = response.header("www-authenticate").flatMap(RegistryChallenge.init(header:)) else { return response }
-        let credential = try credentials.credential(for: location.registry)
-        if let credential { hold(credential.secret) }
+        let credential = try credential(for: location.registry)
         let auth: String
         switch challenge.scheme {
         case .basic:
