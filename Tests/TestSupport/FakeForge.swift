@@ -14,6 +14,11 @@ public enum TestFiles {
     public static let script: URL = {
         let url = directory.appendingPathComponent("fake_forge.py")
         try! fakeForgeScript.write(to: url, atomically: true, encoding: .utf8)
+        // the repository emulator's modules, imported from beside it when a FakeForge is given repos
+        for (name, text) in [("fake_forge_git.py", fakeForgeGitScript), ("fake_forge_gitlab_repo.py", fakeForgeGitLabRepoScript),
+                             ("fake_forge_github_repo.py", fakeForgeGitHubRepoScript)] {
+            try! text.write(to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
         return url
     }()
 
@@ -63,6 +68,8 @@ public struct Recorded {
     public let headers: [String: String]
     public let body: Any?
     public let violations: [String]
+    /// The blob ids whose content this request was answered with (repository emulator: files, contents, blobs).
+    public let servedBlobs: [String]
 
     public var json: [String: Any] { body as? [String: Any] ?? [:] }
 }
@@ -76,12 +83,15 @@ public final class FakeForge {
     public let baseURL: String
     let control: CurlTransport
 
+    /// `repos`: GitLab project path or GitHub owner/repo → bare repository (see `BareRepo`), whose repository
+    /// endpoints it then serves (FakeForgeRepo.swift).
     public init(token: String, jobToken: String = "job-token-for-tests", gitlabPrefix: String = "/api/v4",
          githubPrefix: String = "", graphqlPath: String = "/graphql", tls: TestFiles.TLS? = nil,
-         bind: String = "127.0.0.1") throws {
+         bind: String = "127.0.0.1", repos: [String: String] = [:]) throws {
         var args = ["--token", token, "--job-token", jobToken,
                     "--gitlab-prefix", gitlabPrefix, "--github-prefix", githubPrefix, "--graphql-path", graphqlPath,
                     "--bind", bind]
+        for (name, path) in repos.sorted(by: { $0.key < $1.key }) { args += ["--repo", "\(name)=\(path)"] }
         if let tls { args += ["--tls-cert", tls.cert, "--tls-key", tls.key] }
         server = try LoopbackScript(TestFiles.script.path, args, stdin: stdin, stderr: true)
         port = server.port
@@ -124,7 +134,8 @@ public final class FakeForge {
             Recorded(method: r["method"] as? String ?? "", path: r["path"] as? String ?? "",
                      rawPath: r["rawPath"] as? String ?? "",
                      query: r["query"] as? [String: [String]] ?? [:], headers: r["headers"] as? [String: String] ?? [:],
-                     body: r["body"] is NSNull ? nil : r["body"], violations: r["violations"] as? [String] ?? [])
+                     body: r["body"] is NSNull ? nil : r["body"], violations: r["violations"] as? [String] ?? [],
+                     servedBlobs: r["servedBlobs"] as? [String] ?? [])
         }
     }
 

@@ -16,6 +16,7 @@ STATE = {}
 REQUESTS = []
 FAULTS = []
 ARGS = None
+REPO = None  # with --repo: (fake_forge_git, fake_forge_gitlab_repo, fake_forge_github_repo), the repository emulator
 
 
 def reset_state(cfg=None):
@@ -28,6 +29,9 @@ def reset_state(cfg=None):
                              for r in cfg.get("github_repos", ["octo/config"])}
     for r, v in cfg.get("github_repo_settings", {}).items():
         STATE["github_repos"].setdefault(r, {"prs": [], "next": 1, "allow_auto_merge": True}).update(v)
+    for name in (REPO[0].REPOS if REPO else {}):  # every emulated repository is a project and a repository
+        STATE["gitlab_projects"].setdefault(name, {"id": 100 + len(STATE["gitlab_projects"]), "mrs": [], "next_iid": 1})
+        STATE["github_repos"].setdefault(name, {"prs": [], "next": 1, "allow_auto_merge": True})
     STATE["github_users"] = set(cfg.get("github_users", ["alice", "bob", "carol", "imagebump-bot"]))
     STATE["next_id"] = 5000
     # a hostile server: every MR/PR answer carries this web URL (a test of what imagebump does with it)
@@ -36,6 +40,8 @@ def reset_state(cfg=None):
     STATE["pagination"] = cfg.get("pagination", "offset")
     del REQUESTS[:]
     del FAULTS[:]
+    if REPO:
+        REPO[0].reset(cfg)
 
 
 GITLAB_CREATE_KEYS = {"source_branch": str, "target_branch": str, "title": str, "description": str,
@@ -67,6 +73,11 @@ def check_keys(body, allowed, required, violations):
             violations.append("missing body field %r" % k)
 
 
+def default_branch(name):
+    repo = REPO[0].REPOS.get(name) if REPO else None
+    return repo.default_branch() if repo else "main"
+
+
 def split_labels(v):
     if isinstance(v, list):
         return [str(x) for x in v if str(x)]
@@ -75,6 +86,7 @@ def split_labels(v):
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    check_keys = staticmethod(check_keys)  # for the repository emulator's modules
 
     def log_message(self, fmt, *args):
         pass
@@ -147,7 +159,7 @@ class Handler(BaseHTTPRequestHandler):
                   "violations": violations, "time": time.time()}
         with LOCK:
             REQUESTS.append(record)
-            fault = self.match_fault(method, raw_path)
+            fault = self.match_fault(method, raw_path, body)
         if fault is not None:
             if self.play_fault(fault, method, raw_path, query, body, record):
                 return
@@ -164,11 +176,13 @@ class Handler(BaseHTTPRequestHandler):
             violations.append("fixture error: %r" % e)
             self.send_json(500, {"message": "fixture error %r" % e})
 
-    def match_fault(self, method, raw_path):
+    def match_fault(self, method, raw_path, body):
         for f in FAULTS:
             if f.get("times", 1) <= 0:
                 continue
             if f.get("method") and f["method"] != method:
+                continue
+            if f.get("graphql") and not re.search(f["graphql"], str((body or {}).get("query", "") if isinstance(body, dict) else "")):
                 continue
             if not re.search(f["path"], urllib.parse.unquote(raw_path)):
                 continue
@@ -211,6 +225,10 @@ class Handler(BaseHTTPRequestHandler):
         if action == "delay":
             time.sleep(f.get("seconds", 2))
             return False
+        if action == "commit":
+            # Someone else commits to the branch just before this request is served: a genuine race.
+            REPO[0].other_commit(f)
+            return False
         if action == "race":
             # Another runner wins: the MR/PR appears, then this create is refused as a duplicate.
             with LOCK:
@@ -243,6 +261,8 @@ class Handler(BaseHTTPRequestHandler):
             if path == "/__control/faults":
                 FAULTS.append(cfg)
                 return self.send_json(200, {"ok": True})
+            if path.startswith("/__control/repo/") and REPO and REPO[0].control(self, path, cfg):
+                return
             if path == "/__control/requests":
                 return self.send_json(200, REQUESTS)
             if path == "/__control/state":
@@ -316,6 +336,8 @@ class Handler(BaseHTTPRequestHandler):
         tok, job = h.get("private-token"), h.get("job-token")
         if not ((tok is not None and tok == ARGS.token) or (job is not None and job == ARGS.job_token)):
             return self.send_json(401, {"message": "401 Unauthorized"})
+        if REPO and "/repository/" in rest and REPO[1].handle(self, method, rest, query, body, record, STATE):
+            return
         if rest == "/users":
             if method != "GET":
                 v.append("users endpoint called with %s" % method)
@@ -332,6 +354,7 @@ class Handler(BaseHTTPRequestHandler):
             if p is None:
                 return self.send_json(404, {"message": "404 Project Not Found"})
             return self.send_json(200, {"id": p["id"], "path_with_namespace": urllib.parse.unquote(pm.group(1)),
+                                        "default_branch": default_branch(urllib.parse.unquote(pm.group(1))),
                                         "permissions": {"project_access": {"access_level": p.get("access_level", 40)},
                                                         "group_access": None}})
         m = re.match(r"^/projects/([^/]+)/merge_requests(?:/(\d+)(/merge|/notes)?)?$", rest)
@@ -469,6 +492,8 @@ class Handler(BaseHTTPRequestHandler):
         v = record["violations"]
         if not self.github_headers_ok(record):
             return
+        if REPO and REPO[2].handle(self, method, rest, query, body, record):
+            return
         rm = re.match(r"^/repos/([^/]+)/([^/]+)(?:/assignees/([^/]+))?$", rest)
         if rm and method == "GET":
             r = STATE["github_repos"].get("%s/%s" % (rm.group(1), rm.group(2)))
@@ -483,6 +508,7 @@ class Handler(BaseHTTPRequestHandler):
                 self.end_headers()
                 return
             return self.send_json(200, {"full_name": "%s/%s" % (rm.group(1), rm.group(2)),
+                                        "default_branch": default_branch("%s/%s" % (rm.group(1), rm.group(2))),
                                         "permissions": {"push": r.get("push", True), "pull": True}})
         m = re.match(r"^/repos/([^/]+)/([^/]+)/(pulls|issues)(?:/(\d+)(?:/(labels|assignees|requested_reviewers|comments))?)?$", rest)
         if not m:
@@ -578,6 +604,8 @@ class Handler(BaseHTTPRequestHandler):
             v.append("GraphQL body without query")
             return self.send_json(400, {"message": "Problems parsing JSON"})
         q = body["query"]
+        if REPO and REPO[2].wants(q):
+            return REPO[2].graphql(self, body, record)
         if "enablePullRequestAutoMerge" not in q or "mutation" not in q:
             v.append("unexpected GraphQL query")
         variables = body.get("variables") or {}
@@ -605,7 +633,7 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def main():
-    global ARGS
+    global ARGS, REPO
     ap = argparse.ArgumentParser()
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--token", required=True)
@@ -616,9 +644,15 @@ def main():
     ap.add_argument("--tls-cert")
     ap.add_argument("--tls-key")
     ap.add_argument("--bind", default="127.0.0.1")
+    ap.add_argument("--repo", action="append", help="NAME=BARE_REPO_PATH: serve its repository endpoints")
     ARGS = ap.parse_args()
     if not ARGS.bind.startswith("127."):
         sys.exit("the fake forge binds loopback only")
+    if ARGS.repo:
+        import fake_forge_git, fake_forge_gitlab_repo, fake_forge_github_repo
+        fake_forge_git.setup(ARGS.repo)
+        fake_forge_github_repo.ARGS = ARGS
+        REPO = (fake_forge_git, fake_forge_gitlab_repo, fake_forge_github_repo)
     reset_state()
     server = ThreadingHTTPServer((ARGS.bind, ARGS.port), Handler)
     server.daemon_threads = True
