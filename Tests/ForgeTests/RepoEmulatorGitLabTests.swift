@@ -72,6 +72,10 @@ final class RepoEmulatorGitLabTests: XCTestCase {
         XCTAssertEqual(try repo.read("apps/web/values.yaml"), "image: web:2.0\n")
         XCTAssertEqual(try repo.read("apps/api/values.yaml"), "image: api:1.1\n")
         XCTAssertEqual(try repo.mode("bin/run.sh"), "100755")
+        let read = try gl.call("GET", "/commits/\(try XCTUnwrap(r.object["id"] as? String))").object
+        XCTAssertEqual(read["parent_ids"] as? [String], [theirs])
+        XCTAssertEqual(try gl.call("GET", "/commits/main").object["id"] as? String, r.object["id"] as? String)
+        XCTAssertEqual(try gl.call("GET", "/commits/\(String(repeating: "e", count: 40))").status, 404)
         XCTAssertEqual(try forge.emulatedCommits().map(\.via), ["push", "commits"])
         XCTAssertEqual(try forge.emulatedCommits().last?.authorSet, false)
         try assertLinear(repo, count: 3)

@@ -12,7 +12,7 @@ takes the commit on its new head; `start_branch` makes a new branch (an existing
 import base64, hashlib, json, re, urllib.parse
 import fake_forge_git as G
 
-ROUTE = re.compile(r"^/projects/([^/]+)/repository/(?:files/([^?]+?)(/raw)?|(tree)|branches/([^?]+)|(commits))$")
+ROUTE = re.compile(r"^/projects/([^/]+)/repository/(?:files/([^?]+?)(/raw)?|(tree)|branches/([^?]+)|(commits)(?:/([^/?]+))?)$")
 COMMIT_KEYS = {"branch": str, "commit_message": str, "start_branch": str, "start_sha": str, "start_project": (int, str),
                "actions": list, "author_email": str, "author_name": str, "stats": bool, "force": bool}
 ACTION_KEYS = {"action": str, "file_path": str, "previous_path": str, "content": str, "encoding": str,
@@ -79,7 +79,14 @@ def handle(h, method, rest, query, body, record, state):
         h.send_header("Content-Length", "0")
         h.end_headers()
         return True
-    if m.group(6) and method == "POST":
+    if m.group(7) and method == "GET":
+        sha = repo.resolve(urllib.parse.unquote(m.group(7)))
+        if sha is None:
+            h.send_json(404, {"message": "404 Commit Not Found"})
+            return True
+        h.send_json(200, commit_json(h, project, repo, sha, repo.numstat((repo.commit_info(sha)["parents"] or [None])[0], sha)))
+        return True
+    if m.group(6) and not m.group(7) and method == "POST":
         return create_commit(h, project, repo, body, record)
     v.append("unsupported %s %s" % (method, rest))
     h.send_json(405, {"message": "405 Method Not Allowed"})
