@@ -30,6 +30,22 @@ extension MergeRequestService {
         }
     }
 
+    /// The open MR of `request` as `preflight` finds it, without preflight's other checks: asked again after a refused
+    /// push of its branch, when another run may have opened it since the run looked.
+    public func openMergeRequest(_ request: MergeRequestRequest) throws -> ExistingMergeRequest? {
+        try withRedaction(request) { service, transport in
+            switch request.forge {
+            case .gitlab:
+                let client = service.gitLabClient(request, transport: transport)
+                return try service.gitLabFind(request, client: client, projectID: { try client.readProject().id }).mr
+                    .map { ExistingMergeRequest(number: $0.iid, sourceBranch: $0.sourceBranch, url: $0.webURL) }
+            case .github:
+                return try service.gitHubFind(request, client: try service.gitHubClient(request, transport: transport)).pr
+                    .map { ExistingMergeRequest(number: $0.number, sourceBranch: $0.headRef, url: $0.htmlURL) }
+            }
+        }
+    }
+
     /// Comments `comment` on MR/PR `number` (of `request`'s project), then closes it.
     public func close(_ request: MergeRequestRequest, number: Int, comment: String) throws {
         try withRedaction(request) { service, transport in

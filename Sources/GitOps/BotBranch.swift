@@ -1,33 +1,49 @@
 internal import CGit2
 import FoundationEssentials
 
+/// The remote push branch as a run read it: its force push replaces this commit and nothing else (absent: the push
+/// may only create the branch).
+public struct RemoteBranchRead: Sendable {
+    public let branch: String
+    let oid: git_oid // zero: absent
+
+    public var exists: Bool { var o = oid; return git_oid_is_zero(&o) == 0 }
+}
+
 /// The bot branch of a merge request on the remote: read what it holds, delete it.
 extension ConfigRepo {
-    /// Runs `body` on the working tree holding the remote branch `name`'s files (fetched now), then puts the working
-    /// tree and index back on the current head. nil, and `body` not run, when the remote has no such branch.
-    public func withRemoteBranch<T>(_ name: String, _ body: (String) throws -> T) throws -> T? {
-        try withRemoteBranch(name) { workdir, _ in try body(workdir) }
+    /// Reads the remote branch `name` (fetched now) and runs `body` on the working tree holding its files, then puts
+    /// the working tree and index back on the current head. `body` is not run (nil) when the remote has no such branch.
+    public func readRemoteBranch<T>(_ name: String, _ body: (String) throws -> T) throws -> (read: RemoteBranchRead, result: T?) {
+        guard let oid = try fetchIfPresent(name) else { return (RemoteBranchRead(branch: name, oid: git_oid()), nil) }
+        return (RemoteBranchRead(branch: name, oid: oid), try withCheckout(of: oid, named: name, body))
     }
 
-    /// `withRemoteBranch`, `body` also given the branch's commit as read.
-    func withRemoteBranch<T>(_ name: String, _ body: (String, git_oid) throws -> T) throws -> T? {
+    /// Reads the remote branch `name` (fetched now), its files unread.
+    public func readRemoteBranch(_ name: String) throws -> RemoteBranchRead {
+        RemoteBranchRead(branch: name, oid: try fetchIfPresent(name) ?? git_oid())
+    }
+
+    /// Runs `body` on the working tree holding commit `oid` (of the fetched branch `name`), then puts the working
+    /// tree and index back on the current head.
+    func withCheckout<T>(of oid: git_oid, named name: String, _ body: (String) throws -> T) throws -> T {
         guard let repo else { throw GitOpsError.invalidArgument("repository already closed") }
-        guard var oid = try fetchIfPresent(name) else { return nil }
-        let read = oid
+        var oid = oid
         let head = try headCommitOid()
         defer { try? hardReset(to: head) }
         var commit: OpaquePointer?
         try check(git_object_lookup(&commit, repo, &oid, GIT_OBJECT_COMMIT), "looking up \(name)")
         defer { git_object_free(commit) }
         try check(withForcedCheckout { co in git_checkout_tree(repo, commit, &co) }, "checking out \(name)")
-        return try body(workdir, read)
+        return try body(workdir)
     }
 
-    /// Reads the remote push branch `name` (fetched now) and runs `check` on its files: the commit read, which the
-    /// force push may replace and nothing else (a zero oid: no such branch, and the push may only create it).
-    func readPushBranch(_ name: String, check: ((String) throws -> Void)?) throws -> git_oid {
-        guard let check else { return try fetchIfPresent(name) ?? git_oid() }
-        return try withRemoteBranch(name) { workdir, oid in try check(workdir); return oid } ?? git_oid()
+    /// The lease of the push branch `name` whose fetch found `fetched` (nil: absent), after `check` ran on its files:
+    /// the commit the force push may replace and nothing else (a zero oid: the push may only create the branch).
+    func leaseOnPushBranch(_ name: String, fetched: git_oid?, check: ((String) throws -> Void)?) throws -> git_oid {
+        guard let oid = fetched else { return git_oid() }
+        if let check { try withCheckout(of: oid, named: name, check) }
+        return oid
     }
 
     /// Deletes `name` on the remote (a push of nothing to it).
@@ -39,39 +55,40 @@ extension ConfigRepo {
         if let rejected = ctx.rejectedRefs.first { throw ctx.rejection(rejected) }
     }
 
-    /// Fetches `branch` into its remote-tracking ref. nil when the remote does not advertise it (a tracking ref left
-    /// from an earlier fetch is then removed, so that a branch gone from the remote is never answered from it).
-    func fetchIfPresent(_ branch: String) throws -> git_oid? {
-        guard let repo, let remoteName else { return nil }
-        let tracking = "refs/remotes/\(remoteName)/\(branch)"
-        var advertised = false
+    /// `fetchIfPresent` of one branch.
+    func fetchIfPresent(_ branch: String) throws -> git_oid? { try fetchIfPresent([branch])[0] }
+
+    /// Fetches `branches` into their remote-tracking refs, in one connection; each one's commit, nil when the remote
+    /// does not advertise it (a tracking ref left from an earlier fetch is then removed, so that a branch gone from the
+    /// remote is never answered from it).
+    func fetchIfPresent(_ branches: [String]) throws -> [git_oid?] {
+        guard let repo, let remoteName else { return branches.map { _ in nil } }
+        let tracking = branches.map { "refs/remotes/\(remoteName)/\($0)" }
+        var advertised: Set<String> = []
         let (rc, ctx) = try withRemote(in: repo, phase: .fetching) { remote, ctx in
-            var opts = git_fetch_options()
-            git_fetch_options_init(&opts, UInt32(GIT_FETCH_OPTIONS_VERSION))
-            opts.callbacks = ctx.makeCallbacks()
-            opts.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE  // the one branch, as the clone
-            let rc = ctx.withProxyOptions { proxy in
-                opts.proxy_opts = proxy
-                return withStrArray(["+refs/heads/\(branch):\(tracking)"]) { arr in ctx.run { git_remote_fetch(remote, arr, &opts, nil) } }
+            let rc = ctx.withFetchOptions { opts in
+                withStrArray(zip(branches, tracking).map { "+refs/heads/\($0):\($1)" }) { git_remote_fetch(remote, $0, &opts, nil) }
             }
             // the heads the server advertised stay readable after the fetch disconnected
             var heads: UnsafeMutablePointer<UnsafePointer<git_remote_head>?>?
             var count = 0
             if rc == 0, git_remote_ls(&heads, &count, remote) == 0, let heads {
-                advertised = (0..<count).contains { heads[$0].map { String(cString: $0.pointee.name) } == "refs/heads/\(branch)" }
+                advertised = Set((0..<count).compactMap { heads[$0].map { String(cString: $0.pointee.name) } })
             }
             return rc
         }
         if rc < 0 { throw ctx.error(operation: "fetch from \(session.location.display)", code: rc) }
-        var oid = git_oid()
-        guard advertised, git_reference_name_to_id(&oid, repo, tracking) == 0 else {
-            git_error_clear()
-            var ref: OpaquePointer?
-            if git_reference_lookup(&ref, repo, tracking) == 0 { git_reference_delete(ref); git_reference_free(ref) }
-            git_error_clear()
-            return nil
+        return zip(branches, tracking).map { branch, tracking in
+            var oid = git_oid()
+            guard advertised.contains("refs/heads/\(branch)"), git_reference_name_to_id(&oid, repo, tracking) == 0 else {
+                git_error_clear()
+                var ref: OpaquePointer?
+                if git_reference_lookup(&ref, repo, tracking) == 0 { git_reference_delete(ref); git_reference_free(ref) }
+                git_error_clear()
+                return nil
+            }
+            return oid
         }
-        return oid
     }
 
     /// A local checkout used in place goes back to the branch it was on, its working tree as it was (it was clean

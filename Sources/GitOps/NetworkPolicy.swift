@@ -104,4 +104,17 @@ extension RemoteContext {
             return body(options)
         }
     }
+
+    /// Runs one fetch (`body`) under `run`, given the options every fetch of a branch uses: this context's callbacks
+    /// and proxy, and no tags (the one branch, as the clone).
+    func withFetchOptions(_ body: (inout git_fetch_options) -> Int32) -> Int32 {
+        var opts = git_fetch_options()
+        git_fetch_options_init(&opts, UInt32(GIT_FETCH_OPTIONS_VERSION))
+        opts.callbacks = makeCallbacks()
+        opts.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE
+        return withProxyOptions { proxy in
+            opts.proxy_opts = proxy
+            return run { body(&opts) }
+        }
+    }
 }

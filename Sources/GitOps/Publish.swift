@@ -35,16 +35,19 @@ extension ConfigRepo {
     ///     force-updated (a bot branch), so re-runs update it.
     ///   - author: author and committer.
     ///   - signing: sign every commit made (a re-applied edit's too); nil: unsigned.
-    ///   - pushBranchCheck: run on the files of the remote push branch each time it is read (before the first
-    ///     attempt and after a push it refused): a throw ends the run. The force push replaces only the commit
-    ///     so checked; a branch moved since is a refused push, retried from a fresh read.
+    ///   - pushBranchRead: the remote push branch as the caller read (and checked) it: the lease of the first
+    ///     push, which then reads nothing first. nil (or another branch's read): read now, `pushBranchCheck` run on it.
+    ///   - pushBranchCheck: run on the files of the remote push branch each time this reads it (after a push it
+    ///     refused; before the first attempt without `pushBranchRead`): a throw ends the run. The force push
+    ///     replaces only the commit so checked; a branch moved since is a refused push, retried from a fresh read.
     ///   - push: false = commit locally only (`--commit` without `--push`).
     ///   - retries: retries after the first attempt (default 5).
     ///   - backoff: delays between attempts.
     ///   - message: the commit message, given the changed paths of the current attempt.
     ///   - edit: (re)writes files under the working tree root it receives and returns the changed paths
     ///     relative to that root (absolute paths under it are accepted); empty = nothing to change.
-    public func publish(pushBranch: String? = nil, pushBranchCheck: ((String) throws -> Void)? = nil, author: GitAuthor = .fallback,
+    public func publish(pushBranch: String? = nil, pushBranchRead: RemoteBranchRead? = nil,
+                        pushBranchCheck: ((String) throws -> Void)? = nil, author: GitAuthor = .fallback,
                         signing: CommitSigning? = nil, push: Bool = true, retries: Int = 5, backoff: RetryBackoff = .default,
                         message: ([String]) throws -> String,
                         edit: (String) throws -> [String]) throws -> PublishResult {
@@ -57,7 +60,13 @@ extension ConfigRepo {
         var lease = git_oid() // the remote push branch as read (and checked): the force push replaces only that
         if force {
             // Learn what the remote's bot branch holds (an up-to-date one is kept), the lease of the push.
-            if push { lease = try readPushBranch(workBranch, check: pushBranchCheck) }
+            if push {
+                if let read = pushBranchRead, read.branch == workBranch {
+                    lease = read.oid
+                } else {
+                    lease = try leaseOnPushBranch(workBranch, fetched: try fetchIfPresent(workBranch), check: pushBranchCheck)
+                }
+            }
             // (Re)build the bot branch from the target branch's head.
             let head = try headCommitOid()
             try resetBranch(workBranch, to: head)
@@ -116,7 +125,10 @@ extension ConfigRepo {
                 let delay = backoff.delay(forRetry: attempts, cycle: cycle)
                 if delay > 0 { Backoff.sleep(delay) }
                 cycleStart = Date()
-                let newHead = try fetchBranch(branch)
+                let fetched = try fetchIfPresent(force ? [branch, workBranch] : [branch]) // one connection for both
+                guard let newHead = fetched[0] else {
+                    throw GitOpsError.git(operation: "fetch from \(session.location.display)", message: "no branch \(branch) on the remote", code: -1)
+                }
                 if !isTemporaryClone && !force && !isAncestor(startHead, of: newHead) {
                     // A local repo used in place: never throw away local commits that are not on the remote.
                     try hardReset(to: startHead)
@@ -127,7 +139,7 @@ extension ConfigRepo {
                     throw GitOpsError.untrackedFilesInTheWay(path: displayLocation, branch: branch, files: inTheWay)
                 }
                 if force {
-                    lease = try readPushBranch(workBranch, check: pushBranchCheck)
+                    lease = try leaseOnPushBranch(workBranch, fetched: fetched[1], check: pushBranchCheck)
                     try resetBranch(workBranch, to: newHead)
                 } else {
                     try hardReset(to: newHead)

@@ -72,14 +72,6 @@ extension ConfigRepo {
                 "early eof", "socket"].contains { m.contains($0) }
     }
 
-    /// Fetches `branch` from the remote and returns its new head.
-    func fetchBranch(_ branch: String) throws -> git_oid {
-        guard let oid = try fetchIfPresent(branch) else {
-            throw GitOpsError.git(operation: "fetch from \(session.location.display)", message: "no branch \(branch) on the remote", code: -1)
-        }
-        return oid
-    }
-
     /// The remote's head of `branch` when it has the same tree and the same single parent as `commit`.
     func remoteBranchHolding(_ commit: git_oid, branch: String) -> git_oid? {
         guard let repo, let remoteName else { return nil }

@@ -20,17 +20,11 @@ extension ConfigRepo {
         defer { git_remote_free(remote) }
         try check(git_remote_set_autotag(repo, "origin", GIT_REMOTE_DOWNLOAD_TAGS_NONE), "configuring origin")
 
-        var callbacks = ctx.makeCallbacks()
-        var fetchOptions = git_fetch_options()
-        git_fetch_options_init(&fetchOptions, UInt32(GIT_FETCH_OPTIONS_VERSION))
-        fetchOptions.callbacks = callbacks
-        fetchOptions.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE
         var chosen = branch
         var noDefaultBranch = false
-        let rc: Int32 = ctx.withProxyOptions { proxy in ctx.run {
-            fetchOptions.proxy_opts = proxy
+        let rc = ctx.withFetchOptions { fetchOptions in
             if chosen == nil {  // ask the remote which branch its HEAD names, on the connection the fetch then uses
-                var proxy = proxy
+                var callbacks = fetchOptions.callbacks, proxy = fetchOptions.proxy_opts
                 let connected = git_remote_connect(remote, GIT_DIRECTION_FETCH, &callbacks, &proxy, nil)
                 if connected < 0 { return connected }
                 var buf = git_buf()
@@ -44,7 +38,7 @@ extension ConfigRepo {
             }
             let spec = "+refs/heads/\(chosen!):refs/remotes/origin/\(chosen!)"
             return withStrArray([spec]) { git_remote_fetch(remote, $0, &fetchOptions, nil) }
-        } }
+        }
         if rc < 0 { throw ctx.error(operation: "clone of \(display)", code: rc) }
         guard !noDefaultBranch, let name = chosen else {
             throw GitOpsError.invalidArgument("\(display) has no branches (empty repository?)")

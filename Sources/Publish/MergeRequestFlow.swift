@@ -52,18 +52,24 @@ struct MergeRequestFlow {
         if let existing, !explicitBranch { mr.sourceBranch = existing.sourceBranch }
     }
 
-    /// The run's edit planned on what the open MR's branch holds: the downgrade and stale-run guards refuse a run
-    /// older than the MR. Returns the changes from the MR's values to the run's (nil without an open MR or branch).
-    func changesFromOpenMergeRequest(_ edit: SetRequest, repo: ConfigRepo) throws -> [PlannedChange]? {
-        guard let existing else { return nil }
-        return try repo.withRemoteBranch(existing.sourceBranch) { workdir in try changes(edit, on: existing, at: workdir) }
+    /// The branch to push as read before the first push, the lease of that push. With an open MR: its branch, the
+    /// run's edit planned on what it holds, so that the downgrade and stale-run guards refuse a run older than the MR;
+    /// `changes` are those from the MR's values to the run's (nil when the branch is gone). Without one: a plain
+    /// read of `mr.sourceBranch`, which may hold a closed MR's leftovers and is not checked.
+    func readBranch(_ edit: SetRequest, repo: ConfigRepo) throws -> (read: RemoteBranchRead, changes: [PlannedChange]?) {
+        guard let existing else { return (try repo.readRemoteBranch(mr.sourceBranch), nil) }
+        let r = try repo.readRemoteBranch(existing.sourceBranch) { workdir in try self.changes(edit, on: existing, at: workdir) }
+        return (r.read, r.result)
     }
 
-    /// The guards of `changesFromOpenMergeRequest` on the MR branch's files at `workdir`; nil without an open MR.
-    /// Run again on each read of the branch before its force push, which replaces only the commit so checked.
-    func openBranchCheck(_ edit: SetRequest) -> ((String) throws -> Void)? {
-        guard let existing else { return nil }
-        return { workdir in _ = try self.changes(edit, on: existing, at: workdir) }
+    /// The guards of `readBranch` on the push branch's files at `workdir`, each time it is read again after a refused
+    /// push (another writer moved it): against the open MR found before the push, or when there was none, the one
+    /// the forge lists now (another run may have opened it since). No open MR: no guard.
+    func pushBranchCheck(_ edit: SetRequest) -> (String) throws -> Void {
+        { workdir in
+            guard let open = try self.existing ?? self.service.openMergeRequest(self.mr) else { return }
+            _ = try self.changes(edit, on: open, at: workdir)
+        }
     }
 
     private func changes(_ edit: SetRequest, on existing: ExistingMergeRequest, at workdir: String) throws -> [PlannedChange] {

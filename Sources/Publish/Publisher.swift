@@ -64,6 +64,7 @@ public struct Publisher {
         let target = repo.branch
         var flow: MergeRequestFlow?
         var pushBranch = request.pushBranch
+        var pushBranchRead: RemoteBranchRead?
         var edit = request.edit
         edit.delivery = request.mode == .mergeRequest ? .mergeRequest(target: target)
             : (request.mode == .push ? .push(branch: pushBranch ?? target) : nil)
@@ -75,13 +76,14 @@ public struct Publisher {
             let first = try Self.plan(edit, at: repo.workdir, retention: .summary)
             var f = try MergeRequestFlow(request, repo: repo, token: token, plan: first)
             try f.preflight(explicitBranch: request.pushBranch != nil, warning: warning)
-            let fromOpen = try f.changesFromOpenMergeRequest(edit, repo: repo)
-            if first.changes.isEmpty, let fromOpen {
+            let read = try f.readBranch(edit, repo: repo)
+            if first.changes.isEmpty, let fromOpen = read.changes {
                 report = RunReport(mode: request.mode, changed: false, changes: [], filesSearched: first.searchedFiles)
                 report.supersededMergeRequest = try f.closeSuperseded(changes: fromOpen, repo: repo)
                 return
             }
             pushBranch = f.mr.sourceBranch
+            pushBranchRead = read.read
             flow = f
         }
         // --author, else whoever started the CI job, else a local checkout's git identity, else imagebump's own
@@ -93,7 +95,7 @@ public struct Publisher {
         // the images the change is about: never one that matched nothing (--allow-missing)
         var images: [String] { lastPlan.map { MergeRequestFlow.keyImages(request.specs, $0) }?.map(\.description) ?? request.images }
         let result = try repo.publish(
-            pushBranch: pushBranch, pushBranchCheck: flow?.openBranchCheck(edit), author: author, signing: signing, push: request.mode != .commit, retries: request.retries,
+            pushBranch: pushBranch, pushBranchRead: pushBranchRead, pushBranchCheck: flow?.pushBranchCheck(edit), author: author, signing: signing, push: request.mode != .commit, retries: request.retries,
             message: { files in
                 return CommitMessage.build(template: request.messageTemplate, images: images, files: files, changes: lastPlan?.changes ?? [],
                                            provenance: request.provenance, ci: ci)

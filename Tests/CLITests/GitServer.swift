@@ -12,7 +12,8 @@ final class GitDaemonRepo {
     let host: String
     var url: String { "git://\(host):\(port)/\(name)" }
 
-    init(files: [String: String], name: String = "config.git", host: String = "127.0.0.1") throws {
+    /// - Parameter logRequests: log each request (`git daemon --verbose`), for `uploadPackRequests`.
+    init(files: [String: String], name: String = "config.git", host: String = "127.0.0.1", logRequests: Bool = false) throws {
         self.name = name
         self.host = host
         root = try Fixtures.scratch("gitd")
@@ -31,8 +32,10 @@ final class GitDaemonRepo {
             let proc = Process()
             proc.executableURL = URL(fileURLWithPath: "/usr/bin/git")
             proc.arguments = ["daemon", "--reuseaddr", "--export-all", "--enable=receive-pack", "--listen=\(host)",
-                              "--port=\(p)", "--base-path=\(root.path)", root.path]
-            proc.standardError = FileHandle.nullDevice
+                              "--port=\(p)", "--base-path=\(root.path)"] + (logRequests ? ["--verbose"] : []) + [root.path]
+            let log = root.appendingPathComponent("daemon.log")
+            FileManager.default.createFile(atPath: log.path, contents: nil)
+            proc.standardError = logRequests ? try FileHandle(forWritingTo: log) : FileHandle.nullDevice
             proc.standardOutput = FileHandle.nullDevice
             try proc.run()
             if Self.waitForPort(p, host: host) { started = p; process.executableURL = proc.executableURL; self.daemon = proc; break }
@@ -51,6 +54,13 @@ final class GitDaemonRepo {
     func git(_ args: [String]) throws -> String { try Git.output(["-C", bare.path] + args) }
 
     func file(_ path: String, at ref: String = "main") throws -> String { try git(["show", "\(ref):\(path)"]) }
+
+    private var log: URL { root.appendingPathComponent("daemon.log") }
+
+    /// The fetches (and clones) served so far, with `logRequests`.
+    func uploadPackRequests() throws -> Int {
+        try String(contentsOf: log, encoding: .utf8).components(separatedBy: "Request upload-pack for").count - 1
+    }
 
     static func waitForPort(_ port: Int, host: String = "127.0.0.1") -> Bool {
         for _ in 0..<100 {

@@ -14,11 +14,11 @@ final class MergeRequestFixture {
     let cwd: URL
     var project: String { gitlab ? "team/config" : "octo/config" }
 
-    init(gitlab: Bool = true, tag: String = "1.0.0") throws {
+    init(gitlab: Bool = true, tag: String = "1.0.0", logRequests: Bool = false) throws {
         self.gitlab = gitlab
         server = try GitDaemonRepo(files: [Self.staging + "/kustomization.yaml": SampleApp.overlay(tag),
                                            Self.production + "/kustomization.yaml": SampleApp.overlay(tag)],
-                                   name: (gitlab ? "team/config" : "octo/config") + ".git")
+                                   name: (gitlab ? "team/config" : "octo/config") + ".git", logRequests: logRequests)
         forge = try FakeForge(token: canary)
         try forge.reset(gitlab ? ["gitlab_projects": ["team/config"]] : ["github_repos": ["octo/config"]])
         cwd = try Fixtures.scratch()
