@@ -120,13 +120,11 @@ public enum CommitMessage {
             .replacingEvery("{changes}", with: changeLines.joined(separator: "\n"))
     }
 
-    /// `message` followed by a blank line and the provenance trailers (none → `message` unchanged).
-    /// Trailers already present in the message are not repeated. The result ends with a newline.
+    /// `message` with the provenance trailers added as git adds trailers (`Trailers.appending`: to the message's
+    /// trailer block, else after a blank line; none → `message` unchanged). A trailer the block already holds is not
+    /// repeated; one merely mentioned in the text is. The result ends with a newline.
     public static func withTrailers(_ message: String, provenance: Provenance) -> String {
-        var body = message.trimmingBlanksAndNewlines()
-        let trailers = provenance.trailers.filter { !body.contains($0) }
-        if !trailers.isEmpty { body += "\n\n" + trailers.joined(separator: "\n") }
-        return body + "\n"
+        Trailers.appending(provenance.trailers, to: message.trimmingBlanksAndNewlines())
     }
 
     /// Template expansion plus trailers: the CI job's provenance, overridden field by field by `explicit`.

@@ -15,8 +15,7 @@ public struct GetCommand: RoutedCommand, ContextCommand {
         """
     )
 
-    @Option(name: .customLong("env"), help: ArgumentHelp("An environment of imagebump.yaml (repeatable; default: all).", valueName: "name"), completion: Completions.environments)
-    public var environments: [String] = []
+    @OptionGroup public var environments: EnvironmentFilter
 
     @Option(name: [.short, .customLong("file")], help: ArgumentHelp("A YAML file or directory to list instead of environments (repeatable).", valueName: "path"))
     public var files: [String] = []
@@ -36,7 +35,7 @@ public struct GetCommand: RoutedCommand, ContextCommand {
     public var route: Route { repo.repo == nil ? .local : .git }
 
     public func validate() throws {
-        if !environments.isEmpty && !files.isEmpty { throw ValidationError("give --env or -f, not both") }
+        if !environments.names.isEmpty && !files.isEmpty { throw ValidationError("give --env or -f, not both") }
         for i in images where (try? ImageName(parsing: i)) == nil { throw ValidationError("--image \(i): not an image name") }
     }
 
@@ -87,7 +86,7 @@ public struct GetCommand: RoutedCommand, ContextCommand {
         guard let config = try config.load(root: root, workingDirectory: cwd) else {
             throw ValidationError("no \(ConfigFile.names.joined(separator: " or ")) at the root of \(checkout == nil ? root : "--repo"): give --config PATH, or -f PATH to list one path")
         }
-        let names = environments.isEmpty ? config.environments.map(\.name) : environments
+        let names = try environments.resolve(config)
         return GetReport(environments: try names.map { name in
             .init(name: name, images: try running(root, try config.environment(name).paths(root: root)))
         })

@@ -18,8 +18,7 @@ public struct HistoryCommand: RoutedCommand, ContextCommand {
         """
     )
 
-    @Option(name: .customLong("env"), help: ArgumentHelp("An environment of imagebump.yaml (repeatable; default: all).", valueName: "name"), completion: Completions.environments)
-    public var environments: [String] = []
+    @OptionGroup public var environments: EnvironmentFilter
 
     @Option(bounded: "Show at most this many deployments, the newest (0: all).", valueName: "N")
     public var limit = Count(0)
@@ -45,8 +44,8 @@ public struct HistoryCommand: RoutedCommand, ContextCommand {
 
     public func run(in context: CommandContext) throws {
         let report = try history.withDeployments(repo, context: context, for: "history") { derived, config in
-            for e in environments { _ = try config.environment(e) }
-            return HistoryReport(derived, query: .init(environments: environments, images: history.normalizedImages,
+            _ = try environments.resolve(config)
+            return HistoryReport(derived, query: .init(environments: environments.names, images: history.normalizedImages,
                                                        since: history.sinceTime(now: context.now), limit: limit.value == 0 ? nil : limit.value))
         }
         for w in report.warnings { Console.warning(w) }

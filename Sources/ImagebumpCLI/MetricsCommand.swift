@@ -15,10 +15,9 @@ public struct MetricsCommand: RoutedCommand, ContextCommand {
         """
     )
 
-    @Option(name: .customLong("env"), help: ArgumentHelp("An environment of imagebump.yaml (repeatable; default: all).", valueName: "name"), completion: Completions.environments)
-    public var environments: [String] = []
+    @OptionGroup public var environments: EnvironmentFilter
 
-    @Option(help: ArgumentHelp("The end of the window: a date or time as for --since (default: now).", valueName: "date"))
+    @Option(help: ArgumentHelp("The end of the window: a date, a time or an age, as for --since (default: now).", valueName: "date"))
     public var until: String?
 
     @Option(help: "Output format: text, json, markdown (a job summary or a merge request comment) or svg (a timeline of the deployments).")
@@ -34,8 +33,8 @@ public struct MetricsCommand: RoutedCommand, ContextCommand {
     public var route: Route { .git }
 
     public func validate() throws {
-        if let until, Timestamp.parseISO(until) == nil {
-            throw ValidationError("--until \(until): give a date (2026-03-01) or a time (2026-03-01T12:00:00Z)")
+        if let until, Timestamp.parse(until, now: 0) == nil {
+            throw ValidationError("--until \(until): give a date (2026-03-01), a time (2026-03-01T12:00:00Z) or an age (7d, 12h, 2w)")
         }
     }
 
@@ -43,12 +42,11 @@ public struct MetricsCommand: RoutedCommand, ContextCommand {
         let report: MetricsReport, svg: String
         do {
             (report, svg) = try history.withDeployments(repo, context: context, for: "metrics") { derived, config in
-                for e in environments { _ = try config.environment(e) }
-                let until = self.until.flatMap(Timestamp.parseISO) ?? context.now
+                let names = try environments.resolve(config)
+                let until = self.until.flatMap { Timestamp.parse($0, now: context.now) } ?? context.now
                 let since = history.sinceTime(now: context.now) ?? derived.deployments.last?.timestamp ?? until
                 if since > until { throw Problem(message: "the window is empty: --since is after --until") }
                 for w in derived.notes { Console.warning(w) }
-                let names = environments.isEmpty ? config.environments.map(\.name) : environments
                 let images = history.normalizedImages
                 let shown = images.isEmpty ? derived.deployments : derived.deployments.filter { images.contains(Deployments.normalized($0.image)) }
                 return (MetricsReport(derived.deployments, environments: names, images: images, since: since, until: until),

@@ -131,4 +131,20 @@ final class CommandModelTests: XCTestCase {
         XCTAssertEqual(conflict.status, 64)
         XCTAssertTrue(conflict.stderr.contains("--check writes nothing, so it cannot be combined with --push"), conflict.stderr)
     }
+
+    /// "Declare an option once": an option's help is written in one declaration, in an option group the commands that
+    /// share it use, not copied into each (history and metrics each declared --env). --output's words are shared
+    /// by options that print different documents (get's, history's, set's report), each described on its own.
+    func testAnOptionsHelpIsDeclaredOnce() throws {
+        let dir = Fixtures.repoRoot.appendingPathComponent("Sources/ImagebumpCLI")
+        var places: [String: [String]] = [:]
+        let help = #/help: (?:ArgumentHelp\()?"((?:[^"\\]|\\.)+)"/#
+        for file in try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() where file.hasSuffix(".swift") {
+            let text = try String(contentsOf: dir.appendingPathComponent(file), encoding: .utf8)
+            for m in text.matches(of: help) { places[String(m.output.1), default: []].append(file) }
+        }
+        let copies = places.filter { $0.value.count > 1 && $0.key != "Output format: text or json." }.map { "\($0.key): \($0.value.joined(separator: ", "))" }
+        XCTAssertEqual(copies, [])
+        XCTAssertGreaterThan(places.count, 50, "the declarations were found")
+    }
 }

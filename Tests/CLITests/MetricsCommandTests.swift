@@ -56,6 +56,19 @@ final class MetricsCommandTests: XCTestCase {
                                               schema: "schema/metrics.schema.json").map(\.isEmpty), [false])
     }
 
+    /// --until takes an age, as its help says ("as for --since"): the window ends that long before now.
+    func testUntilTakesAnAge() throws {
+        let repo = try HistoryRepo.make()
+        let r = try CLI.run(["metrics", "--since", "2026-03-01", "--until", "1d", "--output", "json"], in: repo.dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let until = try XCTUnwrap((JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])?["until"] as? String)
+        let end = try XCTUnwrap(ISO8601DateFormatter().date(from: until)).timeIntervalSince1970
+        XCTAssertEqual(end, Date().timeIntervalSince1970 - 86400, accuracy: 120, until)
+        let bad = try CLI.run(["metrics", "--until", "soon"], in: repo.dir)
+        XCTAssertEqual(bad.status, 64)
+        XCTAssertTrue(bad.stderr.contains("--until soon: give a date (2026-03-01), a time (2026-03-01T12:00:00Z) or an age"), bad.stderr)
+    }
+
     /// The timeline renders: rsvg-convert (librsvg, an independent SVG reader) turns it into a PNG without a complaint.
     func testTheSVGTimelineRenders() throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/rsvg-convert") else {
