@@ -80,11 +80,12 @@ public protocol GitBackend {
     /// (`ConfigHistory.commits`). A clone fetches another branch first; a local checkout reads its own branch of
     /// that name, else origin's.
     func history(in checkout: ConfigCheckout, branch: String?, holds: (String) -> Bool, since: Int64?) throws -> HistoryRead
-    /// Asks the registries of `command`'s image specs (--verify, --pin-digest), before anything is written: each new
-    /// reference checked, each tag pinned to its digest. A failure is reported as the run's (exit 1).
-    func resolveImages(of command: SetCommand, context: CommandContext) throws -> ImageResolution
-    /// Every tag each of `images` (names) has in its registry, asked as `command`'s registry options say.
-    func listTags(_ images: [String], of command: SetCommand, context: CommandContext) throws -> [String: [String]]
+    /// Asks the registries of the image specs `specs` (--verify, --pin-digest of `command`), before anything is
+    /// written: each new reference checked, each tag pinned to its digest; through `registry` when given (its logins
+    /// reused), else a client of its own. A failure is reported as the run's (exit 1).
+    func resolveImages(_ specs: [String], of command: SetCommand, using registry: (any ImageRegistry)?, context: CommandContext) throws -> ImageResolution
+    /// A client of the images' registries, asked as `command`'s registry options say (credentials, CA file, timeouts).
+    func registry(for command: SetCommand, context: CommandContext) throws -> any ImageRegistry
 }
 
 /// A checkout of the config repo, open for the run: its root, and the git backend's own handle of it.

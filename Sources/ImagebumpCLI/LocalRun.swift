@@ -21,9 +21,8 @@ public enum LocalRun {
         var output = RunOutput(format: command.edit.output, dotenv: command.repo.dotenv, context: context)
         var plans: [SetPlan] = []
         do {
-            let specs = try SetCommand.parse(command.edit.specs)
-            for t in targets {
-                var request = t.request(specs, root: root(environment: t.environment, cwd: cwd))
+            for t in targets { // each target's own specs (update picks them per environment)
+                var request = t.request(try SetCommand.parse(t.command.edit.specs), root: root(environment: t.environment, cwd: cwd))
                 // in a CI job the stale-run check is never skipped silently: without history, the run says why (once)
                 request.ancestry = ancestry ?? (context.ci.platform == nil ? nil
                     : NoHistory("this run reads no git history: give --source-repo, a checkout or URL of the application repository"))

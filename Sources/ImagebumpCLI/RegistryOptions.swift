@@ -45,3 +45,12 @@ public struct ImageResolution: Sendable {
         }
     }
 }
+
+/// A client of the images' registries for one run (`GitBackend.registry(for:context:)`): `update` lists tags,
+/// follows digests and verifies through one, so each registry is logged in to once.
+public protocol ImageRegistry: AnyObject {
+    /// Every tag the repository of `image` (a name without tag) has.
+    func tags(of image: String) throws -> [String]
+    /// The top-level digest `reference` (a tag or digest) of `image` names now.
+    func digest(of image: String, reference: String) throws -> String
+}

@@ -140,7 +140,9 @@ public struct RunOutput {
             }
         }
         var report = several ? RunReport(mode: mode, entries: entries) : entries[0]
-        report.images = targets.first?.images // the run's, the same for every target
+        // what the registries said of each target's images (update's differ by environment), each image once
+        let asked = targets.compactMap(\.images)
+        report.images = asked.isEmpty ? nil : asked.joined().reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
         try complete(report)
     }
 

@@ -82,7 +82,7 @@ public struct SetCommand: RoutedCommand, ContextCommand {
     static func run(_ targets: [RunTarget], of command: SetCommand, in checkout: ConfigCheckout?, context: CommandContext) throws {
         var (targets, command) = (targets, command)
         if command.registry.asksRegistry {
-            let resolution = try context.requireGit().resolveImages(of: command, context: context)
+            let resolution = try context.requireGit().resolveImages(command.edit.specs, of: command, using: nil, context: context)
             (targets, command.edit.specs) = (resolution.applied(to: targets), resolution.specs)
         }
         guard command.route == .git else { return try LocalRun.run(targets, of: command, context: context) }
@@ -121,11 +121,10 @@ public struct EditOptions: ParsableArguments {
                                  valueName: "image-spec"))
     public var specs: [String]
 
-    @Option(name: [.short, .customLong("file")], help: ArgumentHelp("A YAML file (*.yaml, *.yml, Kustomization), or a directory searched recursively for them (hidden directories such as .git skipped; hidden files such as .argocd-source-app.yaml are not). Repeatable. Default: the current directory (with --repo: the repo root; paths are relative to it).", discussion: "Paths must stay inside the root. A link is followed when it stays inside: the file behind it is edited (the link kept) and reported, committed and staged by its real path; a link that leads outside is refused with its name, before anything is read. Without -f the whole root is searched, with a warning naming the environment directories (overlays/dev, overlays/production) when matches lie in more than one; in a repository with an imagebump.yaml, a run with neither -f nor --env is an error listing its environments (-f . names the whole repository on purpose).", valueName: "path"))
-    public var files: [String] = []
-
-    @Option(help: ArgumentHelp("Skip found files and directories whose path (relative to the root) or name matches this glob; * also matches /, as in --exclude '*/production/*'. Repeatable.", valueName: "glob"))
-    public var exclude: [String] = []
+    /// -f and --exclude (shared with `update`).
+    @OptionGroup public var paths: FileOptions
+    public var files: [String] { get { paths.files } set { paths.files = newValue } }
+    public var exclude: [String] { get { paths.exclude } set { paths.exclude = newValue } }
 
     @Flag(help: "An image spec that matches nothing is not an error.")
     public var allowMissing = false

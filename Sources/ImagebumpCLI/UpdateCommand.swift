@@ -3,29 +3,27 @@ import ImagebumpKit
 import ImageRules
 import Support
 
-/// `imagebump update --env ENV --semver RANGE`: the scheduled image bump bot. Every image the environments' files
-/// hold is set to the newest tag its registry lists that the policy allows, the way `set --env` reaches them (a
-/// push, or a merge request per environment, with the same guards, trailers and reports).
+/// `imagebump update`: the scheduled image bump bot. Every image the files (-f, or the environments') hold is set
+/// to the tag its policy picks from its registry's tags, the way `set` reaches them (a push, or a merge request per
+/// environment, with the same guards, trailers and reports).
 public struct UpdateCommand: RoutedCommand, ContextCommand {
     public static let configuration = CommandConfiguration(
         commandName: "update",
-        abstract: "Set each image of the environments' files to the newest tag its registry has that the policy allows.",
+        abstract: "Set each image of the files to the tag its policy picks from its registry's tags.",
         discussion: """
-        The registry of each image is asked for its tags (credentials as for --verify); the newest that --semver \
-        allows is set as `set --env` would set it. An image already at that tag, or with no tag the policy allows, \
-        is left as it is. Exit codes as for set.
+        Needs -f (files or directories) or --env (the environments' files). The registry of each image is asked for \
+        its tags (credentials as for --verify), and the tag the policy picks is set as `set` would set it. The policy: --semver, --numerical, --alphabetical (with --tag-regex) or \
+        --digest for every image, else each environment's update: in imagebump.yaml (per image, else for the \
+        environment). An image already at that tag, with no tag the policy allows, or with no policy is left as it \
+        is. All registries are asked before anything is written: one that fails fails the run. Exit codes as for set.
         """
     )
 
     @Argument(help: ArgumentHelp("Update only these images (names without tag; default: every image the files hold).", valueName: "name"))
     public var images: [String] = []
 
-    @Option(help: ArgumentHelp("The versions an image may move to: comparators joined by blanks, all of which must hold (>=1.2 <2; a partial version is padded with zeros). Pre-releases are never chosen.", valueName: "range"))
-    public var semver: String
-
-    @Option(help: ArgumentHelp("Consider only the tags this regular expression matches whole; its first capture group, when it has one, is the version --semver compares (^main-(.+)$: main-1.4.0 is 1.4.0).", valueName: "pattern"))
-    public var tagRegex: String?
-
+    @OptionGroup(title: "Tag policy") public var policy: UpdatePolicyOptions
+    @OptionGroup(title: "Files") public var paths: FileOptions
     @OptionGroup(title: "Environments (imagebump.yaml)") public var environments: EnvironmentOptions
     @OptionGroup(title: "Output and guards") public var runOptions: RunOptions
     @OptionGroup(title: "Config repo (commit and push)") public var repo: RepoOptions
@@ -37,18 +35,21 @@ public struct UpdateCommand: RoutedCommand, ContextCommand {
     /// The registries are asked for their tags: only `imagebump-git` has an HTTP client.
     public var route: Route { .git }
 
-    /// The `set` this run becomes once the tags are chosen (its specs filled in by `run`).
+    /// The `set` this run becomes once the tags are chosen (each target's specs filled in by `run`).
     var setCommand: SetCommand {
-        // the placeholder spec is replaced in `run`
         var s = SetCommand.derived(run: runOptions, repo: repo, forge: forge, registry: registry)
         s.environments = environments
+        s.edit.paths = paths
         return s
     }
 
     public func validate() throws {
-        if environments.names.isEmpty { throw ValidationError("update needs --env: the environments whose images are updated") }
-        do { _ = try SemverRange(parsing: semver) } catch { throw ValidationError(error.message) }
-        if let tagRegex { do { _ = try TagFilter(pattern: tagRegex) } catch { throw ValidationError(error.message) } }
+        if environments.names.isEmpty && paths.files.isEmpty {
+            throw ValidationError("update needs -f (files or directories) or --env (imagebump.yaml's environments) whose images it updates")
+        }
+        for name in images {
+            do { _ = try ImageName(parsing: name) } catch { throw ValidationError("\(name) is not an image name: \(error)") }
+        }
         var s = setCommand
         try s.validate()
     }
@@ -60,37 +61,44 @@ public struct UpdateCommand: RoutedCommand, ContextCommand {
         let failure = RunReport(mode: base.mode)
         try output.reporting(failure) {
             try git.withCheckout(repo.access, context: context) { checkout in
-                let specs = try chooseTags(root: checkout.root, workingDirectory: cwd, git: git, of: base, context: context)
-                if specs.isEmpty { return try output.finish(RunReport(mode: base.mode), wrote: false) }
+                let environments = try self.environments.resolve(root: checkout.root, workingDirectory: cwd)
+                let given = try policy.policy()
+                if given == nil && environments.allSatisfy({ $0.update.policy == nil && $0.update.images.isEmpty }) {
+                    let none = environments.map(\.name).joined(separator: ", ")
+                    throw Problem(message: "update needs a tag policy: --semver, --numerical, --alphabetical or --digest\(none.isEmpty ? "" : ", or update: in imagebump.yaml for \(none)")")
+                }
+                // one client for the run: each registry logged in to once, each image asked once
+                let choice = UpdateChoice(registry: try git.registry(for: base, context: context))
+                var targets: [RunTarget] = []
+                for t in try base.targets(root: checkout.root, workingDirectory: cwd) {
+                    let env = environments.first { $0.name == t.environment }
+                    let root = t.environment == nil && repo.repo == nil ? cwd : checkout.root
+                    let entries = try Inventory.images(root: root, paths: t.command.edit.files, excludes: paths.exclude,
+                                                       maxFileSize: runOptions.maxFileSize.bytes)
+                    var t = t
+                    t.command.edit.specs = try choice.specs(of: entries, only: images, environment: t.environment) { name in
+                        given ?? env?.update.policy(for: name)
+                    }
+                    if !t.command.edit.specs.isEmpty { targets.append(t) }
+                }
+                if targets.isEmpty { return try output.finish(RunReport(mode: base.mode), wrote: false) }
                 var s = base
-                s.edit.specs = specs
-                let targets = try s.targets(root: checkout.root, workingDirectory: cwd)
+                if base.registry.asksRegistry { // every target asked before any is written, through the same client
+                    for i in targets.indices {
+                        let r = try git.resolveImages(targets[i].command.edit.specs, of: base, using: choice.registry, context: context)
+                        (targets[i].command.edit.specs, targets[i].images) = (r.specs, r.images)
+                    }
+                    s.registry.verify = false; s.registry.pinDigest = false
+                    for i in targets.indices { targets[i].command.registry = s.registry }
+                }
+                s.edit.specs = targets[0].command.edit.specs
                 try RunOutput.reportsItself { try SetCommand.run(targets, of: s, in: checkout, context: context) }
             }
         }
     }
 
-    /// `NAME:TAG` for each image of the environments' files (those named, when some are) whose registry lists a tag
-    /// in range: the newest such tag.
-    func chooseTags(root: String, workingDirectory: String, git: any GitBackend, of base: SetCommand, context: CommandContext) throws -> [String] {
-        let range = try SemverRange(parsing: semver)
-        let filter = try tagRegex.map { pattern throws(Problem) in try TagFilter(pattern: pattern) }
-        let only = try Set(images.map { try ImageName(parsing: $0).normalized })
-        var names: [String] = [], seen: Set<String> = []
-        for env in try environments.resolve(root: root, workingDirectory: workingDirectory) {
-            for e in try Inventory.images(root: root, paths: env.paths(root: root), maxFileSize: runOptions.maxFileSize.bytes) {
-                guard let name = try? ImageName(parsing: e.image.name), only.isEmpty || only.contains(name.normalized),
-                      seen.insert(name.normalized).inserted else { continue }
-                names.append(e.image.name)
-            }
-        }
-        let tags = try git.listTags(names, of: base, context: context)
-        return names.compactMap { name in
-            guard let tag = range.newest(tags[name] ?? [], version: { t in filter.map { $0.version(of: t) } ?? t }) else {
-                Console.warning("no tag of \(name) is in --semver \(range)\(filter.map { " with --tag-regex \($0.pattern)" } ?? ""): left as it is")
-                return nil
-            }
-            return name + ":" + tag
-        }
+    /// A failure before the targets reported themselves: the run report, failed.
+    public func report(_ error: Error, in context: CommandContext) -> Error {
+        RunOutput(format: runOptions.output, dotenv: repo.dotenv, context: context).fail(error, report: RunReport(mode: setCommand.mode))
     }
 }

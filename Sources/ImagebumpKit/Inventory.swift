@@ -12,9 +12,10 @@ public enum Inventory {
     /// Every image reference under `paths` (files or directories relative to `root`, searched and confined to it as
     /// `set` does), file by file in discovery order, each file's in line order. Throws with every file that cannot
     /// be read or parsed.
-    public static func images(root: String, paths: [String], maxFileSize: Int = 16 << 20) throws -> [Entry] {
+    /// `excludes`: globs skipped, as set's --exclude.
+    public static func images(root: String, paths: [String], excludes: [String] = [], maxFileSize: Int = 16 << 20) throws -> [Entry] {
         let files: [DiscoveredFile]
-        do { files = try FileDiscovery.discover(paths, root: RepoRoot(root)).files } catch { throw SetJobError(Problem.list(error)) }
+        do { files = try FileDiscovery.discover(paths, root: RepoRoot(root), excludes: excludes).files } catch { throw SetJobError(Problem.list(error)) }
         var out: [Entry] = []
         var errors: [Problem] = []
         for f in files {

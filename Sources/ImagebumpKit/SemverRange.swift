@@ -2,39 +2,70 @@ import ImageRules
 import Version
 import Support
 
-/// `update --semver RANGE`: comparators joined by blanks, all of which a version must meet (`>=1.2 <2`); a partial
-/// version is padded with zeros (`<2` is `<2.0.0`). Pre-releases never match (`1.3.0-rc.1` is not a release).
+/// A semver range (`update --semver`, `semver:` in imagebump.yaml): comparators joined by blanks, all of which a
+/// version must meet (`>=1.2 <2`), alternatives joined by `||`. `^1.2.3` is `>=1.2.3 <2.0.0` (`^0.2.3`: `<0.3.0`, as
+/// npm and Masterminds/semver, which Flux uses, read it), `~1.2.3` is `>=1.2.3 <1.3.0`; a partial version is padded
+/// with zeros (`<2` is `<2.0.0`). Pre-releases never match (`1.3.0-rc.1` is not a release).
 public struct SemverRange: Sendable, CustomStringConvertible {
-    enum Op: String, CaseIterable { case ge = ">=", le = "<=", gt = ">", lt = "<", eq = "=" }
-    let comparators: [(op: Op, version: Version)]
+    enum Op: String, CaseIterable { case ge = ">=", le = "<=", gt = ">", lt = "<", eq = "=", caret = "^", tilde = "~" }
+    /// Alternatives (`||`), each a list of comparators that must all hold.
+    let alternatives: [[(op: Op, version: Version)]]
     public let description: String
 
+    /// - Throws: a message naming `text` and the word that is no comparator (callers add where it came from).
     public init(parsing text: String) throws(Problem) {
-        var out: [(Op, Version)] = []
-        for word in text.split(whereSeparator: { $0 == " " || $0 == "\t" }) {
-            let op = Op.allCases.first { word.hasPrefix($0.rawValue) } ?? .eq
-            var rest = word.dropFirst(word.hasPrefix(op.rawValue) ? op.rawValue.count : 0)
-            if rest.first == "v" { rest = rest.dropFirst() }
-            let parts = rest.split(separator: ".", omittingEmptySubsequences: false)
-            guard (1...3).contains(parts.count), parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
-                  let v = Version((parts + Array(repeating: "0", count: 3 - parts.count)).joined(separator: ".")) else {
-                throw Problem(message: "--semver \(PathQuoting.quoted(text)): \(PathQuoting.quoted(String(word))) is not a comparator (>=, >, <=, <, = and MAJOR[.MINOR[.PATCH]], e.g. \">=1.2 <2\")")
+        var alternatives: [[(Op, Version)]] = []
+        for alternative in text.split(separator: "||", omittingEmptySubsequences: false) {
+            var out: [(Op, Version)] = []
+            for word in alternative.split(whereSeparator: { $0 == " " || $0 == "\t" }) {
+                guard let parsed = Self.comparators(String(word)) else {
+                    throw Problem(message: "\(PathQuoting.quoted(text)): \(PathQuoting.quoted(String(word))) is not a comparator (>=, >, <=, <, =, ^, ~ and MAJOR[.MINOR[.PATCH]], e.g. \">=1.2 <2\" or ^1.2)")
+                }
+                out += parsed
             }
-            out.append((op, v))
+            guard !out.isEmpty else { throw Problem(message: "\(PathQuoting.quoted(text)) is not a range: each side of || needs a comparator, e.g. \">=1.2 <2\"") }
+            alternatives.append(out)
         }
-        guard !out.isEmpty else { throw Problem(message: "--semver needs a range, e.g. \">=1.2 <2\"") }
-        comparators = out
+        self.alternatives = alternatives
         description = text
     }
 
+    /// One word as plain comparators (`^1.2` → `>=1.2.0`, `<2.0.0`); nil when it is none.
+    static func comparators(_ word: String) -> [(Op, Version)]? {
+        let op = Op.allCases.first { word.hasPrefix($0.rawValue) } ?? .eq
+        var rest = Substring(word).dropFirst(word.hasPrefix(op.rawValue) ? op.rawValue.count : 0)
+        if rest.first == "v" { rest = rest.dropFirst() }
+        let parts = rest.split(separator: ".", omittingEmptySubsequences: false)
+        guard (1...3).contains(parts.count), parts.allSatisfy({ !$0.isEmpty && $0.count < 10 && $0.allSatisfy { $0.isASCII && $0.isNumber } }) else {
+            return nil
+        }
+        let given = parts.map { Int($0)! }
+        let padded = given + Array(repeating: 0, count: 3 - given.count)
+        guard let low = Version(padded.map(String.init).joined(separator: ".")) else { return nil }
+        // ^ moves up to the next change of the first non-zero part given (the last one given when all are zero);
+        // ~ to the next minor (the next major when only the major is given)
+        let bump: Int
+        switch op {
+        case .caret: bump = given.firstIndex { $0 != 0 } ?? given.count - 1
+        case .tilde: bump = given.count == 1 ? 0 : 1
+        default: return [(op, low)]
+        }
+        var high = padded
+        high[bump] += 1
+        for i in (bump + 1)..<3 { high[i] = 0 }
+        return [(.ge, low), (.lt, Version(high[0], high[1], high[2]))]
+    }
+
     public func contains(_ v: Version) -> Bool {
-        v.prereleaseIdentifiers.isEmpty && comparators.allSatisfy { c in
-            switch c.op {
-            case .ge: v >= c.version
-            case .le: v <= c.version
-            case .gt: v > c.version
-            case .lt: v < c.version
-            case .eq: v == c.version
+        v.prereleaseIdentifiers.isEmpty && alternatives.contains { all in
+            all.allSatisfy { c in
+                switch c.op {
+                case .ge: v >= c.version
+                case .le: v <= c.version
+                case .gt: v > c.version
+                case .lt: v < c.version
+                case .eq, .caret, .tilde: v == c.version // ^ and ~ are expanded when parsed
+                }
             }
         }
     }
@@ -43,26 +74,5 @@ public struct SemverRange: Sendable, CustomStringConvertible {
     /// `version` reads a tag's version (`TagFilter`); default: the tag itself.
     public func newest(_ tags: [String], version: (String) -> String? = { $0 }) -> String? {
         tags.compactMap { t in version(t).flatMap(DowngradeGuard.semver).map { (t, $0) } }.filter { contains($0.1) }.max { $0.1 < $1.1 }?.0
-    }
-}
-
-/// `update --tag-regex PATTERN` (as Flux's `filterTags`): only tags the pattern matches whole are considered, and its
-/// first capture group, when it has one, is the version the policy compares (`^main-(.+)$`: `main-1.4.0` is 1.4.0).
-public struct TagFilter: @unchecked Sendable {
-    let regex: Regex<AnyRegexOutput>
-    public let pattern: String
-
-    public init(pattern: String) throws(Problem) {
-        do { regex = try Regex(pattern) } catch {
-            throw Problem(message: "--tag-regex \(PathQuoting.quoted(pattern)) is not a regular expression: \(error)")
-        }
-        self.pattern = pattern
-    }
-
-    /// The version part of `tag`, nil when the pattern does not match it whole.
-    public func version(of tag: String) -> String? {
-        guard let match = try? regex.wholeMatch(in: tag) else { return nil }
-        guard match.output.count > 1 else { return tag }
-        return match.output[1].substring.map(String.init)
     }
 }

@@ -77,15 +77,31 @@ enum RegistryResolution {
     }
 }
 
+/// `ImageRegistry` over one `RegistryClient`, whose logins (tokens per repository) last for the run.
+final class RegistrySession: ImageRegistry {
+    let client: RegistryClient
+    init(client: RegistryClient) { self.client = client }
+
+    func tags(of image: String) throws -> [String] {
+        let name = try ImageName(parsing: image)
+        return try client.tags(RegistryLocation(domain: name.domain, path: name.path))
+    }
+
+    func digest(of image: String, reference: String) throws -> String {
+        let name = try ImageName(parsing: image)
+        return try client.manifest(RegistryLocation(domain: name.domain, path: name.path), reference: reference).digest
+    }
+}
+
 extension GitRemoteRunner {
-    public func resolveImages(of command: SetCommand, context: CommandContext) throws -> ImageResolution {
+    public func resolveImages(_ specs: [String], of command: SetCommand, using registry: (any ImageRegistry)?, context: CommandContext) throws -> ImageResolution {
         var output = RunOutput(format: command.edit.output, dotenv: command.repo.dotenv, context: context)
         var report = RunReport(mode: command.mode)
         var client: RegistryClient?
         do {
-            let made = try RegistryResolution.client(command, context: context)
+            let made = try (registry as? RegistrySession)?.client ?? RegistryResolution.client(command, context: context)
             client = made
-            return try RegistryResolution.resolve(command.edit.specs, options: command.registry, client: made)
+            return try RegistryResolution.resolve(specs, options: command.registry, client: made)
         } catch {
             output.secrets = client?.secrets ?? [] // the client's messages are masked already; the report's are too
             report.images = (error as? RegistryResolution.Refusal)?.images
@@ -93,13 +109,7 @@ extension GitRemoteRunner {
         }
     }
 
-    public func listTags(_ images: [String], of command: SetCommand, context: CommandContext) throws -> [String: [String]] {
-        let client = try RegistryResolution.client(command, context: context)
-        var out: [String: [String]] = [:]
-        for image in images {
-            let name = try ImageName(parsing: image)
-            out[image] = try client.tags(RegistryLocation(domain: name.domain, path: name.path))
-        }
-        return out
+    public func registry(for command: SetCommand, context: CommandContext) throws -> any ImageRegistry {
+        RegistrySession(client: try RegistryResolution.client(command, context: context))
     }
 }

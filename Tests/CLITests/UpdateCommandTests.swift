@@ -19,7 +19,7 @@ final class UpdateCommandTests: XCTestCase {
         let first = try CLI.run(args, in: work, env: s.env)
         XCTAssertEqual(first.status, 0, first.stderr)
         XCTAssertEqual(try repo.file("dev/kustomization.yaml"), "images:\n- name: \(s.api)\n  newTag: 1.3.0\n- name: \(s.web)\n  newTag: 1.0.0\n")
-        XCTAssertTrue(first.stderr.contains("no tag of \(s.web) is in --semver >=1.2 <2: left as it is"), first.stderr)
+        XCTAssertTrue(first.stderr.contains("no tag of \(s.web) is allowed by semver >=1.2 <2 in environment dev: left as it is"), first.stderr)
         let head = try repo.git(["rev-parse", "main"])
         XCTAssertTrue(try repo.git(["log", "-1", "--format=%s", "main"]).contains("\(s.api):1.3.0"))
         let second = try CLI.run(args, in: work, env: s.env)
@@ -29,7 +29,7 @@ final class UpdateCommandTests: XCTestCase {
 
         // --tag-regex: only main-* tags, their version compared
         try s.registry.push("team/api", tag: "main-1.5.0")
-        let filtered = try CLI.run(args + ["--tag-regex", "main-(.+)", s.api], in: work, env: s.env)
+        let filtered = try CLI.run(args + ["--tag-regex", "^main-(.+)", s.api], in: work, env: s.env)
         XCTAssertEqual(filtered.status, 0, filtered.stderr)
         XCTAssertEqual(try repo.file("dev/kustomization.yaml"), "images:\n- name: \(s.api)\n  newTag: main-1.5.0\n- name: \(s.web)\n  newTag: 1.0.0\n")
         XCTAssertFalse(filtered.stderr.contains("no tag of \(s.web)"), "only the image named is updated: \(filtered.stderr)")

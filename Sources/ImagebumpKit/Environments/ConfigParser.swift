@@ -6,7 +6,7 @@ import Support
 public enum ConfigKey: String, CaseIterable, Sendable { case environments, promotion, apps }
 
 /// Keys of one environment.
-public enum EnvironmentKey: String, CaseIterable, Sendable { case files, mode, branch, labels, reviewers, assignees, requireDigest, allowedRegistries }
+public enum EnvironmentKey: String, CaseIterable, Sendable { case files, mode, branch, labels, reviewers, assignees, requireDigest, allowedRegistries, update }
 
 extension EnvironmentsConfig {
     /// Parses and validates a config file. Every error names `file`, line and column.
@@ -104,6 +104,7 @@ struct ConfigParser {
         var branch: String?
         var labels: [String] = [], reviewers: [String] = [], assignees: [String] = []
         var images = Environment.ImagePolicy()
+        var update = Environment.UpdatePolicies()
         for (key, value) in try pairs(body, what: "environment \(n)") {
             guard let k = EnvironmentKey(rawValue: key.value) else {
                 throw error(at: key, "unknown key \(PathQuoting.quoted(key.value)) in environment \(n) (expected one of \(EnvironmentKey.allCases.map(\.rawValue).joined(separator: ", ")))")
@@ -140,11 +141,13 @@ struct ConfigParser {
                     hosts.append(host)
                 }
                 images.allowedRegistries = hosts
+            case .update: update = try updatePolicies(value, env: n)
             }
         }
         guard let files, !files.isEmpty else { throw error(at: name, "environment \(n) has no files (give files: [path, …])") }
         var env = Environment(name: n, files: files, fileSites: sites, mode: mode, branch: branch, labels: labels, reviewers: reviewers, assignees: assignees)
         env.images = images
+        env.update = update
         return env
     }
 

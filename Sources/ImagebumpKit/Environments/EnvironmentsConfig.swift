@@ -64,6 +64,8 @@ public struct Environment: Sendable, Equatable {
     public let assignees: [String]
     /// Which image references the environment accepts (`requireDigest`, `allowedRegistries`).
     public var images = ImagePolicy()
+    /// The tag policies `imagebump update` follows (`update:`).
+    public var update = UpdatePolicies()
 
     public struct Site: Sendable, Equatable { public let line: Int; public let column: Int }
 

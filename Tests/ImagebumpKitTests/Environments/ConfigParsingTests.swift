@@ -54,7 +54,7 @@ final class ConfigParsingTests: XCTestCase {
 
     func testUnknownEnvironmentKey() {
         XCTAssertEqual(failure("environments:\n  dev:\n    files: [a]\n    reviewer: [x]\n"),
-                       "imagebump.yaml:4:5: unknown key reviewer in environment dev (expected one of files, mode, branch, labels, reviewers, assignees, requireDigest, allowedRegistries)")
+                       "imagebump.yaml:4:5: unknown key reviewer in environment dev (expected one of files, mode, branch, labels, reviewers, assignees, requireDigest, allowedRegistries, update)")
     }
 
     func testImagePolicyKeys() throws {
