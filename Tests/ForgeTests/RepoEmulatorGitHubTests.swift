@@ -136,6 +136,18 @@ final class RepoEmulatorGitHubTests: XCTestCase {
         try assertLinear(repo, count: 3)
     }
 
+    func testAPullRequestNeedsItsHeadBranchInTheRepository() throws {
+        let pr: [String: Any] = ["title": "Bump", "head": "imagebump/web", "base": "main"]
+        let refused = try gh.call("POST", "/repos/octo/config/pulls", pr)
+        XCTAssertEqual(refused.status, 422)
+        XCTAssertEqual((refused.object["errors"] as? [[String: Any]])?.first?["field"] as? String, "head")
+        let main = try XCTUnwrap(repo.head())
+        XCTAssertEqual(try gh.call("POST", "/repos/octo/config/git/refs", ["ref": "refs/heads/imagebump/web", "sha": main]).status, 201)
+        let made = try gh.call("POST", "/repos/octo/config/pulls", pr)
+        XCTAssertEqual(made.status, 201)
+        XCTAssertEqual((made.object["head"] as? [String: Any])?["sha"] as? String, main)
+    }
+
     func testTwentyParallelClientsRetryingOnStaleDataAllLandInOneLine() throws {
         let test = GitHubOps(gh: gh, name: repoName)
         let statuses = Statuses()

@@ -143,6 +143,31 @@ final class RepoEmulatorGitLabTests: XCTestCase {
         XCTAssertTrue(try forge.requests().flatMap(\.servedBlobs).isEmpty, "a listing downloads no blob")
     }
 
+    func testAMergeRequestFromABranchTheRepositoryLacksIsAViolation() throws {
+        let mrs = "\(forge.baseURL)/api/v4/projects/group%2Fsub%2Fconfig/merge_requests"
+        let mr: [String: Any] = ["source_branch": "imagebump/web", "target_branch": "main", "title": "Bump"]
+        XCTAssertEqual(try gl.call("POST", mrs, mr).status, 201)
+        XCTAssertEqual(try forge.requests().last?.violations,
+                       ["merge request from branch 'imagebump/web', which the repository does not have"])
+        let made = try update("apps/web/values.yaml", "image: web:2.0\n", lastCommit: nil, branch: "imagebump/other",
+                              extra: ["start_branch": "main"])
+        let other = try gl.call("POST", mrs, ["source_branch": "imagebump/other", "target_branch": "main", "title": "Bump"])
+        XCTAssertEqual(try forge.requests().last?.violations, [])
+        XCTAssertEqual(other.object["sha"] as? String, made.object["id"] as? String)
+    }
+
+    func testALongHistoryIsCheapToBuildAndTheLockStillNamesTheFilesCommit() throws {
+        let long = try BareRepo(files: ["a.yaml": "a: 1\n"], history: 3000)
+        XCTAssertEqual(try long.log().count, 3001)
+        let root = try XCTUnwrap(long.log().last)
+        let big = try FakeForge(token: "emu-token", repos: ["big/config": long.path])
+        defer { big.stop() }
+        let client = EmulatorClient(base: big.baseURL + "/api/v4/projects/big%2Fconfig/repository", token: "emu-token", github: false)
+        let f = try client.call("GET", "/files/a.yaml?ref=main").object
+        XCTAssertEqual(f["last_commit_id"] as? String, root)
+        XCTAssertEqual(f["commit_id"] as? String, try long.head())
+    }
+
     func testTwentyParallelCommitsOfDifferentFilesAllLandInOneLine() throws {
         let head = try XCTUnwrap(repo.head())
         let client = gl!

@@ -6,9 +6,10 @@ public final class BareRepo {
     public let path: String
 
     /// One commit on `branch` (HEAD) holding `files` (100644), `executables` (100755: path → content),
-    /// `symlinks` (120000: path → target) and `submodules` (160000: path → URL, with a .gitmodules naming it).
+    /// `symlinks` (120000: path → target) and `submodules` (160000: path → URL, with a .gitmodules naming it);
+    /// then `history` commits that change nothing (a long history: what `log -- path` and a clone must walk).
     public init(files: [String: String], executables: [String: String] = [:], symlinks: [String: String] = [:],
-                submodules: [String: String] = [:], branch: String = "main") throws {
+                submodules: [String: String] = [:], branch: String = "main", history: Int = 0) throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("imagebump-bare-\(UUID().uuidString).git")
         path = dir.path
         try git("init", "-q", "--bare", path)
@@ -27,6 +28,9 @@ public final class BareRepo {
         for e in entries.sorted(by: { $0.path < $1.path }) { stream += "M \(e.mode) inline \(e.path)\n" + data(e.content) }
         // a submodule's entry names a commit that is not in this repository, as a real one's does
         for (i, p) in submodules.keys.sorted().enumerated() { stream += "M 160000 \(String(repeating: "\(i % 9 + 1)", count: 40)) \(p)\n" }
+        for i in 0..<history {
+            stream += "\ncommit refs/heads/\(branch)\ncommitter Fixture <fixture@example.invalid> \(1700000001 + i) +0000\n" + data("history \(i)\n")
+        }
         try git("fast-import", "--quiet", input: stream + "\n")
     }
 

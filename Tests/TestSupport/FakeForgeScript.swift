@@ -73,6 +73,12 @@ def check_keys(body, allowed, required, violations):
             violations.append("missing body field %r" % k)
 
 
+def emulated_head(name, branch):
+    """(whether `name` is an emulated repository, its branch's head or None)."""
+    repo = REPO[0].REPOS.get(name) if REPO else None
+    return (repo is not None, repo.head(branch) if repo else None)
+
+
 def default_branch(name):
     repo = REPO[0].REPOS.get(name) if REPO else None
     return repo.default_branch() if repo else "main"
@@ -389,7 +395,11 @@ class Handler(BaseHTTPRequestHandler):
                 for i in body.get("assignee_ids", []) + body.get("reviewer_ids", []):
                     if not isinstance(i, int):
                         v.append("user ids must be integers")
+                emulated, sha = emulated_head(project, body["source_branch"])
+                if emulated and sha is None:
+                    v.append("merge request from branch %r, which the repository does not have" % body["source_branch"])
                 mr = self.gitlab_new_mr(project, body)
+                mr["sha"] = sha or mr["sha"]
                 return self.send_json(201, self.gitlab_mr_json(project, mr))
             mr = next((x for x in p["mrs"] if x["iid"] == iid), None)
             if mr is None:
@@ -543,7 +553,12 @@ class Handler(BaseHTTPRequestHandler):
                     return self.send_json(422, {"message": "Validation Failed", "errors": [
                         {"resource": "PullRequest", "code": "custom",
                          "message": "A pull request already exists for %s." % head}], "status": "422"})
+                emulated, sha = emulated_head(repo, head.split(":", 1)[1])
+                if emulated and sha is None and head.split(":")[0] == m.group(1):
+                    return self.send_json(422, {"message": "Validation Failed", "errors": [
+                        {"resource": "PullRequest", "field": "head", "code": "invalid"}], "status": "422"})
                 pr = self.github_new_pr(repo, body)
+                pr["head"]["sha"] = sha or pr["head"]["sha"]
                 return self.send_json(201, self.github_pr_json(pr))
             pr = next((p for p in r["prs"] if p["number"] == int(num)), None) if num else None
             if pr is None:
