@@ -1,5 +1,6 @@
 import ArgumentParser
 import ImagebumpKit
+import Support
 
 /// `--verify`, `--pin-digest` and `--registry-auth-env`: what `set` and `promote` ask the images' registries before
 /// any file is written or anything pushed (the git backend asks: `GitBackend.resolveImages`).
@@ -19,12 +20,7 @@ public struct RegistryOptions: ParsableArguments {
     public var asksRegistry: Bool { verify || pinDigest }
 
     public func validate() throws {
-        for v in registryAuthEnv {
-            guard let eq = v.firstIndex(of: "="), eq != v.startIndex, v.index(after: eq) != v.endIndex,
-                  v[v.index(after: eq)...].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
-                throw ValidationError("--registry-auth-env '\(v)': expected REGISTRY=NAME, the variable NAME holding USER:PASSWORD (e.g. registry.example.com=REGISTRY_AUTH)")
-            }
-        }
+        do { _ = try RegistryAuthVariables.parse(registryAuthEnv) } catch { throw ValidationError(error.message) }
     }
 }
 

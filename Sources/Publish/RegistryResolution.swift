@@ -63,12 +63,7 @@ enum RegistryResolution {
         let transport = CurlTransport(options: TransportOptions(
             caFile: GitRemoteRunner.absolute(access.caFile, cwd: context.workingDirectory), timeoutSeconds: timeouts.idle,
             phaseTimeout: timeouts.phase, environment: context.variables))
-        let explicit = try RegistryCredentialSources.explicitVariables(command.registry.registryAuthEnv)
-        for name in Set(explicit.values) { // masked in the CI log wherever it shows up
-            if let value = context.variables[name], let colon = value.firstIndex(of: ":") {
-                context.console.addMask(String(value[value.index(after: colon)...]))
-            }
-        }
+        let explicit = try RegistryAuthVariables.parse(command.registry.registryAuthEnv)
         // its notes (a retry, a token service on another host) on stderr, as the run's progress
         let console = context.console
         let debug: (@Sendable (String) -> Void)? = context.variables["IMAGEBUMP_DEBUG"] == nil ? nil : { @Sendable in Console.progress("imagebump debug: " + $0 + "\n") }

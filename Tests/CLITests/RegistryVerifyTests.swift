@@ -73,4 +73,16 @@ final class RegistryVerifyTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("--verify: cannot check \(s.web):2.0.0 in its registry: registry \(s.registry.hostPort) needs a user name and password"), r.stderr)
         XCTAssertTrue(try read(dir, "app/deployment.yaml").hasSuffix("        image: \(s.web):1.0.0\n"))
     }
+
+    /// `--registry-auth-env` is checked before anything is asked (the one parser the registry client uses too): a
+    /// value that is not REGISTRY=NAME, or two variables for one registry, is a usage error.
+    func testRegistryAuthEnvValuesAreCheckedFirst() throws {
+        let dir = try Fixtures.scratch("registry-auth-env")
+        for (values, message) in [(["127.0.0.1:9=BAD-NAME"], "expected REGISTRY=NAME"),
+                                  (["127.0.0.1:9=A", "127.0.0.1:9=B"], "names two variables for 127.0.0.1:9, A and B")] {
+            let r = try CLI.run(["set", "--verify"] + values.flatMap { ["--registry-auth-env", $0] } + ["-f", "app", "127.0.0.1:9/team/web:2.0.0"], in: dir)
+            XCTAssertEqual(r.status, 64, r.stderr)
+            XCTAssertTrue(r.stderr.contains(message), r.stderr)
+        }
+    }
 }

@@ -231,6 +231,11 @@ final class RegistryNamingTests: XCTestCase {
         let github = RegistryCredentialSources(environment: ["GITHUB_TOKEN": "ght", "GITHUB_ACTOR": "octocat"])
         XCTAssertEqual(try github.credential(for: "ghcr.io").map { [$0.username, $0.secret] }, ["octocat", "ght"])
         XCTAssertNil(try github.credential(for: "registry.example.com"))
-        XCTAssertThrowsError(try RegistryCredentialSources.explicitVariables(["nohost"]))
+        // USER:PASSWORD, for --registry-auth-env and config.json's auth alike: split at the first colon
+        XCTAssertEqual(RegistryCredential(userPassword: "alice:pa:ss", source: "s"), RegistryCredential(username: "alice", secret: "pa:ss", source: "s"))
+        XCTAssertNil(RegistryCredential(userPassword: ":secret", source: "s"))
+        XCTAssertNil(RegistryCredential(userPassword: "no-colon", source: "s"))
+        let colonless = RegistryCredentialSources(explicit: ["r.example": "AUTH"], environment: ["AUTH": ":pw"])
+        XCTAssertThrowsError(try colonless.credential(for: "r.example")) { XCTAssertTrue("\($0)".contains("AUTH (--registry-auth-env for r.example) must hold USER:PASSWORD"), "\($0)") }
     }
 }

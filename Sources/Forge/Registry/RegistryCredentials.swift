@@ -10,6 +10,12 @@ public struct RegistryCredential: Sendable, Equatable {
         self.username = username; self.secret = secret; self.source = source
     }
 
+    /// `USER:PASSWORD` (split at the first colon; the password may hold more), nil without a colon or a user.
+    public init?(userPassword text: String, source: String) {
+        guard let colon = text.firstIndex(of: ":"), colon != text.startIndex else { return nil }
+        self.init(username: String(text[..<colon]), secret: String(text[text.index(after: colon)...]), source: source)
+    }
+
     /// `Authorization: Basic …` for this credential.
     var basic: String { "Basic " + Data("\(username):\(secret)".utf8).base64EncodedString() }
 }
@@ -19,25 +25,13 @@ public struct RegistryCredential: Sendable, Equatable {
 /// `auths`, `credsStore`), then the CI job's own registry (GitLab's `CI_REGISTRY`, GitHub's ghcr.io). Each
 /// credential is for the one registry it is filed under: nothing is ever sent to another.
 public struct RegistryCredentialSources: Sendable {
-    /// Registry (host[:port], `docker.io`) → name of the variable holding `USER:PASSWORD`.
+    /// Registry (host[:port], `docker.io`) → name of the variable holding `USER:PASSWORD` (`RegistryAuthVariables`).
     public var explicit: [String: String]
     public var environment: [String: String]
 
     public init(explicit: [String: String] = [:], environment: [String: String]) {
         self.explicit = explicit
         self.environment = environment
-    }
-
-    /// Parses `--registry-auth-env` values, `HOST=NAME` each.
-    public static func explicitVariables(_ values: [String]) throws -> [String: String] {
-        var out: [String: String] = [:]
-        for v in values {
-            guard let eq = v.firstIndex(of: "="), eq != v.startIndex, v.index(after: eq) != v.endIndex else {
-                throw ForgeError(.configuration, "--registry-auth-env '\(v)': expected REGISTRY=VARIABLE, e.g. registry.example.com=REGISTRY_AUTH")
-            }
-            out[String(v[..<eq]).lowercased()] = String(v[v.index(after: eq)...])
-        }
-        return out
     }
 
     struct DockerConfig: Decodable {
@@ -54,10 +48,10 @@ public struct RegistryCredentialSources: Sendable {
             guard let value = environment[name], !value.isEmpty else {
                 throw ForgeError(.configuration, "--registry-auth-env names \(name) for \(registry), but \(name) is not set")
             }
-            guard let colon = value.firstIndex(of: ":"), colon != value.startIndex else {
+            guard let credential = RegistryCredential(userPassword: value, source: name) else {
                 throw ForgeError(.configuration, "\(name) (--registry-auth-env for \(registry)) must hold USER:PASSWORD")
             }
-            return RegistryCredential(username: String(value[..<colon]), secret: String(value[value.index(after: colon)...]), source: name)
+            return credential
         }
         if let found = try dockerConfig(registry: key) { return found }
         return ciRegistry(registry: key)
@@ -98,10 +92,10 @@ public struct RegistryCredentialSources: Sendable {
             }
             if let auth = entry.auth, !auth.isEmpty {
                 guard let decoded = Data(base64Encoded: auth).map({ String(decoding: $0, as: UTF8.self) }),
-                      let colon = decoded.firstIndex(of: ":"), colon != decoded.startIndex else {
+                      let credential = RegistryCredential(userPassword: decoded, source: source) else {
                     throw ForgeError(.configuration, "\(source).auth is not base64 of USER:PASSWORD")
                 }
-                return RegistryCredential(username: String(decoded[..<colon]), secret: String(decoded[decoded.index(after: colon)...]), source: source)
+                return credential
             }
             if let user = entry.username, let password = entry.password {
                 return RegistryCredential(username: user, secret: password, source: source)
