@@ -32,6 +32,8 @@ public final class BareRepo {
             stream += "\ncommit refs/heads/\(branch)\ncommitter Fixture <fixture@example.invalid> \(1700000001 + i) +0000\n" + data("history \(i)\n")
         }
         try git("fast-import", "--quiet", input: stream + "\n")
+        // as a forge keeps one (Gitaly does): `log -- path` over a long history reads Bloom filters, not trees
+        if history > 0 { try git("commit-graph", "write", "--reachable", "--changed-paths") }
     }
 
     deinit { try? FileManager.default.removeItem(atPath: path) }
