@@ -14,15 +14,12 @@ extension APIClient {
     /// server named another.
     func allPages(_ url: String, what: String, maxPages: Int = APIClient.maxPages) throws -> (items: [[String: Any]], complete: Bool) {
         var items: [[String: Any]] = []
-        var next: String? = url
-        var read = Set<String>()
-        while let current = next, read.insert(current).inserted {
-            if read.count > maxPages { return (items, false) }
+        let complete = try Pages.walk(from: url, maxPages: maxPages) { current in
             let response = try send("GET", current, what: what)
             items += try array(response, what: what)
-            next = try nextPage(response, after: current, what: what)
+            return try nextPage(response, after: current, what: what)
         }
-        return (items, true)
+        return (items, complete)
     }
 
     /// The URL of the page after `current`, nil on the last page.
@@ -35,16 +32,51 @@ extension APIClient {
             }
             return Self.setting("page", to: String(n), in: current)
         }
-        guard let link = response.header("link"), let target = Self.nextLink(link) else { return nil }
-        let absolute = URL(string: target, relativeTo: URL(string: current))?.absoluteURL.absoluteString ?? target
-        guard let origin = RemoteURL(current).origin, origin == RemoteURL(absolute).origin else {
+        guard let absolute = response.header("link").flatMap({ Pages.nextLink($0, after: current) }) else { return nil }
+        guard Pages.sameOrigin(absolute, current) else {
             throw ForgeError(.redirect, "\(context.forgeName) API named a next page on another origin (\(redact(Redactor.stripQuery(absolute)))) while trying to \(what): not followed, so that the token is not sent there")
         }
         return absolute
     }
 
+    /// `url` with query parameter `name` set to `value` (replaced where it is, else appended).
+    static func setting(_ name: String, to value: String, in url: String) -> String {
+        let (base, query) = url.firstIndex(of: "?").map { (String(url[..<$0]), String(url[url.index(after: $0)...])) } ?? (url, "")
+        var items = query.split(separator: "&").map(String.init).filter { !$0.hasPrefix(name + "=") && $0 != name }
+        items.append(name + "=" + percentEncode(value))
+        return base + "?" + items.joined(separator: "&")
+    }
+}
+
+/// The page walk and the `Link` header both list clients read (the forge APIs' `allPages`, a registry's tag list).
+enum Pages {
+    /// Reads pages from `first` on: `read` fetches one and returns the next one's URL (nil on the last). A page
+    /// already read ends the walk (a server that repeats itself). False when `maxPages` pages were read and the
+    /// server named another.
+    static func walk(from first: String, maxPages: Int, _ read: (String) throws -> String?) rethrows -> Bool {
+        var next: String? = first
+        var seen = Set<String>()
+        while let current = next, seen.insert(current).inserted {
+            if seen.count > maxPages { return false }
+            next = try read(current)
+        }
+        return true
+    }
+
+    /// The `rel="next"` target of a `Link` header, resolved against `current` (the page it came with).
+    static func nextLink(_ header: String, after current: String) -> String? {
+        guard let target = nextTarget(header) else { return nil }
+        return URL(string: target, relativeTo: URL(string: current))?.absoluteURL.absoluteString ?? target
+    }
+
+    /// The two URLs share an origin: a next page elsewhere is never asked (the credentials would be sent there).
+    static func sameOrigin(_ url: String, _ other: String) -> Bool {
+        guard let origin = RemoteURL(other).origin else { return false }
+        return RemoteURL(url).origin == origin
+    }
+
     /// The target of the `rel="next"` link of a `Link` header (RFC 8288: `<url>; rel="next", <url>; rel="last"`).
-    static func nextLink(_ header: String) -> String? {
+    static func nextTarget(_ header: String) -> String? {
         var rest = Substring(header)
         while let open = rest.firstIndex(of: "<") {
             guard let close = rest[open...].firstIndex(of: ">") else { return nil }
@@ -60,13 +92,5 @@ extension APIClient {
             }
         }
         return nil
-    }
-
-    /// `url` with query parameter `name` set to `value` (replaced where it is, else appended).
-    static func setting(_ name: String, to value: String, in url: String) -> String {
-        let (base, query) = url.firstIndex(of: "?").map { (String(url[..<$0]), String(url[url.index(after: $0)...])) } ?? (url, "")
-        var items = query.split(separator: "&").map(String.init).filter { !$0.hasPrefix(name + "=") && $0 != name }
-        items.append(name + "=" + percentEncode(value))
-        return base + "?" + items.joined(separator: "&")
     }
 }

@@ -39,12 +39,12 @@ final class PaginationTests: FakeForgeTestCase {
     }
 
     func testNextLinkParsing() {
-        XCTAssertEqual(APIClient.nextLink(#"<https://h/api?page=1>; rel="prev", <https://h/api?page=3&per_page=100>; rel="next", <https://h/api?page=9>; rel="last""#),
+        XCTAssertEqual(Pages.nextTarget(#"<https://h/api?page=1>; rel="prev", <https://h/api?page=3&per_page=100>; rel="next", <https://h/api?page=9>; rel="last""#),
                        "https://h/api?page=3&per_page=100")
-        XCTAssertEqual(APIClient.nextLink(#"<https://h/a?id_after=42>; rel="next""#), "https://h/a?id_after=42")
-        XCTAssertEqual(APIClient.nextLink(#"<https://h/a?x=1>; rel="last", <https://h/a?x=2>; REL="first next""#), "https://h/a?x=2")
-        XCTAssertNil(APIClient.nextLink(#"<https://h/a?page=1>; rel="prev""#))
-        XCTAssertNil(APIClient.nextLink("garbage"))
+        XCTAssertEqual(Pages.nextTarget(#"<https://h/a?id_after=42>; rel="next""#), "https://h/a?id_after=42")
+        XCTAssertEqual(Pages.nextTarget(#"<https://h/a?x=1>; rel="last", <https://h/a?x=2>; REL="first next""#), "https://h/a?x=2")
+        XCTAssertNil(Pages.nextTarget(#"<https://h/a?page=1>; rel="prev""#))
+        XCTAssertNil(Pages.nextTarget("garbage"))
         XCTAssertEqual(APIClient.setting("page", to: "3", in: "https://h/a?state=opened&page=2&per_page=100"), "https://h/a?state=opened&per_page=100&page=3")
         XCTAssertEqual(APIClient.setting("page", to: "2", in: "https://h/a"), "https://h/a?page=2")
     }

@@ -165,6 +165,19 @@ final class RegistryClientTests: XCTestCase {
         XCTAssertEqual(fake.requests.count, 3)
     }
 
+    /// More pages than the client reads: an error, not the tags of the pages read (update would choose among some).
+    func testATagListLongerThanMaxPagesIsRefusedNotCut() throws {
+        let fake = try FakeRegistry(tags: ["b", "a", "d", "c", "e"], page: 2)
+        cleanups.append { fake.stop() }
+        let c = try client([:])
+        c.maxPages = 2
+        XCTAssertThrowsError(try c.tags(RegistryLocation(domain: fake.hostPort, path: "team/api"))) { e in
+            XCTAssertTrue("\(e)".contains("named more than 2 pages of tags for team/api"), "\(e)")
+        }
+        c.maxPages = 3
+        XCTAssertEqual(try c.tags(RegistryLocation(domain: fake.hostPort, path: "team/api")), ["a", "b", "c", "d", "e"])
+    }
+
     func testLinkToAnotherOriginIsNotFollowed() throws {
         let fake = try FakeRegistry(tags: ["a", "b", "c"], page: 2, linkElsewhere: true)
         cleanups.append { fake.stop() }
@@ -207,8 +220,11 @@ final class RegistryNamingTests: XCTestCase {
 
     func testLinkHeader() {
         let base = "https://r.example:5000/v2/app/tags/list?n=2"
-        XCTAssertEqual(RegistryClient.nextLink(#"</v2/app/tags/list?n=2&last=b>; rel="next""#, from: base), "https://r.example:5000/v2/app/tags/list?n=2&last=b")
-        XCTAssertNil(RegistryClient.nextLink(#"</v2/app/tags/list?n=2&last=b>; rel="prev""#, from: base))
+        XCTAssertEqual(Pages.nextLink(#"</v2/app/tags/list?n=2&last=b>; rel="next""#, after: base), "https://r.example:5000/v2/app/tags/list?n=2&last=b")
+        XCTAssertNil(Pages.nextLink(#"</v2/app/tags/list?n=2&last=b>; rel="prev""#, after: base))
+        // the forge APIs' parser, now the registry's too: a relation list, a relative query, a comma in the URL
+        XCTAssertEqual(Pages.nextLink(#"</v2/app/tags/list?n=2&last=a,b>; rel="prev next""#, after: base), "https://r.example:5000/v2/app/tags/list?n=2&last=a,b")
+        XCTAssertEqual(Pages.nextLink(#"<?n=2&last=c>; REL=next"#, after: base), "https://r.example:5000/v2/app/tags/list?n=2&last=c")
     }
 
     func testSHA256() {

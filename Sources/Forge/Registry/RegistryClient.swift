@@ -25,7 +25,8 @@ public final class RegistryClient {
         "application/vnd.docker.distribution.manifest.v2+json",
     ]
     static let pageSize = 1000
-    static let maxPages = 1000
+    /// Pages of tags read at most (a million tags); tests lower it.
+    var maxPages = 1000
 
     let transport: HTTPTransport
     let retry: RetryPolicy
@@ -83,40 +84,26 @@ public final class RegistryClient {
     /// <…>; rel="next"` (on the registry's own origin only), and a server that ignores `n` and `last` gives all
     /// at once.
     public func tags(_ location: RegistryLocation) throws -> [String] {
-        var url = location.url("tags/list?n=\(Self.pageSize)")
-        var seenURLs: Set<String> = []
         var tags: Set<String> = []
         let what = "list the tags of \(location.repository) on \(location.registry)"
-        for _ in 0..<Self.maxPages {
-            seenURLs.insert(url)
+        let complete = try Pages.walk(from: location.url("tags/list?n=\(Self.pageSize)"), maxPages: maxPages) { url in
             let response = try send("GET", url, headers: [("Accept", "application/json")], location: location, what: what)
             guard response.status == 200 else { throw failure(response, location: location, reference: nil, url: url) }
             guard let page = try? JSONDecoder().decode(TagList.self, from: response.body) else {
                 throw ForgeError(.invalidResponse, "registry \(location.apiHost) sent a tag list that is not JSON {\"tags\": [...]} while trying to \(what): \(redact.excerpt(response.body))")
             }
             tags.formUnion(page.tags ?? [])
-            guard let next = response.header("link").flatMap({ Self.nextLink($0, from: url) }) else { break }
-            guard RemoteURL(next).origin == RemoteURL(url).origin else {
+            guard let next = response.header("link").flatMap({ Pages.nextLink($0, after: url) }) else { return nil }
+            guard Pages.sameOrigin(next, url) else {
                 throw ForgeError(.redirect, "registry \(location.apiHost) pointed the next page of tags at \(Self.shown(Redactor.stripQuery(next))), another origin: not followed, so that its credentials stay with it")
             }
-            guard seenURLs.insert(next).inserted else { break } // a server that repeats a page
-            url = next
+            return next
+        }
+        // a partial list would make update choose among some of the tags only
+        guard complete else {
+            throw ForgeError(.invalidResponse, "registry \(location.apiHost) named more than \(maxPages) pages of tags for \(location.repository) while trying to \(what): not all were read, so none is used")
         }
         return tags.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-    }
-
-    /// The `rel="next"` target of a `Link` header, resolved against `base` (RFC 8288).
-    static func nextLink(_ header: String, from base: String) -> String? {
-        for part in header.split(separator: ",") {
-            guard let open = part.firstIndex(of: "<"), let close = part.firstIndex(of: ">"), open < close else { continue }
-            let params = part[part.index(after: close)...].lowercased()
-            guard params.contains("rel=\"next\"") || params.contains("rel=next") else { continue }
-            let target = String(part[part.index(after: open)..<close])
-            if target.hasPrefix("https://") || target.hasPrefix("http://") { return target }
-            guard let origin = RemoteURL(base).origin else { return nil }
-            return target.hasPrefix("/") ? origin + target : nil
-        }
-        return nil
     }
 
     private var redact: Redactor { Redactor(secrets: secrets) }
