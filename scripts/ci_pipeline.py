@@ -13,6 +13,10 @@
       That run's `with:` inputs as `NAME=VALUE` words (NUL-separated), every `${{ … }}` evaluated: `matrix.X`,
       `env.X` (the workflow's and the job's env), and any KEY given with --context (`needs.build.outputs.tag`,
       `secrets.GITOPS_TOKEN`, `github.sha`). An expression it cannot evaluate is an error, never left in.
+  ci_pipeline.py github-run FILE JOB
+      The job's `run:` steps as written, one shell script (set -e, as the runner's `bash -e`).
+  ci_pipeline.py github-run-env FILE JOB [--context KEY=VALUE]...
+      The `env:` of the workflow, the job and those steps as `NAME=VALUE` words (NUL-separated), evaluated so.
 """
 from __future__ import annotations
 
@@ -108,6 +112,29 @@ def cmd_github_inputs(path: str, job: str, index: str, argv: list[str]) -> None:
     die(f"{path}: no imagebump action run {job} #{index}")
 
 
+def run_steps(doc, job: str) -> list[dict]:
+    """The `run:` steps of a job, in order."""
+    j = (doc.get("jobs") or {}).get(job)
+    if j is None:
+        die(f"no job {job}")
+    return [s for s in j.get("steps") or [] if "run" in s]
+
+
+def cmd_github_run(path: str, job: str) -> None:
+    """The job's run: scripts as written, one after the other (the runner runs each with `bash -e`)."""
+    sys.stdout.write("set -e\n" + "\n".join(str(s["run"]).rstrip("\n") for s in run_steps(load(path), job)) + "\n")
+
+
+def cmd_github_run_env(path: str, job: str, argv: list[str]) -> None:
+    """NAME=VALUE words (NUL-separated) for the env: of the workflow, the job and its run: steps, evaluated."""
+    doc = load(path)
+    scope = context(argv)
+    j = doc["jobs"][job]
+    for env in [doc.get("env") or {}, j.get("env") or {}] + [s.get("env") or {} for s in run_steps(doc, job)]:
+        for k, v in env.items():
+            sys.stdout.write(f"{k}={evaluate(str(v), scope)}\0")
+
+
 def main(argv: list[str]) -> None:
     if len(argv) == 2 and argv[0] == "gitlab-includes":
         cmd_gitlab_includes(argv[1])
@@ -117,6 +144,10 @@ def main(argv: list[str]) -> None:
         cmd_github_steps(argv[1])
     elif len(argv) >= 4 and argv[0] == "github-inputs":
         cmd_github_inputs(argv[1], argv[2], argv[3], argv[4:])
+    elif len(argv) == 3 and argv[0] == "github-run":
+        cmd_github_run(argv[1], argv[2])
+    elif len(argv) >= 3 and argv[0] == "github-run-env":
+        cmd_github_run_env(argv[1], argv[2], argv[3:])
     else:
         print(__doc__, file=sys.stderr)
         sys.exit(64)

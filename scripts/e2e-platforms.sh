@@ -868,6 +868,39 @@ if ((mr_supported)); then
   expect "examples github: the canary token only in ::add-mask:: lines" \
     test "$(cat "$work"/gh-ex-*.log | grep -F "$canary" | grep -cvxF "::add-mask::$canary")" = 0
   unset gh_api
+
+  # The DORA figures jobs, their scripts as written, on the history the GitHub run above made: dev's deployments are
+  # the initial commit and the two builds' bumps (3), by push; production's pull request is not merged.
+  echo "--- examples/: the DORA figures jobs (GitLab dora-figures, GitHub dora-figures.yml), as written"
+  mkdir -p "$work/bin" && ln -sf "$bin" "$work/bin/imagebump"
+  dora_row="| \`dev\` | all | 3 |"
+  dora_dir="$work/gitlab/builds/acme/gitops-config"
+  # GIT_DEPTH "0": the runner's full clone of the config repo
+  rm -rf "$dora_dir" && git_q clone "$ex_url" "$dora_dir"
+  "$PY" "$root/scripts/ci_yaml.py" job-script "$root/examples/ci/gitlab/config-repo.gitlab-ci.yml" dora-figures --runner >"$work/gitlab/dora.sh"
+  (cd "$dora_dir" && env -i PATH="$work/bin:$PATH" HOME="$work/gitlab/home" LANG=C.UTF-8 CI=true GITLAB_CI=true \
+    CI_PROJECT_DIR="$dora_dir" CI_DEFAULT_BRANCH=main CI_COMMIT_BRANCH=main sh "$work/gitlab/dora.sh") >"$work/gitlab/dora.log" 2>&1
+  expect "examples gitlab dora-figures: job exits 0" test $? = 0 || sed 's/^/      /' "$work/gitlab/dora.log"
+  expect "examples gitlab dora-figures: dora.md has dev's 3 deployments" grep -qF "$dora_row" "$dora_dir/dora.md"
+  expect "examples gitlab dora-figures: ... and the log shows it" grep -qF "$dora_row" "$work/gitlab/dora.log"
+  expect "examples gitlab dora-figures: timeline.svg is an SVG" grep -q '^<svg xmlns="http://www.w3.org/2000/svg"' "$dora_dir/timeline.svg"
+  expect "examples gitlab dora-figures: history.json lists the deployments" \
+    python3 -c 'import json, sys; d = json.load(open(sys.argv[1]))["deployments"]; sys.exit(0 if len(d) >= 6 else 1)' "$dora_dir/history.json"
+
+  gh_dora="$work/github-dora"
+  rm -rf "$gh_dora" && mkdir -p "$gh_dora/workspace" "$gh_dora/home"
+  : >"$gh_dora/summary"
+  workflow=examples/ci/github/workflows/dora-figures.yml
+  "$PY" "$root/scripts/ci_pipeline.py" github-run "$root/$workflow" dora-figures >"$gh_dora/run.sh"
+  mapfile -d '' -t gh_env < <("$PY" "$root/scripts/ci_pipeline.py" github-run-env "$root/$workflow" dora-figures --context "github.token=$canary")
+  (cd "$gh_dora/workspace" && env -i PATH="$work/bin:$PATH" HOME="$gh_dora/home" LANG=C.UTF-8 CI=true GITHUB_ACTIONS=true \
+    GITHUB_SERVER_URL="git://127.0.0.1:$port" GITHUB_REPOSITORY=acme/gitops-config GITHUB_WORKSPACE="$gh_dora/workspace" \
+    GITHUB_STEP_SUMMARY="$gh_dora/summary" "${gh_env[@]}" bash -e "$gh_dora/run.sh") >"$gh_dora/run.log" 2>&1
+  expect "examples github dora-figures: step exits 0" test $? = 0 || sed 's/^/      /' "$gh_dora/run.log"
+  expect "examples github dora-figures: the job summary has dev's 3 deployments" grep -qF "$dora_row" "$gh_dora/summary"
+  expect "examples github dora-figures: the summary is the figures' table" grep -q '^### DORA figures, ' "$gh_dora/summary"
+  expect "examples github dora-figures: canary token not in the log or the summary" \
+    not_in_text "$canary" "$(cat "$gh_dora/run.log" "$gh_dora/summary")"
 fi
 
 echo ""
