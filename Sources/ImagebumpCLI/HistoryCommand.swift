@@ -48,7 +48,6 @@ public struct HistoryCommand: RoutedCommand, ContextCommand {
             return HistoryReport(derived, query: .init(environments: environments.names, images: history.normalizedImages,
                                                        since: history.sinceTime(now: context.now), limit: limit.value == 0 ? nil : limit.value))
         }
-        for w in report.warnings { Console.warning(w) }
         switch output {
         case .json: Console.out(try JSONOutput.encode(report))
         case .text: Console.out(report.text(), terminator: "")

@@ -30,7 +30,7 @@ public struct HistoryOptions: ParsableArguments {
 
     /// imagebump.yaml and the deployments its environments' files record in `checkout`: each environment read on
     /// its `branch:`, the others on the run's (`branch`; default: the branch a clone was made from, a local
-    /// checkout's HEAD).
+    /// checkout's HEAD). The files a commit left unreadable are warned about here.
     func deployments(in checkout: ConfigCheckout, branch: String?, context: CommandContext, for what: String) throws -> (Deployments.Derived, EnvironmentsConfig) {
         let git = try context.requireGit()
         let config = try self.config.require(root: checkout.root, workingDirectory: context.workingDirectory, for: what)
@@ -46,7 +46,10 @@ public struct HistoryOptions: ParsableArguments {
             let read = try git.history(in: checkout, branch: g.branch, holds: { p in g.environments.contains { $0.holds(p) } }, since: since)
             return Deployments.Branch(environments: groups.count == 1 ? nil : g.environments.map(\.name), read: read)
         }
-        return (Deployments.derive(branches, config: config), config)
+        let derived = Deployments.derive(branches, config: config)
+        // the files some commit left unreadable, said once, as they are read, whatever the command does with them
+        for w in derived.notes { Console.warning(w) }
+        return (derived, config)
     }
 
     /// `deployments` in the checkout `repo` names (the repository around the working directory by default; a URL

@@ -46,7 +46,6 @@ public struct MetricsCommand: RoutedCommand, ContextCommand {
                 let until = self.until.flatMap { Timestamp.parse($0, now: context.now) } ?? context.now
                 let since = history.sinceTime(now: context.now) ?? derived.deployments.last?.timestamp ?? until
                 if since > until { throw Problem(message: "the window is empty: --since is after --until") }
-                for w in derived.notes { Console.warning(w) }
                 let images = history.normalizedImages
                 let shown = images.isEmpty ? derived.deployments : derived.deployments.filter { images.contains(Deployments.normalized($0.image)) }
                 return (MetricsReport(derived.deployments, environments: names, images: images, since: since, until: until),

@@ -50,7 +50,6 @@ public struct RollbackCommand: RoutedCommand, ContextCommand {
     func resolve(in checkout: ConfigCheckout, context: CommandContext) throws -> (RunTarget, [RollbackPlan.Step]) {
         let (derived, config) = try history.deployments(in: checkout, branch: repo.branch, context: context, for: "rollback")
         let env = try config.environment(environment)
-        for w in derived.notes { Console.warning(w) }
         let target = to.map { RollbackPlan.Target(parsing: $0, commits: derived.deployments.map(\.configCommit)) }
         let steps = try RollbackPlan.plan(derived.deployments, environment: environment, images: history.normalizedImages, to: target)
         var s = setCommand(specs: steps.map(\.target))

@@ -65,6 +65,17 @@ final class HistoryCommandTests: XCTestCase {
                        ["\(repo.ids[5]!) rollback <null>", "\(repo.ids[4]!) promotion staging"])
     }
 
+    /// A file some commit left unreadable is warned about once on stderr, by each command that reads the history.
+    func testAnUnreadableFileIsWarnedAboutOnce() throws {
+        var repo = try H.make()
+        try repo.commit(11, "broken", ["envs/dev/broken.yaml": "a: [\n"])
+        for args in [["history"], ["metrics", "--since", "2026-03-01"], ["rollback", "--env", "dev", "--dry-run", "--repo", "."]] {
+            let r = try CLI.run(args, in: repo.dir)
+            XCTAssertEqual(r.status, 0, "\(args): \(r.stderr)")
+            XCTAssertEqual(r.stderr.components(separatedBy: "imagebump: warning: \(repo.ids[11]!.prefix(12)): envs/dev/broken.yaml:").count - 1, 1, "\(args): \(r.stderr)")
+        }
+    }
+
     func testTextTable() throws {
         let repo = try H.make()
         let r = try CLI.run(["history", "--env", "production"], in: repo.dir)
