@@ -75,7 +75,7 @@ public struct GetCommand: RoutedCommand, ContextCommand {
         let wanted = Set(images.compactMap { try? ImageName(parsing: $0).normalized })
         func running(_ root: String, _ paths: [String]) throws -> [RunningImage] {
             let all = try RunningImages.collect(root: root, paths: paths)
-            return wanted.isEmpty ? all : all.filter { (try? ImageName(parsing: $0.image)).map { wanted.contains($0.normalized) } ?? false }
+            return wanted.isEmpty ? all : all.filter { (try? ImageName(parsing: $0.found.name)).map { wanted.contains($0.normalized) } ?? false }
         }
         if !files.isEmpty {
             // one entry per path, named by it

@@ -62,20 +62,18 @@ public struct PromoteCommand: RoutedCommand, ContextCommand {
         func held(_ env: Environment) throws -> [HeldImage] {
             let paths = env.paths(root: root), limit = runOptions.maxFileSize.bytes
             let running = try RunningImages.collect(root: root, paths: paths, maxFileSize: limit).map {
-                HeldImage(image: $0.image, tag: $0.tag, digest: $0.digest, file: $0.file, line: $0.line, app: config.app(of: $0.overlay, in: env))
+                HeldImage($0.found, app: config.app(of: $0.overlay, in: env))
             }
-            let seen = Set(running.map { "\($0.app) \($0.image)" })
+            let seen = Set(running.map { "\($0.app) \($0.image.name)" })
             let written = try Inventory.images(root: root, paths: paths, maxFileSize: limit).map {
-                var h = HeldImage($0.image, file: $0.file)
-                h.app = config.app(of: $0.file, in: env)
-                return h
+                HeldImage($0, app: config.app(of: $0.file, in: env))
             }
-            return running + written.filter { !seen.contains("\($0.app) \($0.image)") }
+            return running + written.filter { !seen.contains("\($0.app) \($0.image.name)") }
         }
         let promotion = try Promotion.plan(config, from: from, to: to, fromImages: try held(fromEnv), toImages: try held(toEnv),
                                            only: images, add: add, skipOrder: skipOrder)
         for h in promotion.notInTarget {
-            Console.warning("\(h.reference) (\(h.place)) is in \(from)\(h.app.isEmpty ? "" : " (app \(h.app))") but not in \(to): not promoted (use --add to add it)")
+            Console.warning("\(h.image.reference) (\(h.image.place)) is in \(from)\(h.app.isEmpty ? "" : " (app \(h.app))") but not in \(to): not promoted (use --add to add it)")
         }
         var s = setCommand
         s.edit.specs = promotion.specs.map(\.text)

@@ -15,14 +15,14 @@ final class UpdateChoice {
     /// `NAME:TAG` (`NAME:TAG@DIGEST` for `digest`) for each image of `entries` (those named in `only`, when some
     /// are) that has a policy and a tag it picks. Every image is asked before this throws, so one run names every
     /// registry that failed.
-    func specs(of entries: [Inventory.Entry], only: [String], environment: String?,
+    func specs(of entries: [FoundImage], only: [String], environment: String?,
                policy: (String) -> TagPolicy?) throws -> [String] {
         let only = Set(only.compactMap { try? ImageName(parsing: $0).normalized })
         var names: [String] = [], held: [String: Set<String?>] = [:]
         for e in entries {
-            guard let name = try? ImageName(parsing: e.image.name), only.isEmpty || only.contains(name.normalized) else { continue }
-            if held[e.image.name] == nil { names.append(e.image.name) }
-            held[e.image.name, default: []].insert(e.image.tag)
+            guard let name = try? ImageName(parsing: e.name), only.isEmpty || only.contains(name.normalized) else { continue }
+            if held[e.name] == nil { names.append(e.name) }
+            held[e.name, default: []].insert(e.tag)
         }
         let place = environment.map { " in environment \($0)" } ?? ""
         var specs: [String] = [], problems: [String] = []

@@ -1,8 +1,8 @@
 import ImageRules
 
 /// `imagebump get`: what each environment (or each `-f` path) runs. Its JSON is schema/get.schema.json.
-public struct GetReport: Codable, Equatable, Sendable {
-    public struct Entry: Codable, Equatable, Sendable {
+public struct GetReport: Encodable, Equatable, Sendable {
+    public struct Entry: Encodable, Equatable, Sendable {
         /// The environment, or the `-f` path as given.
         public var name: String
         public var images: [RunningImage]
@@ -23,7 +23,7 @@ public struct GetReport: Codable, Equatable, Sendable {
         for e in environments {
             let name = PathQuoting.quoted(e.name)
             if e.images.isEmpty { rows.append([name, "-", "(no images)", "-"]) }
-            for i in e.images { rows.append([name, PathQuoting.quoted(i.overlay), PathQuoting.quoted(i.reference), i.place]) }
+            for i in e.images { rows.append([name, PathQuoting.quoted(i.overlay), PathQuoting.quoted(i.found.reference), i.found.place]) }
         }
         let widths = (0..<rows[0].count).map { c in rows.map { $0[c].count }.max() ?? 0 }
         return rows.map { r in

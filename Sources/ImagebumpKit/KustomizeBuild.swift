@@ -10,6 +10,8 @@ import Support
 /// the workload's own `image:` line when no entry selects it.
 public struct RenderedImage: Sendable, Equatable {
     public var image: String
+    /// Where its value is set: a container's `image:` (`.container`) or an `images:` entry (`.kustomize`).
+    public var kind = ChangeKind.container
     /// Relative to the root.
     public var file: String
     public var line: Int
@@ -84,7 +86,7 @@ public struct KustomizeBuild {
         }
         for o in k.images {
             for i in out.indices {
-                if let changed = o.apply(to: out[i].image) { out[i].image = changed; out[i].file = shown; out[i].line = o.line }
+                if let changed = o.apply(to: out[i].image) { out[i].image = changed; out[i].kind = .kustomize; out[i].file = shown; out[i].line = o.line }
             }
         }
         return out

@@ -7,32 +7,26 @@ import ImageRules
 import Support
 
 /// One image a path runs (`imagebump get`): an overlay's rendered image, or a reference a plain file holds.
-public struct RunningImage: Codable, Equatable, Sendable {
+public struct RunningImage: Encodable, Equatable, Sendable {
     /// The kustomization directory that renders it, or the file that holds it (relative to the root).
     public var overlay: String
-    public var image: String
-    public var tag: String?
-    public var digest: String?
-    /// Where the value is set: the `images:` entry that decides it, or the line that holds it.
-    public var file: String
-    public var line: Int
+    /// The reference, where its value is set: the `images:` entry that decides it, or the line that holds it.
+    public var found: FoundImage
     /// `Kind/name` of the workloads that run it (empty for a file outside a kustomization).
     public var workloads: [String]
 
-    /// `image[:tag][@digest]`.
-    public var reference: String { ImageReference.format(name: image, tag: tag, digest: digest) }
-    /// `file:line`, the name quoted when it needs it.
-    public var place: String { PathQuoting.quoted(file) + ":\(line)" }
+    enum CodingKeys: String, CodingKey { case overlay, image, tag, digest, file, line, workloads }
 
-    // `tag`/`digest` are written as null when absent, so every object has the same keys.
+    // one flat object (schema/get.schema.json); `tag`/`digest` are written as null when absent, so every object has
+    // the same keys
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(overlay, forKey: .overlay)
-        try c.encode(image, forKey: .image)
-        try c.encode(tag, forKey: .tag)
-        try c.encode(digest, forKey: .digest)
-        try c.encode(file, forKey: .file)
-        try c.encode(line, forKey: .line)
+        try c.encode(found.name, forKey: .image)
+        try c.encode(found.tag, forKey: .tag)
+        try c.encode(found.digest, forKey: .digest)
+        try c.encode(found.file, forKey: .file)
+        try c.encode(found.line, forKey: .line)
         try c.encode(workloads, forKey: .workloads)
     }
 }
@@ -79,7 +73,7 @@ public enum RunningImages {
         let read = rendered.reduce(into: Set<String>()) { $0.formUnion($1.read) }
         var rows: [RunningImage] = []
         func add(_ r: RunningImage) {
-            if let i = rows.firstIndex(where: { $0.overlay == r.overlay && $0.reference == r.reference }) {
+            if let i = rows.firstIndex(where: { $0.overlay == r.overlay && $0.found.reference == r.found.reference }) {
                 for w in r.workloads where !rows[i].workloads.contains(w) { rows[i].workloads.append(w) }
             } else { rows.append(r) }
         }
@@ -87,8 +81,8 @@ public enum RunningImages {
             let overlay = root.relative(dir).map { $0.isEmpty ? "." : $0 } ?? dir
             for i in images {
                 let ref = ImageReference.written(i.image)
-                add(RunningImage(overlay: overlay, image: ref?.name.written ?? i.image, tag: ref?.tag, digest: ref?.digest,
-                                 file: i.file, line: i.line, workloads: [i.workload]))
+                add(RunningImage(overlay: overlay, found: FoundImage(kind: i.kind, name: ref?.name.written ?? i.image, tag: ref?.tag, digest: ref?.digest,
+                                                                     file: i.file, line: i.line), workloads: [i.workload]))
             }
         }
         // files no kustomization directory holds, as written
@@ -97,8 +91,7 @@ public enum RunningImages {
             do {
                 let bytes = try FileIO.read(f.realPath, shown: f.displayPath, limit: maxFileSize).bytes
                 for i in try ImagePlanner.images(file: f.displayPath, bytes: bytes) {
-                    add(RunningImage(overlay: f.displayPath, image: i.name, tag: i.tag, digest: i.digest, file: f.displayPath,
-                                     line: i.line, workloads: []))
+                    add(RunningImage(overlay: f.displayPath, found: i, workloads: []))
                 }
             } catch { errors += Problem.list(error) }
         }

@@ -22,9 +22,9 @@ final class FoundImagesTests: XCTestCase {
         """
         let found = try ImagePlanner.images(file: "kustomization.yaml", bytes: Array(text.utf8))
         XCTAssertEqual(found, [
-            FoundImage(kind: .container, name: "ghcr.io/acme/web", tag: "1.4", digest: digestA, line: 8),
-            FoundImage(kind: .container, name: "fluent/fluent-bit", tag: "{TAG}", digest: nil, line: 10),
-            FoundImage(kind: .kustomize, name: "ghcr.io/acme/web", tag: "1.5", digest: nil, line: 14),
+            FoundImage(kind: .container, name: "ghcr.io/acme/web", tag: "1.4", digest: digestA, file: "kustomization.yaml", line: 8),
+            FoundImage(kind: .container, name: "fluent/fluent-bit", tag: "{TAG}", digest: nil, file: "kustomization.yaml", line: 10),
+            FoundImage(kind: .kustomize, name: "ghcr.io/acme/web", tag: "1.5", digest: nil, file: "kustomization.yaml", line: 14),
         ])
     }
 

@@ -26,7 +26,7 @@ final class RunningImagesTests: XCTestCase {
     """
 
     func rows(_ paths: [String]) throws -> [String] {
-        try RunningImages.collect(root: repo.path, paths: paths).map { "\($0.overlay) \($0.reference) \($0.place) \($0.workloads.joined(separator: ","))" }
+        try RunningImages.collect(root: repo.path, paths: paths).map { "\($0.overlay) \($0.found.reference) \($0.found.place) \($0.workloads.joined(separator: ","))" }
     }
 
     func testOverlaysOverrideBasesComponentsAndTheLatestPlaceholderIsGone() throws {
@@ -67,7 +67,7 @@ final class RunningImagesTests: XCTestCase {
     func testFilesOutsideKustomizationsAreListedAsWritten() throws {
         try repo.write("image:\n  repository: registry.test/chart\n  tag: 0.9.1\n", "helm/values-prod.yaml")
         let r = try RunningImages.collect(root: repo.path, paths: ["helm"])
-        XCTAssertEqual(r.map(\.reference), ["registry.test/chart:0.9.1"])
+        XCTAssertEqual(r.map(\.found.reference), ["registry.test/chart:0.9.1"])
         XCTAssertEqual(r.first?.overlay, "helm/values-prod.yaml")
         XCTAssertEqual(r.first?.workloads, [])
     }

@@ -31,7 +31,7 @@ public struct Promotion: Sendable, Equatable {
         try config.checkOrder(from: from, to: to, skipOrder: skipOrder)
         let toEnv = try config.environment(to)
         let fail = { (m: String) in Problem(message: m) }
-        func key(_ h: HeldImage) -> Key? { (try? ImageName(parsing: h.image)).map { Key(app: h.app, name: $0.normalized) } }
+        func key(_ h: HeldImage) -> Key? { (try? ImageName(parsing: h.image.name)).map { Key(app: h.app, name: $0.normalized) } }
 
         // FROM's images by (app, repository); one held at two references has no single value to promote
         var order: [Key] = []
@@ -39,8 +39,8 @@ public struct Promotion: Sendable, Equatable {
         for h in fromImages {
             guard let k = key(h) else { continue }
             if let first = held[k] {
-                if first.tag != h.tag || first.digest != h.digest {
-                    throw fail("\(from) holds \(h.image) at two references, \(first.reference) (\(first.place)) and \(h.reference) (\(h.place)); make them one, or promote the others with --image")
+                if first.image.tag != h.image.tag || first.image.digest != h.image.digest {
+                    throw fail("\(from) holds \(h.image.name) at two references, \(first.image.reference) (\(first.image.place)) and \(h.image.reference) (\(h.image.place)); make them one, or promote the others with --image")
                 }
                 continue
             }
@@ -56,7 +56,7 @@ public struct Promotion: Sendable, Equatable {
                 guard let name = try? ImageName(parsing: n) else { throw fail("--image \(n): not an image name") }
                 let keys = order.filter { $0.name == name.normalized }
                 guard !keys.isEmpty else {
-                    throw fail("\(from) does not hold \(n) (it holds: \(unique(order.map { held[$0]!.image }).joined(separator: ", ")))")
+                    throw fail("\(from) does not hold \(n) (it holds: \(unique(order.map { held[$0]!.image.name }).joined(separator: ", ")))")
                 }
                 for k in keys where !chosen.contains(k) { chosen.append(k) }
             }
@@ -67,7 +67,7 @@ public struct Promotion: Sendable, Equatable {
         for h in toImages {
             guard let k = key(h) else { continue }
             inTarget.insert(k)
-            if toEnv.holds(h.file) { ownValue.insert(k) }
+            if toEnv.holds(h.image.file) { ownValue.insert(k) }
         }
         var specs: [ImageSpec] = []
         var promotedBy: [String: HeldImage] = [:]
@@ -75,24 +75,24 @@ public struct Promotion: Sendable, Equatable {
         var additions: [String: Set<String>] = [:]
         for k in chosen {
             let h = held[k]!
-            guard h.tag != nil || h.digest != nil else {
-                throw fail("\(h.image) has neither tag nor digest in \(from) (\(h.place)): nothing to promote")
+            guard h.image.tag != nil || h.image.digest != nil else {
+                throw fail("\(h.image.name) has neither tag nor digest in \(from) (\(h.image.place)): nothing to promote")
             }
             guard inTarget.contains(k) || add else { missing.append(h); continue }
             if !inTarget.contains(k) || !ownValue.contains(k) { additions[k.name, default: []].insert(k.app) }
             if let other = promotedBy[k.name] {
-                guard other.reference == h.reference else {
-                    throw fail("\(from) runs \(h.image) at \(other.reference) in app \(other.app) (\(other.place)) and at \(h.reference) in app \(h.app) (\(h.place)); a promotion sets one reference per image")
+                guard other.image.reference == h.image.reference else {
+                    throw fail("\(from) runs \(h.image.name) at \(other.image.reference) in app \(other.app) (\(other.image.place)) and at \(h.image.reference) in app \(h.app) (\(h.image.place)); a promotion sets one reference per image")
                 }
                 continue
             }
             promotedBy[k.name] = h
-            do { specs.append(try ImageSpec(parsing: h.reference)) } catch {
-                throw Problem(file: h.file, line: h.line, message: "\(from) holds \(h.reference), which cannot be promoted: \(error)")
+            do { specs.append(try ImageSpec(parsing: h.image.reference)) } catch {
+                throw Problem(file: h.image.file, line: h.image.line, message: "\(from) holds \(h.image.reference), which cannot be promoted: \(error)")
             }
         }
         if specs.isEmpty {
-            throw fail("none of the images to promote is in the files of \(to) (\(unique(missing.map(\.image)).joined(separator: ", "))); use --add to add them")
+            throw fail("none of the images to promote is in the files of \(to) (\(unique(missing.map(\.image.name)).joined(separator: ", "))); use --add to add them")
         }
         return Promotion(from: from, to: to, specs: specs, notInTarget: missing, additions: additions)
     }

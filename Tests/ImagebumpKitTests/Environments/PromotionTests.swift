@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import ImagebumpKit
+import ImageRules
 
 final class PromotionTests: XCTestCase {
     let config = EnvironmentsConfig(file: "imagebump.yaml", environments: [
@@ -9,7 +10,7 @@ final class PromotionTests: XCTestCase {
     ], promotion: ["dev", "staging", "production"])
 
     func held(_ image: String, _ tag: String?, _ digest: String? = nil, file: String = "s/k.yaml", line: Int = 3) -> HeldImage {
-        HeldImage(image: image, tag: tag, digest: digest, file: file, line: line)
+        HeldImage(FoundImage(kind: .container, name: image, tag: tag, digest: digest, file: file, line: line))
     }
 
     let digest = "sha256:" + String(repeating: "ab", count: 32)
@@ -19,7 +20,7 @@ final class PromotionTests: XCTestCase {
                                    fromImages: [held("registry.example.com/app", "1.4.0", digest), held("worker", "2.0.0"), held("docker.io/library/redis", "7.2.0")],
                                    toImages: [held("registry.example.com/app", "1.3.0", file: "p/k.yaml"), held("redis", "7.0.0", file: "p/k.yaml")])
         XCTAssertEqual(p.specs.map(\.text), ["registry.example.com/app:1.4.0@\(digest)", "docker.io/library/redis:7.2.0"])
-        XCTAssertEqual(p.notInTarget.map(\.image), ["worker"])
+        XCTAssertEqual(p.notInTarget.map(\.image.name), ["worker"])
         XCTAssertEqual(p.summary, "promote staging → production")
 
         let added = try Promotion.plan(config, from: "staging", to: "production", fromImages: [held("worker", "2.0.0")], toImages: [], add: true)
