@@ -37,6 +37,7 @@ public enum ConfigHistory {
         var out: [HistoryCommit] = []
         var blobs = Blobs(limit: maxFileSize)
         var base: [String: [UInt8]] = [:]
+        var boundary: (id: String, time: Int64)?
         var next: git_oid? = head
         while var oid = next {
             var c: OpaquePointer?
@@ -50,6 +51,7 @@ public enum ConfigHistory {
             guard let changes else {
                 // what the environments held when the walk stopped: what ran where before the commits read
                 base = try files(repo, commit, holds: holds, blobs: &blobs)
+                if since.map({ time >= $0 }) ?? true { boundary = (ConfigRepo.hex(oid), time) }
                 break
             }
             if changes.isEmpty { continue }
@@ -57,7 +59,7 @@ public enum ConfigHistory {
             out.append(HistoryCommit(id: ConfigRepo.hex(oid), time: time, parents: parents, message: message(commit),
                                      mergedMessages: parents.count > 1 ? (try? merged(repo, commit)) ?? [] : [], changes: changes))
         }
-        return HistoryRead(commits: out, base: base)
+        return HistoryRead(commits: out, base: base, boundary: boundary)
     }
 
     /// The blobs read, by id: the old side of a change is the new side of the previous change of that path, read

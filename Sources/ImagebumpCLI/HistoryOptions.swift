@@ -44,6 +44,9 @@ public struct HistoryOptions: ParsableArguments {
         let since = sinceTime(now: context.now)
         let branches = try groups.map { g in
             let read = try git.history(in: checkout, branch: g.branch, holds: { p in g.environments.contains { $0.holds(p) } }, since: since)
+            if let b = read.boundary {
+                Console.warning("\(g.branch ?? "HEAD"): the history read ends at a shallow clone's oldest commit, \(b.id.prefix(12)) (\(Timestamp.iso(b.time))): deployments before it are not known (git fetch --unshallow, or GIT_DEPTH: 0 on GitLab)")
+            }
             return Deployments.Branch(environments: groups.count == 1 ? nil : g.environments.map(\.name), read: read)
         }
         let derived = Deployments.derive(branches, config: config)

@@ -121,7 +121,12 @@ final class HistoryCommandTests: XCTestCase {
         let repo = try H.make()
         let shallow = try Fixtures.scratch("shallow").appendingPathComponent("config")
         try Git.run(["clone", "-q", "--depth", "4", "file://" + repo.dir.path, shallow.path])
-        let rows = try deployments(CLI.run(["history", "--output", "json"], in: shallow)).map { d in
+        let r = try CLI.run(["history", "--output", "json"], in: shallow)
+        // the boundary is said: what is older is not known
+        XCTAssertTrue(r.stderr.contains("imagebump: warning: HEAD: the history read ends at a shallow clone's oldest commit, \(repo.ids[7]!.prefix(12)) (2026-03-01T17:00:00Z)"), r.stderr)
+        // --since within what the clone holds: nothing is missing, nothing said
+        XCTAssertFalse(try CLI.run(["history", "--since", "2026-03-01T17:30:00Z"], in: shallow).stderr.contains("warning"))
+        let rows = try deployments(r).map { d in
             "\(repo.ids.first { $0.value == d["configCommit"] as? String }!.key) \(d["environment"]!) \(d["kind"]!)"
         }
         // depth 4: steps 10, 9, 8 and 7; 7's parent is missing, so 9 and 8 are all that can be told

@@ -47,5 +47,15 @@ public struct HistoryRead: Sendable, Equatable {
     public var commits: [HistoryCommit]
     /// Root-relative path → bytes, in the commit the walk stopped at; empty when it read back to the root.
     public var base: [String: [UInt8]]
-    public init(commits: [HistoryCommit], base: [String: [UInt8]] = [:]) { self.commits = commits; self.base = base }
+    /// The walk stopped at a shallow clone's boundary (a first parent missing) before `since`: older deployments
+    /// are not known. The boundary commit's id and time.
+    public var boundary: (id: String, time: Int64)?
+
+    public init(commits: [HistoryCommit], base: [String: [UInt8]] = [:], boundary: (id: String, time: Int64)? = nil) {
+        self.commits = commits; self.base = base; self.boundary = boundary
+    }
+
+    public static func == (a: HistoryRead, b: HistoryRead) -> Bool {
+        a.commits == b.commits && a.base == b.base && a.boundary?.id == b.boundary?.id && a.boundary?.time == b.boundary?.time
+    }
 }
