@@ -80,6 +80,9 @@ public protocol GitBackend {
     /// (`ConfigHistory.commits`). A clone fetches another branch first; a local checkout reads its own branch of
     /// that name, else origin's.
     func history(in checkout: ConfigCheckout, branch: String?, holds: (String) -> Bool, since: Int64?) throws -> HistoryRead
+    /// `withCheckout` for a run that may go through the forge's API (`--via api`): then only the config repo's
+    /// imagebump.yaml is read, into a temporary directory.
+    func withCheckout<T>(for command: SetCommand, context: CommandContext, _ body: (ConfigCheckout) throws -> T) throws -> T
     /// Asks the registries of the image specs `specs` (--verify, --pin-digest of `command`), before anything is
     /// written: each new reference checked, each tag pinned to its digest; through `registry` when given (its logins
     /// reused), else a client of its own. A failure is reported as the run's (exit 1).

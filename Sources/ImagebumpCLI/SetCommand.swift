@@ -49,6 +49,9 @@ public struct SetCommand: RoutedCommand, ContextCommand {
                 .filter(\.1).map(\.0).joined(separator: " and ")
             throw ValidationError("\(edit.dryRun ? "--dry-run" : "--check") writes nothing, so it cannot be combined with \(given)")
         }
+        if repo.transport.via == .api && repo.repo == nil {
+            throw ValidationError("--via api reads and commits through the forge's API: name the repository with --repo https://...")
+        }
     }
 
     public func run(in context: CommandContext) throws {
@@ -64,7 +67,7 @@ public struct SetCommand: RoutedCommand, ContextCommand {
         }
         let git = try context.requireGit()
         try output.reporting(failure) {
-            try git.withCheckout(repo.access, context: context) { checkout in
+            try git.withCheckout(for: self, context: context) { checkout in
                 let resolved = try self.targets(root: checkout.root, workingDirectory: cwd)
                 try RunOutput.reportsItself { try Self.run(resolved, of: self, in: checkout, context: context) }
             }
@@ -155,6 +158,8 @@ public struct RepoOptions: ParsableArguments {
     public init() {}
 
     @OptionGroup public var access: RepoAccessOptions
+
+    @OptionGroup public var transport: ViaOptions
 
     /// The access options read as this group's own (`repo.branch`).
     public subscript<T>(dynamicMember path: WritableKeyPath<RepoAccessOptions, T>) -> T {

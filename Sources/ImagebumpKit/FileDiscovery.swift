@@ -78,7 +78,7 @@ public enum FileDiscovery {
         return out
     }
 
-    static func isYAMLName(_ name: String) -> Bool {
+    public static func isYAMLName(_ name: String) -> Bool {
         name.hasSuffix(".yaml") || name.hasSuffix(".yml") || name == "Kustomization"
     }
 

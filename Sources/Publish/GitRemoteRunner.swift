@@ -108,6 +108,7 @@ public struct GitRemoteRunner: GitBackend {
                 retries: o.retries.value, credentials: credentials, token: token, networkTimeouts: Self.timeouts(o.access),
                 mergeRequest: mr, ci: context.ci, environment: target.environment)
             request.signing = try Self.signing(o.signing, context: context)
+            request.viaAPI = o.transport.via == .api
         } catch {
             throw TargetFailure(report: output.failed(error, report: RunReport(mode: mode)))
         }

@@ -16,23 +16,32 @@ struct MergeRequestFlow {
     private(set) var existing: ExistingMergeRequest?
 
     /// The key and the forge request for a run whose first plan (against the target branch) is `plan`.
-    init(_ request: PublishRequest, repo: ConfigRepo, token: GitCredentials.Token, plan: SetPlan) throws {
-        let o = request.mergeRequest, ci = request.ci
-        let kind = try ForgeDefaults.detectForge(explicit: o.forge, environment: ci, repoURL: repo.remoteURL)
-        let api = try o.apiURL ?? ForgeDefaults.apiURL(forge: kind, environment: ci, repoURL: repo.remoteURL)
-        let project = try ForgeDefaults.projectPath(repoURL: repo.remoteURL, apiURL: api)
-        let key = MergeRequestKey(targetBranch: repo.branch,
+    init(_ request: PublishRequest, remoteURL: String, target: String, token: GitCredentials.Token, plan: SetPlan) throws {
+        let o = request.mergeRequest
+        let (kind, api, project) = try Self.forge(request, remoteURL: remoteURL)
+        let key = MergeRequestKey(targetBranch: target,
                                   scope: request.environment.map { .environment($0) } ?? .files(request.edit.paths),
                                   images: Self.keyImages(request.specs, plan).map(\.name.normalized))
         mr = MergeRequestRequest(
-            forge: kind, apiURL: api, project: project, sourceBranch: request.pushBranch ?? key.branch, targetBranch: repo.branch,
+            forge: kind, apiURL: api, project: project, sourceBranch: request.pushBranch ?? key.branch, targetBranch: target,
             title: "", description: "", labels: o.labels, assignees: o.assignees, reviewers: o.reviewers,
             draft: o.draft, autoMerge: o.autoMerge, removeSourceBranch: o.removeSourceBranch, squash: o.squash,
             token: token.secret, gitLabTokenKind: token.isGitLabJobToken ? .jobToken : .privateToken,
-            tokenSource: token.variable, transportOptions: TransportOptions(caFile: request.credentials.caFile, timeoutSeconds: request.networkTimeouts.idle,
-                                                                 phaseTimeout: request.networkTimeouts.phase,
-                                                                 environment: request.credentials.environment),
-            key: key)
+            tokenSource: token.variable, transportOptions: Self.transport(request), key: key)
+    }
+
+    /// The forge, its API URL and the project path of the repository at `remoteURL`.
+    static func forge(_ request: PublishRequest, remoteURL: String) throws -> (ForgeKind, String, String) {
+        let o = request.mergeRequest, ci = request.ci
+        let kind = try ForgeDefaults.detectForge(explicit: o.forge, environment: ci, repoURL: remoteURL)
+        let api = try o.apiURL ?? ForgeDefaults.apiURL(forge: kind, environment: ci, repoURL: remoteURL)
+        return (kind, api, try ForgeDefaults.projectPath(repoURL: remoteURL, apiURL: api))
+    }
+
+    /// The forge API's limits: the run's network timeouts, CA file and proxy settings.
+    static func transport(_ request: PublishRequest) -> TransportOptions {
+        TransportOptions(caFile: request.credentials.caFile, timeoutSeconds: request.networkTimeouts.idle,
+                         phaseTimeout: request.networkTimeouts.phase, environment: request.credentials.environment)
     }
 
     /// The images the MR is about: those the run changes; with nothing to change, those it found (to find the MR
@@ -62,6 +71,14 @@ struct MergeRequestFlow {
         return (r.read, r.result)
     }
 
+    /// The changes from the open MR's values to the run's, its branch's files read by `reading` (nil: no such
+    /// branch): `readBranch`'s guards for a run through the forge's API, which has no clone to read into.
+    func changesFromOpenMergeRequest(_ edit: SetRequest,
+                                     reading: (String, (String) throws -> [PlannedChange]) throws -> [PlannedChange]?) throws -> [PlannedChange]? {
+        guard let existing else { return nil }
+        return try reading(existing.sourceBranch) { workdir in try changes(edit, on: existing, at: workdir) }
+    }
+
     /// The guards of `readBranch` on the push branch's files at `workdir`, each time it is read again after a refused
     /// push (another writer moved it): against the open MR found before the push, or when there was none, the one
     /// the forge lists now (another run may have opened it since). No open MR: no guard.
@@ -88,10 +105,15 @@ struct MergeRequestFlow {
     /// The target branch already holds the run's values, which are not older than the open MR's (`changes`: from the
     /// MR's values to the target's): the MR is closed with a comment saying so and its branch deleted.
     func closeSuperseded(changes: [PlannedChange], repo: ConfigRepo) throws -> RunReport.ClosedMergeRequest? {
+        try closeSuperseded(changes: changes, deleteBranch: repo.deleteRemoteBranch)
+    }
+
+    /// `closeSuperseded` with the branch deleted by `deleteBranch`.
+    func closeSuperseded(changes: [PlannedChange], deleteBranch: (String) throws -> Void) throws -> RunReport.ClosedMergeRequest? {
         guard let existing else { return nil }
         try service.close(mr, number: existing.number,
                           comment: MergeRequestDescription.supersededNote(target: mr.targetBranch, changes: changes))
-        try repo.deleteRemoteBranch(existing.sourceBranch)
+        try deleteBranch(existing.sourceBranch)
         return RunReport.ClosedMergeRequest(url: existing.url, number: existing.number, branch: existing.sourceBranch,
                                             forge: mr.forge)
     }

@@ -45,6 +45,8 @@ public struct PublishRequest {
     /// The key and format asked for (`--sign-key`, `--sign-key-env`, `--sign-format`); a local checkout's git
     /// config fills in the rest.
     public var signing = SigningRequest()
+    /// `--via api`: read and commit through the forge's API (`APIPublisher`), no clone.
+    public var viaAPI = false
 
     public init(mode: RunMode, location: String, branch: String?, pushBranch: String?, edit: SetRequest,
                 messageTemplate: String, author: GitAuthor?, provenance: Provenance, retries: Int, credentials: GitCredentials, token: GitCredentials.Token?,

@@ -33,6 +33,7 @@ public struct Publisher {
         var report = RunReport(mode: request.mode)
         do {
             guard request.mode.commits || request.mode.previews else { throw Problem(message: "\(request.mode.rawValue) runs without git") }
+            if request.viaAPI { return try APIPublisher(publisher: self).run(request, report: &report) }
             let token = request.token
             if request.mode == .mergeRequest && token == nil {
                 throw Problem(message: "--merge-request needs an API token (\(request.credentials.tokenSearchDescription(forLocation: request.location))); GitLab: a project access token with api and write_repository scopes; GitHub: contents: write and pull-requests: write")
@@ -74,7 +75,7 @@ public struct Publisher {
             }
             // before anything is written or pushed: the forge's checks, the open MR, and the guards against its values
             let first = try Self.plan(edit, at: repo.workdir, retention: .summary)
-            var f = try MergeRequestFlow(request, repo: repo, token: token, plan: first)
+            var f = try MergeRequestFlow(request, remoteURL: repo.remoteURL, target: repo.branch, token: token, plan: first)
             try f.preflight(explicitBranch: request.pushBranch != nil, warning: warning)
             let read = try f.readBranch(edit, repo: repo)
             if first.changes.isEmpty, let fromOpen = read.changes {
@@ -118,20 +119,27 @@ public struct Publisher {
         report.attempts = result.attempts
         report.alreadyOnRemote = result.alreadyOnRemote ? true : nil
         guard let flow, result.commit != nil else { return }
+        try open(flow, request, images: images, commit: result.commit, branch: result.branch, changedFiles: result.changedFiles, report: &report)
+    }
+
+    /// Opens or updates the merge request of `flow` for the commit pushed to `branch` (in both backends, git and API).
+    func open(_ flow: MergeRequestFlow, _ request: PublishRequest, images: [String], commit: String?, branch: String, changedFiles: [String],
+              report: inout RunReport) throws {
+        let ci = request.ci
         let o = request.mergeRequest
-        let subject = CommitMessage.expand(request.messageTemplate, images: images, files: result.changedFiles, changes: [])
+        let subject = CommitMessage.expand(request.messageTemplate, images: images, files: changedFiles, changes: [])
             .split(separator: "\n").first.map(String.init) ?? "bump images"
-        let title = o.title.map { CommitMessage.expand($0, images: images, files: result.changedFiles, changes: []) } ?? subject
+        let title = o.title.map { CommitMessage.expand($0, images: images, files: changedFiles, changes: []) } ?? subject
         let description = o.description.map {
-            CommitMessage.expand($0, images: images, files: result.changedFiles, changes: report.changes)
+            CommitMessage.expand($0, images: images, files: changedFiles, changes: report.changes)
         } ?? MergeRequestDescription.render(changes: report.changes, provenance: MergeRequestDescription.provenanceLinks(
             ci.provenance(repository: request.provenance.repository, commit: request.provenance.commit, pipeline: request.provenance.pipeline),
             environment: ci))
         let opened: MergeRequestResult
         do {
-            opened = try flow.open(title: title, description: description, headSHA: result.commit)
+            opened = try flow.open(title: title, description: description, headSHA: commit)
         } catch {
-            throw PublishFailure(report: report, description: "\(error)\nthe branch \(result.branch) was pushed; re-run the same command to open or update the \(flow.mr.forge.mergeRequestNoun)")
+            throw PublishFailure(report: report, description: "\(error)\nthe branch \(branch) was pushed; re-run the same command to open or update the \(flow.mr.forge.mergeRequestNoun)")
         }
         for w in opened.warnings { warning?(w) }
         report.mergeRequest = opened
