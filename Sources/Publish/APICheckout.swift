@@ -25,6 +25,6 @@ extension GitRemoteRunner {
             throw Problem(message: "the branch \(branch) does not exist in the repository (\(api.forge.displayName) API); name an existing branch with --branch")
         }
         let snapshot = try APISnapshot.read(api, commit: head, paths: nil, optional: ConfigFile.names)
-        return try withExtendedLifetime(snapshot) { try body(ConfigCheckout(root: snapshot.root, repository: nil)) }
+        return try snapshot.within { try body(ConfigCheckout(root: $0, repository: nil)) }
     }
 }

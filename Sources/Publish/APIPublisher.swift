@@ -27,7 +27,7 @@ struct APIPublisher {
         let readPaths = request.edit.policy?.readPaths ?? []
         if request.mode.previews {
             let snapshot = try read(api, branch: target, paths: request.edit.paths, optional: readPaths)
-            return .preview(try Publisher.plan(request.edit, at: snapshot.root, retention: request.mode.retention))
+            return .preview(try snapshot.within { try Publisher.plan(request.edit, at: $0, retention: request.mode.retention) })
         }
         try publish(request, api: api, target: target, token: token, report: &report)
         return .published(report)
@@ -80,12 +80,12 @@ struct APIPublisher {
                 throw Problem(message: "the default branch \(target) is a bot branch: a merge request into it is never what is meant; name the branch to merge into with --branch")
             }
             let snapshot = try read(api, branch: target, paths: edit.paths, optional: readPaths)
-            let first = try Publisher.plan(edit, at: snapshot.root, retention: .summary)
+            let first = try snapshot.within { try Publisher.plan(edit, at: $0, retention: .summary) }
             var f = try MergeRequestFlow(request, remoteURL: request.location, target: target, token: token, plan: first)
             try f.preflight(explicitBranch: request.pushBranch != nil, warning: publisher.warning)
             let fromOpen = try f.changesFromOpenMergeRequest(edit) { branch, body in
                 guard try api.head(of: branch) != nil else { return nil }
-                return try body(try read(api, branch: branch, paths: edit.paths, optional: readPaths).root)
+                return try read(api, branch: branch, paths: edit.paths, optional: readPaths).within(body)
             }
             if first.changes.isEmpty, let fromOpen {
                 report = RunReport(mode: request.mode, changed: false, changes: [], filesSearched: first.searchedFiles)
@@ -107,7 +107,7 @@ struct APIPublisher {
         while committed == nil {
             attempts += 1
             let snapshot = try read(api, branch: target, paths: edit.paths, optional: readPaths)
-            let plan = try Publisher.plan(edit, at: snapshot.root, retention: .stage)
+            let plan = try snapshot.within { try Publisher.plan(edit, at: $0, retention: .stage) }
             try SetJob.write(plan)
             if lastPlan == nil {
                 for w in plan.notes + snapshot.notes { publisher.warning?(w) }

@@ -52,6 +52,11 @@ final class APISnapshot {
         return snapshot
     }
 
+    /// Runs `body` with the directory's path; the directory lives (is not removed) until `body` returns.
+    func within<T>(_ body: (String) throws -> T) rethrows -> T {
+        try withExtendedLifetime(self) { try body(root) }
+    }
+
     /// `-f` as given, in the form tree paths have: no `./`, no trailing or doubled `/`; "" for the root.
     static func normalized(_ path: String) -> String {
         path.split(separator: "/").filter { $0 != "." }.joined(separator: "/")
