@@ -38,26 +38,24 @@ public struct MetricsCommand: RoutedCommand, ContextCommand {
         }
     }
 
+    /// The error on stderr; with `--output json` also one failure document on stdout (as history's, `get`'s).
+    public func report(_ error: Error, in context: CommandContext) -> Error {
+        let problems = RunOutput(format: output == .json ? .json : .text, dotenv: nil, context: context).printed(error)
+        if output == .json, let json = try? JSONOutput.encode(GetCommand.Failure(problems)) { Console.out(json) }
+        return ExitCode.failure
+    }
+
     public func run(in context: CommandContext) throws {
-        let report: MetricsReport, svg: String
-        do {
-            (report, svg) = try history.withDeployments(repo, context: context, for: "metrics") { derived, config in
-                let names = try environments.resolve(config)
-                let until = self.until.flatMap { Timestamp.parse($0, now: context.now) } ?? context.now
-                let since = history.sinceTime(now: context.now) ?? derived.deployments.last?.timestamp ?? until
-                if since > until { throw Problem(message: "the window is empty: --since is after --until") }
-                let images = history.normalizedImages
-                let shown = images.isEmpty ? derived.deployments : derived.deployments.filter { images.contains(Deployments.normalized($0.image)) }
-                return (MetricsReport(derived.deployments, environments: names, images: images, since: since, until: until),
-                        output == .svg ? Timeline.svg(shown, environments: names, since: since, until: until) : "")
-            }
-        } catch let e as ExitCode {
-            throw e
-        } catch {
-            let problems = Problem.list(error)
-            context.console.error(problems)
-            if output == .json, let json = try? JSONOutput.encode(GetCommand.Failure(problems)) { Console.out(json) }
-            throw ExitCode.failure
+        let (report, svg) = try history.withDeployments(repo, context: context, for: "metrics") { derived, config in
+            let names = try environments.resolve(config)
+            let until = self.until.flatMap { Timestamp.parse($0, now: context.now) } ?? context.now
+            let since = history.sinceTime(now: context.now) ?? derived.deployments.last?.timestamp ?? until
+            if since > until { throw Problem(message: "the window is empty: --since is after --until") }
+            // --image applied once, for the figures and the timeline
+            let images = history.normalizedImages
+            let shown = images.isEmpty ? derived.deployments : derived.deployments.filter { images.contains(Deployments.normalized($0.image)) }
+            return (MetricsReport(shown, environments: names, since: since, until: until),
+                    output == .svg ? Timeline.svg(shown, environments: names, since: since, until: until) : "")
         }
         switch output {
         case .json: Console.out(try JSONOutput.encode(report))
