@@ -463,7 +463,8 @@ expect "github workspace: output commit is the pushed commit" \
   test "$(output_value commit "$work/github/file_commands/output")" = "$(served rev-parse main)"
 
 echo "--- GitLab CI and GitHub Actions: verify / pin_digest, an image whose registry cannot be asked"
-# 127.0.0.1:9 (discard) serves no registry: the check fails before anything is written, the job fails, nothing is pushed
+# 127.0.0.1:9 (discard) serves no registry: the check fails before anything is written, the job fails, nothing is pushed;
+# at once: a connection refused on loopback is not retried (it was 5 tries, 1+2+4+8 s of back-off, per run)
 if grep -q -- '--verify' <<<"$set_help"; then
   use_component
   for input in verify pin_digest; do

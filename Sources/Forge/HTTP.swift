@@ -45,6 +45,9 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
         case timeout, connection, tls, resolve, invalidURL, other
         /// The proxy answered 407: its URL's credentials were refused (or it wants some). Not retried.
         case proxyAuthentication
+        /// This machine refused the connection (a loopback address, the server's or the proxy's): nothing listens on
+        /// that port, and waiting will not start it. Not retried; a refusal from another host is (`connection`).
+        case nothingListening
     }
     public var kind: Kind
     public var message: String
@@ -52,8 +55,13 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
         self.kind = kind
         self.message = message
     }
-    /// Timeouts, refused/reset connections and truncated answers may succeed on another try.
+    /// Timeouts, refused/reset connections and truncated answers may succeed on another try; a refusal by this
+    /// machine (`nothingListening`) does not.
     public var isRetryable: Bool { kind == .timeout || kind == .connection }
+
+    /// A refused connection to `endpoint`: from this machine's own kernel (a loopback address) it is final; from
+    /// another host it may be a server restarting, and is retried.
+    static func refusal(connectingTo endpoint: RemoteURL) -> Kind { endpoint.isLoopback ? .nothingListening : .connection }
     public var description: String { message }
 }
 
@@ -265,7 +273,10 @@ public struct CurlTransport: HTTPTransport {
         if result != CURLE_OK {
             let detail = String(cString: errorBuffer)
             let text = detail.isEmpty ? String(cString: curl_easy_strerror(result)) : detail
-            throw TransportError(kind: Self.kind(of: result), message: "\(request.method) \(Redactor.stripQuery(request.url)): \(text)")
+            let endpoint = proxy?.location ?? RemoteURL(request.url)
+            let kind = Self.kind(of: result, connectingTo: endpoint)
+            let hint = kind == .nothingListening ? " (nothing listens on \(endpoint.host ?? "it"):\(endpoint.port.map(String.init) ?? "?") on this machine)" : ""
+            throw TransportError(kind: kind, message: "\(request.method) \(Redactor.stripQuery(request.url)): \(text)\(hint)")
         }
         var status: Int = 0
         _ = ib_getinfo_long(handle, IB_CURLINFO_RESPONSE_CODE, &status)
@@ -287,7 +298,10 @@ public struct CurlTransport: HTTPTransport {
         }
     }
 
-    private static func kind(of code: CURLcode) -> TransportError.Kind {
+    /// What a libcurl failure is, for the retry rules; `endpoint` is where the connection was made (the proxy or the
+    /// server).
+    static func kind(of code: CURLcode, connectingTo endpoint: RemoteURL) -> TransportError.Kind {
+        if code == CURLE_COULDNT_CONNECT { return TransportError.refusal(connectingTo: endpoint) }
         switch code {
         case CURLE_OPERATION_TIMEDOUT:
             return .timeout

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 @testable import Forge
 import TestSupport
+import Support
 
 /// The registry client against Debian's docker-registry (distribution 2.8) on loopback with TLS: htpasswd,
 /// token auth (a token server on 127.0.0.2) and none; and against a fake registry for what the real one does not
@@ -156,6 +157,24 @@ final class RegistryClientTests: XCTestCase {
         let d = try client([:]).manifest(RegistryLocation(domain: fake.hostPort, path: "team/api"), reference: "1.0.0")
         XCTAssertTrue(d.digest.hasPrefix("sha256:"))
         XCTAssertEqual(fake.requests, ["HEAD /v2/team/api/manifests/1.0.0", "HEAD /v2/team/api/manifests/1.0.0"])
+    }
+
+    /// Nothing listens on the registry's loopback port: one try, at once (the forge client's rule too), so that a
+    /// job aimed at a wrong port fails in milliseconds, not after 15 s of back-off.
+    func testARefusedLoopbackConnectionIsNotRetried() throws {
+        let port = try LocalRegistry.freePort()
+        let rec = Recorder()
+        let c = RegistryClient(transport: CurlTransport(options: TransportOptions(timeoutSeconds: 20, environment: [:])), retry: rec.policy(),
+                               credentials: RegistryCredentialSources(environment: [:]))
+        XCTAssertThrowsError(try c.manifest(RegistryLocation(domain: "127.0.0.1:\(port)", path: "team/api"), reference: "1.0.0")) { e in
+            XCTAssertEqual((e as? ForgeError)?.kind, .transport)
+            XCTAssertTrue("\(e)".contains("registry 127.0.0.1:\(port) unreachable while trying to look up team/api:1.0.0"), "\(e)")
+            XCTAssertTrue("\(e)".contains("nothing listens on 127.0.0.1:\(port) on this machine"), "\(e)")
+        }
+        XCTAssertEqual(rec.sleeps, [])
+        XCTAssertEqual(TransportError.refusal(connectingTo: RemoteURL("https://registry.example.com/v2/")), .connection, "another host's refusal is retried")
+        XCTAssertEqual(TransportError.refusal(connectingTo: RemoteURL("https://localhost:5000/v2/")), .nothingListening)
+        XCTAssertEqual(TransportError.refusal(connectingTo: RemoteURL("http://[::1]:3128")), .nothingListening)
     }
 
     func testLinkPaginationIsFollowedAndSorted() throws {
