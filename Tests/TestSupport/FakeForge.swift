@@ -14,8 +14,9 @@ public enum TestFiles {
     public static let script: URL = {
         let url = directory.appendingPathComponent("fake_forge.py")
         try! fakeForgeScript.write(to: url, atomically: true, encoding: .utf8)
-        // the repository emulator's modules, imported from beside it when a FakeForge is given repos
-        for (name, text) in [("fake_forge_git.py", fakeForgeGitScript), ("fake_forge_gitlab_repo.py", fakeForgeGitLabRepoScript),
+        // its modules, imported from beside it: the GitHub half, and the repository emulator (when given repos)
+        for (name, text) in [("fake_forge_github.py", fakeForgeGitHubScript),
+                             ("fake_forge_git.py", fakeForgeGitScript), ("fake_forge_gitlab_repo.py", fakeForgeGitLabRepoScript),
                              ("fake_forge_github_repo.py", fakeForgeGitHubRepoScript)] {
             try! text.write(to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8)
         }
