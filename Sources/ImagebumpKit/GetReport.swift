@@ -1,3 +1,4 @@
+import Support
 import ImageRules
 
 /// `imagebump get`: what each environment (or each `-f` path) runs. Its JSON is schema/get.schema.json.
@@ -25,10 +26,6 @@ public struct GetReport: Encodable, Equatable, Sendable {
             if e.images.isEmpty { rows.append([name, "-", "(no images)", "-"]) }
             for i in e.images { rows.append([name, PathQuoting.quoted(i.overlay), PathQuoting.quoted(i.found.reference), i.found.place]) }
         }
-        let widths = (0..<rows[0].count).map { c in rows.map { $0[c].count }.max() ?? 0 }
-        return rows.map { r in
-            r.indices.map { c in c == r.count - 1 ? r[c] : r[c] + String(repeating: " ", count: widths[c] - r[c].count) }
-                .joined(separator: "  ")
-        }.joined(separator: "\n") + "\n"
+        return TextTable.render(rows) + "\n"
     }
 }

@@ -1,3 +1,4 @@
+import Support
 import ImageRules
 
 /// What `imagebump history` prints: the deployments asked for, newest first. Its JSON is schema/history.schema.json.
@@ -46,11 +47,7 @@ public struct HistoryReport: Codable, Equatable, Sendable {
             rows.append([d.time, q(d.environment), kind, image, change, String(d.configCommit.prefix(12)),
                          d.sourceCommit.map { q(String($0.prefix(12))) } ?? "-"])
         }
-        let widths = (0..<rows[0].count).map { c in rows.map { $0[c].count }.max() ?? 0 }
-        return rows.map { r in
-            r.indices.map { c in c == r.count - 1 ? r[c] : r[c] + String(repeating: " ", count: widths[c] - r[c].count) }
-                .joined(separator: "  ")
-        }.joined(separator: "\n") + "\n"
+        return TextTable.render(rows) + "\n"
     }
 
     /// `ref` without the repository when it is `image`'s (`1.2.0`, `@sha256:…`), else whole (a renamed image).

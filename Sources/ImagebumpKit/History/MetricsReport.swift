@@ -38,11 +38,7 @@ public struct MetricsReport: Codable, Equatable, Sendable {
     public func text() -> String {
         var rows = [Self.headers]
         rows += figures.map { row($0) }
-        let widths = (0..<rows[0].count).map { c in rows.map { $0[c].count }.max() ?? 0 }
-        let table = rows.map { r in
-            r.indices.map { c in c == r.count - 1 ? r[c] : r[c] + String(repeating: " ", count: widths[c] - r[c].count) }
-                .joined(separator: "  ")
-        }.joined(separator: "\n")
+        let table = TextTable.render(rows)
         return "DORA figures from \(since) to \(until) (\(Self.number(days)) days)\n" + table + "\n" + notes().map { $0 + "\n" }.joined()
     }
 
