@@ -11,7 +11,9 @@ public enum Timestamp {
     /// Parses `--since`: a date (`2026-03-01`, midnight UTC), a time (`2026-03-01T12:00:00Z`, or with `+02:00`), or
     /// an age before `now` (`90d`, `12h`, `2w`). nil when it is none of these.
     public static func parse(_ text: String, now: Int64) -> Int64? {
-        if let unit = text.last, let n = Int64(text.dropLast()), n >= 0, n < 100_000 {
+        // digits only: Int64 would take "+5" too
+        if let unit = text.last, text.dropLast().allSatisfy(\.isASCII), text.dropLast().allSatisfy(\.isNumber),
+           let n = Int64(text.dropLast()), n < 100_000 {
             switch unit {
             case "h": return now - n * 3600
             case "d": return now - n * 86400
@@ -40,11 +42,21 @@ public enum Timestamp {
         guard b[10] == 84 || b[10] == 32, let hh = num(11, 2), b.count > 13, b[13] == 58, let mm = num(14, 2), hh < 24, mm < 60 else { return nil }
         t += hh * 3600 + mm * 60
         var i = 16
-        if i < b.count, b[i] == 58 { guard let ss = num(17, 2), ss < 61 else { return nil }; t += ss; i = 19 }
-        if i < b.count, b[i] == 46 { i += 1; while i < b.count, b[i] >= 48 && b[i] <= 57 { i += 1 } } // fractions dropped
+        if i < b.count, b[i] == 58 {
+            guard let ss = num(17, 2), ss < 60 else { return nil }
+            t += ss; i = 19
+            // fractions of a second (only after seconds) are dropped
+            if i < b.count, b[i] == 46 {
+                i += 1
+                let digits = i
+                while i < b.count, b[i] >= 48 && b[i] <= 57 { i += 1 }
+                guard i > digits else { return nil }
+            }
+        }
         guard i < b.count else { return nil }
         if b[i] == 90 { return i + 1 == b.count ? t : nil }
-        guard b[i] == 43 || b[i] == 45, i + 6 == b.count, let oh = num(i + 1, 2), b[i + 3] == 58, let om = num(i + 4, 2) else { return nil }
+        guard b[i] == 43 || b[i] == 45, i + 6 == b.count, let oh = num(i + 1, 2), b[i + 3] == 58, let om = num(i + 4, 2),
+              oh < 24, om < 60 else { return nil }
         let offset = oh * 3600 + om * 60
         return b[i] == 43 ? t - offset : t + offset
     }

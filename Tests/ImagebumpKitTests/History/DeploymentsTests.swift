@@ -95,7 +95,9 @@ final class DeploymentsTests: XCTestCase {
         XCTAssertEqual(Timestamp.parse("90d", now: 100 * 86400), 10 * 86400)
         XCTAssertEqual(Timestamp.parse("2w", now: 14 * 86400), 0)
         XCTAssertEqual(Timestamp.parse("12h", now: 86400), 43200)
-        for bad in ["", "yesterday", "2026-13-01", "2026-02-31", "2026-02-29", "2026-04-31T00:00:00Z", "2026-03-01T25:00:00Z", "2026-03-01T12:00:00", "d", "5y"] {
+        for bad in ["", "yesterday", "2026-13-01", "2026-02-31", "2026-02-29", "2026-04-31T00:00:00Z", "2026-03-01T25:00:00Z", "2026-03-01T12:00:00", "d", "5y",
+                    // no looser than the help: a signed age, a fraction without seconds or digits, second 60, offset hour 24
+                    "+5d", "-5d", "2026-03-01T12:00.5Z", "2026-03-01T12:00:00.Z", "2026-03-01T12:00:60Z", "2026-03-01T12:00:00+24:00"] {
             XCTAssertNil(Timestamp.parse(bad, now: 0), bad)
         }
     }
