@@ -3,13 +3,12 @@ internal import Glibc
 #endif
 import FoundationEssentials
 import Support
+import ImagebumpKit
 
 /// How the commits a run makes are signed, the way git signs them (`commit.gpgsign`): an SSH signature made by
 /// `ssh-keygen -Y sign -n git` (git's `gpg.format=ssh`), or an OpenPGP one made by `gpg` (armored, detached).
 /// The signature goes into the commit's `gpgsig` header, so `git verify-commit` and the forges check it.
 public struct CommitSigning: Sendable, Equatable {
-    public enum Format: String, Sendable, CaseIterable { case ssh, openpgp }
-
     public enum Key: Sendable, Equatable {
         /// ssh: a private key file, or a public key file whose private key ssh-agent holds; openpgp: a key id,
         /// fingerprint or user id in gpg's keyring.
@@ -31,7 +30,7 @@ public struct CommitSigning: Sendable, Equatable {
         return text + "\n"
     }
 
-    public var format: Format
+    public var format: SigningFormat
     /// nil (openpgp only): the committer's `Name <email>` picks the key, as git does without `user.signingkey`.
     public var key: Key?
     /// `gpg.ssh.program` / `gpg.program`; nil: `ssh-keygen` / `gpg` on PATH.
@@ -39,7 +38,7 @@ public struct CommitSigning: Sendable, Equatable {
     /// The programs' environment (PATH, HOME, GNUPGHOME, SSH_AUTH_SOCK), the run's variables.
     public var environment: [String: String]
 
-    public init(format: Format, key: Key?, program: String? = nil, environment: [String: String] = [:]) {
+    public init(format: SigningFormat, key: Key?, program: String? = nil, environment: [String: String] = [:]) {
         self.format = format; self.key = key; self.program = program; self.environment = environment
     }
 
@@ -90,13 +89,13 @@ public struct CommitSigning: Sendable, Equatable {
             return try ssh(keygen, ["-f", path], buffer)
         case .agentPublicKey(let literal)?:
             // ssh-keygen reads the public key from a file and asks ssh-agent to sign: the file holds no secret
-            return try PrivateTemporaryDirectory.with { dir in
+            return try PrivateTemporaryDirectory.with(environment: environment) { dir in
                 let file = try dir.write("signing-key.pub", literal.hasSuffix("\n") ? literal : literal + "\n")
                 return try ssh(keygen, ["-U", "-f", file], buffer)
             }
         case .material(let text, _)?:
             // ssh-keygen reads the key from a file (several times: no pipe): 0600 in a 0700 directory, removed at once
-            return try PrivateTemporaryDirectory.with { dir in
+            return try PrivateTemporaryDirectory.with(environment: environment) { dir in
                 let file = try dir.write("signing-key", Self.keyText(text))
                 return try ssh(keygen, ["-f", file], buffer)
             }
@@ -115,7 +114,7 @@ public struct CommitSigning: Sendable, Equatable {
         switch key {
         case .material(let text, _)?:
             // imported into a keyring of its own (a 0700 directory, gone afterwards): the key goes in on stdin
-            return try PrivateTemporaryDirectory.with { home in
+            return try PrivateTemporaryDirectory.with(environment: environment) { home in
                 var env = environment
                 env["GNUPGHOME"] = home.path
                 defer { _ = try? SigningProgram.run([gpg.replacingLastComponent(with: "gpgconf"), "--kill", "gpg-agent"], input: [], environment: env) }

@@ -1,15 +1,16 @@
 internal import CGit2
 import FoundationEssentials
+import ImagebumpKit
 
 /// What a run asks for: a key named on the command line (or none), and a format (or none). In a local checkout
 /// what is not given comes from the checkout's git config, as `git commit` reads it.
 public struct SigningRequest: Sendable, Equatable {
     public var key: CommitSigning.Key?
-    public var format: CommitSigning.Format?
+    public var format: SigningFormat?
     /// The signing programs' environment (the run's variables).
     public var environment: [String: String]
 
-    public init(key: CommitSigning.Key? = nil, format: CommitSigning.Format? = nil, environment: [String: String] = [:]) {
+    public init(key: CommitSigning.Key? = nil, format: SigningFormat? = nil, environment: [String: String] = [:]) {
         self.key = key; self.format = format; self.environment = environment
     }
 }
@@ -43,9 +44,9 @@ extension ConfigRepo {
     }
 
     /// `gpg.format`: openpgp, ssh; x509 (gpgsm) is refused, nil when unset.
-    static func format(_ value: String?) throws -> CommitSigning.Format? {
+    static func format(_ value: String?) throws -> SigningFormat? {
         guard let value else { return nil }
-        guard let f = CommitSigning.Format(rawValue: value.lowercased()) else {
+        guard let f = SigningFormat(rawValue: value.lowercased()) else {
             throw GitOpsError.invalidArgument("gpg.format = \(value) is not supported; imagebump signs with ssh or openpgp")
         }
         return f
@@ -53,7 +54,7 @@ extension ConfigRepo {
 
     /// `user.signingkey` as git reads it: for ssh a literal public key (`key::…`, or one starting `ssh-`) is
     /// signed by ssh-agent, anything else is a key file (`~/` is the home directory).
-    static func key(_ value: String, format: CommitSigning.Format, environment: [String: String]) -> CommitSigning.Key {
+    static func key(_ value: String, format: SigningFormat, environment: [String: String]) -> CommitSigning.Key {
         guard format == .ssh else { return .named(value) }
         if value.hasPrefix("key::") { return .agentPublicKey(String(value.dropFirst(5))) }
         if value.hasPrefix("ssh-") || value.hasPrefix("ecdsa-") || value.hasPrefix("sk-") { return .agentPublicKey(value) }

@@ -1,6 +1,8 @@
 import ArgumentParser
 
-public enum SignFormat: String, ExpressibleByArgument, CaseIterable, Sendable { case ssh, openpgp }
+import ImagebumpKit
+
+extension SigningFormat: ExpressibleByArgument {}
 
 /// How `set` and `promote` sign the commits they make (through `RepoOptions`): a key file or id, or the key
 /// itself in a variable (a CI secret), and its format. In a local checkout without them, its git config decides.
@@ -14,7 +16,7 @@ public struct SigningOptions: ParsableArguments {
     public var signKeyEnv: String?
 
     @Option(help: ArgumentHelp("Signature format: ssh (ssh-keygen -Y sign, as git's gpg.format=ssh) or openpgp (gpg). Default: a local checkout's gpg.format, else ssh.", valueName: "ssh|openpgp"))
-    public var signFormat: SignFormat?
+    public var signFormat: SigningFormat?
 
     public func validate() throws {
         if signKey != nil && signKeyEnv != nil { throw ValidationError("give --sign-key or --sign-key-env, not both") }

@@ -166,7 +166,7 @@ public struct GitRemoteRunner: GitBackend {
 
     /// The signing key and format given on the command line; a key from a variable is read here and never printed.
     static func signing(_ o: SigningOptions, context: CommandContext) throws -> SigningRequest {
-        var request = SigningRequest(format: o.signFormat.map { $0 == .ssh ? .ssh : .openpgp }, environment: context.variables)
+        var request = SigningRequest(format: o.signFormat, environment: context.variables)
         if let name = o.signKeyEnv {
             guard let text = context.variables[name], !text.trimmingBlanksAndNewlines().isEmpty else {
                 throw Problem(message: "--sign-key-env \(name): the variable \(name) is not set or empty")
