@@ -118,7 +118,7 @@ public final class ConfigRepo {
         let loc = try RemoteURL.gitRemote(location)
         try configureTLS(credentials, loc)
         let session = try CredentialSession(credentials: credentials, location: loc)
-        var template = Array((FileManager.default.temporaryDirectory.path + "/imagebump-clone-XXXXXX").utf8CString)
+        var template = Array((TempCleanup.directory(environment: credentials.environment) + "/imagebump-clone-XXXXXX").utf8CString)
         guard let tmp = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }).map({ String(cString: $0) }) else {
             throw GitOpsError.invalidArgument("cannot create a temporary directory")
         }

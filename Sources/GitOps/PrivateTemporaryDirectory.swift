@@ -6,12 +6,12 @@ import Support
 
 /// A directory only this user can enter (0700, mkdtemp), for a key that a program can only read from a file:
 /// created and registered with `TempCleanup` in one step (a SIGINT/SIGTERM/SIGHUP removes it), and removed when
-/// `with`'s body returns or throws.
+/// `with`'s body returns or throws. It is made in the run's TMPDIR (`TempCleanup.directory(environment:)`).
 struct PrivateTemporaryDirectory {
     let path: String
 
-    static func with<T>(_ body: (PrivateTemporaryDirectory) throws -> T) throws -> T {
-        let base = FileManager.default.temporaryDirectory.path
+    static func with<T>(environment: [String: String], _ body: (PrivateTemporaryDirectory) throws -> T) throws -> T {
+        let base = TempCleanup.directory(environment: environment)
         guard let made = TempCleanup.create({
             var template = Array((base + "/imagebump-sign-XXXXXX").utf8CString)
             return template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }.map { String(cString: $0) }

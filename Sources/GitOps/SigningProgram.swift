@@ -16,9 +16,11 @@ enum SigningProgram {
     }
 
     static func run(_ argv: [String], input: [UInt8], environment: [String: String]) throws -> Result {
-        var toChild: [Int32] = [0, 0], fromChild: [Int32] = [0, 0], errChild: [Int32] = [0, 0]
+        var toChild: [Int32] = [-1, -1], fromChild: [Int32] = [-1, -1], errChild: [Int32] = [-1, -1]
         guard pipe(&toChild) == 0, pipe(&fromChild) == 0, pipe(&errChild) == 0 else {
-            throw GitOpsError.invalidArgument("cannot create a pipe for \(argv[0])")
+            let why = String(cString: strerror(errno))
+            for fd in toChild + fromChild + errChild where fd >= 0 { close(fd) } // the pipes made before the one that failed
+            throw GitOpsError.invalidArgument("cannot create a pipe for \(argv[0]): \(why)")
         }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)

@@ -22,6 +22,14 @@ public enum TempCleanup {
     }
     private static let state = State()
 
+    /// Where temporary files go for a run with `environment` (the variables the CLI's context read): TMPDIR, else
+    /// /tmp, as Foundation's temporaryDirectory decides it from the process's own environment.
+    public static func directory(environment: [String: String]) -> String {
+        guard var dir = environment["TMPDIR"], !dir.isEmpty else { return "/tmp" }
+        while dir.count > 1 && dir.hasSuffix("/") { dir.removeLast() }
+        return dir
+    }
+
     /// Remembers `path` (a file or a directory tree) for removal on a signal.
     @discardableResult
     public static func register(_ path: String) -> Registration {
