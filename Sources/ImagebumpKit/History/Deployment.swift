@@ -1,6 +1,6 @@
 /// One deployment: a commit of the config repo that changed the image an environment runs (`imagebump history`).
 /// Its JSON is an item of schema/history.schema.json.
-public struct Deployment: Codable, Equatable, Sendable {
+public struct Deployment: Encodable, Equatable, Sendable {
     public enum Kind: String, Codable, Sendable, CaseIterable {
         /// A new image, from a build, a hand edit or any other commit.
         case bump
@@ -11,10 +11,10 @@ public struct Deployment: Codable, Equatable, Sendable {
         case rollback
     }
 
-    /// ISO 8601 (UTC) of `timestamp`.
-    public var time: String
     /// The config commit's committer time, seconds since the epoch.
     public var timestamp: Int64
+    /// ISO 8601 (UTC) of `timestamp` (derived, so that the two cannot disagree).
+    public var time: String { Timestamp.iso(timestamp) }
     public var environment: String
     /// The app (`apps:`, or a wildcard of the environment's files), nil for an environment of one app.
     public var app: String?
@@ -41,6 +41,11 @@ public struct Deployment: Codable, Equatable, Sendable {
     /// A rollback: every config commit of this image's deployments it undoes, newest first (`rollback --to 3` names
     /// three); empty otherwise.
     public var undoes: [String] = []
+
+    enum CodingKeys: String, CodingKey {
+        case time, timestamp, environment, app, image, old, new, files, configCommit, subject, sourceRepository, sourceCommit
+        case sourcePipeline, sourceCommitTime, kind, rollbackOf, promotedFrom, undoes
+    }
 
     // every key is written (null when absent), so every object has the same keys
     public func encode(to encoder: any Encoder) throws {

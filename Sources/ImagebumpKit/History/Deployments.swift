@@ -81,7 +81,7 @@ public enum Deployments {
                     }
                     updates.append((ch.key, ch.new))
                     guard let new = ch.new else { continue } // removed: no deployment
-                    var d = Deployment(time: Timestamp.iso(c.time), timestamp: c.time, environment: env.name,
+                    var d = Deployment(timestamp: c.time, environment: env.name,
                                        app: ch.key.app.isEmpty ? nil : ch.key.app, image: ch.written,
                                        old: ch.old, new: new, files: [ch.file], configCommit: c.id, subject: c.subject,
                                        sourceRepository: trailers[Trailers.sourceRepository], sourceCommit: trailers[Trailers.sourceCommit],

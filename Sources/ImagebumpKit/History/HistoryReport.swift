@@ -2,7 +2,7 @@ import Support
 import ImageRules
 
 /// What `imagebump history` prints: the deployments asked for, newest first. Its JSON is schema/history.schema.json.
-public struct HistoryReport: Codable, Equatable, Sendable {
+public struct HistoryReport: Encodable, Equatable, Sendable {
     public var deployments: [Deployment]
     /// Files some commit left unreadable (skipped in that commit).
     public var warnings: [String]

@@ -110,7 +110,7 @@ final class MetricsTests: XCTestCase {
 
     /// An app is a directory name of the repository: a line break in one cannot start a row of its own.
     func testNamesFromTheRepositoryAreQuoted() {
-        let d = Deployment(time: Timestamp.iso(Self.at(1)), timestamp: Self.at(1), environment: "dev", app: "a\nFAKE ROW", image: "app",
+        let d = Deployment(timestamp: Self.at(1), environment: "dev", app: "a\nFAKE ROW", image: "app",
                            old: "app:1", new: "app:2", files: ["apps/x/dev/k.yaml"], configCommit: HistoryFixture.id(1), subject: "s",
                            kind: .bump)
         let r = MetricsReport([d], environments: ["dev"], since: Self.t0, until: Self.at(24))
@@ -121,7 +121,7 @@ final class MetricsTests: XCTestCase {
 
     /// A `|` in a directory name splits a GFM table row even inside a code span: it is escaped, the row keeps its ten cells.
     func testAPipeInANameDoesNotAddAMarkdownCell() {
-        let d = Deployment(time: Timestamp.iso(Self.at(1)), timestamp: Self.at(1), environment: "dev", app: "a|b", image: "app",
+        let d = Deployment(timestamp: Self.at(1), environment: "dev", app: "a|b", image: "app",
                            old: "app:1", new: "app:2", files: ["apps/a|b/dev/k.yaml"], configCommit: HistoryFixture.id(1), subject: "s",
                            kind: .bump)
         let md = MetricsReport([d], environments: ["dev"], since: Self.t0, until: Self.at(24)).markdown()

@@ -5,7 +5,7 @@ final class TimelineTests: XCTestCase {
     func testDotsArePlacedByTimeColouredByKindAndTextIsEscaped() {
         let t0 = MetricsTests.t0
         func d(_ env: String, _ hours: Int64, _ kind: Deployment.Kind, _ commit: Int) -> Deployment {
-            Deployment(time: Timestamp.iso(t0 + hours * 3600), timestamp: t0 + hours * 3600, environment: env, app: nil, image: "app",
+            Deployment(timestamp: t0 + hours * 3600, environment: env, app: nil, image: "app",
                        old: "app:1", new: "app:<2>", files: ["f"], configCommit: HistoryFixture.id(commit), subject: "s", kind: kind)
         }
         let all = [d("prod", 12, .bump, 1), d("prod", 12, .bump, 1), d("prod", 36, .rollback, 2), d("a<&>b", 48, .promotion, 3), d("prod", 49, .bump, 4)]
