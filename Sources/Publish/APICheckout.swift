@@ -19,7 +19,8 @@ extension GitRemoteRunner {
         let timeouts = Self.timeouts(command.repo.access)
         let api = try APIPublisher.client(location, forge: command.forge.forge, apiURL: command.forge.apiURL, ci: context.ci, token: token,
                                           transport: TransportOptions(caFile: credentials.caFile, timeoutSeconds: timeouts.idle,
-                                                                      phaseTimeout: timeouts.phase, environment: credentials.environment))
+                                                                      phaseTimeout: timeouts.phase, environment: credentials.environment),
+                                          warning: nil) // the run that follows warns
         let branch = try command.repo.branch ?? api.defaultBranch()
         guard let head = try api.head(of: branch) else {
             throw Problem(message: "the branch \(branch) does not exist in the repository (\(api.forge.displayName) API); name an existing branch with --branch")

@@ -21,8 +21,10 @@ struct APIPublisher {
     func run(_ request: PublishRequest, report: inout RunReport) throws -> Publisher.Outcome {
         try Self.check(request)
         let token = request.token!
+        // a merge request's forge calls warn about plain http themselves
         let api = try self.api ?? Self.client(request.location, forge: request.mergeRequest.forge, apiURL: request.mergeRequest.apiURL,
-                                              ci: request.ci, token: token, transport: MergeRequestFlow.transport(request))
+                                              ci: request.ci, token: token, transport: MergeRequestFlow.transport(request),
+                                              warning: request.mode == .mergeRequest ? nil : publisher.warning)
         let target = try request.branch ?? api.defaultBranch()
         let readPaths = request.edit.policy?.readPaths ?? []
         if request.mode.previews {
@@ -35,9 +37,12 @@ struct APIPublisher {
 
     /// The API client of the repository at `location` (`--forge`, `--api-url`, else derived as for a merge request).
     static func client(_ location: String, forge: String?, apiURL: String?, ci: CIEnvironment, token: GitCredentials.Token,
-                       transport: TransportOptions) throws -> any RepositoryAPI {
+                       transport: TransportOptions, warning: ((String) -> Void)?) throws -> any RepositoryAPI {
         let kind = try ForgeDefaults.detectForge(explicit: forge, environment: ci, repoURL: location)
         let api = try apiURL ?? ForgeDefaults.apiURL(forge: kind, environment: ci, repoURL: location)
+        if RemoteURL(api).kind == .http {
+            warning?("sending the \(kind.displayName) API token to \(redact(url: Redactor.stripQuery(api))) over plain http:// (unencrypted); use https://")
+        }
         return try RepositoryLocation(forge: kind, apiURL: api, project: try ForgeDefaults.projectPath(repoURL: location, apiURL: api),
                                       token: token.secret, gitLabTokenKind: token.isGitLabJobToken ? .jobToken : .privateToken,
                                       tokenSource: token.variable, transportOptions: transport).client()

@@ -172,4 +172,22 @@ final class APIModeTests: XCTestCase {
             print("\(gitlab ? "GitLab" : "GitHub") --via api requests per run: \(counts[0])")
         }
     }
+
+    /// --dry-run and --check read through the API too and commit nothing; a push over plain http says so.
+    func testPreviewsCommitNothingAndPlainHTTPIsWarnedAbout() throws {
+        let fx = try APIModeFixture(gitlab: true, files: files())
+        defer { fx.stop() }
+        let head = try fx.repo.head("main")
+        let dry = try CLI.run(["set", "--via", "api", "--dry-run", "--repo", fx.repoURL, "--forge", "gitlab", "--api-url", fx.apiURL,
+                               "-f", "apps/app/overlays/production", "\(SampleApp.image):2.0.0"], in: fx.cwd, env: fx.env)
+        XCTAssertEqual(dry.status, 0, dry.stderr)
+        XCTAssertTrue(dry.stdout.contains("+    newTag: \"2.0.0\""), dry.stdout)
+        let check = try fx.run(["--check", "-f", "apps/app/overlays/production", "\(SampleApp.image):2.0.0"])
+        XCTAssertEqual(check.status, 2, check.stderr)
+        XCTAssertEqual(try fx.repo.head("main"), head)
+        XCTAssertEqual(try fx.forge.emulatedCommits().count, 0)
+        let push = try fx.run(["--push", "-f", "apps/app/overlays/production", "\(SampleApp.image):2.0.0"])
+        XCTAssertEqual(push.status, 0, push.stderr)
+        XCTAssertTrue(push.stderr.contains("over plain http://"), push.stderr)
+    }
 }
