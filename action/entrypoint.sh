@@ -98,7 +98,14 @@ if [[ $mode == promote ]]; then
   args=(promote "$from" "$environment" --output text)
   mode=push
 else
-  args=(set --output text)
+  if [[ $mode == update ]]; then
+    # each image's tag picked from its registry's by the policy inputs (else imagebump.yaml's update:), pushed or
+    # reaching an environment as its imagebump.yaml mode says
+    args=(update --output text)
+    mode=push
+  else
+    args=(set --output text)
+  fi
   list files $'\n' # one path per line: a path may hold spaces
   for f in "${LIST[@]}"; do args+=(--file "$f"); done
   if [[ -n $environment ]]; then args+=(--env "$environment"); fi
@@ -108,7 +115,7 @@ fi
 case "$mode" in
   push | pull-request | check | none) ;;
   merge-request) mode=pull-request ;;
-  *) fail "input 'mode' must be push, pull-request, check, none or promote, got '$mode'" ;;
+  *) fail "input 'mode' must be push, pull-request, check, none, promote or update, got '$mode'" ;;
 esac
 
 repository="$(input repository)"
@@ -172,6 +179,19 @@ if truthy auto-merge; then args+=(--auto-merge); fi
 # the images' registries, asked before anything is written or pushed
 if truthy verify; then args+=(--verify); fi
 if truthy pin-digest; then args+=(--pin-digest); fi
+if [[ ${args[0]} == update ]]; then
+  semver="$(input semver)"
+  if [[ -n $semver ]]; then args+=(--semver "$semver"); fi
+  numerical="$(input numerical)"
+  if [[ -n $numerical ]]; then args+=(--numerical "$numerical"); fi
+  alphabetical="$(input alphabetical)"
+  if [[ -n $alphabetical ]]; then args+=(--alphabetical "$alphabetical"); fi
+  if truthy digest; then args+=(--digest); fi
+  tag_regex="$(input tag-regex)"
+  if [[ -n $tag_regex ]]; then args+=(--tag-regex "$tag_regex"); fi
+  tag_extract="$(input tag-extract)"
+  if [[ -n $tag_extract ]]; then args+=(--tag-extract "$tag_extract"); fi
+fi
 
 if truthy dry-run; then
   args+=(--dry-run)
@@ -190,6 +210,9 @@ args+=("${LIST[@]}")
 if [[ ${args[0]} == set ]]; then
   list images $' \t,'
   ((${#LIST[@]})) || fail "input 'images' is required (e.g. ghcr.io/owner/app:\${{ github.sha }})"
+  args+=("${LIST[@]}")
+elif [[ ${args[0]} == update ]]; then
+  list images $' \t,' # the names to update; none: every image of the files
   args+=("${LIST[@]}")
 fi
 

@@ -333,7 +333,8 @@ def cmd_job_script(path: str, job: str, args: list[str]) -> None:
     sys.stdout.write("\n".join(out) + "\n")
 
 
-VAR_REF = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
+# $$ is a literal $ (GitLab's escape), else $NAME / ${NAME}
+VAR_REF = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*)|(\$))")
 
 
 def cmd_job_variables(path: str, job: str, args: list[str]) -> None:
@@ -346,12 +347,15 @@ def cmd_job_variables(path: str, job: str, args: list[str]) -> None:
             merged[k] = v
     env = dict(os.environ)
     for k, v in merged.items():
+        expand = True
         if isinstance(v, dict):
+            expand = v.get("expand", True) is not False  # `expand: false`: the value as written
             v = v.get("value", "")
         if isinstance(v, bool):
             v = "true" if v else "false"
         v = "" if v is None else str(v)
-        v = VAR_REF.sub(lambda m: env.get(m.group(1) or m.group(2), ""), v)
+        if expand:
+            v = VAR_REF.sub(lambda m: "$" if m.group(3) else env.get(m.group(1) or m.group(2), ""), v)
         env[k] = v
         sys.stdout.write(f"{k}={v}\0")
 

@@ -60,8 +60,10 @@ work="$(mktemp -d)"
 daemon_pid=""
 forge_pid=""
 forge_in=""
+registry_pid=""
 cleanup() {
   if [[ -n $daemon_pid ]]; then kill "$daemon_pid" 2>/dev/null; wait "$daemon_pid" 2>/dev/null; fi
+  if [[ -n $registry_pid ]]; then kill "$registry_pid" 2>/dev/null; wait "$registry_pid" 2>/dev/null; fi
   if [[ -n $forge_in ]]; then exec {forge_in}>&-; fi   # the fake forge stops when its stdin closes
   if [[ -n $forge_pid ]]; then kill "$forge_pid" 2>/dev/null; wait "$forge_pid" 2>/dev/null; fi
   rm -rf "$work"
@@ -485,6 +487,101 @@ if grep -q -- '--verify' <<<"$set_help"; then
   done
 else
   echo "SKIP: $bin set --help does not list --verify: registry scenarios not run"
+fi
+
+echo "--- GitLab CI and GitHub Actions: mode update, each policy input against a registry on loopback"
+# The misbehaving registry of the Swift tests (Tests/TestSupport/RegistryScripts.swift), extracted from its Swift raw
+# string and run on 127.0.0.1 with a certificate made here: every repository lists the same tags. A config repo of
+# its own (one kustomization per policy) is served by the daemon; each input's run lands the tag it picks, once.
+update_help="$("$bin" update --help 2>&1 || true)"
+if grep -q -- '--numerical' <<<"$update_help" && command -v openssl >/dev/null; then
+  awk '/^public let fakeRegistryScript = #"""/ { on = 1; next } on && /^"""#/ { exit } on' \
+    "$root/Tests/TestSupport/RegistryScripts.swift" >"$work/fake_registry.py"
+  openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 1 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 \
+    -keyout "$work/registry.key" -out "$work/registry.pem" >/dev/null 2>&1
+  : >"$work/registry.log"
+  python3 "$work/fake_registry.py" --cert "$work/registry.pem" --key "$work/registry.key" --log "$work/registry.log" \
+    --tags "1.0.0,1.1.0,2.0.0,main-aaa111-100,main-bbb222-300,build-7,build-12" >"$work/registry.out" 2>&1 &
+  registry_pid=$!
+  for _ in $(seq 1 50); do grep -q '^PORT ' "$work/registry.out" 2>/dev/null && break; sleep 0.1; done
+  reg="127.0.0.1:$(sed -n 's/^PORT //p' "$work/registry.out")"
+  upd_src="$work/update-src"
+  for p in semver numerical alphabetical digest; do
+    mkdir -p "$upd_src/$p"
+    printf 'images:\n  - name: %s/acme/%s\n    newTag: 1.0.0\n' "$reg" "$p" >"$upd_src/$p/kustomization.yaml"
+  done
+  git_q init "$upd_src" && git_q -C "$upd_src" add -A && git_q -C "$upd_src" commit -m "initial config"
+  git_q clone --bare "$upd_src" "$work/srv/update.git"
+  upd_url="git://127.0.0.1:$port/update.git"
+  upd() { git --git-dir="$work/srv/update.git" "$@"; }
+  # check_update LABEL DIR TAG: one new commit since $before, and DIR's image at TAG
+  check_update() {
+    expect "$1: one commit" test "$(upd rev-list --count "$before..main")" = 1
+    expect "$1: lands $3" grep -qxF "    newTag: $3" <(upd show "main:$2/kustomization.yaml")
+  }
+  digest_of() { python3 -c 'import hashlib, json, sys; print("sha256:" + hashlib.sha256(json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json", "tag": sys.argv[1]}).encode()).hexdigest())' "$1"; }
+  # input VALUE → the tag it lands
+  declare -A gl_policy=(
+    [semver]='semver=^1.0|1.1.0'
+    [numerical]='numerical=asc|main-bbb222-300'
+    [alphabetical]='alphabetical=desc|build-12'
+    [digest]='digest=true|1.0.0'
+  )
+  use_component
+  for p in semver numerical alphabetical digest; do
+    IFS='|' read -r given tag <<<"${gl_policy[$p]}"
+    extra=(--input "extra_args=--ca-file $work/registry.pem")
+    # shellcheck disable=SC2016 # $ts is Flux's extract template, for imagebump, not the shell
+    if [[ $p == numerical ]]; then extra+=(--input 'tag_regex=^main-[a-f0-9]+-(?P<ts>[0-9]+)' --input 'tag_extract=$ts'); fi
+    if [[ $p == alphabetical ]]; then extra+=(--input 'tag_regex=^build-'); fi
+    for run in 1 2; do
+      before="$(upd rev-parse main)"
+      gl_as_written=1 gl_repo="$upd_url" gitlab_job "$work/gitlab/update-$p-$run.log" --input mode=update --input "files=$p" \
+        --input branch=main --input "$given" "${extra[@]}"
+      rc=$?
+      expect "gitlab update $given (run $run): job exits 0" test "$rc" = 0 || sed 's/^/      /' "$work/gitlab/update-$p-$run.log"
+      if [[ $run == 1 ]]; then
+        check_update "gitlab update $given" "$p" "$tag"
+      else
+        expect "gitlab update $given: a re-run pushes nothing" test "$(upd rev-parse main)" = "$before"
+      fi
+    done
+  done
+  expect "gitlab update digest=true: TAG@DIGEST written" \
+    grep -qxF "    digest: $(digest_of 1.0.0)" <(upd show main:digest/kustomization.yaml)
+  expect "gitlab update: the canary token not in the logs" not_in_text "$canary" "$(cat "$work"/gitlab/update-*.log)"
+
+  # the action: the served main back at the initial config (every image at 1.0.0), each policy input again
+  git_q -C "$upd_src" push -f "$work/srv/update.git" HEAD:main
+  expect "update config repo reset for the action" grep -qxF "    newTag: 1.0.0" <(upd show main:numerical/kustomization.yaml)
+  declare -A gh_given=(
+    [semver]='semver=~1.1'
+    [numerical]='numerical=asc'
+    [alphabetical]='alphabetical=desc'
+    [digest]='digest=true'
+  )
+  for p in semver numerical alphabetical digest; do
+    IFS='|' read -r _ tag <<<"${gl_policy[$p]}"
+    given=("${gh_given[$p]}" "args=--ca-file $work/registry.pem")
+    # shellcheck disable=SC2016 # $ts is Flux's extract template, for imagebump, not the shell
+    if [[ $p == numerical ]]; then given+=('tag-regex=^main-[a-f0-9]+-(?P<ts>[0-9]+)' 'tag-extract=$ts'); fi
+    if [[ $p == alphabetical ]]; then given+=('tag-regex=^build-'); fi
+    for run in 1 2; do
+      before="$(upd rev-parse main)"
+      gh_as_written=1 github_action "$work/gh-update-$p-$run.log" mode=update "files=$p" branch=main "repository=$upd_url" \
+        "token=$canary" "${given[@]}"
+      rc=$?
+      expect "github update ${gh_given[$p]} (run $run): action exits 0" test "$rc" = 0 || sed 's/^/      /' "$work/gh-update-$p-$run.log"
+      if [[ $run == 1 ]]; then
+        check_update "github update ${gh_given[$p]}" "$p" "$tag"
+      else
+        expect "github update ${gh_given[$p]}: a re-run pushes nothing" test "$(upd rev-parse main)" = "$before"
+      fi
+    done
+  done
+  expect "github update: the tags were listed from the loopback registry" grep -q '^GET /v2/acme/numerical/tags/list' "$work/registry.log"
+else
+  echo "SKIP: $bin update --help does not list --numerical (or no openssl): update scenarios not run"
 fi
 
 # ---------------------------------------------------------------- merge-request / pull-request mode

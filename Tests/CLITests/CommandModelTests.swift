@@ -10,6 +10,8 @@ final class CommandModelTests: XCTestCase {
     struct Recorded: Decodable {
         let source: String, mode: String, dry_run: Bool, token: Bool, scope: String, exit: Int32
         let argv: [String]?
+        /// Mode update's policy input given alone (numerical, alphabetical, digest); nil: semver and the tag filter.
+        let policy: String?
     }
 
     /// The argv of every source × mode × dry-run × token × scope combination, recorded by running the GitLab templates'
@@ -23,7 +25,7 @@ final class CommandModelTests: XCTestCase {
 
     func testEveryCommandLineTheCITemplatesBuildParsesAndIsRoutedByItsMode() throws {
         let recorded = try recordedCommandLines()
-        XCTAssertEqual(recorded.count, 4 * 7 * 2 * 2 * 3, "every source × mode × dry-run × token × scope was tried")
+        XCTAssertEqual(recorded.count, 4 * 8 * 2 * 2 * 3 + 4 * 3, "every source × mode × dry-run × token × scope was tried, and each update policy")
         let modeOf: [String: RunMode] = ["push": .push, "merge-request": .mergeRequest, "pull-request": .mergeRequest,
                                                  "check": .check, "dry-run": .dryRun, "none": .write]
         var accepted: [String: Set<String>] = [:]
@@ -53,6 +55,10 @@ final class CommandModelTests: XCTestCase {
                 XCTAssertEqual(promote.route, .git, "\(what): \(argv)")
                 continue
             }
+            if let update = command as? UpdateCommand {
+                checkUpdate(r, update, what: "\(what) policy=\(r.policy ?? "semver"): \(argv)")
+                continue
+            }
             guard let set = command as? SetCommand else { XCTFail("\(what): not a set command"); continue }
             XCTAssertEqual(set.environments.names, r.scope == "env" ? ["production"] : [], what)
             checkInputs(r, repo: set.repo, forge: set.forge, run: set.edit.runOptions, registry: set.registry, files: set.edit.files, what: what)
@@ -64,13 +70,36 @@ final class CommandModelTests: XCTestCase {
             XCTAssertEqual(set.repo.tokenEnv != nil, r.token, "\(what): the token is handed over by name only when set")
         }
         for source in ["gitlab-component", "gitlab-classic"] {
-            XCTAssertEqual(accepted[source], ["push", "merge-request", "check", "dry-run", "promote"], source)
+            XCTAssertEqual(accepted[source], ["push", "merge-request", "check", "dry-run", "promote", "update"], source)
         }
         for source in ["github-action", "github-action-repository"] {
-            XCTAssertTrue(accepted[source, default: []].isSuperset(of: ["push", "pull-request", "check", "dry-run", "promote"]), source)
+            XCTAssertTrue(accepted[source, default: []].isSuperset(of: ["push", "pull-request", "check", "dry-run", "promote", "update"]), source)
         }
         XCTAssertTrue(accepted["github-action", default: []].contains("none"))
         XCTAssertFalse(accepted["github-action-repository", default: []].contains("none"), "mode none with a repository is refused")
+    }
+
+    /// Mode update: `imagebump update` with the files or environment, every shared input, and the policy inputs given.
+    func checkUpdate(_ r: Recorded, _ update: UpdateCommand, what: String) {
+        XCTAssertEqual(r.mode, "update", what)
+        XCTAssertEqual(update.environments.names, r.scope == "env" ? ["production"] : [], what)
+        checkInputs(r, repo: update.repo, forge: update.forge, run: update.runOptions, registry: update.registry, files: update.paths.files, what: what)
+        XCTAssertEqual(update.setCommand.mode, r.dry_run ? .dryRun : .push, what)
+        XCTAssertEqual(update.route, .git, what)
+        XCTAssertEqual(update.images, r.source.hasPrefix("github") ? ["ghcr.io/acme/app"] : [], "\(what): the action's images input names the images")
+        let p = update.policy
+        switch r.policy {
+        case nil:
+            XCTAssertEqual(p.semver, "^1.2", what)
+            XCTAssertEqual(p.tagRegex, "^main-(?P<v>.+)$", "\(what): the pattern as written, never expanded")
+            XCTAssertEqual(p.tagExtract, "$v", "\(what): the template as written, never expanded")
+        case "numerical": XCTAssertEqual(p.numerical, .asc, what)
+        case "alphabetical": XCTAssertEqual(p.alphabetical, .desc, what)
+        case "digest":
+            XCTAssertTrue(p.digest, what)
+            XCTAssertNil(p.tagRegex, what)
+        default: XCTFail("\(what): unknown policy")
+        }
     }
 
     /// Every input the recorder gave a value reaches imagebump in every mode, with and without an environment (an
