@@ -205,6 +205,19 @@ final class RegistryClientTests: XCTestCase {
         }
     }
 
+    /// A HEAD answer's Docker-Content-Digest is written into files and reports as it is: one that is not a digest
+    /// (short, upper-case hex, another algorithm, YAML) is refused, naming it.
+    func testADigestHeaderThatIsNotADigestIsRefused() throws {
+        for bad in ["sha256:0123", "sha256:" + String(repeating: "A", count: 64), "md5:d41d8cd98f00b204e9800998ecf8427e", "sha256:{a: b}"] {
+            let fake = try FakeRegistry(tags: ["1.0.0"], digestHeader: bad)
+            cleanups.append { fake.stop() }
+            XCTAssertThrowsError(try client([:]).manifest(RegistryLocation(domain: fake.hostPort, path: "team/api"), reference: "1.0.0"), bad.debugDescription) { e in
+                XCTAssertEqual((e as? ForgeError)?.kind, .invalidResponse)
+                XCTAssertTrue("\(e)".contains("as the digest of team/api:1.0.0 (Docker-Content-Digest), which is not a digest"), "\(e)")
+            }
+        }
+    }
+
     func testGetChecksDockerContentDigestAgainstTheBody() throws {
         let fake = try FakeRegistry(tags: ["1.0.0"], badDigest: true)
         cleanups.append { fake.stop() }

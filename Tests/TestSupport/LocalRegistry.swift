@@ -235,7 +235,7 @@ public final class FakeRegistry {
     public var hostPort: String { "127.0.0.1:\(server.port)" }
 
     public init(tags: [String], page: Int = 0, throttle: Int = 0, badDigest: Bool = false, linkElsewhere: Bool = false,
-                challenge: String? = nil, echoAuth: Bool = false, refuseTags: Bool = false) throws {
+                challenge: String? = nil, echoAuth: Bool = false, refuseTags: Bool = false, digestHeader: String? = nil) throws {
         let tls = try RegistryTLS.shared.get()
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("imagebump-fake-registry-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -250,6 +250,7 @@ public final class FakeRegistry {
         if let challenge { args += ["--challenge", challenge] }
         if echoAuth { args.append("--echo-auth") }
         if refuseTags { args.append("--refuse-tags") }
+        if let digestHeader { args += ["--digest-header", digestHeader] }
         server = try LoopbackScript(script.path, args, stderr: true)
     }
 

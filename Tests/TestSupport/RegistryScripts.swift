@@ -98,7 +98,7 @@ srv.serve_forever()
 
 /// A registry that misbehaves on purpose (the real one cannot): `--tags a,b,…` paged `--page N` at a time through
 /// `Link` (n/last honoured), `--throttle N` answers 429 (Retry-After: 0) to the first N requests, `--bad-digest`
-/// names a wrong Docker-Content-Digest, `--challenge` answers 401 with that `WWW-Authenticate` to a request without
+/// names a wrong Docker-Content-Digest (`--digest-header` names that one), `--challenge` answers 401 with that `WWW-Authenticate` to a request without
 /// a Bearer token (any token passes), `--refuse-tags` answers the tag list 403, `--echo-auth` quotes the request's
 /// Authorization header in its error messages. Manifests are answered only to an Accept naming all four types, as
 /// distribution does for an index. Each request's path is appended to `--log`.
@@ -110,6 +110,7 @@ for a in ("--cert", "--key", "--log", "--tags"): ap.add_argument(a)
 ap.add_argument("--page", type=int, default=0)
 ap.add_argument("--throttle", type=int, default=0)
 ap.add_argument("--bad-digest", action="store_true")
+ap.add_argument("--digest-header", default="")
 ap.add_argument("--link-elsewhere", action="store_true")
 ap.add_argument("--challenge", default="")
 ap.add_argument("--echo-auth", action="store_true")
@@ -152,7 +153,7 @@ class H(BaseHTTPRequestHandler):
             if parts[-1] not in tags or not all(t in accept for t in TYPES):
                 return self.answer(404, self.error("MANIFEST_UNKNOWN", "manifest unknown"), body)
             data = json.dumps({"schemaVersion": 2, "mediaType": TYPES[2], "tag": parts[-1]}).encode()
-            digest = "sha256:" + hashlib.sha256(b"other" if args.bad_digest else data).hexdigest()
+            digest = args.digest_header or "sha256:" + hashlib.sha256(b"other" if args.bad_digest else data).hexdigest()
             return self.answer(200, data, body, [("Docker-Content-Digest", digest), ("Content-Type", TYPES[2])])
         self.answer(404, b'{"errors":[{"code":"NAME_UNKNOWN","message":"repository name not known to registry"}]}', body)
     def error(self, code, message):

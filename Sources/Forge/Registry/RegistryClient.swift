@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Support
+import ImageRules
 
 /// What a registry says a manifest reference points at.
 public struct ManifestDescriptor: Sendable, Equatable {
@@ -69,6 +70,10 @@ public final class RegistryClient {
         let named = response.header("docker-content-digest")?.trimmingBlanks()
         if !get {
             guard let named, !named.isEmpty else { return try manifest(location, reference: reference, get: true) }
+            // the digest is written into files and reports as it is: only one the image-spec allows
+            if let why = Digest.problem(named) {
+                throw ForgeError(.invalidResponse, "registry \(location.apiHost) named \(Self.shown(named)) as the digest of \(location.repository):\(reference) (Docker-Content-Digest), which is not a digest: \(why); refused")
+            }
             return ManifestDescriptor(digest: named, mediaType: mediaType)
         }
         let computed = SHA256.digest(response.body)
