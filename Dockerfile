@@ -3,16 +3,19 @@
 #   docker build -t imagebump .                     # runtime image: non-root, entrypoint `imagebump`
 #   docker build --target action -t imagebump:action .   # GitHub Action image (root, as container actions require)
 # The release binary links the Swift runtime statically (--static-swift-stdlib); the runtime image adds only the
-# shared libraries of libgit2, libyaml and libcurl, and CA certificates, to Debian 12 slim.
+# shared libraries of libgit2 (1.8, bookworm-backports), libyaml and libcurl, and CA certificates, to Debian 12 slim.
 
 ARG SWIFT_VERSION=6.3.1
 ARG DEBIAN_IMAGE=debian:12-slim
 
 FROM swift:${SWIFT_VERSION}-bookworm AS build
-# Debian's development packages, versions fixed by the bookworm release the image is built on.
+# Debian's development packages, versions fixed by the bookworm release the image is built on; libgit2 1.8 from
+# bookworm-backports (shallow clones need 1.7+, Debian 12's own is 1.5), as scripts/install-deps.sh installs it.
 # hadolint ignore=DL3008
-RUN apt-get update \
- && apt-get install -y --no-install-recommends libgit2-dev libmbedtls-dev libyaml-dev libcurl4-openssl-dev \
+RUN printf '%s\n' 'Types: deb' 'URIs: http://deb.debian.org/debian' 'Suites: bookworm-backports' 'Components: main' \
+      'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg' > /etc/apt/sources.list.d/bookworm-backports.sources \
+ && apt-get update \
+ && apt-get install -y --no-install-recommends libgit2-dev/bookworm-backports libmbedtls-dev libyaml-dev libcurl4-openssl-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Resolve dependencies in their own layer so source edits do not refetch them. Package.resolved is the pin:
@@ -33,11 +36,14 @@ RUN swift build -c release --static-swift-stdlib --force-resolved-versions --pro
  && /out/imagebump --help >/dev/null
 
 FROM ${DEBIAN_IMAGE} AS runtime-base
-# Runtime libraries only (no -dev packages); versions fixed by the Debian 12 release. openssh-client (ssh-keygen)
-# and gpg, gpg-agent sign commits (--sign-key, --sign-key-env).
+# Runtime libraries only (no -dev packages); versions fixed by the Debian 12 release, libgit2 1.8 by
+# bookworm-backports (the build stage's). openssh-client (ssh-keygen) and gpg, gpg-agent sign commits
+# (--sign-key, --sign-key-env).
 # hadolint ignore=DL3008
-RUN apt-get update \
- && apt-get install -y --no-install-recommends libgit2-1.5 libyaml-0-2 libcurl4 ca-certificates openssh-client gpg gpg-agent \
+RUN printf '%s\n' 'Types: deb' 'URIs: http://deb.debian.org/debian' 'Suites: bookworm-backports' 'Components: main' \
+      'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg' > /etc/apt/sources.list.d/bookworm-backports.sources \
+ && apt-get update \
+ && apt-get install -y --no-install-recommends libgit2-1.8/bookworm-backports libyaml-0-2 libcurl4 ca-certificates openssh-client gpg gpg-agent \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --gid 10001 imagebump \
  && useradd --uid 10001 --gid imagebump --home-dir /home/imagebump --create-home --shell /usr/sbin/nologin imagebump \

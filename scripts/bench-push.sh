@@ -26,40 +26,7 @@ bench_work imagebump-bench
 
 echo "== generating config repo: $COMMITS commits x $FILES files"
 t0=$(date +%s.%N)
-git init -q --bare -b main "$WORK/config.git"
-python3 - "$COMMITS" "$FILES" <<'EOF' | git --git-dir "$WORK/config.git" fast-import --quiet
-import sys
-commits, files = int(sys.argv[1]), int(sys.argv[2])
-out = sys.stdout.buffer
-def blob(mark, data):
-    out.write(b"blob\nmark :%d\ndata %d\n%s\n" % (mark, len(data), data))
-def manifest(i, tag):
-    return (b"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app%04d\nspec:\n  replicas: 2\n"
-            b"  template:\n    spec:\n      containers:\n        - name: app%04d\n"
-            b"          image: registry.local/app%04d:%s\n          ports:\n            - containerPort: 8080\n"
-            % (i, i, i, tag))
-ts = 1700000000
-mark = 1
-for c in range(commits):
-    if c == 0:
-        changed = list(range(files))
-    else:
-        changed = [(c * 7) % files]  # one app bumped per commit, like a GitOps history
-    marks = []
-    for f in changed:
-        blob(mark, manifest(f, b"1.0.%d" % c))
-        marks.append((f, mark)); mark += 1
-    msg = b"bump %d" % c
-    out.write(b"commit refs/heads/main\nmark :%d\ncommitter bench <bench@localhost> %d +0000\ndata %d\n%s\n"
-              % (mark, ts + c, len(msg), msg))
-    if c > 0:
-        out.write(b"from :%d\n" % prev)
-    prev = mark; mark += 1
-    for f, m in marks:
-        out.write(b"M 100644 :%d apps/app%04d/deployment.yaml\n" % (m, f))
-    out.write(b"\n")
-EOF
-git --git-dir "$WORK/config.git" repack -adq
+bench_generate "$COMMITS" "$FILES"
 t1=$(date +%s.%N)
 echo "   generated in $(echo "$t1 - $t0" | bc) s; pack size $(du -sh "$WORK/config.git/objects/pack" | cut -f1)"
 

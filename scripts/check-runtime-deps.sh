@@ -2,13 +2,13 @@
 # Checks that the release binary built with --static-swift-stdlib runs on the Dockerfile's runtime image:
 # every shared library it loads (ldd, transitively) must come from Debian 12 slim's base (Essential or
 # Priority: required packages) or from the runtime packages the Dockerfile installs and their dependencies:
-#   libgit2-1.5 libyaml-0-2 libcurl4 ca-certificates
+#   libgit2-1.8 (bookworm-backports) libyaml-0-2 libcurl4 ca-certificates
 # No Swift runtime library may be loaded dynamically, and nothing may be "not found".
 # Usage: scripts/check-runtime-deps.sh [BINARY]   (default: $IMAGEBUMP_RELEASE_BIN, else builds it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-runtime_pkgs=(libgit2-1.5 libyaml-0-2 libcurl4 ca-certificates)
+runtime_pkgs=(libgit2-1.8 libyaml-0-2 libcurl4 ca-certificates)
 bin="${1:-${IMAGEBUMP_RELEASE_BIN:-}}"
 if [[ -z $bin ]]; then
   # both executables ship: imagebump (edits) and imagebump-git (commit/push/merge requests) beside it

@@ -72,6 +72,11 @@ slim
 base_kb="$(size_kb "$img")"
 mapfile -t base_pkgs < <(packages)
 
+# a package named pkg/bookworm-backports (libgit2-1.8) needs that source, which the Dockerfile adds as this does
+if [[ " ${pkgs[*]}" == *"/bookworm-backports"* ]]; then
+  printf '%s\n' 'Types: deb' 'URIs: http://deb.debian.org/debian' 'Suites: bookworm-backports' 'Components: main' \
+    'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg' > "$img/etc/apt/sources.list.d/bookworm-backports.sources"
+fi
 chroot "$img" sh -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ${pkgs[*]}" \
   >"$img.apt.log" 2>&1 || { tail -20 "$img.apt.log" >&2; rm -f "$img.apt.log"; exit 1; }
 rm -f "$img.apt.log"

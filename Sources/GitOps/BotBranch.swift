@@ -56,18 +56,19 @@ extension ConfigRepo {
     }
 
     /// `fetchIfPresent` of one branch.
-    func fetchIfPresent(_ branch: String) throws -> git_oid? { try fetchIfPresent([branch])[0] }
+    func fetchIfPresent(_ branch: String, depth: Int32? = nil) throws -> git_oid? { try fetchIfPresent([branch], depth: depth)[0] }
 
-    /// Fetches `branches` into their remote-tracking refs, in one connection; each one's commit, nil when the remote
-    /// does not advertise it (a tracking ref left from an earlier fetch is then removed, so that a branch gone from the
-    /// remote is never answered from it).
-    func fetchIfPresent(_ branches: [String]) throws -> [git_oid?] {
+    /// Fetches `branches` into their remote-tracking refs, in one connection, `depth` commits deep (default:
+    /// `followUpFetchDepth`); each one's commit, nil when the remote does not advertise it (a tracking ref left from
+    /// an earlier fetch is then removed, so that a branch gone from the remote is never answered from it).
+    func fetchIfPresent(_ branches: [String], depth: Int32? = nil) throws -> [git_oid?] {
         guard let repo, let remoteName else { return branches.map { _ in nil } }
         let tracking = branches.map { "refs/remotes/\(remoteName)/\($0)" }
         var advertised: Set<String> = []
+        let depth = depth ?? followUpFetchDepth
         let (rc, ctx) = try withRemote(in: repo, phase: .fetching) { remote, ctx in
             let rc = ctx.withFetchOptions { opts in
-                withStrArray(zip(branches, tracking).map { "+refs/heads/\($0):\($1)" }) { git_remote_fetch(remote, $0, &opts, nil) }
+                fetch(remote, zip(branches, tracking).map { "+refs/heads/\($0):\($1)" }, &opts, depth: depth)
             }
             // the heads the server advertised stay readable after the fetch disconnected
             var heads: UnsafeMutablePointer<UnsafePointer<git_remote_head>?>?

@@ -85,6 +85,7 @@ public enum ConfigHistory {
     /// The files `holds` keeps that `commit` changed against its first parent (all of its files for a root commit);
     /// nil when the first parent is missing (the boundary of a shallow clone).
     static func changed(_ repo: OpaquePointer, _ commit: OpaquePointer, holds: (String) -> Bool, blobs: inout Blobs) throws -> [HistoryCommit.FileChange]? {
+        if isShallowBoundary(commit) { return nil }
         var parentTree: OpaquePointer?
         if git_commit_parentcount(commit) > 0 {
             var parent: OpaquePointer?

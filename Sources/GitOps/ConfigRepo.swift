@@ -71,10 +71,10 @@ public final class ConfigRepo {
     /// Prepares, runs `body`, and always closes (removing the temporary clone), also on error.
     public static func with<T>(location: String, branch: String? = nil, credentials: GitCredentials = GitCredentials(),
                                checkoutPaths: [String]? = nil, progress: GitProgressSink? = nil,
-                               timeouts: NetworkTimeouts = .default,
+                               timeouts: NetworkTimeouts = .default, depth: CloneDepth = .shallow,
                                _ body: (ConfigRepo) throws -> T) throws -> T {
         let repo = try prepare(location: location, branch: branch, credentials: credentials, checkoutPaths: checkoutPaths,
-                               progress: progress, timeouts: timeouts)
+                               progress: progress, timeouts: timeouts, depth: depth)
         defer { repo.close() }
         return try body(repo)
     }
@@ -90,17 +90,22 @@ public final class ConfigRepo {
     ///   On a big config repo checkout dominates clone time, so pass the `-f` files when they are known;
     ///   nil (default) checks out everything. Ignored for a local path.
     /// - `timeouts`: for connecting and for each wait on the server (clone, fetch, push).
+    /// - `depth`: clone only — how much of the branch's history is fetched (default: the tip alone, so the clone
+    ///   costs the same however long the history; `unshallow()` fetches the rest). A `file://` URL's clone borrows
+    ///   the source's objects instead (nothing is copied, the whole history is readable). libgit2 before 1.7
+    ///   always fetches everything.
     ///
     /// Network connections go only to the host and port of `location` (a local checkout: of its `origin`): a
     /// redirect to another origin fails with `GitOpsError.redirectRefused` before any connection is made to it.
     public static func prepare(location: String, branch: String? = nil, credentials: GitCredentials = GitCredentials(),
                                checkoutPaths: [String]? = nil, progress: GitProgressSink? = nil,
-                               timeouts: NetworkTimeouts = .default) throws -> ConfigRepo {
+                               timeouts: NetworkTimeouts = .default, depth: CloneDepth = .shallow) throws -> ConfigRepo {
         ensureLibgit2()
         if RemoteURL.isURL(location) {
             let paths = checkoutPaths.map { $0.map { p in p.hasPrefix("./") ? String(p.dropFirst(2)) : p } }
             return try clone(location: location, branch: branch, credentials: credentials,
-                             checkoutPaths: paths.flatMap { $0.isEmpty ? nil : $0 }, progress: progress, timeouts: timeouts)
+                             checkoutPaths: paths.flatMap { $0.isEmpty ? nil : $0 }, progress: progress, timeouts: timeouts,
+                             depth: depth)
         }
         return try openLocal(path: location, branch: branch, credentials: credentials, progress: progress, timeouts: timeouts)
     }
@@ -114,7 +119,8 @@ public final class ConfigRepo {
     }
 
     private static func clone(location: String, branch: String?, credentials: GitCredentials,
-                              checkoutPaths: [String]?, progress: GitProgressSink?, timeouts: NetworkTimeouts) throws -> ConfigRepo {
+                              checkoutPaths: [String]?, progress: GitProgressSink?, timeouts: NetworkTimeouts,
+                              depth: CloneDepth) throws -> ConfigRepo {
         let loc = try RemoteURL.gitRemote(location)
         try configureTLS(credentials, loc)
         let session = try CredentialSession(credentials: credentials, location: loc)
@@ -136,7 +142,7 @@ public final class ConfigRepo {
         let ctx = RemoteContext(session: session, progress: progress, phase: .cloning, timeouts: timeouts)
         progress?(.step("cloning \(loc.display)\(branch.map { " (branch \($0))" } ?? "")"))
         let (repo, current) = try withExtendedLifetime(ctx) {
-            try cloneSingleBranch(url: loc.withoutCredentials, into: dest, branch: branch, checkoutPaths: checkoutPaths,
+            try cloneSingleBranch(url: loc, into: dest, branch: branch, checkoutPaths: checkoutPaths, depth: depth,
                                   ctx: ctx, display: loc.display)
         }
         progress?(.done("cloned \(loc.display) (branch \(current))"))

@@ -111,6 +111,8 @@ let libgit2Initialized: Bool = {
     _ = imagebump_git_set_user_agent("git/2.0 (imagebump)")
     // Every connection goes through imagebump's stream: pinned to the named remote, with timeouts.
     _ = installNetworkStream()
+    // git:// and ssh:// fetch shallow on libgit2 1.7-1.8 (see imagebump_shallow_transports.h)
+    _ = installShallowTransports()
     return true
 }()
 

@@ -79,13 +79,13 @@ extension ConfigRepo {
         guard git_reference_name_to_id(&remoteOid, repo, "refs/remotes/\(remoteName)/\(branch)") == 0 else { return nil }
         var ours = commit
         var a: OpaquePointer?, b: OpaquePointer?
-        guard git_commit_lookup(&a, repo, &remoteOid) == 0 else { return nil }
+        guard git_commit_lookup(&a, repo, &remoteOid) == 0, let a else { return nil }
         defer { git_commit_free(a) }
-        guard git_commit_lookup(&b, repo, &ours) == 0 else { return nil }
+        guard git_commit_lookup(&b, repo, &ours) == 0, let b else { return nil }
         defer { git_commit_free(b) }
+        // the parents as written: the remote head fetched into a shallow clone reads as parentless
         guard let ta = git_commit_tree_id(a), let tb = git_commit_tree_id(b), git_oid_equal(ta, tb) != 0,
-              git_commit_parentcount(a) == 1, git_commit_parentcount(b) == 1,
-              let pa = git_commit_parent_id(a, 0), let pb = git_commit_parent_id(b, 0), git_oid_equal(pa, pb) != 0 else { return nil }
+              case let pa = declaredParents(a), pa.count == 1, pa == declaredParents(b) else { return nil }
         return remoteOid
     }
 }

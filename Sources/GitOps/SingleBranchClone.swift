@@ -3,14 +3,23 @@ import FoundationEssentials
 
 /// The clone, as `git clone --single-branch --no-tags` makes it: libgit2's git_clone fetches every branch and tag
 /// into a ref of its own, and writing 40,000 refs took tens of seconds where the git CLI takes one. Here only the
-/// edited branch is fetched, then checked out (just `checkoutPaths` when given).
+/// edited branch is fetched, `depth` commits deep (as `--depth`), then checked out (just `checkoutPaths` when given).
 extension ConfigRepo {
-    /// A new repository in `dest` whose `origin` is `url`, holding `branch` (nil: the remote's default branch)
+    /// A new repository in `dest` whose `origin` is `location`, holding `branch` (nil: the remote's default branch)
     /// as a local branch tracking origin's, checked out. Returns it and the branch.
-    static func cloneSingleBranch(url: String, into dest: String, branch: String?, checkoutPaths: [String]?,
-                                  ctx: RemoteContext, display: String) throws -> (repo: OpaquePointer, branch: String) {
+    static func cloneSingleBranch(url location: RemoteURL, into dest: String, branch: String?, checkoutPaths: [String]?,
+                                  depth: CloneDepth, ctx: RemoteContext, display: String) throws -> (repo: OpaquePointer, branch: String) {
+        let url = location.withoutCredentials
         var created: OpaquePointer?
         try check(git_repository_init(&created, dest, 0), "creating a repository in \(dest)")
+        if let objects = borrowableObjects(of: location) {
+            // file://: the source's objects are read in place (as `git clone --shared`), so the fetch below finds
+            // it has every one; the repository is opened again to read the alternates file
+            git_repository_free(created)
+            created = nil
+            try Data((objects + "\n").utf8).write(to: URL(fileURLWithPath: dest + "/.git/objects/info/alternates"))
+            try check(git_repository_open(&created, dest), "opening the repository in \(dest)")
+        }
         guard let repo = created else { throw GitOpsError.invalidArgument("cannot create a repository in \(dest)") }
         var keep = false
         defer { if !keep { git_repository_free(repo) } }
@@ -37,7 +46,8 @@ extension ConfigRepo {
                 chosen = String(name.dropFirst("refs/heads/".count))
             }
             let spec = "+refs/heads/\(chosen!):refs/remotes/origin/\(chosen!)"
-            return withStrArray([spec]) { git_remote_fetch(remote, $0, &fetchOptions, nil) }
+            // libgit2's local transport (file://) refuses a depth; the borrowed objects make that clone cost nothing
+            return fetch(remote, [spec], &fetchOptions, depth: location.isNetwork ? depth.fetchDepth : 0)
         }
         if rc < 0 { throw ctx.error(operation: "clone of \(display)", code: rc) }
         guard !noDefaultBranch, let name = chosen else {

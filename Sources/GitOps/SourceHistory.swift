@@ -26,7 +26,8 @@ public final class SourceHistory: CommitAncestry, @unchecked Sendable {
             do {
                 // a path no repository holds: the clone writes no files, only the history is needed
                 let repo = try ConfigRepo.prepare(location: location, credentials: credentials,
-                                                  checkoutPaths: [".imagebump-history-only"], timeouts: timeouts)
+                                                  checkoutPaths: [".imagebump-history-only"], timeouts: timeouts,
+                                                  depth: .full) // ancestry questions walk the history
                 clone = repo
                 history = try SourceRepository(path: repo.workdir, shown: shown)
             } catch {

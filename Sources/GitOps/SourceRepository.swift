@@ -56,6 +56,7 @@ public final class SourceRepository: CommitAncestry, @unchecked Sendable {
             var commit: OpaquePointer?
             guard git_commit_lookup(&commit, repo, &oid) == 0, let commit else { complete = false; continue }
             defer { git_commit_free(commit) }
+            if isShallowBoundary(commit) { complete = false }
             for i in 0..<git_commit_parentcount(commit) {
                 guard var parent = git_commit_parent_id(commit, i)?.pointee else { continue }
                 if git_oid_equal(&parent, &wanted) == 1 { return true }

@@ -77,6 +77,8 @@ public struct GitRemoteRunner: GitBackend {
 
     public func history(in checkout: ConfigCheckout, branch: String?, holds: (String) -> Bool, since: Int64?) throws -> HistoryRead {
         let clone = checkout.repository as? ConfigRepo
+        // a clone holds the tip alone: the history is read back to the first commit, as from a local checkout
+        try clone?.unshallow()
         let revision = try branch.flatMap { b in try clone.map { try $0.historyRevision(of: b) } ?? b }
         return try ConfigHistory.commits(repositoryAt: checkout.root, revision: revision, holds: holds, since: since)
     }
