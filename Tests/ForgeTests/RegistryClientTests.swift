@@ -197,6 +197,13 @@ final class RegistryClientTests: XCTestCase {
         XCTAssertEqual(try c.tags(RegistryLocation(domain: fake.hostPort, path: "team/api")), ["a", "b", "c", "d", "e"])
     }
 
+    /// A tag list is the registry's: names that are not tags (update would write them as they are) are left out.
+    func testNamesThatAreNotTagsAreLeftOutOfTheTagList() throws {
+        let fake = try FakeRegistry(tags: ["1.0.0", "-rc", ".hidden", "a b", "2.0.0\nimage: evil", String(repeating: "9", count: 129), "v_1.2-x"])
+        cleanups.append { fake.stop() }
+        XCTAssertEqual(try client([:]).tags(RegistryLocation(domain: fake.hostPort, path: "team/api")), ["1.0.0", "v_1.2-x"])
+    }
+
     func testLinkToAnotherOriginIsNotFollowed() throws {
         let fake = try FakeRegistry(tags: ["a", "b", "c"], page: 2, linkElsewhere: true)
         cleanups.append { fake.stop() }

@@ -85,7 +85,8 @@ public final class RegistryClient {
 
     struct TagList: Decodable { var tags: [String]? }
 
-    /// Every tag of `location`'s repository, sorted (ASCII) and without repeats: pages followed through `Link:
+    /// Every tag of `location`'s repository, sorted (ASCII), without repeats and without names that are not tags
+    /// (`ImageReference.isValidTag`): pages followed through `Link:
     /// <…>; rel="next"` (on the registry's own origin only), and a server that ignores `n` and `last` gives all
     /// at once.
     public func tags(_ location: RegistryLocation) throws -> [String] {
@@ -108,7 +109,12 @@ public final class RegistryClient {
         guard complete else {
             throw ForgeError(.invalidResponse, "registry \(location.apiHost) named more than \(maxPages) pages of tags for \(location.repository) while trying to \(what): not all were read, so none is used")
         }
-        return tags.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        // a name the distribution spec does not allow as a tag names no image, and would be written as it is
+        let valid = tags.filter(ImageReference.isValidTag)
+        if valid.count < tags.count {
+            debug?("registry \(location.apiHost): left out \(tags.count - valid.count) of the tags of \(location.repository), which are not tags ([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})")
+        }
+        return valid.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
 
     private var redact: Redactor { Redactor(secrets: secrets) }
