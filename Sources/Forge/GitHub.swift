@@ -185,9 +185,9 @@ extension MergeRequestService {
     func gitHubOpenOrUpdate(_ r: MergeRequestRequest, transport: HTTPTransport) throws -> MergeRequestResult {
         let client = try gitHubClient(r, transport: transport)
         let redact = Redactor(secrets: [r.token])
-        let labels = r.labels.filter { !$0.isEmpty }.uniqued()
-        let assignees = r.assignees.filter { !$0.isEmpty }.map { $0.hasPrefix("@") ? String($0.dropFirst()) : $0 }.uniqued()
-        let reviewerNames = r.reviewers.filter { !$0.isEmpty }.map { $0.hasPrefix("@") ? String($0.dropFirst()) : $0 }.uniqued()
+        let labels = r.options.labels.filter { !$0.isEmpty }.uniqued()
+        let assignees = r.options.assignees.filter { !$0.isEmpty }.map { $0.hasPrefix("@") ? String($0.dropFirst()) : $0 }.uniqued()
+        let reviewerNames = r.options.reviewers.filter { !$0.isEmpty }.map { $0.hasPrefix("@") ? String($0.dropFirst()) : $0 }.uniqued()
         let userReviewers = reviewerNames.filter { !$0.contains("/") }
         let teamReviewers = reviewerNames.filter { $0.contains("/") }.map { String($0.split(separator: "/").last ?? "") }
 
@@ -205,7 +205,7 @@ extension MergeRequestService {
             pr = existing
         } else {
             var fields: [String: Any] = ["title": r.title, "body": r.markedDescription, "head": r.sourceBranch, "base": r.targetBranch]
-            if r.draft { fields["draft"] = true }
+            if r.options.draft { fields["draft"] = true }
             switch try client.createPullRequest(fields) {
             case .created(let new):
                 pr = new
@@ -245,18 +245,18 @@ extension MergeRequestService {
             updated = updated || !created
         }
 
-        if r.draft && !created && !pr.draft {
+        if r.options.draft && !created && !pr.draft {
             warnings.append("pull request #\(pr.number) is not a draft; imagebump only sets draft when it opens a pull request")
         }
         var autoMerge: Bool? = nil
-        if r.autoMerge {
+        if r.options.autoMerge {
             if pr.autoMergeEnabled {
                 autoMerge = true
             } else if pr.nodeID.isEmpty {
                 autoMerge = false
                 warnings.append("GitHub sent no node_id for pull request #\(pr.number); auto-merge not enabled")
             } else {
-                switch try client.enableAutoMerge(nodeID: pr.nodeID, mergeMethod: r.squash ? "SQUASH" : "MERGE",
+                switch try client.enableAutoMerge(nodeID: pr.nodeID, mergeMethod: r.options.squash ? "SQUASH" : "MERGE",
                                                   expectedHeadOid: r.headSHA) {
                 case .enabled:
                     autoMerge = true

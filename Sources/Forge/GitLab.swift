@@ -178,10 +178,10 @@ extension MergeRequestService {
     func gitLabOpenOrUpdate(_ r: MergeRequestRequest, transport: HTTPTransport) throws -> MergeRequestResult {
         let client = gitLabClient(r, transport: transport)
         let redact = Redactor(secrets: [r.token])
-        let title = r.draft && !Self.hasDraftPrefix(r.title) ? "Draft: \(r.title)" : r.title
-        let labels = r.labels.filter { !$0.isEmpty }.uniqued()
-        let assigneeIDs = try r.assignees.filter { !$0.isEmpty }.uniqued().map { try client.userID(username: $0) }
-        let reviewerIDs = try r.reviewers.filter { !$0.isEmpty }.uniqued().map { try client.userID(username: $0) }
+        let title = r.options.draft && !Self.hasDraftPrefix(r.title) ? "Draft: \(r.title)" : r.title
+        let labels = r.options.labels.filter { !$0.isEmpty }.uniqued()
+        let assigneeIDs = try r.options.assignees.filter { !$0.isEmpty }.uniqued().map { try client.userID(username: $0) }
+        let reviewerIDs = try r.options.reviewers.filter { !$0.isEmpty }.uniqued().map { try client.userID(username: $0) }
 
         var warnings: [String] = []
         var projectID: Int?
@@ -207,8 +207,8 @@ extension MergeRequestService {
             if !labels.isEmpty { fields["labels"] = labels.joined(separator: ",") }
             if !assigneeIDs.isEmpty { fields["assignee_ids"] = assigneeIDs }
             if !reviewerIDs.isEmpty { fields["reviewer_ids"] = reviewerIDs }
-            if r.removeSourceBranch { fields["remove_source_branch"] = true }
-            if r.squash { fields["squash"] = true }
+            if r.options.removeSourceBranch { fields["remove_source_branch"] = true }
+            if r.options.squash { fields["squash"] = true }
             switch try client.createMergeRequest(fields) {
             case .created(let new):
                 mr = new
@@ -230,8 +230,8 @@ extension MergeRequestService {
             if !missingLabels.isEmpty { fields["add_labels"] = missingLabels.joined(separator: ",") }
             if !Set(assigneeIDs).isSubset(of: Set(mr.assigneeIDs)) { fields["assignee_ids"] = (mr.assigneeIDs + assigneeIDs).uniqued() }
             if !Set(reviewerIDs).isSubset(of: Set(mr.reviewerIDs)) { fields["reviewer_ids"] = (mr.reviewerIDs + reviewerIDs).uniqued() }
-            if r.removeSourceBranch && !mr.forceRemoveSourceBranch { fields["remove_source_branch"] = true }
-            if r.squash && !mr.squash { fields["squash"] = true }
+            if r.options.removeSourceBranch && !mr.forceRemoveSourceBranch { fields["remove_source_branch"] = true }
+            if r.options.squash && !mr.squash { fields["squash"] = true }
             if !fields.isEmpty {
                 let merged = try client.updateMergeRequest(iid: mr.iid, fields)
                 mr = merged
@@ -240,12 +240,12 @@ extension MergeRequestService {
         }
 
         var autoMerge: Bool? = nil
-        if r.autoMerge {
+        if r.options.autoMerge {
             if mr.mergeWhenPipelineSucceeds {
                 autoMerge = true
             } else {
-                switch try client.enableAutoMerge(iid: mr.iid, sha: r.headSHA, squash: r.squash ? true : nil,
-                                                  removeSourceBranch: r.removeSourceBranch ? true : nil) {
+                switch try client.enableAutoMerge(iid: mr.iid, sha: r.headSHA, squash: r.options.squash ? true : nil,
+                                                  removeSourceBranch: r.options.removeSourceBranch ? true : nil) {
                 case .enabled:
                     autoMerge = true
                     updated = updated || !created

@@ -78,7 +78,7 @@ extension MergeRequestService {
         if let level = project.accessLevel, level < 30 {
             throw ForgeError(.authentication, "the token\(r.tokenSource.map { " (\($0))" } ?? "") has access level \(level) on GitLab project \(r.project); opening a merge request needs at least Developer (30)")
         }
-        for name in (r.assignees + r.reviewers).filter({ !$0.isEmpty }).uniqued() { _ = try client.userID(username: name) }
+        for name in (r.options.assignees + r.options.reviewers).filter({ !$0.isEmpty }).uniqued() { _ = try client.userID(username: name) }
         let found = try gitLabFind(r, client: client, projectID: { project.id })
         return MergeRequestPreflight(existing: found.mr.map { ExistingMergeRequest(number: $0.iid, sourceBranch: $0.sourceBranch, url: $0.webURL) },
                                      warnings: found.warnings)
@@ -89,7 +89,7 @@ extension MergeRequestService {
         if try client.canPush() == false {
             throw ForgeError(.authentication, "the token\(r.tokenSource.map { " (\($0))" } ?? "") cannot push to GitHub repository \(r.project); it needs contents: write and pull-requests: write")
         }
-        let logins = (r.assignees + r.reviewers).filter { !$0.isEmpty && !$0.contains("/") }
+        let logins = (r.options.assignees + r.options.reviewers).filter { !$0.isEmpty && !$0.contains("/") }
             .map { $0.hasPrefix("@") ? String($0.dropFirst()) : $0 }.uniqued()
         for login in logins where try !client.isAssignable(login) {
             throw ForgeError(.configuration, "GitHub user '\(login)' cannot be assigned or asked for a review in \(r.project) (not a collaborator?): check the --assignee/--reviewer logins")

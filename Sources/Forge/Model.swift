@@ -7,6 +7,30 @@ public enum GitLabTokenKind: String, Sendable, Codable {
     case jobToken
 }
 
+/// How a run's MR/PR is opened, as asked on the command line (`--label`, `--assignee`, `--reviewer`, `--draft`,
+/// `--auto-merge`, `--remove-source-branch`, `--squash`): built once from the options, carried unchanged into
+/// every request.
+public struct MergeRequestOptions: Sendable, Equatable {
+    public var labels: [String]
+    /// Usernames (GitLab) / logins (GitHub).
+    public var assignees: [String]
+    /// Usernames / logins; on GitHub `org/team` requests a team review.
+    public var reviewers: [String]
+    public var draft: Bool
+    /// GitLab: merge when the pipeline succeeds (auto-merge); GitHub: enable auto-merge.
+    public var autoMerge: Bool
+    /// GitLab only.
+    public var removeSourceBranch: Bool
+    /// GitLab: squash on merge. GitHub: auto-merge uses the SQUASH method.
+    public var squash: Bool
+
+    public init(labels: [String] = [], assignees: [String] = [], reviewers: [String] = [], draft: Bool = false,
+                autoMerge: Bool = false, removeSourceBranch: Bool = false, squash: Bool = false) {
+        self.labels = labels; self.assignees = assignees; self.reviewers = reviewers; self.draft = draft
+        self.autoMerge = autoMerge; self.removeSourceBranch = removeSourceBranch; self.squash = squash
+    }
+}
+
 /// Everything needed to open or update one MR/PR.
 public struct MergeRequestRequest: Sendable {
     public var forge: ForgeKind
@@ -21,18 +45,8 @@ public struct MergeRequestRequest: Sendable {
     /// Title without any `Draft: ` prefix (added here when `draft`).
     public var title: String
     public var description: String
-    public var labels: [String]
-    /// Usernames (GitLab) / logins (GitHub).
-    public var assignees: [String]
-    /// Usernames / logins; on GitHub `org/team` requests a team review.
-    public var reviewers: [String]
-    public var draft: Bool
-    /// GitLab: merge when the pipeline succeeds (auto-merge); GitHub: enable auto-merge.
-    public var autoMerge: Bool
-    /// GitLab only.
-    public var removeSourceBranch: Bool
-    /// GitLab: squash on merge. GitHub: auto-merge uses the SQUASH method.
-    public var squash: Bool
+    /// Labels, assignees, reviewers, draft and merge settings.
+    public var options: MergeRequestOptions
     public var token: String
     public var gitLabTokenKind: GitLabTokenKind
     /// Where the token came from (e.g. `GITLAB_TOKEN`), named in 401/403/404 messages. Never the token itself.
@@ -49,9 +63,7 @@ public struct MergeRequestRequest: Sendable {
     var markedDescription: String { key.map { $0.marking(description) } ?? description }
 
     public init(forge: ForgeKind, apiURL: String, project: String, sourceBranch: String, targetBranch: String,
-                title: String, description: String, labels: [String] = [], assignees: [String] = [],
-                reviewers: [String] = [], draft: Bool = false, autoMerge: Bool = false,
-                removeSourceBranch: Bool = false, squash: Bool = false, token: String,
+                title: String, description: String, options: MergeRequestOptions = MergeRequestOptions(), token: String,
                 gitLabTokenKind: GitLabTokenKind = .privateToken, tokenSource: String? = nil,
                 headSHA: String? = nil,
                 transportOptions: TransportOptions = TransportOptions(), key: MergeRequestKey? = nil) {
@@ -62,13 +74,7 @@ public struct MergeRequestRequest: Sendable {
         self.targetBranch = targetBranch
         self.title = title
         self.description = description
-        self.labels = labels
-        self.assignees = assignees
-        self.reviewers = reviewers
-        self.draft = draft
-        self.autoMerge = autoMerge
-        self.removeSourceBranch = removeSourceBranch
-        self.squash = squash
+        self.options = options
         self.token = token
         self.gitLabTokenKind = gitLabTokenKind
         self.tokenSource = tokenSource

@@ -22,7 +22,7 @@ struct APIPublisher {
         try Self.check(request)
         let token = request.token!
         // a merge request's forge calls warn about plain http themselves
-        let api = try self.api ?? Self.client(request.location, forge: request.mergeRequest.forge, apiURL: request.mergeRequest.apiURL,
+        let api = try self.api ?? Self.client(request.location, forge: request.forge, apiURL: request.apiURL,
                                               ci: request.ci, token: token, transport: MergeRequestFlow.transport(request),
                                               warning: request.mode == .mergeRequest ? nil : publisher.warning)
         let target = try request.branch ?? api.defaultBranch()

@@ -3,6 +3,7 @@ import Support
 import ImagebumpKit
 import FoundationEssentials
 import GitOps
+import Forge
 import ImagebumpCLI
 
 /// The git backend of `imagebump-git`: `imagebump set` runs that need git become a `PublishRequest` each (paths
@@ -96,10 +97,8 @@ public struct GitRemoteRunner: GitBackend {
             var edit = target.request(specs, root: location)
             edit.ancestry = ancestry
             edit.policy = EnvironmentPolicy(explicit: command.environments.config.config, workingDirectory: cwd)
-            var mr = PublishRequest.MergeRequestOptions()
-            mr.forge = f.forge; mr.apiURL = f.apiURL; mr.title = f.title; mr.description = f.description
-            mr.labels = f.label; mr.assignees = f.assignee; mr.reviewers = f.reviewer
-            mr.draft = f.draft; mr.autoMerge = f.autoMerge; mr.removeSourceBranch = f.removeSourceBranch; mr.squash = f.squash
+            let mr = MergeRequestOptions(labels: f.label, assignees: f.assignee, reviewers: f.reviewer, draft: f.draft,
+                                         autoMerge: f.autoMerge, removeSourceBranch: f.removeSourceBranch, squash: f.squash)
             let explicitAuthor = try o.author.flatMap { $0.isEmpty ? nil : try GitAuthor(parsing: $0) }
             request = PublishRequest(
                 mode: mode, location: location, branch: o.branch, pushBranch: o.pushBranch,
@@ -110,6 +109,8 @@ public struct GitRemoteRunner: GitBackend {
                 retries: o.retries.value, credentials: credentials, token: token, networkTimeouts: Self.timeouts(o.access),
                 mergeRequest: mr, ci: context.ci, environment: target.environment)
             request.signing = try Self.signing(o.signing, context: context)
+            (request.forge, request.apiURL) = (f.forge, f.apiURL)
+            (request.titleTemplate, request.descriptionTemplate) = (f.title, f.description)
             request.viaAPI = o.transport.via == .api
         } catch {
             throw TargetFailure(report: output.failed(error, report: RunReport(mode: mode)))

@@ -17,24 +17,22 @@ struct MergeRequestFlow {
 
     /// The key and the forge request for a run whose first plan (against the target branch) is `plan`.
     init(_ request: PublishRequest, remoteURL: String, target: String, token: GitCredentials.Token, plan: SetPlan) throws {
-        let o = request.mergeRequest
         let (kind, api, project) = try Self.forge(request, remoteURL: remoteURL)
         let key = MergeRequestKey(targetBranch: target,
                                   scope: request.environment.map { .environment($0) } ?? .files(request.edit.paths),
                                   images: Self.keyImages(request.specs, plan).map(\.name.normalized))
         mr = MergeRequestRequest(
             forge: kind, apiURL: api, project: project, sourceBranch: request.pushBranch ?? key.branch, targetBranch: target,
-            title: "", description: "", labels: o.labels, assignees: o.assignees, reviewers: o.reviewers,
-            draft: o.draft, autoMerge: o.autoMerge, removeSourceBranch: o.removeSourceBranch, squash: o.squash,
+            title: "", description: "", options: request.mergeRequest,
             token: token.secret, gitLabTokenKind: token.isGitLabJobToken ? .jobToken : .privateToken,
             tokenSource: token.variable, transportOptions: Self.transport(request), key: key)
     }
 
     /// The forge, its API URL and the project path of the repository at `remoteURL`.
     static func forge(_ request: PublishRequest, remoteURL: String) throws -> (ForgeKind, String, String) {
-        let o = request.mergeRequest, ci = request.ci
-        let kind = try ForgeDefaults.detectForge(explicit: o.forge, environment: ci, repoURL: remoteURL)
-        let api = try o.apiURL ?? ForgeDefaults.apiURL(forge: kind, environment: ci, repoURL: remoteURL)
+        let ci = request.ci
+        let kind = try ForgeDefaults.detectForge(explicit: request.forge, environment: ci, repoURL: remoteURL)
+        let api = try request.apiURL ?? ForgeDefaults.apiURL(forge: kind, environment: ci, repoURL: remoteURL)
         return (kind, api, try ForgeDefaults.projectPath(repoURL: remoteURL, apiURL: api))
     }
 

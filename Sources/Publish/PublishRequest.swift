@@ -8,16 +8,6 @@ import ImagebumpKit
 /// A git run with everything resolved: absolute paths, the credentials, the author, the mode. Files to edit are
 /// relative to the config repo's root (the clone or the checkout), never to the process's working directory.
 public struct PublishRequest {
-    public struct MergeRequestOptions {
-        public var forge: String?
-        public var apiURL: String?
-        public var title: String?
-        public var description: String?
-        public var labels: [String] = [], assignees: [String] = [], reviewers: [String] = []
-        public var draft = false, autoMerge = false, removeSourceBranch = false, squash = false
-        public init() {}
-    }
-
     /// dry-run, check (in a clone or the checkout), commit, push or merge-request.
     public var mode: RunMode
     /// A URL (cloned into a temporary directory) or an absolute path (used in place).
@@ -37,6 +27,11 @@ public struct PublishRequest {
     /// The network's limits: connecting and each wait (`--timeout`), the deadline of each clone, fetch, push and
     /// forge call (`--phase-timeout`), and what one clone or fetch may receive (`--max-pack-size`).
     public var networkTimeouts: NetworkTimeouts
+    /// `--forge` and `--api-url`: the forge's API, nil: derived from the CI job or the repository's host.
+    public var forge: String?, apiURL: String?
+    /// `--title` and `--description` templates, nil: the commit subject, and the table of changes with provenance.
+    public var titleTemplate: String?, descriptionTemplate: String?
+    /// How the merge request is opened (`--label`, `--draft`, ...).
     public var mergeRequest: MergeRequestOptions
     /// The CI job this run is part of: author, provenance, forge and its API.
     public var ci: CIEnvironment

@@ -126,11 +126,10 @@ public struct Publisher {
     func open(_ flow: MergeRequestFlow, _ request: PublishRequest, images: [String], commit: String?, branch: String, changedFiles: [String],
               report: inout RunReport) throws {
         let ci = request.ci
-        let o = request.mergeRequest
         let subject = CommitMessage.expand(request.messageTemplate, images: images, files: changedFiles, changes: [])
             .split(separator: "\n").first.map(String.init) ?? "bump images"
-        let title = o.title.map { CommitMessage.expand($0, images: images, files: changedFiles, changes: []) } ?? subject
-        let description = o.description.map {
+        let title = request.titleTemplate.map { CommitMessage.expand($0, images: images, files: changedFiles, changes: []) } ?? subject
+        let description = request.descriptionTemplate.map {
             CommitMessage.expand($0, images: images, files: changedFiles, changes: report.changes)
         } ?? MergeRequestDescription.render(changes: report.changes, provenance: MergeRequestDescription.provenanceLinks(
             ci.provenance(repository: request.provenance.repository, commit: request.provenance.commit, pipeline: request.provenance.pipeline),

@@ -20,12 +20,12 @@ final class GitHubServiceTests: FakeForgeTestCase {
     func testCreateWithAllOptionsThenRerunIsNoOpThenUpdatesSamePR() throws {
         let service = rec.service()
         let full = request {
-            $0.labels = ["imagebump", "prod"]
-            $0.assignees = ["alice"]
-            $0.reviewers = ["bob", "octo/platform"]
-            $0.draft = true
-            $0.autoMerge = true
-            $0.squash = true
+            $0.options.labels = ["imagebump", "prod"]
+            $0.options.assignees = ["alice"]
+            $0.options.reviewers = ["bob", "octo/platform"]
+            $0.options.draft = true
+            $0.options.autoMerge = true
+            $0.options.squash = true
             $0.headSHA = "abc123"
         }
         let first = try service.openOrUpdate(full)
@@ -69,7 +69,7 @@ final class GitHubServiceTests: FakeForgeTestCase {
         let third = try service.openOrUpdate(request {
             $0.title = "Bump web to 1.2.5"
             $0.description = "table v2"
-            $0.labels = ["imagebump", "prod"]
+            $0.options.labels = ["imagebump", "prod"]
         })
         XCTAssertEqual(third.number, 1)
         XCTAssertTrue(third.updated)
@@ -85,7 +85,7 @@ final class GitHubServiceTests: FakeForgeTestCase {
 
     func testCreateRace422FindsAndUpdatesTheOtherPR() throws {
         try forge.fault(method: "POST", path: "/pulls$", action: "race")
-        let result = try rec.service().openOrUpdate(request { $0.labels = ["imagebump"] })
+        let result = try rec.service().openOrUpdate(request { $0.options.labels = ["imagebump"] })
         XCTAssertFalse(result.created)
         XCTAssertTrue(result.updated)
         XCTAssertEqual(result.number, 1)
@@ -163,7 +163,7 @@ final class GitHubServiceTests: FakeForgeTestCase {
 
     func testAutoMergeNotAllowedIsAWarning() throws {
         try forge.reset(["github_repo_settings": ["octo/config": ["allow_auto_merge": false]]])
-        let result = try rec.service().openOrUpdate(request { $0.autoMerge = true })
+        let result = try rec.service().openOrUpdate(request { $0.options.autoMerge = true })
         XCTAssertTrue(result.created)
         XCTAssertEqual(result.autoMergeEnabled, false)
         XCTAssertEqual(result.warnings.count, 2)  // and the plain-http one
@@ -175,7 +175,7 @@ final class GitHubServiceTests: FakeForgeTestCase {
     func testGHESStylePrefixUsesApiGraphql() throws {
         forge.stop()
         forge = try FakeForge(token: canary, githubPrefix: "/api/v3", graphqlPath: "/api/graphql")
-        let result = try rec.service().openOrUpdate(request { $0.apiURL = forge.baseURL + "/api/v3"; $0.autoMerge = true })
+        let result = try rec.service().openOrUpdate(request { $0.apiURL = forge.baseURL + "/api/v3"; $0.options.autoMerge = true })
         XCTAssertEqual(result.autoMergeEnabled, true)
         let reqs = try forge.requests()
         assertClean(reqs)

@@ -17,13 +17,13 @@ final class GitLabServiceTests: FakeForgeTestCase {
     func testCreateWithAllOptionsThenRerunIsNoOpThenUpdatesSameMR() throws {
         let service = rec.service()
         let full = request {
-            $0.labels = ["imagebump", "env::prod"]
-            $0.assignees = ["alice"]
-            $0.reviewers = ["bob", "carol"]
-            $0.draft = true
-            $0.removeSourceBranch = true
-            $0.squash = true
-            $0.autoMerge = true
+            $0.options.labels = ["imagebump", "env::prod"]
+            $0.options.assignees = ["alice"]
+            $0.options.reviewers = ["bob", "carol"]
+            $0.options.draft = true
+            $0.options.removeSourceBranch = true
+            $0.options.squash = true
+            $0.options.autoMerge = true
             $0.headSHA = "abc123"
         }
         let first = try service.openOrUpdate(full)
@@ -73,13 +73,13 @@ final class GitLabServiceTests: FakeForgeTestCase {
         let third = try service.openOrUpdate(request {
             $0.title = "Bump web to 1.2.5"
             $0.description = "table v2"
-            $0.labels = ["imagebump", "env::prod", "new"]
-            $0.assignees = ["alice"]
-            $0.reviewers = ["bob", "carol"]
-            $0.draft = true
-            $0.removeSourceBranch = true
-            $0.squash = true
-            $0.autoMerge = true
+            $0.options.labels = ["imagebump", "env::prod", "new"]
+            $0.options.assignees = ["alice"]
+            $0.options.reviewers = ["bob", "carol"]
+            $0.options.draft = true
+            $0.options.removeSourceBranch = true
+            $0.options.squash = true
+            $0.options.autoMerge = true
         })
         XCTAssertEqual(third.number, 1)
         XCTAssertFalse(third.created)
@@ -226,7 +226,7 @@ final class GitLabServiceTests: FakeForgeTestCase {
     }
 
     func testUnknownUserIsAConfigurationError() throws {
-        XCTAssertThrowsError(try rec.service().openOrUpdate(request { $0.assignees = ["nobody"] })) { error in
+        XCTAssertThrowsError(try rec.service().openOrUpdate(request { $0.options.assignees = ["nobody"] })) { error in
             let e = error as! ForgeError
             XCTAssertEqual(e.kind, .configuration)
             XCTAssertTrue(e.message.contains("'nobody'"), e.message)
@@ -235,7 +235,7 @@ final class GitLabServiceTests: FakeForgeTestCase {
 
     func testAutoMergeNotMergeableYetIsAWarning() throws {
         try forge.fault(method: "PUT", path: "/merge$", status: 405, body: ["message": "405 Method Not Allowed"], times: 5)
-        let result = try rec.service().openOrUpdate(request { $0.autoMerge = true })
+        let result = try rec.service().openOrUpdate(request { $0.options.autoMerge = true })
         XCTAssertTrue(result.created)
         XCTAssertEqual(result.autoMergeEnabled, false)
         XCTAssertEqual(result.warnings.count, 2)  // and the plain-http one
@@ -264,7 +264,7 @@ final class GitLabServiceTests: FakeForgeTestCase {
         let repoURL = "https://localhost:\(forge.port)/gitlab/group/sub/config.git"
         let project = try ForgeDefaults.projectPath(repoURL: repoURL, apiURL: apiURL)
         XCTAssertEqual(project, "group/sub/config")
-        var r = request { $0.apiURL = apiURL; $0.project = project; $0.labels = ["imagebump"] }
+        var r = request { $0.apiURL = apiURL; $0.project = project; $0.options.labels = ["imagebump"] }
         r.transportOptions = TransportOptions(caFile: tls.caFile, timeout: 10)
         let result = try rec.service().openOrUpdate(r)
         XCTAssertTrue(result.created)
