@@ -76,6 +76,20 @@ final class APIModeFidelityTests: XCTestCase {
         XCTAssertTrue(trees.contains { $0.query["recursive"] == nil } && trees.contains { $0.query["recursive"] != nil }, "\(trees.map(\.query))")
     }
 
+    /// The commit lands but its answer is lost (a 502 from the gateway): the run must not commit the change twice.
+    func testACommitWhoseAnswerWasLostIsNotMadeTwice() throws {
+        for gitlab in [true, false] {
+            let fx = try APIModeFixture(gitlab: gitlab, files: files())
+            defer { fx.stop() }
+            try fx.forge.loseAnswer(path: gitlab ? "/repository/commits$" : "^/graphql$", graphql: gitlab ? nil : "createCommitOnBranch")
+            let r = try fx.run(["--push", "-f", "apps/app/overlays/production", "\(SampleApp.image):2.0.0"])
+            XCTAssertEqual(try fx.repo.read(Self.production), SampleApp.overlay("2.0.0"), "\(gitlab)")
+            XCTAssertEqual(try fx.forge.emulatedCommits().count, 1, "\(gitlab): committed once: \(r.stdout)\n\(r.stderr)")
+            XCTAssertEqual(try fx.repo.log("main").count, 2, "\(gitlab)")
+            XCTAssertEqual(r.status, 0, "\(gitlab): the retry finds its change in place: \(r.stdout)\n\(r.stderr)")
+        }
+    }
+
     /// A rate limit on the commit call (429 with Retry-After) is waited out; the commit lands once.
     func testARateLimitedCommitIsRetriedAndLandsOnce() throws {
         for gitlab in [true, false] {

@@ -92,6 +92,15 @@ final class RepoEmulatorGitLabTests: XCTestCase {
         try assertLinear(repo, count: 4)
     }
 
+    func testALostAnswerStillLandsTheCommit() throws {
+        try forge.loseAnswer(path: "/repository/commits$")
+        let before = try XCTUnwrap(repo.head())
+        let r = try update("apps/web/values.yaml", "image: web:2.0\n", lastCommit: before)
+        XCTAssertEqual(r.status, 502)
+        XCTAssertEqual(try repo.read("apps/web/values.yaml"), "image: web:2.0\n", "served as usual, only the answer replaced")
+        XCTAssertEqual(try update("apps/web/values.yaml", "image: web:2.0\n", lastCommit: before).status, 400, "a retry meets the lock")
+    }
+
     func testStartBranchMakesABranchAndForceRebuildsIt() throws {
         let main = try XCTUnwrap(repo.head())
         let made = try update("apps/web/values.yaml", "image: web:2.0\n", lastCommit: main, branch: "imagebump/web",

@@ -63,6 +63,16 @@ extension FakeForge {
                                        "times": times] as [String: Any])
     }
 
+    /// The next `times` requests matching `method`, `path` (and `graphql`) are served as usual (a commit lands) but
+    /// answered with `status`/`body` instead: a gateway that lost the real answer.
+    public func loseAnswer(method: String? = "POST", path: String, graphql: String? = nil, status: Int = 502,
+                           body: Any = ["message": "502 Bad Gateway"], times: Int = 1) throws {
+        var f: [String: Any] = ["path": path, "action": "lose", "status": status, "body": body, "times": times]
+        if let method { f["method"] = method }
+        if let graphql { f["graphql"] = graphql }
+        try post("/__control/faults", f)
+    }
+
     /// The commits the emulator made, in order.
     public func emulatedCommits() throws -> [EmulatedCommit] {
         let list = try get("/__control/repo/commits") as? [[String: Any]] ?? []

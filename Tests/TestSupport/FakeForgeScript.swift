@@ -105,6 +105,9 @@ class Handler(GitHubAPI, BaseHTTPRequestHandler):
     def do_DELETE(self): self.handle_any("DELETE")
 
     def send_json(self, status, obj, headers=None):
+        if getattr(self, "lost", None):  # the request was served, its answer is replaced (fault action "lose")
+            f, self.lost = self.lost, None
+            status, obj, headers = f.get("status", 502), f.get("body", {"message": "502 Bad Gateway"}), f.get("headers")
         data = json.dumps(obj).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
@@ -141,6 +144,7 @@ class Handler(GitHubAPI, BaseHTTPRequestHandler):
         return "%s://%s" % (scheme, self.headers.get("Host", "127.0.0.1:%d" % ARGS.port))
 
     def handle_any(self, method):
+        self.lost = None
         raw_path, _, raw_query = self.path.partition("?")
         length = int(self.headers.get("Content-Length") or 0)
         raw_body = self.rfile.read(length) if length else b""
@@ -230,6 +234,10 @@ class Handler(GitHubAPI, BaseHTTPRequestHandler):
             return True
         if action == "delay":
             time.sleep(f.get("seconds", 2))
+            return False
+        if action == "lose":
+            # Served as usual (a commit lands), but the client gets this answer instead: a gateway losing it.
+            self.lost = f
             return False
         if action == "commit":
             # Someone else commits to the branch just before this request is served: a genuine race.
