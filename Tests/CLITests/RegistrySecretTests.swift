@@ -61,6 +61,8 @@ final class RegistrySecretTests: XCTestCase {
         let secrets = try masked(log)
         XCTAssertTrue(log.contains { $0.contains("does not exist in its registry") && $0.contains("(Authorization: Bearer ***") }, "\(log)")
         XCTAssertTrue(log.contains { $0.hasPrefix("imagebump debug: registry \(s.fake.hostPort): HEAD ") }, "the debug log ran: \(log)")
+        XCTAssertEqual(log.filter { $0.hasPrefix("imagebump: registry \(s.fake.hostPort) names a token service on another host, 127.0.0.2: it is sent the credential from ") }.count,
+                       1, "the realm's host is named once: \(log)")
         for file in [report, dotenv, URL(fileURLWithPath: s.env["GITHUB_OUTPUT"]!)] {
             let text = try String(contentsOf: file, encoding: .utf8)
             XCTAssertTrue(text.contains("9.9.9"), "\(file.lastPathComponent) reports the failure: \(text)")
