@@ -67,7 +67,8 @@ enum RegistryResolution {
         // its notes (a retry, a token service on another host) on stderr, as the run's progress
         let console = context.console
         let debug: (@Sendable (String) -> Void)? = context.variables["IMAGEBUMP_DEBUG"] == nil ? nil : { @Sendable in Console.progress("imagebump debug: " + $0 + "\n") }
-        return RegistryClient(transport: transport, credentials: RegistryCredentialSources(explicit: explicit, environment: context.variables),
+        let credentials = RegistryCredentialSources(explicit: explicit, environment: context.variables, helperTimeout: timeouts.idle)
+        return RegistryClient(transport: transport, credentials: credentials,
                               log: { Console.progress("imagebump: " + $0 + "\n") }, mask: { console.addMask($0) }, debug: debug)
     }
 }

@@ -151,6 +151,24 @@ final class RegistryClientTests: XCTestCase {
         }
     }
 
+    /// A helper that does not finish (a keychain prompt no one sees, a daemon it left running) is stopped after
+    /// the run's --timeout, with an error naming it, instead of holding the job until the CI kills it.
+    func testACredentialHelperThatDoesNotFinishIsStopped() throws {
+        let bin = try scratch()
+        for (name, body) in [("hang", "sleep 30"), ("linger", "printf '{\"Username\":\"u\",\"Secret\":\"s\"}'; exec >&-; sleep 30")] {
+            let helper = bin.appendingPathComponent("docker-credential-" + name)
+            try "#!/bin/sh\nread -r server\n\(body)\n".write(to: helper, atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: helper.path)
+            var env = try dockerConfig(credHelpers: ["registry.test": name])
+            env["PATH"] = bin.path + ":" + (env["PATH"] ?? "")
+            let started = Date()
+            XCTAssertThrowsError(try RegistryCredentialSources(environment: env, helperTimeout: 0.5).credential(for: "registry.test"), name) { e in
+                XCTAssertTrue("\(e)".contains("docker-credential-\(name) get did not finish within 0.5s for registry.test (--timeout): stopped"), "\(e)")
+            }
+            XCTAssertLessThan(Date().timeIntervalSince(started), 5, name)
+        }
+    }
+
     func testRateLimitedThenAnswered() throws {
         let fake = try FakeRegistry(tags: ["1.0.0"], throttle: 1)
         cleanups.append { fake.stop() }

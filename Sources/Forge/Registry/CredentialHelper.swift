@@ -13,7 +13,8 @@ enum CredentialHelper {
 
     /// The helper's credential for `server`, nil when it has none. Throws when the helper cannot be run or fails
     /// otherwise (a locked keychain must not look like an anonymous registry).
-    static func get(helper name: String, server: String, environment: [String: String]) throws -> (username: String, secret: String)? {
+    /// A helper that has not finished after `timeout` seconds (waiting for a keychain prompt no one sees) is killed.
+    static func get(helper name: String, server: String, environment: [String: String], timeout: TimeInterval) throws -> (username: String, secret: String)? {
         let program = "docker-credential-" + name
         guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }), !name.isEmpty else {
             throw ForgeError(.configuration, "credential helper name '\(name)' in the Docker config is not a plain name")
@@ -23,7 +24,9 @@ enum CredentialHelper {
         guard let path else {
             throw ForgeError(.configuration, "the Docker config names the credential helper \(program), which is not on PATH")
         }
-        let (status, output) = try run([path, "get"], input: Array(server.utf8), environment: environment)
+        guard let (status, output) = try run([path, "get"], input: Array(server.utf8), environment: environment, timeout: timeout) else {
+            throw ForgeError(.configuration, "\(program) get did not finish within \(APIClient.seconds(timeout)) for \(server) (--timeout): stopped")
+        }
         let text = String(decoding: output, as: UTF8.self)
         if status != 0 {
             if text.lowercased().contains("credentials not found") { return nil }
@@ -36,8 +39,9 @@ enum CredentialHelper {
         return (answer.Username ?? "", secret)
     }
 
-    /// Runs `argv` (argv[0] a path) with `input` on stdin; its stdout, and its exit status (127: not found).
-    private static func run(_ argv: [String], input: [UInt8], environment: [String: String]) throws -> (Int32, [UInt8]) {
+    /// Runs `argv` (argv[0] a path) with `input` on stdin; its stdout, and its exit status (127: not found); nil when
+    /// it had not finished after `timeout` seconds (it is killed).
+    private static func run(_ argv: [String], input: [UInt8], environment: [String: String], timeout: TimeInterval) throws -> (Int32, [UInt8])? {
         var toChild: [Int32] = [0, 0], fromChild: [Int32] = [0, 0]
         guard pipe(&toChild) == 0, pipe(&fromChild) == 0 else { throw ForgeError(.configuration, "cannot create a pipe for \(argv[0])") }
         var actions = posix_spawn_file_actions_t()
@@ -58,17 +62,36 @@ enum CredentialHelper {
         }
         _ = input.withUnsafeBytes { write(toChild[1], $0.baseAddress, $0.count) }
         close(toChild[1])
+        let deadline = Date().addingTimeInterval(timeout)
         var output: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
+        var late = false
         while true {
+            let left = deadline.timeIntervalSinceNow
+            if left <= 0 { late = true; break }
+            var ready = pollfd(fd: fromChild[0], events: Int16(POLLIN), revents: 0)
+            let polled = poll(&ready, 1, Int32(min(left, 60) * 1000) + 1)
+            if polled < 0 && errno == EINTR { continue }
+            if polled == 0 { continue }
             let n = read(fromChild[0], &chunk, chunk.count)
+            if n < 0 && errno == EINTR { continue }
             if n <= 0 { break }
             output += chunk[0..<n]
             if output.count > 1 << 20 { break }
         }
         close(fromChild[0])
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        // stdout closed is not the end: a helper may keep running
+        while !late {
+            let done = waitpid(pid, &status, WNOHANG)
+            if done == pid || (done < 0 && errno != EINTR) { break }
+            if deadline.timeIntervalSinceNow <= 0 { late = true } else { usleep(5_000) }
+        }
+        if late {
+            kill(pid, SIGKILL)
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            return nil
+        }
         let exit = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         return (exit, output)
     }

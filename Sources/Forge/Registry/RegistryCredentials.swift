@@ -28,10 +28,13 @@ public struct RegistryCredentialSources: Sendable {
     /// Registry (host[:port], `docker.io`) → name of the variable holding `USER:PASSWORD` (`RegistryAuthVariables`).
     public var explicit: [String: String]
     public var environment: [String: String]
+    /// Seconds a credential helper may take (the run's `--timeout`).
+    public var helperTimeout: TimeInterval
 
-    public init(explicit: [String: String] = [:], environment: [String: String]) {
+    public init(explicit: [String: String] = [:], environment: [String: String], helperTimeout: TimeInterval = 120) {
         self.explicit = explicit
         self.environment = environment
+        self.helperTimeout = helperTimeout
     }
 
     struct DockerConfig: Decodable {
@@ -107,7 +110,7 @@ public struct RegistryCredentialSources: Sendable {
     }
 
     private func helperCredential(_ helper: String, server: String) throws -> RegistryCredential? {
-        try CredentialHelper.get(helper: helper, server: server, environment: environment).map {
+        try CredentialHelper.get(helper: helper, server: server, environment: environment, timeout: helperTimeout).map {
             RegistryCredential(username: $0.username, secret: $0.secret, source: "docker-credential-\(helper)")
         }
     }
