@@ -308,6 +308,9 @@ final class RegistryNamingTests: XCTestCase {
         XCTAssertEqual(RegistryCredential(userPassword: "alice:pa:ss", source: "s"), RegistryCredential(username: "alice", secret: "pa:ss", source: "s"))
         XCTAssertNil(RegistryCredential(userPassword: ":secret", source: "s"))
         XCTAssertNil(RegistryCredential(userPassword: "no-colon", source: "s"))
+        // Docker Hub named as users also write it: the credential for docker.io (RegistryLocation.registry)
+        let hub = RegistryCredentialSources(explicit: try RegistryAuthVariables.parse(["registry-1.docker.io=HUB"]), environment: ["HUB": "me:hub-pw"])
+        XCTAssertEqual(try hub.credential(for: RegistryLocation(domain: nil, path: "nginx").registry)?.secret, "hub-pw")
         let colonless = RegistryCredentialSources(explicit: ["r.example": "AUTH"], environment: ["AUTH": ":pw"])
         XCTAssertThrowsError(try colonless.credential(for: "r.example")) { XCTAssertTrue("\($0)".contains("AUTH (--registry-auth-env for r.example) must hold USER:PASSWORD"), "\($0)") }
     }

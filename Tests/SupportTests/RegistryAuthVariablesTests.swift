@@ -11,6 +11,8 @@ final class RegistryAuthVariablesTests: XCTestCase {
                 XCTAssertTrue((e as? Problem)?.message.contains("expected REGISTRY=NAME") == true, "\(e)")
             }
         }
+        XCTAssertEqual(try RegistryAuthVariables.parse(["index.docker.io=HUB"]), ["docker.io": "HUB"])
+        XCTAssertEqual(try RegistryAuthVariables.parse(["Registry-1.Docker.io=HUB", "docker.io=HUB"]), ["docker.io": "HUB"])
         XCTAssertThrowsError(try RegistryAuthVariables.parse(["ghcr.io=A", "GHCR.io=B"])) { e in
             XCTAssertEqual((e as? Problem)?.message, "--registry-auth-env names two variables for ghcr.io, A and B: give one per registry")
         }
