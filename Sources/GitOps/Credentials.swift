@@ -31,6 +31,9 @@ public struct GitCredentials: Sendable {
     /// The environment to read tokens, the SSH key, SSL_CERT_FILE, HOME, IMAGEBUMP_DEBUG and CI variables from: the
     /// command context's variables (none by default).
     public var environment: [String: String]
+    /// The token resolved once for the config repo's host (`resolvingToken(forLocation:)`), which git's own
+    /// authentication to that host and the forge then use; nil: resolved on each use.
+    public private(set) var resolved: (host: String?, token: Token?)?
 
     public init(tokenEnv: String? = nil, tokenUser: String? = nil, sshKeyPath: String? = nil,
                 knownHostsPath: String? = nil,
@@ -69,7 +72,19 @@ public struct GitCredentials: Sendable {
 
     /// Resolves the HTTPS token per the resolution order. `host` picks the user for `IMAGEBUMP_TOKEN` /
     /// custom variables (`x-access-token` for hosts containing "github", else `oauth2`).
+    /// These credentials with the token for `location`'s host resolved now, once: the run's (masked by the caller).
+    public func resolvingToken(forLocation location: String) -> GitCredentials {
+        var c = self
+        let host = RemoteURL(location).host
+        c.resolved = (host, resolveToken(host: host))
+        return c
+    }
+
+    /// The token `resolvingToken(forLocation:)` resolved; nil when none is set or none was resolved.
+    public var token: Token? { resolved?.token ?? nil }
+
     public func resolveToken(host: String?) -> Token? {
+        if let resolved, resolved.host == host { return resolved.token }
         let byHost = (host?.lowercased().contains("github") ?? false) ? "x-access-token" : "oauth2"
         let refused = jobTokenRefused(host: host)
         if let name = tokenEnv {

@@ -11,8 +11,8 @@ extension GitRemoteRunner {
     public func withCheckout<T>(for command: SetCommand, context: CommandContext, _ body: (ConfigCheckout) throws -> T) throws -> T {
         guard command.repo.transport.via == .api else { return try withCheckout(command.repo.access, context: context, body) }
         let location = Self.location(command.repo.access, cwd: context.workingDirectory)
-        let credentials = Self.credentials(command.repo.access, context: context)
-        guard ConfigRepo.isURL(location), let token = credentials.resolveToken(forLocation: location) else {
+        let credentials = Self.credentials(command.repo.access, context: context).resolvingToken(forLocation: location)
+        guard ConfigRepo.isURL(location), let token = credentials.token else {
             throw Problem(message: "--via api needs --repo as the repository's https:// URL and an API token (\(credentials.tokenSearchDescription(forLocation: location)))")
         }
         context.console.addMask(token.secret)

@@ -15,7 +15,7 @@ public struct GitRemoteRunner: GitBackend {
         let cwd = context.workingDirectory
         let location = Self.location(command.repo.access, cwd: cwd)
         var output = RunOutput(format: command.edit.output, dotenv: command.repo.dotenv, context: context)
-        let credentials = Self.credentials(command.repo.access, context: context)
+        let credentials = Self.credentials(command.repo.access, context: context).resolvingToken(forLocation: location)
         try withApplicationHistory(command, context: context) { ancestry in
             if ConfigRepo.isURL(location), let t = targets.first(where: { $0.mode == .commit }) {
                 // a usage error (64), found here because only this executable parses remote locations
@@ -24,9 +24,8 @@ public struct GitRemoteRunner: GitBackend {
                     : "--repo \(redact(url: location)) needs a mode: --push, --merge-request, --dry-run or --check"),
                     report: RunReport(mode: command.mode), exitCode: .validationFailure)
             }
-            // the config repo's token, resolved once: masked here, the forge's for a merge request
-            let token = credentials.resolveToken(forLocation: location)
-            if let token {
+            // the config repo's token, resolved once (`credentials.token`): masked here, git's and the forge's
+            if let token = credentials.token {
                 context.console.addMask(token.secret)
                 output.secrets = [token.secret]
             }
@@ -39,7 +38,7 @@ public struct GitRemoteRunner: GitBackend {
                 // the checkout the targets were read from is edited by the first one, when it is on that one's branch
                 let clone = first ? (checkout?.repository as? ConfigRepo).flatMap { (t.command.repo.branch ?? $0.branch) == $0.branch ? $0 : nil } : nil
                 first = false
-                return try publish(t, location: location, clone: clone, credentials: credentials, token: token, ancestry: ancestry,
+                return try publish(t, location: location, clone: clone, credentials: credentials, ancestry: ancestry,
                                    context: context, output: &output)
             }
         }
@@ -72,7 +71,7 @@ public struct GitRemoteRunner: GitBackend {
         if !ConfigRepo.isURL(location) { // a local checkout, in place
             return try body(ConfigCheckout(root: ConfigFile.repositoryRoot(from: location), repository: nil))
         }
-        return try ConfigRepo.with(location: location, branch: o.branch, credentials: Self.credentials(o, context: context),
+        return try ConfigRepo.with(location: location, branch: o.branch, credentials: Self.credentials(o, context: context).resolvingToken(forLocation: location),
                                    timeouts: Self.timeouts(o)) { repo in try body(ConfigCheckout(root: repo.workdir, repository: repo)) }
     }
 
@@ -85,7 +84,7 @@ public struct GitRemoteRunner: GitBackend {
     }
 
     /// One target: the command becomes a `PublishRequest`, the `Publisher` runs it.
-    private func publish(_ target: RunTarget, location: String, clone: ConfigRepo?, credentials: GitCredentials, token: GitCredentials.Token?,
+    private func publish(_ target: RunTarget, location: String, clone: ConfigRepo?, credentials: GitCredentials,
                          ancestry: (any CommitAncestry)?, context: CommandContext,
                          output: inout RunOutput) throws(TargetFailure) -> (report: RunReport, wrote: Bool) {
         let command = target.command, cwd = context.workingDirectory
@@ -106,7 +105,7 @@ public struct GitRemoteRunner: GitBackend {
                 provenance: Provenance(repository: o.sourceRepository, commit: o.sourceCommit, pipeline: o.sourcePipeline,
                                        commitTime: o.sourceCommitTime ?? Self.sourceCommitTime(command, ancestry: ancestry, ci: context.ci),
                                        rollbackOf: target.rollbackOf),
-                retries: o.retries.value, credentials: credentials, token: token, networkTimeouts: Self.timeouts(o.access),
+                retries: o.retries.value, credentials: credentials, networkTimeouts: Self.timeouts(o.access),
                 mergeRequest: mr, ci: context.ci, environment: target.environment)
             request.signing = try Self.signing(o.signing, context: context)
             (request.forge, request.apiURL) = (f.forge, f.apiURL)

@@ -21,9 +21,10 @@ public struct PublishRequest {
     public var author: GitAuthor?
     public var provenance: Provenance
     public var retries: Int
+    /// `resolvingToken(forLocation: location)`: the run's token, resolved once by the caller (which masks it), is
+    /// git's for the config repo and the forge's.
     public var credentials: GitCredentials
-    /// The API token `credentials` give for `location`, resolved once by the caller (which masks it).
-    public var token: GitCredentials.Token?
+    var token: GitCredentials.Token? { credentials.token }
     /// The network's limits: connecting and each wait (`--timeout`), the deadline of each clone, fetch, push and
     /// forge call (`--phase-timeout`), and what one clone or fetch may receive (`--max-pack-size`).
     public var networkTimeouts: NetworkTimeouts
@@ -44,12 +45,12 @@ public struct PublishRequest {
     public var viaAPI = false
 
     public init(mode: RunMode, location: String, branch: String?, pushBranch: String?, edit: SetRequest,
-                messageTemplate: String, author: GitAuthor?, provenance: Provenance, retries: Int, credentials: GitCredentials, token: GitCredentials.Token?,
+                messageTemplate: String, author: GitAuthor?, provenance: Provenance, retries: Int, credentials: GitCredentials,
                 networkTimeouts: NetworkTimeouts, mergeRequest: MergeRequestOptions, ci: CIEnvironment,
                 environment: String? = nil) {
         self.mode = mode; self.location = location; self.branch = branch; self.pushBranch = pushBranch
         self.edit = edit; self.messageTemplate = messageTemplate; self.author = author; self.provenance = provenance
-        self.retries = retries; self.credentials = credentials; self.token = token; self.networkTimeouts = networkTimeouts
+        self.retries = retries; self.credentials = credentials; self.networkTimeouts = networkTimeouts
         self.mergeRequest = mergeRequest; self.ci = ci; self.environment = environment
     }
 

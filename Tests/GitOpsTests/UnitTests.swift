@@ -55,6 +55,17 @@ final class RedactionTests: XCTestCase {
 }
 
 final class CredentialTests: XCTestCase {
+    /// The run's token is resolved once for the config repo's host and used from then on (git's authentication
+    /// asks again per host); another host (an application repository) is resolved for itself.
+    func testTheTokenResolvedForTheConfigRepoIsTheOneItsHostGets() {
+        var c = GitCredentials(environment: ["GITLAB_TOKEN": "first"]).resolvingToken(forLocation: "https://gitlab.example.com/team/config.git")
+        c.environment["GITLAB_TOKEN"] = "second"
+        XCTAssertEqual(c.token?.secret, "first")
+        XCTAssertEqual(c.resolveToken(host: "gitlab.example.com")?.secret, "first")
+        XCTAssertEqual(c.resolveToken(host: "source.example.com")?.secret, "second")
+        XCTAssertNil(GitCredentials(environment: ["GITLAB_TOKEN": "t"]).token, "resolved only when asked")
+    }
+
     /// CI_JOB_TOKEN is valid on the job's own GitLab only: for another host the next token is used, or none; an
     /// unknown server (the variable set by hand, no CI_SERVER_HOST / CI_API_V4_URL) leaves it usable.
     func testTheJobTokenGoesOnlyToTheJobsGitLab() {
