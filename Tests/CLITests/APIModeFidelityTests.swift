@@ -21,6 +21,7 @@ final class APIModeFidelityTests: XCTestCase {
     func testGitHubCommitsOnTheCurrentHeadWhileTheRESTRefLags() throws {
         let fx = try APIModeFixture(gitlab: false, files: files())
         defer { fx.stop() }
+        defer { XCTAssertNoThrow(try fx.repo.fsck(), "the repository stays sound") }
         try fx.forge.repoSettings(refLagSeconds: 600)
         let theirs = try fx.forge.pushAsOther(fx.project, files: [Self.staging: SampleApp.overlay("1.5.0")])
         let r = try fx.run(["--push", "-f", "apps/app/overlays/production", "\(SampleApp.image):2.0.0"])
@@ -35,6 +36,7 @@ final class APIModeFidelityTests: XCTestCase {
     func testGitHubMergeRequestWhileTheRESTRefLags() throws {
         let fx = try APIModeFixture(gitlab: false, files: files())
         defer { fx.stop() }
+        defer { XCTAssertNoThrow(try fx.repo.fsck(), "the repository stays sound") }
         try fx.forge.repoSettings(refLagSeconds: 600)
         let theirs = try fx.forge.pushAsOther(fx.project, files: [Self.staging: SampleApp.overlay("1.5.0")])
         let r = try fx.run(["--merge-request", "-f", "apps/app/overlays/production", "\(SampleApp.image):2.0.0"])
@@ -52,6 +54,7 @@ final class APIModeFidelityTests: XCTestCase {
     func testGitLabFollowsTreePagesToAFileOnTheSecond() throws {
         let fx = try APIModeFixture(gitlab: true, files: files(padding: 150))
         defer { fx.stop() }
+        defer { XCTAssertNoThrow(try fx.repo.fsck(), "the repository stays sound") }
         let r = try fx.run(["--push", "-f", "apps/app/overlays/production", "\(SampleApp.image):2.0.0"])
         XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
         XCTAssertEqual(try fx.repo.read(Self.production), SampleApp.overlay("2.0.0"))
@@ -66,6 +69,7 @@ final class APIModeFidelityTests: XCTestCase {
     func testGitHubReadsATruncatedTreeLevelByLevel() throws {
         let fx = try APIModeFixture(gitlab: false, files: files())
         defer { fx.stop() }
+        defer { XCTAssertNoThrow(try fx.repo.fsck(), "the repository stays sound") }
         try fx.forge.repoSettings(treeLimit: 2)
         let r = try fx.run(["--push", "-f", "apps", "\(SampleApp.image):2.0.0"])
         XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
@@ -81,6 +85,8 @@ final class APIModeFidelityTests: XCTestCase {
         for gitlab in [true, false] {
             let fx = try APIModeFixture(gitlab: gitlab, files: files())
             defer { fx.stop() }
+        defer { XCTAssertNoThrow(try fx.repo.fsck(), "the repository stays sound") }
+            defer { XCTAssertNoThrow(try fx.repo.fsck(), "the repository stays sound") }
             try fx.forge.loseAnswer(path: gitlab ? "/repository/commits$" : "^/graphql$", graphql: gitlab ? nil : "createCommitOnBranch")
             let r = try fx.run(["--push", "-f", "apps/app/overlays/production", "\(SampleApp.image):2.0.0"])
             XCTAssertEqual(try fx.repo.read(Self.production), SampleApp.overlay("2.0.0"), "\(gitlab)")
@@ -95,6 +101,8 @@ final class APIModeFidelityTests: XCTestCase {
         for gitlab in [true, false] {
             let fx = try APIModeFixture(gitlab: gitlab, files: files())
             defer { fx.stop() }
+        defer { XCTAssertNoThrow(try fx.repo.fsck(), "the repository stays sound") }
+            defer { XCTAssertNoThrow(try fx.repo.fsck(), "the repository stays sound") }
             let limited: [String: Any] = ["message": "API rate limit exceeded"]
             if gitlab {
                 try fx.forge.fault(method: "POST", path: "/repository/commits$", status: 429, headers: ["Retry-After": "1"], body: limited)
