@@ -9,6 +9,8 @@ final class UpdateChoice {
     let registry: any ImageRegistry
     private var tags: [String: [String]] = [:]
     private var digests: [String: String] = [:]
+    /// The normalised names of every image the files held, named or not (to tell a name given that none holds).
+    private(set) var imagesSeen: Set<String> = []
 
     init(registry: any ImageRegistry) { self.registry = registry }
 
@@ -20,7 +22,9 @@ final class UpdateChoice {
         let only = Set(only.compactMap { try? ImageName(parsing: $0).normalized })
         var names: [String] = [], held: [String: Set<String?>] = [:]
         for e in entries {
-            guard let name = try? ImageName(parsing: e.name), only.isEmpty || only.contains(name.normalized) else { continue }
+            guard let name = try? ImageName(parsing: e.name) else { continue }
+            imagesSeen.insert(name.normalized)
+            guard only.isEmpty || only.contains(name.normalized) else { continue }
             if held[e.name] == nil { names.append(e.name) }
             held[e.name, default: []].insert(e.tag)
         }

@@ -81,6 +81,9 @@ public struct UpdateCommand: RoutedCommand, ContextCommand {
                     }
                     if !t.command.edit.specs.isEmpty { targets.append(t) }
                 }
+                for name in images where !choice.imagesSeen.contains((try? ImageName(parsing: name))?.normalized ?? name) {
+                    Console.warning("\(name) is in none of the files: nothing to update")
+                }
                 if targets.isEmpty { return try output.finish(RunReport(mode: base.mode), wrote: false) }
                 var s = base
                 if base.registry.asksRegistry { // every target asked before any is written, through the same client

@@ -90,6 +90,13 @@ final class UpdatePolicyTests: XCTestCase {
         XCTAssertNotEqual(moved.digest, first.digest)
         _ = try landsOnce(args, repo: repo, s: s, work: work)
         XCTAssertEqual(try repo.file("app/kustomization.yaml"), "images:\n- name: \(s.api)\n  newTag: main\n  digest: \(moved.digest)\n")
+
+        // a name the files do not hold is said so, and nothing is asked or written
+        let head = try repo.git(["rev-parse", "main"])
+        let none = try CLI.run(args + ["\(s.registry.hostPort)/team/none"], in: work, env: s.env)
+        XCTAssertEqual(none.status, 0, none.stderr)
+        XCTAssertTrue(none.stderr.contains("\(s.registry.hostPort)/team/none is in none of the files: nothing to update"), none.stderr)
+        XCTAssertEqual(try repo.git(["rev-parse", "main"]), head)
     }
 
     /// A registry that refuses the tag list (no credentials for it): exit 1 naming the image and the registry's answer,
