@@ -125,6 +125,22 @@ final class UpdatePolicyTests: XCTestCase {
         XCTAssertEqual(try repo.file("app/kustomization.yaml"), text)
     }
 
+    /// No policy anywhere (no option, no update: for the environment): a clear error before any registry is asked,
+    /// nothing written. No registry runs: the run never gets that far.
+    func testARunWithNoPolicyAnywhereIsRefusedBeforeAnyRegistryIsAsked() throws {
+        let dir = try Fixtures.scratch("update-no-policy")
+        let text = "images:\n- name: 127.0.0.1:9/team/api\n  newTag: 1.0.0\n"
+        try Fixtures.write("environments:\n  dev: {files: [app]}\n", to: dir.appendingPathComponent("imagebump.yaml"))
+        try Fixtures.write(text, to: dir.appendingPathComponent("app/kustomization.yaml"))
+        for (args, why) in [(["-f", "app"], ""), (["--env", "dev"], ", or update: in imagebump.yaml for dev")] {
+            let r = try CLI.run(["update"] + args, in: dir)
+            XCTAssertEqual(r.status, 1, r.stderr)
+            XCTAssertTrue(r.stderr.contains("update needs a tag policy: --semver, --numerical, --alphabetical or --digest\(why)\n"), r.stderr)
+            XCTAssertFalse(r.stderr.contains("127.0.0.1:9"), "no registry asked: \(r.stderr)")
+            XCTAssertEqual(try String(contentsOf: dir.appendingPathComponent("app/kustomization.yaml"), encoding: .utf8), text)
+        }
+    }
+
     /// `update --verify --pin-digest` asks each registry through one client: the token service is asked for one token
     /// for the repository (listing its tags and checking the chosen one share it), for both environments.
     func testVerifyAsksTheTokenServiceOncePerRepository() throws {
