@@ -52,12 +52,12 @@ public enum MergeRequestDescription {
     }
 
     /// The links of `p` (the run's provenance: `--source-*` over the job's), named as `environment`'s platform does.
-    public static func provenanceLinks(_ p: CIEnvironment.Provenance, environment: CIEnvironment) -> [ProvenanceLink] {
+    public static func provenanceLinks(_ p: Provenance, environment: CIEnvironment) -> [ProvenanceLink] {
         let pipeline = environment.source == .github ? "Workflow run" : "Pipeline"
         let links: [(String, String?)] = [
-            ([pipeline, p.pipelineID].compactMap { $0 }.joined(separator: " "), p.pipelineURL),
+            ([pipeline, p.pipelineID].compactMap { $0 }.joined(separator: " "), p.pipeline),
             (["Job", p.jobName].compactMap { $0 }.joined(separator: " "), p.jobURL),
-            ("Commit \(p.commitSHA?.prefix(12) ?? "")", p.commitURL),
+            ("Commit \(p.commit?.prefix(12) ?? "")", p.commitURL),
         ]
         return links.compactMap { title, url in url.map { ProvenanceLink(title: title, url: redact(url: $0)) } }
     }

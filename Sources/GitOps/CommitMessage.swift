@@ -49,45 +49,8 @@ public struct GitAuthor: Sendable, Equatable, CustomStringConvertible {
     public var description: String { "\(name) <\(email)>" }
 }
 
-/// Provenance of a deployment change, appended to every commit as git trailers.
-public struct Provenance: Sendable, Equatable {
-    /// `Source-Repository:` — URL of the repository that built the image.
-    public var repository: String?
-    /// `Source-Commit:` — commit sha that was built.
-    public var commit: String?
-    /// `Source-Pipeline:` — URL of the pipeline / workflow run.
-    public var pipeline: String?
-    /// `Source-Commit-Time:` — when the source commit was made (ISO 8601; written in UTC), what `imagebump metrics`
-    /// measures lead time from.
-    public var commitTime: String?
-    /// `Rollback-Of:` — the config commits a rollback undoes (`imagebump rollback`).
-    public var rollbackOf: [String]
-
-    public init(repository: String? = nil, commit: String? = nil, pipeline: String? = nil, commitTime: String? = nil,
-                rollbackOf: [String] = []) {
-        self.repository = repository
-        self.commit = commit
-        self.pipeline = pipeline
-        self.commitTime = commitTime
-        self.rollbackOf = rollbackOf
-    }
-
-    /// The CI job's: its repository, commit (and its time, on GitLab) and pipeline (GitLab) or workflow run (GitHub).
-    public init(ci: CIEnvironment) {
-        self.init(repository: ci.provenance.repositoryURL, commit: ci.provenance.commitSHA, pipeline: ci.provenance.pipelineURL,
-                  commitTime: ci.provenance.commitTime)
-    }
-
-    /// The CI job's provenance in the environment `env`.
-    public static func fromEnvironment(_ env: [String: String]) -> Provenance { Provenance(ci: CIEnvironment(env)) }
-
-    /// Explicit values (flags) override the environment's, field by field.
-    public func overriding(with explicit: Provenance) -> Provenance {
-        Provenance(repository: explicit.repository ?? repository, commit: explicit.commit ?? commit,
-                   pipeline: explicit.pipeline ?? pipeline, commitTime: explicit.commitTime ?? commitTime,
-                   rollbackOf: explicit.rollbackOf.isEmpty ? rollbackOf : explicit.rollbackOf)
-    }
-
+/// A deployment change's provenance as git trailers, appended to every commit.
+extension Provenance {
     /// Trailer lines (only the known ones), URLs redacted. A commit time that is no ISO 8601 time is left out (a
     /// CI variable is not trusted to be one), a valid one is written in UTC; a rollback names commits by hex id only.
     public var trailers: [String] {
@@ -132,7 +95,7 @@ public enum CommitMessage {
                              changes: [PlannedChange], provenance explicit: Provenance = Provenance(),
                              ci: CIEnvironment) -> String {
         withTrailers(expand(template, images: images, files: files, changes: changes),
-                     provenance: Provenance(ci: ci).overriding(with: explicit))
+                     provenance: ci.provenance(overriddenBy: explicit))
     }
 
     /// `build` in the environment `env`.

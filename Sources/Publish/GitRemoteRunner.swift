@@ -146,7 +146,7 @@ public struct GitRemoteRunner: GitBackend {
     /// job's checkout), when that holds it. A URL's history is not fetched for it.
     static func sourceCommitTime(_ command: SetCommand, ancestry: (any CommitAncestry)?, ci: CIEnvironment) -> String? {
         guard ci.provenance.commitTime == nil, let repo = ancestry as? SourceRepository,
-              let sha = command.repo.sourceCommit ?? ci.provenance.commitSHA, let t = repo.commitTime(sha) else { return nil }
+              let sha = command.repo.sourceCommit ?? ci.provenance.commit, let t = repo.commitTime(sha) else { return nil }
         return Timestamp.iso(t)
     }
 

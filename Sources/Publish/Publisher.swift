@@ -132,7 +132,7 @@ public struct Publisher {
         let description = request.descriptionTemplate.map {
             CommitMessage.expand($0, images: images, files: changedFiles, changes: report.changes)
         } ?? MergeRequestDescription.render(changes: report.changes, provenance: MergeRequestDescription.provenanceLinks(
-            ci.provenance(repository: request.provenance.repository, commit: request.provenance.commit, pipeline: request.provenance.pipeline),
+            ci.provenance(overriddenBy: request.provenance),
             environment: ci))
         let opened: MergeRequestResult
         do {

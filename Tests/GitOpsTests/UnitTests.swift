@@ -150,9 +150,9 @@ final class CommitMessageTests: XCTestCase {
     func testGitHubProvenanceExplicitOverrideAndAuthor() throws {
         let env = ["GITHUB_SERVER_URL": "https://github.com", "GITHUB_REPOSITORY": "o/app", "GITHUB_SHA": "def456",
                    "GITHUB_RUN_ID": "99", "GITHUB_ACTOR": "octo"]
-        let p = Provenance.fromEnvironment(env).overriding(with: Provenance(commit: "explicit"))
-        XCTAssertEqual(p, Provenance(repository: "https://github.com/o/app", commit: "explicit",
-                                     pipeline: "https://github.com/o/app/actions/runs/99"))
+        let p = CIEnvironment(env).provenance(overriddenBy: Provenance(commit: "explicit"))
+        XCTAssertEqual(p, Provenance(repository: "https://github.com/o/app", commit: "explicit", commitURL: "https://github.com/o/app/commit/explicit",
+                                     pipeline: "https://github.com/o/app/actions/runs/99", pipelineID: "99"))
         XCTAssertEqual(GitAuthor.fromEnvironment(env).description, "octo <octo@users.noreply.github.com>")
         XCTAssertEqual(GitAuthor.fromEnvironment([:]).description, "imagebump <imagebump@localhost>")
         XCTAssertEqual(try GitAuthor.resolve("Bot Name <bot@x.org>", environment: env), GitAuthor(name: "Bot Name", email: "bot@x.org"))

@@ -44,9 +44,9 @@ final class CIEnvironmentTests: XCTestCase {
         XCTAssertEqual(ci.source, .gitlab)
         XCTAssertEqual(ci.actor, .init(name: "Jane Dev", email: "jane@example.test"))
         XCTAssertEqual(ci.provenance, .init(
-            repositoryURL: "https://gitlab.example.test/team/app", commitSHA: "0123456789abcdef0123456789abcdef01234567",
+            repository: "https://gitlab.example.test/team/app", commit: "0123456789abcdef0123456789abcdef01234567",
             commitURL: "https://gitlab.example.test/team/app/-/commit/0123456789abcdef0123456789abcdef01234567",
-            pipelineURL: "https://gitlab.example.test/team/app/-/pipelines/42", pipelineID: "42",
+            pipeline: "https://gitlab.example.test/team/app/-/pipelines/42", pipelineID: "42",
             jobURL: "https://gitlab.example.test/team/app/-/jobs/7", jobName: "deploy"))
         XCTAssertEqual(ci.apiURL, "https://gitlab.example.test/api/v4")
         XCTAssertEqual(ci.apiURL(for: .gitlab), "https://gitlab.example.test/api/v4")
@@ -61,9 +61,9 @@ final class CIEnvironmentTests: XCTestCase {
         XCTAssertEqual(ci.platform, .github)
         XCTAssertEqual(ci.actor, .init(name: "octo", email: "583231+octo@users.noreply.github.com"))
         XCTAssertEqual(ci.provenance, .init(
-            repositoryURL: "https://github.example.test/octo/app", commitSHA: "feedface",
+            repository: "https://github.example.test/octo/app", commit: "feedface",
             commitURL: "https://github.example.test/octo/app/commit/feedface",
-            pipelineURL: "https://github.example.test/octo/app/actions/runs/99", pipelineID: "99"))
+            pipeline: "https://github.example.test/octo/app/actions/runs/99", pipelineID: "99"))
         XCTAssertEqual(ci.apiURL(for: .github), "https://github.example.test/api/v3")
         XCTAssertNil(ci.apiURL(for: .gitlab))
         XCTAssertEqual(ci.workspace, "/home/runner/work/app/app")
@@ -76,7 +76,7 @@ final class CIEnvironmentTests: XCTestCase {
         env["GITHUB_SERVER_URL"] = nil
         env["GITHUB_ACTOR_ID"] = "12ab"
         let ci = CIEnvironment(env)
-        XCTAssertEqual(ci.provenance.repositoryURL, "https://github.com/octo/app")
+        XCTAssertEqual(ci.provenance.repository, "https://github.com/octo/app")
         XCTAssertEqual(ci.actor?.email, "octo@users.noreply.github.com")
     }
 
@@ -101,15 +101,15 @@ final class CIEnvironmentTests: XCTestCase {
         env["CI_PROJECT_DIR"] = ""
         let ci = CIEnvironment(env)
         XCTAssertEqual(ci.actor, .init(name: "Jane Dev", email: nil))
-        XCTAssertNil(ci.provenance.commitSHA)
+        XCTAssertNil(ci.provenance.commit)
         XCTAssertNil(ci.provenance.commitURL, "no commit page without a commit")
-        XCTAssertEqual(ci.provenance.repositoryURL, "https://gitlab.example.test/team/app")
+        XCTAssertEqual(ci.provenance.repository, "https://gitlab.example.test/team/app")
         XCTAssertNil(ci.workspace)
         env = gitHubJob
         env["GITHUB_ACTOR"] = ""
         env["GITHUB_RUN_ID"] = ""
         XCTAssertNil(CIEnvironment(env).actor)
-        XCTAssertNil(CIEnvironment(env).provenance.pipelineURL)
+        XCTAssertNil(CIEnvironment(env).provenance.pipeline)
         XCTAssertNil(CIEnvironment(env).provenance.pipelineID)
         // an empty GitLab checkout variable does not hide GitHub's (the stale-run check's checkout took it)
         XCTAssertEqual(CIEnvironment(["CI_PROJECT_DIR": "", "GITHUB_WORKSPACE": "/w"]).workspace, "/w")
@@ -138,7 +138,7 @@ final class CIEnvironmentTests: XCTestCase {
         XCTAssertEqual(ci.platform, .github)
         XCTAssertEqual(ci.source, .github)
         XCTAssertEqual(ci.actor?.name, "octo")
-        XCTAssertEqual(ci.provenance.repositoryURL, "https://github.example.test/octo/app")
+        XCTAssertEqual(ci.provenance.repository, "https://github.example.test/octo/app")
         XCTAssertNil(ci.provenance.jobURL)
         XCTAssertEqual(ci.workspace, "/home/runner/work/app/app")
         XCTAssertNil(ci.apiURL(for: .gitlab), "a GitHub job's API is not GitLab's")
@@ -149,14 +149,14 @@ final class CIEnvironmentTests: XCTestCase {
         let gitHubByHand = CIEnvironment(["GITHUB_REPOSITORY": "o/app", "GITHUB_RUN_ID": "5", "GITHUB_ACTOR": "octo"])
         XCTAssertNil(gitHubByHand.platform)
         XCTAssertEqual(gitHubByHand.source, .github)
-        XCTAssertEqual(gitHubByHand.provenance.pipelineURL, "https://github.com/o/app/actions/runs/5")
+        XCTAssertEqual(gitHubByHand.provenance.pipeline, "https://github.com/o/app/actions/runs/5")
         XCTAssertEqual(gitHubByHand.actor?.email, "octo@users.noreply.github.com")
         XCTAssertNil(gitHubByHand.outputFile)
         let apiOnly: CIEnvironment = ["CI_API_V4_URL": "https://gl.example.test/api/v4/"]
         XCTAssertEqual(apiOnly.apiURL(for: .gitlab), "https://gl.example.test/api/v4")
         let mixed = CIEnvironment(["CI_PIPELINE_URL": "https://gl.example.test/p/-/pipelines/1", "GITHUB_REPOSITORY": "o/r"])
         XCTAssertEqual(mixed.source, .gitlab)
-        XCTAssertEqual(mixed.provenance.pipelineURL, "https://gl.example.test/p/-/pipelines/1")
-        XCTAssertNil(mixed.provenance.repositoryURL)
+        XCTAssertEqual(mixed.provenance.pipeline, "https://gl.example.test/p/-/pipelines/1")
+        XCTAssertNil(mixed.provenance.repository)
     }
 }

@@ -72,47 +72,25 @@ public struct CIEnvironment: Sendable, Equatable {
         public let email: String?
     }
 
-    public struct Provenance: Sendable, Equatable {
-        /// The repository that built the image: `CI_PROJECT_URL`; `GITHUB_SERVER_URL/GITHUB_REPOSITORY`.
-        public var repositoryURL: String?
-        /// `CI_COMMIT_SHA` / `GITHUB_SHA`.
-        public var commitSHA: String?
-        /// When that commit was made (ISO 8601, as the platform writes it): `CI_COMMIT_TIMESTAMP`; GitHub gives none.
-        public var commitTime: String?
-        /// The commit's page: `<project>/-/commit/<sha>`; `<repository>/commit/<sha>`.
-        public var commitURL: String?
-        /// The pipeline (GitLab) or workflow run (GitHub): `CI_PIPELINE_URL`, `CI_PIPELINE_ID`;
-        /// `<repository>/actions/runs/GITHUB_RUN_ID`, `GITHUB_RUN_ID`.
-        public var pipelineURL: String?
-        public var pipelineID: String?
-        /// The job (GitLab only): `CI_JOB_URL`, `CI_JOB_NAME`.
-        public var jobURL: String?
-        public var jobName: String?
-
-        public init(repositoryURL: String? = nil, commitSHA: String? = nil, commitURL: String? = nil, pipelineURL: String? = nil,
-                    pipelineID: String? = nil, jobURL: String? = nil, jobName: String? = nil) {
-            self.repositoryURL = repositoryURL; self.commitSHA = commitSHA; self.commitURL = commitURL
-            self.pipelineURL = pipelineURL; self.pipelineID = pipelineID; self.jobURL = jobURL; self.jobName = jobName
-        }
-    }
-
     /// Outside CI: nothing.
     public static let none = CIEnvironment([:])
 
-    /// What built the image as the run states it: `--source-repository`, `--source-commit`, `--source-pipeline`
-    /// (when given) over the job's, field by field; the MR's provenance links come from it, as the commit trailers do. A
-    /// commit or repository given makes the commit's page theirs (on the job's platform; none outside CI), a
-    /// pipeline given drops the job's pipeline id (it names another pipeline).
-    public func provenance(repository: String?, commit: String?, pipeline: String?) -> Provenance {
+    /// What built the image as the run states it: `explicit` (`--source-*`, a rollback's commits) over the job's,
+    /// field by field; the commit trailers and the MR's provenance links come from it. A commit or repository given
+    /// makes the commit's page theirs (on the job's platform; none outside CI), a pipeline given drops the job's
+    /// pipeline id (it names another pipeline).
+    public func provenance(overriddenBy explicit: Provenance) -> Provenance {
         var p = provenance
-        if repository != nil || commit != nil {
-            p.repositoryURL = repository ?? p.repositoryURL
-            p.commitSHA = commit ?? p.commitSHA
-            p.commitURL = p.repositoryURL.flatMap { r in
-                p.commitSHA.flatMap { sha in source.map { $0 == .github ? "\(trimSlash(r))/commit/\(sha)" : "\(trimSlash(r))/-/commit/\(sha)" } }
+        if explicit.repository != nil || explicit.commit != nil {
+            p.repository = explicit.repository ?? p.repository
+            p.commit = explicit.commit ?? p.commit
+            p.commitURL = p.repository.flatMap { r in
+                p.commit.flatMap { sha in source.map { $0 == .github ? "\(trimSlash(r))/commit/\(sha)" : "\(trimSlash(r))/-/commit/\(sha)" } }
             }
         }
-        if let pipeline { (p.pipelineURL, p.pipelineID) = (pipeline, nil) }
+        if let pipeline = explicit.pipeline { (p.pipeline, p.pipelineID) = (pipeline, nil) }
+        p.commitTime = explicit.commitTime ?? p.commitTime
+        if !explicit.rollbackOf.isEmpty { p.rollbackOf = explicit.rollbackOf }
         return p
     }
 
@@ -128,8 +106,8 @@ public struct CIEnvironment: Sendable, Equatable {
             actor = v[.userName].map { Actor(name: $0, email: v[.userEmail]) }
             let project = v[.projectURL].map(trimSlash), sha = v[.commitSHA]
             provenance = Provenance(
-                repositoryURL: project, commitSHA: sha, commitURL: project.flatMap { p in sha.map { "\(p)/-/commit/\($0)" } },
-                pipelineURL: v[.pipelineURL], pipelineID: v[.pipelineID], jobURL: v[.jobURL], jobName: v[.jobName])
+                repository: project, commit: sha, commitURL: project.flatMap { p in sha.map { "\(p)/-/commit/\($0)" } },
+                pipeline: v[.pipelineURL], pipelineID: v[.pipelineID], jobURL: v[.jobURL], jobName: v[.jobName])
             provenance.commitTime = v[.commitTime]
             apiURL = v[.apiURL].map(trimSlash)
             workspace = v[.projectDir]
@@ -144,8 +122,8 @@ public struct CIEnvironment: Sendable, Equatable {
             let repository = v[.repository].map { "\(server)/\($0)" }
             let sha = v[.sha], run = v[.runID]
             provenance = Provenance(
-                repositoryURL: repository, commitSHA: sha, commitURL: repository.flatMap { r in sha.map { "\(r)/commit/\($0)" } },
-                pipelineURL: repository.flatMap { r in run.map { "\(r)/actions/runs/\($0)" } }, pipelineID: run)
+                repository: repository, commit: sha, commitURL: repository.flatMap { r in sha.map { "\(r)/commit/\($0)" } },
+                pipeline: repository.flatMap { r in run.map { "\(r)/actions/runs/\($0)" } }, pipelineID: run)
             apiURL = v[.apiURL].map(trimSlash)
             workspace = v[.workspace]
             if platform == .github { (outputFile, stepSummaryFile) = (v[.output], v[.stepSummary]) }
