@@ -111,6 +111,9 @@ final class RepoEmulatorGitHubTests: XCTestCase {
         XCTAssertEqual(made.via, "createCommitOnBranch")
         XCTAssertFalse(made.authorSet)
         XCTAssertEqual(made.parent, head)
+        let under = try commit(["apps/web/values.yaml/x.yaml": "x\n"], expected: oid)
+        XCTAssertEqual((under["errors"] as? [[String: Any]])?.first?["type"] as? String, "UNPROCESSABLE", "a file under a file")
+        XCTAssertEqual(try repo.head(), oid)
         // an author is not an input of createCommitOnBranch: GitHub refuses the variable, nothing lands
         let withAuthor = try commit(["a.yaml": "a\n"], expected: oid, extra: ["author": ["name": "x", "email": "x@example.invalid"]])
         XCTAssertNil(withAuthor["data"])

@@ -101,6 +101,21 @@ final class RepoEmulatorGitLabTests: XCTestCase {
         XCTAssertEqual(try update("apps/web/values.yaml", "image: web:2.0\n", lastCommit: before).status, 400, "a retry meets the lock")
     }
 
+    func testPathsThatCannotBeAFileAreRefusedAsGitalyRefusesThem() throws {
+        func create(_ path: String) throws -> String? {
+            let r = try gl.call("POST", "/commits", ["branch": "main", "commit_message": "add", "actions": [
+                ["action": "create", "file_path": path, "content": "x"]]])
+            return r.status == 201 ? nil : "\(r.object["message"] ?? r.status)"
+        }
+        XCTAssertEqual(try create("apps"), "A directory with this name already exists")
+        XCTAssertEqual(try create("apps/web/values.yaml/x.yaml"), "A file with this name already exists")
+        XCTAssertEqual(try create("apps/../x.yaml"), "Path cannot include directory traversal")
+        XCTAssertEqual(try create("apps//x.yaml"), "invalid path")
+        XCTAssertEqual(try repo.log().count, 1, "nothing landed")
+        XCTAssertNil(try create("apps/new/x.yaml"))
+        XCTAssertEqual(try repo.read("apps/new/x.yaml"), "x")
+    }
+
     func testStartBranchMakesABranchAndForceRebuildsIt() throws {
         let main = try XCTUnwrap(repo.head())
         let made = try update("apps/web/values.yaml", "image: web:2.0\n", lastCommit: main, branch: "imagebump/web",

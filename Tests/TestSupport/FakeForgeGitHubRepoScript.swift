@@ -290,6 +290,9 @@ def create_commit(h, q, variables, record):
                              "A path was requested for deletion which does not exist as of commit oid `%s`" % head)
         changes.append((d["path"], None, None))
     for a in fc.get("additions", []):
+        problem = repo.path_problem(head, a.get("path", ""))
+        if problem:
+            return gql_error(h, "createCommitOnBranch", "UNPROCESSABLE", "%s: %s" % (problem, a.get("path", "")))
         try:
             data = base64.b64decode(a.get("contents", ""), validate=True)
         except (binascii.Error, ValueError):

@@ -193,6 +193,9 @@ def changes_for(repo, start, actions):
             locked = a.get("previous_path") or path
             if start and file_has_changed(repo, start, locked, a.get("last_commit_id")):
                 raise Refused("The file has changed since you started editing it: %s" % locked)
+        problem = repo.path_problem(start, path) if act in ("create", "move") else None
+        if problem:
+            raise Refused(problem)
         content = a.get("content")
         data = None
         if content is not None:
@@ -236,7 +239,7 @@ def create_commit(h, project, repo, body, record):
     different = start_branch != branch or bool(start_sha)
     author = (body.get("author_name", BOT[0]), body.get("author_email", BOT[1]))
     try:
-        for _ in range(20):  # the ref moved under us: check and build again on the new head, as GitLab would
+        for _ in range(200):  # the ref moved under us: check and build again on the new head, as GitLab would
             empty = not repo.refs("refs/heads/")
             target = repo.head(branch)
             if not empty and different and target and not force:

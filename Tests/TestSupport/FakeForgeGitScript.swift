@@ -112,6 +112,28 @@ class Repo:
         pre = prefix.strip("/") + "/" if prefix.strip("/") else ""
         return [Entry(l, pre) for l in self.git(*args).decode().split("\0") if l]
 
+    def path_problem(self, commit, path):
+        """Why `path` cannot be written as a file on `commit` (Gitaly's index errors), or None."""
+        parts = path.split("/")
+        if not path:
+            return "You must provide a file path"
+        if ".." in parts:
+            return "Path cannot include directory traversal"
+        if "" in parts or "." in parts or "\0" in path:
+            return "invalid path"
+        if commit is None:
+            return None
+        here = self.entry(commit, path)
+        if here is not None and here.type == "tree":
+            return "A directory with this name already exists"
+        for i in range(1, len(parts)):
+            above = self.entry(commit, "/".join(parts[:i]))
+            if above is None:
+                break
+            if above.type != "tree":
+                return "A file with this name already exists"
+        return None
+
     def blob(self, sha):
         return self.git("cat-file", "blob", sha)
 
@@ -239,7 +261,7 @@ def other_commit(cfg):
     """Someone else's commit on a branch (a person's push): files {path: text} written, `deletions` removed."""
     repo = REPOS[cfg["repo"]]
     branch = cfg.get("branch") or repo.default_branch()
-    for _ in range(20):
+    for _ in range(200):  # each lost race is another commit landed: 200 outlasts any test's crowd
         head = repo.head(branch)
         changes = [(p, "100644", c.encode()) for p, c in cfg.get("files", {}).items()]
         changes += [(p, None, None) for p in cfg.get("deletions", [])]
@@ -248,7 +270,7 @@ def other_commit(cfg):
         if repo.swap("refs/heads/" + branch, sha, head):
             log_commit("other", cfg["repo"], branch, sha, head, True, "push")
             return sha
-    raise GitError("someone else's commit lost 20 races")
+    raise GitError("someone else's commit lost 200 races")
 
 
 def control(h, path, cfg):
