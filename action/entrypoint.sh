@@ -151,6 +151,8 @@ branch="$(input branch)"
 if [[ -n $branch ]]; then args+=(--branch "$branch"); fi
 push_branch="$(input push-branch)"
 if [[ -n $push_branch ]]; then args+=(--push-branch "$push_branch"); fi
+via="$(input via)"
+if [[ -n $via && $via != git ]]; then args+=(--via "$via"); fi
 if [[ -n ${IMAGEBUMP_TOKEN:-} ]]; then args+=(--token-env IMAGEBUMP_TOKEN); fi
 
 message="$(input commit-message)"

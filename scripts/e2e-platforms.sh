@@ -61,11 +61,13 @@ daemon_pid=""
 forge_pid=""
 forge_in=""
 registry_pid=""
+forge2_pid=""
 cleanup() {
   if [[ -n $daemon_pid ]]; then kill "$daemon_pid" 2>/dev/null; wait "$daemon_pid" 2>/dev/null; fi
   if [[ -n $registry_pid ]]; then kill "$registry_pid" 2>/dev/null; wait "$registry_pid" 2>/dev/null; fi
   if [[ -n $forge_in ]]; then exec {forge_in}>&-; fi   # the fake forge stops when its stdin closes
   if [[ -n $forge_pid ]]; then kill "$forge_pid" 2>/dev/null; wait "$forge_pid" 2>/dev/null; fi
+  if [[ -n $forge2_pid ]]; then kill "$forge2_pid" 2>/dev/null; wait "$forge2_pid" 2>/dev/null; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -311,7 +313,7 @@ github_action() { # github_action OUTFILE [NAME=VALUE...]: run the container act
     CI=true GITHUB_ACTIONS=true GITHUB_ACTION=bump GITHUB_ACTOR=dev GITHUB_ACTOR_ID=1001
     GITHUB_REPOSITORY=acme/app GITHUB_REPOSITORY_OWNER=acme GITHUB_SHA="$gh_sha"
     GITHUB_REF=refs/heads/main GITHUB_REF_NAME=main GITHUB_EVENT_NAME=push
-    GITHUB_SERVER_URL=http://127.0.0.1:9 GITHUB_API_URL="${gh_api:-http://127.0.0.1:9/api/v3}"
+    GITHUB_SERVER_URL="${gh_server:-http://127.0.0.1:9}" GITHUB_API_URL="${gh_api:-http://127.0.0.1:9/api/v3}"
     GITHUB_GRAPHQL_URL="${gh_api:-http://127.0.0.1:9/api}/graphql"
     GITHUB_RUN_ID=9001 GITHUB_RUN_NUMBER=12 GITHUB_RUN_ATTEMPT=1 GITHUB_WORKFLOW="Build and Deploy"
     GITHUB_JOB=update-manifest GITHUB_WORKSPACE="$d/workspace"
@@ -595,6 +597,14 @@ fi
 forge_script="$root/Tests/TestSupport/FakeForgeScript.swift"
 if ((mr_supported)); then
   awk '/^public let fakeForgeScript = #"""/ { on = 1; next } on && /^"""#/ { exit } on' "$forge_script" >"$work/fake_forge.py"
+  # its modules, imported from beside it (as TestSupport's FakeForge writes them): the GitHub half and the
+  # repository emulator (--repo)
+  for module in fakeForgeGitHubScript:fake_forge_github fakeForgeGitScript:fake_forge_git \
+    fakeForgeGitLabRepoScript:fake_forge_gitlab_repo fakeForgeGitHubRepoScript:fake_forge_github_repo; do
+    name="${module%%:*}"
+    awk -v start="public let $name = #\"\"\"" '$0 == start { on = 1; next } on && /^"""#/ { exit } on' \
+      "$root/Tests/TestSupport/${name^}.swift" >"$work/${module#*:}.py"
+  done
   if ! grep -q 'def main' "$work/fake_forge.py"; then
     bad "fake forge extracted from $forge_script"
     mr_supported=0
@@ -774,6 +784,46 @@ if ((mr_supported)); then
   expect "github PR re-run: canary token only in ::add-mask:: lines" \
     test "$(grep -F "$canary" "$work/gh-pr2.log" | grep -cvxF "::add-mask::$canary")" = 0
   unset gh_api
+
+  # via: api: no clone, a second fake forge serving octo/apicfg's repository endpoints from a bare copy of the config
+  # repo (its repository emulator, Tests/TestSupport/FakeForgeGit*Script.swift); the job's server is that forge
+  echo "--- GitHub Actions: via api (push mode through the GitHub API, no clone)"
+  new_bare octo/apicfg
+  api_gd="$work/srv/octo/apicfg.git"
+  mkfifo "$work/forge2.in"
+  python3 "$work/fake_forge.py" --token "$canary" --job-token job-token-not-for-push --gitlab-prefix /api/v4 \
+    --github-prefix "" --graphql-path /graphql --repo "octo/apicfg=$api_gd" <"$work/forge2.in" >"$work/forge2.out" 2>&1 &
+  forge2_pid=$!
+  exec {forge2_in}>"$work/forge2.in"
+  forge2_port=""
+  for _ in $(seq 1 100); do
+    forge2_port="$(sed -n 's/^PORT \([0-9][0-9]*\)$/\1/p' "$work/forge2.out")"
+    [[ -n $forge2_port ]] && break
+    sleep 0.1
+  done
+  gh_server="http://127.0.0.1:$forge2_port" gh_api="http://127.0.0.1:$forge2_port"
+  main_before="$(git --git-dir="$api_gd" rev-parse main)"
+  gh_sha="$(app_commit github-app-commit-api-1)"
+  github_action "$work/gh-api1.log" "images=registry.example.test/acme/worker:$gh_sha" repository=octo/apicfg via=api
+  rc=$?
+  expect "github via api: action exits 0" test "$rc" = 0 || sed 's/^/      /' "$work/gh-api1.log"
+  api_head="$(git --git-dir="$api_gd" rev-parse main)"
+  expect "github via api: one commit on the head read" test "$(git --git-dir="$api_gd" rev-parse main~1)" = "$main_before"
+  expect "github via api: the overlay holds the new tag" \
+    grep -q "$gh_sha" <(git --git-dir="$api_gd" show "main:$overlay")
+  expect "github via api: output commit is main's head" test "$(output_value commit "$gh_out")" = "$api_head"
+  expect "github via api: made by createCommitOnBranch without an author" \
+    test "$(forge=$gh_api forge_ctl repo/commits | python3 -c 'import json,sys; c=json.load(sys.stdin); print([(x["via"], x["authorSet"]) for x in c])')" = "[('createCommitOnBranch', False)]"
+  expect "github via api: no API contract violations" \
+    test "$(forge=$gh_api forge_eval "[v for r in R for v in r['violations']]")" = "[]"
+  expect "github via api: canary token only in ::add-mask:: lines" \
+    test "$(grep -F "$canary" "$work/gh-api1.log" | grep -cvxF "::add-mask::$canary")" = 0
+  github_action "$work/gh-api2.log" "images=registry.example.test/acme/worker:$gh_sha" repository=octo/apicfg via=api
+  rc=$?
+  expect "github via api re-run: exits 0, nothing committed" test "$rc:$(git --git-dir="$api_gd" rev-parse main)" = "0:$api_head"
+  exec {forge2_in}>&-
+  wait "$forge2_pid" 2>/dev/null
+  unset gh_api gh_server
 fi
 
 # ---------------------------------------------------------------- the stale-run guard in both integrations
