@@ -821,9 +821,23 @@ if ((mr_supported)); then
   github_action "$work/gh-api2.log" "images=registry.example.test/acme/worker:$gh_sha" repository=octo/apicfg via=api
   rc=$?
   expect "github via api re-run: exits 0, nothing committed" test "$rc:$(git --git-dir="$api_gd" rev-parse main)" = "0:$api_head"
+  unset gh_api gh_server
+
+  echo "--- GitLab CI/CD: component job, via api (push mode through the GitLab API, no clone)"
+  use_component
+  api_before="$(git --git-dir="$api_gd" rev-parse main)"
+  gl_sha="$(app_commit gitlab-app-commit-api-1)"
+  gl_repo="http://127.0.0.1:$forge2_port/octo/apicfg.git" gl_api="http://127.0.0.1:$forge2_port/api/v4" \
+    gitlab_job "$work/gitlab/api1.log" --input via=api
+  rc=$?
+  expect "gitlab via api: job exits 0" test "$rc" = 0 || sed 's/^/      /' "$work/gitlab/api1.log"
+  expect "gitlab via api: one commit on the head read" test "$(git --git-dir="$api_gd" rev-parse main~1)" = "$api_before"
+  expect "gitlab via api: the overlay holds the new tag" grep -q "$gl_sha" <(git --git-dir="$api_gd" show "main:$overlay")
+  expect "gitlab via api: made by POST repository/commits without an author" \
+    test "$(forge=http://127.0.0.1:$forge2_port forge_ctl repo/commits | python3 -c 'import json,sys; c=json.load(sys.stdin); print([(x["via"], x["authorSet"]) for x in c][-1])')" = "('commits', False)"
+  expect "gitlab via api: canary token not in the job log" not_in_file "$canary" "$work/gitlab/api1.log"
   exec {forge2_in}>&-
   wait "$forge2_pid" 2>/dev/null
-  unset gh_api gh_server
 fi
 
 # ---------------------------------------------------------------- the stale-run guard in both integrations
