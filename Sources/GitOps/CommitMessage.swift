@@ -98,10 +98,4 @@ public enum CommitMessage {
                      provenance: ci.provenance(overriddenBy: explicit))
     }
 
-    /// `build` in the environment `env`.
-    public static func build(template: String = CommitTemplate.default, images: [String], files: [String],
-                             changes: [PlannedChange], provenance explicit: Provenance = Provenance(),
-                             environment env: [String: String]) -> String {
-        build(template: template, images: images, files: files, changes: changes, provenance: explicit, ci: CIEnvironment(env))
-    }
 }

@@ -74,13 +74,6 @@ public enum GitOpsError: Error, CustomStringConvertible, Sendable {
             return "\(operation) failed: \(message)\(code != 0 && code != -1 ? " (libgit2 error \(code))" : "")"
         }
     }
-
-    /// True for authentication failures (never retried; the CLI exits 1).
-    public var isAuthenticationFailure: Bool {
-        if case .authenticationFailed = self { return true }
-        if case .proxyRefused = self { return true }
-        return false
-    }
 }
 
 extension GitOpsError: LocalizedError {

@@ -16,9 +16,6 @@ public struct PublishResult: Sendable, Equatable {
     /// A push branch that already held exactly this change (same tree on the same target head): nothing was
     /// pushed and `commit` is the branch's existing head, so a merge request stays untouched.
     public var alreadyOnRemote = false
-
-    /// True when the values were already in place: no commit, no push.
-    public var nothingToChange: Bool { commit == nil }
 }
 
 extension ConfigRepo {
@@ -146,14 +143,6 @@ extension ConfigRepo {
                 }
             }
         }
-    }
-
-    /// `publish` with a fixed message.
-    public func publish(pushBranch: String? = nil, pushBranchCheck: ((String) throws -> Void)? = nil, author: GitAuthor = .fallback,
-                        signing: CommitSigning? = nil, push: Bool = true, retries: Int = 5, backoff: RetryBackoff = .default,
-                        message: String, edit: (String) throws -> [String]) throws -> PublishResult {
-        try publish(pushBranch: pushBranch, pushBranchCheck: pushBranchCheck, author: author, signing: signing, push: push, retries: retries, backoff: backoff,
-                    message: { _ in message }, edit: edit)
     }
 
 }

@@ -103,7 +103,7 @@ final class TransportTests: ServerTestCase {
         // Values already in place: no commit, no push.
         let before = try Fixtures.git("--git-dir", bare, "rev-parse", "main")
         let again = try bump("file://\(bare)", credentials: creds, index: 3, tag: "v3.1.4")
-        XCTAssertNil(again.commit); XCTAssertFalse(again.pushed); XCTAssertTrue(again.nothingToChange)
+        XCTAssertNil(again.commit); XCTAssertFalse(again.pushed); XCTAssertEqual(again.attempts, 1)
         XCTAssertEqual(try Fixtures.git("--git-dir", bare, "rev-parse", "main"), before)
 
         // Branch selection: an existing non-default branch, and a missing one.
@@ -224,7 +224,7 @@ final class TransportTests: ServerTestCase {
         let url = "http://127.0.0.1:\(http.port)/config.git"
         XCTAssertThrowsError(try bump(url, credentials: GitCredentials(environment: env(token: canary)), tag: "x", progress: log)) { e in
             XCTAssertEqual("\(e)", "authentication failed for \(url) (token from IMAGEBUMP_TOKEN)")
-            XCTAssertTrue((e as? GitOpsError)?.isAuthenticationFailure ?? false)
+            guard case .authenticationFailed? = e as? GitOpsError else { return XCTFail("not an authentication failure: \(e)") }
             assertNoCanary("\(e)", e.localizedDescription, log.text)
         }
         // No retry storm: the server saw the ref advertisement asked for without and then once with the token,
