@@ -161,10 +161,11 @@ public enum ConfigHistory {
 
 extension ConfigRepo {
     /// What `ConfigHistory.commits` reads `branch` of this clone at: HEAD for its own branch, else the remote's
-    /// branch, fetched (a clone holds one branch).
-    public func historyRevision(of branch: String) throws -> String? {
+    /// branch, fetched (a clone holds one branch) `depth` commits deep (nil: all of it).
+    public func historyRevision(of branch: String, depth: Int? = nil) throws -> String? {
         if branch == self.branch { return nil }
-        guard let oid = try fetchIfPresent(branch) else {
+        // Int32.max: libgit2's GIT_FETCH_DEPTH_UNSHALLOW, the whole history into a shallow clone
+        guard let oid = try fetchIfPresent(branch, depth: depth.map { Int32(clamping: $0) } ?? (isShallow ? Int32.max : 0)) else {
             throw GitOpsError.invalidArgument("no branch \(branch) on \(session.location.display)")
         }
         return ConfigRepo.hex(oid)

@@ -79,7 +79,11 @@ public protocol GitBackend {
     /// `holds` keeps, newest first, back to the first committed before `since`, and those files there
     /// (`ConfigHistory.commits`). A clone fetches another branch first; a local checkout reads its own branch of
     /// that name, else origin's.
-    func history(in checkout: ConfigCheckout, branch: String?, holds: (String) -> Bool, since: Int64?) throws -> HistoryRead
+    /// `depth`: how deep the checkout was cloned (`withHistoryCheckout`; nil: all of it), as deep as another branch
+    /// is fetched.
+    func history(in checkout: ConfigCheckout, branch: String?, holds: (String) -> Bool, since: Int64?, depth: Int?) throws -> HistoryRead
+    /// `withCheckout` for reading the history back: a URL is cloned `depth` commits deep (nil: its whole history).
+    func withHistoryCheckout<T>(_ repo: RepoAccessOptions, depth: Int?, context: CommandContext, _ body: (ConfigCheckout) throws -> T) throws -> T
     /// `withCheckout` for a run that may go through the forge's API (`--via api`): then only the config repo's
     /// imagebump.yaml is read, into a temporary directory.
     func withCheckout<T>(for command: SetCommand, context: CommandContext, _ body: (ConfigCheckout) throws -> T) throws -> T

@@ -43,7 +43,11 @@ public struct HistoryCommand: RoutedCommand, ContextCommand {
     }
 
     public func run(in context: CommandContext) throws {
-        let report = try history.withDeployments(repo, context: context, for: "history") { derived, config in
+        let images = history.normalizedImages
+        // --limit bounds the read as --since does
+        let report = try history.withDeployments(repo, limit: limit.value == 0 ? nil : limit.value, matching: { d in
+            (environments.names.isEmpty || environments.names.contains(d.environment)) && (images.isEmpty || images.contains(Deployments.normalized(d.image)))
+        }, context: context, for: "history") { derived, config in
             _ = try environments.resolve(config)
             return HistoryReport(derived, query: .init(environments: environments.names, images: history.normalizedImages,
                                                        since: history.sinceTime(now: context.now), limit: limit.value == 0 ? nil : limit.value))

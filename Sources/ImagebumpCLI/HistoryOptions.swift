@@ -28,10 +28,17 @@ public struct HistoryOptions: ParsableArguments {
     /// --since as seconds since the epoch, an age taken back from `now`.
     public func sinceTime(now: Int64) -> Int64? { since.flatMap { Timestamp.parse($0, now: now) } }
 
+    /// What was read of the history: the deployments, imagebump.yaml, and each branch's walk with its environments.
+    struct Read {
+        var derived: Deployments.Derived
+        var config: EnvironmentsConfig
+        var branches: [(name: String?, environments: [String], read: HistoryRead)]
+    }
+
     /// imagebump.yaml and the deployments its environments' files record in `checkout`: each environment read on
     /// its `branch:`, the others on the run's (`branch`; default: the branch a clone was made from, a local
-    /// checkout's HEAD). The files a commit left unreadable are warned about here.
-    func deployments(in checkout: ConfigCheckout, branch: String?, context: CommandContext, for what: String) throws -> (Deployments.Derived, EnvironmentsConfig) {
+    /// checkout's HEAD). `depth`: how deep a clone is (nil: whole).
+    func read(in checkout: ConfigCheckout, branch: String?, depth: Int?, context: CommandContext, for what: String) throws -> Read {
         let git = try context.requireGit()
         let config = try self.config.require(root: checkout.root, workingDirectory: context.workingDirectory, for: what)
         // a clone was made from `branch`: its HEAD
@@ -42,27 +49,67 @@ public struct HistoryOptions: ParsableArguments {
             if let i = groups.firstIndex(where: { $0.branch == b }) { groups[i].environments.append(e) } else { groups.append((b, [e])) }
         }
         let since = sinceTime(now: context.now)
-        let branches = try groups.map { g in
-            let read = try git.history(in: checkout, branch: g.branch, holds: { p in g.environments.contains { $0.holds(p) } }, since: since)
-            if let b = read.boundary {
-                Console.warning("\(g.branch ?? "HEAD"): the history read ends at a shallow clone's oldest commit, \(b.id.prefix(12)) (\(Timestamp.iso(b.time))): deployments before it are not known (git fetch --unshallow, or GIT_DEPTH: 0 on GitLab)")
-            }
-            return Deployments.Branch(environments: groups.count == 1 ? nil : g.environments.map(\.name), read: read)
+        let reads = try groups.map { g in
+            (name: g.branch, environments: g.environments.map(\.name),
+             read: try git.history(in: checkout, branch: g.branch, holds: { p in g.environments.contains { $0.holds(p) } }, since: since, depth: depth))
         }
-        let derived = Deployments.derive(branches, config: config)
-        // the files some commit left unreadable, said once, as they are read, whatever the command does with them
-        for w in derived.notes { Console.warning(w) }
-        return (derived, config)
+        let derived = Deployments.derive(reads.map { Deployments.Branch(environments: reads.count == 1 ? nil : $0.environments, read: $0.read) }, config: config)
+        return Read(derived: derived, config: config, branches: reads)
     }
 
-    /// `deployments` in the checkout `repo` names (the repository around the working directory by default; a URL
-    /// is cloned read-only and removed afterwards).
-    func withDeployments<T>(_ repo: RepoAccessOptions, context: CommandContext, for what: String,
-                            _ body: (Deployments.Derived, EnvironmentsConfig) throws -> T) throws -> T {
-        try context.requireGit().withCheckout(repo, context: context) { checkout in
-            let (derived, config) = try deployments(in: checkout, branch: repo.branch, context: context, for: what)
-            return try body(derived, config)
+    /// Whether `r` holds what is asked although a walk ended at a shallow clone's boundary: each such branch has
+    /// `limit` deployments that `matching` keeps (none is enough without a limit: --since was not reached).
+    static func holdsEnough(_ r: Read, limit: Int?, matching: (Deployment) -> Bool) -> Bool {
+        r.branches.allSatisfy { b in
+            guard b.read.boundary != nil else { return true }
+            guard let limit else { return false }
+            var found = 0
+            for d in r.derived.deployments where b.environments.contains(d.environment) && matching(d) {
+                found += 1
+                if found >= limit { return true }
+            }
+            return false
         }
+    }
+
+    /// The first depth a bounded read (--since, --limit) clones a URL at; each retry clones 8 times deeper, past
+    /// `maxDepth` the whole history.
+    static let firstDepth = 64, maxDepth = 4096
+
+    /// Runs `body` with the deployments of the config repo `repo` names, in its checkout (the repository around the
+    /// working directory by default; a URL is cloned and removed afterwards). A URL is read as far as asked, not
+    /// whole, when --since or `limit` bounds the read: cloned `firstDepth` commits deep, and again deeper while the
+    /// walk ends at the clone's boundary before a commit older than --since (or `limit` deployments that `matching`
+    /// keeps). The warnings (unreadable files, a local checkout's shallow boundary) are printed once, for the read
+    /// `body` gets.
+    func withHistory<T>(_ repo: RepoAccessOptions, limit: Int? = nil, matching: (Deployment) -> Bool = { _ in true },
+                        context: CommandContext, for what: String,
+                        _ body: (ConfigCheckout, Deployments.Derived, EnvironmentsConfig) throws -> T) throws -> T {
+        let git = try context.requireGit()
+        var depth: Int? = since != nil || limit != nil ? Self.firstDepth : nil
+        while true {
+            let outcome = try git.withHistoryCheckout(repo, depth: depth, context: context) { checkout -> T? in
+                let r = try read(in: checkout, branch: repo.branch, depth: depth, context: context, for: what)
+                if checkout.repository != nil, depth != nil, !Self.holdsEnough(r, limit: limit, matching: matching) { return nil }
+                for b in r.branches {
+                    guard let end = b.read.boundary else { continue }
+                    Console.warning("\(b.name ?? "HEAD"): the history read ends at a shallow clone's oldest commit, \(end.id.prefix(12)) (\(Timestamp.iso(end.time))): deployments before it are not known (git fetch --unshallow, or GIT_DEPTH: 0 on GitLab)")
+                }
+                // the files some commit left unreadable, said once, whatever the command does with them
+                for w in r.derived.notes { Console.warning(w) }
+                return .some(try body(checkout, r.derived, r.config))
+            }
+            // nil: not deep enough (a T that is itself optional is .some(nil) here)
+            if let value = outcome { return value }
+            depth = depth.flatMap { $0 >= Self.maxDepth ? nil : $0 * 8 }
+        }
+    }
+
+    /// `withHistory` for a command that only reads.
+    func withDeployments<T>(_ repo: RepoAccessOptions, limit: Int? = nil, matching: (Deployment) -> Bool = { _ in true },
+                            context: CommandContext, for what: String,
+                            _ body: (Deployments.Derived, EnvironmentsConfig) throws -> T) throws -> T {
+        try withHistory(repo, limit: limit, matching: matching, context: context, for: what) { _, derived, config in try body(derived, config) }
     }
 }
 

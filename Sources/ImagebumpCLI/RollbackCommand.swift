@@ -46,9 +46,8 @@ public struct RollbackCommand: RoutedCommand, ContextCommand {
         return s
     }
 
-    /// What to set, read from the history in `checkout`, as the run that sets it.
-    func resolve(in checkout: ConfigCheckout, context: CommandContext) throws -> (RunTarget, [RollbackPlan.Step]) {
-        let (derived, config) = try history.deployments(in: checkout, branch: repo.branch, context: context, for: "rollback")
+    /// What to set, from the history read in `checkout`, as the run that sets it.
+    func resolve(_ derived: Deployments.Derived, _ config: EnvironmentsConfig, in checkout: ConfigCheckout) throws -> (RunTarget, [RollbackPlan.Step]) {
         let env = try config.environment(environment)
         let target = to.map { RollbackPlan.Target(parsing: $0, commits: derived.deployments.map(\.configCommit)) }
         let steps = try RollbackPlan.plan(derived.deployments, environment: environment, images: history.normalizedImages, to: target)
@@ -66,11 +65,10 @@ public struct RollbackCommand: RoutedCommand, ContextCommand {
         var failure = RunReport(mode: SetCommand.mode(repo: repo, forge: forge, run: runOptions))
         failure.environment = environment
         let output = RunOutput(format: runOptions.output, dotenv: repo.dotenv, context: context)
-        let git = try context.requireGit()
         // one checkout: the history is read in the clone the rollback then edits
         try output.reporting(failure) {
-            try git.withCheckout(repo.access, context: context) { checkout in
-                let (target, steps) = try resolve(in: checkout, context: context)
+            try history.withHistory(repo.access, context: context, for: "rollback") { checkout, derived, config in
+                let (target, steps) = try resolve(derived, config, in: checkout)
                 for s in steps {
                     // values from the history are quoted: a line break in one cannot start a line of its own
                     let q: (String) -> String = { PathQuoting.quoted($0) }

@@ -75,12 +75,21 @@ public struct GitRemoteRunner: GitBackend {
                                    timeouts: Self.timeouts(o)) { repo in try body(ConfigCheckout(root: repo.workdir, repository: repo)) }
     }
 
-    public func history(in checkout: ConfigCheckout, branch: String?, holds: (String) -> Bool, since: Int64?) throws -> HistoryRead {
+    public func history(in checkout: ConfigCheckout, branch: String?, holds: (String) -> Bool, since: Int64?, depth: Int?) throws -> HistoryRead {
         let clone = checkout.repository as? ConfigRepo
-        // a clone holds the tip alone: the history is read back to the first commit, as from a local checkout
-        try clone?.unshallow()
-        let revision = try branch.flatMap { b in try clone.map { try $0.historyRevision(of: b) } ?? b }
+        // a clone made shallow by another path than withHistoryCheckout is read whole
+        if depth == nil { try clone?.unshallow() }
+        let revision = try branch.flatMap { b in try clone.map { try $0.historyRevision(of: b, depth: depth) } ?? b }
         return try ConfigHistory.commits(repositoryAt: checkout.root, revision: revision, holds: holds, since: since)
+    }
+
+    public func withHistoryCheckout<T>(_ o: RepoAccessOptions, depth: Int?, context: CommandContext, _ body: (ConfigCheckout) throws -> T) throws -> T {
+        let location = Self.location(o, cwd: context.workingDirectory)
+        if !ConfigRepo.isURL(location) { return try withCheckout(o, context: context, body) }
+        return try ConfigRepo.with(location: location, branch: o.branch, credentials: Self.credentials(o, context: context),
+                                   timeouts: Self.timeouts(o), depth: depth.map { .commits($0) } ?? .full) { repo in
+            try body(ConfigCheckout(root: repo.workdir, repository: repo))
+        }
     }
 
     /// One target: the command becomes a `PublishRequest`, the `Publisher` runs it.
