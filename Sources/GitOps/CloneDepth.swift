@@ -46,11 +46,9 @@ extension ConfigRepo {
     /// alternates, as `git clone --shared`) instead of copying: libgit2's local transport copies every object of the
     /// branch and has no depth. nil when the URL is not a plain `file:///absolute/path` of a repository.
     static func borrowableObjects(of location: RemoteURL) -> String? {
-        guard location.kind == .file, location.host == nil || location.host == "" || location.host == "localhost",
-              location.rest.hasPrefix("/"), !location.rest.contains("%"), !location.rest.contains("?"),
-              !location.rest.contains("#") else { return nil }
+        guard let path = localRepositoryPath(of: location) else { return nil }
         var source: OpaquePointer?
-        guard git_repository_open_ext(&source, location.rest, UInt32(GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue), nil) == 0,
+        guard git_repository_open_ext(&source, path, UInt32(GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue), nil) == 0,
               let source else { git_error_clear(); return nil }
         defer { git_repository_free(source) }
         guard let common = git_repository_commondir(source) else { return nil }

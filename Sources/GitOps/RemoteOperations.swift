@@ -10,6 +10,12 @@ extension ConfigRepo {
     /// checks the old value it is sent when it updates the ref; a moved branch is `.stale`.
     func pushOnce(branch: String, force: Bool, lease: git_oid? = nil, repo: OpaquePointer) throws -> PushOutcome {
         let ref = "refs/heads/\(branch)"
+        if let path = localPushTarget { // file://: a compare-and-swap of the ref (LocalPush.swift)
+            var base = git_oid() // what the push replaces: the lease, else the remote's branch as fetched
+            if force { base = lease ?? git_oid() }
+            else if let remoteName, git_reference_name_to_id(&base, repo, "refs/remotes/\(remoteName)/\(branch)") != 0 { git_error_clear() }
+            return try pushToLocalRepository(at: path, branch: branch, expected: base, repo: repo).map { .stale($0) } ?? .pushed
+        }
         let refspec = (force ? "+" : "") + "\(ref):\(ref)"
         let (rc, ctx) = try push([refspec], step: "pushing to \(session.location.display) (\(branch))", repo: repo,
                                  lease: force ? lease.map { (ref, $0) } : nil)
