@@ -66,7 +66,16 @@ final class APISnapshot {
     /// edit then says so, as it does for a clone).
     private func fetch(_ path: String, api: any RepositoryAPI) throws {
         if path.split(separator: "/").contains("..") { return } // the edit refuses a path leaving the root
-        guard let e = path.isEmpty ? RepoEntry(path: "", kind: .directory, id: commit) : try entry(path, api: api) else { return }
+        guard let e = path.isEmpty ? RepoEntry(path: "", kind: .directory, id: commit) : try entry(path, api: api) else {
+            // not there: behind a link to a directory, which the API does not follow, it is refused naming the link
+            let parts = path.split(separator: "/")
+            for n in 1..<max(1, parts.count) {
+                if let up = try entry(parts.prefix(n).joined(separator: "/"), api: api), up.kind == .link || up.kind == .submodule {
+                    throw Self.refusal(up)
+                }
+            }
+            return // the edit then says that it is missing, as it does for a clone
+        }
         switch e.kind {
         case .file, .executable:
             try download(e, api: api)

@@ -134,7 +134,8 @@ final class APIModeTests: XCTestCase {
             f["apps/app/base/deployment.yaml"] = "image: registry.example.com/team/sample-app:1.0.0\n"
             let fx = try APIModeFixture(gitlab: gitlab, files: f,
                                         executables: ["apps/tool/values.yaml": "image: registry.example.com/team/sample-app:1.0.0\n"],
-                                        symlinks: ["apps/app/overlays/production/link.yaml": "../../base/deployment.yaml"],
+                                        symlinks: ["apps/app/overlays/production/link.yaml": "../../base/deployment.yaml",
+                                                   "apps/linked": "app"],
                                         submodules: ["apps/vendored": "https://example.invalid/lib.git"])
             defer { fx.stop() }
             let head = try fx.repo.head("main")
@@ -147,6 +148,9 @@ final class APIModeTests: XCTestCase {
             let mode = try fx.run(["--push", "-f", "apps/tool/values.yaml", "\(SampleApp.image):2.0.0"])
             XCTAssertEqual(mode.status, 1)
             XCTAssertTrue(mode.stderr.contains("apps/tool/values.yaml") && mode.stderr.contains("100755"), mode.stderr)
+            let behind = try fx.run(["--push", "-f", "apps/linked/overlays/production", "\(SampleApp.image):2.0.0"])
+            XCTAssertEqual(behind.status, 1)
+            XCTAssertTrue(behind.stderr.contains("apps/linked") && behind.stderr.contains("symbolic link"), behind.stderr)
             XCTAssertEqual(try fx.repo.head("main"), head, "\(gitlab): nothing committed")
             XCTAssertEqual(try fx.forge.emulatedCommits().count, 0)
         }
