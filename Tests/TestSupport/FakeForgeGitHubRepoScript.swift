@@ -7,8 +7,10 @@ createCommitOnBranch and repository{ref(qualifiedName:){target{oid}}}.
 
 As GitHub documents and answers: a directory's listing calls a submodule "file"; a link to a regular file in the
 repository is answered with that file (its own path); a stale expectedHeadOid is HTTP 200 with an error of type
-STALE_DATA; createCommitOnBranch writes regular files (100644), takes no author, and commits as the token's user with
-GitHub as committer (so GitHub signs it). REST ref reads may lag behind the ref (settings: ref_lag).
+STALE_DATA; createCommitOnBranch takes no author and commits as the token's user with GitHub as committer (so GitHub
+signs it). REST ref reads may lag behind the ref (settings: ref_lag). The emulator's own assumptions, not GitHub's
+documented word: additions are written 100644 (an executable bit is not kept), and the wordings for a missing
+branch, a bad ref name, a path that cannot be a file and the deletion of a missing path.
 """
 import base64, binascii, json, re, time, urllib.parse
 import fake_forge_git as G

@@ -8,6 +8,8 @@ What GitLab does, from its API docs and services: `last_commit_id` is checked pe
 (Files::BaseService#file_has_changed?: the file's last commit on the branch differs from its last commit as of the
 given id → 400 "The file has changed since you started editing it: PATH"); a branch that moved while the file did not
 takes the commit on its new head; `start_branch` makes a new branch (an existing one is refused unless `force`).
+A race with another commit between the checks and the ref update is checked again and retried here (Gitaly's exact
+answer to it is not documented); "404 Commit Not Found" for a missing ref is the emulator's wording.
 """
 import base64, hashlib, json, re, urllib.parse
 import fake_forge_git as G
