@@ -122,27 +122,32 @@ extension ConfigRepo {
                 let delay = backoff.delay(forRetry: attempts, cycle: cycle)
                 if delay > 0 { Backoff.sleep(delay) }
                 cycleStart = Date()
-                let fetched = try fetchIfPresent(force ? [branch, workBranch] : [branch]) // one connection for both
-                guard let newHead = fetched[0] else {
-                    throw GitOpsError.git(operation: "fetch from \(session.location.display)", message: "no branch \(branch) on the remote", code: -1)
-                }
-                if !isTemporaryClone && !force && !isAncestor(startHead, of: newHead) {
-                    // A local repo used in place: never throw away local commits that are not on the remote.
-                    try hardReset(to: startHead)
-                    throw GitOpsError.invalidArgument("\(displayLocation): local branch \(branch) has commits that are not on the remote; push or reset them first")
-                }
-                if !isTemporaryClone, case let inTheWay = try untrackedFilesInTheWay(movingTo: newHead), !inTheWay.isEmpty {
-                    try hardReset(to: startHead) // the checkout as it was: the user's files untouched, nothing pushed
-                    throw GitOpsError.untrackedFilesInTheWay(path: displayLocation, branch: branch, files: inTheWay)
-                }
-                if force {
-                    lease = try leaseOnPushBranch(workBranch, fetched: fetched[1], check: pushBranchCheck)
-                    try resetBranch(workBranch, to: newHead)
-                } else {
-                    try hardReset(to: newHead)
-                }
+                lease = try reapplyBase(workBranch: workBranch, force: force, startHead: startHead, check: pushBranchCheck) ?? lease
             }
         }
     }
 
+    /// After a refused push, the base the edit is re-applied on: the remote's head of `branch`, fetched in one
+    /// connection with the push branch `workBranch`. A local checkout keeps its own commits and the user's files
+    /// (else the run stops, the checkout as it was at `startHead`). For a force push, the push branch as read now,
+    /// after `check` ran on it, is returned: the next push's lease; the push branch is rebuilt on the new head.
+    private func reapplyBase(workBranch: String, force: Bool, startHead: git_oid, check: ((String) throws -> Void)?) throws -> git_oid? {
+        let fetched = try fetchIfPresent(force ? [branch, workBranch] : [branch]) // one connection for both
+        guard let newHead = fetched[0] else {
+            throw GitOpsError.git(operation: "fetch from \(session.location.display)", message: "no branch \(branch) on the remote", code: -1)
+        }
+        if !isTemporaryClone && !force && !isAncestor(startHead, of: newHead) {
+            // A local repo used in place: never throw away local commits that are not on the remote.
+            try hardReset(to: startHead)
+            throw GitOpsError.invalidArgument("\(displayLocation): local branch \(branch) has commits that are not on the remote; push or reset them first")
+        }
+        if !isTemporaryClone, case let inTheWay = try untrackedFilesInTheWay(movingTo: newHead), !inTheWay.isEmpty {
+            try hardReset(to: startHead) // the checkout as it was: the user's files untouched, nothing pushed
+            throw GitOpsError.untrackedFilesInTheWay(path: displayLocation, branch: branch, files: inTheWay)
+        }
+        guard force else { try hardReset(to: newHead); return nil }
+        let lease = try leaseOnPushBranch(workBranch, fetched: fetched[1], check: check)
+        try resetBranch(workBranch, to: newHead)
+        return lease
+    }
 }
