@@ -117,6 +117,10 @@ final class MetricsTests: XCTestCase {
         XCTAssertEqual(r.text().split(separator: "\n").count, 4, r.text()) // the window, the header and two rows
         XCTAssertTrue(r.text().contains("\"a\\nFAKE ROW: app\""), r.text())
         XCTAssertFalse(r.markdown().contains("\nFAKE ROW"), r.markdown())
+        // and the row is there, not dropped: the header, its rule, the environment's row and the app's
+        let rows = r.markdown().split(separator: "\n").filter { $0.hasPrefix("|") }
+        XCTAssertEqual(rows.count, 4, r.markdown())
+        XCTAssertTrue(rows.last?.contains("FAKE ROW: app") == true, r.markdown())
     }
 
     /// A `|` in a directory name splits a GFM table row even inside a code span: it is escaped, the row keeps its ten cells.
