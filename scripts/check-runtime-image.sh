@@ -3,7 +3,7 @@
 # debian:12-slim is built from) made with debootstrap, plus exactly the packages the Dockerfile's runtime-base
 # stage installs (read from the Dockerfile), the `imagebump` user (uid 10001) and the release binary. Then, in
 # a chroot:
-#   - ldd finds every library the binary needs (nothing "not found", no Swift runtime .so);
+#   - ldd finds every library both binaries need (nothing "not found", no Swift runtime .so);
 #   - `imagebump --help` and `imagebump set --help` run as uid 10001 (the runtime target's USER);
 #   - the GitHub Action entrypoint runs as root (the action target) and reaches imagebump.
 # Then it measures the image: its root filesystem with what debian:12-slim leaves out removed too (docs, man pages,
@@ -90,25 +90,27 @@ slim
 install -m 0755 action/entrypoint.sh "$img/usr/local/bin/imagebump-action"
 
 status=0
-ldd_out="$(chroot "$img" ldd /usr/local/bin/imagebump)"
-if grep -q 'not found' <<<"$ldd_out"; then
-  echo "FAIL: libraries missing on the runtime image:"; grep 'not found' <<<"$ldd_out"; status=1
-else
-  echo "ok: ldd finds all $(grep -c '=>' <<<"$ldd_out") libraries"
-fi
-if grep -Eq 'libswift|libFoundation|libdispatch' <<<"$ldd_out"; then
-  echo "FAIL: Swift runtime linked dynamically"; status=1
-fi
+for exe in imagebump imagebump-git; do # imagebump-git loads libgit2 (1.8, bookworm-backports) and libcurl
+  ldd_out="$(chroot "$img" ldd "/usr/local/bin/$exe")"
+  if grep -q 'not found' <<<"$ldd_out"; then
+    echo "FAIL: libraries of $exe missing on the runtime image:"; grep 'not found' <<<"$ldd_out"; status=1
+  else
+    echo "ok: ldd finds all $(grep -c '=>' <<<"$ldd_out") libraries of $exe"
+  fi
+  if grep -Eq 'libswift|libFoundation|libdispatch' <<<"$ldd_out"; then
+    echo "FAIL: Swift runtime linked dynamically into $exe"; status=1
+  fi
+done
 if chroot --userspec=10001:10001 "$img" /usr/local/bin/imagebump --help >/dev/null &&
   chroot --userspec=10001:10001 "$img" /usr/local/bin/imagebump set --help >/dev/null; then
   echo "ok: imagebump --help and set --help run as uid 10001"
 else
   echo "FAIL: imagebump does not run as uid 10001 on the runtime image"; status=1
 fi
-# The action target: root, entrypoint script. With no images it must stop with a usage error (64) after
+# The action target: root, entrypoint script. With files but no images it must stop with a usage error (64) after
 # having found bash and imagebump's flags mapping — proving the script runs on this base.
 rc=0
-out="$(chroot "$img" env -i PATH=/usr/local/bin:/usr/bin:/bin INPUT_IMAGES= /usr/local/bin/imagebump-action 2>&1)" || rc=$?
+out="$(chroot "$img" env -i PATH=/usr/local/bin:/usr/bin:/bin INPUT_FILES=apps INPUT_IMAGES= /usr/local/bin/imagebump-action 2>&1)" || rc=$?
 if [[ $rc -eq 64 ]] && grep -q "input 'images' is required" <<<"$out"; then
   echo "ok: the action entrypoint runs on the runtime image"
 else
