@@ -40,6 +40,8 @@ extension ConfigRepo {
         try check(git_packbuilder_insert_walk(pb, walk), "packing objects")
         progress?(.step("pushing to \(session.location.display) (\(branch))"))
         try check(git_packbuilder_write(pb, String(cString: gitdir) + "objects/pack", 0, nil, nil), "writing objects to \(path)")
+        let written = Int(git_packbuilder_object_count(pb)) // as a push reports them (no byte count: a local write)
+        progress?(.push(current: written, total: written, bytes: nil))
 
         var out: OpaquePointer?
         let rc = creating ? git_reference_create(&out, remote, ref, &new, 0, "push")
